@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests sit beside the code (src/**/*.test.ts); cross-cutting suites live in test/.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
