@@ -1,0 +1,49 @@
+// Domain errors raised by the registry. Each dialect maps them onto its own envelope and codes.
+
+export type ErrorCode =
+  | 'bad_request' // 400
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'precondition_failed' // 412
+  | 'payload_too_large' // 413
+  | 'unprocessable' // 422
+  | 'rate_limited'; // 429
+
+export const STATUS_OF: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+};
+
+export class LecternError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'LecternError';
+  }
+
+  get status(): number {
+    return STATUS_OF[this.code];
+  }
+}
+
+export const notFound = (what: string, details: Record<string, unknown> = {}) =>
+  new LecternError('not_found', `${what} not found`, details);
+export const badRequest = (message: string, details: Record<string, unknown> = {}) =>
+  new LecternError('bad_request', message, details);
+export const conflict = (message: string, details: Record<string, unknown> = {}) =>
+  new LecternError('conflict', message, details);
+export const forbidden = (message: string) => new LecternError('forbidden', message);
+export const unprocessable = (message: string, details: Record<string, unknown> = {}) =>
+  new LecternError('unprocessable', message, details);

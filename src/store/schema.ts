@@ -1,0 +1,212 @@
+// The database schema. `npm run db:generate` turns changes here into a committed SQL migration in
+// drizzle/. Invariants that must hold under concurrency are constraints here, not code elsewhere.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { Json, JsonObject, LoadBalanceModel, Message } from '../model/types.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 6 });
+const obj = (name: string) => jsonb(name).$type<JsonObject>().notNull().default({});
+
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    name: text('name').notNull(),
+    description: text('description'),
+    metadata: obj('metadata'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('workspaces_live_name')
+      .on(t.name)
+      .where(sql`${t.deletedAt} is null`),
+  ],
+);
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    name: text('name').notNull(),
+    description: text('description'),
+    metadata: obj('metadata'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('projects_live_name')
+      .on(t.workspaceId, t.name)
+      .where(sql`${t.deletedAt} is null`),
+  ],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    // SHA-256 of the whole key: keys are 256 random bits, so a fast hash is enough and the
+    // lookup can be an index probe; the comparison after the probe is constant-time.
+    hash: text('hash').notNull().unique(),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id),
+    role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [check('api_keys_role', sql`${t.role} in ('admin','editor','viewer')`)],
+);
+
+export const prompts = pgTable(
+  'prompts',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    name: text('name').notNull(),
+    description: text('description'),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    projectId: uuid('project_id').references(() => projects.id),
+    kind: text('kind', { enum: ['chat', 'completion'] })
+      .notNull()
+      .default('chat'),
+    isSnippet: boolean('is_snippet').notNull().default(false),
+    metadata: obj('metadata'),
+    revision: integer('revision').notNull().default(1),
+    lastVersion: integer('last_version').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    // Names are unique among live prompts only: a deleted name can be used again.
+    uniqueIndex('prompts_live_name')
+      .on(t.workspaceId, t.name)
+      .where(sql`${t.deletedAt} is null`),
+    index('prompts_workspace_created').on(t.workspaceId, t.createdAt),
+    index('prompts_workspace_updated').on(t.workspaceId, t.updatedAt),
+  ],
+);
+
+export const versions = pgTable(
+  'versions',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id),
+    number: integer('number').notNull(),
+    status: text('status', { enum: ['draft', 'committed'] }).notNull(),
+    revision: integer('revision').notNull().default(1),
+    templateType: text('template_type', { enum: ['chat', 'completion'] }).notNull(),
+    messages: jsonb('messages').$type<Message[]>().notNull().default([]),
+    content: jsonb('content').$type<Json[] | null>(),
+    templateFormat: text('template_format', { enum: ['mustache', 'jinja2', 'f-string'] }).notNull(),
+    inputVariables: jsonb('input_variables').$type<string[]>().notNull().default([]),
+    variableDefaults: obj('variable_defaults'),
+    model: text('model'),
+    provider: text('provider'),
+    params: obj('params'),
+    responseFormat: jsonb('response_format').$type<JsonObject | null>(),
+    jsonSchema: jsonb('json_schema').$type<JsonObject | null>(),
+    tools: jsonb('tools').$type<Json[] | null>(),
+    toolChoice: jsonb('tool_choice').$type<Json | null>(),
+    functions: jsonb('functions').$type<Json[] | null>(),
+    functionCall: jsonb('function_call').$type<Json | null>(),
+    fallbackModels: jsonb('fallback_models').$type<string[] | null>(),
+    loadBalanceModels: jsonb('load_balance_models').$type<LoadBalanceModel[] | null>(),
+    metadata: obj('metadata'),
+    commitMessage: text('commit_message'),
+    author: uuid('author'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    committedAt: ts('committed_at'),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [
+    // Version numbers are unique per prompt even under concurrent writers.
+    uniqueIndex('versions_prompt_number').on(t.promptId, t.number),
+    // At most one draft per prompt.
+    uniqueIndex('versions_one_draft')
+      .on(t.promptId)
+      .where(sql`${t.status} = 'draft'`),
+    check('versions_number_positive', sql`${t.number} > 0`),
+    check('versions_status', sql`${t.status} in ('draft','committed')`),
+  ],
+);
+
+export const labels = pgTable(
+  'labels',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id),
+    name: text('name').notNull(),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => versions.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  // One version per label name per prompt, enforced by the database.
+  (t) => [uniqueIndex('labels_prompt_name').on(t.promptId, t.name), index('labels_version').on(t.versionId)],
+);
+
+export const labelHistory = pgTable(
+  'label_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id),
+    labelName: text('label_name').notNull(),
+    fromVersion: integer('from_version'),
+    toVersion: integer('to_version'),
+    actor: uuid('actor'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('label_history_prompt').on(t.promptId, t.id)],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id'),
+    actor: uuid('actor'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: jsonb('before').$type<Json>(),
+    after: jsonb('after').$type<Json>(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_workspace').on(t.workspaceId, t.id), index('audit_entity').on(t.entityId, t.id)],
+);
+
+export const schema = { workspaces, projects, apiKeys, prompts, versions, labels, labelHistory, auditEvents };
