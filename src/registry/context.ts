@@ -1,0 +1,118 @@
+// What every use case shares: the store, the caller's scope and role, the transaction wrapper that
+// turns database constraint errors into domain errors, and change notifications for caches.
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor, Store, Tx } from '../store/db.ts';
+import { auditEvents, workspaces } from '../store/schema.ts';
+import { LecternError, forbidden, notFound } from '../model/errors.ts';
+import type { Actor, Json, Role, Workspace } from '../model/types.ts';
+import { DEFAULT_WORKSPACE } from '../model/types.ts';
+
+export interface Change {
+  kind: 'prompt' | 'key' | 'workspace';
+  workspaceId: string | null;
+  promptId?: string;
+  keyId?: string;
+}
+
+export interface RegistryContext {
+  store: Store;
+  /** Called after a transaction commits, with what it changed (caches listen here). */
+  emit(changes: Change[]): void;
+}
+
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+
+export function requireRole(actor: Actor, role: Role): void {
+  if (RANK[actor.role] < RANK[role]) {
+    throw forbidden(`this API key's role (${actor.role}) cannot do this; it needs ${role}`);
+  }
+}
+
+/** Runs `fn` in one transaction; after commit, emits the changes it collected. */
+export async function inTx<T>(
+  ctx: RegistryContext,
+  fn: (tx: Tx, changed: (c: Change) => void) => Promise<T>,
+): Promise<T> {
+  const changes: Change[] = [];
+  let result: T;
+  try {
+    result = await ctx.store.db.transaction((tx) => fn(tx, (c) => changes.push(c)));
+  } catch (err) {
+    throw translateDbError(err);
+  }
+  if (changes.length) ctx.emit(changes);
+  return result;
+}
+
+/** Maps PostgreSQL constraint violations onto domain errors (both drivers carry `code`). */
+export function translateDbError(err: unknown): unknown {
+  if (err instanceof LecternError) return err;
+  const e = (err as { cause?: { code?: string; constraint?: string } })?.cause ?? (err as { code?: string });
+  const code = (e as { code?: string })?.code;
+  const constraint = (e as { constraint?: string })?.constraint ?? '';
+  if (code === '23505') {
+    const what = constraint.includes('name') ? 'name' : 'value';
+    return new LecternError('conflict', `a record with this ${what} already exists`, { constraint });
+  }
+  if (code === '40001' || code === '40P01') {
+    return new LecternError('conflict', 'concurrent update, please retry', { retryable: true });
+  }
+  if (code === '22P02' || code === '22003' || code === '22021' || code === '54000') {
+    return new LecternError('bad_request', 'a value is out of range or malformed');
+  }
+  return err;
+}
+
+/**
+ * Resolves the workspace a call acts in. A workspace-bound key always acts in its own workspace and
+ * sees any other as absent (404, never 403); an all-workspace key names one, or gets `default`.
+ */
+export async function resolveWorkspace(db: Executor, actor: Actor, name?: string): Promise<Workspace> {
+  const rows = await db
+    .select()
+    .from(workspaces)
+    .where(
+      and(
+        actor.workspaceId && !name
+          ? eq(workspaces.id, actor.workspaceId)
+          : eq(workspaces.name, name ?? DEFAULT_WORKSPACE),
+        isNull(workspaces.deletedAt),
+      ),
+    )
+    .limit(1);
+  const ws = rows[0];
+  if (!ws || (actor.workspaceId && ws.id !== actor.workspaceId)) {
+    throw notFound(`workspace ${name ?? DEFAULT_WORKSPACE}`);
+  }
+  return ws;
+}
+
+export function canSeeWorkspace(actor: Actor, workspaceId: string): boolean {
+  return actor.workspaceId === null || actor.workspaceId === workspaceId;
+}
+
+export async function audit(
+  tx: Tx,
+  actor: Actor | null,
+  workspaceId: string | null,
+  action: string,
+  entityType: string,
+  entityId: string,
+  before: Json,
+  after: Json,
+): Promise<void> {
+  await tx.insert(auditEvents).values({
+    workspaceId,
+    actor: actor?.keyId ?? null,
+    action,
+    entityType,
+    entityId,
+    before,
+    after,
+  });
+}
+
+/** Dates become ISO strings so audit payloads are plain JSON. */
+export function snapshot(value: unknown): Json {
+  return JSON.parse(JSON.stringify(value ?? null)) as Json;
+}

@@ -1,0 +1,202 @@
+// Release labels: movable pointers, one version per (prompt, name) by a unique index, and every move
+// appended to the label history in the same transaction.
+import { and, asc, count, desc, eq } from 'drizzle-orm';
+import type { Tx } from '../store/db.ts';
+import { labelHistory, labels, versions } from '../store/schema.ts';
+import { badRequest, notFound } from '../model/errors.ts';
+import { uuidv7 } from '../model/ids.ts';
+import type { Actor, Label, LabelMove, Page, Prompt, Version } from '../model/types.ts';
+import { audit, inTx, requireRole, snapshot, type RegistryContext } from './context.ts';
+import { findPrompt, lockPrompt, touchPrompt, type PromptRef } from './prompts.ts';
+import { commitDraftTx, findVersion, type VersionSelector } from './versions.ts';
+
+export function validateLabelName(name: string): void {
+  if (typeof name !== 'string' || !name.trim() || name.length > 128) {
+    throw badRequest('label names are 1 to 128 characters', { label: name });
+  }
+}
+
+/** Points `name` at `version` (creating or moving the label) inside an open transaction. */
+export async function applyLabel(
+  tx: Tx,
+  actor: Actor,
+  prompt: Prompt,
+  name: string,
+  version: Version,
+): Promise<Label> {
+  validateLabelName(name);
+  const existing = (
+    await tx
+      .select({ l: labels, number: versions.number })
+      .from(labels)
+      .innerJoin(versions, eq(versions.id, labels.versionId))
+      .where(and(eq(labels.promptId, prompt.id), eq(labels.name, name)))
+      .for('update')
+  )[0];
+  const now = new Date();
+  let row: typeof labels.$inferSelect;
+  if (existing) {
+    if (existing.l.versionId === version.id) return { ...existing.l, versionNumber: version.number };
+    [row] = (await tx
+      .update(labels)
+      .set({ versionId: version.id, updatedAt: now })
+      .where(eq(labels.id, existing.l.id))
+      .returning()) as [typeof labels.$inferSelect];
+  } else {
+    [row] = (await tx
+      .insert(labels)
+      .values({
+        id: uuidv7(),
+        promptId: prompt.id,
+        name,
+        versionId: version.id,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()) as [typeof labels.$inferSelect];
+  }
+  await tx.insert(labelHistory).values({
+    promptId: prompt.id,
+    labelName: name,
+    fromVersion: existing?.number ?? null,
+    toVersion: version.number,
+    actor: actor.keyId,
+    at: now,
+  });
+  await audit(
+    tx,
+    actor,
+    prompt.workspaceId,
+    existing ? 'label.move' : 'label.create',
+    'label',
+    row.id,
+    existing ? { name, version: existing.number } : null,
+    { name, version: version.number },
+  );
+  return { ...row, versionNumber: version.number };
+}
+
+export async function setLabel(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  name: string,
+  target: VersionSelector,
+  opts: { ifMatch?: string; commitIfDraft?: boolean } = {},
+): Promise<{ prompt: Prompt; label: Label }> {
+  requireRole(actor, 'editor');
+  validateLabelName(name);
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    let version: Version = await findVersion(tx, prompt, target);
+    // Deploying a draft commits it first (Keywords AI's rule), so a live version is never edited.
+    if (opts.commitIfDraft && version.status === 'draft') {
+      version = (await commitDraftTx(tx, actor, prompt)) ?? version;
+    }
+    const label = await applyLabel(tx, actor, prompt, name, version);
+    const p = await touchPrompt(tx, prompt);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { prompt: p, label };
+  });
+}
+
+export async function deleteLabel(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  name: string,
+  opts: { ifMatch?: string } = {},
+): Promise<{ prompt: Prompt; label: Label }> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const existing = (
+      await tx
+        .select({ l: labels, number: versions.number })
+        .from(labels)
+        .innerJoin(versions, eq(versions.id, labels.versionId))
+        .where(and(eq(labels.promptId, prompt.id), eq(labels.name, name)))
+    )[0];
+    if (!existing) throw notFound(`label ${name}`, { label: name });
+    await tx.delete(labels).where(eq(labels.id, existing.l.id));
+    await tx.insert(labelHistory).values({
+      promptId: prompt.id,
+      labelName: name,
+      fromVersion: existing.number,
+      toVersion: null,
+      actor: actor.keyId,
+    });
+    await audit(
+      tx,
+      actor,
+      prompt.workspaceId,
+      'label.delete',
+      'label',
+      existing.l.id,
+      snapshot({ name, version: existing.number }),
+      null,
+    );
+    const p = await touchPrompt(tx, prompt);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { prompt: p, label: { ...existing.l, versionNumber: existing.number } };
+  });
+}
+
+export async function listLabels(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+): Promise<{ prompt: Prompt; labels: Label[] }> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  const rows = await db
+    .select({ l: labels, number: versions.number })
+    .from(labels)
+    .innerJoin(versions, eq(versions.id, labels.versionId))
+    .where(eq(labels.promptId, prompt.id))
+    .orderBy(asc(labels.name));
+  return { prompt, labels: rows.map((r) => ({ ...r.l, versionNumber: r.number })) };
+}
+
+/** A label found by its integer seq (PromptLayer's release_label_id). */
+export async function findLabelBySeq(
+  ctx: RegistryContext,
+  actor: Actor,
+  seq: number,
+): Promise<{ prompt: Prompt; label: Label }> {
+  const db = ctx.store.db;
+  const row = (
+    await db
+      .select({ l: labels, number: versions.number })
+      .from(labels)
+      .innerJoin(versions, eq(versions.id, labels.versionId))
+      .where(eq(labels.seq, seq))
+  )[0];
+  if (!row) throw notFound('label', { label_id: seq });
+  const prompt = await findPrompt(db, actor, { id: row.l.promptId });
+  return { prompt, label: { ...row.l, versionNumber: row.number } };
+}
+
+export async function labelHistoryOf(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  q: { limit: number; offset: number; label?: string },
+): Promise<Page<LabelMove>> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref, { includeDeleted: true });
+  const where = q.label
+    ? and(eq(labelHistory.promptId, prompt.id), eq(labelHistory.labelName, q.label))
+    : eq(labelHistory.promptId, prompt.id);
+  const [items, total] = await Promise.all([
+    db
+      .select()
+      .from(labelHistory)
+      .where(where)
+      .orderBy(desc(labelHistory.id))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(labelHistory).where(where),
+  ]);
+  return { items, total: Number(total[0]?.n ?? 0) };
+}

@@ -1,0 +1,505 @@
+// Version use cases. Numbers come from the prompt row's `last_version`, bumped under the prompt's row
+// lock in the inserting transaction, so concurrent writers get distinct, contiguous numbers.
+import { and, asc, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Executor, Tx } from '../store/db.ts';
+import { labels, prompts, versions } from '../store/schema.ts';
+import { badRequest, conflict, LecternError, notFound } from '../model/errors.ts';
+import { uuidv7 } from '../model/ids.ts';
+import { completeContent, contentOf } from '../model/version-content.ts';
+import type { Actor, Page, Prompt, Version, VersionContent, VersionStatus } from '../model/types.ts';
+import { computeInputVariables } from './input-variables.ts';
+import { applyLabel } from './labels.ts';
+import {
+  checkIfMatch,
+  findPrompt,
+  lockPrompt,
+  insertPrompt,
+  promptChanges,
+  touchPrompt,
+  type PromptInput,
+  type PromptPatch,
+  type PromptRef,
+} from './prompts.ts';
+import { audit, inTx, requireRole, snapshot, type RegistryContext } from './context.ts';
+
+export type VersionSelector = { number: number } | { label: string } | { latest: true } | { seq: number };
+
+export interface VersionView extends Version {
+  labels: string[];
+}
+
+export interface Resolved {
+  prompt: Prompt;
+  version: VersionView;
+}
+
+export interface WriteOptions {
+  status?: VersionStatus; // default: committed
+  labels?: string[];
+  ifMatch?: string;
+  /** Keep the client's input_variables instead of recomputing them from the messages. */
+  keepInputVariables?: boolean;
+}
+
+async function labelsOf(db: Executor, versionIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!versionIds.length) return out;
+  const rows = await db
+    .select({ versionId: labels.versionId, name: labels.name })
+    .from(labels)
+    .where(inArray(labels.versionId, versionIds))
+    .orderBy(asc(labels.name));
+  for (const r of rows) {
+    const list = out.get(r.versionId) ?? [];
+    list.push(r.name);
+    out.set(r.versionId, list);
+  }
+  return out;
+}
+
+async function withLabels(db: Executor, vs: Version[], promptId?: string): Promise<VersionView[]> {
+  if (!vs.length) return [];
+  let map: Map<string, string[]>;
+  if (vs.length === 1) map = await labelsOf(db, [vs[0]!.id]);
+  else {
+    // Many versions of one prompt: read that prompt's labels once.
+    const rows = await db
+      .select({ versionId: labels.versionId, name: labels.name })
+      .from(labels)
+      .where(eq(labels.promptId, promptId ?? vs[0]!.promptId))
+      .orderBy(asc(labels.name));
+    map = new Map();
+    for (const r of rows) map.set(r.versionId, [...(map.get(r.versionId) ?? []), r.name]);
+  }
+  return vs.map((v) => ({ ...v, labels: map.get(v.id) ?? [] }));
+}
+
+/** Finds one live version of a prompt; 404 names what was asked for. */
+export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSelector): Promise<VersionView> {
+  const live = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
+  let row: Version | undefined;
+  if ('number' in sel) {
+    row = (
+      await db
+        .select()
+        .from(versions)
+        .where(and(live, eq(versions.number, sel.number)))
+    )[0];
+    if (!row) throw notFound(`version ${sel.number}`, { version: sel.number });
+  } else if ('seq' in sel) {
+    row = (
+      await db
+        .select()
+        .from(versions)
+        .where(and(live, eq(versions.seq, sel.seq)))
+    )[0];
+    if (!row) throw notFound(`version ${sel.seq}`, { version_id: sel.seq });
+  } else if ('label' in sel) {
+    const r = await db
+      .select({ v: versions })
+      .from(labels)
+      .innerJoin(versions, eq(versions.id, labels.versionId))
+      .where(and(eq(labels.promptId, prompt.id), eq(labels.name, sel.label)));
+    row = r[0]?.v;
+    if (!row) throw notFound(`label ${sel.label}`, { label: sel.label });
+  } else {
+    row = (await db.select().from(versions).where(live).orderBy(desc(versions.number)).limit(1))[0];
+    if (!row) throw notFound('version (the prompt has none)');
+  }
+  return (await withLabels(db, [row]))[0]!;
+}
+
+export async function getVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  sel: VersionSelector,
+): Promise<Resolved> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  return { prompt, version: await findVersion(db, prompt, sel) };
+}
+
+/** A version found by its global seq alone (PromptLayer's prompt_version_id). */
+export async function getVersionBySeq(ctx: RegistryContext, actor: Actor, seq: number): Promise<Resolved> {
+  const db = ctx.store.db;
+  const row = (
+    await db
+      .select()
+      .from(versions)
+      .where(and(eq(versions.seq, seq), isNull(versions.deletedAt)))
+  )[0];
+  if (!row) throw notFound(`version ${seq}`);
+  const prompt = await findPrompt(db, actor, { id: row.promptId });
+  return { prompt, version: (await withLabels(db, [row]))[0]! };
+}
+
+export async function listVersions(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  q: { limit: number; offset: number; order?: 'asc' | 'desc' },
+): Promise<Page<VersionView> & { prompt: Prompt }> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  const where = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
+  const [rows, total] = await Promise.all([
+    db
+      .select()
+      .from(versions)
+      .where(where)
+      .orderBy(q.order === 'asc' ? asc(versions.number) : desc(versions.number))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(versions).where(where),
+  ]);
+  return { prompt, items: await withLabels(db, rows, prompt.id), total: Number(total[0]?.n ?? 0) };
+}
+
+function validateContent(c: VersionContent): void {
+  if (c.templateType === 'completion' && c.content === null) {
+    throw badRequest('a completion template needs content');
+  }
+  if (c.commitMessage !== null && c.commitMessage.length > 10_000)
+    throw badRequest('commit message too long');
+  for (const lb of c.loadBalanceModels ?? []) {
+    if (!(typeof lb.weight === 'number' && lb.weight > 0)) {
+      throw badRequest('load_balance_models weights must be positive numbers', {
+        field: 'load_balance_models',
+      });
+    }
+  }
+}
+
+/**
+ * Appends a version to a locked prompt inside an open transaction: commits the previous draft,
+ * assigns the next number, stores the content and moves the requested labels onto it.
+ */
+export async function appendVersion(
+  tx: Tx,
+  actor: Actor,
+  prompt: Prompt,
+  input: Partial<VersionContent>,
+  opts: WriteOptions,
+): Promise<{ prompt: Prompt; version: VersionView }> {
+  const content = completeContent(input);
+  if (!opts.keepInputVariables) content.inputVariables = computeInputVariables(content);
+  validateContent(content);
+  const number = prompt.lastVersion + 1;
+  const now = new Date();
+  await tx
+    .update(versions)
+    .set({ status: 'committed', committedAt: now, updatedAt: now })
+    .where(and(eq(versions.promptId, prompt.id), eq(versions.status, 'draft')));
+  const status = opts.status ?? 'committed';
+  const [row] = await tx
+    .insert(versions)
+    .values({
+      ...content,
+      id: uuidv7(),
+      promptId: prompt.id,
+      number,
+      status,
+      author: actor.keyId,
+      createdAt: now,
+      updatedAt: now,
+      committedAt: status === 'committed' ? now : null,
+    })
+    .returning();
+  let updated = await touchPrompt(tx, prompt, { lastVersion: number, kind: content.templateType });
+  await audit(tx, actor, prompt.workspaceId, 'version.create', 'version', row!.id, null, snapshot(row));
+  const names = [...new Set(opts.labels ?? [])];
+  for (const name of names) await applyLabel(tx, actor, updated, name, row!);
+  if (names.length) updated = (await tx.select().from(prompts).where(eq(prompts.id, prompt.id)))[0]!;
+  return { prompt: updated, version: { ...row!, labels: names.sort() } };
+}
+
+export async function createVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  input: Partial<VersionContent>,
+  opts: WriteOptions = {},
+): Promise<Resolved> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const out = await appendVersion(tx, actor, prompt, input, opts);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return out;
+  });
+}
+
+/**
+ * Builds a new version from a base version, in one transaction: the base is resolved under the
+ * prompt's lock, so a writer that names its base never builds on anything else.
+ */
+export async function deriveVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  base: VersionSelector,
+  build: (base: VersionView, prompt: Prompt) => Partial<VersionContent>,
+  opts: WriteOptions = {},
+): Promise<Resolved & { base: VersionView }> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const baseVersion = await findVersion(tx, prompt, base);
+    const content = build(baseVersion, prompt);
+    const out = await appendVersion(
+      tx,
+      actor,
+      prompt,
+      completeContent(content, contentOf(baseVersion)),
+      opts,
+    );
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { ...out, base: baseVersion };
+  });
+}
+
+/**
+ * Creates the prompt with its first version, or appends a version when the name exists (the
+ * PromptLayer publish): one transaction, so two publishers of a new name never make two prompts.
+ */
+export async function publishVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  promptInput: PromptInput,
+  onExisting: PromptPatch,
+  input: Partial<VersionContent>,
+  opts: WriteOptions & { ifExists?: 'append' | 'error' } = {},
+): Promise<Resolved & { created: boolean }> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    let prompt: Prompt | null = null;
+    try {
+      prompt = await findPrompt(
+        tx,
+        actor,
+        { name: promptInput.name, workspace: promptInput.workspace },
+        { lock: true },
+      );
+    } catch (err) {
+      if (!(
+        err instanceof LecternError &&
+        err.code === 'not_found' &&
+        !err.message.startsWith('workspace')
+      )) {
+        throw err;
+      }
+    }
+    let created = false;
+    if (prompt) {
+      if (opts.ifExists === 'error') throw conflict(`prompt ${promptInput.name} already exists`);
+      checkIfMatch(prompt, opts.ifMatch);
+      const set = await promptChanges(tx, prompt, onExisting);
+      if (Object.keys(set).length) prompt = await touchPrompt(tx, prompt, set);
+    } else {
+      // Concurrent publishers of one new name: the first insert wins the unique index, the others
+      // wait on it and then fail with 23505; the server retries those as appends (see routes).
+      prompt = await insertPrompt(tx, actor, promptInput);
+      created = true;
+    }
+    const out = await appendVersion(tx, actor, prompt, input, opts);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { ...out, created };
+  });
+}
+
+export interface DraftEdit {
+  /** The change, or a function computing it from the draft as read under the prompt's lock. */
+  content: Partial<VersionContent> | ((current: VersionView) => Partial<VersionContent>);
+  /** Recompute input variables unless the dialect keeps the client's list. */
+  keepInputVariables?: boolean;
+}
+
+/** Edits the draft in place (Keywords AI); a committed version is frozen. */
+export async function editDraft(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  number: number,
+  edit: DraftEdit,
+  opts: { ifMatch?: string } = {},
+): Promise<Resolved> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const current = await findVersion(tx, prompt, { number });
+    const change = typeof edit.content === 'function' ? edit.content(current) : edit.content;
+    const hasContent = Object.values(change).some((v) => v !== undefined);
+    if (current.status !== 'draft' && hasContent) {
+      throw new LecternError('conflict', `version ${number} is committed and read-only`, {
+        version: number,
+        readonly: true,
+      });
+    }
+    if (!hasContent) return { prompt, version: current };
+    const content = completeContent(change, contentOf(current));
+    if (!edit.keepInputVariables) content.inputVariables = computeInputVariables(content);
+    validateContent(content);
+    const [row] = await tx
+      .update(versions)
+      .set({ ...content, revision: current.revision + 1, updatedAt: new Date(), author: actor.keyId })
+      .where(eq(versions.id, current.id))
+      .returning();
+    const p = await touchPrompt(tx, prompt);
+    await audit(
+      tx,
+      actor,
+      prompt.workspaceId,
+      'version.edit',
+      'version',
+      current.id,
+      snapshot(current),
+      snapshot(row),
+    );
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { prompt: p, version: { ...row!, labels: current.labels } };
+  });
+}
+
+/** Freezes the draft inside an open transaction; returns null when there is none. */
+export async function commitDraftTx(
+  tx: Tx,
+  actor: Actor,
+  prompt: Prompt,
+  commitMessage?: string | null,
+): Promise<Version | null> {
+  const draft = (
+    await tx
+      .select()
+      .from(versions)
+      .where(and(eq(versions.promptId, prompt.id), eq(versions.status, 'draft'), isNull(versions.deletedAt)))
+  )[0];
+  if (!draft) return null;
+  const now = new Date();
+  const [row] = await tx
+    .update(versions)
+    .set({
+      status: 'committed',
+      committedAt: now,
+      updatedAt: now,
+      ...(commitMessage !== undefined && commitMessage !== null ? { commitMessage } : {}),
+    })
+    .where(eq(versions.id, draft.id))
+    .returning();
+  await audit(
+    tx,
+    actor,
+    prompt.workspaceId,
+    'version.commit',
+    'version',
+    draft.id,
+    snapshot(draft),
+    snapshot(row),
+  );
+  return row!;
+}
+
+export async function commitDraft(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  opts: { commitMessage?: string | null; ifMatch?: string } = {},
+): Promise<Resolved> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const row = await commitDraftTx(tx, actor, prompt, opts.commitMessage);
+    if (!row) throw conflict('there is no draft to commit');
+    const p = await touchPrompt(tx, prompt);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { prompt: p, version: (await withLabels(tx, [row]))[0]! };
+  });
+}
+
+/** Soft-deletes a version; a version that a label points at (the live one) is refused. */
+export async function deleteVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  number: number,
+  opts: { ifMatch?: string } = {},
+): Promise<Resolved> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const v = await findVersion(tx, prompt, { number });
+    if (v.labels.length) {
+      throw conflict(`version ${number} carries the label(s) ${v.labels.join(', ')}; move them first`, {
+        labels: v.labels,
+      });
+    }
+    const [row] = await tx
+      .update(versions)
+      .set({ deletedAt: new Date(), status: v.status === 'draft' ? 'committed' : v.status })
+      .where(eq(versions.id, v.id))
+      .returning();
+    const p = await touchPrompt(tx, prompt);
+    await audit(tx, actor, prompt.workspaceId, 'version.delete', 'version', v.id, snapshot(v), snapshot(row));
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return { prompt: p, version: { ...row!, labels: [] } };
+  });
+}
+
+/**
+ * The newest live version of each of the given prompts, in one query (list pages of dialects that
+ * show a prompt with its current content). Prompts the actor cannot see are left out.
+ */
+export async function latestVersionsOf(
+  ctx: RegistryContext,
+  actor: Actor,
+  promptIds: string[],
+): Promise<Map<string, Version>> {
+  const out = new Map<string, Version>();
+  if (!promptIds.length) return out;
+  const rows = await ctx.store.db
+    .selectDistinctOn([versions.promptId], { v: versions, workspaceId: prompts.workspaceId })
+    .from(versions)
+    .innerJoin(prompts, eq(prompts.id, versions.promptId))
+    .where(and(inArray(versions.promptId, promptIds), isNull(versions.deletedAt)))
+    .orderBy(versions.promptId, desc(versions.number));
+  for (const r of rows) {
+    if (actor.workspaceId === null || actor.workspaceId === r.workspaceId) out.set(r.v.promptId, r.v);
+  }
+  return out;
+}
+
+/**
+ * Replaces a prompt's own fields and appends a committed version, in one transaction (NeMo's PUT:
+ * the prompt row and its new version never disagree). Absent patch fields are left as they are.
+ */
+export async function reviseVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  patch: Pick<PromptPatch, 'description' | 'tags' | 'project' | 'metadata'>,
+  input: Partial<VersionContent>,
+  opts: WriteOptions = {},
+): Promise<Resolved> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    let prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+    const before = prompt;
+    const set = await promptChanges(tx, prompt, patch);
+    if (Object.keys(set).length) {
+      prompt = await touchPrompt(tx, prompt, set);
+      await audit(
+        tx,
+        actor,
+        prompt.workspaceId,
+        'prompt.update',
+        'prompt',
+        prompt.id,
+        snapshot(before),
+        snapshot(prompt),
+      );
+    }
+    const out = await appendVersion(tx, actor, prompt, input, opts);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    return out;
+  });
+}
