@@ -1,0 +1,178 @@
+/**
+ * Rendering a whole prompt version: every text slot of every message (string content or text
+ * parts) and of a completion's content, each in its message's own format or the version default.
+ * Inputs are never mutated; unknown keys and non-text parts are copied through unchanged.
+ */
+import { TemplateError, missingVariablesError } from './errors.ts';
+import {
+  budgetFrom,
+  isTemplateFormat,
+  missingNames,
+  missingWarning,
+  parseTemplate,
+  renderParsed,
+  type RenderMode,
+  type RenderOptions,
+  type TemplateFormat,
+} from './engine.ts';
+import { sanitizeVariables } from './python-values.ts';
+
+export type VersionMessage = Record<string, unknown>;
+export type ContentPart = Record<string, unknown>;
+
+export interface RenderVersionInput {
+  /** Chat messages: `{role, content: string | parts[], template_format?, ...}`. */
+  messages?: readonly VersionMessage[] | null;
+  /** Completion content parts (or a plain string). */
+  content?: readonly ContentPart[] | string | null;
+  defaultFormat: TemplateFormat;
+  /** The version's variable defaults; the caller's variables win over them. */
+  variableDefaults?: Record<string, unknown> | null;
+  variables?: Record<string, unknown> | null;
+  mode?: RenderMode;
+  /** Limits for the whole version (shared by all its templates). */
+  limits?: Omit<RenderOptions, 'mode'>;
+}
+
+export interface RenderVersionResult {
+  messages: VersionMessage[] | null;
+  content: ContentPart[] | string | null;
+  warnings: string[];
+  missing: string[];
+}
+
+interface Slot {
+  format: TemplateFormat;
+  text: string;
+  write: (rendered: string) => void;
+}
+
+function formatOf(message: VersionMessage, fallback: TemplateFormat): TemplateFormat {
+  const own = message['template_format'];
+  if (own === undefined || own === null) return fallback;
+  if (!isTemplateFormat(own))
+    throw new TemplateError('template_syntax', `Unsupported template format: ${String(own)}`);
+  return own;
+}
+
+function isTextPart(part: unknown): part is ContentPart & { text: string } {
+  return (
+    typeof part === 'object' &&
+    part !== null &&
+    (part as ContentPart)['type'] === 'text' &&
+    typeof (part as ContentPart)['text'] === 'string'
+  );
+}
+
+/** Copies content (string or parts) and registers each text slot for rendering. */
+function collectContent(
+  content: unknown,
+  format: TemplateFormat,
+  slots: Slot[],
+  assign: (value: unknown) => void,
+): void {
+  if (typeof content === 'string') {
+    slots.push({ format, text: content, write: (rendered) => assign(rendered) });
+    return;
+  }
+  if (!Array.isArray(content)) {
+    assign(content === undefined ? undefined : structuredClone(content));
+    return;
+  }
+  const copy = content.map((part: unknown) => structuredClone(part));
+  copy.forEach((part, i) => {
+    if (isTextPart(part))
+      slots.push({
+        format,
+        text: part.text,
+        write: (rendered) => ((copy[i] as ContentPart)['text'] = rendered),
+      });
+  });
+  assign(copy);
+}
+
+function mergeVariables(
+  defaults: Record<string, unknown> | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const source of [defaults ?? {}, variables ?? {}]) {
+    for (const key of Object.keys(source)) if (source[key] !== undefined) merged[key] = source[key];
+  }
+  return merged;
+}
+
+export function renderVersionMessages(input: RenderVersionInput): RenderVersionResult {
+  const mode = input.mode ?? 'strict';
+  const slots: Slot[] = [];
+  let messages: VersionMessage[] | null = null;
+  let content: ContentPart[] | string | null = null;
+  if (input.messages) {
+    messages = input.messages.map((message) => {
+      const copy: VersionMessage = {};
+      for (const key of Object.keys(message))
+        if (key !== 'content') copy[key] = structuredClone(message[key]);
+      if ('content' in message) {
+        collectContent(
+          message['content'],
+          formatOf(message, input.defaultFormat),
+          slots,
+          (value) => (copy['content'] = value),
+        );
+      }
+      return copy;
+    });
+  }
+  if (input.content !== undefined && input.content !== null) {
+    collectContent(
+      input.content,
+      input.defaultFormat,
+      slots,
+      (value) => (content = value as ContentPart[] | string),
+    );
+  }
+
+  const variables = sanitizeVariables(mergeVariables(input.variableDefaults, input.variables));
+  const parsed = slots.map((slot) => parseTemplate(slot.format, slot.text));
+  const missing = [...new Set(parsed.flatMap((p) => missingNames(p, variables)))].sort();
+  // Strict mode names every missing variable of the whole version in one error.
+  if (mode === 'strict' && missing.length > 0) throw missingVariablesError(missing);
+
+  const budget = budgetFrom(input.limits ?? {});
+  let used = 0;
+  const warnings = new Set<string>();
+  slots.forEach((slot, i) => {
+    const result = renderParsed(parsed[i]!, slot.text, variables, 'lenient', {
+      ...budget,
+      maxOutputChars: budget.maxOutputChars - used,
+    });
+    used += result.output.length;
+    for (const w of result.warnings) if (!w.startsWith('Missing variables')) warnings.add(w);
+    slot.write(result.output);
+  });
+  const allWarnings = [...warnings];
+  if (missing.length > 0) allWarnings.unshift(missingWarning(missing));
+  return { messages, content, warnings: allWarnings, missing };
+}
+
+/** Sorted union of the variables used by all text slots of a version. */
+export function extractVersionVariables(
+  messages: readonly VersionMessage[] | null | undefined,
+  content: readonly ContentPart[] | string | null | undefined,
+  defaultFormat: TemplateFormat,
+): string[] {
+  const names = new Set<string>();
+  const visit = (value: unknown, format: TemplateFormat): void => {
+    const texts =
+      typeof value === 'string'
+        ? [value]
+        : Array.isArray(value)
+          ? value.filter(isTextPart).map((p) => p.text)
+          : [];
+    for (const text of texts)
+      for (const name of parseTemplate(format, text).parsed.variables) names.add(name);
+  };
+  for (const message of messages ?? []) visit(message['content'], formatOf(message, defaultFormat));
+  visit(content, defaultFormat);
+  return [...names].sort();
+}
