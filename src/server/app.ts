@@ -1,0 +1,173 @@
+// Assembles the HTTP server: body parsing and limits, authentication, OpenAPI and docs, operations
+// routes, and one encapsulated plugin per dialect (each owning its error envelope).
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Actor } from '../model/types.ts';
+import type { Registry } from '../registry/index.ts';
+import { ping } from '../store/db.ts';
+import { Authenticator } from './auth.ts';
+import { LecternError } from '../model/errors.ts';
+import type { Config } from './config.ts';
+import { installJsonParser } from './json-body.ts';
+import { installValidation } from './validation.ts';
+import { toProblem } from './errors.ts';
+import { ReadCache, installReadCache } from './read-cache.ts';
+import { installMetrics } from './metrics.ts';
+import nativeApi from '../dialects/native/index.ts';
+import promptlayerApi from '../dialects/promptlayer/index.ts';
+import keywordsaiApi from '../dialects/keywordsai/index.ts';
+import nemoApi from '../dialects/nemo/index.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller, resolved from its API key before any handler runs. */
+    actor: Actor;
+    /** SHA-256 of the presented key, if any (rate limiting is keyed on it, never on the secret). */
+    keyHash: string | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Routes that answer without an API key (health, docs). */
+    public?: boolean;
+  }
+  interface FastifyInstance {
+    registry: Registry;
+    authenticator: Authenticator;
+    lecternConfig: Config;
+    /** Every route registered (method, url pattern): hostile-input tests walk it. */
+    routeTable: { method: string; url: string }[];
+  }
+}
+
+export interface AppOptions {
+  registry: Registry;
+  config: Config;
+  logger?: boolean | object;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { registry, config } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('registry', registry);
+  app.decorate('authenticator', new Authenticator(registry));
+  app.decorate('lecternConfig', config);
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('keyHash', undefined);
+  installJsonParser(app, config.maxJsonDepth);
+  installValidation(app);
+
+  // Callback style with a synchronous path for cached keys: no promise on the hot path.
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    const creds = app.authenticator.credentialsOf(req);
+    req.keyHash = creds?.hash;
+    if (req.is404 || req.routeOptions.config?.public) return done();
+    let cached: Actor | undefined;
+    try {
+      cached = app.authenticator.cachedActor(creds);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (cached) {
+      req.actor = cached;
+      return done();
+    }
+    app.authenticator.actorFor(creds).then((actor) => {
+      req.actor = actor;
+      done();
+    }, done);
+  });
+  if (config.rateLimit > 0) {
+    // Per key (its hash, never the secret), after authentication: an unknown key is a 401 anyway.
+    // An app-level hook (not per route), so answers served from the read cache are limited too.
+    await app.register(rateLimit, {
+      global: false,
+      max: config.rateLimit,
+      timeWindow: config.rateLimitWindowMs,
+      allowList: (req) => req.routeOptions.config?.public === true,
+      keyGenerator: (req) => (req.keyHash ? `k:${req.keyHash}` : `ip:${req.ip}`),
+      errorResponseBuilder: (_req, ctx) =>
+        new LecternError(
+          'rate_limited',
+          `rate limit of ${ctx.max} requests exceeded, retry in ${ctx.after}`,
+          {
+            retry_after: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+          },
+        ),
+    });
+    app.addHook('onRequest', app.rateLimit());
+  }
+
+  // After authentication and rate limiting, before the dialects: resolved reads are answered from memory.
+  if (config.cacheEntries > 0 && config.cacheBytes > 0) {
+    const cache = new ReadCache({ maxEntries: config.cacheEntries, maxBytes: config.cacheBytes });
+    registry.onChange((changes) => cache.invalidate(changes));
+    installReadCache(app, cache);
+  } else {
+    app.decorate('readCache', null);
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Lectern', version: '0.1.0', description: 'Self-hosted prompt registry' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+  });
+  // The docs page's own routes (HTML, assets) are public like /openapi.json.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  installMetrics(app);
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping(registry.store.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  // Errors outside any dialect (unknown paths, operations routes) use the native envelope.
+  app.setErrorHandler((err, req, reply) => {
+    const p = toProblem(err);
+    if (p.status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(p.status).send({ error: { code: p.code, message: p.message, details: p.details } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} },
+    }),
+  );
+
+  await app.register(nativeApi, { prefix: '/v1' });
+  // Each dialect mounts at its product's own paths and owns its error envelope.
+  await app.register(promptlayerApi);
+  await app.register(keywordsaiApi);
+  await app.register(nemoApi);
+  return app;
+}

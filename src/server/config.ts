@@ -1,0 +1,48 @@
+// Configuration comes from the environment only, read once at start.
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  /** PostgreSQL schema to live in (isolates test servers sharing one database). */
+  pgSchema?: string;
+  dataDir: string;
+  adminKey?: string;
+  logLevel: string;
+  /** Largest request body accepted, in bytes (413 above it). */
+  bodyLimit: number;
+  /** Deepest JSON nesting accepted (400 above it). */
+  maxJsonDepth: number;
+  /** Requests per key per window; 0 turns rate limiting off. */
+  rateLimit: number;
+  rateLimitWindowMs: number;
+  /** Entries in the read cache of resolved prompt responses. */
+  cacheEntries: number;
+  /** Bytes the read cache may hold (responses + keys); 0 (or cacheEntries 0) turns it off. */
+  cacheBytes: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${raw}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int(env, 'PORT', 8080),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgSchema: env.LECTERN_PG_SCHEMA || undefined,
+    dataDir: env.LECTERN_DATA_DIR || './.lectern',
+    adminKey: env.LECTERN_ADMIN_KEY || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: int(env, 'LECTERN_BODY_LIMIT', 1024 * 1024),
+    maxJsonDepth: int(env, 'LECTERN_MAX_JSON_DEPTH', 64),
+    rateLimit: int(env, 'LECTERN_RATE_LIMIT', 6000),
+    rateLimitWindowMs: int(env, 'LECTERN_RATE_LIMIT_WINDOW_MS', 60_000),
+    cacheEntries: int(env, 'LECTERN_CACHE_ENTRIES', 10_000),
+    cacheBytes: int(env, 'LECTERN_CACHE_BYTES', 64 * 1024 * 1024),
+  };
+}

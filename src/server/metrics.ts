@@ -1,0 +1,28 @@
+// Prometheus metrics at /metrics: request latency per route and status, plus process metrics.
+// Each app gets its own prom-client registry, so several apps in one process never collide.
+import type { FastifyInstance } from 'fastify';
+import { Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+
+export function installMetrics(app: FastifyInstance): void {
+  const registry = new PromRegistry();
+  collectDefaultMetrics({ register: registry, prefix: 'lectern_' });
+  const latency = new Histogram({
+    name: 'lectern_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern, not the URL: bounded label cardinality.
+    const route = req.routeOptions.url ?? 'unmatched';
+    latency.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+}

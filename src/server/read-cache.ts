@@ -1,0 +1,269 @@
+// The hot read path: resolved, already-serialised 200 responses of the routes that fetch a prompt by
+// label, version or latest, kept in an in-process LRU bounded by entries and bytes. It sits in root
+// hooks, so no dialect knows about it: after authentication a request whose route is listed below is
+// looked up by (caller scope, method, url, body hash); a hit sends the stored bytes, a miss is
+// captured in onSend.
+//
+// Invalidation is per workspace, by generation: every committed change bumps a global counter and
+// records it as the workspace's last change; an entry is stamped with the counter as it was when its
+// request STARTED (before the database read), and is served only while no change to its workspace
+// came after that stamp. Per workspace rather than per prompt because a response can depend on
+// other prompts of the workspace (PromptLayer snippets, label lookups by name) and a cache key
+// cannot be tied to a prompt id before the route resolved it; writes are rare next to reads, so
+// dropping a workspace's entries on each write costs little. Entries of all-workspace (admin) keys
+// are invalidated by a change anywhere.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import type { Change } from '../registry/index.ts';
+
+/**
+ * The cacheable routes, as Fastify route patterns (`req.routeOptions.url`). Parameter names and a
+ * trailing slash do not matter: patterns are compared in their normalised shape (`/a/:/b`).
+ * `when` further restricts a route by its parsed body (POST routes only).
+ */
+export interface CacheableRoute {
+  method: 'GET' | 'POST';
+  url: string;
+  when?: (body: unknown) => boolean;
+}
+
+const withoutVariables = (body: unknown): boolean =>
+  body === undefined ||
+  body === null ||
+  (typeof body === 'object' &&
+    !Array.isArray(body) &&
+    ((body as Record<string, unknown>).input_variables === undefined ||
+      (body as Record<string, unknown>).input_variables === null));
+
+export const CACHEABLE_ROUTES: CacheableRoute[] = [
+  // native
+  { method: 'GET', url: '/v1/prompts/:prompt/resolve' },
+  { method: 'GET', url: '/v1/prompts/:prompt/versions/:version' },
+  { method: 'GET', url: '/v1/prompts/:prompt' },
+  // PromptLayer: get raw, and get without variables to render
+  { method: 'GET', url: '/prompt-templates/:identifier' },
+  { method: 'POST', url: '/prompt-templates/:identifier', when: withoutVariables },
+  // Keywords AI: retrieve version
+  { method: 'GET', url: '/api/prompts/:prompt_id/versions/:version' },
+  // NeMo: get prompt
+  { method: 'GET', url: '/apis/models/v2/workspaces/:workspace/prompts/:name' },
+  // Lists: invalidated by any write in the workspace like the rest, and costly uncached on a big
+  // workspace (the page total counts every live prompt).
+  { method: 'GET', url: '/v1/prompts' },
+  { method: 'GET', url: '/prompt-templates' },
+  { method: 'GET', url: '/api/prompts' },
+  { method: 'GET', url: '/apis/models/v2/workspaces/:workspace/prompts' },
+];
+
+/** `/v1/prompts/:prompt/` → `/v1/prompts/:` — the shape a pattern matches in. */
+export function routeShape(pattern: string): string {
+  const s = pattern.replace(/:[^/]+/g, ':');
+  return s.length > 1 && s.endsWith('/') ? s.slice(0, -1) : s;
+}
+
+/** Response headers never replayed from the cache (per request or recomputed by Fastify). */
+const PER_REQUEST_HEADERS = new Set(['x-request-id', 'content-length', 'date', 'connection', 'set-cookie']);
+
+interface Entry {
+  stamp: number;
+  /** `*` for all-workspace keys, else the workspace id. */
+  scope: string;
+  payload: string | Buffer;
+  headers: [string, string][];
+  etag?: string;
+  bytes: number;
+}
+
+interface Pending {
+  key: string;
+  scope: string;
+  stamp: number;
+}
+
+export interface ReadCacheOptions {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+export class ReadCache {
+  private entries: LRUCache<string, Entry>;
+  private counter = 0;
+  private lastAny = 0;
+  private lastAll = 0;
+  private lastByWorkspace = new Map<string, number>();
+  hits = 0;
+  misses = 0;
+
+  constructor(opts: ReadCacheOptions) {
+    this.entries = new LRUCache<string, Entry>({
+      max: Math.max(1, opts.maxEntries),
+      maxSize: Math.max(1024, opts.maxBytes),
+      sizeCalculation: (e, k) => e.bytes + k.length * 2,
+    });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.entries.calculatedSize;
+  }
+
+  /** The generation a request starts in: its entry is valid while nothing in its scope changed after. */
+  stamp(): number {
+    return this.counter;
+  }
+
+  /** Records committed changes (local or from another process). */
+  invalidate(changes: readonly Pick<Change, 'kind' | 'workspaceId'>[]): void {
+    for (const c of changes) {
+      // Key changes affect authentication only (the key cache handles them), never a response.
+      if (c.kind === 'key') continue;
+      const n = ++this.counter;
+      this.lastAny = n;
+      if (c.workspaceId && c.kind === 'prompt') this.lastByWorkspace.set(c.workspaceId, n);
+      else this.lastAll = n; // a workspace itself changed (or an unknown scope): drop everything
+    }
+  }
+
+  /** Drops everything (e.g. when the change feed may have missed notifications). */
+  invalidateAll(): void {
+    const n = ++this.counter;
+    this.lastAny = this.lastAll = n;
+  }
+
+  private fresh(e: Entry): boolean {
+    if (e.scope === '*') return e.stamp >= this.lastAny;
+    return e.stamp >= this.lastAll && e.stamp >= (this.lastByWorkspace.get(e.scope) ?? 0);
+  }
+
+  get(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e && !this.fresh(e)) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  set(
+    key: string,
+    scope: string,
+    stamp: number,
+    payload: string | Buffer,
+    headers: [string, string][],
+  ): void {
+    const e: Entry = {
+      stamp,
+      scope,
+      payload,
+      headers,
+      etag: headers.find(([h]) => h === 'etag')?.[1],
+      bytes: Buffer.byteLength(payload) + headers.reduce((n, [h, v]) => n + h.length + v.length, 0) + 64,
+    };
+    // A change may have landed while the request ran: then the answer may be stale already.
+    if (this.fresh(e)) this.entries.set(key, e);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    readCachePending: Pending | null;
+  }
+  interface FastifyInstance {
+    readCache: ReadCache | null;
+  }
+}
+
+/** Body fields that never change the answer (PromptLayer SDKs send their key in the body too). */
+const IGNORED_BODY_FIELDS = new Set(['api_key']);
+
+function bodyHash(body: unknown): string {
+  if (body === undefined || body === null) return '';
+  const json = JSON.stringify(body, (k, v: unknown) => (IGNORED_BODY_FIELDS.has(k) ? undefined : v));
+  return createHash('sha256').update(json).digest('base64url');
+}
+
+function matches(inm: string | string[] | undefined, etag: string | undefined): boolean {
+  if (!etag || typeof inm !== 'string') return false;
+  return inm.split(',').some((t) => {
+    const s = t.trim();
+    return s === '*' || s.replace(/^W\//, '') === etag;
+  });
+}
+
+/**
+ * Installs the cache as root hooks. Must be called after the authentication hook (hooks run in the
+ * order they were added) and before the dialect plugins are registered (so they inherit the hooks).
+ */
+export function installReadCache(app: FastifyInstance, cache: ReadCache, routes = CACHEABLE_ROUTES): void {
+  const byRoute = new Map<string, CacheableRoute>();
+  for (const r of routes) byRoute.set(`${r.method} ${routeShape(r.url)}`, r);
+  // Route pattern → rule, memoised: a pattern's shape is computed once.
+  const ruleOf = new Map<string, CacheableRoute | null>();
+  const lookupRule = (req: FastifyRequest): CacheableRoute | null => {
+    const url = req.routeOptions.url;
+    if (url === undefined || req.is404) return null;
+    const id = `${req.method} ${url}`;
+    let rule = ruleOf.get(id);
+    if (rule === undefined) {
+      rule = byRoute.get(`${req.method} ${routeShape(url)}`) ?? null;
+      ruleOf.set(id, rule);
+    }
+    return rule;
+  };
+
+  const tryServe = (req: FastifyRequest, reply: FastifyReply, body: string): FastifyReply | undefined => {
+    const actor = req.actor;
+    if (!actor) return undefined;
+    const scope = actor.workspaceId ?? '*';
+    const key = `${scope}\u0000${actor.role}\u0000${req.method}\u0000${req.url}\u0000${body}`;
+    const cc = req.headers['cache-control'];
+    const bypass = typeof cc === 'string' && /no-cache|no-store/i.test(cc);
+    const hit = bypass ? undefined : cache.get(key);
+    if (!hit) {
+      cache.misses++;
+      req.readCachePending = { key, scope, stamp: cache.stamp() };
+      return undefined;
+    }
+    cache.hits++;
+    for (const [h, v] of hit.headers) reply.header(h, v);
+    if (matches(req.headers['if-none-match'], hit.etag)) {
+      reply.code(304).send();
+      return reply;
+    }
+    reply.send(hit.payload);
+    return reply;
+  };
+
+  app.decorateRequest('readCachePending', null);
+  app.decorate('readCache', cache);
+
+  // Callback-style hooks: no promise per request on the hot path. A hit sends and never calls done().
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.method !== 'GET') return done();
+    const rule = lookupRule(req);
+    if (!rule || !tryServe(req, reply, '')) done();
+  });
+  // Bodies are parsed only after onRequest: POST routes are looked up once the body is there.
+  app.addHook('preValidation', (req, reply, done) => {
+    if (req.method !== 'POST') return done();
+    const rule = lookupRule(req);
+    if (!rule || (rule.when && !rule.when(req.body)) || !tryServe(req, reply, bodyHash(req.body))) done();
+  });
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const p = req.readCachePending;
+    if (!p || reply.statusCode !== 200) return done(null, payload);
+    req.readCachePending = null;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload); // streams: not cached
+    const headers: [string, string][] = [];
+    for (const [h, v] of Object.entries(reply.getHeaders())) {
+      if (v === undefined || PER_REQUEST_HEADERS.has(h)) continue;
+      headers.push([h, Array.isArray(v) ? v.join(', ') : String(v)]);
+    }
+    cache.set(p.key, p.scope, p.stamp, payload, headers);
+    done(null, payload);
+  });
+}

@@ -1,0 +1,81 @@
+// Runs Lectern: open the store (migrations run), bootstrap, listen, and shut down gracefully on
+// SIGTERM/SIGINT — stop accepting, let in-flight requests finish, close the database, exit 0.
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from '../store/db.ts';
+import { createRegistry } from '../registry/index.ts';
+import { buildApp } from './app.ts';
+import { bootstrap } from './bootstrap.ts';
+import { startChangeFeed } from './change-feed.ts';
+import type { Config } from './config.ts';
+
+export interface Running {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function serve(config: Config): Promise<Running> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    pgSchema: config.pgSchema,
+    dataDir: config.dataDir,
+  });
+  const registry = createRegistry(store);
+  const boot = await bootstrap(registry, config.adminKey);
+  const app = await buildApp({ registry, config });
+  // On PostgreSQL other processes may write: their changes reach our caches through LISTEN/NOTIFY.
+  const feed = await startChangeFeed(store, registry, {
+    onRemote: (changes) => {
+      if (changes === 'all') app.readCache?.invalidateAll();
+      else app.readCache?.invalidate(changes);
+      if (changes === 'all' || changes.some((c) => c.kind === 'key' || c.kind === 'workspace')) {
+        app.authenticator.invalidate();
+      }
+    },
+    onError: (err) => app.log.error({ err }, 'publishing a change notification failed'),
+  });
+  if (boot.createdAdminSecret) {
+    // Shown once: only its hash is stored.
+    process.stdout.write(
+      `\nLectern created the first admin API key (shown only now, store it safely):\n\n  ${boot.createdAdminSecret}\n\n`,
+    );
+  }
+  // Responses in progress, so a stop can tell their connections to close once answered.
+  const inFlight = new Set<import('node:http').ServerResponse>();
+  app.server.on('request', (_req, res: import('node:http').ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  const url = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ backend: store.backend, url }, 'lectern listening');
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Requests already on the wire while the event loop was busy (a long render) are read
+      // first, so they count as in flight instead of being cut as idle connections.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Busy connections close once answered, instead of idling out the keep-alive timeout (72 s).
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+      await app.close(); // stops accepting, waits for in-flight requests
+      await feed.stop();
+      await store.close();
+    })());
+  return { app, store, url, stop };
+}
+
+/** Wires SIGTERM/SIGINT to a graceful stop and exit 0. */
+export function exitOnSignals(running: Running): void {
+  const onSignal = (signal: string) => {
+    running.app.log.info({ signal }, 'shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        running.app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+}
