@@ -1,0 +1,19 @@
+// The native API under /v1: the whole model, one route per file, one error envelope:
+// {"error":{"code","message","details"}}.
+import type { FastifyInstance } from 'fastify';
+import { toProblem } from '../../server/errors.ts';
+import { TemplateError } from '../../templates/index.ts';
+import { routes } from './routes/index.ts';
+
+export default async function nativeApi(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((err, req, reply) => {
+    const p = toProblem(err);
+    if (p.status >= 500) req.log.error({ err }, 'request failed');
+    if (p.status === 429 && p.details.retry_after) reply.header('retry-after', String(p.details.retry_after));
+    // Template failures keep their own code (missing_variables, render_limit, template_syntax, …)
+    // so a client can branch on it without parsing the message.
+    const code = err instanceof TemplateError ? err.code : p.code;
+    return reply.code(p.status).send({ error: { code, message: p.message, details: p.details } });
+  });
+  for (const route of routes) route(app);
+}

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../../../../test/support/stores.ts';
+import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { promptWithVersions } from '../testing.ts';
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`native audit API on ${backend.name}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp(backend);
+    });
+    afterAll(() => t?.close());
+
+    describe('happy path', () => {
+      it('records who changed a prompt, with before and after, newest first', async () => {
+        const { id } = await promptWithVersions(t, ['a']);
+        await t.call('PATCH', `/v1/prompts/${id}`, { body: { description: 'new' } });
+        const res = await t.call('GET', `/v1/audit?entity_id=${id}`, { key: t.keys.viewer });
+        expect(res.status).toBe(200);
+        expect(res.body.data.map((e: { action: string }) => e.action)).toEqual([
+          'prompt.update',
+          'prompt.create',
+        ]);
+        const [update] = res.body.data;
+        expect(update.before.description).toBeNull();
+        expect(update.after.description).toBe('new');
+        expect(update.actor).toMatch(/^[0-9a-f-]{36}$/);
+        expect(update.entity_type).toBe('prompt');
+      });
+
+      it('filters by action and paginates', async () => {
+        await promptWithVersions(t, []);
+        await promptWithVersions(t, []);
+        const res = await t.call('GET', '/v1/audit?action=prompt.create&limit=1');
+        expect(res.body.data).toHaveLength(1);
+        expect(res.body.data[0].action).toBe('prompt.create');
+        expect(res.body.pagination.total).toBeGreaterThanOrEqual(2);
+        expect(res.body.pagination.next_offset).toBe(1);
+      });
+    });
+
+    describe('errors', () => {
+      it('answers 400 to bad paging and 404 to an unknown workspace', async () => {
+        expect((await t.call('GET', '/v1/audit?limit=0')).status).toBe(400);
+        expect((await t.call('GET', '/v1/audit?limit=501')).status).toBe(400);
+        expect((await t.call('GET', '/v1/audit?workspace=nowhere', { key: t.keys.admin })).status).toBe(404);
+      });
+    });
+
+    describe('security', () => {
+      it('answers 401 without a key or with a wrong key', async () => {
+        expect((await t.call('GET', '/v1/audit', { key: null })).status).toBe(401);
+        expect((await t.call('GET', '/v1/audit', { key: 'lec_wrong' })).status).toBe(401);
+      });
+
+      it("never shows another workspace's events", async () => {
+        const { id } = await promptWithVersions(t, []);
+        const own = await t.call('GET', `/v1/audit?entity_id=${id}`, { key: t.keys.otherViewer });
+        expect(own.status).toBe(200);
+        expect(own.body.data).toEqual([]);
+        expect((await t.call('GET', '/v1/audit?workspace=default', { key: t.keys.otherViewer })).status).toBe(
+          404,
+        );
+      });
+
+      it('an admin key reads any workspace it names', async () => {
+        const created = await t.call('POST', '/v1/prompts', {
+          key: t.keys.otherEditor,
+          body: { name: 'audited' },
+        });
+        const res = await t.call('GET', `/v1/audit?workspace=other&entity_id=${created.body.prompt.id}`, {
+          key: t.keys.admin,
+        });
+        expect(res.body.data.map((e: { action: string }) => e.action)).toEqual(['prompt.create']);
+      });
+    });
+  });
+}

@@ -1,0 +1,69 @@
+// Every native route, one per file.
+import type { FastifyInstance } from 'fastify';
+import auditList from './audit-list.ts';
+import keysCreate from './keys-create.ts';
+import keysList from './keys-list.ts';
+import keysRevoke from './keys-revoke.ts';
+import labelsDelete from './labels-delete.ts';
+import labelsHistory from './labels-history.ts';
+import labelsList from './labels-list.ts';
+import labelsSet from './labels-set.ts';
+import projectsCreate from './projects-create.ts';
+import projectsDelete from './projects-delete.ts';
+import projectsGet from './projects-get.ts';
+import projectsList from './projects-list.ts';
+import promptsCreate from './prompts-create.ts';
+import promptsDelete from './prompts-delete.ts';
+import promptsGet from './prompts-get.ts';
+import promptsList from './prompts-list.ts';
+import promptsResolve from './prompts-resolve.ts';
+import promptsRestore from './prompts-restore.ts';
+import promptsUpdate from './prompts-update.ts';
+import renderPrompt from './render-prompt.ts';
+import renderStateless from './render-stateless.ts';
+import versionsCommit from './versions-commit.ts';
+import versionsCreate from './versions-create.ts';
+import versionsDelete from './versions-delete.ts';
+import versionsDiff from './versions-diff.ts';
+import versionsGet from './versions-get.ts';
+import versionsList from './versions-list.ts';
+import versionsUpdate from './versions-update.ts';
+import workspacesCreate from './workspaces-create.ts';
+import workspacesDelete from './workspaces-delete.ts';
+import workspacesGet from './workspaces-get.ts';
+import workspacesList from './workspaces-list.ts';
+
+export const routes: ((app: FastifyInstance) => void)[] = [
+  promptsCreate,
+  promptsList,
+  promptsGet,
+  promptsUpdate,
+  promptsDelete,
+  promptsRestore,
+  promptsResolve,
+  versionsCreate,
+  versionsList,
+  versionsGet,
+  versionsUpdate,
+  versionsCommit,
+  versionsDelete,
+  versionsDiff,
+  labelsList,
+  labelsHistory,
+  labelsSet,
+  labelsDelete,
+  renderPrompt,
+  renderStateless,
+  auditList,
+  keysCreate,
+  keysList,
+  keysRevoke,
+  workspacesCreate,
+  workspacesList,
+  workspacesGet,
+  workspacesDelete,
+  projectsCreate,
+  projectsList,
+  projectsGet,
+  projectsDelete,
+];

@@ -1,0 +1,34 @@
+// GET /v1/prompts/:prompt/label-history (also /labels/history) — every label move, newest first.
+// The static segment `history` outranks the `:label` parameter in the router, so GET
+// /labels/history never reads as a label named "history".
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { labelMoveWire, pageWire } from '../wire.ts';
+import { promptRef } from '../mapping.ts';
+import { Pagination, PromptParams, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Label history',
+  tags: ['labels'],
+  params: PromptParams,
+  querystring: Type.Composite([
+    WorkspaceQuery,
+    Type.Object({ label: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })), ...Pagination }),
+  ]),
+};
+
+export default function route(app: FastifyInstance) {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  for (const url of ['/prompts/:prompt/label-history', '/prompts/:prompt/labels/history']) {
+    typed.get(url, { schema }, async (req) => {
+      const q = req.query;
+      const page = await app.registry.labelHistory(req.actor, promptRef(req.params.prompt, q.workspace), {
+        limit: q.limit,
+        offset: q.offset,
+        label: q.label,
+      });
+      return pageWire(page, q, labelMoveWire);
+    });
+  }
+}

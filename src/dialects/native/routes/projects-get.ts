@@ -1,0 +1,16 @@
+// GET /v1/workspaces/:name/projects/:project — one project.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { projectWire } from '../wire.ts';
+import { ProjectParams } from '../schemas.ts';
+
+export const schema = { summary: 'Get a project', tags: ['workspaces'], params: ProjectParams };
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/workspaces/:name/projects/:project', { schema }, async (req) => {
+      const p = await app.registry.getProject(req.actor, req.params.name, req.params.project);
+      return { project: projectWire(p) };
+    });
+}

@@ -1,0 +1,54 @@
+// POST /v1/prompts — create a prompt, optionally with its first version and labels.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { promptWire, versionWire } from '../wire.ts';
+import { versionContent } from '../mapping.ts';
+import { Nullable, Obj, VersionBody, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Create a prompt',
+  tags: ['prompts'],
+  querystring: WorkspaceQuery,
+  body: Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 512 }),
+      description: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+      tags: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 1000 })),
+      project: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+      is_snippet: Type.Optional(Type.Boolean()),
+      metadata: Type.Optional(Obj),
+      version: Type.Optional(VersionBody),
+      status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('committed')])),
+      labels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 100 })),
+    },
+    { additionalProperties: false },
+  ),
+};
+
+export default function route(app: FastifyInstance) {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/prompts', { schema }, async (req, reply) => {
+    const b = req.body;
+    const promptInput = {
+      workspace: req.query.workspace,
+      name: b.name,
+      description: b.description,
+      tags: b.tags,
+      project: b.project,
+      isSnippet: b.is_snippet,
+      metadata: b.metadata as never,
+    };
+    if (!b.version) {
+      const p = await app.registry.createPrompt(req.actor, promptInput);
+      reply.header('etag', `"${p.seq}.${p.revision}"`);
+      return reply.code(201).send({ prompt: promptWire(p), version: null });
+    }
+    const r = await app.registry.publishVersion(req.actor, promptInput, {}, versionContent(b.version), {
+      ifExists: 'error',
+      status: b.status,
+      labels: b.labels,
+    });
+    reply.header('etag', `"${r.prompt.seq}.${r.prompt.revision}"`);
+    return reply.code(201).send({ prompt: promptWire(r.prompt), version: versionWire(r.version) });
+  });
+}

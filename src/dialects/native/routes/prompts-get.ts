@@ -1,0 +1,32 @@
+// GET /v1/prompts/:prompt — one prompt by id, seq or name, with its labels.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { labelWire, promptWire } from '../wire.ts';
+import { promptRef } from '../mapping.ts';
+import { withEtag } from '../http.ts';
+import { PromptParams, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Get a prompt',
+  tags: ['prompts'],
+  params: PromptParams,
+  querystring: Type.Composite([
+    WorkspaceQuery,
+    Type.Object({ include_deleted: Type.Optional(Type.Boolean()) }),
+  ]),
+};
+
+export default function route(app: FastifyInstance) {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt', { schema }, async (req, reply) => {
+    const ref = promptRef(req.params.prompt, req.query.workspace);
+    const prompt = await app.registry.getPrompt(req.actor, ref, {
+      includeDeleted: req.query.include_deleted,
+    });
+    if (withEtag(req, reply, prompt)) return reply;
+    const { labels } = prompt.deletedAt
+      ? { labels: [] }
+      : await app.registry.listLabels(req.actor, { id: prompt.id });
+    return { prompt: promptWire(prompt), labels: labels.map(labelWire) };
+  });
+}

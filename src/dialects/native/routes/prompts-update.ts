@@ -1,0 +1,48 @@
+// PATCH /v1/prompts/:prompt — rename, describe, retag, move to a project; fields left out stay.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { promptWire } from '../wire.ts';
+import { promptRef } from '../mapping.ts';
+import { ifMatch, setEtag } from '../http.ts';
+import { IfMatchHeaders, Nullable, Obj, PromptParams, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Update a prompt',
+  tags: ['prompts'],
+  params: PromptParams,
+  querystring: WorkspaceQuery,
+  headers: IfMatchHeaders,
+  body: Type.Object(
+    {
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+      description: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+      tags: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 1000 })),
+      project: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+      is_snippet: Type.Optional(Type.Boolean()),
+      metadata: Type.Optional(Obj),
+    },
+    { additionalProperties: false },
+  ),
+};
+
+export default function route(app: FastifyInstance) {
+  app.withTypeProvider<TypeBoxTypeProvider>().patch('/prompts/:prompt', { schema }, async (req, reply) => {
+    const b = req.body;
+    const p = await app.registry.updatePrompt(
+      req.actor,
+      promptRef(req.params.prompt, req.query.workspace),
+      {
+        name: b.name,
+        description: b.description,
+        tags: b.tags,
+        project: b.project,
+        isSnippet: b.is_snippet,
+        metadata: b.metadata as never,
+      },
+      { ifMatch: ifMatch(req) },
+    );
+    setEtag(reply, p);
+    return { prompt: promptWire(p) };
+  });
+}

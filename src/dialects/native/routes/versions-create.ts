@@ -1,0 +1,45 @@
+// POST /v1/prompts/:prompt/versions — append a version (draft or committed), optionally labelled.
+// With `base`, the body is applied over that version's content (fields left out are inherited).
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { resolvedWire } from '../wire.ts';
+import { promptRef, versionContent, versionSelector } from '../mapping.ts';
+import { ifMatch } from '../http.ts';
+import { IfMatchHeaders, PromptParams, VersionBody, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Create a version',
+  tags: ['versions'],
+  params: PromptParams,
+  querystring: WorkspaceQuery,
+  headers: IfMatchHeaders,
+  body: Type.Composite(
+    [
+      VersionBody,
+      Type.Object({
+        status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('committed')])),
+        labels: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 100 })),
+        base: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('latest')])),
+      }),
+    ],
+    { additionalProperties: false },
+  ),
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .post('/prompts/:prompt/versions', { schema }, async (req, reply) => {
+      const { status, labels, base, ...body } = req.body;
+      const ref = promptRef(req.params.prompt, req.query.workspace);
+      const opts = { status, labels, ifMatch: ifMatch(req) };
+      const content = versionContent(body);
+      const r =
+        base === undefined
+          ? await app.registry.createVersion(req.actor, ref, content, opts)
+          : await app.registry.deriveVersion(req.actor, ref, versionSelector(base), () => content, opts);
+      reply.header('etag', `"${r.prompt.seq}.${r.prompt.revision}"`);
+      return reply.code(201).send(resolvedWire(r));
+    });
+}

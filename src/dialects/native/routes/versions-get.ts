@@ -1,0 +1,28 @@
+// GET /v1/prompts/:prompt/versions/:version — one version by number, or `latest`.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { resolvedWire } from '../wire.ts';
+import { promptRef, versionSelector } from '../mapping.ts';
+import { withEtag } from '../http.ts';
+import { VersionParams, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Get a version',
+  tags: ['versions'],
+  params: VersionParams,
+  querystring: WorkspaceQuery,
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/prompts/:prompt/versions/:version', { schema }, async (req, reply) => {
+      const r = await app.registry.getVersion(
+        req.actor,
+        promptRef(req.params.prompt, req.query.workspace),
+        versionSelector(req.params.version),
+      );
+      if (withEtag(req, reply, r.prompt)) return reply;
+      return resolvedWire(r);
+    });
+}

@@ -1,0 +1,36 @@
+// PATCH /v1/prompts/:prompt/versions/:version — edit the draft in place; committed versions are
+// frozen (409). Fields left out keep their value.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { resolvedWire } from '../wire.ts';
+import { promptRef, versionContent } from '../mapping.ts';
+import { ifMatch, setEtag } from '../http.ts';
+import { IfMatchHeaders, VersionBody, VersionNumberParams, WorkspaceQuery } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Edit a draft version',
+  tags: ['versions'],
+  params: VersionNumberParams,
+  querystring: WorkspaceQuery,
+  headers: IfMatchHeaders,
+  body: VersionBody,
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .patch('/prompts/:prompt/versions/:version', { schema }, async (req, reply) => {
+      const content = versionContent(req.body);
+      // Only what was sent changes: versionContent's empty completion content is for creates.
+      if (req.body.content === undefined) delete content.content;
+      const r = await app.registry.editDraft(
+        req.actor,
+        promptRef(req.params.prompt, req.query.workspace),
+        req.params.version,
+        { content },
+        { ifMatch: ifMatch(req) },
+      );
+      setEtag(reply, r.prompt);
+      return resolvedWire(r);
+    });
+}

@@ -1,0 +1,14 @@
+// GET /v1/workspaces — the workspaces this key can see (a workspace key sees only its own).
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { pageWire, workspaceWire } from '../wire.ts';
+import { PageQuery } from '../schemas.ts';
+
+export const schema = { summary: 'List workspaces', tags: ['workspaces'], querystring: PageQuery };
+
+export default function route(app: FastifyInstance) {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/workspaces', { schema }, async (req) => {
+    const page = await app.registry.listWorkspaces(req.actor, req.query);
+    return pageWire(page, req.query, workspaceWire);
+  });
+}
