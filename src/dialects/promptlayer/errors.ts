@@ -1,0 +1,66 @@
+// PromptLayer's error envelopes: {success:false, message, error} for most statuses, and the
+// FastAPI/pydantic list {detail:[{loc, msg, type}]} for 422 (schema and JSON-body failures).
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { toProblem, type Problem } from '../../server/errors.ts';
+
+export interface DetailItem {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+const LOC_ROOT: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+/** Ajv's `/prompt_version/commit_message` becomes pydantic's ['body','prompt_version','commit_message']. */
+export function detailsOf(p: Problem): DetailItem[] {
+  const root = LOC_ROOT[p.validationContext ?? 'body'] ?? 'body';
+  return (p.validation ?? []).map((v) => {
+    const path = v.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const missing = v.keyword === 'required' ? [String(v.params['missingProperty'])] : [];
+    return { loc: [root, ...path, ...missing], msg: v.message ?? 'invalid', type: v.keyword };
+  });
+}
+
+const ERROR_WORD: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+export function errorBody(status: number, message: string): Record<string, unknown> {
+  return { success: false, message, error: ERROR_WORD[status] ?? 'Error' };
+}
+
+/** Renders any error the way PromptLayer would; schema failures and bad JSON are 422 `detail` lists. */
+export function promptlayerErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const p = toProblem(err);
+  if (p.status >= 500) req.log.error({ err }, 'request failed');
+  if (p.validation) return reply.code(422).send({ detail: detailsOf(p) });
+  if (p.status === 400 && p.message.startsWith('malformed JSON body')) {
+    return reply.code(422).send({ detail: [{ loc: ['body'], msg: p.message, type: 'json_invalid' }] });
+  }
+  if (p.status === 422 && Array.isArray(p.details['detail'])) {
+    return reply.code(422).send({ detail: p.details['detail'] });
+  }
+  if (p.status === 429 && p.details['retry_after'])
+    reply.header('retry-after', String(p.details['retry_after']));
+  const message = p.status >= 500 ? 'Internal server error' : p.message;
+  return reply.code(p.status).send(errorBody(p.status, message));
+}
+
+/** A 422 in PromptLayer's list shape, raised from a handler. */
+export { unprocessable } from '../../model/errors.ts';

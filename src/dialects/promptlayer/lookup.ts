@@ -1,0 +1,99 @@
+// Registry look-ups shared by the routes: `{identifier}` (id tried first, then name), the snippet
+// fetcher, workspace integer ids, and version ids of labels.
+import type { FastifyInstance } from 'fastify';
+import { LecternError, unprocessable } from '../../model/errors.ts';
+import type { Actor, Prompt } from '../../model/types.ts';
+import type { PromptRef, Resolved, VersionSelector } from '../../registry/index.ts';
+import { promptRefs } from './mapping.ts';
+import { SnippetError, type SnippetFetcher } from './snippets.ts';
+
+const isNotFound = (e: unknown) => e instanceof LecternError && e.code === 'not_found';
+
+/** The prompt an identifier names: a numeric identifier is an id first, then a name. */
+export async function findPromptRef(
+  app: FastifyInstance,
+  actor: Actor,
+  identifier: string,
+): Promise<PromptRef> {
+  return { id: (await findPromptByIdentifier(app, actor, identifier)).id };
+}
+
+/** The prompt an identifier names (a numeric id first, then a name). */
+export async function findPromptByIdentifier(
+  app: FastifyInstance,
+  actor: Actor,
+  identifier: string,
+): Promise<Prompt> {
+  const refs = promptRefs(identifier);
+  for (const [i, ref] of refs.entries()) {
+    try {
+      return await app.registry.getPrompt(actor, ref);
+    } catch (e) {
+      if (!isNotFound(e) || i === refs.length - 1) throw notFoundTemplate(identifier, e);
+    }
+  }
+  throw notFoundTemplate(identifier, null);
+}
+
+function notFoundTemplate(identifier: string, e: unknown): unknown {
+  if (isNotFound(e) || e === null)
+    return new LecternError('not_found', `Prompt template ${identifier} not found`);
+  return e;
+}
+
+export async function resolveVersion(
+  app: FastifyInstance,
+  actor: Actor,
+  identifier: string,
+  sel: VersionSelector,
+): Promise<Resolved> {
+  const ref = await findPromptRef(app, actor, identifier);
+  try {
+    return await app.registry.getVersion(actor, ref, sel);
+  } catch (e) {
+    if (isNotFound(e)) {
+      const what =
+        'label' in sel ? `Label ${sel.label}` : 'number' in sel ? `Version ${sel.number}` : 'Version';
+      throw new LecternError('not_found', `${what} not found for prompt template ${identifier}`);
+    }
+    throw e;
+  }
+}
+
+/** Snippets live in the caller's workspace, named exactly (case-sensitive). */
+export function snippetFetcher(app: FastifyInstance, actor: Actor, workspace?: string): SnippetFetcher {
+  return async (tag) => {
+    const sel: VersionSelector =
+      tag.version !== undefined
+        ? { number: tag.version }
+        : tag.label !== undefined
+          ? { label: tag.label }
+          : { latest: true };
+    try {
+      const r = await app.registry.getVersion(actor, { name: tag.name, workspace }, sel);
+      return { number: r.version.number, content: r.version };
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  };
+}
+
+/** Snippet failures on publish are 422 in PromptLayer's `detail` list; on read, 422 as well. */
+export function snippetProblem(e: unknown, where: (string | number)[] = ['body']): unknown {
+  if (!(e instanceof SnippetError)) return e;
+  return unprocessable(e.message, { detail: [{ loc: where, msg: e.message, type: `snippet_${e.kind}` }] });
+}
+
+const wsSeq = new WeakMap<FastifyInstance, Map<string, number>>();
+
+/** PromptLayer's integer workspace_id: the workspace's seq. */
+export async function workspaceSeq(app: FastifyInstance, actor: Actor, prompt: Prompt): Promise<number> {
+  let map = wsSeq.get(app);
+  if (!map) wsSeq.set(app, (map = new Map()));
+  const hit = map.get(prompt.workspaceId);
+  if (hit !== undefined) return hit;
+  const { items } = await app.registry.listWorkspaces(actor, { limit: 1000, offset: 0 });
+  for (const w of items) map.set(w.id, w.seq);
+  return map.get(prompt.workspaceId) ?? 0;
+}

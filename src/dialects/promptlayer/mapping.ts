@@ -1,0 +1,177 @@
+// PromptLayer's wire shapes <-> the canonical model. A version's `metadata.model` {provider, name,
+// parameters} becomes model/provider/params, with parameters.response_format lifted into the
+// canonical responseFormat; keys PromptLayer carries that the model has no field for (chat-level
+// `dataset_examples`, model display fields, custom metadata) are kept in the version's metadata.
+import type { Json, JsonObject, Message, TemplateFormat, VersionContent } from '../../model/types.ts';
+import type { PromptRef, VersionSelector } from '../../registry/index.ts';
+import { extractVersionVariables, type VersionMessage } from '../../templates/index.ts';
+
+/** Where this dialect keeps its extras inside the canonical version metadata. */
+export const EXTRAS_KEY = '_promptlayer';
+const MODEL_KNOWN = new Set(['provider', 'name', 'parameters']);
+const CHAT_KNOWN = new Set([
+  'type',
+  'messages',
+  'tools',
+  'functions',
+  'function_call',
+  'tool_choice',
+  'input_variables',
+]);
+const COMPLETION_KNOWN = new Set(['type', 'content', 'input_variables', 'template_format']);
+
+export const isObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `{identifier}`: a positive integer is the template id (tried first), anything else a name. */
+export function promptRefs(identifier: string): PromptRef[] {
+  if (/^[1-9][0-9]{0,14}$/.test(identifier)) return [{ seq: Number(identifier) }, { name: identifier }];
+  return [{ name: identifier }];
+}
+
+export function selectorOf(version?: number | null, label?: string | null): VersionSelector {
+  if (label !== undefined && label !== null) return { label };
+  if (version !== undefined && version !== null) return { number: version };
+  return { latest: true };
+}
+
+function pick(o: JsonObject, skip: Set<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(o)) if (!skip.has(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The PromptLayer `prompt_template` + `metadata` + `commit_message` of a publish, as canonical content. */
+export function contentFromWire(
+  template: JsonObject,
+  metadata: JsonObject | null | undefined,
+  commitMessage: string | null | undefined,
+): Partial<VersionContent> {
+  const type = template['type'] === 'completion' ? 'completion' : 'chat';
+  const meta: JsonObject = isObject(metadata) ? { ...metadata } : {};
+  const model = isObject(meta['model']) ? meta['model'] : null;
+  delete meta['model'];
+  // Like PromptLayer's server, keep only the template-level keys it knows (messages keep theirs).
+  const kept = pick(template, type === 'chat' ? CHAT_KNOWN : COMPLETION_KNOWN);
+  const extras: JsonObject = {
+    template: 'dataset_examples' in kept ? { dataset_examples: kept['dataset_examples']! } : {},
+  };
+  const c: Partial<VersionContent> = {
+    templateType: type,
+    templateFormat: 'f-string',
+    commitMessage: commitMessage ?? null,
+    model: null,
+    provider: null,
+    params: {},
+    responseFormat: null,
+    tools: null,
+    functions: null,
+    functionCall: null,
+    toolChoice: null,
+  };
+  if (model) {
+    const params: JsonObject = isObject(model['parameters']) ? { ...model['parameters'] } : {};
+    const rf = params['response_format'];
+    delete params['response_format'];
+    c.model = typeof model['name'] === 'string' ? model['name'] : null;
+    c.provider = typeof model['provider'] === 'string' ? model['provider'] : null;
+    c.params = params;
+    c.responseFormat = isObject(rf) ? rf : null;
+    extras['model'] = pick(model, MODEL_KNOWN);
+  }
+  if (type === 'chat') {
+    c.messages = (template['messages'] as Message[]).map((m) => ({ ...m }));
+    c.content = null;
+    c.tools = (template['tools'] as Json[] | null | undefined) ?? null;
+    c.functions = (template['functions'] as Json[] | null | undefined) ?? null;
+    c.functionCall = template['function_call'] ?? null;
+    c.toolChoice = template['tool_choice'] ?? null;
+  } else {
+    c.messages = [];
+    c.content = template['content'] as Json[];
+    const fmt = template['template_format'];
+    if (fmt === 'jinja2' || fmt === 'f-string') c.templateFormat = fmt;
+  }
+  c.metadata = { ...meta, [EXTRAS_KEY]: extras };
+  return c;
+}
+
+function extrasOf(v: VersionContent): { template: JsonObject; model: JsonObject } {
+  const e = v.metadata[EXTRAS_KEY];
+  const template = isObject(e) && isObject(e['template']) ? e['template'] : {};
+  const model = isObject(e) && isObject(e['model']) ? e['model'] : {};
+  return { template, model };
+}
+
+function variablesOf(
+  messages: VersionMessage[] | null,
+  content: Json[] | null,
+  fmt: TemplateFormat,
+): string[] {
+  try {
+    return extractVersionVariables(messages, content as never, fmt);
+  } catch {
+    return []; // a template that does not parse declares nothing
+  }
+}
+
+/** PromptLayer content is a list of blocks; a plain string (written natively) becomes one text block. */
+export function blocksOf(content: Json | undefined): Json {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content === undefined ? null : content;
+}
+
+export function wireMessage(m: Message, fmt: TemplateFormat): JsonObject {
+  const own = (m['template_format'] as TemplateFormat | undefined) ?? fmt;
+  // The defaults PromptLayer's server fills in on every message it stores.
+  const out: JsonObject = { name: null, raw_request_display_role: '', dataset_examples: [] };
+  if (m.role === 'assistant') Object.assign(out, { function_call: null, tool_calls: null });
+  for (const [k, v] of Object.entries(m)) if (v !== undefined) out[k] = v;
+  out['content'] = blocksOf(m.content);
+  out['template_format'] = own;
+  out['input_variables'] = variablesOf([m as VersionMessage], null, own);
+  return out;
+}
+
+/** The wire `prompt_template` of a version (optionally with already-transformed messages/content). */
+export function templateWire(
+  v: VersionContent,
+  override?: { messages?: Message[]; content?: Json[] | null },
+): JsonObject {
+  const { template } = extrasOf(v);
+  if (v.templateType === 'completion') {
+    const content = override?.content !== undefined ? override.content : v.content;
+    return {
+      ...template,
+      type: 'completion',
+      content: content ?? [],
+      template_format: v.templateFormat,
+      input_variables: variablesOf(null, content, v.templateFormat),
+    };
+  }
+  const messages = override?.messages ?? v.messages;
+  return {
+    dataset_examples: [],
+    ...template,
+    type: 'chat',
+    messages: messages.map((m) => wireMessage(m, v.templateFormat)),
+    functions: v.functions,
+    tools: v.tools,
+    function_call: v.functionCall,
+    tool_choice: v.toolChoice,
+    input_variables: variablesOf(messages as VersionMessage[], null, v.templateFormat),
+  };
+}
+
+/** The wire `metadata`: custom keys plus `model` {provider, name, parameters}; null when empty. */
+export function metadataWire(v: VersionContent): JsonObject | null {
+  const { model } = extrasOf(v);
+  const out: JsonObject = {};
+  for (const [k, val] of Object.entries(v.metadata)) if (k !== EXTRAS_KEY) out[k] = val;
+  if (v.model !== null || v.provider !== null) {
+    const parameters: JsonObject = { ...v.params };
+    if (v.responseFormat) parameters['response_format'] = v.responseFormat;
+    out['model'] = { ...model, provider: v.provider, name: v.model, parameters };
+  }
+  return Object.keys(out).length ? out : null;
+}

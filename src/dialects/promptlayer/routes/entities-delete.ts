@@ -1,0 +1,55 @@
+// DELETE /api/public/v2/folders/entities — soft-deletes prompt templates (types PROMPT and SNIPPET).
+// All named entities are checked first, so an unknown id deletes nothing (404).
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { badRequest, LecternError } from '../../../model/errors.ts';
+
+const TYPES = [
+  'FOLDER',
+  'PROMPT',
+  'SNIPPET',
+  'WORKFLOW',
+  'DATASET',
+  'REPORT',
+  'AB_TEST',
+  'INPUT_VARIABLE_SET',
+] as const;
+
+export const schema = {
+  summary: 'Delete registry entities (PromptLayer)',
+  tags: ['promptlayer'],
+  body: Type.Object({
+    entities: Type.Array(
+      Type.Object({ id: Type.Integer({ minimum: 1 }), type: Type.Union(TYPES.map((t) => Type.Literal(t))) }),
+      { minItems: 1 },
+    ),
+    cascade: Type.Optional(Type.Boolean()),
+    workspace_id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  }),
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .delete('/api/public/v2/folders/entities', { schema }, async (req) => {
+      const ids = new Set<number>();
+      for (const e of req.body.entities) {
+        if (e.type !== 'PROMPT' && e.type !== 'SNIPPET')
+          throw badRequest(`entities of type ${e.type} are not kept by this server`);
+        ids.add(e.id);
+      }
+      const prompts = [];
+      for (const id of ids) {
+        try {
+          prompts.push(await app.registry.getPrompt(req.actor, { seq: id }));
+        } catch (e) {
+          if (e instanceof LecternError && e.code === 'not_found')
+            throw new LecternError('not_found', `Entity ${id} not found`);
+          throw e;
+        }
+      }
+      for (const p of prompts) await app.registry.deletePrompt(req.actor, { id: p.id });
+      return { success: true, moved_count: prompts.length };
+    });
+}

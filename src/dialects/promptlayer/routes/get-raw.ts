@@ -1,0 +1,59 @@
+// GET /prompt-templates/{identifier} — the stored version (no variable rendering), by `version` or
+// `label` (not both), snippets expanded unless resolve_snippets=false, llm_kwargs on request.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { badRequest } from '../../../model/errors.ts';
+import { metadataWire, selectorOf } from '../mapping.ts';
+import { resolveVersion, workspaceSeq } from '../lookup.ts';
+import { serveVersion } from '../runtime.ts';
+import { IdentifierParams } from '../schemas.ts';
+
+export const schema = {
+  summary: 'Get a prompt template as stored (PromptLayer)',
+  tags: ['promptlayer'],
+  params: IdentifierParams,
+  querystring: Type.Object({
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    label: Type.Optional(Type.String({ minLength: 1 })),
+    resolve_snippets: Type.Optional(Type.Boolean({ default: true })),
+    include_llm_kwargs: Type.Optional(Type.Boolean({ default: false })),
+  }),
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/prompt-templates/:identifier', { schema }, async (req) => {
+      const q = req.query;
+      if (q.version !== undefined && q.label !== undefined) {
+        throw badRequest('version and label are mutually exclusive');
+      }
+      const { prompt, version } = await resolveVersion(
+        app,
+        req.actor,
+        req.params.identifier,
+        selectorOf(q.version, q.label),
+      );
+      const served = await serveVersion(app, req.actor, prompt, version, {
+        resolveSnippets: q.resolve_snippets !== false,
+        render: false,
+        llmKwargs: q.include_llm_kwargs === true,
+      });
+      return {
+        success: true,
+        id: prompt.seq,
+        prompt_name: prompt.name,
+        version: version.number,
+        prompt_version_id: version.seq,
+        workspace_id: await workspaceSeq(app, req.actor, prompt),
+        prompt_template: served.prompt_template,
+        snippets: served.snippets,
+        metadata: metadataWire(version),
+        commit_message: version.commitMessage,
+        tags: prompt.tags,
+        created_at: version.createdAt.toISOString(),
+        llm_kwargs: served.llm_kwargs,
+      };
+    });
+}

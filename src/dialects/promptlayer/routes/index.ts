@@ -1,0 +1,27 @@
+// Every PromptLayer route, one per file.
+import type { FastifyInstance } from 'fastify';
+import publish from './publish.ts';
+import patch from './patch.ts';
+import getRendered from './get-rendered.ts';
+import getRaw from './get-raw.ts';
+import list from './list.ts';
+import labelsList from './labels-list.ts';
+import labelsCreate from './labels-create.ts';
+import labelsMove from './labels-move.ts';
+import labelsDelete from './labels-delete.ts';
+import snippetUsage from './snippet-usage.ts';
+import entitiesDelete from './entities-delete.ts';
+
+export const routes: ((app: FastifyInstance) => void)[] = [
+  publish,
+  patch,
+  getRendered,
+  getRaw,
+  list,
+  labelsList,
+  labelsCreate,
+  labelsMove,
+  labelsDelete,
+  snippetUsage,
+  entitiesDelete,
+];

@@ -1,0 +1,50 @@
+// POST /prompts/{prompt_id}/label — a new release label on a version (by number, or by
+// prompt_version_id). A label name already on the template is a 409: moving is PATCH /prompt-labels.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { conflict, LecternError } from '../../../model/errors.ts';
+import type { VersionSelector } from '../../../registry/index.ts';
+import { labelWire } from '../wire.ts';
+
+export const schema = {
+  summary: 'Create a release label (PromptLayer)',
+  tags: ['promptlayer'],
+  params: Type.Object({ prompt_id: Type.Integer({ minimum: 1 }) }),
+  body: Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    prompt_version_number: Type.Optional(Type.Integer({ minimum: 1 })),
+    prompt_version_id: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+};
+
+export default function route(app: FastifyInstance) {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/prompts/:prompt_id/label', { schema }, async (req) => {
+    const b = req.body;
+    const sel: VersionSelector | null =
+      b.prompt_version_number !== undefined
+        ? { number: b.prompt_version_number }
+        : b.prompt_version_id !== undefined
+          ? { seq: b.prompt_version_id }
+          : null;
+    if (!sel) {
+      throw new LecternError('unprocessable', 'prompt_version_number is required', {
+        detail: [{ loc: ['body', 'prompt_version_number'], msg: 'Field required', type: 'missing' }],
+      });
+    }
+    const ref = { seq: req.params.prompt_id };
+    const { labels } = await app.registry.listLabels(req.actor, ref);
+    if (labels.some((l) => l.name === b.name)) {
+      throw conflict(
+        `label ${b.name} already exists on this prompt template; move it with PATCH /prompt-labels/{id}`,
+      );
+    }
+    const { prompt, label } = await app.registry.setLabel(req.actor, ref, b.name, sel);
+    const { version } = await app.registry.getVersion(
+      req.actor,
+      { id: prompt.id },
+      { number: label.versionNumber },
+    );
+    return labelWire(prompt, label, version.seq);
+  });
+}

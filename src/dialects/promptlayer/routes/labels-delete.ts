@@ -1,0 +1,20 @@
+// DELETE /prompt-labels/{prompt_label_id} — removes a release label; 204.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+
+export const schema = {
+  summary: 'Delete a release label (PromptLayer)',
+  tags: ['promptlayer'],
+  params: Type.Object({ prompt_label_id: Type.Integer({ minimum: 1 }) }),
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .delete('/prompt-labels/:prompt_label_id', { schema }, async (req, reply) => {
+      const found = await app.registry.findLabelBySeq(req.actor, req.params.prompt_label_id);
+      await app.registry.deleteLabel(req.actor, { id: found.prompt.id }, found.label.name);
+      return reply.code(204).send();
+    });
+}

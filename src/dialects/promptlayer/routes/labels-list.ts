@@ -1,0 +1,30 @@
+// GET /prompt-templates/{identifier}/labels — the template's release labels with their versions.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { findPromptRef } from '../lookup.ts';
+import { IdentifierParams } from '../schemas.ts';
+
+export const schema = {
+  summary: 'List release labels (PromptLayer)',
+  tags: ['promptlayer'],
+  params: IdentifierParams,
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/prompt-templates/:identifier/labels', { schema }, async (req) => {
+      const ref = await findPromptRef(app, req.actor, req.params.identifier);
+      const { labels } = await app.registry.listLabels(req.actor, ref);
+      const { items } = await app.registry.listVersions(req.actor, ref, { limit: 100_000, offset: 0 });
+      const seqOf = new Map(items.map((v) => [v.id, v.seq]));
+      return {
+        release_labels: labels.map((l) => ({
+          release_label: l.name,
+          release_label_id: l.seq,
+          prompt_version_id: seqOf.get(l.versionId) ?? null,
+          prompt_version_number: l.versionNumber,
+        })),
+      };
+    });
+}

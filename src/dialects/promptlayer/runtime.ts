@@ -1,0 +1,91 @@
+// What the get endpoints serve from a version: snippets expanded, variables rendered leniently
+// (missing ones render empty and are named in `warning`), placeholder messages spliced, llm_kwargs.
+import type { FastifyInstance } from 'fastify';
+import type { Actor, Json, JsonObject, Message, Prompt } from '../../model/types.ts';
+import type { VersionView } from '../../registry/index.ts';
+import { renderVersionMessages, type VersionMessage } from '../../templates/index.ts';
+import { buildLlmKwargs } from './llm-kwargs.ts';
+import { isObject, templateWire } from './mapping.ts';
+import { snippetFetcher, snippetProblem } from './lookup.ts';
+import { resolveSnippets, type SnippetReference } from './snippets.ts';
+
+export interface RuntimeOptions {
+  resolveSnippets: boolean;
+  variables?: JsonObject | null;
+  render: boolean;
+  llmKwargs: boolean;
+  provider?: string | null;
+  model?: string | null;
+  overrides?: JsonObject | null;
+}
+
+export interface Served {
+  prompt_template: JsonObject;
+  llm_kwargs: JsonObject | null;
+  snippets: SnippetReference[];
+  warning: string | null;
+}
+
+/** A placeholder message whose name is a variable holding a list of messages is replaced by them. */
+function splicePlaceholders(messages: Message[], vars: JsonObject): Message[] {
+  return messages.flatMap((m) => {
+    const v = m.role === 'placeholder' && typeof m['name'] === 'string' ? vars[m['name']] : undefined;
+    return Array.isArray(v) ? (v.filter(isObject) as Message[]) : [m];
+  });
+}
+
+export async function serveVersion(
+  app: FastifyInstance,
+  actor: Actor,
+  prompt: Prompt,
+  version: VersionView,
+  opts: RuntimeOptions,
+): Promise<Served> {
+  let messages: Message[] = version.messages;
+  let content: Json[] | null = version.content;
+  let snippets: SnippetReference[] = [];
+  if (opts.resolveSnippets) {
+    const r = await resolveSnippets(version, snippetFetcher(app, actor), prompt.name).catch((e: unknown) => {
+      throw snippetProblem(e, ['prompt_template']);
+    });
+    ({ messages, content, snippets } = r);
+  }
+  let warning: string | null = null;
+  let rendered = { messages, content };
+  if (opts.render) {
+    const vars = opts.variables ?? {};
+    const r = renderVersionMessages({
+      messages: messages as VersionMessage[],
+      content: content as never,
+      defaultFormat: version.templateFormat,
+      variableDefaults: version.variableDefaults,
+      variables: vars,
+      mode: 'lenient',
+    });
+    rendered = {
+      messages: splicePlaceholders((r.messages ?? []) as Message[], vars),
+      content: (r.content as Json[] | null) ?? null,
+    };
+    if (opts.variables && r.missing.length) {
+      warning = `Some input variables are missing: (${r.missing.map((n) => `\`${n}\``).join(', ')})`;
+    }
+  }
+  // Variables render into prompt_template only when the caller sent some; llm_kwargs always render
+  // (missing ones empty) unless skip_input_variable_rendering.
+  const shown = opts.variables && opts.render ? rendered : { messages, content };
+  return {
+    prompt_template: templateWire(version, shown),
+    llm_kwargs: opts.llmKwargs
+      ? buildLlmKwargs({
+          version,
+          messages: rendered.messages,
+          content: rendered.content,
+          provider: opts.provider,
+          model: opts.model,
+          overrides: opts.overrides,
+        })
+      : null,
+    snippets,
+    warning,
+  };
+}

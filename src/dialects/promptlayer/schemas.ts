@@ -1,0 +1,41 @@
+// Wire schemas shared by several PromptLayer routes. Objects accept extra keys: the SDKs send the
+// same flattened dict as both `prompt_template` and `prompt_version`, and the real server ignores
+// what it does not know.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const Message = Type.Object({ role: Type.String({ minLength: 1 }) });
+
+export const ChatTemplate = Type.Object({
+  type: Type.Optional(Type.Literal('chat')),
+  messages: Type.Array(Message),
+  tools: Type.Optional(Type.Union([Type.Array(Type.Object({})), Type.Null()])),
+  functions: Type.Optional(Type.Union([Type.Array(Type.Object({})), Type.Null()])),
+});
+
+export const CompletionTemplate = Type.Object({
+  type: Type.Literal('completion'),
+  content: Type.Array(Type.Object({ type: Type.String() })),
+  template_format: Type.Optional(Type.Union([Type.Literal('f-string'), Type.Literal('jinja2')])),
+});
+
+export const PromptTemplate = Type.Union([ChatTemplate, CompletionTemplate]);
+
+export const ModelMeta = Type.Object({
+  provider: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  parameters: Type.Optional(Type.Union([Type.Object({}), Type.Null()])),
+});
+
+export const Metadata = Type.Union([
+  Type.Object({ model: Type.Optional(Type.Union([ModelMeta, Type.Null()])) }),
+  Type.Null(),
+]);
+
+export const CommitMessage = Type.Union([Type.String({ maxLength: 72 }), Type.Null()]);
+export const ReleaseLabels = Type.Union([
+  Type.Array(Type.String({ minLength: 1, maxLength: 128 })),
+  Type.Null(),
+]);
+
+export const IdentifierParams = Type.Object({ identifier: Type.String({ minLength: 1 }) });
+export type IdentifierParamsT = Static<typeof IdentifierParams>;

@@ -1,0 +1,138 @@
+// Snippets: `@@@name@@@`, `@@@name@version_number:N@@@`, `@@@name@label:L@@@` inside any text block,
+// replaced on read by the referenced completion template's text, recursively. A chain that comes
+// back to a template already being expanded is a cycle, refused rather than expanded forever.
+import type { Json, Message, VersionContent } from '../../model/types.ts';
+import { isObject } from './mapping.ts';
+
+export interface SnippetTag {
+  name: string;
+  version?: number;
+  label?: string;
+}
+
+export interface SnippetReference {
+  prompt_name: string;
+  version: number;
+  label: string | null;
+}
+
+export class SnippetError extends Error {
+  constructor(
+    readonly kind: 'missing' | 'cycle' | 'not_completion' | 'too_deep',
+    readonly snippet: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TAG = /@@@([^@]+?)(?:@(version_number|label):([^@]+?))?@@@/g;
+export const MAX_SNIPPET_DEPTH = 16;
+
+export function parseTags(text: string): SnippetTag[] {
+  const out: SnippetTag[] = [];
+  for (const m of text.matchAll(TAG)) out.push(tagOf(m));
+  return out;
+}
+
+function tagOf(m: RegExpMatchArray): SnippetTag {
+  const [, name, kind, value] = m;
+  if (kind === 'version_number' && /^\d+$/.test(value!)) return { name: name!, version: Number(value) };
+  if (kind === 'label') return { name: name!, label: value! };
+  return { name: name! };
+}
+
+/** Every text slot of a version: string contents and `type:"text"` blocks of messages and content. */
+function textsOf(messages: Message[], content: Json[] | null): string[] {
+  const out: string[] = [];
+  const visit = (c: Json | undefined) => {
+    if (typeof c === 'string') out.push(c);
+    else if (Array.isArray(c))
+      for (const b of c)
+        if (isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string') out.push(b['text']);
+  };
+  for (const m of messages) visit(m.content);
+  visit(content);
+  return out;
+}
+
+export function tagsOfContent(v: Pick<VersionContent, 'messages' | 'content'>): SnippetTag[] {
+  return textsOf(v.messages, v.content).flatMap(parseTags);
+}
+
+/** Fetches the version a tag names; null when the template, version or label does not exist. */
+export type SnippetFetcher = (tag: SnippetTag) => Promise<{ number: number; content: VersionContent } | null>;
+
+function snippetText(name: string, v: VersionContent): string {
+  if (v.templateType !== 'completion') {
+    throw new SnippetError(
+      'not_completion',
+      name,
+      `snippet ${name} is a chat template; only completion templates can be snippets`,
+    );
+  }
+  return textsOf([], v.content).join('');
+}
+
+/** Expands every tag in the version's texts; returns new messages/content and the references used. */
+export async function resolveSnippets(
+  v: Pick<VersionContent, 'messages' | 'content'>,
+  fetch: SnippetFetcher,
+  selfName?: string,
+): Promise<{ messages: Message[]; content: Json[] | null; snippets: SnippetReference[] }> {
+  const refs = new Map<string, SnippetReference>();
+  const cache = new Map<string, string>();
+
+  const expand = async (text: string, stack: string[]): Promise<string> => {
+    if (!text.includes('@@@')) return text;
+    let out = '';
+    let last = 0;
+    for (const m of text.matchAll(TAG)) {
+      out += text.slice(last, m.index);
+      last = m.index! + m[0].length;
+      const tag = tagOf(m);
+      if (stack.includes(tag.name)) {
+        throw new SnippetError(
+          'cycle',
+          tag.name,
+          `circular snippet reference: ${[...stack, tag.name].join(' -> ')}`,
+        );
+      }
+      if (stack.length >= MAX_SNIPPET_DEPTH) {
+        throw new SnippetError('too_deep', tag.name, `snippets nest deeper than ${MAX_SNIPPET_DEPTH} levels`);
+      }
+      const key = m[0];
+      let body = cache.get(key);
+      if (body === undefined) {
+        const found = await fetch(tag);
+        if (!found) throw new SnippetError('missing', tag.name, `snippet ${m[0]} does not exist`);
+        body = await expand(snippetText(tag.name, found.content), [...stack, tag.name]);
+        cache.set(key, body);
+        refs.set(key, { prompt_name: tag.name, version: found.number, label: tag.label ?? null });
+      }
+      out += body;
+    }
+    return out + text.slice(last);
+  };
+
+  const stack = selfName ? [selfName] : [];
+  const mapContent = async (c: Json | undefined): Promise<Json | undefined> => {
+    if (typeof c === 'string') return expand(c, stack);
+    if (!Array.isArray(c)) return c;
+    const blocks: Json[] = [];
+    for (const b of c) {
+      if (isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string') {
+        blocks.push({ ...b, text: await expand(b['text'], stack) });
+      } else blocks.push(b);
+    }
+    return blocks;
+  };
+  const messages: Message[] = [];
+  for (const m of v.messages) {
+    const copy: Message = { ...m };
+    if ('content' in m) copy.content = (await mapContent(m.content)) as Json;
+    messages.push(copy);
+  }
+  const content = v.content === null ? null : ((await mapContent(v.content)) as Json[]);
+  return { messages, content, snippets: [...refs.values()] };
+}
