@@ -1,0 +1,24 @@
+// The Keywords AI (Respan) prompt management API under /api/prompts: DRF-style pages and
+// {"detail": "..."} errors. Root routing ignores trailing slashes, so every route answers both forms.
+import type { FastifyInstance } from 'fastify';
+import { LecternError } from '../../model/errors.ts';
+import { toKwError } from './errors.ts';
+import { routes } from './routes/index.ts';
+
+export default async function keywordsaiApi(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((err, req, reply) => {
+    const e = toKwError(err);
+    if (e.status >= 500) req.log.error({ err }, 'request failed');
+    if (e.status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
+    return reply.code(e.status).send({ detail: e.detail });
+  });
+  // The old SDK posts without a body (create prompt, list, commit): treat it as {}.
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined || req.body === null) req.body = {};
+  });
+  for (const route of routes) route(app);
+  // Unknown paths under /api/prompts answer in this dialect's envelope.
+  app.all('/api/prompts/*', async () => {
+    throw new LecternError('not_found', 'not found');
+  });
+}

@@ -1,0 +1,37 @@
+// POST /api/prompts/{prompt_id}/commits/ — freeze the draft (its `description` becomes the commit
+// message) and move the draft on: a copy of the committed content becomes the next draft.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { promptRefOf } from '../ids.ts';
+import { PromptParams } from '../schemas.ts';
+import { versionWire } from '../wire.ts';
+
+export const schema = {
+  summary: 'Commit the draft (Keywords AI)',
+  tags: ['keywordsai'],
+  params: PromptParams,
+  body: Type.Object(
+    { description: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])) },
+    { additionalProperties: true },
+  ),
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .post('/api/prompts/:prompt_id/commits', { schema }, async (req, reply) => {
+      const ref = promptRefOf(req.params.prompt_id);
+      const committed = await app.registry.commitDraft(req.actor, ref, {
+        commitMessage: req.body.description,
+      });
+      await app.registry.deriveVersion(
+        req.actor,
+        ref,
+        { number: committed.version.number },
+        () => ({ commitMessage: '' }),
+        { status: 'draft' },
+      );
+      return reply.code(201).send(versionWire(committed.version, committed.prompt));
+    });
+}

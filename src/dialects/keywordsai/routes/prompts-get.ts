@@ -1,0 +1,20 @@
+// GET /api/prompts/{prompt_id}/ — the prompt with its current and live versions and its version list.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { promptRefOf } from '../ids.ts';
+import { PromptParams } from '../schemas.ts';
+import { promptState } from '../service.ts';
+import { promptWire } from '../wire.ts';
+
+export const schema = {
+  summary: 'Retrieve a prompt (Keywords AI)',
+  tags: ['keywordsai'],
+  params: PromptParams,
+};
+
+export default function route(app: FastifyInstance) {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/prompts/:prompt_id', { schema }, async (req) => {
+    const p = await app.registry.getPrompt(req.actor, promptRefOf(req.params.prompt_id));
+    return promptWire(p, await promptState(app.registry, req.actor, p, { all: true }));
+  });
+}

@@ -1,0 +1,86 @@
+// The prompt list in its three forms: GET /api/prompts/, GET /api/prompts/list/ and
+// POST /api/prompts/list/ (with a `filters` body). Query: page, page_size (≤ 100), sort_by; the GET
+// forms also take `name` (partial match) and `starred`.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseFilters, parseSort, type ParsedFilters } from '../filters.ts';
+import { listQuery } from '../list-query.ts';
+import { absoluteUrl, drfPage, parsePage } from '../pagination.ts';
+import { promptState } from '../service.ts';
+import { promptWire } from '../wire.ts';
+
+const Query = Type.Object(
+  {
+    page: Type.Optional(Type.String({ maxLength: 20 })),
+    page_size: Type.Optional(Type.String({ maxLength: 20 })),
+    sort_by: Type.Optional(Type.String({ maxLength: 100 })),
+    name: Type.Optional(Type.String({ maxLength: 500 })),
+    starred: Type.Optional(Type.String({ maxLength: 10 })),
+  },
+  { additionalProperties: true },
+);
+
+const FilterBody = Type.Object(
+  {
+    filters: Type.Optional(Type.Unknown()),
+    operator: Type.Optional(Type.Unknown()),
+    page: Type.Optional(Type.Integer({ minimum: 1 })),
+    page_size: Type.Optional(Type.Integer({ minimum: 1 })),
+    sort_by: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: true },
+);
+
+export const getSchema = { summary: 'List prompts (Keywords AI)', tags: ['keywordsai'], querystring: Query };
+export const postSchema = { ...getSchema, body: FilterBody };
+
+/** GET forms: `name` is a partial match and `starred` an equality, as the old SDK sent them. */
+export function queryFilters(q: { name?: string; starred?: string }): ParsedFilters {
+  const filters: Record<string, unknown> = {};
+  if (q.name) filters.name = { operator: 'icontains', value: [q.name] };
+  if (q.starred !== undefined) filters.starred = { operator: '', value: [q.starred] };
+  return parseFilters(filters, 'AND');
+}
+
+/** The registry query (filter, sort) for a list or summary request; the database does the work. */
+export function queryOf(f: ParsedFilters, sortBy: unknown) {
+  return listQuery(f, parseSort(sortBy));
+}
+
+async function listPage(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  q: { page?: unknown; page_size?: unknown; sort_by?: unknown },
+  f: ParsedFilters,
+) {
+  const page = parsePage(q, { default: 25, max: 100 });
+  const query = queryOf(f, q.sort_by);
+  const r = await app.registry.listPrompts(req.actor, { ...query, limit: page.limit, offset: page.offset });
+  // Version state only for the page's rows.
+  const states = await Promise.all(r.items.map((p) => promptState(app.registry, req.actor, p)));
+  return drfPage(
+    absoluteUrl(req),
+    page,
+    r.total,
+    r.items.map((p, i) => promptWire(p, states[i]!)),
+  );
+}
+
+export default function route(app: FastifyInstance) {
+  const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
+  for (const path of ['/api/prompts', '/api/prompts/list']) {
+    typed.get(path, { schema: getSchema }, async (req) =>
+      listPage(app, req, req.query, queryFilters(req.query)),
+    );
+  }
+  typed.post('/api/prompts/list', { schema: postSchema }, async (req) => {
+    const b = req.body;
+    // Query parameters win over the same names in the body.
+    const q = {
+      page: req.query.page ?? b.page,
+      page_size: req.query.page_size ?? b.page_size,
+      sort_by: req.query.sort_by ?? b.sort_by,
+    };
+    return listPage(app, req, q, parseFilters(b.filters, b.operator));
+  });
+}

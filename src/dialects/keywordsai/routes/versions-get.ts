@@ -1,0 +1,22 @@
+// GET /api/prompts/{prompt_id}/versions/{version}/ — by number, `latest`, or "<prompt_id>-<n>".
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { promptRefOf, versionSelectorOf } from '../ids.ts';
+import { VersionParams } from '../schemas.ts';
+import { versionWire } from '../wire.ts';
+
+export const schema = {
+  summary: 'Retrieve a prompt version (Keywords AI)',
+  tags: ['keywordsai'],
+  params: VersionParams,
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/api/prompts/:prompt_id/versions/:version', { schema }, async (req) => {
+      const ref = promptRefOf(req.params.prompt_id);
+      const r = await app.registry.getVersion(req.actor, ref, versionSelectorOf(req.params.version, ref.id));
+      return versionWire(r.version, r.prompt);
+    });
+}
