@@ -1,0 +1,21 @@
+// GET /apis/models/v2/workspaces/{workspace}/prompts/{name} — one prompt, nulls included.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { PromptPath } from '../schemas.ts';
+import { promptViews, translatePromptError } from '../lookup.ts';
+
+export const schema = { summary: 'Get a prompt (NeMo)', tags: ['nemo'], params: PromptPath };
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema }, async (req) => {
+      const { workspace, name } = req.params;
+      try {
+        const p = await app.registry.getPrompt(req.actor, { name, workspace });
+        return (await promptViews(app, req.actor, workspace, [p]))[0];
+      } catch (err) {
+        throw translatePromptError(err, workspace, name);
+      }
+    });
+}

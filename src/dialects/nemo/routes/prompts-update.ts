@@ -1,0 +1,38 @@
+// PUT /apis/models/v2/workspaces/{workspace}/prompts/{name} — full replacement of the mutable
+// fields: whatever the body omits returns to its default. Each PUT is a new committed version.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { PromptPath, UpdatePromptBody } from '../schemas.ts';
+import { checkInferenceParams } from '../rules.ts';
+import { promptViews, translatePromptError } from '../lookup.ts';
+import { versionContent } from '../wire.ts';
+
+export const schema = {
+  summary: 'Replace a prompt (NeMo)',
+  tags: ['nemo'],
+  params: PromptPath,
+  body: UpdatePromptBody,
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .put('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema }, async (req) => {
+      const { workspace, name } = req.params;
+      const b = req.body;
+      checkInferenceParams(b.inference_params);
+      try {
+        const r = await app.registry.reviseVersion(
+          req.actor,
+          { name, workspace },
+          // Strict full replacement, `project` included (see docs/compatibility.md).
+          { description: b.description ?? null, tags: b.tags ?? [], project: b.project ?? null },
+          versionContent(b),
+          { keepInputVariables: true },
+        );
+        return (await promptViews(app, req.actor, workspace, [r.prompt]))[0];
+      } catch (err) {
+        throw translatePromptError(err, workspace, name);
+      }
+    });
+}
