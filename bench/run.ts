@@ -1,0 +1,653 @@
+// `npm run bench [-- --scale] [-- --duration 8] [-- --cpu-prof]`: Lectern as a child process on
+// embedded PGlite and (with DATABASE_URL) on PostgreSQL, driven by autocannon from another process,
+// next to two baselines measured in the same run: a bare Fastify server answering the same bytes on
+// the same paths (the HTTP stack's limit) and a bare driver loop doing the same version-insert
+// transaction (the database's limit). Prints a table and writes bench/results.json.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import type { LoadResult, LoadSpec } from './load.ts';
+import type { TxSpec } from './tx-baseline.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const SCALE = argv.includes('--scale');
+const CPU_PROF = argv.includes('--cpu-prof');
+/** `--only a.native,d.list`: just these scenarios (profiling one path). */
+const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]!.split(',') : null;
+const PGLITE_ONLY = argv.includes('--pglite-only');
+const DURATION = Number(argv[argv.indexOf('--duration') + 1]) || 4;
+const WARMUP = 2;
+const ROUNDS = Number(argv[argv.indexOf('--rounds') + 1]) || 3;
+const READ_CONNECTIONS = 16;
+const WRITE_CONNECTIONS = 32;
+const PROMPTS = 100;
+const SCALE_PROMPTS = 100_000;
+const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
+const DATABASE_URL = process.env.DATABASE_URL;
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+// ---------- processes ----------
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+interface Proc {
+  child: ChildProcess;
+  base: string;
+  stop(): Promise<void>;
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+}
+
+async function waitHealthy(base: string, child: ChildProcess, output: () => string): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < 60_000) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output()}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not become healthy:\n${output()}`);
+}
+
+async function startLectern(env: Record<string, string>): Promise<Proc> {
+  const port = await freePort();
+  const flags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      LECTERN_ADMIN_KEY: ADMIN,
+      LECTERN_RATE_LIMIT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(base, child, () => out);
+  return { child, base, stop: stopper(child) };
+}
+
+interface Answer {
+  body: string;
+  contentType: string;
+}
+
+async function startBare(
+  routes: { method: string; url: string }[],
+  answers: Record<string, Answer>,
+): Promise<Proc> {
+  const port = await freePort();
+  const file = join(mkdtempSync(join(tmpdir(), 'lectern-bare-')), 'spec.json');
+  writeFileSync(file, JSON.stringify({ port, routes, answers }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts', file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}`, stop: stopper(child) };
+}
+
+function runChild<T>(script: string, spec: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited ${code}: ${out}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
+    });
+  });
+}
+
+/** One long-lived autocannon process: specs in, results out, one JSON line each. */
+let loadWorker: { child: ChildProcess; pending: ((r: LoadResult) => void)[]; buf: string } | null = null;
+function load(spec: LoadSpec): Promise<LoadResult> {
+  if (!loadWorker) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const w = { child, pending: [] as ((r: LoadResult) => void)[], buf: '' };
+    child.stdout!.on('data', (d: Buffer) => {
+      w.buf += d.toString();
+      let nl;
+      while ((nl = w.buf.indexOf('\n')) >= 0) {
+        const line = w.buf.slice(0, nl);
+        w.buf = w.buf.slice(nl + 1);
+        w.pending.shift()?.(JSON.parse(line) as LoadResult);
+      }
+    });
+    loadWorker = w;
+  }
+  const w = loadWorker;
+  return new Promise((resolve) => {
+    w.pending.push(resolve);
+    w.child.stdin!.write(JSON.stringify(spec) + '\n');
+  });
+}
+
+/**
+ * Baseline and Lectern alternate in ROUNDS short runs (ABAB…), so a noisy neighbour on the machine
+ * weighs on both alike; requests/s is the mean of the rounds, latencies the median of the rounds.
+ */
+async function alternate(
+  a: () => Promise<LoadResult>,
+  b: () => Promise<LoadResult>,
+): Promise<[LoadResult, LoadResult]> {
+  const ra: LoadResult[] = [];
+  const rb: LoadResult[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    ra.push(await a());
+    rb.push(await b());
+  }
+  return [combine(ra), combine(rb)];
+}
+
+function combine(rs: LoadResult[]): LoadResult {
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const sum = (f: (r: LoadResult) => number) => rs.reduce((n, r) => n + f(r), 0);
+  return {
+    rps: sum((r) => r.rps) / rs.length,
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    requests: sum((r) => r.requests),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+  };
+}
+
+/** Peak resident set of a process, in MB (Linux). */
+function peakRssMb(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------- HTTP helpers ----------
+
+async function call(base: string, method: string, path: string, key: string, body?: unknown) {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+  return {
+    text,
+    contentType: res.headers.get('content-type') ?? 'application/json',
+    json: () => JSON.parse(text),
+  };
+}
+
+const pname = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+
+/** Creates a prompt; a 409 is accepted when the prompt is there (logged: it should not happen). */
+async function create(base: string, name: string, body: Record<string, unknown>): Promise<void> {
+  try {
+    await call(base, 'POST', '/v1/prompts', ADMIN, { name, ...body });
+  } catch (err) {
+    if (!String(err).includes('→ 409')) throw err;
+    await call(base, 'GET', `/v1/prompts/${name}`, ADMIN);
+    log(`note: creating ${name} answered 409 although the name was new to this run`);
+  }
+}
+
+async function seedViaApi(base: string, n: number): Promise<void> {
+  let next = 1;
+  const worker = async () => {
+    while (next <= n) {
+      const name = pname(next++);
+      await create(base, name, {
+        name,
+        version: {
+          messages: [
+            { role: 'system', content: 'You are a concise assistant for {{company}}.' },
+            { role: 'user', content: 'Hello {{name}}, tell me about {{topic}}.' },
+          ],
+          model: 'gpt-4o',
+          params: { temperature: 0.2 },
+        },
+        labels: ['production'],
+      });
+      await call(base, 'POST', `/v1/prompts/${name}/versions`, ADMIN, {
+        messages: [
+          { role: 'system', content: 'You are a precise assistant for {{company}}.' },
+          { role: 'user', content: 'Hello {{name}}, tell me about {{topic}} in one line.' },
+        ],
+        model: 'gpt-4o',
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+// ---------- scenarios ----------
+
+interface Scenario {
+  id: string;
+  title: string;
+  method: 'GET' | 'POST' | 'PATCH';
+  route: string;
+  paths: string[];
+  body?: unknown;
+  connections: number;
+  baseline: 'fastify' | 'db';
+  /** Lower bound on requests/s relative to the baseline, and upper bound on p99 ratio. */
+  target?: { rps?: number; p99?: number };
+}
+
+interface Row {
+  id: string;
+  title: string;
+  lectern: LoadResult;
+  baseline: LoadResult;
+  baselineKind: string;
+  rpsRatio: number;
+  p99Ratio: number;
+  target?: Scenario['target'];
+  met: boolean | null;
+}
+
+function scenarios(names: string[]): Scenario[] {
+  const resolve = names.map((n) => `/v1/prompts/${n}/resolve?label=production`);
+  return [
+    {
+      id: 'a.native',
+      title: '(a) fetch by label — native resolve',
+      method: 'GET',
+      route: '/v1/prompts/:prompt/resolve',
+      paths: resolve,
+      connections: READ_CONNECTIONS,
+      baseline: 'fastify',
+      target: { rps: 0.8, p99: 2 },
+    },
+    {
+      id: 'a.promptlayer',
+      title: '(a) fetch by label — PromptLayer get raw',
+      method: 'GET',
+      route: '/prompt-templates/:identifier',
+      paths: names.map((n) => `/prompt-templates/${n}?label=production`),
+      connections: READ_CONNECTIONS,
+      baseline: 'fastify',
+      target: { rps: 0.8, p99: 2 },
+    },
+    {
+      id: 'b.render',
+      title: '(b) PromptLayer get with input_variables',
+      method: 'POST',
+      route: '/prompt-templates/:identifier',
+      paths: names.map((n) => `/prompt-templates/${n}`),
+      body: { label: 'production', input_variables: { company: 'Acme', name: 'Ada', topic: 'engines' } },
+      connections: READ_CONNECTIONS,
+      baseline: 'fastify',
+    },
+    {
+      id: 'd.list',
+      title: '(d) list — native, 50 per page',
+      method: 'GET',
+      route: '/v1/prompts',
+      paths: ['/v1/prompts?limit=50'],
+      connections: READ_CONNECTIONS,
+      baseline: 'fastify',
+    },
+    {
+      id: 'c.patch',
+      title: '(c) version creation — PromptLayer PATCH, 32 conns',
+      method: 'PATCH',
+      route: '/rest/prompt-templates/:identifier',
+      paths: names.map((n) => `/rest/prompt-templates/${n}`),
+      body: { commit_message: 'bench', model_parameters: { temperature: 0.5 } },
+      connections: WRITE_CONNECTIONS,
+      baseline: 'db',
+      target: { rps: 0.5 },
+    },
+  ];
+}
+
+interface RunOptions {
+  backend: 'pglite' | 'postgres';
+  lecternEnv: Record<string, string>;
+  txSpec: TxSpec;
+  /** Called after the API seed, before measuring (the scale run bulk-loads here). */
+  prepare?: (lectern: Proc, key: string) => Promise<string[]>;
+}
+
+async function measure(opts: RunOptions) {
+  log(`${opts.backend}: starting Lectern`);
+  const lectern = await startLectern(opts.lecternEnv);
+  const rows: Row[] = [];
+  let extra: Record<string, unknown> = {};
+  try {
+    log(`${opts.backend}: seeding ${PROMPTS} prompts × 2 versions through the API`);
+    await seedViaApi(lectern.base, PROMPTS);
+    // A workspace-bound editor key, as an application would hold.
+    const key = (
+      await call(lectern.base, 'POST', '/v1/keys', ADMIN, {
+        name: 'bench',
+        role: 'editor',
+        workspace: 'default',
+      })
+    ).json().secret as string;
+    let names = Array.from({ length: PROMPTS }, (_, i) => pname(i + 1));
+    if (opts.prepare) {
+      const small = scenarios(names)[0]!;
+      await load({ ...spec(lectern.base, small, key), duration: WARMUP });
+      const r = combine([
+        await load(spec(lectern.base, small, key)),
+        await load(spec(lectern.base, small, key)),
+        await load(spec(lectern.base, small, key)),
+      ]);
+      extra = { fetchByLabelAt100: r };
+      log(`${opts.backend}: (a) at ${PROMPTS} prompts: ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms`);
+      names = await opts.prepare(lectern, key);
+    }
+    const list = scenarios(names).filter((s) => !ONLY || ONLY.includes(s.id));
+
+    // Record Lectern's bytes for every read path, and serve them from the bare baseline.
+    const answers: Record<string, Answer> = {};
+    for (const s of list.filter((x) => x.baseline === 'fastify')) {
+      for (const p of s.paths) {
+        const r = await call(lectern.base, s.method, p, key, s.body);
+        answers[`${s.method} ${p}`] = { body: r.text, contentType: r.contentType };
+      }
+    }
+    const routes = [
+      ...new Map(
+        list
+          .filter((x) => x.baseline === 'fastify')
+          .map((s) => [`${s.method} ${s.route}`, { method: s.method, url: s.route }]),
+      ).values(),
+    ];
+    const bare = await startBare(routes, answers);
+    try {
+      for (const s of list) {
+        log(`${opts.backend}: ${s.title}`);
+        if (s.baseline === 'fastify') {
+          await load({ ...spec(bare.base, s, key), duration: WARMUP });
+          await load({ ...spec(lectern.base, s, key), duration: WARMUP });
+          const [baseline, lec] = await alternate(
+            () => load(spec(bare.base, s, key)),
+            () => load(spec(lectern.base, s, key)),
+          );
+          rows.push(row(s, lec, baseline, 'bare Fastify, same bytes'));
+        } else {
+          const baseline = await runChild<LoadResult>('bench/tx-baseline.ts', {
+            ...opts.txSpec,
+            connections: s.connections,
+            duration: DURATION * ROUNDS,
+          });
+          const lec = await load({ ...spec(lectern.base, s, key), duration: DURATION * ROUNDS });
+          rows.push(row(s, lec, baseline, `bare ${opts.backend === 'postgres' ? 'pg' : 'PGlite'} tx loop`));
+        }
+        const last = rows[rows.length - 1]!;
+        if (last.lectern.non2xx || last.lectern.errors) {
+          log(`  ! ${last.lectern.non2xx} non-2xx, ${last.lectern.errors} errors`);
+        }
+      }
+    } finally {
+      await bare.stop();
+    }
+    extra.peakRssMb = peakRssMb(lectern.child.pid!);
+  } finally {
+    await lectern.stop();
+  }
+  return { backend: opts.backend, rows, ...extra };
+}
+
+function spec(base: string, s: Scenario, key: string): LoadSpec {
+  return {
+    url: base,
+    connections: s.connections,
+    duration: DURATION,
+    method: s.method,
+    paths: s.paths,
+    body: s.body,
+    headers: { authorization: `Bearer ${key}` },
+  };
+}
+
+function row(s: Scenario, lectern: LoadResult, baseline: LoadResult, baselineKind: string): Row {
+  const rpsRatio = lectern.rps / baseline.rps;
+  const p99Ratio = baseline.p99 > 0 ? lectern.p99 / baseline.p99 : lectern.p99 > 0 ? Infinity : 1;
+  let met: boolean | null = null;
+  if (s.target) {
+    met =
+      (s.target.rps === undefined || rpsRatio >= s.target.rps) &&
+      (s.target.p99 === undefined || p99Ratio <= s.target.p99);
+  }
+  return {
+    id: s.id,
+    title: s.title,
+    lectern,
+    baseline,
+    baselineKind,
+    rpsRatio,
+    p99Ratio,
+    target: s.target,
+    met,
+  };
+}
+
+// ---------- scale seed ----------
+
+async function bulkSeed(url: string, schema: string): Promise<string[]> {
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await c.connect();
+  try {
+    const t0 = Date.now();
+    const ws = (await c.query(`select id from workspaces where name = 'default' and deleted_at is null`))
+      .rows[0].id;
+    // The content of a real version written by Lectern, so bulk rows look like the API's.
+    const tpl = (
+      await c.query(
+        `select v.* from versions v join prompts p on p.id = v.prompt_id where p.name = $1 and v.number = 1`,
+        [pname(1)],
+      )
+    ).rows[0];
+    await c.query('begin');
+    await c.query(
+      `insert into prompts (id, workspace_id, name, tags, kind, revision, last_version, created_at, updated_at)
+       select gen_random_uuid(), $1, 'scale-' || lpad(g::text, 6, '0'), '["scale"]', 'chat', 1, 5,
+              now() - make_interval(secs => g), now() - make_interval(secs => g)
+       from generate_series(1, $2::int) g`,
+      [ws, SCALE_PROMPTS],
+    );
+    await c.query(
+      `insert into versions (id, prompt_id, number, status, template_type, messages, template_format, input_variables, model, provider, params, committed_at, created_at, updated_at)
+       select gen_random_uuid(), p.id, n, 'committed', 'chat', $1::jsonb, $2, $3::jsonb, $4, $5, $6::jsonb, p.created_at, p.created_at, p.created_at
+       from prompts p cross join generate_series(1, 5) n where p.workspace_id = $7 and p.name like 'scale-%'`,
+      [
+        JSON.stringify(tpl.messages),
+        tpl.template_format,
+        JSON.stringify(tpl.input_variables),
+        tpl.model,
+        tpl.provider,
+        JSON.stringify(tpl.params),
+        ws,
+      ],
+    );
+    await c.query(
+      `insert into labels (id, prompt_id, name, version_id)
+       select gen_random_uuid(), v.prompt_id, 'production', v.id
+       from versions v join prompts p on p.id = v.prompt_id
+       where p.workspace_id = $1 and p.name like 'scale-%' and v.number = 5`,
+      [ws],
+    );
+    await c.query('commit');
+    await c.query('analyze');
+    log(`bulk-seeded ${SCALE_PROMPTS} prompts × 5 versions in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await c.end();
+  }
+  // Fetch-by-label spreads over 1000 prompts across the whole range (the working set of 1000 apps).
+  return Array.from(
+    { length: 1000 },
+    (_, i) => `scale-${String(1 + i * (SCALE_PROMPTS / 1000)).padStart(6, '0')}`,
+  );
+}
+
+// ---------- main ----------
+
+function fmt(n: number, d = 0) {
+  return Number.isFinite(n) ? n.toFixed(d) : '∞';
+}
+
+function table(run: {
+  backend: string;
+  rows: Row[];
+  peakRssMb?: number | null;
+  fetchByLabelAt100?: LoadResult;
+}) {
+  const lines = [
+    `\n### ${run.backend}${SCALE ? ` — ${SCALE_PROMPTS.toLocaleString('en')} prompts × 5 versions` : ` — ${PROMPTS} prompts`}\n`,
+    '| scenario | Lectern req/s | p50 ms | p99 ms | baseline | base req/s | base p50 | base p99 | req/s ratio | p99 ratio | target |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of run.rows) {
+    const target = r.target
+      ? `${r.target.rps !== undefined ? `≥${r.target.rps}×` : ''}${r.target.p99 !== undefined ? ` p99≤${r.target.p99}×` : ''} ${r.met ? '✅' : '❌'}`
+      : '';
+    lines.push(
+      `| ${r.title} | ${fmt(r.lectern.rps)} | ${fmt(r.lectern.p50, 1)} | ${fmt(r.lectern.p99, 1)} | ${r.baselineKind} | ${fmt(r.baseline.rps)} | ${fmt(r.baseline.p50, 1)} | ${fmt(r.baseline.p99, 1)} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} | ${target} |`,
+    );
+  }
+  if (run.fetchByLabelAt100) {
+    const at100 = run.fetchByLabelAt100.rps;
+    const atScale = run.rows.find((r) => r.id === 'a.native')!.lectern.rps;
+    const list = run.rows.find((r) => r.id === 'd.list')!.lectern.p99;
+    lines.push(
+      '',
+      `- (a) at ${PROMPTS} prompts: ${fmt(at100)} req/s; at ${SCALE_PROMPTS.toLocaleString('en')}: ${fmt(atScale)} req/s (${fmt((atScale / at100 - 1) * 100, 1)} %; target within ±10 %) ${Math.abs(atScale / at100 - 1) <= 0.1 ? '✅' : '❌'}`,
+      `- list p99: ${fmt(list, 1)} ms (target < 50 ms) ${list < 50 ? '✅' : '❌'}`,
+    );
+  }
+  if (run.peakRssMb != null)
+    lines.push(
+      `- Lectern peak RSS (VmHWM): ${run.peakRssMb} MB${SCALE ? ` (target < 300 MB) ${run.peakRssMb < 300 ? '✅' : '❌'}` : ''}`,
+    );
+  return lines.join('\n');
+}
+
+async function main() {
+  const runs: Awaited<ReturnType<typeof measure>>[] = [];
+  const started = new Date().toISOString();
+  if (SCALE && !DATABASE_URL) throw new Error('--scale runs on PostgreSQL: set DATABASE_URL');
+  if (!SCALE) {
+    const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
+    try {
+      runs.push(
+        await measure({
+          backend: 'pglite',
+          // DATABASE_URL must not leak into the embedded run (it would pick PostgreSQL).
+          lecternEnv: { LECTERN_DATA_DIR: join(dir, 'lectern'), DATABASE_URL: '', LECTERN_PG_SCHEMA: '' },
+          txSpec: {
+            backend: 'pglite',
+            dataDir: join(dir, 'baseline'),
+            connections: WRITE_CONNECTIONS,
+            duration: DURATION,
+            prompts: PROMPTS,
+          },
+        }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (DATABASE_URL && !PGLITE_ONLY) {
+    const schema = `bench_${randomBytes(5).toString('hex')}`;
+    const baseSchema = `${schema}_base`;
+    try {
+      runs.push(
+        await measure({
+          backend: 'postgres',
+          lecternEnv: { DATABASE_URL, LECTERN_PG_SCHEMA: schema },
+          txSpec: {
+            backend: 'postgres',
+            databaseUrl: DATABASE_URL,
+            pgSchema: baseSchema,
+            connections: WRITE_CONNECTIONS,
+            duration: DURATION,
+            prompts: PROMPTS,
+          },
+          prepare: SCALE ? () => bulkSeed(DATABASE_URL, schema) : undefined,
+        }),
+      );
+    } finally {
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: DATABASE_URL });
+      await c.connect();
+      for (const s of [schema, baseSchema]) await c.query(`drop schema if exists ${s} cascade`);
+      await c.end();
+    }
+  } else {
+    log('DATABASE_URL is not set: PostgreSQL run skipped');
+  }
+  loadWorker?.child.stdin!.end();
+  const out = runs.map((r) => table(r)).join('\n');
+  process.stdout.write(`${out}\n`);
+  const meta = {
+    started,
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}${DATABASE_URL ? ' (DATABASE_URL set)' : ''}`,
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    // Other work on the machine skews absolute figures; baseline and Lectern alternate to share it.
+    loadAverageAtEnd: loadavg(),
+    secondsPerRound: DURATION,
+    rounds: ROUNDS,
+    scale: SCALE,
+  };
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  const file = join(ROOT, SCALE ? 'bench/results-scale.json' : 'bench/results.json');
+  writeFileSync(file, JSON.stringify({ ...meta, runs }, null, 2) + '\n');
+  log(`wrote ${file}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
