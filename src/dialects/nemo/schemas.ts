@@ -57,15 +57,13 @@ export const CreatePromptBody = Type.Object({ name: EntityName, ...promptFields 
 export const UpdatePromptBody = Type.Object(promptFields);
 export type UpdatePromptBodyT = Static<typeof UpdatePromptBody>;
 
-export const WorkspacePath = Type.Object({ workspace: Type.String({ maxLength: 255 }) });
-export const PromptPath = Type.Object({
-  workspace: Type.String({ maxLength: 255 }),
-  name: Type.String({ maxLength: 255 }),
-});
-export const ProjectPath = Type.Object({
-  workspace: Type.String({ maxLength: 255 }),
-  name: Type.String({ maxLength: 255 }),
-});
+const PathName = Type.String({ maxLength: 255 });
+export const WorkspacePath = Type.Object({ workspace: PathName });
+/** `/workspaces/{name}` of the entity store. */
+export const WorkspaceNamePath = Type.Object({ name: PathName });
+/** `{workspace}/…/{name}`: a prompt or a project. */
+export const PromptPath = Type.Object({ workspace: PathName, name: PathName });
+export const ProjectPath = PromptPath;
 
 export const PROMPT_SORTS = [
   'name',

@@ -1,0 +1,22 @@
+// DELETE /apis/entities/v2/workspaces/{workspace}/projects/{name} — 204.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { codeOf, projectNotFound } from '../entity-errors.ts';
+import { ProjectPath } from '../schemas.ts';
+
+export const schema = { summary: 'Delete a project (NeMo)', tags: ['nemo'], params: ProjectPath };
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .delete('/apis/entities/v2/workspaces/:workspace/projects/:name', { schema }, async (req, reply) => {
+      const { workspace, name } = req.params;
+      try {
+        await app.registry.deleteProject(req.actor, workspace, name);
+      } catch (err) {
+        if (codeOf(err) === 'not_found') throw projectNotFound(workspace, name);
+        throw err;
+      }
+      return reply.code(204).send();
+    });
+}
