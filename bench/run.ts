@@ -20,6 +20,8 @@ const CPU_PROF = argv.includes('--cpu-prof');
 /** `--only a.native,d.list`: just these scenarios (profiling one path). */
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]!.split(',') : null;
 const PGLITE_ONLY = argv.includes('--pglite-only');
+/** `--postgres-only`: skip the embedded run (needs DATABASE_URL). */
+const POSTGRES_ONLY = argv.includes('--postgres-only');
 const DURATION = Number(argv[argv.indexOf('--duration') + 1]) || 4;
 const WARMUP = 2;
 const ROUNDS = Number(argv[argv.indexOf('--rounds') + 1]) || 3;
@@ -576,7 +578,7 @@ async function main() {
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
   const started = new Date().toISOString();
   if (SCALE && !DATABASE_URL) throw new Error('--scale runs on PostgreSQL: set DATABASE_URL');
-  if (!SCALE) {
+  if (!SCALE && !POSTGRES_ONLY) {
     const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
     try {
       runs.push(
