@@ -3,6 +3,7 @@
 // canonical responseFormat; keys PromptLayer carries that the model has no field for (chat-level
 // `dataset_examples`, model display fields, custom metadata) are kept in the version's metadata.
 import type { Json, JsonObject, Message, TemplateFormat, VersionContent } from '../../model/types.ts';
+import { LecternError } from '../../model/errors.ts';
 import type { PromptRef, VersionSelector } from '../../registry/index.ts';
 import { extractVersionVariables, type VersionMessage } from '../../templates/index.ts';
 
@@ -39,6 +40,18 @@ function pick(o: JsonObject, skip: Set<string>): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(o)) if (!skip.has(k) && v !== undefined) out[k] = v;
   return out;
+}
+
+/** A label's target version: `prompt_version_number`, else `prompt_version_id`; neither is a 422. */
+export function labelTargetOf(b: {
+  prompt_version_number?: number | undefined;
+  prompt_version_id?: number | undefined;
+}): VersionSelector {
+  if (b.prompt_version_number !== undefined) return { number: b.prompt_version_number };
+  if (b.prompt_version_id !== undefined) return { seq: b.prompt_version_id };
+  throw new LecternError('unprocessable', 'prompt_version_number is required', {
+    detail: [{ loc: ['body', 'prompt_version_number'], msg: 'Field required', type: 'missing' }],
+  });
 }
 
 /** The PromptLayer `prompt_template` + `metadata` + `commit_message` of a publish, as canonical content. */

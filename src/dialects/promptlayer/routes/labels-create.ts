@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { conflict, LecternError } from '../../../model/errors.ts';
-import type { VersionSelector } from '../../../registry/index.ts';
+import { conflict } from '../../../model/errors.ts';
+import { labelTargetOf } from '../mapping.ts';
 import { labelWire } from '../wire.ts';
 
 export const schema = {
@@ -21,17 +21,7 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/prompts/:prompt_id/label', { schema }, async (req) => {
     const b = req.body;
-    const sel: VersionSelector | null =
-      b.prompt_version_number !== undefined
-        ? { number: b.prompt_version_number }
-        : b.prompt_version_id !== undefined
-          ? { seq: b.prompt_version_id }
-          : null;
-    if (!sel) {
-      throw new LecternError('unprocessable', 'prompt_version_number is required', {
-        detail: [{ loc: ['body', 'prompt_version_number'], msg: 'Field required', type: 'missing' }],
-      });
-    }
+    const sel = labelTargetOf(b);
     const ref = { seq: req.params.prompt_id };
     const { labels } = await app.registry.listLabels(req.actor, ref);
     if (labels.some((l) => l.name === b.name)) {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LecternError } from '../../../model/errors.ts';
+import { labelTargetOf } from '../mapping.ts';
 import { labelWire } from '../wire.ts';
 
 export const schema = {
@@ -20,17 +20,7 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .patch('/prompt-labels/:prompt_label_id', { schema }, async (req) => {
       const b = req.body;
-      const sel =
-        b.prompt_version_number !== undefined
-          ? { number: b.prompt_version_number }
-          : b.prompt_version_id !== undefined
-            ? { seq: b.prompt_version_id }
-            : null;
-      if (!sel) {
-        throw new LecternError('unprocessable', 'prompt_version_number is required', {
-          detail: [{ loc: ['body', 'prompt_version_number'], msg: 'Field required', type: 'missing' }],
-        });
-      }
+      const sel = labelTargetOf(b);
       const found = await app.registry.findLabelBySeq(req.actor, req.params.prompt_label_id);
       const { prompt, label } = await app.registry.setLabel(
         req.actor,
