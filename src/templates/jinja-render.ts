@@ -1,6 +1,7 @@
 /** Jinja2 templates: parse (with `{% raw %}` support added), analyse variables, render bounded. */
 import { Environment, parse, tokenize } from '@huggingface/jinja';
-import { renderLimitError, TemplateError } from './errors.ts';
+import { positionAt, renderLimitError, TemplateError } from './errors.ts';
+import { locateSyntaxError, mapBack, readableMessage, type SourceEdit } from './jinja-positions.ts';
 import { BoundedInterpreter, createGlobals } from './jinja-sandbox.ts';
 import { toRuntime, type RV } from './jinja-values.ts';
 import { findUndeclaredVariables } from './jinja-variables.ts';
@@ -15,34 +16,65 @@ const RAW_BLOCK = /\{%(-?)\s*raw\s*(-?)%\}([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/g
 
 /**
  * The engine has no `{% raw %}`: rewrite each raw block into an expression printing a string
- * literal with the same text, honouring the four whitespace-control dashes.
+ * literal with the same text, honouring the four whitespace-control dashes. The edits are kept so
+ * a syntax error's position can be given in the template the user wrote.
  */
-function expandRawBlocks(template: string): string {
-  return template.replace(
+function expandRawBlocks(template: string): { text: string; edits: SourceEdit[] } {
+  const edits: SourceEdit[] = [];
+  let shift = 0;
+  const text = template.replace(
     RAW_BLOCK,
-    (_m, stripBefore: string, stripStart: string, body: string, stripEnd: string, stripAfter: string) => {
-      let text = body;
-      if (stripStart) text = text.replace(/^\s+/, '');
-      if (stripEnd) text = text.replace(/\s+$/, '');
-      const literal = `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-      return `{{${stripBefore ? '-' : ''} ${literal} ${stripAfter ? '-' : ''}}}`;
+    (
+      match: string,
+      stripBefore: string,
+      stripStart: string,
+      body: string,
+      stripEnd: string,
+      stripAfter: string,
+      at: number,
+    ) => {
+      let raw = body;
+      if (stripStart) raw = raw.replace(/^\s+/, '');
+      if (stripEnd) raw = raw.replace(/\s+$/, '');
+      const literal = `'${raw.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+      const out = `{{${stripBefore ? '-' : ''} ${literal} ${stripAfter ? '-' : ''}}}`;
+      edits.push({
+        outStart: at + shift,
+        outEnd: at + shift + out.length,
+        inStart: at,
+        inEnd: at + match.length,
+      });
+      shift += out.length - match.length;
+      return out;
     },
   );
+  return { text, edits };
 }
 
 export function parseJinja(template: string): ParsedJinja {
   let program: ReturnType<typeof parse>;
+  const expanded = expandRawBlocks(template);
   try {
     // No lstrip_blocks/trim_blocks: Python's Environment defaults are off too.
-    program = parse(tokenize(expandRawBlocks(template), {}));
+    program = parse(tokenize(expanded.text, {}));
   } catch (err) {
-    const message =
+    const reason =
       err instanceof TypeError
         ? 'unexpected end of template'
         : err instanceof Error
-          ? err.message
+          ? readableMessage(err.message)
           : String(err);
-    throw new TemplateError('template_syntax', message, { cause: err });
+    const at = locateSyntaxError(expanded.text);
+    if (at === undefined) throw new TemplateError('template_syntax', reason, { cause: err });
+    const position = positionAt(template, mapBack(at, expanded.edits));
+    throw new TemplateError(
+      'template_syntax',
+      `${reason} (line ${position.line}, column ${position.column})`,
+      {
+        position,
+        cause: err,
+      },
+    );
   }
   return { program, variables: findUndeclaredVariables(program as never) };
 }

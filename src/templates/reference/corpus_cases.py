@@ -144,3 +144,9 @@ for t in ["{{ a }}{% set a = 1 %}{{ a }}", "{% for i in items %}{{ x }}{% endfor
           "{% for a, b in pairs %}{{ a }}{% else %}{{ a }}{% endfor %}", "{% set ns = namespace() %}{% set ns.v = w %}{{ ns.v }}",
           "{% for i in l if i > k %}{{ i }}{% endfor %}", "{{ d[key] }}"]:
     CASES.append(("jinja2", t, {"a": 0, "c": 1, "x": 9, "y": 7, "items": [1], "pairs": [[1, 2]], "w": 5, "l": [1, 5], "k": 2, "d": {"z": 1}, "key": "z"}))
+# syntax errors on later lines: our reported line must be Python's `TemplateSyntaxError.lineno`
+for t in ["Hello\n{{ name + }}\n", "a\nb\n{% if x %}\nunclosed", "line one\n  {% for %}{% endfor %}",
+          "{# ok #}\n{{ name | }}", "x\n{% unknowntag %}\ny", "{% if a %}\n{% else %}\n{% else %}\n{% endif %}",
+          "1\n2\n{{ 'unterminated }}", "{% raw %}\n{{ fine }}\n{% endraw %}\n{{ ) }}", "ok\n{{ name\n",
+          "{% set x = 1 %}\n{{ x }}\n{% endfor %}"]:
+    CASES.append(("jinja2", t, V))

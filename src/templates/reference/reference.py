@@ -26,7 +26,7 @@ def run_jinja(template, variables):
     try:
         return {"output": ENV.from_string(template).render(**variables)}
     except TemplateSyntaxError as e:
-        return {"error": "TemplateSyntaxError", "message": e.message or str(e)}
+        return {"error": "TemplateSyntaxError", "message": e.message or str(e), "lineno": e.lineno}
     except Exception as e:  # noqa: BLE001 - every failure is a data point
         return {"error": type(e).__name__, "message": str(e)}
 

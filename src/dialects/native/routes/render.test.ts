@@ -202,6 +202,47 @@ for (const backend of backends) {
         expect(r.body.error.details.position).toMatchObject({ line: 2 });
       });
 
+      it('answers 422 with the line and column of a Jinja2 syntax error, stateless and stored', async () => {
+        const res = await t.call('POST', '/v1/render', {
+          body: { format: 'jinja2', template: 'Hello\n{{ name + }}' },
+        });
+        expect(res.status).toBe(422);
+        expect(res.body.error.code).toBe('template_syntax');
+        expect(res.body.error.message).toContain('line 2, column 11');
+        expect(res.body.error.details).toMatchObject({
+          template_error: 'template_syntax',
+          position: { line: 2, column: 11, offset: 16 },
+        });
+        const messages = await t.call('POST', '/v1/render', {
+          body: {
+            format: 'jinja2',
+            messages: [
+              { role: 'system', content: 'fine {{ a }}' },
+              { role: 'user', content: 'x\n{% if a %}\n{% endfor %}' },
+            ],
+          },
+        });
+        expect(messages.status).toBe(422);
+        expect(messages.body.error.details.position).toMatchObject({ line: 3, column: 4 });
+        const stored = await t.call('POST', '/v1/prompts', {
+          body: {
+            name: uniq('broken-jinja'),
+            version: {
+              template_format: 'jinja2',
+              messages: [{ role: 'user', content: '{% for x in xs %}\n{{ x | }}\n{% endfor %}' }],
+            },
+          },
+        });
+        expect(stored.status).toBe(201);
+        const r = await t.call('POST', `/v1/prompts/${stored.body.prompt.id}/render`, {
+          key: t.keys.viewer,
+          body: { variables: { xs: [1] } },
+        });
+        expect(r.status).toBe(422);
+        expect(r.body.error.code).toBe('template_syntax');
+        expect(r.body.error.details.position).toEqual({ line: 2, column: 8, offset: 25 });
+      });
+
       it('answers 400 to bad bodies and 404 to unknown labels', async () => {
         const id = await greeter();
         for (const body of [
