@@ -16,17 +16,74 @@ const LOC_ROOT: Record<string, string> = {
   headers: 'header',
 };
 
-/** Ajv's `/prompt_version/commit_message` becomes pydantic's ['body','prompt_version','commit_message']. */
+const TYPE_OF: Record<string, string> = {
+  string: 'string_type',
+  integer: 'int_type',
+  number: 'float_type',
+  boolean: 'bool_type',
+  array: 'list_type',
+  object: 'dict_type',
+};
+
+/** An Ajv failure as pydantic names it (`missing`, `string_too_long`, …); null: union noise. */
+function pydanticType(v: NonNullable<Problem['validation']>[number]): string | null {
+  const p = v.params as Record<string, unknown>;
+  switch (v.keyword) {
+    case 'required':
+      return 'missing';
+    case 'type': {
+      const t = String(p['type']).split(',')[0]!;
+      return t === 'null' ? null : (TYPE_OF[t] ?? 'type_error');
+    }
+    case 'maxLength':
+      return 'string_too_long';
+    case 'minLength':
+      return 'string_too_short';
+    case 'maximum':
+      return 'less_than_equal';
+    case 'minimum':
+      return 'greater_than_equal';
+    case 'maxItems':
+      return 'too_long';
+    case 'const':
+    case 'enum':
+      return 'literal_error';
+    case 'format':
+      return String(p['format']).startsWith('date') ? 'datetime_from_date_parsing' : 'value_error';
+    case 'anyOf':
+    case 'oneOf':
+      return null;
+    default:
+      return 'value_error';
+  }
+}
+
+/**
+ * Ajv's `/prompt_version/commit_message` becomes pydantic's ['body','prompt_version','commit_message'],
+ * with pydantic's error type. The branches of a nullable or literal union that merely failed
+ * (`must be null`, the anyOf summary) are dropped; a location reported twice keeps its first error.
+ */
 export function detailsOf(p: Problem): DetailItem[] {
   const root = LOC_ROOT[p.validationContext ?? 'body'] ?? 'body';
-  return (p.validation ?? []).map((v) => {
+  const out: DetailItem[] = [];
+  const seen = new Set<string>();
+  for (const v of p.validation ?? []) {
+    const type = pydanticType(v);
+    if (type === null) continue;
     const path = v.instancePath
       .split('/')
       .filter(Boolean)
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
     const missing = v.keyword === 'required' ? [String(v.params['missingProperty'])] : [];
-    return { loc: [root, ...path, ...missing], msg: v.message ?? 'invalid', type: v.keyword };
-  });
+    const loc = [root, ...path, ...missing];
+    const key = JSON.stringify(loc);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const msg = type === 'missing' ? 'Field required' : (v.message ?? 'invalid');
+    out.push({ loc, msg, type });
+  }
+  if (!out.length) out.push({ loc: [root], msg: 'Invalid input', type: 'value_error' });
+  return out;
 }
 
 const ERROR_WORD: Record<number, string> = {

@@ -10,6 +10,13 @@
 // - model_parameters / a non-null response_format on a base without metadata.model → 400;
 // - an empty patch still creates a new version (a copy of the base, with the new commit message).
 import type { Json, JsonObject, VersionContent } from '../../model/types.ts';
+import {
+  blockProblems,
+  functionProblems,
+  messageProblems,
+  toolProblems,
+  type BlueprintProblem,
+} from './blueprint.ts';
 
 export interface PatchBody {
   messages?: Json;
@@ -75,24 +82,20 @@ function patchList(
   return out;
 }
 
-const anObject = (item: Json, where: string) => {
-  if (!isObj(item)) throw new Refused(where, `${where} must be an object`);
-};
+/** A blueprint rule as a patch-item validator: the first problem refuses the patch (400). */
+const rule =
+  (check: (item: Json, path: (string | number)[]) => BlueprintProblem[]) => (item: Json, where: string) => {
+    const [first] = check(item, []);
+    if (first) {
+      const at = first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+      throw new Refused(where, `${where}${at}: ${first.msg}`);
+    }
+  };
 
-const aMessage = (item: Json, where: string) => {
-  if (!isObj(item) || typeof item['role'] !== 'string' || !item['role']) {
-    throw new Refused(where, `${where} must be a message object with a role`);
-  }
-  const fmt = item['template_format'];
-  if (fmt !== undefined && fmt !== 'f-string' && fmt !== 'jinja2') {
-    throw new Refused(where, `${where}.template_format must be "f-string" or "jinja2"`);
-  }
-};
-
-const aBlock = (item: Json, where: string) => {
-  if (!isObj(item) || typeof item['type'] !== 'string')
-    throw new Refused(where, `${where} must be a content block with a type`);
-};
+const aMessage = rule(messageProblems);
+const aBlock = rule(blockProblems);
+const aTool = rule(toolProblems);
+const aFunction = rule(functionProblems);
 
 function apply(base: VersionContent, patch: PatchBody): VersionContent {
   const has = (k: keyof PatchBody) =>
@@ -131,12 +134,12 @@ function apply(base: VersionContent, patch: PatchBody): VersionContent {
     if (patch.content === null) throw new Refused('content', 'content cannot be null');
     out.content = patchList('content', base.content, patch.content!, aBlock);
   }
-  for (const [key, field] of [
-    ['tools', 'tools'],
-    ['functions', 'functions'],
+  for (const [key, check] of [
+    ['tools', aTool],
+    ['functions', aFunction],
   ] as const) {
     if (!has(key)) continue;
-    out[field] = patch[key] === null ? null : patchList(key, base[field], patch[key]!, anObject);
+    out[key] = patch[key] === null ? null : patchList(key, base[key], patch[key]!, check);
   }
   if (has('function_call')) out.functionCall = patch.function_call ?? null;
   if (has('tool_choice')) out.toolChoice = patch.tool_choice ?? null;

@@ -5,20 +5,14 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const Message = Type.Object({ role: Type.String({ minLength: 1 }) });
 
-export const ChatTemplate = Type.Object({
-  type: Type.Optional(Type.Literal('chat')),
-  messages: Type.Array(Message),
-  tools: Type.Optional(Type.Union([Type.Array(Type.Object({})), Type.Null()])),
-  functions: Type.Optional(Type.Union([Type.Array(Type.Object({})), Type.Null()])),
+/**
+ * A `prompt_template` (chat or completion, discriminated on `type`). The schema only asks for an
+ * object: blueprint.ts checks it by its type, so a failure names the one field at fault instead of
+ * listing both union branches.
+ */
+export const PromptTemplate = Type.Object({
+  type: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('completion')])),
 });
-
-export const CompletionTemplate = Type.Object({
-  type: Type.Literal('completion'),
-  content: Type.Array(Type.Object({ type: Type.String() })),
-  template_format: Type.Optional(Type.Union([Type.Literal('f-string'), Type.Literal('jinja2')])),
-});
-
-export const PromptTemplate = Type.Union([ChatTemplate, CompletionTemplate]);
 
 export const ModelMeta = Type.Object({
   provider: Type.String({ minLength: 1 }),

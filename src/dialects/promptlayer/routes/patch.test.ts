@@ -153,6 +153,58 @@ for (const backend of backends) {
           ['staging', 2],
         ]);
       });
+      it('tools as an array replace the list; functions as an object patch an index', async () => {
+        const p = await publishChat();
+        const a = await patch(p.id, {
+          tools: [{ type: 'function', function: { name: 'only' } }],
+          functions: { '0': { name: 'g', description: 'patched' } },
+        });
+        expect(a.status).toBe(201);
+        expect(a.body.prompt_template.tools).toEqual([{ type: 'function', function: { name: 'only' } }]);
+        expect(a.body.prompt_template.functions).toEqual([{ name: 'g', description: 'patched' }]);
+        expect(a.body.prompt_template.messages).toHaveLength(2); // untouched
+      });
+      it('content as an array replaces the blocks of a completion template', async () => {
+        const name = `completion-${++n}`;
+        await t.call('POST', '/rest/prompt-templates', {
+          body: {
+            prompt_template: { prompt_name: name },
+            prompt_version: {
+              prompt_template: {
+                type: 'completion',
+                content: [
+                  { type: 'text', text: 'A' },
+                  { type: 'text', text: 'B' },
+                ],
+              },
+            },
+          },
+        });
+        const a = await patch(name, { content: [{ type: 'text', text: 'only {z}' }] });
+        expect(a.status).toBe(201);
+        expect(a.body.prompt_template).toMatchObject({
+          content: [{ type: 'text', text: 'only {z}' }],
+          input_variables: ['z'],
+        });
+        for (const body of [
+          { content: null },
+          { content: { '2': { type: 'text', text: 'x' } } },
+          { content: [{ type: 'text' }] },
+        ]) {
+          expect((await patch(name, body)).status, JSON.stringify(body)).toBe(400);
+        }
+      });
+      it('model_parameters: a key set to null is removed, others are kept', async () => {
+        const p = await publishChat();
+        const a = await patch(p.id, { model_parameters: { max_tokens: null, top_p: 0.5 } });
+        expect(a.status).toBe(201);
+        expect(a.body.metadata.model).toMatchObject({ provider: 'openai', name: 'gpt-4o' });
+        expect(a.body.metadata.model.parameters).toEqual({
+          temperature: 0.2,
+          top_p: 0.5,
+          response_format: { type: 'json_object' },
+        });
+      });
       it('an empty patch creates a copy of the base as a new version', async () => {
         const p = await publishChat();
         const a = await patch(p.id, {});
@@ -174,6 +226,18 @@ for (const backend of backends) {
         ['content on a chat template', { content: [{ type: 'text', text: 'x' }] }],
         ['null messages', { messages: null }],
         ['a merged message without a role', { messages: { '0': { content: 'x' } } }],
+        [
+          'an index equal to the length (no append)',
+          { tools: { '2': { type: 'function', function: { name: 'c' } } } },
+        ],
+        ['a non-canonical index', { messages: { '01': msg('user', 'x') } }],
+        ['a merged message with an unknown role', { messages: { '0': msg('wizard', 'x') } }],
+        ['a merged message whose content is a number', { messages: { '1': { role: 'user', content: 5 } } }],
+        ['a merged tool message without tool_call_id', { messages: [msg('tool', 'x')] }],
+        ['a replacement tool without a function name', { tools: [{ type: 'function', function: {} }] }],
+        ['an index-patched function without a name', { functions: { '0': { description: 'd' } } }],
+        ['model_parameters: null', { model_parameters: null }],
+        ['messages emptied by a full replacement', { messages: [] }],
       ])('400 for %s, and no version is created', async (_n, body) => {
         const p = await publishChat();
         const res = await patch(p.id, body);

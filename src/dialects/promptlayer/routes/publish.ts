@@ -3,8 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LecternError } from '../../../model/errors.ts';
+import { LecternError, unprocessable } from '../../../model/errors.ts';
 import type { JsonObject } from '../../../model/types.ts';
+import { templateProblems } from '../blueprint.ts';
 import { contentFromWire } from '../mapping.ts';
 import { snippetFetcher, snippetProblem } from '../lookup.ts';
 import { CommitMessage, Metadata, PromptTemplate, ReleaseLabels } from '../schemas.ts';
@@ -34,6 +35,14 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/rest/prompt-templates', { schema }, async (req, reply) => {
       const { prompt_template: pt, prompt_version: pv } = req.body;
+      // The blueprint's per-role rules (spec §1.2–1.4), reported like pydantic's 422 list.
+      const problems = templateProblems(pv.prompt_template as JsonObject);
+      if (problems.length) {
+        const where = ['body', 'prompt_version', 'prompt_template'];
+        throw unprocessable(problems[0]!.msg, {
+          detail: problems.map((x) => ({ loc: [...where, ...x.path], msg: x.msg, type: x.type })),
+        });
+      }
       const content = contentFromWire(
         pv.prompt_template as JsonObject,
         pv.metadata as JsonObject | null | undefined,
