@@ -62,6 +62,37 @@ const TYPE_NAMES: Record<string, [string, string, string]> = {
   object: ['dict_type', 'dict_type', 'Input should be a valid dictionary'],
 };
 
+/**
+ * The pydantic model expected at a body location (a list index is any number), for `model_type`;
+ * the body itself is FastAPI's `model_attributes_type`. Other objects are plain dicts (`dict_type`).
+ */
+const MODEL_AT: Record<string, string> = {
+  'messages.#': 'PromptMessage',
+  'tools.#': 'ChatCompletionTool',
+  'tools.#.function': 'FunctionDefinition',
+  inference_params: 'InferenceParams',
+};
+
+function objectItem(path: (string | number)[], loc: (string | number)[], input: unknown): DetailItem | null {
+  if (path.length === 0) {
+    return {
+      type: 'model_attributes_type',
+      loc,
+      msg: 'Input should be a valid dictionary or object to extract fields from',
+      input,
+    };
+  }
+  const cls = MODEL_AT[path.map((s) => (typeof s === 'number' ? '#' : s)).join('.')];
+  if (!cls) return null;
+  return {
+    type: 'model_type',
+    loc,
+    msg: `Input should be a valid dictionary or instance of ${cls}`,
+    input,
+    ctx: { class_name: cls },
+  };
+}
+
 /** One Ajv error as pydantic would have reported it (null: noise from union branches). */
 function pydanticItem(e: AjvError, part: string, root: unknown): DetailItem | null {
   const path: (string | number)[] = e.instancePath
@@ -82,6 +113,10 @@ function pydanticItem(e: AjvError, part: string, root: unknown): DetailItem | nu
       if (t === 'null') return null;
       if (input === undefined && path.length === 0) {
         return { type: 'missing', loc, msg: 'Field required', input: null };
+      }
+      if (t === 'object' && part === 'body') {
+        const model = objectItem(path, loc, input);
+        if (model) return model;
       }
       const [json, text, msg] = TYPE_NAMES[t] ?? ['type_error', 'type_error', `Input should be a valid ${t}`];
       const parsing = part !== 'body' && typeof input === 'string';

@@ -543,6 +543,94 @@ for (const backend of backends) {
           'list_type',
         ],
         ['tags not a list', { tags: 'x' }, ['body', 'tags'], 'list_type'],
+        ['a tag not a string', { tags: [1] }, ['body', 'tags', 0], 'string_type'],
+        ['name too short', { name: 'a' }, ['body', 'name'], 'string_pattern_mismatch'],
+        ['name with an uppercase letter', { name: 'Abc' }, ['body', 'name'], 'string_pattern_mismatch'],
+        ['name ending in -', { name: 'abc-' }, ['body', 'name'], 'string_pattern_mismatch'],
+        ['project not a string', { project: 5 }, ['body', 'project'], 'string_type'],
+        ['description not a string', { description: 5 }, ['body', 'description'], 'string_type'],
+        ['messages not a list', { messages: 'x' }, ['body', 'messages'], 'list_type'],
+        ['a message not an object', { messages: ['x'] }, ['body', 'messages', 0], 'model_type'],
+        [
+          'message without role',
+          { messages: [{ content: 'x' }] },
+          ['body', 'messages', 0, 'role'],
+          'missing',
+        ],
+        [
+          'message content not a string',
+          { messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] },
+          ['body', 'messages', 0, 'content'],
+          'string_type',
+        ],
+        [
+          'an input variable not a string',
+          { input_variables: [1] },
+          ['body', 'input_variables', 0],
+          'string_type',
+        ],
+        ['tools not a list', { tools: 'x' }, ['body', 'tools'], 'list_type'],
+        ['a tool not an object', { tools: ['x'] }, ['body', 'tools', 0], 'model_type'],
+        [
+          'function not an object',
+          { tools: [{ type: 'function', function: 'f' }] },
+          ['body', 'tools', 0, 'function'],
+          'model_type',
+        ],
+        [
+          'function without name',
+          { tools: [{ type: 'function', function: {} }] },
+          ['body', 'tools', 0, 'function', 'name'],
+          'missing',
+        ],
+        [
+          'function name too long',
+          { tools: [{ type: 'function', function: { name: 'f'.repeat(256) } }] },
+          ['body', 'tools', 0, 'function', 'name'],
+          'string_too_long',
+        ],
+        [
+          'function strict not a boolean',
+          { tools: [{ type: 'function', function: { name: 'f', strict: 'yes' } }] },
+          ['body', 'tools', 0, 'function', 'strict'],
+          'bool_type',
+        ],
+        [
+          'inference_params not an object',
+          { inference_params: 'x' },
+          ['body', 'inference_params'],
+          'model_type',
+        ],
+        [
+          'model not a string',
+          { inference_params: { model: 5 } },
+          ['body', 'inference_params', 'model'],
+          'string_type',
+        ],
+        [
+          'temperature not a number',
+          { inference_params: { temperature: 'hot' } },
+          ['body', 'inference_params', 'temperature'],
+          'float_type',
+        ],
+        [
+          'top_p < 0',
+          { inference_params: { top_p: -0.1 } },
+          ['body', 'inference_params', 'top_p'],
+          'greater_than_equal',
+        ],
+        [
+          'max_completion_tokens not int',
+          { inference_params: { max_completion_tokens: 2.5 } },
+          ['body', 'inference_params', 'max_completion_tokens'],
+          'int_type',
+        ],
+        [
+          'a stop sequence not a string',
+          { inference_params: { stop: [1] } },
+          ['body', 'inference_params', 'stop', 0],
+          'string_type',
+        ],
       ];
       for (const [what, body, loc, type] of cases) {
         it(`POST: ${what} → ${type} at ${loc.join('.')}`, async () => {
@@ -600,6 +688,37 @@ for (const backend of backends) {
         expect(both.body.detail[0].msg).toMatch(
           /^Value error, max_tokens and max_completion_tokens cannot both be configured\./,
         );
+      });
+
+      it('names the expected model in model_type, and the body itself as model_attributes_type', async () => {
+        const res = await t.call('POST', P(), { body: { name: 'ok-name', inference_params: 'x' } });
+        expect(res.body.detail).toEqual([
+          {
+            type: 'model_type',
+            loc: ['body', 'inference_params'],
+            msg: 'Input should be a valid dictionary or instance of InferenceParams',
+            input: 'x',
+            ctx: { class_name: 'InferenceParams' },
+          },
+        ]);
+        const list = await t.call('POST', P(), { body: '[1]' });
+        expect(list.status).toBe(422);
+        expect(list.body.detail).toEqual([
+          {
+            type: 'model_attributes_type',
+            loc: ['body'],
+            msg: 'Input should be a valid dictionary or object to extract fields from',
+            input: [1],
+          },
+        ]);
+      });
+
+      it('allows one token limit when the other is null', async () => {
+        const res = await t.call('POST', P(), {
+          body: { name: 'one-limit', inference_params: { max_tokens: 5, max_completion_tokens: null } },
+        });
+        expect(res.status).toBe(201);
+        expect(res.body.inference_params).toMatchObject({ max_tokens: 5, max_completion_tokens: null });
       });
 
       it('reports a missing or unparsable body', async () => {
