@@ -73,6 +73,33 @@ for (const backend of backends) {
         expect(moved.body.version.number).toBe(3);
       });
 
+      it('recomputes input_variables from every message on write: sorted, unique, client list ignored', async () => {
+        const { id } = await promptWithVersions(t, ['a']);
+        const res = await t.call('POST', `/v1/prompts/${id}/versions`, {
+          body: {
+            template_format: 'jinja2',
+            input_variables: ['bogus'],
+            messages: [
+              { role: 'system', content: '{{ zeta }} {% for i in items %}{{ i }}{{ alpha.x }}{% endfor %}' },
+              {
+                role: 'user',
+                content: [{ type: 'text', text: 'Hi {alpha} {mid[0]}' }],
+                template_format: 'f-string',
+              },
+              {
+                role: 'assistant',
+                content: '{{zeta}} {{#sec}}{{inner}}{{/sec}}',
+                template_format: 'mustache',
+              },
+            ],
+          },
+        });
+        expect(res.status).toBe(201);
+        expect(res.body.version.input_variables).toEqual(['alpha', 'items', 'mid', 'sec', 'zeta']);
+        const got = await t.call('GET', `/v1/prompts/${id}/versions/${res.body.version.number}`);
+        expect(got.body.version.input_variables).toEqual(['alpha', 'items', 'mid', 'sec', 'zeta']);
+      });
+
       it('edits a draft in place, then commits it with a message', async () => {
         const { id } = await promptWithVersions(t, ['draft {{x}}'], { lastStatus: 'draft' });
         const edit = await t.call('PATCH', `/v1/prompts/${id}/versions/1`, {
