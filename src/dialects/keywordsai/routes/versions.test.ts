@@ -269,6 +269,58 @@ for (const backend of backends) {
         expect(none.body.detail).toMatch(/no draft/);
       });
 
+      it('PATCH edits the draft and deploys it in one request: the edit first, then the deploy', async () => {
+        const pid = await newPrompt();
+        const base = `/api/prompts/${pid}`;
+        await t.call('POST', `${base}/versions/`, { body: V });
+        const res = await t.call('PATCH', `${base}/versions/1/`, {
+          body: { temperature: 1.5, description: 'final', deploy: true },
+        });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+          version: 1,
+          temperature: 1.5,
+          description: 'final',
+          readonly: true,
+          is_deployed: true,
+        });
+        expect((await t.call('GET', `${base}/`)).body.prompt_live_version_number).toBe(1);
+      });
+
+      it('PATCH deploy: true on a committed version makes it live; deploy: false never un-deploys', async () => {
+        const pid = await newPrompt();
+        const base = `/api/prompts/${pid}`;
+        await t.call('POST', `${base}/versions/`, { body: V });
+        await t.call('POST', `${base}/versions/`, { body: V });
+        await t.call('POST', `${base}/versions/`, { body: V });
+        const d1 = await t.call('PATCH', `${base}/versions/1/`, { body: { deploy: true } });
+        expect(d1.status).toBe(200);
+        expect(d1.body).toMatchObject({ version: 1, readonly: true, is_deployed: true });
+        const d2 = await t.call('PATCH', `${base}/versions/2/`, { body: { deploy: true } });
+        expect(d2.body).toMatchObject({ version: 2, is_deployed: true });
+        expect((await t.call('GET', `${base}/versions/1/`)).body.is_deployed).toBe(false);
+        const off = await t.call('PATCH', `${base}/versions/2/`, { body: { deploy: false } });
+        expect(off.status).toBe(200);
+        expect(off.body.is_deployed).toBe(true);
+        // The draft stays the draft: deploying older versions does not commit it.
+        expect((await t.call('GET', `${base}/versions/3/`)).body.readonly).toBe(false);
+      });
+
+      it('PATCH with an edit of a committed version and deploy: true is refused whole', async () => {
+        const pid = await newPrompt();
+        const base = `/api/prompts/${pid}`;
+        await t.call('POST', `${base}/versions/`, { body: V });
+        await t.call('POST', `${base}/versions/`, { body: V });
+        const res = await t.call('PATCH', `${base}/versions/1/`, {
+          body: { temperature: 1.9, deploy: true },
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.detail).toMatch(/read-only/);
+        const v1 = (await t.call('GET', `${base}/versions/1/`)).body;
+        expect(v1).toMatchObject({ temperature: 0.7, is_deployed: false });
+        expect((await t.call('GET', `${base}/`)).body.live_version).toBeNull();
+      });
+
       it('create with deploy: true commits the new version and makes it live', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
