@@ -1,0 +1,71 @@
+// Configuration: every environment variable the server reads is in the README's configuration
+// table, and the README says how to run on PostgreSQL.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+const readme = read('../../README.md');
+const configSource = read('./config.ts');
+
+/** The names `loadConfig` reads: `env.NAME`, `env['NAME']` and `int(env, 'NAME', …)`. */
+function variablesRead(source: string): string[] {
+  const names = new Set<string>();
+  for (const m of source.matchAll(
+    /\benv(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\]|,\s*['"]([A-Z][A-Z0-9_]*)['"])/g,
+  ))
+    names.add((m[1] ?? m[2] ?? m[3])!);
+  return [...names].sort();
+}
+
+/** The first-column names of the README's `## Configuration` table. */
+function variablesDocumented(markdown: string): string[] {
+  const section = markdown.split(/^## Configuration\s*$/m)[1]?.split(/^## /m)[0] ?? '';
+  return [...section.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1]!).sort();
+}
+
+describe('configuration', () => {
+  it('documents in the README every environment variable the server reads', () => {
+    const used = variablesRead(configSource);
+    // The issue's list, at least: a refactor that stopped finding them would make this test vacuous.
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'HOST',
+        'DATABASE_URL',
+        'LECTERN_DATA_DIR',
+        'LECTERN_ADMIN_KEY',
+        'LOG_LEVEL',
+      ]),
+    );
+    const documented = variablesDocumented(readme);
+    expect(used.filter((name) => !documented.includes(name))).toEqual([]);
+  });
+
+  it('reads nothing from the environment outside config.ts', () => {
+    // Checked over the server and CLI entry points, the only places a process starts.
+    for (const file of ['./serve.ts', './app.ts', '../cli/main.ts']) {
+      expect(read(file), file).not.toMatch(/process\.env/);
+    }
+  });
+
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './.lectern', logLevel: 'info' });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.adminKey).toBeUndefined();
+    expect(readme).toMatch(/\|\s*`PORT`\s*\|\s*`8080`/);
+    expect(readme).toMatch(/\|\s*`HOST`\s*\|\s*`127\.0\.0\.1`/);
+    expect(readme).toMatch(/\|\s*`LECTERN_DATA_DIR`\s*\|\s*`\.\/\.lectern`/);
+  });
+
+  it('refuses a malformed number with a message naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ LECTERN_BODY_LIMIT: '-1' })).toThrow(/LECTERN_BODY_LIMIT/);
+  });
+
+  it('says in the README how to run on PostgreSQL', () => {
+    const section = readme.split(/^## Running on PostgreSQL\s*$/m)[1]?.split(/^## /m)[0] ?? '';
+    expect(section).toMatch(/DATABASE_URL=postgres(ql)?:\/\/\S+ npm start/);
+  });
+});
