@@ -67,6 +67,11 @@ describe('Jinja2 syntax errors name their line and column', () => {
     });
   });
 
+  it('a template nested deeper than the parser can go is a syntax error, not a crash', () => {
+    const err = syntaxErrorOf('{% if a %}'.repeat(20_000));
+    expect(err.message).toMatch(/^template nested too deeply \(line 1, column \d+\)$/);
+  });
+
   it('extraction reports the same positioned error', () => {
     let caught: unknown;
     try {

@@ -61,9 +61,11 @@ export function parseJinja(template: string): ParsedJinja {
     const reason =
       err instanceof TypeError
         ? 'unexpected end of template'
-        : err instanceof Error
-          ? readableMessage(err.message)
-          : String(err);
+        : err instanceof RangeError
+          ? 'template nested too deeply'
+          : err instanceof Error
+            ? readableMessage(err.message)
+            : String(err);
     const at = locateSyntaxError(expanded.text);
     if (at === undefined) throw new TemplateError('template_syntax', reason, { cause: err });
     const position = positionAt(template, mapBack(at, expanded.edits));
