@@ -18,6 +18,11 @@ export interface RegistryContext {
   store: Store;
   /** Called after a transaction commits, with what it changed (caches listen here). */
   emit(changes: Change[]): void;
+  /**
+   * Set while a change feed publishes to other processes: the NOTIFY payload for a transaction's
+   * changes, sent from inside that transaction (see inTx).
+   */
+  publish?: { channel: string; encode(changes: readonly Change[]): string };
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -28,7 +33,12 @@ export function requireRole(actor: Actor, role: Role): void {
   }
 }
 
-/** Runs `fn` in one transaction; after commit, emits the changes it collected. */
+/**
+ * Runs `fn` in one transaction; after commit, emits the changes it collected. With a change feed,
+ * the changes are also published (NOTIFY) as the transaction's last statement: PostgreSQL delivers a
+ * notification only when, and as soon as, its transaction commits — never for a rollback, and
+ * never lost between a commit and a separate NOTIFY — and it costs no extra connection checkout.
+ */
 export async function inTx<T>(
   ctx: RegistryContext,
   fn: (tx: Tx, changed: (c: Change) => void) => Promise<T>,
@@ -36,7 +46,12 @@ export async function inTx<T>(
   const changes: Change[] = [];
   let result: T;
   try {
-    result = await ctx.store.db.transaction((tx) => fn(tx, (c) => changes.push(c)));
+    result = await ctx.store.db.transaction(async (tx) => {
+      const r = await fn(tx, (c) => changes.push(c));
+      const pub = ctx.publish;
+      if (pub && changes.length) await ctx.store.notifyIn(tx, pub.channel, pub.encode(changes));
+      return r;
+    });
   } catch (err) {
     throw translateDbError(err);
   }
@@ -91,6 +106,21 @@ export function canSeeWorkspace(actor: Actor, workspaceId: string): boolean {
   return actor.workspaceId === null || actor.workspaceId === workspaceId;
 }
 
+export type AuditEntry = typeof auditEvents.$inferInsert;
+
+/** An audit event to write (by `audit`, or by the statement that makes the change: see touchPrompt). */
+export function auditEntry(
+  actor: Actor | null,
+  workspaceId: string | null,
+  action: string,
+  entityType: string,
+  entityId: string,
+  before: Json,
+  after: Json,
+): AuditEntry {
+  return { workspaceId, actor: actor?.keyId ?? null, action, entityType, entityId, before, after };
+}
+
 export async function audit(
   tx: Tx,
   actor: Actor | null,
@@ -101,15 +131,9 @@ export async function audit(
   before: Json,
   after: Json,
 ): Promise<void> {
-  await tx.insert(auditEvents).values({
-    workspaceId,
-    actor: actor?.keyId ?? null,
-    action,
-    entityType,
-    entityId,
-    before,
-    after,
-  });
+  await tx
+    .insert(auditEvents)
+    .values(auditEntry(actor, workspaceId, action, entityType, entityId, before, after));
 }
 
 /** Dates become ISO strings so audit payloads are plain JSON. */

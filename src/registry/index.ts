@@ -14,7 +14,7 @@ export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './pro
 export type { VersionSelector, VersionView, Resolved, WriteOptions, DraftEdit } from './versions.ts';
 export type { KeyInput } from './keys.ts';
 export type { NamedInput } from './workspaces.ts';
-export { promptEtag } from './prompts.ts';
+export { promptEtag, isPromptNotFound } from './prompts.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -32,6 +32,17 @@ export function createRegistry(store: Store) {
     onChange(listener: (changes: Change[]) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    /**
+     * Publish every transaction's changes on `channel` (NOTIFY) from inside the transaction, with
+     * the payload `encode` makes (the change feed does this on PostgreSQL). Returns a stop function.
+     */
+    publishChanges(channel: string, encode: (changes: readonly Change[]) => string): () => void {
+      const pub = { channel, encode };
+      ctx.publish = pub;
+      return () => {
+        if (ctx.publish === pub) ctx.publish = undefined;
+      };
     },
 
     createPrompt: on(ctx, prompts.createPrompt),

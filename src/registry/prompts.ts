@@ -15,10 +15,11 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
-import { labels, projects, prompts } from '../store/schema.ts';
+import { auditEvents, labels, projects, prompts, workspaces } from '../store/schema.ts';
 import { badRequest, LecternError, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, JsonObject, Page, Prompt, TemplateType } from '../model/types.ts';
+import { DEFAULT_WORKSPACE } from '../model/types.ts';
 import {
   compilePromptFilter,
   nameExpr,
@@ -33,6 +34,7 @@ import {
   requireRole,
   resolveWorkspace,
   snapshot,
+  type AuditEntry,
   type RegistryContext,
 } from './context.ts';
 
@@ -92,14 +94,9 @@ export async function findPrompt(
   ref: PromptRef,
   opts: { lock?: boolean; includeDeleted?: boolean } = {},
 ): Promise<Prompt> {
-  let where: SQL | undefined;
-  if ('id' in ref) where = eq(prompts.id, ref.id);
-  else if ('seq' in ref) where = eq(prompts.seq, ref.seq);
-  else {
-    const ws = await resolveWorkspace(db, actor, ref.workspace);
-    where = and(eq(prompts.workspaceId, ws.id), eq(prompts.name, ref.name));
-  }
-  if (!opts.includeDeleted) where = and(where, isNull(prompts.deletedAt));
+  const live = opts.includeDeleted ? undefined : isNull(prompts.deletedAt);
+  if (!('id' in ref) && !('seq' in ref)) return findPromptByName(db, actor, ref, live, opts.lock);
+  const where = and('id' in ref ? eq(prompts.id, ref.id) : eq(prompts.seq, ref.seq), live);
   let q = db.select().from(prompts).where(where).orderBy(desc(prompts.createdAt)).limit(1);
   if (opts.lock) q = q.for('update') as typeof q;
   const row = (await q)[0];
@@ -107,16 +104,72 @@ export async function findPrompt(
   return row;
 }
 
-/** Locks a prompt for a write (serialising writers on it) and checks the caller's If-Match. */
+/**
+ * A prompt by name: the workspace and the prompt in one round trip (the hot path of writes and
+ * uncached reads). Only the prompt row is locked (`for update of prompts`): locking the workspace
+ * row would serialise every writer of the workspace. On a miss the workspace is resolved on its
+ * own, so the error still says whether the workspace or the prompt is missing.
+ */
+async function findPromptByName(
+  db: Executor,
+  actor: Actor,
+  ref: { name: string; workspace?: string },
+  live: SQL | undefined,
+  lock: boolean | undefined,
+): Promise<Prompt> {
+  const inWorkspace =
+    actor.workspaceId && !ref.workspace
+      ? eq(workspaces.id, actor.workspaceId)
+      : eq(workspaces.name, ref.workspace ?? DEFAULT_WORKSPACE);
+  let q = db
+    .select({ p: prompts })
+    .from(prompts)
+    .innerJoin(
+      workspaces,
+      and(eq(workspaces.id, prompts.workspaceId), inWorkspace, isNull(workspaces.deletedAt)),
+    )
+    .where(and(eq(prompts.name, ref.name), live))
+    .orderBy(desc(prompts.createdAt))
+    .limit(1);
+  if (lock) q = q.for('update', { of: prompts }) as typeof q;
+  const row = (await q)[0]?.p;
+  if (row && canSeeWorkspace(actor, row.workspaceId)) return row;
+  await resolveWorkspace(db, actor, ref.workspace); // throws when the workspace is the missing part
+  throw notFound('prompt', { ref: ref.name });
+}
+
+/**
+ * Locks a prompt for a write (serialising writers on it) and checks the caller's If-Match. Given
+ * several refs, the first that names a prompt the actor can see is locked.
+ */
 export async function lockPrompt(
   tx: Tx,
   actor: Actor,
-  ref: PromptRef,
+  ref: PromptRef | readonly PromptRef[],
   ifMatch: string | undefined,
 ): Promise<Prompt> {
-  const p = await findPrompt(tx, actor, ref, { lock: true });
+  const refs = Array.isArray(ref) ? (ref as readonly PromptRef[]) : [ref as PromptRef];
+  let p: Prompt | undefined;
+  for (const [i, r] of refs.entries()) {
+    try {
+      p = await findPrompt(tx, actor, r, { lock: true });
+      break;
+    } catch (e) {
+      if (!isPromptNotFound(e) || i === refs.length - 1) throw e;
+    }
+  }
+  if (!p) throw notFound('prompt');
   checkIfMatch(p, ifMatch);
   return p;
+}
+
+/** True for the errors findPrompt raises when the prompt (or its workspace) is not there. */
+export function isPromptNotFound(e: unknown): boolean {
+  return (
+    e instanceof LecternError &&
+    e.code === 'not_found' &&
+    (e.message === 'prompt not found' || e.message.startsWith('workspace '))
+  );
 }
 
 function describeRef(ref: PromptRef): string {
@@ -259,13 +312,25 @@ export async function promptChanges(tx: Tx, p: Prompt, patch: PromptPatch) {
   return set;
 }
 
-/** Bumps the prompt's revision inside a write (every write on a prompt goes through here). */
-export async function touchPrompt(tx: Tx, p: Prompt, set: Partial<typeof prompts.$inferInsert> = {}) {
-  const [row] = await tx
-    .update(prompts)
-    .set({ ...set, revision: p.revision + 1, updatedAt: new Date() })
-    .where(eq(prompts.id, p.id))
-    .returning();
+/**
+ * Bumps the prompt's revision inside a write (every write on a prompt goes through here). An audit
+ * event given here is written by the same statement (a data-modifying CTE): one round trip less.
+ */
+export async function touchPrompt(
+  tx: Tx,
+  p: Prompt,
+  set: Partial<typeof prompts.$inferInsert> = {},
+  withAudit?: AuditEntry,
+) {
+  const bump = { ...set, revision: p.revision + 1, updatedAt: new Date() };
+  if (withAudit) {
+    const event = tx
+      .$with('audit_event')
+      .as(tx.insert(auditEvents).values(withAudit).returning({ id: auditEvents.id }));
+    const [row] = await tx.with(event).update(prompts).set(bump).where(eq(prompts.id, p.id)).returning();
+    return row!;
+  }
+  const [row] = await tx.update(prompts).set(bump).where(eq(prompts.id, p.id)).returning();
   return row!;
 }
 

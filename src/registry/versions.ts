@@ -1,6 +1,6 @@
 // Version use cases. Numbers come from the prompt row's `last_version`, bumped under the prompt's row
 // lock in the inserting transaction, so concurrent writers get distinct, contiguous numbers.
-import { and, asc, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
 import { labels, prompts, versions } from '../store/schema.ts';
 import { badRequest, conflict, LecternError, notFound } from '../model/errors.ts';
@@ -20,7 +20,7 @@ import {
   type PromptPatch,
   type PromptRef,
 } from './prompts.ts';
-import { audit, inTx, requireRole, snapshot, type RegistryContext } from './context.ts';
+import { audit, auditEntry, inTx, requireRole, snapshot, type RegistryContext } from './context.ts';
 
 export type VersionSelector = { number: number } | { label: string } | { latest: true } | { seq: number };
 
@@ -74,14 +74,25 @@ async function withLabels(db: Executor, vs: Version[], promptId?: string): Promi
   return vs.map((v) => ({ ...v, labels: map.get(v.id) ?? [] }));
 }
 
-/** Finds one live version of a prompt; 404 names what was asked for. */
+/** A version row with the names of its labels (sorted), read in the same statement. */
+const versionWithLabels = {
+  v: versions,
+  // Spelled out: drizzle drops table qualifiers in single-table selects, and an unqualified "id"
+  // inside the subquery would be the label's.
+  labels: sql<
+    string[]
+  >`array(select vl.name from labels vl where vl.version_id = "versions"."id" order by vl.name)`,
+};
+const withLabelNames = (r: { v: Version; labels: string[] }): VersionView => ({ ...r.v, labels: r.labels });
+
+/** Finds one live version of a prompt with its labels, in one round trip; 404 names what was asked for. */
 export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSelector): Promise<VersionView> {
   const live = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
-  let row: Version | undefined;
+  let row: { v: Version; labels: string[] } | undefined;
   if ('number' in sel) {
     row = (
       await db
-        .select()
+        .select(versionWithLabels)
         .from(versions)
         .where(and(live, eq(versions.number, sel.number)))
     )[0];
@@ -89,24 +100,27 @@ export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSele
   } else if ('seq' in sel) {
     row = (
       await db
-        .select()
+        .select(versionWithLabels)
         .from(versions)
         .where(and(live, eq(versions.seq, sel.seq)))
     )[0];
     if (!row) throw notFound(`version ${sel.seq}`, { version_id: sel.seq });
   } else if ('label' in sel) {
-    const r = await db
-      .select({ v: versions })
-      .from(labels)
-      .innerJoin(versions, eq(versions.id, labels.versionId))
-      .where(and(eq(labels.promptId, prompt.id), eq(labels.name, sel.label)));
-    row = r[0]?.v;
+    row = (
+      await db
+        .select(versionWithLabels)
+        .from(labels)
+        .innerJoin(versions, eq(versions.id, labels.versionId))
+        .where(and(eq(labels.promptId, prompt.id), eq(labels.name, sel.label)))
+    )[0];
     if (!row) throw notFound(`label ${sel.label}`, { label: sel.label });
   } else {
-    row = (await db.select().from(versions).where(live).orderBy(desc(versions.number)).limit(1))[0];
+    row = (
+      await db.select(versionWithLabels).from(versions).where(live).orderBy(desc(versions.number)).limit(1)
+    )[0];
     if (!row) throw notFound('version (the prompt has none)');
   }
-  return (await withLabels(db, [row]))[0]!;
+  return withLabelNames(row);
 }
 
 export async function getVersion(
@@ -187,31 +201,46 @@ export async function appendVersion(
   validateContent(content);
   const number = prompt.lastVersion + 1;
   const now = new Date();
-  await tx
+  // Round trips are what a write costs: the previous draft is committed in the statement that
+  // inserts the version, and the audit event is written by the statement that bumps the prompt.
+  const commitDrafts = tx
     .update(versions)
     .set({ status: 'committed', committedAt: now, updatedAt: now })
     .where(and(eq(versions.promptId, prompt.id), eq(versions.status, 'draft')));
   const status = opts.status ?? 'committed';
-  const [row] = await tx
-    .insert(versions)
-    .values({
-      ...content,
-      id: uuidv7(),
-      promptId: prompt.id,
-      number,
-      status,
-      author: actor.keyId,
-      createdAt: now,
-      updatedAt: now,
-      committedAt: status === 'committed' ? now : null,
-    })
-    .returning();
-  let updated = await touchPrompt(tx, prompt, { lastVersion: number, kind: content.templateType });
-  await audit(tx, actor, prompt.workspaceId, 'version.create', 'version', row!.id, null, snapshot(row));
+  const values = {
+    ...content,
+    id: uuidv7(),
+    promptId: prompt.id,
+    number,
+    status,
+    author: actor.keyId,
+    createdAt: now,
+    updatedAt: now,
+    committedAt: status === 'committed' ? now : null,
+  };
+  let row: Version;
+  if (status === 'committed') {
+    // An unreferenced data-modifying CTE runs to completion in the same statement; its snapshot
+    // does not see the new row, so only the previous draft is committed.
+    const drafts = tx.$with('committed_drafts').as(commitDrafts.returning({ id: versions.id }));
+    [row] = (await tx.with(drafts).insert(versions).values(values).returning()) as [Version];
+  } else {
+    // A new draft must come after the old draft's commit (one draft per prompt, by a unique index):
+    // two statements, in order.
+    await commitDrafts;
+    [row] = (await tx.insert(versions).values(values).returning()) as [Version];
+  }
+  const updated = await touchPrompt(
+    tx,
+    prompt,
+    { lastVersion: number, kind: content.templateType },
+    auditEntry(actor, prompt.workspaceId, 'version.create', 'version', row.id, null, snapshot(row)),
+  );
+  // Labels do not change the prompt row: `updated` stays what the bump returned.
   const names = [...new Set(opts.labels ?? [])];
-  for (const name of names) await applyLabel(tx, actor, updated, name, row!);
-  if (names.length) updated = (await tx.select().from(prompts).where(eq(prompts.id, prompt.id)))[0]!;
-  return { prompt: updated, version: { ...row!, labels: names.sort() } };
+  for (const name of names) await applyLabel(tx, actor, updated, name, row);
+  return { prompt: updated, version: { ...row, labels: names.sort() } };
 }
 
 export async function createVersion(
@@ -232,12 +261,13 @@ export async function createVersion(
 
 /**
  * Builds a new version from a base version, in one transaction: the base is resolved under the
- * prompt's lock, so a writer that names its base never builds on anything else.
+ * prompt's lock, so a writer that names its base never builds on anything else. Given several refs
+ * (a dialect identifier that may be an id or a name), the first that names a prompt is used.
  */
 export async function deriveVersion(
   ctx: RegistryContext,
   actor: Actor,
-  ref: PromptRef,
+  ref: PromptRef | readonly PromptRef[],
   base: VersionSelector,
   build: (base: VersionView, prompt: Prompt) => Partial<VersionContent>,
   opts: WriteOptions = {},

@@ -1,5 +1,6 @@
-// Keeps several Lectern processes on one PostgreSQL coherent: every committed change is published
-// with NOTIFY on `lectern_changes` (payload {o: origin, c: [{k, w, p}]}), and every process LISTENs
+// Keeps several Lectern processes on one PostgreSQL coherent: every change is published by the
+// transaction that makes it, with NOTIFY on `lectern_changes` (payload {o: origin, c: [{k, w, p}]};
+// PostgreSQL delivers it when, and only if, that transaction commits), and every process LISTENs
 // and applies the changes of the others to its caches (read cache, API-key cache). PGlite belongs
 // to one process, so there the local change listeners are all coherence needs.
 import { randomUUID } from 'node:crypto';
@@ -44,42 +45,35 @@ export function decodeChanges(origin: string, payload: string): Change[] | 'all'
 }
 
 export interface ChangeFeed {
-  /** Waits for the notifications still being published, then stops listening. */
+  /** Stops publishing (transactions committed from now on notify no one) and listening. */
   stop(): Promise<void>;
 }
 
 export interface ChangeFeedOptions {
   /** Changes committed by another process ('all' when they could not be told apart). */
   onRemote?: (changes: Change[] | 'all') => void;
-  onError?: (err: unknown) => void;
 }
 
 export async function startChangeFeed(
   store: Store,
-  registry: { onChange(l: (changes: Change[]) => void): () => void },
+  registry: {
+    publishChanges(channel: string, encode: (changes: readonly Change[]) => string): () => void;
+  },
   opts: ChangeFeedOptions = {},
 ): Promise<ChangeFeed> {
   if (store.backend !== 'postgres') return { stop: async () => {} };
   const origin = randomUUID();
-  const onError = opts.onError ?? (() => {});
   const unlisten = opts.onRemote
     ? await store.listen(CHANGE_CHANNEL, (payload) => {
         const changes = decodeChanges(origin, payload);
         if (changes) opts.onRemote!(changes);
       })
     : async () => {};
-  const inFlight = new Set<Promise<void>>();
-  const off = registry.onChange((changes) => {
-    const p = store
-      .notify(CHANGE_CHANNEL, encodeChanges(origin, changes))
-      .catch(onError)
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  });
+  // Published by the writing transaction itself (registry inTx): delivered exactly when it commits.
+  const off = registry.publishChanges(CHANGE_CHANNEL, (changes) => encodeChanges(origin, changes));
   return {
     async stop() {
       off();
-      await Promise.all([...inFlight]);
       await unlisten();
     },
   };

@@ -5,6 +5,8 @@ export interface Config {
   databaseUrl?: string;
   /** PostgreSQL schema to live in (isolates test servers sharing one database). */
   pgSchema?: string;
+  /** PostgreSQL connections in the pool (at least 1). */
+  pgPoolSize: number;
   dataDir: string;
   adminKey?: string;
   logLevel: string;
@@ -21,6 +23,13 @@ export interface Config {
   cacheBytes: number;
 }
 
+/**
+ * Connections per process: enough that concurrent writers (each holding one for its transaction)
+ * do not queue for a connection at the load PostgreSQL itself can take; several processes share
+ * the server's max_connections (100 by default), so not more.
+ */
+export const DEFAULT_PG_POOL_SIZE = 32;
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -35,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     pgSchema: env.LECTERN_PG_SCHEMA || undefined,
+    pgPoolSize: Math.max(1, int(env, 'LECTERN_PG_POOL_SIZE', DEFAULT_PG_POOL_SIZE)),
     dataDir: env.LECTERN_DATA_DIR || './.lectern',
     adminKey: env.LECTERN_ADMIN_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'info',

@@ -20,6 +20,7 @@ export async function serve(config: Config): Promise<Running> {
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     dataDir: config.dataDir,
+    poolSize: config.pgPoolSize,
   });
   const registry = createRegistry(store);
   const boot = await bootstrap(registry, config.adminKey);
@@ -33,7 +34,6 @@ export async function serve(config: Config): Promise<Running> {
         app.authenticator.invalidate();
       }
     },
-    onError: (err) => app.log.error({ err }, 'publishing a change notification failed'),
   });
   if (boot.createdAdminSecret) {
     // Shown once: only its hash is stored.

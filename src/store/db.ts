@@ -35,6 +35,8 @@ export interface Store {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Publish on a channel (NOTIFY) outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
+  /** Publish on a channel from inside a transaction: delivered when it commits, dropped if it rolls back. */
+  notifyIn(tx: Executor, channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
   /** The migration schema and the channel prefix in use (differs per test schema). */
   namespace: string;
@@ -137,6 +139,9 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [`${namespace}_${channel}`, payload]);
     },
+    async notifyIn(tx, channel, payload) {
+      await tx.execute(sql`select pg_notify(${`${namespace}_${channel}`}, ${payload})`);
+    },
     async close() {
       closed = true;
       if (listener) await listener.end().catch(() => {});
@@ -163,6 +168,9 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
     },
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    async notifyIn(tx, channel, payload) {
+      await tx.execute(sql`select pg_notify(${channel}, ${payload})`);
     },
     async close() {
       await client.close();

@@ -7,11 +7,13 @@ import { Type } from '@sinclair/typebox';
 import { badRequest, LecternError } from '../../../model/errors.ts';
 import type { Json, Message } from '../../../model/types.ts';
 import { contentOf } from '../../../model/version-content.ts';
-import { isObject, selectorOf } from '../mapping.ts';
+import type { PromptRef } from '../../../registry/index.ts';
+import { isPromptNotFound } from '../../../registry/index.ts';
+import { isObject, promptRefs, selectorOf } from '../mapping.ts';
 import { findPromptByIdentifier, snippetFetcher, snippetProblem } from '../lookup.ts';
 import { mergePatch, type PatchBody } from '../patch-merge.ts';
 import { CommitMessage, ReleaseLabels } from '../schemas.ts';
-import { resolveSnippets, SnippetError } from '../snippets.ts';
+import { resolveSnippets, SnippetError, tagsOfContent } from '../snippets.ts';
 import { createdWire } from '../wire.ts';
 
 const ListPatch = Type.Optional(Type.Union([Type.Array(Type.Any()), Type.Object({}), Type.Null()]));
@@ -46,22 +48,27 @@ export default function route(app: FastifyInstance) {
     .patch('/rest/prompt-templates/:identifier', { schema }, async (req, reply) => {
       const b = req.body;
       if (b.version != null && b.label != null) throw badRequest('version and label are mutually exclusive');
-      const prompt = await findPromptByIdentifier(app, req.actor, req.params.identifier);
-      const ref = { id: prompt.id };
-      // Snippets the patch brings in must exist (checked before the write, like publish).
-      await resolveSnippets(
-        { messages: itemsOf(b.messages).filter(isObject) as Message[], content: itemsOf(b.content) },
-        snippetFetcher(app, req.actor),
-        prompt.name,
-      ).catch((e: unknown) => {
-        throw e instanceof SnippetError ? snippetProblem(e) : e;
-      });
+      const brought = {
+        messages: itemsOf(b.messages).filter(isObject) as Message[],
+        content: itemsOf(b.content),
+      };
+      // The prompt is found and locked by the writing transaction itself. Only a patch that brings
+      // snippet tags in needs it first: those snippets must exist (checked before the write, like
+      // publish), and the check reads through the registry, outside the transaction.
+      let refs: PromptRef[] = promptRefs(req.params.identifier);
+      if (tagsOfContent(brought).length) {
+        const prompt = await findPromptByIdentifier(app, req.actor, req.params.identifier);
+        refs = [{ id: prompt.id }];
+        await resolveSnippets(brought, snippetFetcher(app, req.actor), prompt.name).catch((e: unknown) => {
+          throw e instanceof SnippetError ? snippetProblem(e) : e;
+        });
+      }
       const sel = selectorOf(b.version, b.label);
       let out;
       try {
         out = await app.registry.deriveVersion(
           req.actor,
-          ref,
+          refs,
           sel,
           (base) => {
             const r = mergePatch(base, b as PatchBody);
@@ -72,6 +79,9 @@ export default function route(app: FastifyInstance) {
         );
       } catch (e) {
         if (e instanceof LecternError && e.code === 'not_found') {
+          if (isPromptNotFound(e)) {
+            throw new LecternError('not_found', `Prompt template ${req.params.identifier} not found`);
+          }
           const what =
             'label' in sel
               ? `Label ${sel.label}`
