@@ -6,6 +6,7 @@ import scalar from '@scalar/fastify-api-reference';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../model/types.ts';
+import { createRenderer, type Renderer } from './render-pool.ts';
 import type { Registry } from '../registry/index.ts';
 import { ping } from '../store/db.ts';
 import { Authenticator } from './auth.ts';
@@ -38,6 +39,8 @@ declare module 'fastify' {
     lecternConfig: Config;
     /** Every route registered (method, url pattern): hostile-input tests walk it. */
     routeTable: { method: string; url: string }[];
+    /** Renders templates on worker threads (src/server/render-pool.ts). */
+    renderer: Renderer;
   }
 }
 
@@ -45,6 +48,8 @@ export interface AppOptions {
   registry: Registry;
   config: Config;
   logger?: boolean | object;
+  /** Start a render thread at once (the server) instead of on the first render (tests). */
+  warmRenderer?: boolean;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -61,6 +66,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
   app.decorate('lecternConfig', config);
+  const renderer = createRenderer({ threads: config.renderThreads, warm: opts.warmRenderer ?? false });
+  app.decorate('renderer', renderer);
+  app.addHook('onClose', () => renderer.close());
   const routeTable: { method: string; url: string }[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {

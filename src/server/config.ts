@@ -1,4 +1,6 @@
 // Configuration comes from the environment only, read once at start.
+import { availableParallelism } from 'node:os';
+
 export interface Config {
   port: number;
   host: string;
@@ -21,7 +23,12 @@ export interface Config {
   cacheEntries: number;
   /** Bytes the read cache may hold (responses + keys); 0 (or cacheEntries 0) turns it off. */
   cacheBytes: number;
+  /** Worker threads that render templates (0 renders on the event loop). */
+  renderThreads: number;
 }
+
+/** One render thread per core, at least 2 so one long render never queues the next, at most 8. */
+export const defaultRenderThreads = () => Math.max(2, Math.min(8, availableParallelism()));
 
 /**
  * Connections per process: enough that concurrent writers (each holding one for its transaction)
@@ -54,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowMs: int(env, 'LECTERN_RATE_LIMIT_WINDOW_MS', 60_000),
     cacheEntries: int(env, 'LECTERN_CACHE_ENTRIES', 10_000),
     cacheBytes: int(env, 'LECTERN_CACHE_BYTES', 64 * 1024 * 1024),
+    renderThreads: Math.max(0, int(env, 'LECTERN_RENDER_THREADS', defaultRenderThreads())),
   };
 }

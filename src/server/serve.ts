@@ -24,7 +24,7 @@ export async function serve(config: Config): Promise<Running> {
   });
   const registry = createRegistry(store);
   const boot = await bootstrap(registry, config.adminKey);
-  const app = await buildApp({ registry, config });
+  const app = await buildApp({ registry, config, warmRenderer: true });
   // On PostgreSQL other processes may write: their changes reach our caches through LISTEN/NOTIFY.
   const feed = await startChangeFeed(store, registry, {
     onRemote: (changes) => {

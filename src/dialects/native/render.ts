@@ -1,24 +1,26 @@
 // Rendering for the native API: a stored version with the caller's variables over its defaults,
-// or a template sent in the request. Pure: no I/O, errors are TemplateErrors (422).
-import {
-  extractVariables,
-  extractVersionVariables,
-  render,
-  renderVersionMessages,
-  type RenderMode,
-  type TemplateFormat,
-  type VersionMessage,
-} from '../../templates/index.ts';
+// or a template sent in the request. The renders themselves run on the render pool's threads;
+// errors are TemplateErrors (422).
 import type { Version } from '../../model/types.ts';
+import type { Renderer } from '../../server/render-pool.ts';
+import type { RenderMode, TemplateFormat, VersionMessage } from '../../templates/index.ts';
 
-export function renderVersion(v: Version, variables: Record<string, unknown>, mode: RenderMode) {
-  const r = renderVersionMessages({
-    messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
-    content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
-    defaultFormat: v.templateFormat,
-    variableDefaults: v.variableDefaults,
-    variables,
-    mode,
+export async function renderVersion(
+  renderer: Renderer,
+  v: Version,
+  variables: Record<string, unknown>,
+  mode: RenderMode,
+) {
+  const r = await renderer.run({
+    kind: 'version',
+    input: {
+      messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
+      content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
+      defaultFormat: v.templateFormat,
+      variableDefaults: v.variableDefaults,
+      variables,
+      mode,
+    },
   });
   return {
     template_type: v.templateType,
@@ -43,24 +45,22 @@ export function renderVersion(v: Version, variables: Record<string, unknown>, mo
 
 /** A single template string: its output and the variables it reads. */
 export function renderTemplate(
+  renderer: Renderer,
   format: TemplateFormat,
   template: string,
   variables: Record<string, unknown>,
   mode: RenderMode,
 ) {
-  const vars = extractVariables(format, template);
-  const r = render(format, template, variables, { mode });
-  return { output: r.output, warnings: r.warnings, missing: r.missing, variables: vars };
+  return renderer.run({ kind: 'template', format, template, variables, mode });
 }
 
 /** A message list in one default format (messages may name their own template_format). */
 export function renderMessages(
+  renderer: Renderer,
   format: TemplateFormat,
   messages: VersionMessage[],
   variables: Record<string, unknown>,
   mode: RenderMode,
 ) {
-  const vars = extractVersionVariables(messages, null, format);
-  const r = renderVersionMessages({ messages, defaultFormat: format, variables, mode });
-  return { messages: r.messages, warnings: r.warnings, missing: r.missing, variables: vars };
+  return renderer.run({ kind: 'messages', format, messages, variables, mode });
 }

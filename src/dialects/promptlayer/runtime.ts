@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor, Json, JsonObject, Message, Prompt } from '../../model/types.ts';
 import type { VersionView } from '../../registry/index.ts';
-import { renderVersionMessages, type VersionMessage } from '../../templates/index.ts';
+import type { VersionMessage } from '../../templates/index.ts';
 import { buildLlmKwargs } from './llm-kwargs.ts';
 import { isObject, templateWire } from './mapping.ts';
 import { snippetFetcher, snippetProblem } from './lookup.ts';
@@ -54,13 +54,16 @@ export async function serveVersion(
   let rendered = { messages, content };
   if (opts.render) {
     const vars = opts.variables ?? {};
-    const r = renderVersionMessages({
-      messages: messages as VersionMessage[],
-      content: content as never,
-      defaultFormat: version.templateFormat,
-      variableDefaults: version.variableDefaults,
-      variables: vars,
-      mode: 'lenient',
+    const r = await app.renderer.run({
+      kind: 'version',
+      input: {
+        messages: messages as VersionMessage[],
+        content: content as never,
+        defaultFormat: version.templateFormat,
+        variableDefaults: version.variableDefaults,
+        variables: vars,
+        mode: 'lenient',
+      },
     });
     rendered = {
       messages: splicePlaceholders((r.messages ?? []) as Message[], vars),
