@@ -10,7 +10,7 @@ import {
   inArray,
   isNotNull,
   isNull,
-  lte,
+  lt,
   sql,
   type SQL,
 } from 'drizzle-orm';
@@ -257,10 +257,13 @@ export async function listPrompts(
       inArray(prompts.id, db.select({ id: labels.promptId }).from(labels).where(eq(labels.name, q.label))),
     );
   }
+  // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
+  // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).
+  const nextMs = (d: Date) => new Date(d.getTime() + 1);
   if (q.createdAfter) conds.push(gte(prompts.createdAt, q.createdAfter));
-  if (q.createdBefore) conds.push(lte(prompts.createdAt, q.createdBefore));
+  if (q.createdBefore) conds.push(lt(prompts.createdAt, nextMs(q.createdBefore)));
   if (q.updatedAfter) conds.push(gte(prompts.updatedAt, q.updatedAfter));
-  if (q.updatedBefore) conds.push(lte(prompts.updatedAt, q.updatedBefore));
+  if (q.updatedBefore) conds.push(lt(prompts.updatedAt, nextMs(q.updatedBefore)));
   if (q.where) {
     try {
       conds.push(compilePromptFilter(q.where, { displayName: q.displayName }));

@@ -77,6 +77,8 @@ for (const backend of backends) {
       // Inclusive: an after-bound equal to a template's own (shown) creation time keeps it.
       const beta = (await t.call('GET', '/prompt-templates?name=f-beta')).body.items[0];
       expect(await names(`created_after=${q(beta.created_at)}`)).toEqual(['f-gamma', 'f-beta']);
+      // And a before-bound too, although PostgreSQL keeps microseconds the wire does not show.
+      expect(await names(`created_before=${q(beta.created_at)}`)).toEqual(['f-beta', 'f-alpha']);
     });
 
     it('name is a case-insensitive substring; label shows the labelled version', async () => {
