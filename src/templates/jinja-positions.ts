@@ -97,26 +97,44 @@ const isWhitespace = (c: string | undefined) => /\s/.test(c as string);
 
 const GENERATION = /(\s*){%(-?)\s*(?:end)?generation\s*(-?)%}(\s*)/gs;
 
+/**
+ * `text.replace(pattern, replacer)` that also records each replacement as a SourceEdit, so an
+ * offset in the output can be mapped back to the text the user wrote.
+ */
+export function replaceRecording(
+  text: string,
+  pattern: RegExp,
+  replacer: (match: string, groups: string[]) => string,
+): { text: string; edits: SourceEdit[] } {
+  const edits: SourceEdit[] = [];
+  let shift = 0;
+  const out = text.replace(pattern, (match: string, ...rest: unknown[]) => {
+    // replace() passes the groups, the offset, the whole string (and named groups, if any).
+    const tail = typeof rest[rest.length - 1] === 'object' ? 3 : 2;
+    const at = rest[rest.length - tail] as number;
+    const groups = rest.slice(0, -tail) as string[];
+    const replaced = replacer(match, groups);
+    edits.push({
+      outStart: at + shift,
+      outEnd: at + shift + replaced.length,
+      inStart: at,
+      inEnd: at + match.length,
+    });
+    shift += replaced.length - match.length;
+    return replaced;
+  });
+  return { text: out, edits };
+}
+
 /** The library's `preprocess` with no options, recording its edits. */
 export function preprocess(template: string): { src: string; edits: SourceEdit[] } {
   const base = template.endsWith('\n') ? template.slice(0, -1) : template;
-  const edits: SourceEdit[] = [];
-  let shift = 0;
-  const src = base.replace(
+  const { text, edits } = replaceRecording(
+    base,
     GENERATION,
-    (match: string, before: string, lstrip: string, rstrip: string, after: string, at: number) => {
-      const out = (lstrip ? '' : before) + (rstrip ? '' : after);
-      edits.push({
-        outStart: at + shift,
-        outEnd: at + shift + out.length,
-        inStart: at,
-        inEnd: at + match.length,
-      });
-      shift += out.length - match.length;
-      return out;
-    },
+    (_match, [before, lstrip, rstrip, after]) => (lstrip ? '' : before!) + (rstrip ? '' : after!),
   );
-  return { src, edits };
+  return { src: text, edits };
 }
 
 /** The library's tokenizer over already-preprocessed source, with offsets. */

@@ -1,7 +1,13 @@
 /** Jinja2 templates: parse (with `{% raw %}` support added), analyse variables, render bounded. */
 import { Environment, parse, tokenize } from '@huggingface/jinja';
 import { positionAt, renderLimitError, TemplateError } from './errors.ts';
-import { locateSyntaxError, mapBack, readableMessage, type SourceEdit } from './jinja-positions.ts';
+import {
+  locateSyntaxError,
+  mapBack,
+  readableMessage,
+  replaceRecording,
+  type SourceEdit,
+} from './jinja-positions.ts';
 import { BoundedInterpreter, createGlobals } from './jinja-sandbox.ts';
 import { toRuntime, type RV } from './jinja-values.ts';
 import { findUndeclaredVariables } from './jinja-variables.ts';
@@ -20,35 +26,17 @@ const RAW_BLOCK = /\{%(-?)\s*raw\s*(-?)%\}([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/g
  * a syntax error's position can be given in the template the user wrote.
  */
 function expandRawBlocks(template: string): { text: string; edits: SourceEdit[] } {
-  const edits: SourceEdit[] = [];
-  let shift = 0;
-  const text = template.replace(
+  return replaceRecording(
+    template,
     RAW_BLOCK,
-    (
-      match: string,
-      stripBefore: string,
-      stripStart: string,
-      body: string,
-      stripEnd: string,
-      stripAfter: string,
-      at: number,
-    ) => {
-      let raw = body;
+    (_match, [stripBefore, stripStart, body, stripEnd, stripAfter]) => {
+      let raw = body!;
       if (stripStart) raw = raw.replace(/^\s+/, '');
       if (stripEnd) raw = raw.replace(/\s+$/, '');
       const literal = `'${raw.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-      const out = `{{${stripBefore ? '-' : ''} ${literal} ${stripAfter ? '-' : ''}}}`;
-      edits.push({
-        outStart: at + shift,
-        outEnd: at + shift + out.length,
-        inStart: at,
-        inEnd: at + match.length,
-      });
-      shift += out.length - match.length;
-      return out;
+      return `{{${stripBefore ? '-' : ''} ${literal} ${stripAfter ? '-' : ''}}}`;
     },
   );
-  return { text, edits };
 }
 
 export function parseJinja(template: string): ParsedJinja {
