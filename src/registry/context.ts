@@ -1,6 +1,6 @@
 // What every use case shares: the store, the caller's scope and role, the transaction wrapper that
 // turns database constraint errors into domain errors, and change notifications for caches.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Executor, Store, Tx } from '../store/db.ts';
 import { auditEvents, workspaces } from '../store/schema.ts';
 import { LecternError, forbidden, notFound } from '../model/errors.ts';
@@ -47,9 +47,12 @@ export async function inTx<T>(
   let result: T;
   try {
     result = await ctx.store.db.transaction(async (tx) => {
+      const state: TxState = { ctx, changes, published: 0 };
+      txStates.set(tx, state);
       const r = await fn(tx, (c) => changes.push(c));
-      const pub = ctx.publish;
-      if (pub && changes.length) await ctx.store.notifyIn(tx, pub.channel, pub.encode(changes));
+      // Whatever no statement of the write carried (see takeNotification) goes out now.
+      const rest = takeNotification(tx);
+      if (rest) await tx.execute(rest);
       return r;
     });
   } catch (err) {
@@ -57,6 +60,28 @@ export async function inTx<T>(
   }
   if (changes.length) ctx.emit(changes);
   return result;
+}
+
+interface TxState {
+  ctx: RegistryContext;
+  changes: Change[];
+  /** How many of `changes` a NOTIFY already carries. */
+  published: number;
+}
+const txStates = new WeakMap<Tx, TxState>();
+
+/**
+ * The NOTIFY (a `select pg_notify(…)`) for the changes this transaction recorded and has not yet
+ * published, for its last statement to carry as a CTE (one round trip less: see touchPrompt);
+ * undefined when there is nothing to publish. What is taken counts as published.
+ */
+export function takeNotification(tx: Tx): SQL | undefined {
+  const state = txStates.get(tx);
+  const pub = state?.ctx.publish;
+  if (!state || !pub || state.changes.length === state.published) return undefined;
+  const payload = pub.encode(state.changes.slice(state.published));
+  state.published = state.changes.length;
+  return state.ctx.store.notifySql(pub.channel, payload);
 }
 
 /** Maps PostgreSQL constraint violations onto domain errors (both drivers carry `code`). */

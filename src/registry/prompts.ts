@@ -34,6 +34,7 @@ import {
   requireRole,
   resolveWorkspace,
   snapshot,
+  takeNotification,
   type AuditEntry,
   type RegistryContext,
 } from './context.ts';
@@ -330,6 +331,20 @@ export async function touchPrompt(
     const event = tx
       .$with('audit_event')
       .as(tx.insert(auditEvents).values(withAudit).returning({ id: auditEvents.id }));
+    // The transaction's change notification rides along too, when there is one to send. A
+    // SELECT CTE runs only when referenced: the uncorrelated EXISTS is a one-time filter,
+    // evaluated once, before the row is updated.
+    const notify = takeNotification(tx);
+    if (notify) {
+      const notified = tx.$with('notified', { n: sql<number>`n` }).as(sql`select 1 as n from (${notify}) x`);
+      const [row] = await tx
+        .with(event, notified)
+        .update(prompts)
+        .set(bump)
+        .where(and(eq(prompts.id, p.id), sql`exists (select 1 from ${notified})`))
+        .returning();
+      return row!;
+    }
     const [row] = await tx.with(event).update(prompts).set(bump).where(eq(prompts.id, p.id)).returning();
     return row!;
   }

@@ -253,9 +253,9 @@ export async function createVersion(
   requireRole(actor, 'editor');
   return inTx(ctx, async (tx, changed) => {
     const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
-    const out = await appendVersion(tx, actor, prompt, input, opts);
+    // Recorded before the write, so its statements can carry the notification (see inTx).
     changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
-    return out;
+    return appendVersion(tx, actor, prompt, input, opts);
   });
 }
 
@@ -277,6 +277,7 @@ export async function deriveVersion(
     const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
     const baseVersion = await findVersion(tx, prompt, base);
     const content = build(baseVersion, prompt);
+    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
     const out = await appendVersion(
       tx,
       actor,
@@ -284,7 +285,6 @@ export async function deriveVersion(
       completeContent(content, contentOf(baseVersion)),
       opts,
     );
-    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
     return { ...out, base: baseVersion };
   });
 }
@@ -332,8 +332,8 @@ export async function publishVersion(
       prompt = await insertPrompt(tx, actor, promptInput);
       created = true;
     }
-    const out = await appendVersion(tx, actor, prompt, input, opts);
     changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    const out = await appendVersion(tx, actor, prompt, input, opts);
     return { ...out, created };
   });
 }
@@ -528,8 +528,7 @@ export async function reviseVersion(
         snapshot(prompt),
       );
     }
-    const out = await appendVersion(tx, actor, prompt, input, opts);
     changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
-    return out;
+    return appendVersion(tx, actor, prompt, input, opts);
   });
 }

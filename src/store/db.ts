@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
 
@@ -35,8 +35,11 @@ export interface Store {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Publish on a channel (NOTIFY) outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
-  /** Publish on a channel from inside a transaction: delivered when it commits, dropped if it rolls back. */
-  notifyIn(tx: Executor, channel: string, payload: string): Promise<void>;
+  /**
+   * `select pg_notify(…)` on a channel, to run inside a transaction (alone or as a CTE of a write):
+   * delivered when the transaction commits, dropped if it rolls back.
+   */
+  notifySql(channel: string, payload: string): SQL;
   close(): Promise<void>;
   /** The migration schema and the channel prefix in use (differs per test schema). */
   namespace: string;
@@ -139,8 +142,8 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [`${namespace}_${channel}`, payload]);
     },
-    async notifyIn(tx, channel, payload) {
-      await tx.execute(sql`select pg_notify(${`${namespace}_${channel}`}, ${payload})`);
+    notifySql(channel, payload) {
+      return sql`select pg_notify(${`${namespace}_${channel}`}, ${payload})`;
     },
     async close() {
       closed = true;
@@ -169,8 +172,8 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
-    async notifyIn(tx, channel, payload) {
-      await tx.execute(sql`select pg_notify(${channel}, ${payload})`);
+    notifySql(channel, payload) {
+      return sql`select pg_notify(${channel}, ${payload})`;
     },
     async close() {
       await client.close();
