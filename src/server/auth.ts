@@ -19,6 +19,12 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+interface Memo {
+  auth: string | undefined;
+  x: string | string[] | undefined;
+  creds: { key: string; hash: string } | undefined;
+}
+
 export class Authenticator {
   private cache = new LRUCache<string, Actor | false>({ max: 10_000, ttl: 60_000 });
 
@@ -33,10 +39,26 @@ export class Authenticator {
     this.cache.clear();
   }
 
-  /** The presented key and its hash, computed once per request (auth and rate limiting share it). */
+  /**
+   * The last credentials seen on each connection: a client sends the same key with every request
+   * of a keep-alive connection, so it is parsed and hashed once per connection instead of once per
+   * request. The memo lives as long as the socket (which holds the request bytes anyway). It only
+   * saves the hash: the actor is still looked up by hash on every request, so a revoked key is
+   * refused at once.
+   */
+  private perConnection = new WeakMap<object, Memo>();
+
+  /** The presented key and its hash (auth and rate limiting share it). */
   credentialsOf(req: FastifyRequest): { key: string; hash: string } | undefined {
+    const auth = req.headers.authorization;
+    const x = req.headers['x-api-key'];
+    const socket = req.raw.socket as object | undefined;
+    const memo = socket ? this.perConnection.get(socket) : undefined;
+    if (memo && memo.auth === auth && memo.x === x) return memo.creds;
     const key = presentedKey(req);
-    return key ? { key, hash: hashKey(key) } : undefined;
+    const creds = key ? { key, hash: hashKey(key) } : undefined;
+    if (socket) this.perConnection.set(socket, { auth, x, creds });
+    return creds;
   }
 
   /**
