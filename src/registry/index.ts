@@ -3,6 +3,7 @@
 import type { Store } from '../store/db.ts';
 import type { Change, RegistryContext } from './context.ts';
 import * as audit from './audit.ts';
+import * as externalIds from './external-ids.ts';
 import * as keys from './keys.ts';
 import * as labels from './labels.ts';
 import * as prompts from './prompts.ts';
@@ -13,6 +14,7 @@ export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
 export type { VersionSelector, VersionView, Resolved, WriteOptions, DraftEdit } from './versions.ts';
 export type { KeyInput } from './keys.ts';
+export type { ExternalId, ExternalIdKey, UpsertResult } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
 export { promptEtag, isPromptNotFound } from './prompts.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
@@ -69,6 +71,12 @@ export function createRegistry(store: Store) {
     listLabels: on(ctx, labels.listLabels),
     findLabelBySeq: on(ctx, labels.findLabelBySeq),
     labelHistory: on(ctx, labels.labelHistoryOf),
+
+    upsertByExternalId: on(ctx, externalIds.upsertByExternalId),
+    attachExternalId: on(ctx, externalIds.attachExternalId),
+    detachExternalId: on(ctx, externalIds.detachExternalId),
+    listExternalIds: on(ctx, externalIds.listExternalIds),
+    findByExternalId: on(ctx, externalIds.findByExternalId),
 
     createWorkspace: on(ctx, workspaces.createWorkspace),
     ensureWorkspace: on(ctx, workspaces.ensureWorkspace),

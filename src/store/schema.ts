@@ -11,6 +11,7 @@ import {
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -193,6 +194,32 @@ export const labelHistory = pgTable(
   (t) => [index('label_history_prompt').on(t.promptId, t.id)],
 );
 
+// External ids (PromptLayer): a (source, external_id) pair names at most one prompt per workspace, by
+// a constraint, so concurrent upserts of one new pair cannot map it twice. A row goes with its prompt:
+// while the prompt is soft-deleted the pair is dormant (invisible, and free for another prompt to
+// take over); a restore brings back the rows no other prompt took.
+export const externalIds = pgTable(
+  'prompt_external_ids',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    promptId: uuid('prompt_id')
+      .notNull()
+      .references(() => prompts.id),
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('prompt_external_ids_pair').on(t.workspaceId, t.source, t.externalId),
+    index('prompt_external_ids_prompt').on(t.promptId),
+    check('prompt_external_ids_source_length', sql`char_length(${t.source}) between 1 and 128`),
+    check('prompt_external_ids_id_length', sql`char_length(${t.externalId}) between 1 and 512`),
+  ],
+);
+
 export const auditEvents = pgTable(
   'audit_events',
   {
@@ -209,4 +236,14 @@ export const auditEvents = pgTable(
   (t) => [index('audit_workspace').on(t.workspaceId, t.id), index('audit_entity').on(t.entityId, t.id)],
 );
 
-export const schema = { workspaces, projects, apiKeys, prompts, versions, labels, labelHistory, auditEvents };
+export const schema = {
+  workspaces,
+  projects,
+  apiKeys,
+  prompts,
+  versions,
+  labels,
+  labelHistory,
+  externalIds,
+  auditEvents,
+};
