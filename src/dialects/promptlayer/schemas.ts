@@ -33,3 +33,8 @@ export const ReleaseLabels = Type.Union([
 
 export const IdentifierParams = Type.Object({ identifier: Type.String({ minLength: 1 }) });
 export type IdentifierParamsT = Static<typeof IdentifierParams>;
+
+/** An external id pair's parts (spec §2: source 1..128, external_id 1..512 characters). */
+export const ExternalSource = Type.String({ minLength: 1, maxLength: 128 });
+export const ExternalIdValue = Type.String({ minLength: 1, maxLength: 512 });
+export const TemplateIdParams = Type.Object({ prompt_template_id: Type.Integer({ minimum: 1 }) });

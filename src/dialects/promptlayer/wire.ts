@@ -1,9 +1,15 @@
-// Response shapes: the publish/patch answer (CreatePromptTemplateResponse) and label objects.
+// Response shapes: the publish/patch answer (CreatePromptTemplateResponse), label objects and
+// external id mappings.
 import type { Label, Prompt } from '../../model/types.ts';
-import type { VersionView } from '../../registry/index.ts';
+import type { ExternalId, VersionView } from '../../registry/index.ts';
 import { metadataWire, templateWire } from './mapping.ts';
 
-export function createdWire(prompt: Prompt, version: VersionView) {
+/** ExternalId: `{source, external_id}`. */
+export function externalIdWire(e: ExternalId) {
+  return { source: e.source, external_id: e.externalId };
+}
+
+export function createdWire(prompt: Prompt, version: VersionView, externalIds: ExternalId[] = []) {
   return {
     id: prompt.seq,
     prompt_name: prompt.name,
@@ -14,7 +20,7 @@ export function createdWire(prompt: Prompt, version: VersionView) {
     prompt_template: templateWire(version),
     metadata: metadataWire(version),
     commit_message: version.commitMessage,
-    external_ids: [],
+    external_ids: externalIds.map(externalIdWire),
   };
 }
 
@@ -25,5 +31,13 @@ export function labelWire(prompt: Prompt, label: Label, versionSeq: number) {
     prompt_id: prompt.seq,
     prompt_version_id: versionSeq,
     created_at: label.createdAt.toISOString(),
+  };
+}
+
+/** A template's mappings (list and attach answers); each with the time it was attached. */
+export function externalIdsWire(prompt: Prompt, externalIds: ExternalId[]) {
+  return {
+    prompt_template_id: prompt.seq,
+    external_ids: externalIds.map((e) => ({ ...externalIdWire(e), created_at: e.createdAt.toISOString() })),
   };
 }

@@ -11,6 +11,10 @@ import labelsMove from './labels-move.ts';
 import labelsDelete from './labels-delete.ts';
 import snippetUsage from './snippet-usage.ts';
 import entitiesDelete from './entities-delete.ts';
+import externalIdsUpsert from './external-ids-upsert.ts';
+import externalIdsAttach from './external-ids-attach.ts';
+import externalIdsList from './external-ids-list.ts';
+import externalIdsDelete from './external-ids-delete.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   publish,
@@ -24,4 +28,8 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   labelsDelete,
   snippetUsage,
   entitiesDelete,
+  externalIdsUpsert,
+  externalIdsAttach,
+  externalIdsList,
+  externalIdsDelete,
 ];

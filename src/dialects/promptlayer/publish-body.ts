@@ -1,0 +1,76 @@
+// The publish body (CreatePromptTemplate), shared by POST /rest/prompt-templates and the upsert by
+// external id (PUT /prompt-templates/by-external-id/...): its schema, and its mapping onto registry
+// inputs after the checks that must pass before anything is written (blueprint rules, snippets).
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { unprocessable } from '../../model/errors.ts';
+import type { Actor, JsonObject, VersionContent } from '../../model/types.ts';
+import type { PromptInput, PromptPatch, WriteOptions } from '../../registry/index.ts';
+import { templateProblems } from './blueprint.ts';
+import { contentFromWire } from './mapping.ts';
+import { snippetFetcher, snippetProblem } from './lookup.ts';
+import { CommitMessage, Metadata, PromptTemplate, ReleaseLabels } from './schemas.ts';
+import { resolveSnippets } from './snippets.ts';
+
+export const PublishBody = Type.Object({
+  prompt_template: Type.Object({
+    prompt_name: Type.String({ minLength: 1, maxLength: 512 }),
+    tags: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
+    is_snippet: Type.Optional(Type.Boolean()),
+  }),
+  prompt_version: Type.Object({
+    prompt_template: PromptTemplate,
+    commit_message: Type.Optional(CommitMessage),
+    metadata: Type.Optional(Metadata),
+  }),
+  release_labels: Type.Optional(ReleaseLabels),
+});
+export type PublishBody = Static<typeof PublishBody>;
+
+export interface PublishInput {
+  prompt: PromptInput;
+  /** What a publish changes on a template that exists already. */
+  onExisting: PromptPatch;
+  content: Partial<VersionContent>;
+  opts: WriteOptions;
+}
+
+/**
+ * Checks a publish body and maps it onto registry inputs: the blueprint's per-role rules (spec
+ * §1.2–1.4) as pydantic's 422 list, and every referenced snippet existing (and not leading back to
+ * `selfName`, the template being written: by default the body's prompt_name).
+ */
+export async function publishInputOf(
+  app: FastifyInstance,
+  actor: Actor,
+  body: PublishBody,
+  selfName: string = body.prompt_template.prompt_name,
+): Promise<PublishInput> {
+  const { prompt_template: pt, prompt_version: pv } = body;
+  const where = ['body', 'prompt_version', 'prompt_template'];
+  const problems = templateProblems(pv.prompt_template as JsonObject);
+  if (problems.length) {
+    throw unprocessable(problems[0]!.msg, {
+      detail: problems.map((x) => ({ loc: [...where, ...x.path], msg: x.msg, type: x.type })),
+    });
+  }
+  const content = contentFromWire(
+    pv.prompt_template as JsonObject,
+    pv.metadata as JsonObject | null | undefined,
+    pv.commit_message,
+  );
+  await resolveSnippets(
+    { messages: content.messages ?? [], content: content.content ?? null },
+    snippetFetcher(app, actor),
+    selfName,
+  ).catch((e: unknown) => {
+    throw snippetProblem(e, where);
+  });
+  const tags = pt.tags ?? undefined;
+  return {
+    prompt: { name: pt.prompt_name, tags, kind: content.templateType, isSnippet: pt.is_snippet ?? false },
+    onExisting: { tags },
+    content,
+    opts: { labels: body.release_labels ?? [] },
+  };
+}

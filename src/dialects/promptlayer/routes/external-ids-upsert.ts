@@ -1,0 +1,37 @@
+// PUT /prompt-templates/by-external-id/{source}/{external_id} — publish by a client's own id. The
+// body is publish's. When the pair is mapped in the caller's workspace, a version is appended to the
+// mapped template (200); otherwise the template named in the body gets the version (created when
+// absent) and the pair is mapped onto it (201). The answer is publish's CreatePromptTemplateResponse.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { PublishBody, publishInputOf } from '../publish-body.ts';
+import { ExternalIdValue, ExternalSource } from '../schemas.ts';
+import { createdWire } from '../wire.ts';
+
+export const schema = {
+  summary: 'Upsert a prompt template by external id (PromptLayer)',
+  tags: ['promptlayer'],
+  params: Type.Object({ source: ExternalSource, external_id: ExternalIdValue }),
+  body: PublishBody,
+};
+
+export default function route(app: FastifyInstance) {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .put('/prompt-templates/by-external-id/:source/:external_id', { schema }, async (req, reply) => {
+      const key = { source: req.params.source, externalId: req.params.external_id };
+      // Snippet cycles are judged against the template the version will land on: the mapped one.
+      const mapped = await app.registry.findByExternalId(req.actor, key);
+      const input = await publishInputOf(app, req.actor, req.body, mapped?.name);
+      const out = await app.registry.upsertByExternalId(
+        req.actor,
+        key,
+        input.prompt,
+        input.onExisting,
+        input.content,
+        input.opts,
+      );
+      return reply.code(out.created ? 201 : 200).send(createdWire(out.prompt, out.version, out.externalIds));
+    });
+}
