@@ -14,6 +14,10 @@ import { createTarget, labelMovers, writers, type Call, type Target } from '../s
 // POSTs that only read (render, rendered get, list/summary searches): a viewer may call them.
 const READ_POSTS = [/\/render$/, /^\/prompt-templates\/:identifier$/, /^\/api\/prompts\/(list|summary)$/];
 
+// Writes that act in the caller's own workspace whatever the path names (an upsert by external id
+// maps the pair in the caller's workspace): another workspace's key may succeed, but A is untouched.
+const OWN_WORKSPACE_WRITES = [/^\/prompt-templates\/by-external-id\//];
+
 const SECRET = 'TOPSECRET-of-workspace-A';
 
 const PLAUSIBLE_BODY = {
@@ -47,6 +51,10 @@ for (const backend of backends) {
       labelSeq = put.body.label.seq ?? put.body.label.id;
       const labels = await call('GET', `/prompt-templates/${a.seq}/labels`);
       labelSeq = labels.body.release_labels?.[0]?.release_label_id ?? labelSeq;
+      const mapped = await call('POST', `/prompt-templates/${a.seq}/external-ids`, {
+        body: { source: 'acl', external_id: 'a-secret' },
+      });
+      expect(mapped.status).toBe(201);
       await call('POST', '/v1/workspaces/default/projects', { key: t.keys.admin, body: { name: 'p1' } });
       const keys = await call('GET', '/v1/keys', { key: t.keys.admin });
       viewerKeyId = keys.body.data.find((k: { name: string }) => k.name === 'viewer@default').id;
@@ -63,6 +71,8 @@ for (const backend of backends) {
           if (p === 'label') return 'production';
           if (p === 'prompt_label_id') return String(labelSeq);
           if (p === 'project') return 'p1';
+          if (p === 'source') return 'acl';
+          if (p === 'external_id') return 'a-secret';
           if (p === 'id') return viewerKeyId;
           if (p === 'workspace' || (p === 'name' && !/\/prompts\/:name$/.test(r.url))) return 'default';
           if (p === 'name' && /\/projects\/:name$/.test(r.url)) return 'p1';
@@ -143,10 +153,35 @@ for (const backend of backends) {
 
       it('sees nothing of workspace A through any route (404, or 403 on admin-only routes)', async () => {
         const leaks: string[] = [];
+        // Workspace A's prompt as stored: its row (revision), versions, labels and external ids.
+        const stateOfA = async () =>
+          JSON.stringify(
+            await rows(
+              t.store,
+              `select (select row_to_json(p)::text from prompts p where p.id = '${a.id}') as p,
+                      (select count(*) from versions where prompt_id = '${a.id}') as v,
+                      (select string_agg(name, ',' order by name) from labels where prompt_id = '${a.id}') as l,
+                      (select string_agg(source || '/' || external_id, ',' order by source, external_id)
+                         from prompt_external_ids where prompt_id = '${a.id}') as e`,
+            ),
+          );
         for (const r of routes) {
           const hasParams = r.url.includes(':');
+          const ownWorkspace = OWN_WORKSPACE_WRITES.some((re) => re.test(r.url));
           for (const url of hasParams ? urlsFor(r) : [r.url]) {
             for (const key of [t.keys.otherEditor, t.keys.otherViewer]) {
+              if (ownWorkspace) {
+                const aBefore = await stateOfA();
+                const res = await call(r.method, url, { key, body: PLAUSIBLE_BODY });
+                if (res.status >= 500) leaks.push(`${r.method} ${url} -> ${res.status}`);
+                if (JSON.stringify(res.body ?? '').includes(SECRET))
+                  leaks.push(`${r.method} ${url}: answer shows workspace A's content`);
+                if (res.status < 300 && res.body?.id === a.seq)
+                  leaks.push(`${r.method} ${url}: wrote to workspace A's prompt`);
+                if ((await stateOfA()) !== aBefore)
+                  leaks.push(`${r.method} ${url}: workspace A's prompt changed`);
+                continue;
+              }
               const before = await dbFingerprint(t.store);
               const res = await call(r.method, url, {
                 key,

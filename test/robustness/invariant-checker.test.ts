@@ -71,6 +71,11 @@ for (const backend of backends) {
         `update versions set deleted_at = now() where prompt_id = '{p}' and number = 3`,
         /sits on deleted version 3/,
       ],
+      [
+        'an external id outside its prompt’s workspace',
+        `insert into prompt_external_ids (id, workspace_id, prompt_id, source, external_id) select gen_random_uuid(), (select id from workspaces where name = 'other'), '{p}', 'cms', 'x1'`,
+        /external id cms\/x1 is not in its prompt's workspace/,
+      ],
     ];
     for (const [what, q, expected] of corruptions) {
       it(`catches ${what}`, async () => {

@@ -63,6 +63,9 @@ const FIELD_NAMES = [
   'sort_by',
   'operator',
   'filter',
+  'source',
+  'external_id',
+  'external_ids',
   '__proto__',
   'constructor',
 ];
@@ -102,12 +105,9 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
   // JSON objects that cannot be turned into strings: String() of these throws.
   {
     weight: 1,
-    arbitrary: fc.constantFrom(
-      { toString: 0 },
-      { toString: {}, valueOf: {} },
-      [{ toString: 0 }],
-      { value: [{ toString: 0 }] },
-    ),
+    arbitrary: fc.constantFrom({ toString: 0 }, { toString: {}, valueOf: {} }, [{ toString: 0 }], {
+      value: [{ toString: 0 }],
+    }),
   },
   {
     weight: 1,

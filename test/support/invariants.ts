@@ -1,7 +1,8 @@
 // Whole-store invariant checks, in raw SQL so they trust nothing the registry says: version numbers
 // contiguous and in step with the prompt row, one draft at most (the newest), every label on exactly
-// one live version of its own prompt, the label history replaying to the labels table, and every
-// version written together with its audit event. Returns the violations (empty = healthy).
+// one live version of its own prompt, the label history replaying to the labels table, every
+// version written together with its audit event, and every external id in its prompt's workspace.
+// Returns the violations (empty = healthy).
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/store/db.ts';
 
@@ -91,6 +92,16 @@ export async function checkInvariants(store: Store): Promise<string[]> {
   for (const [key, n] of replayed)
     if (!current.has(key))
       out.push(`label ${key.split('\u0000')[1]}: history ends on ${n} but the label is gone`);
+
+  // An external id lives in its prompt's workspace (the pair is unique per workspace by constraint).
+  const strayIds = await rows(
+    store,
+    `select e.source, e.external_id from prompt_external_ids e
+       left join prompts p on p.id = e.prompt_id
+      where p.id is null or p.workspace_id <> e.workspace_id`,
+  );
+  for (const e of strayIds)
+    out.push(`external id ${e.source}/${e.external_id} is not in its prompt's workspace`);
   return out;
 }
 
@@ -99,7 +110,16 @@ export async function checkInvariants(store: Store): Promise<string[]> {
  * table's last-used time is left out: reads may stamp it.
  */
 export async function dbFingerprint(store: Store): Promise<string> {
-  const tables = ['workspaces', 'projects', 'prompts', 'versions', 'labels', 'label_history', 'audit_events'];
+  const tables = [
+    'workspaces',
+    'projects',
+    'prompts',
+    'versions',
+    'labels',
+    'label_history',
+    'prompt_external_ids',
+    'audit_events',
+  ];
   const parts: string[] = [];
   for (const t of tables) {
     const r = await rows(
