@@ -7,7 +7,7 @@
 // A mapping goes with its prompt. While the prompt is soft-deleted its mappings are dormant: not
 // listed, not found by an upsert, and free for another prompt to take over (the row moves). A
 // restore brings back the mappings that no other prompt took meanwhile.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
 import { auditEvents, externalIds, prompts } from '../store/schema.ts';
 import { badRequest, conflict, LecternError, notFound } from '../model/errors.ts';
@@ -347,4 +347,26 @@ export async function findByExternalId(
   const db = ctx.store.db;
   const ws = await resolveWorkspace(db, actor, workspace);
   return (await findMapping(db, ws.id, key))?.prompt ?? null;
+}
+
+/** The mappings of several prompts (a list page), in one query; prompts the actor cannot see get none. */
+export async function externalIdsOf(
+  ctx: RegistryContext,
+  actor: Actor,
+  promptIds: string[],
+): Promise<Map<string, ExternalId[]>> {
+  const out = new Map<string, ExternalId[]>();
+  if (!promptIds.length) return out;
+  const found = await ctx.store.db
+    .select()
+    .from(externalIds)
+    .where(
+      and(
+        inArray(externalIds.promptId, promptIds),
+        actor.workspaceId ? eq(externalIds.workspaceId, actor.workspaceId) : undefined,
+      ),
+    )
+    .orderBy(asc(externalIds.createdAt), asc(externalIds.source), asc(externalIds.externalId));
+  for (const e of found) out.set(e.promptId, [...(out.get(e.promptId) ?? []), e]);
+  return out;
 }

@@ -77,6 +77,7 @@ export function createRegistry(store: Store) {
     detachExternalId: on(ctx, externalIds.detachExternalId),
     listExternalIds: on(ctx, externalIds.listExternalIds),
     findByExternalId: on(ctx, externalIds.findByExternalId),
+    externalIdsOf: on(ctx, externalIds.externalIdsOf),
 
     createWorkspace: on(ctx, workspaces.createWorkspace),
     ensureWorkspace: on(ctx, workspaces.ensureWorkspace),

@@ -126,5 +126,31 @@ for (const backend of backends) {
       expect(half.status).toBe(400);
       expect(half.body).toMatchObject({ success: false });
     });
+
+    it('external_source + external_id find the mapped template, with its external_ids, combined with other filters', async () => {
+      const alpha = (await t.call('GET', '/prompt-templates?name=f-alpha')).body.items[0];
+      expect(alpha.external_ids).toEqual([]);
+      const q = '/prompt-templates?external_source=cms&external_id=g%2F1';
+      // Read once before the mapping exists: the cached empty page must not outlive the attach.
+      expect((await t.call('GET', q)).body).toMatchObject({ items: [], total: 0 });
+      const made = await t.call('POST', `/prompt-templates/${alpha.id}/external-ids`, {
+        body: { source: 'cms', external_id: 'g/1' },
+      });
+      expect(made.status).toBe(201);
+      const found = await t.call('GET', q);
+      expect(found.body.total).toBe(1);
+      expect(found.body.items[0]).toMatchObject({
+        id: alpha.id,
+        prompt_name: 'f-alpha',
+        external_ids: [{ source: 'cms', external_id: 'g/1' }],
+      });
+      expect((await t.call('GET', `${q}&tags=big`)).body.total).toBe(1);
+      expect((await t.call('GET', `${q}&tags=blue`)).body.total).toBe(0);
+      expect((await t.call('GET', '/prompt-templates?external_source=cms&external_id=g')).body.total).toBe(0);
+      // Mappings are per workspace: another workspace's key finds nothing.
+      expect((await t.call('GET', q, { key: t.keys.otherEditor })).body.total).toBe(0);
+      await t.call('DELETE', `/prompt-templates/${alpha.id}/external-ids/cms/g%2F1`);
+      expect((await t.call('GET', q)).body.total).toBe(0);
+    });
   });
 }

@@ -5,9 +5,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LecternError } from '../../../model/errors.ts';
 import type { Actor, Prompt } from '../../../model/types.ts';
-import type { PromptListQuery, VersionView } from '../../../registry/index.ts';
+import type { ExternalId, PromptListQuery, VersionView } from '../../../registry/index.ts';
 import { metadataWire, templateWire } from '../mapping.ts';
 import { workspaceSeq } from '../lookup.ts';
+import { externalIdWire } from '../wire.ts';
 
 export const MAX_PER_PAGE = 500;
 
@@ -69,13 +70,26 @@ export default function route(app: FastifyInstance) {
       limit: perPage,
       offset: (page - 1) * perPage,
     };
-    // Lectern keeps no external ids and no author e-mails: such filters match nothing.
-    const none = q.external_source !== undefined || q.created_by_email !== undefined;
+    // An external id names at most one live template: the page is that one (when the other
+    // filters keep it) or empty. Lectern keeps no author e-mails: that filter matches nothing.
+    const mapped =
+      q.external_source !== undefined && q.external_id !== undefined
+        ? await app.registry.findByExternalId(req.actor, {
+            source: q.external_source,
+            externalId: q.external_id,
+          })
+        : undefined;
+    if (mapped) query.where = { field: 'id', op: 'eq', value: mapped.id };
+    const none = mapped === null || q.created_by_email !== undefined;
     const { items, total } = none
       ? { items: [] as Prompt[], total: 0 }
       : await app.registry.listPrompts(req.actor, query);
+    const ids = await app.registry.externalIdsOf(
+      req.actor,
+      items.map((p) => p.id),
+    );
     const out = [];
-    for (const p of items) out.push(await itemWire(app, req.actor, p, q.label));
+    for (const p of items) out.push(await itemWire(app, req.actor, p, ids.get(p.id) ?? [], q.label));
     const pages = Math.ceil(total / perPage);
     return {
       items: out,
@@ -91,7 +105,13 @@ export default function route(app: FastifyInstance) {
   });
 }
 
-async function itemWire(app: FastifyInstance, actor: Actor, p: Prompt, label?: string) {
+async function itemWire(
+  app: FastifyInstance,
+  actor: Actor,
+  p: Prompt,
+  externalIds: ExternalId[],
+  label?: string,
+) {
   // A deleted template is listed (status=deleted|all) without its content: the registry serves
   // versions of live prompts only.
   let version: VersionView | null = null;
@@ -119,7 +139,7 @@ async function itemWire(app: FastifyInstance, actor: Actor, p: Prompt, label?: s
     commit_message: version?.commitMessage ?? null,
     metadata: version ? metadataWire(version) : null,
     llm_kwargs: null,
-    external_ids: [],
+    external_ids: externalIds.map(externalIdWire),
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
   };
