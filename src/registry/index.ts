@@ -8,11 +8,13 @@ import * as keys from './keys.ts';
 import * as labels from './labels.ts';
 import * as prompts from './prompts.ts';
 import * as versions from './versions.ts';
+import * as summaries from './version-summaries.ts';
 import * as workspaces from './workspaces.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
 export type { VersionSelector, VersionView, Resolved, WriteOptions, DraftEdit } from './versions.ts';
+export type { VersionSummary } from './version-summaries.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey, UpsertResult } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
@@ -64,6 +66,7 @@ export function createRegistry(store: Store) {
     getVersionBySeq: on(ctx, versions.getVersionBySeq),
     listVersions: on(ctx, versions.listVersions),
     latestVersionsOf: on(ctx, versions.latestVersionsOf),
+    versionSummariesOf: on(ctx, summaries.versionSummariesOf),
     reviseVersion: on(ctx, versions.reviseVersion),
 
     setLabel: on(ctx, labels.setLabel),

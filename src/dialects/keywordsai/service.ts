@@ -43,6 +43,22 @@ export async function promptState(
   return { current, live, commitCount, versions: opts.all ? page.items : undefined };
 }
 
+/** The same state (without the version list) for a page of prompts, in a fixed number of queries. */
+export async function promptStates(registry: Registry, actor: Actor, ps: Prompt[]): Promise<PromptState[]> {
+  const live = ps.filter((p) => !p.deletedAt).map((p) => p.id);
+  const sums = await registry.versionSummariesOf(actor, live, PRODUCTION_LABEL);
+  return ps.map((p) => {
+    const s = p.deletedAt ? undefined : sums.get(p.id);
+    if (!s) return { current: null, live: null, commitCount: 0, versions: undefined };
+    return {
+      current: s.latest,
+      live: s.labelled,
+      commitCount: s.count - (s.latest?.status === 'draft' ? 1 : 0),
+      versions: undefined,
+    };
+  });
+}
+
 const NAME_PAGE = 1000;
 
 /** "<name>", or "<name> (n)" with the smallest n free among the workspace's live prompts. */

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseFilters, parseSort, type ParsedFilters } from '../filters.ts';
 import { listQuery } from '../list-query.ts';
 import { absoluteUrl, drfPage, parsePage } from '../pagination.ts';
-import { promptState } from '../service.ts';
+import { promptStates } from '../service.ts';
 import { promptWire } from '../wire.ts';
 
 const Query = Type.Object(
@@ -56,8 +56,8 @@ async function listPage(
   const page = parsePage(q, { default: 25, max: 100 });
   const query = queryOf(f, q.sort_by);
   const r = await app.registry.listPrompts(req.actor, { ...query, limit: page.limit, offset: page.offset });
-  // Version state only for the page's rows.
-  const states = await Promise.all(r.items.map((p) => promptState(app.registry, req.actor, p)));
+  // Version state only for the page's rows, in a fixed number of queries.
+  const states = await promptStates(app.registry, req.actor, r.items);
   return drfPage(
     absoluteUrl(req),
     page,

@@ -1,0 +1,71 @@
+// A page of prompts' version state in three statements, whatever the page size: each prompt's
+// newest version, the version holding a given label, and how many live versions it has. List
+// routes (Keywords AI shows current_version, live_version and commit_count on every row) use this
+// instead of one version query per row.
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Actor, Version } from '../model/types.ts';
+import { labels, prompts, versions } from '../store/schema.ts';
+import type { RegistryContext } from './context.ts';
+import type { VersionView } from './versions.ts';
+
+export interface VersionSummary {
+  /** The newest live version (a draft, if the prompt has one), or null. */
+  latest: VersionView | null;
+  /** The version holding the label asked for, or null. */
+  labelled: VersionView | null;
+  /** Live (not deleted) versions. */
+  count: number;
+}
+
+// Spelled out: drizzle drops table qualifiers in single-table selects, and an unqualified "id"
+// inside the subquery would be the label's.
+const labelNames = sql<
+  string[]
+>`array(select vl.name from labels vl where vl.version_id = "versions"."id" order by vl.name)`;
+const view = (r: { v: Version; labels: string[] }): VersionView => ({ ...r.v, labels: r.labels });
+
+/** Summaries of the prompts this actor can see among `promptIds` (others are left out). */
+export async function versionSummariesOf(
+  ctx: RegistryContext,
+  actor: Actor,
+  promptIds: string[],
+  label: string,
+): Promise<Map<string, VersionSummary>> {
+  const out = new Map<string, VersionSummary>();
+  if (!promptIds.length) return out;
+  const db = ctx.store.db;
+  const visible =
+    actor.workspaceId === null
+      ? inArray(versions.promptId, promptIds)
+      : and(inArray(versions.promptId, promptIds), eq(prompts.workspaceId, actor.workspaceId));
+  const live = and(visible, isNull(versions.deletedAt));
+  const [latest, labelled, counts] = await Promise.all([
+    db
+      .selectDistinctOn([versions.promptId], { v: versions, labels: labelNames })
+      .from(versions)
+      .innerJoin(prompts, eq(prompts.id, versions.promptId))
+      .where(live)
+      .orderBy(versions.promptId, desc(versions.number)),
+    db
+      .select({ v: versions, labels: labelNames })
+      .from(versions)
+      .innerJoin(prompts, eq(prompts.id, versions.promptId))
+      .innerJoin(labels, and(eq(labels.versionId, versions.id), eq(labels.name, label)))
+      .where(live),
+    db
+      .select({ promptId: versions.promptId, n: count() })
+      .from(versions)
+      .innerJoin(prompts, eq(prompts.id, versions.promptId))
+      .where(live)
+      .groupBy(versions.promptId),
+  ]);
+  const entry = (id: string) => {
+    let s = out.get(id);
+    if (!s) out.set(id, (s = { latest: null, labelled: null, count: 0 }));
+    return s;
+  };
+  for (const r of latest) entry(r.v.promptId).latest = view(r);
+  for (const r of labelled) entry(r.v.promptId).labelled = view(r);
+  for (const r of counts) entry(r.promptId).count = Number(r.n);
+  return out;
+}
