@@ -1,8 +1,8 @@
 // Version use cases. Numbers come from the prompt row's `last_version`, bumped under the prompt's row
 // lock in the inserting transaction, so concurrent writers get distinct, contiguous numbers.
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
-import { labels, prompts, versions } from '../store/schema.ts';
+import { auditEvents, labels, prompts, versions } from '../store/schema.ts';
 import { badRequest, conflict, LecternError, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import { completeContent, contentOf } from '../model/version-content.ts';
@@ -20,7 +20,18 @@ import {
   type PromptPatch,
   type PromptRef,
 } from './prompts.ts';
-import { audit, auditEntry, inTx, requireRole, snapshot, type RegistryContext } from './context.ts';
+import {
+  audit,
+  auditEntry,
+  inTx,
+  requireRole,
+  snapshot,
+  takeNotification,
+  type RegistryContext,
+} from './context.ts';
+
+/** The columns of a version row, as the model names them (what an audit snapshot holds). */
+const VERSION_FIELDS = Object.keys(getTableColumns(versions));
 
 export type VersionSelector = { number: number } | { label: string } | { latest: true } | { seq: number };
 
@@ -201,8 +212,6 @@ export async function appendVersion(
   validateContent(content);
   const number = prompt.lastVersion + 1;
   const now = new Date();
-  // Round trips are what a write costs: the previous draft is committed in the statement that
-  // inserts the version, and the audit event is written by the statement that bumps the prompt.
   const commitDrafts = tx
     .update(versions)
     .set({ status: 'committed', committedAt: now, updatedAt: now })
@@ -219,24 +228,57 @@ export async function appendVersion(
     updatedAt: now,
     committedAt: status === 'committed' ? now : null,
   };
+  const bump = { lastVersion: number, kind: content.templateType };
   let row: Version;
+  let updated: Prompt;
   if (status === 'committed') {
-    // An unreferenced data-modifying CTE runs to completion in the same statement; its snapshot
-    // does not see the new row, so only the previous draft is committed.
+    // Round trips are what a write costs, so a committed version is one statement: the insert,
+    // with data-modifying CTEs that commit the previous draft, bump the prompt, write the audit
+    // event and (with a change feed) notify. Every CTE runs to completion; their snapshot does not
+    // see the new row, so only the previous draft is committed. Only `seq` comes back: the rest of
+    // the new row is what was inserted (plus the column defaults), and the prompt row is locked by
+    // this transaction, so its new state is the locked row plus the bump. (Building the SQL for
+    // wide RETURNING lists cost more CPU than the statement itself.)
+    const set = { ...bump, revision: prompt.revision + 1, updatedAt: now };
+    const asInserted: Record<string, unknown> = { revision: 1, deletedAt: null };
+    for (const k of VERSION_FIELDS) if (k in values) asInserted[k] = values[k as keyof typeof values];
+    const after = snapshot(asInserted);
+    const inserted = tx
+      .$with('inserted')
+      .as(tx.insert(versions).values(values).returning({ seq: versions.seq }));
     const drafts = tx.$with('committed_drafts').as(commitDrafts.returning({ id: versions.id }));
-    [row] = (await tx.with(drafts).insert(versions).values(values).returning()) as [Version];
+    const bumped = tx
+      .$with('bumped')
+      .as(tx.update(prompts).set(set).where(eq(prompts.id, prompt.id)).returning({ id: prompts.id }));
+    const e = auditEntry(actor, prompt.workspaceId, 'version.create', 'version', values.id, null, after);
+    const event = tx
+      .$with('audit_event', { id: sql<number>`id` })
+      .as(
+        sql`insert into ${auditEvents} (workspace_id, actor, action, entity_type, entity_id, before, after) select ${e.workspaceId}::uuid, ${e.actor}::uuid, ${e.action}, ${e.entityType}, ${e.entityId}, null, ${JSON.stringify(after)}::jsonb || jsonb_build_object('seq', ${inserted}.seq) from ${inserted} returning id`,
+      );
+    const notify = takeNotification(tx);
+    const notified = tx
+      .$with('notified', { n: sql<number>`n` })
+      .as(notify ? sql`select 1 as n from (${notify}) x` : sql`select 1 as n`);
+    const [got] = await tx
+      .with(drafts, inserted, bumped, event, notified)
+      .select({ seq: inserted.seq })
+      .from(inserted)
+      .where(sql`exists (select 1 from ${notified})`);
+    row = { ...asInserted, seq: got!.seq } as Version;
+    updated = { ...prompt, ...set };
   } else {
     // A new draft must come after the old draft's commit (one draft per prompt, by a unique index):
-    // two statements, in order.
+    // statements in order.
     await commitDrafts;
     [row] = (await tx.insert(versions).values(values).returning()) as [Version];
+    updated = await touchPrompt(
+      tx,
+      prompt,
+      bump,
+      auditEntry(actor, prompt.workspaceId, 'version.create', 'version', row.id, null, snapshot(row)),
+    );
   }
-  const updated = await touchPrompt(
-    tx,
-    prompt,
-    { lastVersion: number, kind: content.templateType },
-    auditEntry(actor, prompt.workspaceId, 'version.create', 'version', row.id, null, snapshot(row)),
-  );
   // Labels do not change the prompt row: `updated` stays what the bump returned.
   const names = [...new Set(opts.labels ?? [])];
   for (const name of names) await applyLabel(tx, actor, updated, name, row);
