@@ -242,7 +242,7 @@ export async function appendVersion(
     const set = { ...bump, revision: prompt.revision + 1, updatedAt: now };
     const asInserted: Record<string, unknown> = { revision: 1, deletedAt: null };
     for (const k of VERSION_FIELDS) if (k in values) asInserted[k] = values[k as keyof typeof values];
-    const after = snapshot(asInserted);
+    const after = JSON.stringify(asInserted); // the audit snapshot (dates as ISO strings)
     const inserted = tx
       .$with('inserted')
       .as(tx.insert(versions).values(values).returning({ seq: versions.seq }));
@@ -250,11 +250,11 @@ export async function appendVersion(
     const bumped = tx
       .$with('bumped')
       .as(tx.update(prompts).set(set).where(eq(prompts.id, prompt.id)).returning({ id: prompts.id }));
-    const e = auditEntry(actor, prompt.workspaceId, 'version.create', 'version', values.id, null, after);
+    const e = auditEntry(actor, prompt.workspaceId, 'version.create', 'version', values.id, null, null);
     const event = tx
       .$with('audit_event', { id: sql<number>`id` })
       .as(
-        sql`insert into ${auditEvents} (workspace_id, actor, action, entity_type, entity_id, before, after) select ${e.workspaceId}::uuid, ${e.actor}::uuid, ${e.action}, ${e.entityType}, ${e.entityId}, null, ${JSON.stringify(after)}::jsonb || jsonb_build_object('seq', ${inserted}.seq) from ${inserted} returning id`,
+        sql`insert into ${auditEvents} (workspace_id, actor, action, entity_type, entity_id, before, after) select ${e.workspaceId}::uuid, ${e.actor}::uuid, ${e.action}, ${e.entityType}, ${e.entityId}, null, ${after}::jsonb || jsonb_build_object('seq', ${inserted}.seq) from ${inserted} returning id`,
       );
     const notify = takeNotification(tx);
     const notified = tx
