@@ -177,7 +177,7 @@ export interface UpsertResult extends Resolved {
  * otherwise the prompt named `promptInput.name` gets the version (created when absent, patched with
  * `onExisting` when present) and the pair, plus any `alsoAttach` pairs, is mapped onto it.
  */
-export async function upsertByExternalId(
+export function upsertByExternalId(
   ctx: RegistryContext,
   actor: Actor,
   key: ExternalIdKey,
@@ -186,15 +186,47 @@ export async function upsertByExternalId(
   input: Partial<VersionContent>,
   opts: WriteOptions & { alsoAttach?: ExternalIdKey[] } = {},
 ): Promise<UpsertResult> {
-  requireRole(actor, 'editor');
   validateExternalIdKey(key);
+  return writeMapped(ctx, actor, key, promptInput, onExisting, input, opts);
+}
+
+/**
+ * PromptLayer's publish with `external_ids`: the version goes to the template of that name (created
+ * when absent) and every pair is mapped onto it, in one transaction; a pair mapped to another live
+ * template is a 409 and nothing is written.
+ */
+export function publishWithExternalIds(
+  ctx: RegistryContext,
+  actor: Actor,
+  promptInput: PromptInput,
+  onExisting: PromptPatch,
+  input: Partial<VersionContent>,
+  opts: WriteOptions & { externalIds: ExternalIdKey[] },
+): Promise<UpsertResult> {
+  return writeMapped(ctx, actor, null, promptInput, onExisting, input, {
+    ...opts,
+    alsoAttach: opts.externalIds,
+  });
+}
+
+/** The upsert, and (with no `key` to look up) the publish that maps `alsoAttach`. */
+async function writeMapped(
+  ctx: RegistryContext,
+  actor: Actor,
+  key: ExternalIdKey | null,
+  promptInput: PromptInput,
+  onExisting: PromptPatch,
+  input: Partial<VersionContent>,
+  opts: WriteOptions & { alsoAttach?: ExternalIdKey[] },
+): Promise<UpsertResult> {
+  requireRole(actor, 'editor');
   const extra = opts.alsoAttach ?? [];
   extra.forEach(validateExternalIdKey);
   const attempt = () =>
     inTx(ctx, async (tx, changed): Promise<UpsertResult> => {
       const ws = await resolveWorkspace(tx, actor, promptInput.workspace);
-      await lockPairs(tx, ws.id, [key, ...extra]);
-      const mapped = await findMapping(tx, ws.id, key);
+      await lockPairs(tx, ws.id, key ? [key, ...extra] : extra);
+      const mapped = key ? await findMapping(tx, ws.id, key) : null;
       let prompt: Prompt;
       let promptCreated = false;
       if (mapped) {
@@ -227,7 +259,7 @@ export async function upsertByExternalId(
       const out = await appendVersion(tx, actor, prompt, input, opts);
       // The version's write already bumped the prompt's revision: the mappings only add audit events.
       const audits = [];
-      for (const k of mapped ? extra : [key, ...extra]) {
+      for (const k of mapped || !key ? extra : [key, ...extra]) {
         const made = await mapPair(tx, actor, out.prompt, k);
         if (made) audits.push(made.audit);
       }

@@ -76,6 +76,7 @@ export function createRegistry(store: Store) {
     labelHistory: on(ctx, labels.labelHistoryOf),
 
     upsertByExternalId: on(ctx, externalIds.upsertByExternalId),
+    publishWithExternalIds: on(ctx, externalIds.publishWithExternalIds),
     attachExternalId: on(ctx, externalIds.attachExternalId),
     detachExternalId: on(ctx, externalIds.detachExternalId),
     listExternalIds: on(ctx, externalIds.listExternalIds),

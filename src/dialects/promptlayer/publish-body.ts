@@ -5,11 +5,18 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { unprocessable } from '../../model/errors.ts';
 import type { Actor, JsonObject, VersionContent } from '../../model/types.ts';
-import type { PromptInput, PromptPatch, WriteOptions } from '../../registry/index.ts';
+import type { ExternalIdKey, PromptInput, PromptPatch, WriteOptions } from '../../registry/index.ts';
 import { templateProblems } from './blueprint.ts';
 import { contentFromWire } from './mapping.ts';
 import { snippetFetcher, snippetProblem } from './lookup.ts';
-import { CommitMessage, Metadata, PromptTemplate, ReleaseLabels } from './schemas.ts';
+import {
+  CommitMessage,
+  ExternalIdValue,
+  ExternalSource,
+  Metadata,
+  PromptTemplate,
+  ReleaseLabels,
+} from './schemas.ts';
 import { resolveSnippets } from './snippets.ts';
 
 export const PublishBody = Type.Object({
@@ -24,6 +31,12 @@ export const PublishBody = Type.Object({
     metadata: Type.Optional(Metadata),
   }),
   release_labels: Type.Optional(ReleaseLabels),
+  external_ids: Type.Optional(
+    Type.Union([
+      Type.Array(Type.Object({ source: ExternalSource, external_id: ExternalIdValue }), { maxItems: 100 }),
+      Type.Null(),
+    ]),
+  ),
 });
 export type PublishBody = Static<typeof PublishBody>;
 
@@ -33,6 +46,8 @@ export interface PublishInput {
   onExisting: PromptPatch;
   content: Partial<VersionContent>;
   opts: WriteOptions;
+  /** The body's `external_ids`, to map onto the template written. */
+  externalIds: ExternalIdKey[];
 }
 
 /**
@@ -72,5 +87,6 @@ export async function publishInputOf(
     onExisting: { tags },
     content,
     opts: { labels: body.release_labels ?? [] },
+    externalIds: (body.external_ids ?? []).map((e) => ({ source: e.source, externalId: e.external_id })),
   };
 }

@@ -30,7 +30,7 @@ export default function route(app: FastifyInstance) {
         input.prompt,
         input.onExisting,
         input.content,
-        input.opts,
+        { ...input.opts, alsoAttach: input.externalIds },
       );
       return reply.code(out.created ? 201 : 200).send(createdWire(out.prompt, out.version, out.externalIds));
     });

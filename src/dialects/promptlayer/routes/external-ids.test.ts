@@ -109,6 +109,74 @@ for (const backend of backends) {
       });
     });
 
+    describe('external_ids in a publish body', () => {
+      it('publish maps them onto the template in the same write; publish and PATCH answers show them', async () => {
+        const b = {
+          ...body('ext-pub', 'v1'),
+          external_ids: [
+            { source: 'cms', external_id: 'p-1' },
+            { source: 'git', external_id: 'prompts/p.yaml' },
+          ],
+        };
+        const pub = await t.call('POST', '/rest/prompt-templates', { body: b });
+        expect(pub.status).toBe(201);
+        expect(pub.body.external_ids).toEqual(b.external_ids);
+        // A later publish without them, and a PATCH, answer with the template's mappings.
+        const again = await t.call('POST', '/rest/prompt-templates', { body: body('ext-pub', 'v2') });
+        expect(again.body.external_ids).toEqual(b.external_ids);
+        const patched = await t.call('PATCH', `/rest/prompt-templates/${pub.body.id}`, {
+          body: { messages: { '0': { role: 'user', content: text('v3') } } },
+        });
+        expect(patched.status).toBe(201);
+        expect(patched.body.external_ids).toEqual(b.external_ids);
+        // The upsert by one of them finds the template.
+        const up = await put('git', 'prompts/p.yaml', body('whatever', 'v4'));
+        expect(up.status).toBe(200);
+        expect(up.body).toMatchObject({ id: pub.body.id, version_number: 4 });
+      });
+
+      it('a pair mapped to another template is a 409 and the publish writes nothing', async () => {
+        const other = await t.call('POST', '/rest/prompt-templates', {
+          body: { ...body('ext-owner', 'x'), external_ids: [{ source: 'cms', external_id: 'taken' }] },
+        });
+        expect(other.status).toBe(201);
+        const before = await dbFingerprint(t.store);
+        const r = await t.call('POST', '/rest/prompt-templates', {
+          body: {
+            ...body('ext-thief', 'x'),
+            external_ids: [
+              { source: 'cms', external_id: 'free' },
+              { source: 'cms', external_id: 'taken' },
+            ],
+          },
+        });
+        expect(r.status).toBe(409);
+        expect(r.body).toMatchObject({ success: false });
+        expect(await dbFingerprint(t.store)).toEqual(before);
+        expect((await t.call('GET', '/prompt-templates/ext-thief')).status).toBe(404);
+      });
+
+      it('the upsert maps the body pairs too, besides the one in its path', async () => {
+        const r = await put('cms', 'main-1', {
+          ...body('ext-upsert-extra', 'x'),
+          external_ids: [{ source: 'git', external_id: 'extra-1' }],
+        });
+        expect(r.status).toBe(201);
+        expect(r.body.external_ids).toEqual([
+          { source: 'cms', external_id: 'main-1' },
+          { source: 'git', external_id: 'extra-1' },
+        ]);
+      });
+
+      it('refuses malformed pairs with a 422 naming the field', async () => {
+        const r = await t.call('POST', '/rest/prompt-templates', {
+          body: { ...body('ext-bad', 'x'), external_ids: [{ source: '', external_id: 'a' }] },
+        });
+        expect(r.status).toBe(422);
+        expect(JSON.stringify(r.body.detail)).toContain('external_ids');
+      });
+    });
+
     describe('attach, list, detach', () => {
       it('attaches (201), is idempotent (200), refuses a pair mapped elsewhere (409), detaches (204)', async () => {
         const a = (await t.call('POST', '/rest/prompt-templates', { body: body('ext-a', 'a') })).body;

@@ -95,6 +95,7 @@ export default function route(app: FastifyInstance) {
         }
         throw e;
       }
-      return reply.code(201).send(createdWire(out.prompt, out.version));
+      const ids = await app.registry.externalIdsOf(req.actor, [out.prompt.id]);
+      return reply.code(201).send(createdWire(out.prompt, out.version, ids.get(out.prompt.id)));
     });
 }

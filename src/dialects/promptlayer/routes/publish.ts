@@ -17,6 +17,17 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/rest/prompt-templates', { schema }, async (req, reply) => {
       const input = await publishInputOf(app, req.actor, req.body);
+      if (input.externalIds.length) {
+        // Mapped in the same transaction as the version (409, and nothing written, if one is taken).
+        const out = await app.registry.publishWithExternalIds(
+          req.actor,
+          input.prompt,
+          input.onExisting,
+          input.content,
+          { ...input.opts, externalIds: input.externalIds },
+        );
+        return reply.code(201).send(createdWire(out.prompt, out.version, out.externalIds));
+      }
       const publish = () =>
         app.registry.publishVersion(req.actor, input.prompt, input.onExisting, input.content, input.opts);
       let out;
@@ -27,6 +38,7 @@ export default function route(app: FastifyInstance) {
         if (e instanceof LecternError && e.code === 'conflict') out = await publish();
         else throw e;
       }
-      return reply.code(201).send(createdWire(out.prompt, out.version));
+      const ids = await app.registry.externalIdsOf(req.actor, [out.prompt.id]);
+      return reply.code(201).send(createdWire(out.prompt, out.version, ids.get(out.prompt.id)));
     });
 }
