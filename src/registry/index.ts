@@ -13,7 +13,14 @@ import * as workspaces from './workspaces.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
-export type { VersionSelector, VersionView, Resolved, WriteOptions, DraftEdit } from './versions.ts';
+export type {
+  VersionSelector,
+  VersionView,
+  Resolved,
+  WriteOptions,
+  DraftEdit,
+  ExternalIdRef,
+} from './versions.ts';
 export type { VersionSummary } from './version-summaries.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey, UpsertResult } from './external-ids.ts';

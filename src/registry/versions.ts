@@ -2,7 +2,7 @@
 // lock in the inserting transaction, so concurrent writers get distinct, contiguous numbers.
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
-import { auditEvents, labels, prompts, versions } from '../store/schema.ts';
+import { auditEvents, externalIds, labels, prompts, versions } from '../store/schema.ts';
 import { badRequest, conflict, LecternError, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import { completeContent, contentOf } from '../model/version-content.ts';
@@ -50,6 +50,14 @@ export interface WriteOptions {
   ifMatch?: string;
   /** Keep the client's input_variables instead of recomputing them from the messages. */
   keepInputVariables?: boolean;
+  /** Also return the prompt's external ids, read within the write (PromptLayer answers show them). */
+  withExternalIds?: boolean;
+}
+
+/** A prompt's external id as a write returns it (oldest first). */
+export interface ExternalIdRef {
+  source: string;
+  externalId: string;
 }
 
 async function labelsOf(db: Executor, versionIds: string[]): Promise<Map<string, string[]>> {
@@ -95,6 +103,12 @@ const versionWithLabels = {
   >`array(select vl.name from labels vl where vl.version_id = "versions"."id" order by vl.name)`,
 };
 const withLabelNames = (r: { v: Version; labels: string[] }): VersionView => ({ ...r.v, labels: r.labels });
+
+/** A prompt's external ids as one JSON column, so a write can return them without a round trip. */
+const externalIdsOfPrompt = (promptId: string) =>
+  sql<
+    ExternalIdRef[]
+  >`(select coalesce(json_agg(json_build_object('source', e.source, 'externalId', e.external_id) order by e.created_at, e.source, e.external_id), '[]'::json) from ${externalIds} e where e.prompt_id = ${promptId})`;
 
 /** Finds one live version of a prompt with its labels, in one round trip; 404 names what was asked for. */
 export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSelector): Promise<VersionView> {
@@ -206,7 +220,7 @@ export async function appendVersion(
   prompt: Prompt,
   input: Partial<VersionContent>,
   opts: WriteOptions,
-): Promise<{ prompt: Prompt; version: VersionView }> {
+): Promise<{ prompt: Prompt; version: VersionView; externalIds?: ExternalIdRef[] }> {
   const content = completeContent(input);
   if (!opts.keepInputVariables) content.inputVariables = computeInputVariables(content);
   validateContent(content);
@@ -231,6 +245,7 @@ export async function appendVersion(
   const bump = { lastVersion: number, kind: content.templateType };
   let row: Version;
   let updated: Prompt;
+  let ext: ExternalIdRef[] | undefined;
   if (status === 'committed') {
     // Round trips are what a write costs, so a committed version is one statement: the insert,
     // with data-modifying CTEs that commit the previous draft, bump the prompt, write the audit
@@ -262,11 +277,12 @@ export async function appendVersion(
       .as(notify ? sql`select 1 as n from (${notify}) x` : sql`select 1 as n`);
     const [got] = await tx
       .with(drafts, inserted, bumped, event, notified)
-      .select({ seq: inserted.seq })
+      .select({ seq: inserted.seq, ...(opts.withExternalIds ? { ext: externalIdsOfPrompt(prompt.id) } : {}) })
       .from(inserted)
       .where(sql`exists (select 1 from ${notified})`);
     row = { ...asInserted, seq: got!.seq } as Version;
     updated = { ...prompt, ...set };
+    if (got && 'ext' in got) ext = got.ext;
   } else {
     // A new draft must come after the old draft's commit (one draft per prompt, by a unique index):
     // statements in order.
@@ -282,7 +298,17 @@ export async function appendVersion(
   // Labels do not change the prompt row: `updated` stays what the bump returned.
   const names = [...new Set(opts.labels ?? [])];
   for (const name of names) await applyLabel(tx, actor, updated, name, row);
-  return { prompt: updated, version: { ...row, labels: names.sort() } };
+  if (opts.withExternalIds && !ext) {
+    const [r] = await tx
+      .select({ ext: externalIdsOfPrompt(prompt.id) })
+      .from(prompts)
+      .where(eq(prompts.id, prompt.id));
+    ext = r?.ext;
+  }
+  const version = { ...row, labels: names.sort() };
+  return opts.withExternalIds
+    ? { prompt: updated, version, externalIds: ext ?? [] }
+    : { prompt: updated, version };
 }
 
 export async function createVersion(
@@ -313,7 +339,7 @@ export async function deriveVersion(
   base: VersionSelector,
   build: (base: VersionView, prompt: Prompt) => Partial<VersionContent>,
   opts: WriteOptions = {},
-): Promise<Resolved & { base: VersionView }> {
+): Promise<Resolved & { base: VersionView; externalIds?: ExternalIdRef[] }> {
   requireRole(actor, 'editor');
   return inTx(ctx, async (tx, changed) => {
     const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
@@ -342,7 +368,7 @@ export async function publishVersion(
   onExisting: PromptPatch,
   input: Partial<VersionContent>,
   opts: WriteOptions & { ifExists?: 'append' | 'error' } = {},
-): Promise<Resolved & { created: boolean }> {
+): Promise<Resolved & { created: boolean; externalIds?: ExternalIdRef[] }> {
   requireRole(actor, 'editor');
   return inTx(ctx, async (tx, changed) => {
     let prompt: Prompt | null = null;

@@ -1,15 +1,19 @@
 // Response shapes: the publish/patch answer (CreatePromptTemplateResponse), label objects and
 // external id mappings.
 import type { Label, Prompt } from '../../model/types.ts';
-import type { ExternalId, VersionView } from '../../registry/index.ts';
+import type { ExternalId, ExternalIdRef, VersionView } from '../../registry/index.ts';
 import { metadataWire, templateWire } from './mapping.ts';
 
 /** ExternalId: `{source, external_id}`. */
-export function externalIdWire(e: ExternalId) {
+export function externalIdWire(e: ExternalIdRef) {
   return { source: e.source, external_id: e.externalId };
 }
 
-export function createdWire(prompt: Prompt, version: VersionView, externalIds: ExternalId[] = []) {
+export function createdWire(
+  prompt: Prompt,
+  version: VersionView,
+  externalIds: readonly ExternalIdRef[] = [],
+) {
   return {
     id: prompt.seq,
     prompt_name: prompt.name,

@@ -75,7 +75,7 @@ export default function route(app: FastifyInstance) {
             if (!r.ok) throw badRequest(r.error.message, { field: r.error.field });
             return contentOf(r.content); // content fields only: identity comes from the new row
           },
-          { labels: b.release_labels ?? [] },
+          { labels: b.release_labels ?? [], withExternalIds: true },
         );
       } catch (e) {
         if (e instanceof LecternError && e.code === 'not_found') {
@@ -95,7 +95,6 @@ export default function route(app: FastifyInstance) {
         }
         throw e;
       }
-      const ids = await app.registry.externalIdsOf(req.actor, [out.prompt.id]);
-      return reply.code(201).send(createdWire(out.prompt, out.version, ids.get(out.prompt.id)));
+      return reply.code(201).send(createdWire(out.prompt, out.version, out.externalIds));
     });
 }

@@ -29,7 +29,10 @@ export default function route(app: FastifyInstance) {
         return reply.code(201).send(createdWire(out.prompt, out.version, out.externalIds));
       }
       const publish = () =>
-        app.registry.publishVersion(req.actor, input.prompt, input.onExisting, input.content, input.opts);
+        app.registry.publishVersion(req.actor, input.prompt, input.onExisting, input.content, {
+          ...input.opts,
+          withExternalIds: true,
+        });
       let out;
       try {
         out = await publish();
@@ -38,7 +41,6 @@ export default function route(app: FastifyInstance) {
         if (e instanceof LecternError && e.code === 'conflict') out = await publish();
         else throw e;
       }
-      const ids = await app.registry.externalIdsOf(req.actor, [out.prompt.id]);
-      return reply.code(201).send(createdWire(out.prompt, out.version, ids.get(out.prompt.id)));
+      return reply.code(201).send(createdWire(out.prompt, out.version, out.externalIds));
     });
 }
