@@ -108,6 +108,11 @@ export const prompts = pgTable(
       .where(sql`${t.deletedAt} is null`),
     index('prompts_workspace_created').on(t.workspaceId, t.createdAt),
     index('prompts_workspace_updated').on(t.workspaceId, t.updatedAt),
+    // Every list answers its exact total: counting a workspace's live prompts reads this index
+    // alone (an index-only scan), not the table.
+    index('prompts_workspace_live')
+      .on(t.workspaceId)
+      .where(sql`${t.deletedAt} is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "prompts_workspace_live" ON "prompts" USING btree ("workspace_id") WHERE "prompts"."deleted_at" is null;
