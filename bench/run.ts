@@ -79,6 +79,8 @@ async function waitHealthy(base: string, child: ChildProcess, output: () => stri
 async function startLectern(env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
   const flags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [];
+  // Started as `npm start` starts it, heap bound included.
+  flags.push(`--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`);
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
     cwd: ROOT,
     env: {
