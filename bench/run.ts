@@ -539,6 +539,8 @@ async function bulkSeed(url: string, schema: string): Promise<string[]> {
     await c.query('commit');
     // The steady state autovacuum reaches soon after a bulk load: statistics and visibility map.
     await c.query('vacuum analyze');
+    // Flushed now, so the bulk load's writes do not land in the middle of a measurement.
+    await c.query('checkpoint');
     log(`bulk-seeded ${SCALE_PROMPTS} prompts × 5 versions in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     await c.end();
