@@ -4,7 +4,8 @@ import { backends } from '../../test/support/stores.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor } from '../model/types.ts';
 import { LecternError } from '../model/errors.ts';
-import { createRegistry, type Registry } from './index.ts';
+import type { Registry } from './index.ts';
+import { openRegistry } from '../../test/support/registry.ts';
 
 const chat = (text: string) => ({
   messages: [{ role: 'user', content: text }],
@@ -20,16 +21,11 @@ for (const backend of backends) {
     let other: Actor;
 
     beforeAll(async () => {
-      store = await backend.open();
-      reg = createRegistry(store);
-      await reg.ensureWorkspace('default');
-      await reg.ensureWorkspace('team-b');
-      const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };
-      const mk = async (role: 'editor' | 'viewer', workspace: string) =>
-        (await reg.authenticate((await reg.createKey(root, { name: role, role, workspace })).secret))!;
-      editor = await mk('editor', 'default');
-      viewer = await mk('viewer', 'default');
-      other = await mk('editor', 'team-b');
+      let actor;
+      ({ store, reg, actor } = await openRegistry(backend, ['default', 'team-b']));
+      editor = await actor('editor', 'default');
+      viewer = await actor('viewer', 'default');
+      other = await actor('editor', 'team-b');
       await reg.createProject(editor, 'default', { name: 'proj' });
     });
     afterAll(() => store?.close());

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor, Prompt } from '../model/types.ts';
-import { createRegistry, type Registry } from './index.ts';
+import type { Registry } from './index.ts';
+import { openRegistry } from '../../test/support/registry.ts';
 
 const chat = (text: string) => ({
   messages: [{ role: 'user', content: text }],
@@ -19,17 +20,10 @@ for (const backend of backends) {
     const made: Prompt[] = [];
 
     beforeAll(async () => {
-      store = await backend.open();
-      reg = createRegistry(store);
-      await reg.ensureWorkspace('default');
-      await reg.ensureWorkspace('team-b');
-      const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };
-      const mk = async (workspace: string) =>
-        (await reg.authenticate(
-          (await reg.createKey(root, { name: 'e', role: 'editor', workspace })).secret,
-        ))!;
-      editor = await mk('default');
-      other = await mk('team-b');
+      let actor;
+      ({ store, reg, actor } = await openRegistry(backend, ['default', 'team-b']));
+      editor = await actor('editor', 'default');
+      other = await actor('editor', 'team-b');
       // No versions; one committed; a draft on top of a labelled one; a labelled older version and a
       // deleted newest; many versions.
       made.push(await reg.createPrompt(editor, { name: 'empty' }));
