@@ -23,7 +23,6 @@ import {
 } from './context.ts';
 import {
   findPrompt,
-  insertPrompt,
   lockPrompt,
   promptChanges,
   touchPrompt,
@@ -31,7 +30,7 @@ import {
   type PromptPatch,
   type PromptRef,
 } from './prompts.ts';
-import { appendVersion, type Resolved, type WriteOptions } from './versions.ts';
+import { appendVersion, promptForPublish, type Resolved, type WriteOptions } from './versions.ts';
 
 export interface ExternalIdKey {
   source: string;
@@ -231,29 +230,12 @@ async function writeMapped(
       let promptCreated = false;
       if (mapped) {
         prompt = await lockPrompt(tx, actor, { id: mapped.prompt.id }, opts.ifMatch);
-      } else {
-        const byName = await findPrompt(
-          tx,
-          actor,
-          { name: promptInput.name, workspace: promptInput.workspace },
-          { lock: true },
-        ).catch((e: unknown) => {
-          if (e instanceof LecternError && e.code === 'not_found' && e.message === 'prompt not found')
-            return null;
-          throw e;
-        });
-        if (byName) {
-          prompt = byName;
-        } else {
-          // Another writer (a plain publish) may insert the same name meanwhile: the unique index
-          // makes this insert fail, and the whole attempt is retried (below).
-          prompt = await insertPrompt(tx, actor, promptInput);
-          promptCreated = true;
-        }
-      }
-      if (!promptCreated) {
         const set = await promptChanges(tx, prompt, onExisting);
         if (Object.keys(set).length) prompt = await touchPrompt(tx, prompt, set);
+      } else {
+        // Another writer (a plain publish) may insert the same name meanwhile: the unique index
+        // makes this insert fail, and the whole attempt is retried (below).
+        ({ prompt, created: promptCreated } = await promptForPublish(tx, actor, promptInput, onExisting));
       }
       changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
       const out = await appendVersion(tx, actor, prompt, input, opts);

@@ -16,6 +16,16 @@ export function validateLabelName(name: string): void {
   }
 }
 
+/** A prompt's label by name with the number of the version it sits on (row-locked on request). */
+async function findLabel(tx: Tx, promptId: string, name: string, opts: { lock?: boolean } = {}) {
+  const q = tx
+    .select({ l: labels, number: versions.number })
+    .from(labels)
+    .innerJoin(versions, eq(versions.id, labels.versionId))
+    .where(and(eq(labels.promptId, promptId), eq(labels.name, name)));
+  return (await (opts.lock ? q.for('update') : q))[0];
+}
+
 /** Points `name` at `version` (creating or moving the label) inside an open transaction. */
 export async function applyLabel(
   tx: Tx,
@@ -25,14 +35,7 @@ export async function applyLabel(
   version: Version,
 ): Promise<Label> {
   validateLabelName(name);
-  const existing = (
-    await tx
-      .select({ l: labels, number: versions.number })
-      .from(labels)
-      .innerJoin(versions, eq(versions.id, labels.versionId))
-      .where(and(eq(labels.promptId, prompt.id), eq(labels.name, name)))
-      .for('update')
-  )[0];
+  const existing = await findLabel(tx, prompt.id, name, { lock: true });
   const now = new Date();
   let row: typeof labels.$inferSelect;
   if (existing) {
@@ -110,13 +113,7 @@ export async function deleteLabel(
   requireRole(actor, 'editor');
   return inTx(ctx, async (tx, changed) => {
     const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
-    const existing = (
-      await tx
-        .select({ l: labels, number: versions.number })
-        .from(labels)
-        .innerJoin(versions, eq(versions.id, labels.versionId))
-        .where(and(eq(labels.promptId, prompt.id), eq(labels.name, name)))
-    )[0];
+    const existing = await findLabel(tx, prompt.id, name);
     if (!existing) throw notFound(`label ${name}`, { label: name });
     await tx.delete(labels).where(eq(labels.id, existing.l.id));
     await tx.insert(labelHistory).values({

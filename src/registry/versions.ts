@@ -358,6 +358,39 @@ export async function deriveVersion(
 }
 
 /**
+ * The prompt a publish writes to, locked: the one of that name (with `onExisting` applied), or a new
+ * one. Concurrent publishers of one new name: the first insert wins the unique index, the others
+ * wait on it and then fail with 23505; callers retry those as appends.
+ */
+export async function promptForPublish(
+  tx: Tx,
+  actor: Actor,
+  promptInput: PromptInput,
+  onExisting: PromptPatch,
+  opts: { ifMatch?: string; ifExists?: 'append' | 'error' } = {},
+): Promise<{ prompt: Prompt; created: boolean }> {
+  let prompt: Prompt | null = null;
+  try {
+    prompt = await findPrompt(
+      tx,
+      actor,
+      { name: promptInput.name, workspace: promptInput.workspace },
+      { lock: true },
+    );
+  } catch (err) {
+    if (!(err instanceof LecternError && err.code === 'not_found' && !err.message.startsWith('workspace'))) {
+      throw err;
+    }
+  }
+  if (!prompt) return { prompt: await insertPrompt(tx, actor, promptInput), created: true };
+  if (opts.ifExists === 'error') throw conflict(`prompt ${promptInput.name} already exists`);
+  checkIfMatch(prompt, opts.ifMatch);
+  const set = await promptChanges(tx, prompt, onExisting);
+  if (Object.keys(set).length) prompt = await touchPrompt(tx, prompt, set);
+  return { prompt, created: false };
+}
+
+/**
  * Creates the prompt with its first version, or appends a version when the name exists (the
  * PromptLayer publish): one transaction, so two publishers of a new name never make two prompts.
  */
@@ -371,35 +404,7 @@ export async function publishVersion(
 ): Promise<Resolved & { created: boolean; externalIds?: ExternalIdRef[] }> {
   requireRole(actor, 'editor');
   return inTx(ctx, async (tx, changed) => {
-    let prompt: Prompt | null = null;
-    try {
-      prompt = await findPrompt(
-        tx,
-        actor,
-        { name: promptInput.name, workspace: promptInput.workspace },
-        { lock: true },
-      );
-    } catch (err) {
-      if (!(
-        err instanceof LecternError &&
-        err.code === 'not_found' &&
-        !err.message.startsWith('workspace')
-      )) {
-        throw err;
-      }
-    }
-    let created = false;
-    if (prompt) {
-      if (opts.ifExists === 'error') throw conflict(`prompt ${promptInput.name} already exists`);
-      checkIfMatch(prompt, opts.ifMatch);
-      const set = await promptChanges(tx, prompt, onExisting);
-      if (Object.keys(set).length) prompt = await touchPrompt(tx, prompt, set);
-    } else {
-      // Concurrent publishers of one new name: the first insert wins the unique index, the others
-      // wait on it and then fail with 23505; the server retries those as appends (see routes).
-      prompt = await insertPrompt(tx, actor, promptInput);
-      created = true;
-    }
+    const { prompt, created } = await promptForPublish(tx, actor, promptInput, onExisting, opts);
     changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
     const out = await appendVersion(tx, actor, prompt, input, opts);
     return { ...out, created };

@@ -74,14 +74,23 @@ export function createRenderer(opts: RendererOptions): Renderer {
       close: async () => {},
     };
   }
-  const { filename, execArgv } = workerEntry();
-  const pool = new Piscina({
-    filename,
-    execArgv,
-    minThreads: opts.warm ? 1 : 0,
-    maxThreads: opts.threads,
-    idleTimeout: 60_000,
-  });
+  // Built on first use (or at once when warm): an app that never renders — most test apps, a
+  // read-only replica — never bundles the worker or starts a thread.
+  let pool: Piscina | undefined;
+  const poolOf = () => {
+    if (!pool) {
+      const { filename, execArgv } = workerEntry();
+      pool = new Piscina({
+        filename,
+        execArgv,
+        minThreads: opts.warm ? 1 : 0,
+        maxThreads: opts.threads,
+        idleTimeout: 60_000,
+      });
+    }
+    return pool;
+  };
+  if (opts.warm) poolOf();
   // The engines stop themselves at their budget; this only backs them up should one not check it.
   const hardTimeoutMs = opts.hardTimeoutMs ?? DEFAULT_TIMEOUT_MS * 4 + 1000;
   return {
@@ -89,7 +98,7 @@ export function createRenderer(opts: RendererOptions): Renderer {
     async run<T extends RenderTask>(task: T) {
       let outcome;
       try {
-        outcome = await pool.run(task, { signal: AbortSignal.timeout(hardTimeoutMs) });
+        outcome = await poolOf().run(task, { signal: AbortSignal.timeout(hardTimeoutMs) });
       } catch (err) {
         if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
           throw new TemplateError(
@@ -101,6 +110,8 @@ export function createRenderer(opts: RendererOptions): Renderer {
       }
       return unwrap<T>(outcome);
     },
-    close: () => pool.destroy(),
+    close: async () => {
+      await pool?.destroy();
+    },
   };
 }

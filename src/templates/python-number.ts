@@ -58,20 +58,16 @@ function roundTo(d: Decimal, keep: number): Decimal {
   return { digits: kept, point: d.point };
 }
 
+/** Digits with the decimal point after `point` of them, split into integer part and fraction. */
+function splitDigits(digits: string, point: number): { int: string; frac: string } {
+  if (point <= 0) return { int: '0', frac: '0'.repeat(-point) + digits };
+  return { int: digits.slice(0, point).padEnd(point, '0'), frac: digits.slice(point) };
+}
+
 /** Integer part and fraction of a rounded decimal, fraction padded to `precision`. */
 function splitFixed(d: Decimal, precision: number): { int: string; frac: string } {
-  const { digits, point } = d;
-  let int: string;
-  let frac: string;
-  if (point <= 0) {
-    int = '0';
-    frac = '0'.repeat(-point) + digits;
-  } else {
-    int = digits.slice(0, point).padEnd(point, '0');
-    frac = digits.slice(point);
-  }
-  if (int === '') int = '0';
-  return { int, frac: frac.padEnd(precision, '0').slice(0, precision) };
+  const { int, frac } = splitDigits(d.digits, d.point);
+  return { int: int || '0', frac: frac.padEnd(precision, '0').slice(0, precision) };
 }
 
 export interface FloatParts {
@@ -141,16 +137,7 @@ export function reprParts(x: number): FloatParts {
   const digits = mant.replace('.', '');
   const exp = Number(expText);
   if (exp >= -4 && exp < 16) {
-    const point = exp + 1;
-    let int: string;
-    let frac: string;
-    if (point <= 0) {
-      int = '0';
-      frac = '0'.repeat(-point) + digits;
-    } else {
-      int = digits.slice(0, point).padEnd(point, '0');
-      frac = digits.slice(point);
-    }
+    const { int, frac } = splitDigits(digits, exp + 1);
     return { int, rest: `.${frac === '' ? '0' : frac}`, isZero: false };
   }
   const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';

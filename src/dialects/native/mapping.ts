@@ -52,3 +52,20 @@ export function splitList(values: string[]): string[] {
     ),
   ];
 }
+
+/** The prompt fields a create or an update body carries, in the registry's names. */
+export function promptFieldsOf(b: {
+  description?: string | null | undefined;
+  tags?: string[] | undefined;
+  project?: string | null | undefined;
+  is_snippet?: boolean | undefined;
+  metadata?: unknown;
+}) {
+  return {
+    description: b.description,
+    tags: b.tags,
+    project: b.project,
+    isSnippet: b.is_snippet,
+    metadata: b.metadata as never,
+  };
+}

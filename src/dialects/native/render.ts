@@ -2,6 +2,7 @@
 // or a template sent in the request. The renders themselves run on the render pool's threads;
 // errors are TemplateErrors (422).
 import type { Version } from '../../model/types.ts';
+import { modelConfigWire } from './wire.ts';
 import type { Renderer } from '../../server/render-pool.ts';
 import type { RenderMode, TemplateFormat, VersionMessage } from '../../templates/index.ts';
 
@@ -27,17 +28,7 @@ export async function renderVersion(
     template_format: v.templateFormat,
     messages: r.messages,
     content: r.content,
-    model: v.model,
-    provider: v.provider,
-    params: v.params,
-    response_format: v.responseFormat,
-    json_schema: v.jsonSchema,
-    tools: v.tools,
-    tool_choice: v.toolChoice,
-    functions: v.functions,
-    function_call: v.functionCall,
-    fallback_models: v.fallbackModels,
-    load_balance_models: v.loadBalanceModels,
+    ...modelConfigWire(v),
     warnings: r.warnings,
     missing: r.missing,
   };

@@ -7,6 +7,7 @@ import type {
   Project,
   Prompt,
   Version,
+  VersionContent,
   Workspace,
 } from '../../model/types.ts';
 import type { VersionView } from '../../registry/index.ts';
@@ -33,6 +34,23 @@ export function promptWire(p: Prompt) {
   };
 }
 
+/** A version's model and call settings, as every native answer that carries them shows them. */
+export function modelConfigWire(v: VersionContent) {
+  return {
+    model: v.model,
+    provider: v.provider,
+    params: v.params,
+    response_format: v.responseFormat,
+    json_schema: v.jsonSchema,
+    tools: v.tools,
+    tool_choice: v.toolChoice,
+    functions: v.functions,
+    function_call: v.functionCall,
+    fallback_models: v.fallbackModels,
+    load_balance_models: v.loadBalanceModels,
+  };
+}
+
 export function versionWire(v: Version & { labels?: string[] }) {
   return {
     id: v.id,
@@ -47,17 +65,7 @@ export function versionWire(v: Version & { labels?: string[] }) {
     template_format: v.templateFormat,
     input_variables: v.inputVariables,
     variable_defaults: v.variableDefaults,
-    model: v.model,
-    provider: v.provider,
-    params: v.params,
-    response_format: v.responseFormat,
-    json_schema: v.jsonSchema,
-    tools: v.tools,
-    tool_choice: v.toolChoice,
-    functions: v.functions,
-    function_call: v.functionCall,
-    fallback_models: v.fallbackModels,
-    load_balance_models: v.loadBalanceModels,
+    ...modelConfigWire(v),
     metadata: v.metadata,
     commit_message: v.commitMessage,
     author: v.author,

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptWire, versionWire } from '../wire.ts';
-import { versionContent } from '../mapping.ts';
+import { promptFieldsOf, versionContent } from '../mapping.ts';
 import { Nullable, Obj, VersionBody, WorkspaceQuery } from '../schemas.ts';
 
 export const schema = {
@@ -29,15 +29,7 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/prompts', { schema }, async (req, reply) => {
     const b = req.body;
-    const promptInput = {
-      workspace: req.query.workspace,
-      name: b.name,
-      description: b.description,
-      tags: b.tags,
-      project: b.project,
-      isSnippet: b.is_snippet,
-      metadata: b.metadata as never,
-    };
+    const promptInput = { workspace: req.query.workspace, name: b.name, ...promptFieldsOf(b) };
     if (!b.version) {
       const p = await app.registry.createPrompt(req.actor, promptInput);
       reply.header('etag', `"${p.seq}.${p.revision}"`);

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptWire } from '../wire.ts';
-import { promptRef } from '../mapping.ts';
+import { promptFieldsOf, promptRef } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, Nullable, Obj, PromptParams, WorkspaceQuery } from '../schemas.ts';
 
@@ -32,14 +32,7 @@ export default function route(app: FastifyInstance) {
     const p = await app.registry.updatePrompt(
       req.actor,
       promptRef(req.params.prompt, req.query.workspace),
-      {
-        name: b.name,
-        description: b.description,
-        tags: b.tags,
-        project: b.project,
-        isSnippet: b.is_snippet,
-        metadata: b.metadata as never,
-      },
+      { name: b.name, ...promptFieldsOf(b) },
       { ifMatch: ifMatch(req) },
     );
     setEtag(reply, p);
