@@ -4,6 +4,12 @@ import { auditEvents } from '../store/schema.ts';
 import type { Actor, AuditEvent, Page } from '../model/types.ts';
 import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
 
+/**
+ * A workspace-bound key reads its workspace's events. An all-workspace (admin) key reads the
+ * workspace it names, or — naming none — the whole log: every workspace's events and those that
+ * belong to none (all-workspace keys being created and revoked, bootstrap), which no workspace
+ * filter could ever reach.
+ */
 export async function listAudit(
   ctx: RegistryContext,
   actor: Actor,
@@ -11,9 +17,10 @@ export async function listAudit(
 ): Promise<Page<AuditEvent>> {
   requireRole(actor, 'viewer');
   const db = ctx.store.db;
-  const ws = await resolveWorkspace(db, actor, q.workspace);
+  const everything = actor.workspaceId === null && q.workspace === undefined;
+  const ws = everything ? null : await resolveWorkspace(db, actor, q.workspace);
   const where = and(
-    eq(auditEvents.workspaceId, ws.id),
+    ws ? eq(auditEvents.workspaceId, ws.id) : undefined,
     q.entityId ? eq(auditEvents.entityId, q.entityId) : undefined,
     q.action ? eq(auditEvents.action, q.action) : undefined,
   );

@@ -1,4 +1,5 @@
-// GET /v1/audit — the append-only audit log of a workspace, newest first.
+// GET /v1/audit — the append-only audit log of a workspace (or, for an all-workspace key naming
+// none, the whole log), newest first.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';

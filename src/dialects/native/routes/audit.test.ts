@@ -63,6 +63,35 @@ for (const backend of backends) {
         );
       });
 
+      it('an all-workspace admin key reads every event, including keys that belong to no workspace', async () => {
+        const made = await t.call('POST', '/v1/keys', {
+          key: t.keys.admin,
+          body: { name: 'global-admin', role: 'admin' },
+        });
+        expect(made.status).toBe(201);
+        expect(made.body.key.workspace_id).toBeNull();
+        const id = made.body.key.id;
+        expect((await t.call('DELETE', `/v1/keys/${id}`, { key: t.keys.admin })).status).toBe(200);
+        const res = await t.call('GET', `/v1/audit?entity_id=${id}`, { key: t.keys.admin });
+        expect(res.status).toBe(200);
+        expect(res.body.data.map((e: { action: string }) => e.action)).toEqual(['key.revoke', 'key.create']);
+        expect(res.body.data.every((e: { workspace_id: unknown }) => e.workspace_id === null)).toBe(true);
+        // The whole log spans workspaces: another workspace's prompt events are in it too.
+        const other = await t.call('POST', '/v1/prompts', {
+          key: t.keys.otherEditor,
+          body: { name: 'seen-by-admin' },
+        });
+        const all = await t.call('GET', '/v1/audit?action=prompt.create&limit=500', { key: t.keys.admin });
+        expect(all.body.data.map((e: { entity_id: string }) => e.entity_id)).toContain(other.body.prompt.id);
+        // A workspace admin does not see them.
+        const wsAdmin = await t.call('POST', '/v1/keys', {
+          key: t.keys.admin,
+          body: { name: 'ws-admin', role: 'admin', workspace: 'default' },
+        });
+        const bound = await t.call('GET', `/v1/audit?entity_id=${id}`, { key: wsAdmin.body.secret });
+        expect(bound.body.data).toEqual([]);
+      });
+
       it('an admin key reads any workspace it names', async () => {
         const created = await t.call('POST', '/v1/prompts', {
           key: t.keys.otherEditor,
