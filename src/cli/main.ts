@@ -6,7 +6,7 @@ import { openStore } from '../store/db.ts';
 import { createRegistry, type Registry } from '../registry/index.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import { exitOnSignals, serve } from '../server/serve.ts';
-import { bootstrap } from '../server/bootstrap.ts';
+import { adminKeyNotice, bootstrap } from '../server/bootstrap.ts';
 import { startChangeFeed } from '../server/change-feed.ts';
 import type { Actor, Role } from '../model/types.ts';
 
@@ -27,9 +27,11 @@ async function withRegistry<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
   // Running servers learn of CLI changes (a revoked key, a deleted workspace) at once.
   const feed = await startChangeFeed(store, registry);
   try {
-    await bootstrap(registry, loadConfig().adminKey).then((b) => {
-      if (b.createdAdminSecret) console.error(`created the first admin key: ${b.createdAdminSecret}`);
-    });
+    const config = loadConfig();
+    const b = await bootstrap(registry, config.adminKey, { reinstateAdminKey: config.adminKeyReinstate });
+    if (b.createdAdminSecret) console.error(`created the first admin key: ${b.createdAdminSecret}`);
+    const notice = adminKeyNotice(b);
+    if (notice) console.error(notice.msg);
     return await fn(registry);
   } finally {
     await feed.stop();

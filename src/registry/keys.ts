@@ -2,7 +2,7 @@
 // the hash; the final comparison is constant-time so response timing says nothing about a key.
 import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { apiKeys } from '../store/schema.ts';
 import { badRequest, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
@@ -151,19 +151,55 @@ export async function countActiveKeys(ctx: RegistryContext): Promise<number> {
   return Number(r[0]?.n ?? 0);
 }
 
-/** Finds the key for a bootstrap secret, creating an all-workspace admin key for it if absent. */
-export async function ensureKey(ctx: RegistryContext, secret: string, name: string): Promise<ApiKey> {
+export type EnsuredKey = {
+  key: ApiKey;
+  /**
+   * `created` / `present`: the key exists and works. `revoked`: it was revoked (through the API or
+   * the CLI) and stays so. `reinstated`: it was revoked and the operator asked to undo that.
+   */
+  state: 'created' | 'present' | 'revoked' | 'reinstated';
+};
+
+/**
+ * Finds the key for a bootstrap secret, creating an all-workspace admin key for it if absent. A
+ * revoked key is never brought back silently: only with `reinstate` (the operator's explicit ask),
+ * and then audited as `key.reinstate` and announced to other processes like any key change.
+ */
+export async function ensureKey(
+  ctx: RegistryContext,
+  secret: string,
+  name: string,
+  opts: { reinstate?: boolean } = {},
+): Promise<EnsuredKey> {
   const found = (
     await ctx.store.db
       .select()
       .from(apiKeys)
       .where(eq(apiKeys.hash, hashKey(secret)))
   )[0];
-  if (found) {
-    if (found.revokedAt) {
-      await ctx.store.db.update(apiKeys).set({ revokedAt: null }).where(eq(apiKeys.id, found.id));
-    }
-    return publicKey({ ...found, revokedAt: null });
-  }
-  return (await createKey(ctx, null, { name, role: 'admin', secret })).key;
+  if (!found)
+    return { key: (await createKey(ctx, null, { name, role: 'admin', secret })).key, state: 'created' };
+  if (!found.revokedAt) return { key: publicKey(found), state: 'present' };
+  if (!opts.reinstate) return { key: publicKey(found), state: 'revoked' };
+  return inTx(ctx, async (tx, changed) => {
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: null })
+      .where(and(eq(apiKeys.id, found.id), isNotNull(apiKeys.revokedAt)))
+      .returning();
+    // Reinstated meanwhile by another process starting with the same setting: nothing to record.
+    if (!row) return { key: publicKey({ ...found, revokedAt: null }), state: 'present' as const };
+    await audit(
+      tx,
+      null,
+      row.workspaceId,
+      'key.reinstate',
+      'api_key',
+      row.id,
+      snapshot(publicKey(found)),
+      snapshot(publicKey(row)),
+    );
+    changed({ kind: 'key', workspaceId: row.workspaceId, keyId: row.id });
+    return { key: publicKey(row), state: 'reinstated' as const };
+  });
 }

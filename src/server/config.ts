@@ -11,6 +11,8 @@ export interface Config {
   pgPoolSize: number;
   dataDir: string;
   adminKey?: string;
+  /** Undo a revocation of LECTERN_ADMIN_KEY at start (explicit, logged, audited). */
+  adminKeyReinstate: boolean;
   logLevel: string;
   /** Largest request body accepted, in bytes (413 above it). */
   bodyLimit: number;
@@ -45,6 +47,13 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+function bool(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new Error(`${name} must be true or false, got ${env[name]}`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env, 'PORT', 8080),
@@ -54,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolSize: Math.max(1, int(env, 'LECTERN_PG_POOL_SIZE', DEFAULT_PG_POOL_SIZE)),
     dataDir: env.LECTERN_DATA_DIR || './.lectern',
     adminKey: env.LECTERN_ADMIN_KEY || undefined,
+    adminKeyReinstate: bool(env, 'LECTERN_ADMIN_KEY_REINSTATE'),
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: int(env, 'LECTERN_BODY_LIMIT', 1024 * 1024),
     maxJsonDepth: int(env, 'LECTERN_MAX_JSON_DEPTH', 64),

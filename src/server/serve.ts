@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from '../store/db.ts';
 import { createRegistry } from '../registry/index.ts';
 import { buildApp } from './app.ts';
-import { bootstrap } from './bootstrap.ts';
+import { adminKeyNotice, bootstrap } from './bootstrap.ts';
 import { startChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 
@@ -23,7 +23,7 @@ export async function serve(config: Config): Promise<Running> {
     poolSize: config.pgPoolSize,
   });
   const registry = createRegistry(store);
-  const boot = await bootstrap(registry, config.adminKey);
+  const boot = await bootstrap(registry, config.adminKey, { reinstateAdminKey: config.adminKeyReinstate });
   const app = await buildApp({ registry, config, warmRenderer: true });
   // On PostgreSQL other processes may write: their changes reach our caches through LISTEN/NOTIFY.
   const feed = await startChangeFeed(store, registry, {
@@ -35,6 +35,8 @@ export async function serve(config: Config): Promise<Running> {
       }
     },
   });
+  const notice = adminKeyNotice(boot);
+  if (notice) app.log[notice.level]({ keyId: notice.keyId }, notice.msg);
   if (boot.createdAdminSecret) {
     // Shown once: only its hash is stored.
     process.stdout.write(
