@@ -12,6 +12,7 @@ import { labelRaceStep, replayHistory } from '../test/support/label-race.ts';
 import { attackableRoutes, hostileRequest } from '../test/support/hostile.ts';
 import { crashScenario } from '../test/support/crash.ts';
 import { shutdownScenario } from '../test/support/shutdown.ts';
+import { connectionFaultScenario } from '../test/support/connection-faults.ts';
 import {
   checkAcknowledged,
   createTarget,
@@ -37,6 +38,7 @@ interface Row {
   invariantViolations: number;
   bombCheapMaxMs: number;
   shutdown: string;
+  connectionResets: string;
   seconds: number;
 }
 
@@ -83,6 +85,7 @@ async function runBackend(backend: 'pglite' | 'postgres'): Promise<{ row: Row; p
     invariantViolations: 0,
     bombCheapMaxMs: 0,
     shutdown: '',
+    connectionResets: 'n/a',
     seconds: 0,
   };
   const t: TestApp = await startTestApp(
@@ -210,6 +213,23 @@ async function runBackend(backend: 'pglite' | 'postgres'): Promise<{ row: Row; p
   if (sd.exitCode !== 0 || sd.presentAfterRestart !== sd.acknowledged)
     problems.push(`shutdown: ${row.shutdown}`);
   problems.push(...sd.unexpected);
+
+  // 7. Connection resets under write load (PostgreSQL): backends terminated inside transactions.
+  if (backend === 'postgres') {
+    const cf = await connectionFaultScenario({
+      pgUrl: PG_URL,
+      clients: 16,
+      durationMs: 6000 * SCALE,
+      killEveryMs: 40,
+    });
+    row.writesAttempted += cf.attempted;
+    row.writesAcknowledged += cf.acknowledged;
+    row.connectionResets = `${cf.terminated} killed, ${cf.unavailable}×503, ${cf.survived ? 'survived' : 'DIED'}`;
+    row.invariantViolations += cf.violations.length;
+    problems.push(...cf.violations.map((v) => `connection resets: ${v}`));
+    if (!cf.survived || cf.terminated === 0) problems.push(`connection resets: ${row.connectionResets}`);
+    log(`${backend} connection resets: ${row.connectionResets}`);
+  }
   row.seconds = Math.round((Date.now() - started) / 1000);
   return { row, problems };
 }
@@ -238,6 +258,7 @@ async function main() {
     ['invariantViolations', 'other violations'],
     ['bombCheapMaxMs', 'cheap req. during bomb (max ms)'],
     ['shutdown', 'SIGTERM under load'],
+    ['connectionResets', 'connection resets under load'],
     ['seconds', 's'],
   ];
   const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.map((r) => String(r[k]).length)));

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'precondition_failed' // 412
   | 'payload_too_large' // 413
   | 'unprocessable' // 422
-  | 'rate_limited'; // 429
+  | 'rate_limited' // 429
+  | 'unavailable'; // 503: the database cannot be reached right now; details.retry_after (s)
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -21,6 +22,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export class LecternError extends Error {
@@ -47,3 +49,10 @@ export const conflict = (message: string, details: Record<string, unknown> = {})
 export const forbidden = (message: string) => new LecternError('forbidden', message);
 export const unprocessable = (message: string, details: Record<string, unknown> = {}) =>
   new LecternError('unprocessable', message, details);
+
+/** A transient fault outside the request (the database connection dropped): retry after a while. */
+export const unavailable = (message: string, retryAfterSeconds = 1, cause?: unknown) => {
+  const err = new LecternError('unavailable', message, { retry_after: retryAfterSeconds });
+  if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
+  return err;
+};

@@ -87,6 +87,9 @@ export function takeNotification(tx: Tx): SQL | undefined {
 /** Maps PostgreSQL constraint violations onto domain errors (both drivers carry `code`). */
 export function translateDbError(err: unknown): unknown {
   if (err instanceof LecternError) return err;
+  // The store's typed faults (a lost connection: `unavailable`) arrive wrapped by the query builder.
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof LecternError) return cause;
   const e = (err as { cause?: { code?: string; constraint?: string } })?.cause ?? (err as { code?: string });
   const code = (e as { code?: string })?.code;
   const constraint = (e as { constraint?: string })?.constraint ?? '';

@@ -164,6 +164,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
+    if (p.status === 503 && p.details.retry_after) reply.header('retry-after', String(p.details.retry_after));
     return reply.code(p.status).send({ error: { code: p.code, message: p.message, details: p.details } });
   });
   app.setNotFoundHandler((req, reply) =>

@@ -64,7 +64,14 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   const options = pgSchema ? `-c search_path=${pgSchema}` : undefined;
   // Timestamps and bigints come back as JS values the model expects.
   pg.types.setTypeParser(20, (v: string) => Number(v));
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 16, options });
+  const { faultAwareClient } = await import('./pg-faults.ts');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 16,
+    options,
+    application_name: 'lectern',
+    Client: faultAwareClient(pg.Client),
+  });
   pool.on('error', () => {
     // An idle client lost its connection (server restart); the pool replaces it on next use.
   });
@@ -93,7 +100,7 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   // The LISTEN connection reconnects by itself. Notifications sent while it was down are lost, so
   // after a reconnect every handler gets an empty payload, meaning "assume anything changed".
   const connectListener = async (): Promise<import('pg').Client> => {
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: url, application_name: 'lectern-listener' });
     client.on('error', () => {});
     client.on('notification', (n) => {
       for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');

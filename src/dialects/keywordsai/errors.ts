@@ -6,6 +6,8 @@ import { toProblem, type Problem } from '../../server/errors.ts';
 export interface KwError {
   status: number;
   detail: string;
+  /** Seconds, for a Retry-After header (503). */
+  retryAfter?: number;
 }
 
 /** "/load_balance_models/0/weight" → "load_balance_models[0].weight" */
@@ -69,6 +71,12 @@ export function toKwError(err: unknown): KwError {
     case 412:
     case 422:
       return { status: 400, detail: capitalise(p.message.endsWith('.') ? p.message : `${p.message}.`) };
+    case 503:
+      return {
+        status: 503,
+        detail: capitalise(`${p.message}.`),
+        retryAfter: Number(p.details['retry_after']) || 1,
+      };
     default:
       if (p.status >= 500) return { status: 500, detail: 'A server error occurred.' };
       return { status: p.status, detail: p.message };

@@ -266,6 +266,11 @@ export function nemoErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
       ],
     });
   }
+  if (p.status === 503) {
+    req.log.error({ err }, 'request failed');
+    if (p.details.retry_after) reply.header('retry-after', String(p.details.retry_after));
+    return reply.code(503).send({ detail: p.message });
+  }
   if (p.status >= 500) {
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ detail: 'Internal server error' });

@@ -96,6 +96,7 @@ const ERROR_WORD: Record<number, string> = {
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function errorBody(status: number, message: string): Record<string, unknown> {
@@ -113,9 +114,9 @@ export function promptlayerErrorHandler(err: FastifyError, req: FastifyRequest, 
   if (p.status === 422 && Array.isArray(p.details['detail'])) {
     return reply.code(422).send({ detail: p.details['detail'] });
   }
-  if (p.status === 429 && p.details['retry_after'])
+  if ((p.status === 429 || p.status === 503) && p.details['retry_after'])
     reply.header('retry-after', String(p.details['retry_after']));
-  const message = p.status >= 500 ? 'Internal server error' : p.message;
+  const message = p.status >= 500 && p.status !== 503 ? 'Internal server error' : p.message;
   return reply.code(p.status).send(errorBody(p.status, message));
 }
 
