@@ -1,28 +1,28 @@
 #!/usr/bin/env node
 // The `lectern` command: serve, migrate, keys and workspaces. Commands that change data open the
-// same store the server uses (DATABASE_URL or LECTERN_DATA_DIR) and act as the built-in operator.
+// same store the server uses (DATABASE_URL or LECTERN_DATA_DIR) and act as the built-in operator;
+// on a PGlite directory a running server holds, they ask that server to act (see operate).
 import { Command } from 'commander';
-import { openStore } from '../store/db.ts';
+import { openStore, type Store } from '../store/db.ts';
+import { DataDirLockedError, request, socketPathFor } from '../store/dir-lock.ts';
 import { createRegistry, type Registry } from '../registry/index.ts';
 import { loadConfig, type Config } from '../server/config.ts';
 import { exitOnSignals, serve } from '../server/serve.ts';
 import { adminKeyNotice, bootstrap } from '../server/bootstrap.ts';
 import { startChangeFeed } from '../server/change-feed.ts';
-import type { Actor, Role } from '../model/types.ts';
+import type { Role } from '../model/types.ts';
+import { runAdminOp, type AdminOp, type AdminOps } from '../server/admin-channel.ts';
 
-/** The CLI runs with the operator's authority: whoever can open the database owns it. */
-const OPERATOR: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };
-
-const storeFor = (config: Config, poolSize: number) =>
+const storeFor = (config: Config, poolSize: number, owner = 'a lectern command') =>
   openStore({
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     dataDir: config.dataDir,
     poolSize,
+    owner,
   });
 
-async function withRegistry<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
-  const store = await storeFor(loadConfig(), 2);
+async function withRegistry<T>(store: Store, fn: (r: Registry) => Promise<T>): Promise<T> {
   const registry = createRegistry(store);
   // Running servers learn of CLI changes (a revoked key, a deleted workspace) at once.
   const feed = await startChangeFeed(store, registry);
@@ -36,6 +36,40 @@ async function withRegistry<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
   } finally {
     await feed.stop();
     await store.close();
+  }
+}
+
+/** How long a command waits for another short-lived `lectern` command holding the directory. */
+const WAIT_FOR_COMMAND_MS = 15_000;
+
+/**
+ * Carries out an operator command. On PostgreSQL, directly (other processes hear of it through the
+ * change feed). On PGlite, directly when no one holds the directory; through the server's lock
+ * socket when a server does (the server owns the files); after a short wait when another command
+ * does. Never on files another process holds.
+ */
+async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unknown> {
+  const config = loadConfig();
+  const deadline = Date.now() + WAIT_FOR_COMMAND_MS;
+  for (;;) {
+    let store: Store;
+    try {
+      store = await storeFor(config, 2);
+    } catch (err) {
+      if (!(err instanceof DataDirLockedError)) throw err;
+      if (err.holder?.admin) {
+        try {
+          return await request(socketPathFor(config.dataDir), op, args);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          // The server stopped meanwhile: open the directory ourselves on the next round.
+          if (code !== 'ECONNREFUSED' && code !== 'ENOENT') throw e;
+        }
+      } else if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    return withRegistry(store, (r) => runAdminOp(r, op, args));
   }
 }
 
@@ -70,9 +104,11 @@ export function buildCli(): Command {
     .option('--role <role>', 'admin | editor | viewer', 'editor')
     .option('--workspace <name>', 'the workspace the key belongs to (admin keys without one see all)')
     .action(async (o: { name: string; role: Role; workspace?: string }) => {
-      const { key, secret } = await withRegistry((r) =>
-        r.createKey(OPERATOR, { name: o.name, role: o.role, workspace: o.workspace }),
-      );
+      const { key, secret } = (await operate('keys.create', {
+        name: o.name,
+        role: o.role,
+        workspace: o.workspace,
+      })) as { key: object; secret: string };
       print({ ...key, secret });
       console.error('The secret is shown only now: store it safely.');
     });
@@ -80,23 +116,20 @@ export function buildCli(): Command {
     .command('list')
     .option('--all', 'include revoked keys')
     .action(async (o: { all?: boolean }) => {
-      const page = await withRegistry((r) =>
-        r.listKeys(OPERATOR, { limit: 1000, offset: 0, includeRevoked: o.all }),
-      );
-      print(page.items);
+      print(await operate('keys.list', { includeRevoked: o.all }));
     });
   keys.command('revoke <id>').action(async (id: string) => {
-    print(await withRegistry((r) => r.revokeKey(OPERATOR, id)));
+    print(await operate('keys.revoke', { id }));
   });
 
   const ws = program.command('workspaces').description('manage workspaces');
   ws.command('create <name>')
     .option('--description <text>')
     .action(async (name: string, o: { description?: string }) => {
-      print(await withRegistry((r) => r.createWorkspace(OPERATOR, { name, description: o.description })));
+      print(await operate('workspaces.create', { name, description: o.description }));
     });
   ws.command('list').action(async () => {
-    print((await withRegistry((r) => r.listWorkspaces(OPERATOR, { limit: 1000, offset: 0 }))).items);
+    print(await operate('workspaces.list', {}));
   });
 
   return program;

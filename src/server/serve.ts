@@ -7,6 +7,7 @@ import { buildApp } from './app.ts';
 import { adminKeyNotice, bootstrap } from './bootstrap.ts';
 import { startChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
+import { runAdminOp } from './admin-channel.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -21,6 +22,7 @@ export async function serve(config: Config): Promise<Running> {
     pgSchema: config.pgSchema,
     dataDir: config.dataDir,
     poolSize: config.pgPoolSize,
+    owner: 'lectern serve',
   });
   const registry = createRegistry(store);
   const boot = await bootstrap(registry, config.adminKey, { reinstateAdminKey: config.adminKeyReinstate });
@@ -51,6 +53,9 @@ export async function serve(config: Config): Promise<Running> {
   });
   const url = await app.listen({ port: config.port, host: config.host });
   app.log.info({ backend: store.backend, url }, 'lectern listening');
+  // `lectern keys …` / `workspaces …` run while we hold the PGlite directory come through us.
+  store.dirLock?.describe({ url });
+  store.dirLock?.serve((op, args) => runAdminOp(registry, op, args));
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {

@@ -7,6 +7,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
+import { lockDataDir, type DirLock } from './dir-lock.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -26,6 +27,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** Start PGlite from a dumped data directory (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob;
+  /** Who opens a PGlite directory, as the lock tells a second opener (default `lectern`). */
+  owner?: string;
 }
 
 export interface Store {
@@ -45,6 +48,8 @@ export interface Store {
   namespace: string;
   /** PGlite only: the whole data directory as a tarball. */
   dump?: () => Promise<Blob>;
+  /** PGlite on a directory: this process's exclusive hold on it (src/store/dir-lock.ts). */
+  dirLock?: DirLock;
 }
 
 const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may start at once
@@ -52,7 +57,7 @@ const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may sta
 export async function openStore(opts: StoreOptions): Promise<Store> {
   return opts.databaseUrl
     ? openPostgres(opts.databaseUrl, opts)
-    : openPglite(opts.dataDir ?? './.lectern', opts.pgliteSnapshot);
+    : openPglite(opts.dataDir ?? './.lectern', opts.pgliteSnapshot, opts.owner ?? 'lectern');
 }
 
 async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
@@ -160,15 +165,28 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   };
 }
 
-async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
+async function openPglite(dataDir: string, snapshot: Blob | undefined, owner: string): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = snapshot ? await PGlite.create({ loadDataDir: snapshot }) : await PGlite.create(dataDir);
-  const db = drizzle(client, { schema }) as unknown as Db;
-  await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
+  let dirLock: DirLock | undefined;
+  if (!dataDir.startsWith('memory://') && !snapshot) {
+    mkdirSync(dataDir, { recursive: true });
+    // Before a single file is read: a directory another process holds is never opened.
+    dirLock = await lockDataDir(dataDir, owner);
+  }
+  let client: import('@electric-sql/pglite').PGlite;
+  let db: Db;
+  try {
+    client = snapshot ? await PGlite.create({ loadDataDir: snapshot }) : await PGlite.create(dataDir);
+    db = drizzle(client, { schema }) as unknown as Db;
+    await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (err) {
+    await dirLock?.release();
+    throw err;
+  }
   return {
+    dirLock,
     db,
     backend: 'pglite',
     namespace: 'pglite',
@@ -183,7 +201,11 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
       return sql`select pg_notify(${channel}, ${payload})`;
     },
     async close() {
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        await dirLock?.release(); // only once the files are closed
+      }
     },
     dump: () => client.dumpDataDir('none'),
   };

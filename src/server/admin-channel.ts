@@ -1,0 +1,61 @@
+// The operator's commands (`lectern keys …`, `lectern workspaces …`), carried out by whoever holds
+// the store: the `lectern` process itself when nothing else does, or — on a PGlite directory a
+// server holds — that server, asked over its lock socket (src/store/dir-lock.ts), so the change is
+// made in the one process that owns the files and reaches its caches at once.
+import type { Actor, Role } from '../model/types.ts';
+import type { Registry } from '../registry/index.ts';
+
+/** The operator: whoever can open the database (or its directory's socket) owns it. */
+export const OPERATOR: Actor = {
+  keyId: '00000000-0000-7000-8000-000000000000',
+  role: 'admin',
+  workspaceId: null,
+};
+
+export interface AdminOps {
+  'keys.create': { name: string; role: Role; workspace?: string };
+  'keys.list': { includeRevoked?: boolean };
+  'keys.revoke': { id: string };
+  'workspaces.create': { name: string; description?: string };
+  'workspaces.list': Record<string, never>;
+}
+export type AdminOp = keyof AdminOps;
+
+const str = (v: unknown, name: string): string => {
+  if (typeof v !== 'string')
+    throw Object.assign(new Error(`${name} must be a string`), { code: 'bad_request' });
+  return v;
+};
+const optStr = (v: unknown, name: string): string | undefined => (v === undefined ? undefined : str(v, name));
+
+/** Runs one operator command against a registry; args arrive as JSON, so they are checked here. */
+export async function runAdminOp(registry: Registry, op: string, raw: unknown): Promise<unknown> {
+  const args = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  switch (op) {
+    case 'keys.create':
+      return registry.createKey(OPERATOR, {
+        name: str(args.name, 'name'),
+        role: str(args.role, 'role') as Role,
+        workspace: optStr(args.workspace, 'workspace'),
+      });
+    case 'keys.list':
+      return (
+        await registry.listKeys(OPERATOR, {
+          limit: 1000,
+          offset: 0,
+          includeRevoked: args.includeRevoked === true,
+        })
+      ).items;
+    case 'keys.revoke':
+      return registry.revokeKey(OPERATOR, str(args.id, 'id'));
+    case 'workspaces.create':
+      return registry.createWorkspace(OPERATOR, {
+        name: str(args.name, 'name'),
+        description: optStr(args.description, 'description'),
+      });
+    case 'workspaces.list':
+      return (await registry.listWorkspaces(OPERATOR, { limit: 1000, offset: 0 })).items;
+    default:
+      throw Object.assign(new Error(`unknown operation ${op}`), { code: 'bad_request' });
+  }
+}
