@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/db.ts';
 import { createRegistry } from '../registry/index.ts';
+import { startChildServer } from '../../test/support/child-server.ts';
 
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -70,4 +71,65 @@ describe('lectern CLI on an embedded database', () => {
       stderr: expect.stringContaining('role must be one of'),
     });
   }, 60_000);
+});
+
+describe('lectern CLI while a server holds the embedded database', () => {
+  let dir: string;
+  const ADMIN = 'lec_cli_test_admin_0123456789';
+  const lectern = async (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN },
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lectern-cli-live-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates and revokes keys and creates workspaces through the running server, durably', async () => {
+    let server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+    try {
+      const get = (path: string, key: string) =>
+        fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+      const created = JSON.parse(
+        (await lectern('keys', 'create', '--name', 'live', '--role', 'editor')).stdout,
+      ) as {
+        id: string;
+        secret: string;
+      };
+      expect((await get('/v1/prompts', created.secret)).status).toBe(200); // the server knows it at once
+
+      await lectern('workspaces', 'create', 'made-live');
+      const ws = (await (await get('/v1/workspaces', ADMIN)).json()) as { data: { name: string }[] };
+      expect(ws.data.map((w) => w.name)).toContain('made-live');
+      expect((await lectern('workspaces', 'list')).stdout).toContain('made-live');
+
+      await lectern('keys', 'revoke', created.id);
+      expect((await get('/v1/prompts', created.secret)).status).toBe(401); // refused at once
+      expect((await lectern('keys', 'list', '--all')).stdout).toContain(created.id);
+
+      // Commands that would open the files themselves are refused, naming the server.
+      await expect(lectern('migrate')).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`pid ${server.proc.pid}, lectern serve`),
+      });
+
+      expect(await server.stop()).toBe(0);
+      server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+      // After a restart the revocation and the workspace are still there.
+      expect((await get('/v1/prompts', created.secret)).status).toBe(401);
+      const after = (await (await get('/v1/workspaces', ADMIN)).json()) as { data: { name: string }[] };
+      expect(after.data.map((w) => w.name)).toContain('made-live');
+      // Errors come back from the server as the command's own.
+      await expect(lectern('keys', 'create', '--name', 'x', '--role', 'owner')).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('role must be one of'),
+      });
+    } finally {
+      await server.stop();
+    }
+  }, 300_000);
 });
