@@ -17,6 +17,7 @@ import { installValidation } from './validation.ts';
 import { toProblem } from './errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { installMetrics } from './metrics.ts';
+import { FeedHealth } from './feed-health.ts';
 import nativeApi from '../dialects/native/index.ts';
 import promptlayerApi from '../dialects/promptlayer/index.ts';
 import keywordsaiApi from '../dialects/keywordsai/index.ts';
@@ -41,6 +42,8 @@ declare module 'fastify' {
     routeTable: { method: string; url: string }[];
     /** Renders templates on worker threads (src/server/render-pool.ts). */
     renderer: Renderer;
+    /** Whether other processes' changes reach this one (PostgreSQL's change feed). */
+    feedHealth: FeedHealth;
   }
 }
 
@@ -66,6 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
   app.decorate('lecternConfig', config);
+  app.decorate('feedHealth', new FeedHealth());
   const renderer = createRenderer({ threads: config.renderThreads, warm: opts.warmRenderer ?? false });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
@@ -154,6 +158,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     try {
       await ping(registry.store.db);
+      // Still ready (every read goes to the database), but say that caches are off and why.
+      if (!app.feedHealth.up) {
+        return {
+          status: 'degraded',
+          change_feed: 'down',
+          since: new Date(app.feedHealth.downSince ?? Date.now()).toISOString(),
+        };
+      }
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ status: 'unavailable' });

@@ -52,6 +52,8 @@ export interface ChangeFeed {
 export interface ChangeFeedOptions {
   /** Changes committed by another process ('all' when they could not be told apart). */
   onRemote?: (changes: Change[] | 'all') => void;
+  /** The feed went down (false: other processes' changes go unheard) or came back (true). */
+  onState?: (up: boolean) => void;
 }
 
 export async function startChangeFeed(
@@ -69,10 +71,12 @@ export async function startChangeFeed(
         if (changes) opts.onRemote!(changes);
       })
     : async () => {};
+  const offState = opts.onState && store.onFeedState ? store.onFeedState(opts.onState) : () => {};
   // Published by the writing transaction itself (registry inTx): delivered exactly when it commits.
   const off = registry.publishChanges(CHANGE_CHANNEL, (changes) => encodeChanges(origin, changes));
   return {
     async stop() {
+      offState();
       off();
       await unlisten();
     },

@@ -1,7 +1,7 @@
 // Prometheus metrics at /metrics: request latency per route and status, plus process metrics.
 // Each app gets its own prom-client registry, so several apps in one process never collide.
 import type { FastifyInstance } from 'fastify';
-import { Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 
 export function installMetrics(app: FastifyInstance): void {
   const registry = new PromRegistry();
@@ -12,6 +12,24 @@ export function installMetrics(app: FastifyInstance): void {
     labelNames: ['method', 'route', 'status'],
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
+  });
+  // 1 while other processes' changes reach this one; 0 while the caches are off for want of them.
+  new Gauge({
+    name: 'lectern_change_feed_up',
+    help: 'Whether the change feed (PostgreSQL LISTEN) is connected; while 0 the read cache is off',
+    registers: [registry],
+    collect() {
+      this.set(app.feedHealth?.up === false ? 0 : 1);
+    },
+  });
+  new Counter({
+    name: 'lectern_change_feed_outages_total',
+    help: 'Times the change feed went down',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(app.feedHealth?.outages ?? 0);
+    },
   });
   // One labelled child per (method, route pattern, status), bounded like the labels themselves:
   // observing through it skips hashing the label set on every request.

@@ -23,6 +23,20 @@ describe('read cache (unit)', () => {
     expect(routeShape('/v1/prompts/:prompt')).not.toBe(routeShape('/v1/prompts/:prompt/resolve'));
   });
 
+  it('while suspended (change feed down) neither answers nor stores, and resumes empty', () => {
+    const c = new ReadCache({ maxEntries: 100, maxBytes: 1 << 20 });
+    c.set('a', W1, c.stamp(), 'A', []);
+    c.suspend();
+    expect(c.get('a')).toBeUndefined();
+    const stamp = c.stamp();
+    c.set('b', W1, stamp, 'B', []);
+    c.resume();
+    expect(c.get('a')).toBeUndefined(); // cached before the outage: dropped
+    expect(c.get('b')).toBeUndefined(); // read during it: never stored
+    c.set('c', W1, c.stamp(), 'C', []);
+    expect(c.get('c')?.payload).toBe('C');
+  });
+
   it('drops entries of a workspace that changed, and only those', () => {
     const c = new ReadCache({ maxEntries: 100, maxBytes: 1 << 20 });
     c.set('a', W1, c.stamp(), 'A', []);

@@ -128,6 +128,26 @@ export class ReadCache {
     }
   }
 
+  /**
+   * While suspended (the change feed is down, so other processes' changes go unheard) the cache
+   * neither answers nor stores: every read goes to the database, so staleness stays bounded by
+   * the time it takes to notice the feed is down. Resuming drops everything first.
+   */
+  private suspended = false;
+
+  get isSuspended(): boolean {
+    return this.suspended;
+  }
+
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  resume(): void {
+    this.invalidateAll();
+    this.suspended = false;
+  }
+
   /** Drops everything (e.g. when the change feed may have missed notifications). */
   invalidateAll(): void {
     const n = ++this.counter;
@@ -140,6 +160,7 @@ export class ReadCache {
   }
 
   get(key: string): Entry | undefined {
+    if (this.suspended) return undefined;
     const e = this.entries.get(key);
     if (e && !this.fresh(e)) {
       this.entries.delete(key);
@@ -164,7 +185,7 @@ export class ReadCache {
       bytes: Buffer.byteLength(payload) + headers.reduce((n, [h, v]) => n + h.length + v.length, 0) + 64,
     };
     // A change may have landed while the request ran: then the answer may be stale already.
-    if (this.fresh(e)) this.entries.set(key, e);
+    if (!this.suspended && this.fresh(e)) this.entries.set(key, e);
   }
 }
 

@@ -36,6 +36,22 @@ export async function serve(config: Config): Promise<Running> {
         app.authenticator.invalidate();
       }
     },
+    // Bounded staleness: while other processes' changes cannot reach us, nothing is answered from
+    // memory; once the feed is back (the store has already announced "anything changed"), the
+    // caches start again from empty.
+    onState: (up) => {
+      app.feedHealth.set(up);
+      app.authenticator.setBypass(!up);
+      if (up) {
+        app.readCache?.resume();
+        app.log.warn('change feed restored: caches dropped and resumed');
+      } else {
+        app.readCache?.suspend();
+        app.log.error(
+          'change feed down (the LISTEN connection to PostgreSQL is lost): caches are off and every read goes to the database until it is back',
+        );
+      }
+    },
   });
   const notice = adminKeyNotice(boot);
   if (notice) app.log[notice.level]({ keyId: notice.keyId }, notice.msg);

@@ -44,6 +44,12 @@ export interface Store {
    */
   notifySql(channel: string, payload: string): SQL;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: whether the LISTEN connection is up, and a subscription to its changes. While it is
+   * down, other processes' notifications are lost: caches must not answer (see serve.ts).
+   */
+  feedUp?(): boolean;
+  onFeedState?(listener: (up: boolean) => void): () => void;
   /** The migration schema and the channel prefix in use (differs per test schema). */
   namespace: string;
   /** PGlite only: the whole data directory as a tarball. */
@@ -51,6 +57,9 @@ export interface Store {
   /** PGlite on a directory: this process's exclusive hold on it (src/store/dir-lock.ts). */
   dirLock?: DirLock;
 }
+
+/** How often the LISTEN connection is checked, and how long a check may take. */
+const FEED_HEARTBEAT_MS = 5000;
 
 const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may start at once
 
@@ -103,20 +112,37 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   const handlers = new Map<string, Set<(p: string) => void>>();
 
   // The LISTEN connection reconnects by itself. Notifications sent while it was down are lost, so
-  // after a reconnect every handler gets an empty payload, meaning "assume anything changed".
+  // after a reconnect every handler gets an empty payload, meaning "assume anything changed"; and
+  // while it is down, feed-state listeners hear `false` (caches stop answering). A heartbeat finds a
+  // connection that died without closing (a partition, a stuck PgBouncer) within two periods.
+  let up = true;
+  const stateListeners = new Set<(up: boolean) => void>();
+  const setUp = (next: boolean) => {
+    if (up === next) return;
+    up = next;
+    for (const l of stateListeners) l(next);
+  };
+  const lose = (client: import('pg').Client) => {
+    if (closed || listener !== client) return;
+    listener = null;
+    setUp(false);
+    client.end().catch(() => {});
+    reconnect(250);
+  };
   const connectListener = async (): Promise<import('pg').Client> => {
     const client = new pg.Client({ connectionString: url, application_name: 'lectern-listener' });
-    client.on('error', () => {});
+    client.on('error', () => lose(client));
     client.on('notification', (n) => {
       for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
     });
-    await client.connect();
-    for (const ch of handlers.keys()) await client.query(`listen "${ch}"`);
-    client.once('end', () => {
-      if (closed || listener !== client) return;
-      listener = null;
-      reconnect(250);
-    });
+    try {
+      await client.connect();
+      for (const ch of handlers.keys()) await client.query(`listen "${ch}"`);
+    } catch (err) {
+      client.end().catch(() => {});
+      throw err;
+    }
+    client.once('end', () => lose(client));
     return client;
   };
   const reconnect = (delayMs: number) => {
@@ -127,11 +153,25 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
           if (closed) return void client.end().catch(() => {});
           listener = client;
           for (const set of handlers.values()) for (const h of set) h('');
+          setUp(true);
         },
         () => reconnect(Math.min(delayMs * 2, 5000)),
       );
     }, delayMs).unref();
   };
+  const heartbeat = setInterval(() => {
+    const client = listener;
+    if (!client || closed) return;
+    const timer = setTimeout(() => lose(client), FEED_HEARTBEAT_MS);
+    client.query('select 1').then(
+      () => clearTimeout(timer),
+      () => {
+        clearTimeout(timer);
+        lose(client);
+      },
+    );
+  }, FEED_HEARTBEAT_MS);
+  heartbeat.unref();
 
   return {
     db,
@@ -157,8 +197,14 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     notifySql(channel, payload) {
       return sql`select pg_notify(${`${namespace}_${channel}`}, ${payload})`;
     },
+    feedUp: () => up,
+    onFeedState(l) {
+      stateListeners.add(l);
+      return () => void stateListeners.delete(l);
+    },
     async close() {
       closed = true;
+      clearInterval(heartbeat);
       if (listener) await listener.end().catch(() => {});
       await pool.end();
     },
