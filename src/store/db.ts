@@ -8,6 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
 import { lockDataDir, type DirLock } from './dir-lock.ts';
+import { faultAwareClient } from './pg-faults.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -78,7 +79,6 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   const options = pgSchema ? `-c search_path=${pgSchema}` : undefined;
   // Timestamps and bigints come back as JS values the model expects.
   pg.types.setTypeParser(20, (v: string) => Number(v));
-  const { faultAwareClient } = await import('./pg-faults.ts');
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 16,

@@ -29,7 +29,7 @@ export function isConnectionFault(err: unknown): boolean {
 
 const RETRY_AFTER_S = 1;
 const toUnavailable = (err: unknown) =>
-  unavailable('the database connection was lost; retry the request', RETRY_AFTER_S, err);
+  unavailable('the database is unreachable or dropped the connection; retry shortly', RETRY_AFTER_S, err);
 
 type Callback = (err: unknown, res?: unknown) => void;
 
