@@ -22,17 +22,27 @@ export interface ConnectionFaultReport {
   acknowledged: number;
   /** Requests answered 503 with Retry-After in their API's envelope. */
   unavailable: number;
+  /** The same, by API (native, promptlayer, keywordsai, nemo). */
+  unavailableByApi: Record<string, number>;
   /** Backends terminated under load. */
   terminated: number;
   survived: boolean;
   violations: string[];
 }
 
-/** The envelope each API answers a 503 in, by path. */
+/** The API a path belongs to. */
+function apiOf(url: string): string {
+  if (url.startsWith('/v1/')) return 'native';
+  if (url.startsWith('/api/prompts')) return 'keywordsai';
+  if (url.startsWith('/apis/')) return 'nemo';
+  return 'promptlayer';
+}
+
+/** The envelope each API answers a 503 in. */
 function envelopeOk(url: string, body: any): boolean {
-  if (url.startsWith('/v1/')) return body?.error?.code === 'unavailable';
-  if (url.startsWith('/rest/') || url.startsWith('/prompt-templates') || url.startsWith('/prompts/'))
-    return body?.success === false && typeof body?.message === 'string';
+  const api = apiOf(url);
+  if (api === 'native') return body?.error?.code === 'unavailable';
+  if (api === 'promptlayer') return body?.success === false && typeof body?.message === 'string';
   return typeof body?.detail === 'string'; // Keywords AI (DRF) and NeMo (FastAPI)
 }
 
@@ -46,6 +56,7 @@ export async function connectionFaultScenario(opts: {
     attempted: 0,
     acknowledged: 0,
     unavailable: 0,
+    unavailableByApi: {},
     terminated: 0,
     survived: false,
     violations: [],
@@ -67,7 +78,11 @@ export async function connectionFaultScenario(opts: {
         if (!r.headers['retry-after']) report.violations.push(`${method} ${url}: 503 without Retry-After`);
         else if (!envelopeOk(url, r.body))
           report.violations.push(`${method} ${url}: 503 outside its envelope: ${JSON.stringify(r.body)}`);
-        else report.unavailable++;
+        else {
+          report.unavailable++;
+          const api = apiOf(url);
+          report.unavailableByApi[api] = (report.unavailableByApi[api] ?? 0) + 1;
+        }
       } else if (r.status >= 500 || r.status === 0) {
         report.violations.push(`${method} ${url}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       }
