@@ -20,6 +20,7 @@ const storeFor = (config: Config, poolSize: number, owner = 'a lectern command')
     dataDir: config.dataDir,
     poolSize,
     owner,
+    brief: true,
   });
 
 async function withRegistry<T>(store: Store, fn: (r: Registry) => Promise<T>): Promise<T> {
@@ -65,7 +66,7 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
           // The server stopped meanwhile: open the directory ourselves on the next round.
           if (code !== 'ECONNREFUSED' && code !== 'ENOENT') throw e;
         }
-      } else if (Date.now() > deadline) throw err;
+      } else if (!err.holder?.brief || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }

@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT — stop accepting, let in-flight requests finish, close the database, exit 0.
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from '../store/db.ts';
+import { DataDirLockedError } from '../store/dir-lock.ts';
 import { createRegistry } from '../registry/index.ts';
 import { buildApp } from './app.ts';
 import { adminKeyNotice, bootstrap } from './bootstrap.ts';
@@ -16,14 +17,29 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Opens the store, waiting (up to 15 s) while a `lectern` command briefly holds its directory. */
+async function openHeld(open: () => Promise<Store>): Promise<Store> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await open();
+    } catch (err) {
+      if (!(err instanceof DataDirLockedError) || !err.holder?.brief || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export async function serve(config: Config): Promise<Running> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    pgSchema: config.pgSchema,
-    dataDir: config.dataDir,
-    poolSize: config.pgPoolSize,
-    owner: 'lectern serve',
-  });
+  const store = await openHeld(() =>
+    openStore({
+      databaseUrl: config.databaseUrl,
+      pgSchema: config.pgSchema,
+      dataDir: config.dataDir,
+      poolSize: config.pgPoolSize,
+      owner: 'lectern serve',
+    }),
+  );
   const registry = createRegistry(store);
   const boot = await bootstrap(registry, config.adminKey, { reinstateAdminKey: config.adminKeyReinstate });
   const app = await buildApp({ registry, config, warmRenderer: true });

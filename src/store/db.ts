@@ -30,6 +30,8 @@ export interface StoreOptions {
   pgliteSnapshot?: Blob;
   /** Who opens a PGlite directory, as the lock tells a second opener (default `lectern`). */
   owner?: string;
+  /** The opener holds a PGlite directory only briefly (a CLI command): others may wait for it. */
+  brief?: boolean;
 }
 
 export interface Store {
@@ -67,7 +69,7 @@ const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may sta
 export async function openStore(opts: StoreOptions): Promise<Store> {
   return opts.databaseUrl
     ? openPostgres(opts.databaseUrl, opts)
-    : openPglite(opts.dataDir ?? './.lectern', opts.pgliteSnapshot, opts.owner ?? 'lectern');
+    : openPglite(opts.dataDir ?? './.lectern', opts.pgliteSnapshot, opts.owner ?? 'lectern', opts.brief);
 }
 
 async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
@@ -211,7 +213,12 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   };
 }
 
-async function openPglite(dataDir: string, snapshot: Blob | undefined, owner: string): Promise<Store> {
+async function openPglite(
+  dataDir: string,
+  snapshot: Blob | undefined,
+  owner: string,
+  brief = false,
+): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -219,7 +226,7 @@ async function openPglite(dataDir: string, snapshot: Blob | undefined, owner: st
   if (!dataDir.startsWith('memory://') && !snapshot) {
     mkdirSync(dataDir, { recursive: true });
     // Before a single file is read: a directory another process holds is never opened.
-    dirLock = await lockDataDir(dataDir, owner);
+    dirLock = await lockDataDir(dataDir, owner, brief);
   }
   let client: import('@electric-sql/pglite').PGlite;
   let db: Db;

@@ -60,6 +60,15 @@ describe('the PGlite data directory lock', () => {
     expect(existsSync(socketPathFor(dir))).toBe(false);
   }, 240_000);
 
+  it('a server starting while a lectern command briefly holds the directory waits for it', async () => {
+    const dir = await freshDir();
+    const command = await lockDataDir(dir, 'a lectern command', true);
+    setTimeout(() => void command.release(), 1500);
+    const server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+    children.push(server);
+    expect(await server.stop()).toBe(0);
+  }, 240_000);
+
   it('a lock left by a SIGKILLed server blocks no one, and of two starting at once exactly one takes it', async () => {
     const dir = await freshDir();
     const killed = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });

@@ -36,6 +36,8 @@ export interface Holder {
   url?: string;
   /** Whether it carries out admin requests (a running server does). */
   admin: boolean;
+  /** It holds the directory only for a moment (a `lectern` command): worth waiting for. */
+  brief: boolean;
 }
 
 export type AdminHandler = (op: string, args: unknown) => Promise<unknown>;
@@ -76,7 +78,7 @@ export class AdminRequestError extends Error {
 export interface DirLock {
   readonly socketPath: string;
   /** Updates what `hello` tells others (the server adds its URL once it listens). */
-  describe(info: Partial<Omit<Holder, 'pid' | 'admin'>>): void;
+  describe(info: Partial<Omit<Holder, 'pid' | 'admin' | 'brief'>>): void;
   /** Carries out admin requests from now on. */
   serve(handler: AdminHandler): void;
   release(): Promise<void>;
@@ -217,11 +219,11 @@ function takeGuard(path: string): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Takes the data directory for this process, or throws DataDirLockedError naming its holder. */
-export async function lockDataDir(dataDir: string, role: string): Promise<DirLock> {
+export async function lockDataDir(dataDir: string, role: string, brief = false): Promise<DirLock> {
   const runDir = privateRunDir(dataDir);
   const path = socketPathFor(dataDir);
   const guard = join(runDir, 'takeover');
-  const info: Holder = { pid: process.pid, role, admin: false };
+  const info: Holder = { pid: process.pid, role, admin: false, brief };
   let handler: AdminHandler | null = null;
   const sockets = new Set<Socket>();
 
