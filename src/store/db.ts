@@ -7,6 +7,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
+import { JSON_OID, parseStoredJson } from './json-columns.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -64,6 +65,8 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   const options = pgSchema ? `-c search_path=${pgSchema}` : undefined;
   // Timestamps and bigints come back as JS values the model expects.
   pg.types.setTypeParser(20, (v: string) => Number(v));
+  // `json` values keep their key order (json-columns.ts).
+  pg.types.setTypeParser(JSON_OID, parseStoredJson);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 16, options });
   pool.on('error', () => {
     // An idle client lost its connection (server restart); the pool replaces it on next use.
@@ -158,7 +161,11 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = snapshot ? await PGlite.create({ loadDataDir: snapshot }) : await PGlite.create(dataDir);
+  // `json` values keep their key order (json-columns.ts).
+  const parsers = { [JSON_OID]: parseStoredJson };
+  const client = snapshot
+    ? await PGlite.create({ loadDataDir: snapshot, parsers })
+    : await PGlite.create(dataDir, { parsers });
   const db = drizzle(client, { schema }) as unknown as Db;
   await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
   return {
