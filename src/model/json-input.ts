@@ -50,7 +50,9 @@ export function checkJsonInput(value: unknown, maxDepth: number): JsonInputProbl
     for (const k of Object.keys(v)) {
       path.push(k);
       const kf = stringFault(k);
-      const p = kf ? { fault: kf, path: pointer(path), inKey: true } : visit((v as Record<string, unknown>)[k], depth + 1);
+      const p = kf
+        ? { fault: kf, path: pointer(path), inKey: true }
+        : visit((v as Record<string, unknown>)[k], depth + 1);
       path.pop();
       if (p) return p;
     }

@@ -75,6 +75,11 @@ function withOrder(target: Record<string, unknown>, order: string[]): Record<str
   return proxy;
 }
 
+/** `o[k] = v` that keeps a key named `__proto__` as data (as parsing did). */
+export function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
+  define(o, k, v);
+}
+
 /** A deep copy of a JSON value with every object's key order (and `__proto__` keys) kept. */
 export function cloneJson<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
@@ -86,7 +91,9 @@ export function cloneJson<T>(v: T): T {
  * Properties of `sources` merged left to right into one object, in the order they are met (a
  * later source's value wins, at the first position): `{...a, ...b}` with the key order kept.
  */
-export function mergeObjects(...sources: (Record<string, unknown> | null | undefined)[]): Record<string, unknown> {
+export function mergeObjects(
+  ...sources: (Record<string, unknown> | null | undefined)[]
+): Record<string, unknown> {
   const entries: [string, unknown][] = [];
   for (const s of sources) if (s) for (const k of Object.keys(s)) entries.push([k, s[k]]);
   return objectOf(entries);
@@ -190,9 +197,9 @@ class OrderedReader {
     if (c === '{') return this.object();
     if (c === '[') return this.array();
     if (c === '"') return this.string();
-    if (c === 't') return (this.i += 4), true;
-    if (c === 'f') return (this.i += 5), false;
-    if (c === 'n') return (this.i += 4), null;
+    if (c === 't') return ((this.i += 4), true);
+    if (c === 'f') return ((this.i += 5), false);
+    if (c === 'n') return ((this.i += 4), null);
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.s)!;
     this.i = NUMBER.lastIndex;
@@ -212,7 +219,7 @@ class OrderedReader {
     this.i++;
     const out: unknown[] = [];
     this.ws();
-    if (this.s[this.i] === ']') return this.i++, out;
+    if (this.s[this.i] === ']') return (this.i++, out);
     for (;;) {
       out.push(this.value());
       this.ws();
@@ -224,7 +231,7 @@ class OrderedReader {
     this.i++;
     const entries: [string, unknown][] = [];
     this.ws();
-    if (this.s[this.i] === '}') return this.i++, {};
+    if (this.s[this.i] === '}') return (this.i++, {});
     for (;;) {
       this.ws();
       const k = this.string();
