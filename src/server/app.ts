@@ -13,7 +13,7 @@ import { Authenticator } from './auth.ts';
 import { LecternError } from '../model/errors.ts';
 import type { Config } from './config.ts';
 import { installJsonParser } from './json-body.ts';
-import { ErrorRoutes, frameworkErrors, installErrorRoutes } from './framework-errors.ts';
+import { ErrorRoutes, MAX_PATH_SEGMENT, frameworkErrors, installErrorRoutes } from './framework-errors.ts';
 import { installValidation } from './validation.ts';
 import { toProblem } from './errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
@@ -46,7 +46,7 @@ declare module 'fastify' {
 }
 
 /** The longest path segment the router takes; longer ones are refused (framework-errors.ts). */
-const MAX_PARAM_LENGTH = 1024;
+const MAX_PARAM_LENGTH = MAX_PATH_SEGMENT;
 
 export interface AppOptions {
   registry: Registry;

@@ -42,13 +42,24 @@ export class ErrorRoutes {
   }
 }
 
+/** The longest path segment the router takes (its maxParamLength). */
+export const MAX_PATH_SEGMENT = 1024;
+
+export const pathSegmentTooLong = (max = MAX_PATH_SEGMENT) =>
+  new LecternError('bad_request', `a path segment is longer than ${max} characters`, {
+    reason: 'path_segment_too_long',
+    max_length: max,
+  });
+
+/** Does the path (query excluded) have a segment the router would refuse? */
+export const hasOverlongSegment = (url: string, max = MAX_PATH_SEGMENT) =>
+  url
+    .split('?')[0]!
+    .split('/')
+    .some((s) => s.length > max);
+
 export function frameworkErrorOf(err: FastifyError, maxParamLength: number): LecternError {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return new LecternError('bad_request', `a path segment is longer than ${maxParamLength} characters`, {
-      reason: 'path_segment_too_long',
-      max_length: maxParamLength,
-    });
-  }
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return pathSegmentTooLong(maxParamLength);
   if (err.code === 'FST_ERR_BAD_URL') {
     return new LecternError('bad_request', 'a path segment is not valid percent-encoded UTF-8', {
       reason: 'bad_url_encoding',
