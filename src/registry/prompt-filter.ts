@@ -217,10 +217,13 @@ function columnOf(field: string, alias: DisplayNameAlias | undefined): SQL {
   }
 }
 
+// Metadata is stored as `json` (its keys as written); the operators below are jsonb's.
+const metadataJsonb = () => sql`(${prompts.metadata})::jsonb`;
+
 /** The name as a dialect shows it (its metadata alias while the guard still holds). */
 export function nameExpr(alias: DisplayNameAlias | undefined): SQL {
   if (!alias) return sql`${prompts.name}`;
-  const m = prompts.metadata;
+  const m = metadataJsonb();
   return sql`(case when jsonb_typeof(${m}->${alias.metadataKey}::text) = 'string' and jsonb_typeof(${m}->${alias.guardKey}::text) = 'string' and ${m}->>${alias.guardKey}::text = ${prompts.name} then ${m}->>${alias.metadataKey}::text else ${prompts.name} end)`;
 }
 
@@ -249,7 +252,7 @@ function tagsLeaf(op: PromptFilterOp, v: Value): SQL {
 }
 
 function jsonLeaf(path: string[], op: PromptFilterOp, v: Value): SQL {
-  const j = sql`(${prompts.metadata} #> array[${sql.join(
+  const j = sql`(${metadataJsonb()} #> array[${sql.join(
     path.map((s) => sql`${s}::text`),
     sql`, `,
   )}])`;

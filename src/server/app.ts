@@ -13,6 +13,7 @@ import { Authenticator } from './auth.ts';
 import { LecternError } from '../model/errors.ts';
 import type { Config } from './config.ts';
 import { installJsonParser } from './json-body.ts';
+import { ErrorRoutes, MAX_PATH_SEGMENT, frameworkErrors, installErrorRoutes } from './framework-errors.ts';
 import { installValidation } from './validation.ts';
 import { toProblem } from './errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
@@ -47,6 +48,9 @@ declare module 'fastify' {
   }
 }
 
+/** The longest path segment the router takes; longer ones are refused (framework-errors.ts). */
+const MAX_PARAM_LENGTH = MAX_PATH_SEGMENT;
+
 export interface AppOptions {
   registry: Registry;
   config: Config;
@@ -57,14 +61,27 @@ export interface AppOptions {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { registry, config } = opts;
+  const errorRoutes = new ErrorRoutes();
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // A path the router refuses (too long a segment, broken %-encoding) answers in its API's envelope.
+    frameworkErrors: frameworkErrors(errorRoutes, MAX_PARAM_LENGTH),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Errors outside any dialect (unknown paths, operations routes) use the native envelope. Set
+  // before any route, so the operations routes' recorded handler (framework-errors.ts) is this one.
+  app.setErrorHandler((err, req, reply) => {
+    const p = toProblem(err);
+    if (p.status >= 500) req.log.error({ err }, 'request failed');
+    if (p.status === 503 && p.details.retry_after) reply.header('retry-after', String(p.details.retry_after));
+    return reply.code(p.status).send({ error: { code: p.code, message: p.message, details: p.details } });
+  });
+  installErrorRoutes(app, errorRoutes);
 
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
@@ -172,13 +189,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  // Errors outside any dialect (unknown paths, operations routes) use the native envelope.
-  app.setErrorHandler((err, req, reply) => {
-    const p = toProblem(err);
-    if (p.status >= 500) req.log.error({ err }, 'request failed');
-    if (p.status === 503 && p.details.retry_after) reply.header('retry-after', String(p.details.retry_after));
-    return reply.code(p.status).send({ error: { code: p.code, message: p.message, details: p.details } });
-  });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({
       error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} },

@@ -1,46 +1,56 @@
-// The JSON body parser: Fastify's own (which refuses __proto__ / constructor poisoning), plus a
-// nesting limit so a deeply nested body is a clear 400 instead of a stack overflow later.
+// The JSON body parser. Bytes are decoded strictly (invalid UTF-8 is refused, never turned into
+// U+FFFD) and parsed by JSON.parse, which defines every key — `__proto__` and `constructor`
+// included — as an own data property: such keys are kept as data (a JSON schema may well have a
+// property named `__proto__`) and never reach a prototype. One walk then refuses what could not
+// be stored as sent (src/model/json-input.ts), naming the field, and objects whose integer-like
+// keys JavaScript would reorder are rebuilt in the order written (src/model/json-order.ts).
 import type { FastifyInstance } from 'fastify';
 import { LecternError } from '../model/errors.ts';
+import { checkJsonInput, describeJsonInputProblem } from '../model/json-input.ts';
+import { hasIndexKey, parseJsonOrdered } from '../model/json-order.ts';
 
-export function jsonDepthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
-    }
+/** `details.reason` of a body the parser refused: dialects branch on it, never on the message. */
+export type BodyRefusal = 'malformed_json' | 'invalid_utf8' | import('../model/json-input.ts').JsonInputFault;
+
+export function parseJsonBody(body: string, maxDepth: number): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    throw new LecternError('bad_request', `malformed JSON body: ${(err as Error).message}`, {
+      reason: 'malformed_json' satisfies BodyRefusal,
+    });
   }
-  return false;
+  const problem = checkJsonInput(value, maxDepth);
+  if (problem) {
+    throw new LecternError('bad_request', describeJsonInputProblem(problem, maxDepth), {
+      reason: problem.fault satisfies BodyRefusal,
+      field: problem.path,
+    });
+  }
+  return hasIndexKey(value) ? parseJsonOrdered(body) : value;
 }
 
 export function installJsonParser(app: FastifyInstance, maxDepth: number): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  // Bytes, not a string: invalid UTF-8 is refused instead of silently becoming U+FFFD.
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, raw, done) => {
     let body: string;
     try {
       body = utf8.decode(raw as Buffer);
     } catch {
-      return done(new LecternError('bad_request', 'request body is not valid UTF-8'), undefined);
+      return done(
+        new LecternError('bad_request', 'request body is not valid UTF-8', {
+          reason: 'invalid_utf8' satisfies BodyRefusal,
+        }),
+        undefined,
+      );
     }
     if (body.trim() === '') return done(null, undefined);
-    parse(req, body, (err, value) => {
-      if (err) {
-        (err as { statusCode?: number }).statusCode = 400;
-        return done(err, undefined);
-      }
-      if (jsonDepthExceeds(value, maxDepth)) {
-        return done(
-          new LecternError('bad_request', `JSON nesting deeper than ${maxDepth} levels`),
-          undefined,
-        );
-      }
-      done(null, value);
-    });
+    try {
+      done(null, parseJsonBody(body, maxDepth));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
 }

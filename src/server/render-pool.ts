@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { Piscina } from 'piscina';
 import { DEFAULT_TIMEOUT_MS, TemplateError } from '../templates/index.ts';
-import { settle, unwrap, type RenderTask, type ResultOf } from '../templates/tasks.ts';
+import { settle, unwrap, type Outcome, type RenderTask, type ResultOf } from '../templates/tasks.ts';
+import { fromTransferable, toTransferable } from '../model/json-order.ts';
 
 export interface Renderer {
   run<T extends RenderTask>(task: T): Promise<ResultOf<T>>;
@@ -98,7 +99,10 @@ export function createRenderer(opts: RendererOptions): Renderer {
     async run<T extends RenderTask>(task: T) {
       let outcome;
       try {
-        outcome = await poolOf().run(task, { signal: AbortSignal.timeout(hardTimeoutMs) });
+        const sent = toTransferable(task);
+        outcome = fromTransferable(
+          await poolOf().run(sent, { signal: AbortSignal.timeout(hardTimeoutMs) }),
+        ) as Outcome;
       } catch (err) {
         if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
           throw new TemplateError(

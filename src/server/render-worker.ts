@@ -1,4 +1,6 @@
 // Worker-thread entry of the render pool: one task in, one outcome out (see src/templates/tasks.ts).
-import { settle } from '../templates/tasks.ts';
+// Objects whose key order JavaScript cannot hold cross the thread marked (json-order.ts).
+import { fromTransferable, toTransferable } from '../model/json-order.ts';
+import { settle, type RenderTask } from '../templates/tasks.ts';
 
-export default settle;
+export default (task: RenderTask) => toTransferable(settle(fromTransferable(task) as RenderTask));

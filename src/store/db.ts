@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { schema } from './schema.ts';
 import { lockDataDir, type DirLock } from './dir-lock.ts';
 import { faultAwareClient } from './pg-faults.ts';
+import { JSON_OID, parseStoredJson } from './json-columns.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -81,6 +82,8 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   const options = pgSchema ? `-c search_path=${pgSchema}` : undefined;
   // Timestamps and bigints come back as JS values the model expects.
   pg.types.setTypeParser(20, (v: string) => Number(v));
+  // `json` values keep their key order (json-columns.ts).
+  pg.types.setTypeParser(JSON_OID, parseStoredJson);
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 16,
@@ -231,7 +234,11 @@ async function openPglite(
   let client: import('@electric-sql/pglite').PGlite;
   let db: Db;
   try {
-    client = snapshot ? await PGlite.create({ loadDataDir: snapshot }) : await PGlite.create(dataDir);
+    // `json` values keep their key order (json-columns.ts).
+    const parsers = { [JSON_OID]: parseStoredJson };
+    client = snapshot
+      ? await PGlite.create({ loadDataDir: snapshot, parsers })
+      : await PGlite.create(dataDir, { parsers });
     db = drizzle(client, { schema }) as unknown as Db;
     await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {

@@ -16,9 +16,12 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Json, JsonObject, LoadBalanceModel, Message } from '../model/types.ts';
+import { orderedJson } from './json-columns.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 6 });
-const obj = (name: string) => jsonb(name).$type<JsonObject>().notNull().default({});
+// Objects clients send are given back with their keys as sent: `json`, not `jsonb` (json-columns.ts).
+const obj = (name: string) => orderedJson<JsonObject>(name).notNull().default({});
+const doc = <T>(name: string) => orderedJson<T>(name);
 
 export const workspaces = pgTable(
   'workspaces',
@@ -128,22 +131,22 @@ export const versions = pgTable(
     status: text('status', { enum: ['draft', 'committed'] }).notNull(),
     revision: integer('revision').notNull().default(1),
     templateType: text('template_type', { enum: ['chat', 'completion'] }).notNull(),
-    messages: jsonb('messages').$type<Message[]>().notNull().default([]),
-    content: jsonb('content').$type<Json[] | null>(),
+    messages: doc<Message[]>('messages').notNull().default([]),
+    content: doc<Json[]>('content'),
     templateFormat: text('template_format', { enum: ['mustache', 'jinja2', 'f-string'] }).notNull(),
     inputVariables: jsonb('input_variables').$type<string[]>().notNull().default([]),
     variableDefaults: obj('variable_defaults'),
     model: text('model'),
     provider: text('provider'),
     params: obj('params'),
-    responseFormat: jsonb('response_format').$type<JsonObject | null>(),
-    jsonSchema: jsonb('json_schema').$type<JsonObject | null>(),
-    tools: jsonb('tools').$type<Json[] | null>(),
-    toolChoice: jsonb('tool_choice').$type<Json | null>(),
-    functions: jsonb('functions').$type<Json[] | null>(),
-    functionCall: jsonb('function_call').$type<Json | null>(),
+    responseFormat: doc<JsonObject>('response_format'),
+    jsonSchema: doc<JsonObject>('json_schema'),
+    tools: doc<Json[]>('tools'),
+    toolChoice: doc<Json>('tool_choice'),
+    functions: doc<Json[]>('functions'),
+    functionCall: doc<Json>('function_call'),
     fallbackModels: jsonb('fallback_models').$type<string[] | null>(),
-    loadBalanceModels: jsonb('load_balance_models').$type<LoadBalanceModel[] | null>(),
+    loadBalanceModels: doc<LoadBalanceModel[]>('load_balance_models'),
     metadata: obj('metadata'),
     commitMessage: text('commit_message'),
     author: uuid('author'),

@@ -3,6 +3,7 @@
  * parts) and of a completion's content, each in its message's own format or the version default.
  * Inputs are never mutated; unknown keys and non-text parts are copied through unchanged.
  */
+import { cloneJson, objectOf } from '../model/json-order.ts';
 import { TemplateError, missingVariablesError } from './errors.ts';
 import {
   budgetFrom,
@@ -76,10 +77,10 @@ function collectContent(
     return;
   }
   if (!Array.isArray(content)) {
-    assign(content === undefined ? undefined : structuredClone(content));
+    assign(content === undefined ? undefined : cloneJson(content));
     return;
   }
-  const copy = content.map((part: unknown) => structuredClone(part));
+  const copy = content.map((part: unknown) => cloneJson(part));
   copy.forEach((part, i) => {
     if (isTextPart(part))
       slots.push({
@@ -109,9 +110,11 @@ export function renderVersionMessages(input: RenderVersionInput): RenderVersionR
   let content: ContentPart[] | string | null = null;
   if (input.messages) {
     messages = input.messages.map((message) => {
-      const copy: VersionMessage = {};
-      for (const key of Object.keys(message))
-        if (key !== 'content') copy[key] = structuredClone(message[key]);
+      // Every key in its place (content too, filled in once rendered); integer-like keys and
+      // `__proto__` kept as sent (json-order.ts).
+      const copy = objectOf(
+        Object.keys(message).map((key) => [key, key === 'content' ? undefined : cloneJson(message[key])]),
+      ) as VersionMessage;
       if ('content' in message) {
         collectContent(
           message['content'],

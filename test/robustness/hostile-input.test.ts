@@ -94,6 +94,21 @@ for (const backend of backends) {
       expect(wrong).toEqual([]);
     });
 
+    it('a path segment over 1024 characters is a 400 (never a raw 414) on every route with a parameter', async () => {
+      const wrong: string[] = [];
+      const long = 'z'.repeat(1500);
+      for (const r of routes.filter((x) => x.url.includes(':'))) {
+        const res = await t.app.inject({
+          method: r.method as 'GET',
+          url: r.url.replace(/:[^/]+/, long).replace(/:[^/]+/g, '1'),
+          headers: { authorization: `Bearer ${t.keys.editor}` },
+        });
+        if (res.statusCode !== 400 || res.body.includes(long) || res.body.includes('FST_ERR'))
+          wrong.push(`${r.method} ${r.url} -> ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+
     it('nesting over the configured limit is 400 on every route that takes a body', async () => {
       const nested = deepJson(t.app.lecternConfig.maxJsonDepth + 5);
       const wrong: string[] = [];
@@ -109,12 +124,16 @@ for (const backend of backends) {
       expect(wrong).toEqual([]);
     });
 
-    it('malformed JSON and invalid UTF-8 are refused (4xx) on every route that takes a body', async () => {
+    it('malformed JSON, invalid UTF-8 and unstorable values are refused (4xx) on every route that takes a body', async () => {
       const wrong: string[] = [];
       for (const r of bodyRoutes()) {
         for (const payload of [
           '{"name":',
           Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+          // NUL, a lone surrogate, a non-finite number: each a 400 naming the field, on every route.
+          '{"name":"a\\u0000b","messages":[{"role":"user","content":"x"}]}',
+          '{"name":"\\ud800","messages":[{"role":"user","content":"x"}]}',
+          '{"name":"x","temperature":1e309,"messages":[{"role":"user","content":"x"}]}',
         ]) {
           const before = await dbFingerprint(t.store);
           const res = await t.app.inject({
@@ -125,6 +144,8 @@ for (const backend of backends) {
           });
           if (res.statusCode < 400 || res.statusCode >= 500)
             wrong.push(`${r.method} ${r.url} -> ${res.statusCode}`);
+          else if (typeof payload === 'string' && /u0000|ud800|1e309/.test(payload) && res.statusCode !== 400)
+            wrong.push(`${r.method} ${r.url} -> ${res.statusCode} (want 400) ${res.body.slice(0, 200)}`);
           else if ((await dbFingerprint(t.store)) !== before)
             wrong.push(`${r.method} ${r.url}: state changed`);
         }

@@ -84,6 +84,8 @@ const weirdString = fc.oneof(
     '{0.__class__}',
     '../../etc/passwd',
     '\ud800',
+    '\udfff',
+    'a\u0000b',
     'ﾟ･✿ヾ╲(｡◕‿◕｡)╱✿･ﾟ',
   ),
   hugeString,
@@ -146,6 +148,19 @@ const payload: fc.Arbitrary<{ payload?: string | Buffer; contentType?: string }>
         '{"a":1,"a":2}',
         '"just a string"',
         '1e999999',
+        // Bad values the parser must refuse by field (never a 500, never stored mangled).
+        '{"name":"a\\u0000b"}',
+        '{"name":"\\ud800"}',
+        '{"name":"x","metadata":{"\\udc00":1}}',
+        '{"name":"x","params":{"t":1e309}}',
+        '{"name":"x","version":{"params":{"t":-1e309}}}',
+        '{"messages":[{"role":"user","content":"a\\u0000"}]}',
+        '{"prompt_template":{"prompt_name":"\\ud83d"},"prompt_version":{"prompt_template":{"type":"chat","messages":[]}}}',
+        '{"inference_params":{"temperature":1e400},"messages":[{"role":"user","content":"x"}]}',
+        // __proto__ and constructor as data, at the top and nested.
+        '{"name":"p","__proto__":{"admin":true}}',
+        '{"name":"p","version":{"json_schema":{"properties":{"__proto__":{"type":"string"}}}}}',
+        '{"messages":[{"role":"user","content":"x","__proto__":{"role":"system"}}],"model":"gpt-4o"}',
       )
       .map((p) => ({ payload: p, contentType: 'application/json' })),
   },
@@ -211,6 +226,11 @@ function segment(targets: Target[]): fc.Arbitrary<string> {
     },
     { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent) },
     { weight: 1, arbitrary: fc.integer({ min: 300, max: 3000 }).map((n) => 'a'.repeat(n)) },
+    // Over the router's 1024-character limit, and broken or NUL/surrogate percent-encodings.
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('b'.repeat(1025), 'c'.repeat(5000), '%ZZ', '%ed%a0%80', 'a%00b'),
+    },
   );
 }
 

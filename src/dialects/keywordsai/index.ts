@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LecternError } from '../../model/errors.ts';
 import { toKwError } from './errors.ts';
+import { hasOverlongSegment, pathSegmentTooLong } from '../../server/framework-errors.ts';
 import { routes } from './routes/index.ts';
 
 export default async function keywordsaiApi(app: FastifyInstance): Promise<void> {
@@ -19,7 +20,9 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
   });
   for (const route of routes) route(app);
   // Unknown paths under /api/prompts answer in this dialect's envelope.
-  app.all('/api/prompts/*', async () => {
+  // (A route whose segment is over the router's limit lands here too: say so, not "not found".)
+  app.all('/api/prompts/*', async (req) => {
+    if (hasOverlongSegment(req.url)) throw pathSegmentTooLong();
     throw new LecternError('not_found', 'not found');
   });
 }

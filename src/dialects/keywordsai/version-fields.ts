@@ -4,6 +4,7 @@
 // templates (the product renders {{var}} with Jinja2).
 import type { Json, JsonObject, LoadBalanceModel, Message, VersionContent } from '../../model/types.ts';
 import type { VersionPatch } from './schemas.ts';
+import { mergeObjects } from '../../model/json-order.ts';
 
 /** The version fields kept in `params`, with the defaults the product gives a new version. */
 export const PARAM_DEFAULTS: Record<string, Json> = {
@@ -63,9 +64,11 @@ export function contentFromPatch(b: VersionPatch, current: VersionContent): Part
   const sent = (k: string) => (b as Record<string, unknown>)[k] !== undefined;
   const paramKeys = PARAM_KEYS.filter(sent);
   if (paramKeys.length) {
-    const params: JsonObject = { ...current.params };
-    for (const k of paramKeys) params[k] = (b as Record<string, unknown>)[k] as Json;
-    out.params = params;
+    // Merged in the order the version keeps its params (json-order.ts).
+    out.params = mergeObjects(
+      current.params,
+      Object.fromEntries(paramKeys.map((k) => [k, (b as Record<string, unknown>)[k]])),
+    ) as JsonObject;
   }
   if (b.messages !== undefined) {
     out.messages = b.messages as Message[];
@@ -83,7 +86,9 @@ export function contentFromPatch(b: VersionPatch, current: VersionContent): Part
     out.loadBalanceModels = b.load_balance_models as LoadBalanceModel[] | null;
   }
   if (b.is_enforcing_response_format !== undefined) {
-    out.metadata = { ...current.metadata, [ENFORCE_KEY]: b.is_enforcing_response_format };
+    out.metadata = mergeObjects(current.metadata, {
+      [ENFORCE_KEY]: b.is_enforcing_response_format,
+    }) as JsonObject;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // A field-by-field diff of two versions' content, as JSON-pointer paths (RFC 6901). Pure.
 // Objects are compared key by key and arrays index by index, so a changed message shows up as
 // `/messages/1/content` rather than as the whole message list.
+import { cloneJson } from '../../model/json-order.ts';
 
 type JsonLike = unknown;
 
@@ -91,7 +92,7 @@ export function diffVersions(a: Record<string, unknown>, b: Record<string, unkno
 
 /** Applies a diff made by diffJson (used to check that a diff says everything). */
 export function applyDiff(base: JsonLike, changes: Change[]): JsonLike {
-  let doc: JsonLike = structuredClone(base);
+  let doc: JsonLike = cloneJson(base);
   // Removals of array items go from the highest index down, so earlier indices stay valid.
   const ordered = [
     ...changes.filter((c) => c.op !== 'removed'),
@@ -99,7 +100,7 @@ export function applyDiff(base: JsonLike, changes: Change[]): JsonLike {
   ];
   for (const c of ordered) {
     if (c.path === '') {
-      doc = structuredClone(c.to);
+      doc = cloneJson(c.to);
       continue;
     }
     const segs = c.path
@@ -112,12 +113,12 @@ export function applyDiff(base: JsonLike, changes: Change[]): JsonLike {
     if (Array.isArray(parent)) {
       const i = Number(last);
       if (c.op === 'removed') parent.splice(i, 1);
-      else parent[i] = structuredClone(c.to);
+      else parent[i] = cloneJson(c.to);
     } else if (c.op === 'removed') delete parent[last];
     // defineProperty, not assignment: a key named __proto__ must stay data, never a prototype.
     else
       Object.defineProperty(parent, last, {
-        value: structuredClone(c.to),
+        value: cloneJson(c.to),
         enumerable: true,
         writable: true,
         configurable: true,

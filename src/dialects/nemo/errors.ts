@@ -252,7 +252,7 @@ export function nemoErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
   if (p.validation) {
     return reply.code(422).send({ detail: validationDetail(p.validation, p.validationContext, req) });
   }
-  if (p.status === 400 && /malformed JSON/.test(p.message)) {
+  if (p.details['reason'] === 'malformed_json') {
     // FastAPI reports an unparsable body as a 422 json_invalid item.
     return reply.code(422).send({
       detail: [

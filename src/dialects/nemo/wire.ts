@@ -11,6 +11,7 @@ import type {
   Workspace,
 } from '../../model/types.ts';
 import { uuidToBase58 } from '../../model/ids.ts';
+import { objectOf } from '../../model/json-order.ts';
 import type { UpdatePromptBodyT } from './schemas.ts';
 
 /** Naive UTC with microseconds, no offset: `2026-07-19T15:21:03.123000`. */
@@ -40,10 +41,13 @@ function inferenceParams(v: Version | undefined): JsonObject | null {
   if (!v) return null;
   const params = v.params ?? {};
   if (v.model === null && !Object.keys(params).length && v.metadata?.[IP_MARK] !== true) return null;
-  const out: JsonObject = { model: v.model };
-  for (const k of KNOWN_PARAMS) out[k] = params[k] ?? null;
-  for (const [k, val] of Object.entries(params)) if (!(k in out)) out[k] = val;
-  return out;
+  const known: [string, Json][] = [
+    ['model', v.model],
+    ...KNOWN_PARAMS.map((k): [string, Json] => [k, params[k] ?? null]),
+  ];
+  const taken = new Set(known.map(([k]) => k));
+  // Extra parameters after the known ones, in the order the version keeps them (json-order.ts).
+  return objectOf([...known, ...Object.entries(params).filter(([k]) => !taken.has(k))]) as JsonObject;
 }
 
 /** A full Prompt object (nulls included), from a prompt row and its newest version. */
@@ -71,9 +75,9 @@ export type PromptWire = ReturnType<typeof promptWire>;
 export function dropNulls<T>(value: T): T {
   if (Array.isArray(value)) return value.map(dropNulls) as T;
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
-    return out as T;
+    return objectOf(
+      Object.entries(value).flatMap(([k, v]): [string, unknown][] => (v === null ? [] : [[k, dropNulls(v)]])),
+    ) as T;
   }
   return value;
 }
@@ -83,9 +87,9 @@ export function versionContent(
   b: Omit<UpdatePromptBodyT, 'messages'> & { messages?: { role: unknown; content: string }[] },
 ): Partial<VersionContent> {
   const ip = b.inference_params ?? null;
-  const params: JsonObject = {};
-  if (ip)
-    for (const [k, val] of Object.entries(ip)) if (k !== 'model' && val !== null) params[k] = val as Json;
+  const params = objectOf(
+    ip ? Object.entries(ip).filter(([k, val]) => k !== 'model' && val !== null) : [],
+  ) as JsonObject;
   return {
     templateType: 'chat',
     templateFormat: 'jinja2',

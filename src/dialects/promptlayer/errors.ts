@@ -108,7 +108,7 @@ export function promptlayerErrorHandler(err: FastifyError, req: FastifyRequest, 
   const p = toProblem(err);
   if (p.status >= 500) req.log.error({ err }, 'request failed');
   if (p.validation) return reply.code(422).send({ detail: detailsOf(p) });
-  if (p.status === 400 && p.message.startsWith('malformed JSON body')) {
+  if (p.details['reason'] === 'malformed_json') {
     return reply.code(422).send({ detail: [{ loc: ['body'], msg: p.message, type: 'json_invalid' }] });
   }
   if (p.status === 422 && Array.isArray(p.details['detail'])) {

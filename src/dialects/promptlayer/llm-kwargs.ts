@@ -3,6 +3,7 @@
 // structure unstable; we follow its recordings: `{model, messages, ...parameters}`.
 import type { Json, JsonObject, Message, VersionContent } from '../../model/types.ts';
 import { isObject } from './mapping.ts';
+import { mergeObjects, setKey } from '../../model/json-order.ts';
 
 export interface KwargsInput {
   version: VersionContent;
@@ -44,7 +45,7 @@ function translateOverrides(o: JsonObject, provider: 'openai' | 'anthropic'): Js
     } else if (k === 'topP') out['top_p'] = v;
     else if (k === 'topK') out['top_k'] = v;
     else if (k === 'stopSequences') out[provider === 'openai' ? 'stop' : 'stop_sequences'] = v;
-    else out[k] = v;
+    else setKey(out, k, v);
   }
   return out;
 }
@@ -80,8 +81,9 @@ export function buildLlmKwargs(input: KwargsInput): JsonObject | null {
   if (!provider) return null;
   const kind: 'openai' | 'anthropic' = provider === 'anthropic' ? 'anthropic' : 'openai';
   const model = v.model !== null ? (input.model ?? v.model) : null;
-  const params: JsonObject = { ...v.params };
-  if (v.responseFormat && kind === 'openai') params['response_format'] = v.responseFormat;
+  // Merged with the keys in the order the version holds them (json-order.ts), not JavaScript's.
+  const params = mergeObjects(v.params) as JsonObject;
+  if (v.responseFormat && kind === 'openai') setKey(params, 'response_format', v.responseFormat);
   const overrides = translateOverrides(input.overrides ?? {}, kind);
   const chat = input.messages.filter((m) => m.role !== 'placeholder');
   const out: JsonObject = {};
@@ -115,5 +117,5 @@ export function buildLlmKwargs(input: KwargsInput): JsonObject | null {
     }
     out['max_tokens'] = 1024; // Anthropic requires it; the version's parameters override this default
   }
-  return { ...out, ...params, ...overrides };
+  return mergeObjects(out, params, overrides) as JsonObject;
 }

@@ -6,6 +6,10 @@ import type { Json, JsonObject, Message, TemplateFormat, VersionContent } from '
 import { LecternError } from '../../model/errors.ts';
 import type { PromptRef, VersionSelector } from '../../registry/index.ts';
 import { extractVersionVariables, type VersionMessage } from '../../templates/index.ts';
+import { mergeObjects, objectOf } from '../../model/json-order.ts';
+
+// Objects are copied with mergeObjects / objectOf rather than spreads: they keep the key order
+// the client wrote, integer-like keys included (src/model/json-order.ts).
 
 /** Where this dialect keeps its extras inside the canonical version metadata. */
 export const EXTRAS_KEY = '_promptlayer';
@@ -37,9 +41,7 @@ export function selectorOf(version?: number | null, label?: string | null): Vers
 }
 
 function pick(o: JsonObject, skip: Set<string>): JsonObject {
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(o)) if (!skip.has(k) && v !== undefined) out[k] = v;
-  return out;
+  return objectOf(Object.entries(o).filter(([k, v]) => !skip.has(k) && v !== undefined)) as JsonObject;
 }
 
 /** A label's target version: `prompt_version_number`, else `prompt_version_id`; neither is a 422. */
@@ -61,7 +63,7 @@ export function contentFromWire(
   commitMessage: string | null | undefined,
 ): Partial<VersionContent> {
   const type = template['type'] === 'completion' ? 'completion' : 'chat';
-  const meta: JsonObject = isObject(metadata) ? { ...metadata } : {};
+  const meta = mergeObjects(isObject(metadata) ? metadata : null) as JsonObject;
   const model = isObject(meta['model']) ? meta['model'] : null;
   delete meta['model'];
   // Like PromptLayer's server, keep only the template-level keys it knows (messages keep theirs).
@@ -83,7 +85,7 @@ export function contentFromWire(
     toolChoice: null,
   };
   if (model) {
-    const params: JsonObject = isObject(model['parameters']) ? { ...model['parameters'] } : {};
+    const params = mergeObjects(isObject(model['parameters']) ? model['parameters'] : null) as JsonObject;
     const rf = params['response_format'];
     delete params['response_format'];
     c.model = typeof model['name'] === 'string' ? model['name'] : null;
@@ -93,7 +95,7 @@ export function contentFromWire(
     extras['model'] = pick(model, MODEL_KNOWN);
   }
   if (type === 'chat') {
-    c.messages = (template['messages'] as Message[]).map((m) => ({ ...m }));
+    c.messages = (template['messages'] as Message[]).map((m) => mergeObjects(m) as Message);
     c.content = null;
     c.tools = (template['tools'] as Json[] | null | undefined) ?? null;
     c.functions = (template['functions'] as Json[] | null | undefined) ?? null;
@@ -105,7 +107,7 @@ export function contentFromWire(
     const fmt = template['template_format'];
     if (fmt === 'jinja2' || fmt === 'f-string') c.templateFormat = fmt;
   }
-  c.metadata = { ...meta, [EXTRAS_KEY]: extras };
+  c.metadata = mergeObjects(meta, { [EXTRAS_KEY]: extras }) as JsonObject;
   return c;
 }
 
@@ -137,13 +139,13 @@ export function blocksOf(content: Json | undefined): Json {
 export function wireMessage(m: Message, fmt: TemplateFormat): JsonObject {
   const own = (m['template_format'] as TemplateFormat | undefined) ?? fmt;
   // The defaults PromptLayer's server fills in on every message it stores.
-  const out: JsonObject = { name: null, raw_request_display_role: '', dataset_examples: [] };
-  if (m.role === 'assistant') Object.assign(out, { function_call: null, tool_calls: null });
-  for (const [k, v] of Object.entries(m)) if (v !== undefined) out[k] = v;
-  out['content'] = blocksOf(m.content);
-  out['template_format'] = own;
-  out['input_variables'] = variablesOf([m as VersionMessage], null, own);
-  return out;
+  const defaults: JsonObject = { name: null, raw_request_display_role: '', dataset_examples: [] };
+  if (m.role === 'assistant') Object.assign(defaults, { function_call: null, tool_calls: null });
+  return mergeObjects(defaults, objectOf(Object.entries(m).filter(([, v]) => v !== undefined)), {
+    content: blocksOf(m.content),
+    template_format: own,
+    input_variables: variablesOf([m as VersionMessage], null, own),
+  }) as JsonObject;
 }
 
 /** The wire `prompt_template` of a version (optionally with already-transformed messages/content). */
@@ -179,12 +181,16 @@ export function templateWire(
 /** The wire `metadata`: custom keys plus `model` {provider, name, parameters}; null when empty. */
 export function metadataWire(v: VersionContent): JsonObject | null {
   const { model } = extrasOf(v);
-  const out: JsonObject = {};
-  for (const [k, val] of Object.entries(v.metadata)) if (k !== EXTRAS_KEY) out[k] = val;
+  const custom = objectOf(Object.entries(v.metadata).filter(([k]) => k !== EXTRAS_KEY));
+  let out = custom as JsonObject;
   if (v.model !== null || v.provider !== null) {
-    const parameters: JsonObject = { ...v.params };
-    if (v.responseFormat) parameters['response_format'] = v.responseFormat;
-    out['model'] = { ...model, provider: v.provider, name: v.model, parameters };
+    const parameters = mergeObjects(
+      v.params,
+      v.responseFormat ? { response_format: v.responseFormat } : null,
+    );
+    out = mergeObjects(custom, {
+      model: mergeObjects(model, { provider: v.provider, name: v.model, parameters }) as JsonObject,
+    }) as JsonObject;
   }
   return Object.keys(out).length ? out : null;
 }

@@ -9,6 +9,7 @@
 // - `model_parameters: null` → 400; a key set to null inside model_parameters removes that key;
 // - model_parameters / a non-null response_format on a base without metadata.model → 400;
 // - an empty patch still creates a new version (a copy of the base, with the new commit message).
+import { cloneJson, setKey } from '../../model/json-order.ts';
 import type { Json, JsonObject, VersionContent } from '../../model/types.ts';
 import {
   blockProblems,
@@ -60,11 +61,11 @@ function patchList(
 ): Json[] {
   if (Array.isArray(patch)) {
     patch.forEach((item, i) => validate(item, `${field}[${i}]`));
-    return patch.map((x) => structuredClone(x));
+    return patch.map((x) => cloneJson(x));
   }
   if (!isObj(patch))
     throw new Refused(field, `${field} must be an array (full replacement) or an object of string indices`);
-  const out = (base ?? []).map((x) => structuredClone(x));
+  const out = (base ?? []).map((x) => cloneJson(x));
   for (const [key, item] of Object.entries(patch)) {
     if (!/^(0|[1-9][0-9]*)$/.test(key)) {
       throw new Refused(field, `${field}: index "${key}" is not a non-negative integer`);
@@ -77,7 +78,7 @@ function patchList(
       );
     }
     validate(item, `${field}[${i}]`);
-    out[i] = structuredClone(item);
+    out[i] = cloneJson(item);
   }
   return out;
 }
@@ -116,7 +117,7 @@ function apply(base: VersionContent, patch: PatchBody): VersionContent {
     );
   }
 
-  const out: VersionContent = structuredClone(base);
+  const out: VersionContent = cloneJson(base);
   out.commitMessage = patch.commit_message ?? null;
 
   if (has('messages')) {
@@ -157,11 +158,11 @@ function apply(base: VersionContent, patch: PatchBody): VersionContent {
     for (const [k, v] of Object.entries(mp)) {
       if (k === 'response_format') {
         if (v === null) out.responseFormat = null;
-        else if (isObj(v)) out.responseFormat = structuredClone(v);
+        else if (isObj(v)) out.responseFormat = cloneJson(v);
         else
           throw new Refused('model_parameters.response_format', 'response_format must be an object or null');
       } else if (v === null) delete out.params[k];
-      else out.params[k] = structuredClone(v);
+      else setKey(out.params, k, cloneJson(v));
     }
   }
   if (has('response_format')) {
@@ -173,7 +174,7 @@ function apply(base: VersionContent, patch: PatchBody): VersionContent {
         'response_format',
         'the base version has no metadata.model to carry response_format; publish one with a model first',
       );
-    } else out.responseFormat = structuredClone(rf);
+    } else out.responseFormat = cloneJson(rf);
   }
   return out;
 }
