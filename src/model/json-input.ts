@@ -2,6 +2,7 @@
 // of the parsed body: every string and key can be stored as sent (PostgreSQL text holds no NUL,
 // and UTF-8 no lone surrogate — the driver would silently write U+FFFD), every number is finite
 // (`1e309` parses to Infinity, which JSON cannot give back), and nesting stays within the limit.
+import { isIndexKey } from './json-order.ts';
 
 export type JsonInputFault = 'too_deep' | 'nul_character' | 'lone_surrogate' | 'non_finite_number';
 
@@ -25,8 +26,15 @@ function stringFault(s: string): JsonInputFault | null {
   return null;
 }
 
-/** The first problem found (depth first, in key order), or null. */
-export function checkJsonInput(value: unknown, maxDepth: number): JsonInputProblem | null {
+/**
+ * The first problem found (depth first, in key order), or null. `seen.indexKey` is set when some
+ * object has an integer-like key (its order needs json-order.ts), saving the caller a second walk.
+ */
+export function checkJsonInput(
+  value: unknown,
+  maxDepth: number,
+  seen: { indexKey: boolean } = { indexKey: false },
+): JsonInputProblem | null {
   const path: (string | number)[] = [];
   const visit = (v: unknown, depth: number): JsonInputProblem | null => {
     if (typeof v === 'string') {
@@ -48,6 +56,7 @@ export function checkJsonInput(value: unknown, maxDepth: number): JsonInputProbl
       return null;
     }
     for (const k of Object.keys(v)) {
+      if (!seen.indexKey && isIndexKey(k)) seen.indexKey = true;
       path.push(k);
       const kf = stringFault(k);
       const p = kf

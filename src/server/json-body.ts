@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LecternError } from '../model/errors.ts';
 import { checkJsonInput, describeJsonInputProblem } from '../model/json-input.ts';
-import { hasIndexKey, parseJsonOrdered } from '../model/json-order.ts';
+import { parseJsonOrdered } from '../model/json-order.ts';
 
 /** `details.reason` of a body the parser refused: dialects branch on it, never on the message. */
 export type BodyRefusal = 'malformed_json' | 'invalid_utf8' | import('../model/json-input.ts').JsonInputFault;
@@ -21,14 +21,15 @@ export function parseJsonBody(body: string, maxDepth: number): unknown {
       reason: 'malformed_json' satisfies BodyRefusal,
     });
   }
-  const problem = checkJsonInput(value, maxDepth);
+  const seen = { indexKey: false };
+  const problem = checkJsonInput(value, maxDepth, seen);
   if (problem) {
     throw new LecternError('bad_request', describeJsonInputProblem(problem, maxDepth), {
       reason: problem.fault satisfies BodyRefusal,
       field: problem.path,
     });
   }
-  return hasIndexKey(value) ? parseJsonOrdered(body) : value;
+  return seen.indexKey ? parseJsonOrdered(body) : value;
 }
 
 export function installJsonParser(app: FastifyInstance, maxDepth: number): void {
