@@ -63,14 +63,14 @@ describe('lectern CLI on an embedded database', () => {
     } finally {
       await store.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('fails with a message and a non-zero exit on a bad role', async () => {
     await expect(lectern('keys', 'create', '--name', 'x', '--role', 'owner')).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('role must be one of'),
     });
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('lectern CLI while a server holds the embedded database', () => {
@@ -89,7 +89,7 @@ describe('lectern CLI while a server holds the embedded database', () => {
   });
 
   it('creates and revokes keys and creates workspaces through the running server, durably', async () => {
-    let server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+    let server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000);
     try {
       const get = (path: string, key: string) =>
         fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
@@ -118,7 +118,7 @@ describe('lectern CLI while a server holds the embedded database', () => {
       });
 
       expect(await server.stop()).toBe(0);
-      server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+      server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000);
       // After a restart the revocation and the workspace are still there.
       expect((await get('/v1/prompts', created.secret)).status).toBe(401);
       const after = (await (await get('/v1/workspaces', ADMIN)).json()) as { data: { name: string }[] };
@@ -131,5 +131,5 @@ describe('lectern CLI while a server holds the embedded database', () => {
     } finally {
       await server.stop();
     }
-  }, 300_000);
+  }, 600_000);
 });

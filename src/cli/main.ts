@@ -66,7 +66,7 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
           // The server stopped meanwhile: open the directory ourselves on the next round.
           if (code !== 'ECONNREFUSED' && code !== 'ENOENT') throw e;
         }
-      } else if (!err.holder?.brief || Date.now() > deadline) throw err;
+      } else if ((err.holder && !err.holder.brief) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }

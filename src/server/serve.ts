@@ -24,7 +24,9 @@ async function openHeld(open: () => Promise<Store>): Promise<Store> {
     try {
       return await open();
     } catch (err) {
-      if (!(err instanceof DataDirLockedError) || !err.holder?.brief || Date.now() > deadline) throw err;
+      // A holder too busy to say who it is (PGlite's start blocks its event loop) may be brief too.
+      const brief = err instanceof DataDirLockedError && (err.holder === null || err.holder.brief);
+      if (!brief || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 200));
     }
   }

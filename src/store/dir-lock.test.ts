@@ -43,9 +43,9 @@ describe('the PGlite data directory lock', () => {
 
   it('refuses a second server on the same directory, naming the process that holds it', async () => {
     const dir = await freshDir();
-    const first = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+    const first = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000);
     children.push(first);
-    const refused = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }).then(
+    const refused = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000).then(
       () => 'started',
       (err: Error) => err.message,
     );
@@ -58,26 +58,26 @@ describe('the PGlite data directory lock', () => {
     ).toBe(200);
     expect(await first.stop()).toBe(0);
     expect(existsSync(socketPathFor(dir))).toBe(false);
-  }, 240_000);
+  }, 400_000);
 
   it('a server starting while a lectern command briefly holds the directory waits for it', async () => {
     const dir = await freshDir();
     const command = await lockDataDir(dir, 'a lectern command', true);
     setTimeout(() => void command.release(), 1500);
-    const server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+    const server = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000);
     children.push(server);
     expect(await server.stop()).toBe(0);
-  }, 240_000);
+  }, 400_000);
 
   it('a lock left by a SIGKILLed server blocks no one, and of two starting at once exactly one takes it', async () => {
     const dir = await freshDir();
-    const killed = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN });
+    const killed = await startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000);
     killed.proc.kill('SIGKILL');
     await killed.exited;
     expect(existsSync(socketPathFor(dir))).toBe(true); // left behind: stale, not held
     const results = await Promise.allSettled([
-      startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }),
-      startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }),
+      startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000),
+      startChildServer({ LECTERN_DATA_DIR: dir, LECTERN_ADMIN_KEY: ADMIN }, 180_000),
     ]);
     const up = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     children.push(...up);
@@ -86,5 +86,5 @@ describe('the PGlite data directory lock', () => {
     expect(refused).toHaveLength(1);
     expect(refused[0]).toContain(`pid ${up[0]!.proc.pid}`);
     expect(await up[0]!.stop()).toBe(0);
-  }, 240_000);
+  }, 400_000);
 });

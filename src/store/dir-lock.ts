@@ -20,6 +20,8 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
+  writeFileSync,
   closeSync,
   statSync,
   unlinkSync,
@@ -174,15 +176,27 @@ export function request(
 
 type Probe = { state: 'held'; holder: Holder | null } | { state: 'stale' } | { state: 'absent' };
 
+/** What the holder wrote when it took the lock (read when it is too busy to answer). */
+function writtenHolder(file: string): Holder | null {
+  try {
+    const h = JSON.parse(readFileSync(file, 'utf8')) as Holder;
+    return typeof h.pid === 'number' ? { ...h, admin: false } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Is someone listening on the socket? A refused connect means its file outlived its process. */
-async function probe(path: string): Promise<Probe> {
+async function probe(path: string, holderFile: string): Promise<Probe> {
   try {
     return { state: 'held', holder: (await request(path, 'hello', null, 3000)) as Holder };
   } catch (err) {
     if (errno(err) === 'ECONNREFUSED') return { state: 'stale' };
     if (errno(err) === 'ENOENT') return { state: 'absent' };
-    // Connected but no proper answer (a busy holder): it is alive all the same.
-    if ((err as { connected?: boolean }).connected) return { state: 'held', holder: null };
+    // Connected but no answer: a holder whose event loop is busy (PGlite's start blocks it) is
+    // alive all the same; who it is, it wrote down when it took the lock.
+    if ((err as { connected?: boolean }).connected)
+      return { state: 'held', holder: writtenHolder(holderFile) };
     throw err;
   }
 }
@@ -223,6 +237,7 @@ export async function lockDataDir(dataDir: string, role: string, brief = false):
   const runDir = privateRunDir(dataDir);
   const path = socketPathFor(dataDir);
   const guard = join(runDir, 'takeover');
+  const holderFile = join(runDir, 'holder.json');
   const info: Holder = { pid: process.pid, role, admin: false, brief };
   let handler: AdminHandler | null = null;
   const sockets = new Set<Socket>();
@@ -282,14 +297,14 @@ export async function lockDataDir(dataDir: string, role: string, brief = false):
     } catch (err) {
       if (errno(err) !== 'EADDRINUSE') throw err;
     }
-    const seen = await probe(path);
+    const seen = await probe(path, holderFile);
     if (seen.state === 'held') throw new DataDirLockedError(dataDir, seen.holder);
     if (seen.state === 'stale') {
       // Only under the guard is a socket file removed, and only after the check is repeated under
       // it: nobody else can replace a file that exists without the guard (a bind fails on it).
       if (takeGuard(guard)) {
         try {
-          const again = await probe(path);
+          const again = await probe(path, holderFile);
           if (again.state === 'held') throw new DataDirLockedError(dataDir, again.holder);
           if (again.state === 'stale') unlinkSync(path);
           await listen(server, path);
@@ -309,11 +324,15 @@ export async function lockDataDir(dataDir: string, role: string, brief = false):
     await sleep(20 + Math.random() * 30);
   }
   const ino = statSync(path).ino;
+  // Written only while we hold the socket, so it names us for as long as the socket answers.
+  const record = () => writeFileSync(holderFile, JSON.stringify(info), { mode: 0o600 });
+  record();
 
   return {
     socketPath: path,
     describe(more) {
       Object.assign(info, more);
+      record();
     },
     serve(h) {
       handler = h;
