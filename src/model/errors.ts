@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'precondition_failed' // 412
   | 'payload_too_large' // 413
   | 'unprocessable' // 422
-  | 'rate_limited'; // 429
+  | 'rate_limited' // 429
+  | 'render_busy'; // 429: the key's renders in flight and queued are at their bound
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -21,6 +22,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
+  render_busy: 429,
 };
 
 export class LecternError extends Error {

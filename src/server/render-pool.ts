@@ -1,7 +1,10 @@
 // Template rendering off the event loop. A render is CPU-bound and may run up to its time budget
 // (a render bomb stops at the limit, not before), so it runs on worker threads: requests that do
-// not render — fetching by label, writes, health checks — never wait behind one. With threads = 0
-// renders run inline (for a memory-starved deploy), with the same budgets but no such isolation.
+// not render — fetching by label, writes, health checks — never wait behind one. A small task is
+// first tried inline under a few-millisecond budget (a thread round trip costs more than most
+// renders), and the threads are shared fairly between API keys with a bounded queue per key. With
+// threads = 0 renders run inline (for a memory-starved deploy), with the same budgets but no such
+// isolation.
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +12,22 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { Piscina } from 'piscina';
+import { LRUCache } from 'lru-cache';
+import { LecternError } from '../model/errors.ts';
 import { DEFAULT_TIMEOUT_MS, TemplateError } from '../templates/index.ts';
-import { settle, unwrap, type RenderTask, type ResultOf } from '../templates/tasks.ts';
+import {
+  settle,
+  taskWeight,
+  unwrap,
+  withLimits,
+  type Limits,
+  type Outcome,
+  type RenderTask,
+  type ResultOf,
+} from '../templates/tasks.ts';
 
 export interface Renderer {
-  run<T extends RenderTask>(task: T): Promise<ResultOf<T>>;
+  run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
   /** Worker threads in use (0 when inline). */
   readonly threads: number;
   close(): Promise<void>;
@@ -64,6 +78,38 @@ export interface RendererOptions {
   /** Start a thread now rather than on the first render (a server; not every test app renders). */
   warm?: boolean;
   hardTimeoutMs?: number;
+  /** Renders one key may have on the threads at once; default threads - 1 (at least 1). */
+  perKeyConcurrency?: number;
+  /** Renders one key may have waiting for a thread; past it, 429 `render_busy`. Default 16. */
+  perKeyQueue?: number;
+  /** Tasks up to this weight (see taskWeight) are tried inline first; 0 sends all to the threads. */
+  inlineMaxWeight?: number;
+}
+
+export interface RunOptions {
+  /** Whose render this is (the API key's id): threads are shared fairly between keys. */
+  key?: string;
+}
+
+/**
+ * The inline try: a small task renders on the event loop under budgets the interpreters check as
+ * they go (steps, output, a deadline of a few milliseconds), which bounds the event-loop time it
+ * can take; a task that trips them renders again on a thread with the full budgets. Inputs are
+ * capped too (INLINE_MAX_WEIGHT), so no single step can work on a large value.
+ */
+export const INLINE_LIMITS: Limits = { timeoutMs: 3, maxSteps: 20_000, maxOutputChars: 64 * 1024 };
+export const INLINE_MAX_WEIGHT = 16 * 1024;
+export const DEFAULT_PER_KEY_QUEUE = 16;
+
+interface Job {
+  task: RenderTask;
+  resolve: (o: Outcome) => void;
+  reject: (e: unknown) => void;
+}
+
+interface KeyState {
+  running: number;
+  waiting: Job[];
 }
 
 export function createRenderer(opts: RendererOptions): Renderer {
@@ -93,12 +139,90 @@ export function createRenderer(opts: RendererOptions): Renderer {
   if (opts.warm) poolOf();
   // The engines stop themselves at their budget; this only backs them up should one not check it.
   const hardTimeoutMs = opts.hardTimeoutMs ?? DEFAULT_TIMEOUT_MS * 4 + 1000;
+  const perKeyLimit = Math.max(1, opts.perKeyConcurrency ?? opts.threads - 1);
+  const perKeyQueue = Math.max(0, opts.perKeyQueue ?? DEFAULT_PER_KEY_QUEUE);
+  const inlineMaxWeight = opts.inlineMaxWeight ?? INLINE_MAX_WEIGHT;
+
+  // Fair sharing of the threads: at most `threads` tasks are handed to the pool at once (so its
+  // own FIFO queue never fills), the rest wait per key, and a freed thread goes to the next key in
+  // turn that is under its own limit. One key never holds every thread (perKeyLimit < threads), so
+  // another key's render waits at most for one render to finish, however many one key sends.
+  const keys = new Map<string, KeyState>();
+  /** Keys with waiting jobs, in turn order. */
+  const turn: string[] = [];
+  let running = 0;
+
+  const dispatch = () => {
+    while (running < opts.threads && turn.length) {
+      const i = turn.findIndex((k) => keys.get(k)!.running < perKeyLimit);
+      if (i < 0) return;
+      const key = turn.splice(i, 1)[0]!;
+      const state = keys.get(key)!;
+      const job = state.waiting.shift()!;
+      if (state.waiting.length) turn.push(key);
+      state.running++;
+      running++;
+      poolOf()
+        .run(job.task, { signal: AbortSignal.timeout(hardTimeoutMs) })
+        .then(job.resolve as (o: unknown) => void, job.reject)
+        .finally(() => {
+          state.running--;
+          running--;
+          if (!state.running && !state.waiting.length) keys.delete(key);
+          dispatch();
+        });
+    }
+  };
+
+  /** Refuses a key already at its bound (in flight + queued), with when to come back. */
+  const admit = (key: string): KeyState => {
+    let state = keys.get(key);
+    if (!state) keys.set(key, (state = { running: 0, waiting: [] }));
+    if (state.running + state.waiting.length >= perKeyLimit + perKeyQueue) {
+      const rounds = Math.ceil((state.waiting.length + 1) / perKeyLimit);
+      throw new LecternError(
+        'render_busy',
+        `too many renders in progress for this API key (${perKeyLimit} running, ${state.waiting.length} waiting); retry later`,
+        { retry_after: Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000)) },
+      );
+    }
+    return state;
+  };
+
+  const onThread = (key: string, state: KeyState, task: RenderTask): Promise<Outcome> =>
+    new Promise<Outcome>((resolve, reject) => {
+      if (!state.waiting.length) turn.push(key);
+      state.waiting.push({ task, resolve, reject });
+      dispatch();
+    });
+
+  // Tasks that tripped the inline budget go straight to a thread next time (by identity: a cached
+  // version's messages, or the template text).
+  const heavyObjects = new WeakSet<object>();
+  const heavyTemplates = new LRUCache<string, true>({ max: 1000 });
+  const isHeavy = (task: RenderTask) =>
+    task.kind === 'template' ? heavyTemplates.has(task.template) : heavyObjects.has(identity(task));
+  const markHeavy = (task: RenderTask) => {
+    if (task.kind === 'template') heavyTemplates.set(task.template, true);
+    else heavyObjects.add(identity(task));
+  };
+
   return {
     threads: opts.threads,
-    async run<T extends RenderTask>(task: T) {
+    async run<T extends RenderTask>(task: T, runOpts: RunOptions = {}) {
+      const key = runOpts.key ?? '';
+      const state = admit(key);
+      if (inlineMaxWeight > 0 && !isHeavy(task) && taskWeight(task, inlineMaxWeight) <= inlineMaxWeight) {
+        const outcome = settle(withLimits(task, INLINE_LIMITS));
+        if (outcome.ok || outcome.error.code !== 'render_limit') {
+          if (!state.running && !state.waiting.length) keys.delete(key);
+          return unwrap<T>(outcome);
+        }
+        markHeavy(task);
+      }
       let outcome;
       try {
-        outcome = await poolOf().run(task, { signal: AbortSignal.timeout(hardTimeoutMs) });
+        outcome = await onThread(key, state, task);
       } catch (err) {
         if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
           throw new TemplateError(
@@ -114,4 +238,11 @@ export function createRenderer(opts: RendererOptions): Renderer {
       await pool?.destroy();
     },
   };
+}
+
+/** The object a task's template lives in (stable for a cached version). */
+function identity(task: RenderTask): object {
+  if (task.kind === 'messages') return task.messages;
+  const t = task.kind === 'version' ? (task.input.messages ?? task.input.content) : null;
+  return t && typeof t === 'object' ? t : task;
 }

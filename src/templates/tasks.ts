@@ -2,7 +2,7 @@
 // TemplateError cannot cross a thread boundary as itself, so it travels as an outcome and is
 // rebuilt on the other side. Pure; src/server/render-pool.ts runs these off the event loop.
 import { render, extractVariables } from './index.ts';
-import type { RenderMode, RenderResult, TemplateFormat } from './engine.ts';
+import type { RenderMode, RenderOptions, RenderResult, TemplateFormat } from './engine.ts';
 import { TemplateError, type TemplateErrorCode, type TemplatePosition } from './errors.ts';
 import {
   extractVersionVariables,
@@ -22,6 +22,7 @@ export type RenderTask =
       template: string;
       variables: Record<string, unknown>;
       mode: RenderMode;
+      limits?: Limits;
     }
   /** A message list sent in the request, with the variables it reads. */
   | {
@@ -30,7 +31,11 @@ export type RenderTask =
       messages: VersionMessage[];
       variables: Record<string, unknown>;
       mode: RenderMode;
+      limits?: Limits;
     };
+
+/** Budgets of one task (the engines' defaults where absent). */
+export type Limits = Omit<RenderOptions, 'mode'>;
 
 export interface TaskResults {
   version: RenderVersionResult;
@@ -53,7 +58,7 @@ function run(task: RenderTask): TaskResults[RenderTask['kind']] {
       return renderVersionMessages(task.input);
     case 'template': {
       const variables = extractVariables(task.format, task.template);
-      const r = render(task.format, task.template, task.variables, { mode: task.mode });
+      const r = render(task.format, task.template, task.variables, { ...task.limits, mode: task.mode });
       return { output: r.output, warnings: r.warnings, missing: r.missing, variables };
     }
     case 'messages': {
@@ -63,6 +68,7 @@ function run(task: RenderTask): TaskResults[RenderTask['kind']] {
         defaultFormat: task.format,
         variables: task.variables,
         mode: task.mode,
+        ...(task.limits ? { limits: task.limits } : {}),
       });
       return { messages: r.messages, warnings: r.warnings, missing: r.missing, variables };
     }
@@ -90,4 +96,42 @@ export function unwrap<T extends RenderTask>(outcome: Outcome): ResultOf<T> {
     ...(position ? { position } : {}),
     ...(missing ? { missing } : {}),
   });
+}
+
+/** The same task under other budgets (a tighter one to try it inline, say). */
+export function withLimits(task: RenderTask, limits: Limits): RenderTask {
+  if (task.kind === 'version') return { ...task, input: { ...task.input, limits } };
+  return { ...task, limits };
+}
+
+/**
+ * How much input a task carries — template text, variables and defaults, counted in characters
+ * (strings) and one per other value — walking no further than `cap`: the answer is `cap + 1` as
+ * soon as it is known to exceed it, so weighing a huge input costs no more than weighing a small one.
+ */
+export function taskWeight(task: RenderTask, cap: number): number {
+  let total = 0;
+  const stack: unknown[] =
+    task.kind === 'version'
+      ? [task.input.messages, task.input.content, task.input.variables, task.input.variableDefaults]
+      : [task.kind === 'template' ? task.template : task.messages, task.variables];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length;
+    else if (Array.isArray(v)) {
+      total += 1 + v.length;
+      if (total > cap) return cap + 1;
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      total += 1;
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        total += k.length + 1;
+        if (total > cap) return cap + 1;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    } else total += 1;
+    if (total > cap) return cap + 1;
+  }
+  return total;
 }

@@ -38,7 +38,13 @@ export default function route(app: FastifyInstance) {
         promptRef(req.params.prompt, req.query.workspace),
         sel,
       );
-      const rendered = await renderVersion(app.renderer, r.version, variables ?? {}, mode ?? 'strict');
+      const rendered = await renderVersion(
+        app.renderer,
+        r.version,
+        variables ?? {},
+        mode ?? 'strict',
+        req.actor.keyId,
+      );
       setEtag(reply, r.prompt);
       return {
         prompt_id: r.prompt.id,

@@ -34,7 +34,15 @@ export default function route(app: FastifyInstance) {
     const b = req.body;
     const vars = b.variables ?? {};
     const mode = b.mode ?? 'strict';
-    if ('template' in b) return renderTemplate(app.renderer, b.format, b.template, vars, mode);
-    return renderMessages(app.renderer, b.format, b.messages as VersionMessage[], vars, mode);
+    if ('template' in b)
+      return renderTemplate(app.renderer, b.format, b.template, vars, mode, req.actor.keyId);
+    return renderMessages(
+      app.renderer,
+      b.format,
+      b.messages as VersionMessage[],
+      vars,
+      mode,
+      req.actor.keyId,
+    );
   });
 }
