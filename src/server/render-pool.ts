@@ -16,6 +16,7 @@ import { LRUCache } from 'lru-cache';
 import { LecternError } from '../model/errors.ts';
 import { DEFAULT_TIMEOUT_MS, TemplateError } from '../templates/index.ts';
 import {
+  hasBoundedWork,
   settle,
   taskWeight,
   unwrap,
@@ -30,6 +31,8 @@ export interface Renderer {
   run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
   /** Worker threads in use (0 when inline). */
   readonly threads: number;
+  /** Renders so far: done inline, handed to a thread, refused (429) for a key over its bound. */
+  readonly counts: { inline: number; thread: number; refused: number };
   close(): Promise<void>;
 }
 
@@ -92,12 +95,14 @@ export interface RunOptions {
 }
 
 /**
- * The inline try: a small task renders on the event loop under budgets the interpreters check as
- * they go (steps, output, a deadline of a few milliseconds), which bounds the event-loop time it
- * can take; a task that trips them renders again on a thread with the full budgets. Inputs are
- * capped too (INLINE_MAX_WEIGHT), so no single step can work on a large value.
+ * The inline try: a small task whose templates do work bounded by their size (no jinja loops,
+ * macros, calls or filters; see hasBoundedWork) renders on the event loop, under budgets the
+ * interpreters check as they go (a 2 ms deadline, few steps, a small output) and with its inputs
+ * capped (INLINE_MAX_WEIGHT): that bounds the event-loop time it can take to well under a
+ * millisecond of work. A task that trips them anyway renders again on a thread with the full
+ * budgets; every other task goes to a thread at once.
  */
-export const INLINE_LIMITS: Limits = { timeoutMs: 3, maxSteps: 20_000, maxOutputChars: 64 * 1024 };
+export const INLINE_LIMITS: Limits = { timeoutMs: 2, maxSteps: 2_000, maxOutputChars: 32 * 1024 };
 export const INLINE_MAX_WEIGHT = 16 * 1024;
 export const DEFAULT_PER_KEY_QUEUE = 16;
 
@@ -114,9 +119,14 @@ interface KeyState {
 
 export function createRenderer(opts: RendererOptions): Renderer {
   if (opts.threads <= 0) {
+    const counts = { inline: 0, thread: 0, refused: 0 };
     return {
       threads: 0,
-      run: async <T extends RenderTask>(task: T) => unwrap<T>(settle(task)),
+      counts,
+      run: async <T extends RenderTask>(task: T) => {
+        counts.inline++;
+        return unwrap<T>(settle(task));
+      },
       close: async () => {},
     };
   }
@@ -147,6 +157,7 @@ export function createRenderer(opts: RendererOptions): Renderer {
   // own FIFO queue never fills), the rest wait per key, and a freed thread goes to the next key in
   // turn that is under its own limit. One key never holds every thread (perKeyLimit < threads), so
   // another key's render waits at most for one render to finish, however many one key sends.
+  const counts = { inline: 0, thread: 0, refused: 0 };
   const keys = new Map<string, KeyState>();
   /** Keys with waiting jobs, in turn order. */
   const turn: string[] = [];
@@ -175,10 +186,10 @@ export function createRenderer(opts: RendererOptions): Renderer {
   };
 
   /** Refuses a key already at its bound (in flight + queued), with when to come back. */
-  const admit = (key: string): KeyState => {
-    let state = keys.get(key);
-    if (!state) keys.set(key, (state = { running: 0, waiting: [] }));
-    if (state.running + state.waiting.length >= perKeyLimit + perKeyQueue) {
+  const admit = (key: string): void => {
+    const state = keys.get(key);
+    if (state && state.running + state.waiting.length >= perKeyLimit + perKeyQueue) {
+      counts.refused++;
       const rounds = Math.ceil((state.waiting.length + 1) / perKeyLimit);
       throw new LecternError(
         'render_busy',
@@ -186,11 +197,12 @@ export function createRenderer(opts: RendererOptions): Renderer {
         { retry_after: Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000)) },
       );
     }
-    return state;
   };
 
-  const onThread = (key: string, state: KeyState, task: RenderTask): Promise<Outcome> =>
+  const onThread = (key: string, task: RenderTask): Promise<Outcome> =>
     new Promise<Outcome>((resolve, reject) => {
+      let state = keys.get(key);
+      if (!state) keys.set(key, (state = { running: 0, waiting: [] }));
       if (!state.waiting.length) turn.push(key);
       state.waiting.push({ task, resolve, reject });
       dispatch();
@@ -209,20 +221,27 @@ export function createRenderer(opts: RendererOptions): Renderer {
 
   return {
     threads: opts.threads,
+    counts,
     async run<T extends RenderTask>(task: T, runOpts: RunOptions = {}) {
       const key = runOpts.key ?? '';
-      const state = admit(key);
-      if (inlineMaxWeight > 0 && !isHeavy(task) && taskWeight(task, inlineMaxWeight) <= inlineMaxWeight) {
+      admit(key);
+      if (
+        inlineMaxWeight > 0 &&
+        !isHeavy(task) &&
+        taskWeight(task, inlineMaxWeight) <= inlineMaxWeight &&
+        hasBoundedWork(task)
+      ) {
         const outcome = settle(withLimits(task, INLINE_LIMITS));
         if (outcome.ok || outcome.error.code !== 'render_limit') {
-          if (!state.running && !state.waiting.length) keys.delete(key);
+          counts.inline++;
           return unwrap<T>(outcome);
         }
         markHeavy(task);
       }
+      counts.thread++;
       let outcome;
       try {
-        outcome = await onThread(key, state, task);
+        outcome = await onThread(key, task);
       } catch (err) {
         if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
           throw new TemplateError(

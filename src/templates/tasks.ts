@@ -2,7 +2,14 @@
 // TemplateError cannot cross a thread boundary as itself, so it travels as an outcome and is
 // rebuilt on the other side. Pure; src/server/render-pool.ts runs these off the event loop.
 import { render, extractVariables } from './index.ts';
-import type { RenderMode, RenderOptions, RenderResult, TemplateFormat } from './engine.ts';
+import {
+  isBoundedWork,
+  isTemplateFormat,
+  type RenderMode,
+  type RenderOptions,
+  type RenderResult,
+  type TemplateFormat,
+} from './engine.ts';
 import { TemplateError, type TemplateErrorCode, type TemplatePosition } from './errors.ts';
 import {
   extractVersionVariables,
@@ -98,10 +105,18 @@ export function unwrap<T extends RenderTask>(outcome: Outcome): ResultOf<T> {
   });
 }
 
-/** The same task under other budgets (a tighter one to try it inline, say). */
+/** The same task under budgets no looser than `limits` (its own stay where they are tighter). */
 export function withLimits(task: RenderTask, limits: Limits): RenderTask {
-  if (task.kind === 'version') return { ...task, input: { ...task.input, limits } };
-  return { ...task, limits };
+  const own = task.kind === 'version' ? task.input.limits : task.limits;
+  const min = (a: number | undefined, b: number | undefined) =>
+    a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  const merged: Limits = {
+    timeoutMs: min(own?.timeoutMs, limits.timeoutMs),
+    maxSteps: min(own?.maxSteps, limits.maxSteps),
+    maxOutputChars: min(own?.maxOutputChars, limits.maxOutputChars),
+  };
+  if (task.kind === 'version') return { ...task, input: { ...task.input, limits: merged } };
+  return { ...task, limits: merged };
 }
 
 /**
@@ -134,4 +149,29 @@ export function taskWeight(task: RenderTask, cap: number): number {
     if (total > cap) return cap + 1;
   }
   return total;
+}
+
+/** Whether every template of a task does work bounded by its size (see isBoundedWork). */
+export function hasBoundedWork(task: RenderTask): boolean {
+  if (task.kind === 'template') return isBoundedWork(task.format, task.template);
+  const fallback = task.kind === 'version' ? task.input.defaultFormat : task.format;
+  const messages = task.kind === 'version' ? task.input.messages : task.messages;
+  const texts = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.flatMap((p: unknown) => {
+            const t =
+              p !== null && typeof p === 'object' ? (p as Record<string, unknown>)['text'] : undefined;
+            return typeof t === 'string' ? [t] : [];
+          })
+        : [];
+  for (const m of messages ?? []) {
+    const own = m['template_format'];
+    const format = isTemplateFormat(own) ? own : fallback;
+    for (const t of texts(m['content'])) if (!isBoundedWork(format, t)) return false;
+  }
+  if (task.kind === 'version')
+    for (const t of texts(task.input.content)) if (!isBoundedWork(fallback, t)) return false;
+  return true;
 }
