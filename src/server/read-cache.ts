@@ -289,6 +289,10 @@ export function installReadCache(app: FastifyInstance, cache: ReadCache, routes 
     const p = req.readCachePending;
     if (!p || reply.statusCode !== 200) return done(null, payload);
     req.readCachePending = null;
+    // An answer its route marked as not to be kept (it depends on more than the cache key: a
+    // link built from the client's Host header, say).
+    const cc = reply.getHeader('cache-control');
+    if (typeof cc === 'string' && /no-store|private/i.test(cc)) return done(null, payload);
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload); // streams: not cached
     const headers: [string, string][] = [];
     for (const [h, v] of Object.entries(reply.getHeaders())) {

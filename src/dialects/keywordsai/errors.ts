@@ -6,6 +6,8 @@ import { toProblem, type Problem } from '../../server/errors.ts';
 export interface KwError {
   status: number;
   detail: string;
+  /** Seconds, for a 429 (sent as Retry-After). */
+  retryAfter?: number;
 }
 
 /** "/load_balance_models/0/weight" → "load_balance_models[0].weight" */
@@ -69,6 +71,10 @@ export function toKwError(err: unknown): KwError {
     case 412:
     case 422:
       return { status: 400, detail: capitalise(p.message.endsWith('.') ? p.message : `${p.message}.`) };
+    case 429: {
+      const retryAfter = Number(p.details['retry_after']);
+      return { status: 429, detail: p.message, ...(retryAfter > 0 ? { retryAfter } : {}) };
+    }
     default:
       if (p.status >= 500) return { status: 500, detail: 'A server error occurred.' };
       return { status: p.status, detail: p.message };

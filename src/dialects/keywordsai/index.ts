@@ -10,6 +10,7 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
     const e = toKwError(err);
     if (e.status >= 500) req.log.error({ err }, 'request failed');
     if (e.status === 401) reply.header('www-authenticate', 'Bearer realm="api"');
+    if (e.retryAfter) reply.header('retry-after', String(e.retryAfter));
     return reply.code(e.status).send({ detail: e.detail });
   });
   // The old SDK posts without a body (create prompt, list, commit): treat it as {}.
