@@ -29,7 +29,7 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .post('/prompts/:prompt/render', { schema }, async (req, reply) => {
+    .post('/prompts/:prompt/render', { schema, config: { readOnly: true } }, async (req, reply) => {
       const { label, version, variables, mode } = req.body;
       if (label !== undefined && version !== undefined) throw badRequest('send label or version, not both');
       const sel = label !== undefined ? { label } : versionSelector(version ?? 'latest');
