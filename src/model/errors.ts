@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'payload_too_large' // 413
   | 'unprocessable' // 422
   | 'rate_limited' // 429
-  | 'unavailable'; // 503: the database cannot be reached right now; details.retry_after (s)
+  | 'unavailable' // 503: the database cannot be reached right now; details.retry_after (s)
+  | 'render_busy'; // 429: the key's renders in flight and queued are at their bound
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -23,6 +24,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
+  render_busy: 429,
 };
 
 export class LecternError extends Error {

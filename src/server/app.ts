@@ -3,14 +3,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
-import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../model/types.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
 import type { Registry } from '../registry/index.ts';
 import { ping } from '../store/db.ts';
 import { Authenticator } from './auth.ts';
-import { LecternError } from '../model/errors.ts';
 import type { Config } from './config.ts';
 import { installJsonParser } from './json-body.ts';
 import { ErrorRoutes, MAX_PATH_SEGMENT, frameworkErrors, installErrorRoutes } from './framework-errors.ts';
@@ -19,6 +17,7 @@ import { toProblem } from './errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { installMetrics } from './metrics.ts';
 import { FeedHealth } from './feed-health.ts';
+import { installRateLimits } from './rate-limits.ts';
 import nativeApi from '../dialects/native/index.ts';
 import promptlayerApi from '../dialects/promptlayer/index.ts';
 import keywordsaiApi from '../dialects/keywordsai/index.ts';
@@ -87,7 +86,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('authenticator', new Authenticator(registry));
   app.decorate('lecternConfig', config);
   app.decorate('feedHealth', new FeedHealth());
-  const renderer = createRenderer({ threads: config.renderThreads, warm: opts.warmRenderer ?? false });
+  const renderer = createRenderer({
+    threads: config.renderThreads,
+    warm: opts.warmRenderer ?? false,
+    perKeyQueue: config.renderQueuePerKey,
+  });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
   const routeTable: { method: string; url: string }[] = [];
@@ -99,6 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('keyHash', undefined);
   installJsonParser(app, config.maxJsonDepth);
   installValidation(app);
+  // Before authentication: an address that used up its failed attempts costs no key look-up.
+  const limits = await installRateLimits(app, config);
 
   // Callback style with a synchronous path for cached keys: no promise on the hot path.
   app.addHook('onRequest', (req, reply, done) => {
@@ -121,26 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       done();
     }, done);
   });
-  if (config.rateLimit > 0) {
-    // Per key (its hash, never the secret), after authentication: an unknown key is a 401 anyway.
-    // An app-level hook (not per route), so answers served from the read cache are limited too.
-    await app.register(rateLimit, {
-      global: false,
-      max: config.rateLimit,
-      timeWindow: config.rateLimitWindowMs,
-      allowList: (req) => req.routeOptions.config?.public === true,
-      keyGenerator: (req) => (req.keyHash ? `k:${req.keyHash}` : `ip:${req.ip}`),
-      errorResponseBuilder: (_req, ctx) =>
-        new LecternError(
-          'rate_limited',
-          `rate limit of ${ctx.max} requests exceeded, retry in ${ctx.after}`,
-          {
-            retry_after: Math.max(1, Math.ceil(ctx.ttl / 1000)),
-          },
-        ),
-    });
-    app.addHook('onRequest', app.rateLimit());
-  }
+  limits.postAuth();
 
   // After authentication and rate limiting, before the dialects: resolved reads are answered from memory.
   if (config.cacheEntries > 0 && config.cacheBytes > 0) {
@@ -171,8 +157,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installMetrics(app);
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { config: { public: true, unlimited: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true, unlimited: true }, schema: { hide: true } }, async (_req, reply) => {
     try {
       await ping(registry.store.db);
       // Still ready (every read goes to the database), but say that caches are off and why.

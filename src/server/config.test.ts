@@ -68,4 +68,13 @@ describe('configuration', () => {
     const section = readme.split(/^## Running on PostgreSQL\s*$/m)[1]?.split(/^## /m)[0] ?? '';
     expect(section).toMatch(/DATABASE_URL=postgres(ql)?:\/\/\S+ npm start/);
   });
+
+  it('takes LECTERN_PUBLIC_URL as an absolute http(s) base URL, and refuses anything else', () => {
+    expect(loadConfig({ LECTERN_PUBLIC_URL: 'https://prompts.example.com/lectern/' }).publicUrl).toBe(
+      'https://prompts.example.com/lectern',
+    );
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    for (const bad of ['prompts.example.com', 'ftp://x.example', 'https://x.example/?a=1'])
+      expect(() => loadConfig({ LECTERN_PUBLIC_URL: bad }), bad).toThrow(/LECTERN_PUBLIC_URL/);
+  });
 });

@@ -18,9 +18,19 @@ export interface Config {
   bodyLimit: number;
   /** Deepest JSON nesting accepted (400 above it). */
   maxJsonDepth: number;
-  /** Requests per key per window; 0 turns rate limiting off. */
+  /** Requests of any kind per key per window; 0 (the default) leaves them uncounted. */
   rateLimit: number;
+  /** Writes per key per window; 0 turns the limit off. */
+  rateLimitWrites: number;
+  /** Requests without an API key per client address per window; 0 turns the limit off. */
+  rateLimitAnonymous: number;
+  /** Failed authentications per client address per window, after which its unknown keys are refused. */
+  rateLimitAuthFailures: number;
   rateLimitWindowMs: number;
+  /** Renders one key may have waiting for a render thread (429 past it). */
+  renderQueuePerKey: number;
+  /** The public base URL absolute links are built from (pagination); unset: from the request. */
+  publicUrl?: string;
   /** Entries in the read cache of resolved prompt responses. */
   cacheEntries: number;
   /** Bytes the read cache may hold (responses + keys); 0 (or cacheEntries 0) turns it off. */
@@ -54,6 +64,20 @@ function bool(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new Error(`${name} must be true or false, got ${env[name]}`);
 }
 
+/** An absolute http(s) URL without query or fragment, kept without its trailing slash. */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error(`LECTERN_PUBLIC_URL must be an absolute URL, got ${raw}`);
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash)
+    throw new Error(`LECTERN_PUBLIC_URL must be an http(s) URL without query or fragment, got ${raw}`);
+  return u.href.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env, 'PORT', 8080),
@@ -67,8 +91,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: int(env, 'LECTERN_BODY_LIMIT', 1024 * 1024),
     maxJsonDepth: int(env, 'LECTERN_MAX_JSON_DEPTH', 64),
-    rateLimit: int(env, 'LECTERN_RATE_LIMIT', 6000),
-    rateLimitWindowMs: int(env, 'LECTERN_RATE_LIMIT_WINDOW_MS', 60_000),
+    rateLimit: int(env, 'LECTERN_RATE_LIMIT', 0),
+    rateLimitWrites: int(env, 'LECTERN_RATE_LIMIT_WRITES', 6000),
+    rateLimitAnonymous: int(env, 'LECTERN_RATE_LIMIT_ANONYMOUS', 600),
+    rateLimitAuthFailures: int(env, 'LECTERN_RATE_LIMIT_AUTH_FAILURES', 30),
+    rateLimitWindowMs: Math.max(1, int(env, 'LECTERN_RATE_LIMIT_WINDOW_MS', 60_000)),
+    renderQueuePerKey: int(env, 'LECTERN_RENDER_QUEUE', 16),
+    publicUrl: publicUrl(env.LECTERN_PUBLIC_URL),
     cacheEntries: int(env, 'LECTERN_CACHE_ENTRIES', 10_000),
     cacheBytes: int(env, 'LECTERN_CACHE_BYTES', 64 * 1024 * 1024),
     renderThreads: Math.max(0, int(env, 'LECTERN_RENDER_THREADS', defaultRenderThreads())),

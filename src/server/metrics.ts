@@ -46,7 +46,7 @@ export function installMetrics(app: FastifyInstance): void {
     child.observe(reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { public: true, unlimited: true }, schema: { hide: true } }, async (_req, reply) => {
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

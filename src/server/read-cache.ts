@@ -75,6 +75,14 @@ interface Entry {
   bytes: number;
 }
 
+/** A resolved value kept for the routes that render (their answers depend on the variables sent). */
+interface ValueEntry {
+  stamp: number;
+  scope: string;
+  value: unknown;
+  bytes: number;
+}
+
 interface Pending {
   key: string;
   scope: string;
@@ -88,6 +96,7 @@ export interface ReadCacheOptions {
 
 export class ReadCache {
   private entries: LRUCache<string, Entry>;
+  private values: LRUCache<string, ValueEntry>;
   private counter = 0;
   private lastAny = 0;
   private lastAll = 0;
@@ -99,6 +108,11 @@ export class ReadCache {
     this.entries = new LRUCache<string, Entry>({
       max: Math.max(1, opts.maxEntries),
       maxSize: Math.max(1024, opts.maxBytes),
+      sizeCalculation: (e, k) => e.bytes + k.length * 2,
+    });
+    this.values = new LRUCache<string, ValueEntry>({
+      max: Math.max(1, opts.maxEntries),
+      maxSize: Math.max(1024, Math.floor(opts.maxBytes / 4)),
       sizeCalculation: (e, k) => e.bytes + k.length * 2,
     });
   }
@@ -154,7 +168,7 @@ export class ReadCache {
     this.lastAny = this.lastAll = n;
   }
 
-  private fresh(e: Entry): boolean {
+  private fresh(e: Pick<Entry, 'scope' | 'stamp'>): boolean {
     if (e.scope === '*') return e.stamp >= this.lastAny;
     return e.stamp >= this.lastAll && e.stamp >= (this.lastByWorkspace.get(e.scope) ?? 0);
   }
@@ -167,6 +181,24 @@ export class ReadCache {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * A value resolved from the database (a prompt's version, its expanded snippets), kept under the
+   * same invalidation as the responses: stamped before `load` reads, served while nothing in its
+   * scope changed since. For the routes whose answers cannot be cached whole (they render the
+   * caller's variables) but whose look-ups can. Values are shared: callers must not mutate them.
+   * Failures are not kept.
+   */
+  async memo<T>(name: string, scope: string, load: () => Promise<T>): Promise<T> {
+    const key = `${scope}\u0000${name}`;
+    const hit = this.values.get(key);
+    if (hit && this.fresh(hit)) return hit.value as T;
+    const stamp = this.stamp();
+    const value = await load();
+    const e: ValueEntry = { stamp, scope, value, bytes: 2 * (JSON.stringify(value)?.length ?? 0) + 64 };
+    if (this.fresh(e)) this.values.set(key, e);
+    return value;
   }
 
   set(
@@ -278,6 +310,10 @@ export function installReadCache(app: FastifyInstance, cache: ReadCache, routes 
     const p = req.readCachePending;
     if (!p || reply.statusCode !== 200) return done(null, payload);
     req.readCachePending = null;
+    // An answer its route marked as not to be kept (it depends on more than the cache key: a
+    // link built from the client's Host header, say).
+    const cc = reply.getHeader('cache-control');
+    if (typeof cc === 'string' && /no-store|private/i.test(cc)) return done(null, payload);
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload); // streams: not cached
     const headers: [string, string][] = [];
     for (const [h, v] of Object.entries(reply.getHeaders())) {

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { LecternError } from '../model/errors.ts';
 import { TemplateError } from '../templates/index.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
 
@@ -100,4 +101,131 @@ it('a render that outlives the hard timeout is stopped from outside its thread',
     mode: 'strict',
   });
   expect(ok.output).toBe('1');
+});
+
+describe('inline renders and fair threads', () => {
+  const BOMB = '{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}';
+  const bomb = (timeoutMs = 400) =>
+    ({
+      kind: 'template',
+      format: 'jinja2',
+      template: BOMB,
+      variables: {},
+      mode: 'strict',
+      limits: { timeoutMs },
+    }) as const;
+
+  it('renders a small task inline, without a thread round trip', async () => {
+    const pool = createRenderer({ threads: 2 });
+    pools.push(pool);
+    const r = await pool.run({
+      kind: 'template',
+      format: 'mustache',
+      template: 'Hi {{a}}',
+      variables: { a: 1 },
+      mode: 'strict',
+    });
+    expect(r.output).toBe('Hi 1');
+    expect(pool.counts).toEqual({ inline: 1, thread: 0, refused: 0 });
+  });
+
+  it('a template with loops renders on a thread at once, never holding the event loop', async () => {
+    const pool = createRenderer({ threads: 2 });
+    pools.push(pool);
+    const task = {
+      kind: 'template',
+      format: 'jinja2',
+      template: '{% for i in range(2000) %}x{% endfor %}',
+      variables: {},
+      mode: 'strict',
+    } as const;
+    // The pool itself is built on first use: not what this measures.
+    await pool.run({ ...task, template: '{% for i in range(2) %}x{% endfor %}' });
+    const t0 = performance.now();
+    const pending = pool.run(task);
+    const syncMs = performance.now() - t0; // what run() did before it first yielded
+    expect((await pending).output).toHaveLength(2_000);
+    expect(syncMs, `run() held the event loop ${syncMs} ms`).toBeLessThan(20);
+    expect(pool.counts).toMatchObject({ inline: 0, thread: 2 });
+  });
+
+  it('a small task that trips the inline budget renders again on a thread with the full budget', async () => {
+    const pool = createRenderer({ threads: 2 });
+    pools.push(pool);
+    // 40,000 characters out: over the inline output bound, far under the full one.
+    const task = {
+      kind: 'template',
+      format: 'mustache',
+      template: '{{a}}{{a}}{{a}}{{a}}',
+      variables: { a: 'y'.repeat(10_000) },
+      mode: 'strict',
+    } as const;
+    expect((await pool.run(task)).output).toHaveLength(40_000);
+    expect(pool.counts).toMatchObject({ inline: 0, thread: 1 });
+    // Known to be heavy now: the next one goes straight to a thread.
+    expect((await pool.run(task)).output).toHaveLength(40_000);
+    expect(pool.counts).toMatchObject({ inline: 0, thread: 2 });
+  });
+
+  it('a task inside the budget but with a tighter limit of its own keeps that limit inline', async () => {
+    const pool = createRenderer({ threads: 2 });
+    pools.push(pool);
+    const err = await pool
+      .run({
+        kind: 'template',
+        format: 'mustache',
+        template: 'xxxxxxxxxx',
+        variables: {},
+        mode: 'strict',
+        limits: { maxOutputChars: 5 },
+      })
+      .catch((e: unknown) => e);
+    expect((err as TemplateError).code).toBe('render_limit');
+  });
+
+  it("one key's render bombs never hold every thread: another key's render waits at most one render", async () => {
+    const pool = createRenderer({ threads: 2, inlineMaxWeight: 0 });
+    pools.push(pool);
+    // Both threads started first (a thread's start-up is not what this measures).
+    const cheap = {
+      kind: 'template',
+      format: 'mustache',
+      template: '{{a}}',
+      variables: { a: 'ok' },
+      mode: 'strict',
+    } as const;
+    await Promise.all([pool.run(cheap, { key: 'a' }), pool.run(cheap, { key: 'b' })]);
+    const bombs = Array.from({ length: 8 }, () =>
+      pool.run(bomb(), { key: 'bomber' }).catch((e: unknown) => e),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    const r = await pool.run(
+      { kind: 'template', format: 'mustache', template: '{{a}}', variables: { a: 'ok' }, mode: 'strict' },
+      { key: 'other' },
+    );
+    const waited = performance.now() - t0;
+    expect(r.output).toBe('ok');
+    // Without per-key sharing it would queue behind all eight bombs (8 × 400 ms over 2 threads).
+    expect(waited, `another key's render waited ${waited} ms`).toBeLessThan(400);
+    for (const e of await Promise.all(bombs)) expect((e as TemplateError).code).toBe('render_limit');
+  }, 20_000);
+
+  it('past its bounded queue a key is refused with render_busy (429) and a retry_after', async () => {
+    const pool = createRenderer({ threads: 2, perKeyQueue: 2, inlineMaxWeight: 0 });
+    pools.push(pool);
+    const sent = Array.from({ length: 5 }, () => pool.run(bomb(200), { key: 'k' }).catch((e: unknown) => e));
+    const results = await Promise.all(sent);
+    const refused = results.filter((e) => e instanceof LecternError);
+    // One running (a key never holds both threads) and two waiting: the other two are refused.
+    expect(refused).toHaveLength(2);
+    for (const e of refused as LecternError[]) {
+      expect(e.code).toBe('render_busy');
+      expect(e.status).toBe(429);
+      expect(e.details['retry_after']).toBeGreaterThanOrEqual(1);
+    }
+    expect(pool.counts.refused).toBe(2);
+    // Another key is not affected by this key's bound.
+    await expect(pool.run(bomb(50), { key: 'other' })).rejects.toMatchObject({ code: 'render_limit' });
+  }, 20_000);
 });

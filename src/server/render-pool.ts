@@ -1,7 +1,10 @@
 // Template rendering off the event loop. A render is CPU-bound and may run up to its time budget
 // (a render bomb stops at the limit, not before), so it runs on worker threads: requests that do
-// not render — fetching by label, writes, health checks — never wait behind one. With threads = 0
-// renders run inline (for a memory-starved deploy), with the same budgets but no such isolation.
+// not render — fetching by label, writes, health checks — never wait behind one. A small task is
+// first tried inline under a few-millisecond budget (a thread round trip costs more than most
+// renders), and the threads are shared fairly between API keys with a bounded queue per key. With
+// threads = 0 renders run inline (for a memory-starved deploy), with the same budgets but no such
+// isolation.
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,14 +12,28 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { Piscina } from 'piscina';
+import { LRUCache } from 'lru-cache';
+import { LecternError } from '../model/errors.ts';
 import { DEFAULT_TIMEOUT_MS, TemplateError } from '../templates/index.ts';
-import { settle, unwrap, type Outcome, type RenderTask, type ResultOf } from '../templates/tasks.ts';
+import {
+  hasBoundedWork,
+  settle,
+  taskWeight,
+  unwrap,
+  withLimits,
+  type Limits,
+  type Outcome,
+  type RenderTask,
+  type ResultOf,
+} from '../templates/tasks.ts';
 import { fromTransferable, toTransferable } from '../model/json-order.ts';
 
 export interface Renderer {
-  run<T extends RenderTask>(task: T): Promise<ResultOf<T>>;
+  run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
   /** Worker threads in use (0 when inline). */
   readonly threads: number;
+  /** Renders so far: done inline, handed to a thread, refused (429) for a key over its bound. */
+  readonly counts: { inline: number; thread: number; refused: number };
   close(): Promise<void>;
 }
 
@@ -65,13 +82,52 @@ export interface RendererOptions {
   /** Start a thread now rather than on the first render (a server; not every test app renders). */
   warm?: boolean;
   hardTimeoutMs?: number;
+  /** Renders one key may have on the threads at once; default threads - 1 (at least 1). */
+  perKeyConcurrency?: number;
+  /** Renders one key may have waiting for a thread; past it, 429 `render_busy`. Default 16. */
+  perKeyQueue?: number;
+  /** Tasks up to this weight (see taskWeight) are tried inline first; 0 sends all to the threads. */
+  inlineMaxWeight?: number;
+}
+
+export interface RunOptions {
+  /** Whose render this is (the API key's id): threads are shared fairly between keys. */
+  key?: string;
+}
+
+/**
+ * The inline try: a small task whose templates do work bounded by their size (no jinja loops,
+ * macros, calls or filters; see hasBoundedWork) renders on the event loop, under budgets the
+ * interpreters check as they go (a 2 ms deadline, few steps, a small output) and with its inputs
+ * capped (INLINE_MAX_WEIGHT): that bounds the event-loop time it can take to well under a
+ * millisecond of work. A task that trips them anyway renders again on a thread with the full
+ * budgets; every other task goes to a thread at once.
+ */
+export const INLINE_LIMITS: Limits = { timeoutMs: 2, maxSteps: 2_000, maxOutputChars: 32 * 1024 };
+export const INLINE_MAX_WEIGHT = 16 * 1024;
+export const DEFAULT_PER_KEY_QUEUE = 16;
+
+interface Job {
+  task: RenderTask;
+  resolve: (o: Outcome) => void;
+  reject: (e: unknown) => void;
+}
+
+interface KeyState {
+  running: number;
+  waiting: Job[];
 }
 
 export function createRenderer(opts: RendererOptions): Renderer {
   if (opts.threads <= 0) {
+    const counts = { inline: 0, thread: 0, refused: 0 };
     return {
       threads: 0,
-      run: async <T extends RenderTask>(task: T) => unwrap<T>(settle(task)),
+      counts,
+      run: async <T extends RenderTask>(task: T) => {
+        counts.inline++;
+        return unwrap<T>(settle(task));
+      },
       close: async () => {},
     };
   }
@@ -94,15 +150,100 @@ export function createRenderer(opts: RendererOptions): Renderer {
   if (opts.warm) poolOf();
   // The engines stop themselves at their budget; this only backs them up should one not check it.
   const hardTimeoutMs = opts.hardTimeoutMs ?? DEFAULT_TIMEOUT_MS * 4 + 1000;
+  const perKeyLimit = Math.max(1, opts.perKeyConcurrency ?? opts.threads - 1);
+  const perKeyQueue = Math.max(0, opts.perKeyQueue ?? DEFAULT_PER_KEY_QUEUE);
+  const inlineMaxWeight = opts.inlineMaxWeight ?? INLINE_MAX_WEIGHT;
+
+  // Fair sharing of the threads: at most `threads` tasks are handed to the pool at once (so its
+  // own FIFO queue never fills), the rest wait per key, and a freed thread goes to the next key in
+  // turn that is under its own limit. One key never holds every thread (perKeyLimit < threads), so
+  // another key's render waits at most for one render to finish, however many one key sends.
+  const counts = { inline: 0, thread: 0, refused: 0 };
+  const keys = new Map<string, KeyState>();
+  /** Keys with waiting jobs, in turn order. */
+  const turn: string[] = [];
+  let running = 0;
+
+  const dispatch = () => {
+    while (running < opts.threads && turn.length) {
+      const i = turn.findIndex((k) => keys.get(k)!.running < perKeyLimit);
+      if (i < 0) return;
+      const key = turn.splice(i, 1)[0]!;
+      const state = keys.get(key)!;
+      const job = state.waiting.shift()!;
+      if (state.waiting.length) turn.push(key);
+      state.running++;
+      running++;
+      poolOf()
+        // Ordered JSON objects (model/json-order.ts) cross the thread marked, not as Proxies.
+        .run(toTransferable(job.task), { signal: AbortSignal.timeout(hardTimeoutMs) })
+        .then((o: unknown) => job.resolve(fromTransferable(o) as Outcome), job.reject)
+        .finally(() => {
+          state.running--;
+          running--;
+          if (!state.running && !state.waiting.length) keys.delete(key);
+          dispatch();
+        });
+    }
+  };
+
+  /** Refuses a key already at its bound (in flight + queued), with when to come back. */
+  const admit = (key: string): void => {
+    const state = keys.get(key);
+    if (state && state.running + state.waiting.length >= perKeyLimit + perKeyQueue) {
+      counts.refused++;
+      const rounds = Math.ceil((state.waiting.length + 1) / perKeyLimit);
+      throw new LecternError(
+        'render_busy',
+        `too many renders in progress for this API key (${perKeyLimit} running, ${state.waiting.length} waiting); retry later`,
+        { retry_after: Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000)) },
+      );
+    }
+  };
+
+  const onThread = (key: string, task: RenderTask): Promise<Outcome> =>
+    new Promise<Outcome>((resolve, reject) => {
+      let state = keys.get(key);
+      if (!state) keys.set(key, (state = { running: 0, waiting: [] }));
+      if (!state.waiting.length) turn.push(key);
+      state.waiting.push({ task, resolve, reject });
+      dispatch();
+    });
+
+  // Tasks that tripped the inline budget go straight to a thread next time (by identity: a cached
+  // version's messages, or the template text).
+  const heavyObjects = new WeakSet<object>();
+  const heavyTemplates = new LRUCache<string, true>({ max: 1000 });
+  const isHeavy = (task: RenderTask) =>
+    task.kind === 'template' ? heavyTemplates.has(task.template) : heavyObjects.has(identity(task));
+  const markHeavy = (task: RenderTask) => {
+    if (task.kind === 'template') heavyTemplates.set(task.template, true);
+    else heavyObjects.add(identity(task));
+  };
+
   return {
     threads: opts.threads,
-    async run<T extends RenderTask>(task: T) {
+    counts,
+    async run<T extends RenderTask>(task: T, runOpts: RunOptions = {}) {
+      const key = runOpts.key ?? '';
+      admit(key);
+      if (
+        inlineMaxWeight > 0 &&
+        !isHeavy(task) &&
+        taskWeight(task, inlineMaxWeight) <= inlineMaxWeight &&
+        hasBoundedWork(task)
+      ) {
+        const outcome = settle(withLimits(task, INLINE_LIMITS));
+        if (outcome.ok || outcome.error.code !== 'render_limit') {
+          counts.inline++;
+          return unwrap<T>(outcome);
+        }
+        markHeavy(task);
+      }
+      counts.thread++;
       let outcome;
       try {
-        const sent = toTransferable(task);
-        outcome = fromTransferable(
-          await poolOf().run(sent, { signal: AbortSignal.timeout(hardTimeoutMs) }),
-        ) as Outcome;
+        outcome = await onThread(key, task);
       } catch (err) {
         if ((err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError') {
           throw new TemplateError(
@@ -118,4 +259,11 @@ export function createRenderer(opts: RendererOptions): Renderer {
       await pool?.destroy();
     },
   };
+}
+
+/** The object a task's template lives in (stable for a cached version). */
+function identity(task: RenderTask): object {
+  if (task.kind === 'messages') return task.messages;
+  const t = task.kind === 'version' ? (task.input.messages ?? task.input.content) : null;
+  return t && typeof t === 'object' ? t : task;
 }

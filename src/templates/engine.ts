@@ -55,6 +55,21 @@ export function parseTemplate(format: TemplateFormat, template: string): Parsed 
   }
 }
 
+/**
+ * Whether a template's render work is bounded by its size and its inputs' size (no loops or
+ * filters): mustache and f-string always (mustache's sections count every token visited against
+ * the step budget, and read the clock at each), jinja2 when it is straight-line. A syntax error is
+ * quick to report, so it counts as bounded too.
+ */
+export function isBoundedWork(format: TemplateFormat, template: string): boolean {
+  if (format !== 'jinja2') return true;
+  try {
+    return cachedParse(format, template, parseJinja).straightLine;
+  } catch {
+    return true;
+  }
+}
+
 export function variablesOf(parsed: Parsed): string[] {
   return parsed.parsed.variables;
 }

@@ -16,6 +16,32 @@ import type { PlainObject } from './python-values.ts';
 export interface ParsedJinja {
   program: ReturnType<typeof parse>;
   variables: string[];
+  /** No loops, macros, calls, filters or assignments: its work is linear in its size and inputs. */
+  straightLine: boolean;
+}
+
+/** Nodes whose work can grow beyond the size of the template and its inputs (or be costly per step). */
+const LOOPING_NODES = new Set([
+  'For',
+  'Macro',
+  'CallExpression',
+  'CallStatement',
+  'FilterExpression',
+  'FilterStatement',
+  'Set',
+]);
+
+function isStraightLine(node: unknown): boolean {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (Array.isArray(n)) stack.push(...(n as unknown[]));
+    else if (n !== null && typeof n === 'object') {
+      if (LOOPING_NODES.has((n as { type?: string }).type ?? '')) return false;
+      for (const v of Object.values(n)) if (v !== null && typeof v === 'object') stack.push(v);
+    }
+  }
+  return true;
 }
 
 const RAW_BLOCK = /\{%(-?)\s*raw\s*(-?)%\}([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/g;
@@ -66,7 +92,11 @@ export function parseJinja(template: string): ParsedJinja {
       },
     );
   }
-  return { program, variables: findUndeclaredVariables(program as never) };
+  return {
+    program,
+    variables: findUndeclaredVariables(program as never),
+    straightLine: isStraightLine(program),
+  };
 }
 
 export interface JinjaRenderOptions {

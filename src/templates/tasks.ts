@@ -2,7 +2,14 @@
 // TemplateError cannot cross a thread boundary as itself, so it travels as an outcome and is
 // rebuilt on the other side. Pure; src/server/render-pool.ts runs these off the event loop.
 import { render, extractVariables } from './index.ts';
-import type { RenderMode, RenderResult, TemplateFormat } from './engine.ts';
+import {
+  isBoundedWork,
+  isTemplateFormat,
+  type RenderMode,
+  type RenderOptions,
+  type RenderResult,
+  type TemplateFormat,
+} from './engine.ts';
 import { TemplateError, type TemplateErrorCode, type TemplatePosition } from './errors.ts';
 import {
   extractVersionVariables,
@@ -22,6 +29,7 @@ export type RenderTask =
       template: string;
       variables: Record<string, unknown>;
       mode: RenderMode;
+      limits?: Limits;
     }
   /** A message list sent in the request, with the variables it reads. */
   | {
@@ -30,7 +38,11 @@ export type RenderTask =
       messages: VersionMessage[];
       variables: Record<string, unknown>;
       mode: RenderMode;
+      limits?: Limits;
     };
+
+/** Budgets of one task (the engines' defaults where absent). */
+export type Limits = Omit<RenderOptions, 'mode'>;
 
 export interface TaskResults {
   version: RenderVersionResult;
@@ -53,7 +65,7 @@ function run(task: RenderTask): TaskResults[RenderTask['kind']] {
       return renderVersionMessages(task.input);
     case 'template': {
       const variables = extractVariables(task.format, task.template);
-      const r = render(task.format, task.template, task.variables, { mode: task.mode });
+      const r = render(task.format, task.template, task.variables, { ...task.limits, mode: task.mode });
       return { output: r.output, warnings: r.warnings, missing: r.missing, variables };
     }
     case 'messages': {
@@ -63,6 +75,7 @@ function run(task: RenderTask): TaskResults[RenderTask['kind']] {
         defaultFormat: task.format,
         variables: task.variables,
         mode: task.mode,
+        ...(task.limits ? { limits: task.limits } : {}),
       });
       return { messages: r.messages, warnings: r.warnings, missing: r.missing, variables };
     }
@@ -90,4 +103,75 @@ export function unwrap<T extends RenderTask>(outcome: Outcome): ResultOf<T> {
     ...(position ? { position } : {}),
     ...(missing ? { missing } : {}),
   });
+}
+
+/** The same task under budgets no looser than `limits` (its own stay where they are tighter). */
+export function withLimits(task: RenderTask, limits: Limits): RenderTask {
+  const own = task.kind === 'version' ? task.input.limits : task.limits;
+  const min = (a: number | undefined, b: number | undefined) =>
+    a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  const merged: Limits = {
+    timeoutMs: min(own?.timeoutMs, limits.timeoutMs),
+    maxSteps: min(own?.maxSteps, limits.maxSteps),
+    maxOutputChars: min(own?.maxOutputChars, limits.maxOutputChars),
+  };
+  if (task.kind === 'version') return { ...task, input: { ...task.input, limits: merged } };
+  return { ...task, limits: merged };
+}
+
+/**
+ * How much input a task carries — template text, variables and defaults, counted in characters
+ * (strings) and one per other value — walking no further than `cap`: the answer is `cap + 1` as
+ * soon as it is known to exceed it, so weighing a huge input costs no more than weighing a small one.
+ */
+export function taskWeight(task: RenderTask, cap: number): number {
+  let total = 0;
+  const stack: unknown[] =
+    task.kind === 'version'
+      ? [task.input.messages, task.input.content, task.input.variables, task.input.variableDefaults]
+      : [task.kind === 'template' ? task.template : task.messages, task.variables];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length;
+    else if (Array.isArray(v)) {
+      total += 1 + v.length;
+      if (total > cap) return cap + 1;
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === 'object') {
+      total += 1;
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        total += k.length + 1;
+        if (total > cap) return cap + 1;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    } else total += 1;
+    if (total > cap) return cap + 1;
+  }
+  return total;
+}
+
+/** Whether every template of a task does work bounded by its size (see isBoundedWork). */
+export function hasBoundedWork(task: RenderTask): boolean {
+  if (task.kind === 'template') return isBoundedWork(task.format, task.template);
+  const fallback = task.kind === 'version' ? task.input.defaultFormat : task.format;
+  const messages = task.kind === 'version' ? task.input.messages : task.messages;
+  const texts = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.flatMap((p: unknown) => {
+            const t =
+              p !== null && typeof p === 'object' ? (p as Record<string, unknown>)['text'] : undefined;
+            return typeof t === 'string' ? [t] : [];
+          })
+        : [];
+  for (const m of messages ?? []) {
+    const own = m['template_format'];
+    const format = isTemplateFormat(own) ? own : fallback;
+    for (const t of texts(m['content'])) if (!isBoundedWork(format, t)) return false;
+  }
+  if (task.kind === 'version')
+    for (const t of texts(task.input.content)) if (!isBoundedWork(fallback, t)) return false;
+  return true;
 }

@@ -258,9 +258,11 @@ for (const backend of backends) {
     });
     afterAll(() => t?.close());
 
-    it('is on by default with a generous limit', () => {
+    it('counts writes by default, and all requests only when LECTERN_RATE_LIMIT asks', () => {
+      // Reads are not throttled by default (see test/robustness/rate-limits.test.ts).
       const c = loadConfig({});
-      expect(c.rateLimit).toBeGreaterThanOrEqual(1000);
+      expect(c.rateLimit).toBe(0);
+      expect(c.rateLimitWrites).toBeGreaterThanOrEqual(1000);
       expect(c.rateLimitWindowMs).toBeGreaterThan(0);
     });
 

@@ -53,7 +53,15 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
   };
   const app = await buildApp({
     registry,
-    config: { ...loadConfig({}), rateLimit: 0, ...config },
+    // Rate limits off unless a test asks (security matrices send hundreds of bad keys).
+    config: {
+      ...loadConfig({}),
+      rateLimit: 0,
+      rateLimitWrites: 0,
+      rateLimitAnonymous: 0,
+      rateLimitAuthFailures: 0,
+      ...config,
+    },
     logger: false,
   });
   await app.ready();

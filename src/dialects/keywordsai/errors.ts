@@ -6,7 +6,7 @@ import { toProblem, type Problem } from '../../server/errors.ts';
 export interface KwError {
   status: number;
   detail: string;
-  /** Seconds, for a Retry-After header (503). */
+  /** Seconds, sent as Retry-After (429, 503). */
   retryAfter?: number;
 }
 
@@ -77,6 +77,10 @@ export function toKwError(err: unknown): KwError {
         detail: capitalise(`${p.message}.`),
         retryAfter: Number(p.details['retry_after']) || 1,
       };
+    case 429: {
+      const retryAfter = Number(p.details['retry_after']);
+      return { status: 429, detail: p.message, ...(retryAfter > 0 ? { retryAfter } : {}) };
+    }
     default:
       if (p.status >= 500) return { status: 500, detail: 'A server error occurred.' };
       return { status: p.status, detail: p.message };

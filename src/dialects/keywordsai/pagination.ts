@@ -1,7 +1,7 @@
 // DRF page-number pagination: {count, next, previous, results} with absolute next/previous URLs.
 // Parsing follows DRF: a bad or out-of-range `page` is 404 "Invalid page.", a bad `page_size` falls
 // back to the default and a too-large one is clamped to the maximum.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LecternError } from '../../model/errors.ts';
 
 export interface PageRequest {
@@ -31,8 +31,17 @@ export function parsePage(
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
-/** The request's own URL, absolute (scheme and host as the client reached us). */
-export function absoluteUrl(req: FastifyRequest): URL {
+/**
+ * The request's own URL, absolute: on the configured public base URL (LECTERN_PUBLIC_URL), or else
+ * with the scheme and host the client sent. A link built from the client's Host header must never
+ * reach another client (one request with `Host: attacker.example` would point everyone's `next`
+ * there, and paginating clients send their key along), so such an answer is marked `no-store`:
+ * neither the read cache nor any proxy keeps it.
+ */
+export function absoluteUrl(req: FastifyRequest, reply: FastifyReply): URL {
+  const base = req.server.lecternConfig.publicUrl;
+  if (base) return new URL(base + req.url);
+  reply.header('cache-control', 'no-store');
   return new URL(req.url, `${req.protocol}://${req.host}`);
 }
 

@@ -1,6 +1,6 @@
 // Rendering for the native API: a stored version with the caller's variables over its defaults,
-// or a template sent in the request. The renders themselves run on the render pool's threads;
-// errors are TemplateErrors (422).
+// or a template sent in the request. The renders themselves run on the render pool (shared fairly
+// between keys: `key` is the caller's key id); errors are TemplateErrors (422).
 import type { Version } from '../../model/types.ts';
 import { modelConfigWire } from './wire.ts';
 import type { Renderer } from '../../server/render-pool.ts';
@@ -11,18 +11,22 @@ export async function renderVersion(
   v: Version,
   variables: Record<string, unknown>,
   mode: RenderMode,
+  key?: string,
 ) {
-  const r = await renderer.run({
-    kind: 'version',
-    input: {
-      messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
-      content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
-      defaultFormat: v.templateFormat,
-      variableDefaults: v.variableDefaults,
-      variables,
-      mode,
+  const r = await renderer.run(
+    {
+      kind: 'version',
+      input: {
+        messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
+        content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
+        defaultFormat: v.templateFormat,
+        variableDefaults: v.variableDefaults,
+        variables,
+        mode,
+      },
     },
-  });
+    { key },
+  );
   return {
     template_type: v.templateType,
     template_format: v.templateFormat,
@@ -41,8 +45,9 @@ export function renderTemplate(
   template: string,
   variables: Record<string, unknown>,
   mode: RenderMode,
+  key?: string,
 ) {
-  return renderer.run({ kind: 'template', format, template, variables, mode });
+  return renderer.run({ kind: 'template', format, template, variables, mode }, { key });
 }
 
 /** A message list in one default format (messages may name their own template_format). */
@@ -52,6 +57,7 @@ export function renderMessages(
   messages: VersionMessage[],
   variables: Record<string, unknown>,
   mode: RenderMode,
+  key?: string,
 ) {
-  return renderer.run({ kind: 'messages', format, messages, variables, mode });
+  return renderer.run({ kind: 'messages', format, messages, variables, mode }, { key });
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { LecternError, unprocessable } from '../../model/errors.ts';
 import type { Actor, Prompt } from '../../model/types.ts';
 import type { PromptRef, Resolved, VersionSelector } from '../../registry/index.ts';
+import { TemplateError } from '../../templates/index.ts';
 import { promptRefs } from './mapping.ts';
 import { SnippetError, type SnippetFetcher } from './snippets.ts';
 
@@ -41,7 +42,20 @@ function notFoundTemplate(identifier: string, e: unknown): unknown {
   return e;
 }
 
-export async function resolveVersion(
+/** The version an identifier and selector name (memoised in the read cache: the get routes' look-up). */
+export function resolveVersion(
+  app: FastifyInstance,
+  actor: Actor,
+  identifier: string,
+  sel: VersionSelector,
+): Promise<Resolved> {
+  const load = () => resolveUncached(app, actor, identifier, sel);
+  if (!app.readCache) return load();
+  const key = `pl:resolve\u0000${actor.role}\u0000${identifier}\u0000${JSON.stringify(sel)}`;
+  return app.readCache.memo(key, actor.workspaceId ?? '*', load);
+}
+
+async function resolveUncached(
   app: FastifyInstance,
   actor: Actor,
   identifier: string,
@@ -81,6 +95,10 @@ export function snippetFetcher(app: FastifyInstance, actor: Actor, workspace?: s
 
 /** Snippet failures on publish are 422 in PromptLayer's `detail` list; on read, 422 as well. */
 export function snippetProblem(e: unknown, where: (string | number)[] = ['body']): unknown {
+  // An expansion past the output bound: the render's own code, in the snippet errors' shape.
+  if (e instanceof TemplateError && e.code === 'render_limit') {
+    return unprocessable(e.message, { detail: [{ loc: where, msg: e.message, type: 'render_limit' }] });
+  }
   if (!(e instanceof SnippetError)) return e;
   return unprocessable(e.message, { detail: [{ loc: where, msg: e.message, type: `snippet_${e.kind}` }] });
 }

@@ -45,26 +45,33 @@ export async function serveVersion(
   let content: Json[] | null = version.content;
   let snippets: SnippetReference[] = [];
   if (opts.resolveSnippets) {
-    const r = await resolveSnippets(version, snippetFetcher(app, actor), prompt.name).catch((e: unknown) => {
-      throw snippetProblem(e, ['prompt_template']);
-    });
+    const expand = () =>
+      resolveSnippets(version, snippetFetcher(app, actor), prompt.name).catch((e: unknown) => {
+        throw snippetProblem(e, ['prompt_template']);
+      });
+    // Expanded once per version while nothing in the workspace changes (snippets are its prompts).
+    const key = `pl:snippets\u0000${actor.role}\u0000${version.id}\u0000${prompt.name}`;
+    const r = await (app.readCache ? app.readCache.memo(key, actor.workspaceId ?? '*', expand) : expand());
     ({ messages, content, snippets } = r);
   }
   let warning: string | null = null;
   let rendered = { messages, content };
   if (opts.render) {
     const vars = opts.variables ?? {};
-    const r = await app.renderer.run({
-      kind: 'version',
-      input: {
-        messages: messages as VersionMessage[],
-        content: content as never,
-        defaultFormat: version.templateFormat,
-        variableDefaults: version.variableDefaults,
-        variables: vars,
-        mode: 'lenient',
+    const r = await app.renderer.run(
+      {
+        kind: 'version',
+        input: {
+          messages: messages as VersionMessage[],
+          content: content as never,
+          defaultFormat: version.templateFormat,
+          variableDefaults: version.variableDefaults,
+          variables: vars,
+          mode: 'lenient',
+        },
       },
-    });
+      { key: actor.keyId },
+    );
     rendered = {
       messages: splicePlaceholders((r.messages ?? []) as Message[], vars),
       content: (r.content as Json[] | null) ?? null,

@@ -1,7 +1,9 @@
 // Snippets: `@@@name@@@`, `@@@name@version_number:N@@@`, `@@@name@label:L@@@` inside any text block,
 // replaced on read by the referenced completion template's text, recursively. A chain that comes
-// back to a template already being expanded is a cycle, refused rather than expanded forever.
+// back to a template already being expanded is a cycle, refused rather than expanded forever; an
+// expansion larger than the render output bound is refused (render_limit) before it is built.
 import type { Json, Message, VersionContent } from '../../model/types.ts';
+import { OutputBudget } from '../../templates/output-budget.ts';
 import { isObject } from './mapping.ts';
 
 export interface SnippetTag {
@@ -79,15 +81,18 @@ export async function resolveSnippets(
   v: Pick<VersionContent, 'messages' | 'content'>,
   fetch: SnippetFetcher,
   selfName?: string,
+  budget: OutputBudget = new OutputBudget(),
 ): Promise<{ messages: Message[]; content: Json[] | null; snippets: SnippetReference[] }> {
   const refs = new Map<string, SnippetReference>();
   const cache = new Map<string, string>();
+  const what = 'the template with its snippets expanded';
 
   const expand = async (text: string, stack: string[]): Promise<string> => {
     if (!text.includes('@@@')) return text;
     let out = '';
     let last = 0;
     for (const m of text.matchAll(TAG)) {
+      budget.fits(out.length, m.index! - last, what);
       out += text.slice(last, m.index);
       last = m.index! + m[0].length;
       const tag = tagOf(m);
@@ -110,19 +115,27 @@ export async function resolveSnippets(
         cache.set(key, body);
         refs.set(key, { prompt_name: tag.name, version: found.number, label: tag.label ?? null });
       }
+      budget.fits(out.length, body.length, what);
       out += body;
     }
+    budget.fits(out.length, text.length - last, what);
     return out + text.slice(last);
+  };
+  /** A text slot of the version itself: all of them together stay within the bound. */
+  const expandSlot = async (text: string, stack: string[]) => {
+    const out = await expand(text, stack);
+    if (out !== text) budget.spend(out.length, what);
+    return out;
   };
 
   const stack = selfName ? [selfName] : [];
   const mapContent = async (c: Json | undefined): Promise<Json | undefined> => {
-    if (typeof c === 'string') return expand(c, stack);
+    if (typeof c === 'string') return expandSlot(c, stack);
     if (!Array.isArray(c)) return c;
     const blocks: Json[] = [];
     for (const b of c) {
       if (isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string') {
-        blocks.push({ ...b, text: await expand(b['text'], stack) });
+        blocks.push({ ...b, text: await expandSlot(b['text'], stack) });
       } else blocks.push(b);
     }
     return blocks;

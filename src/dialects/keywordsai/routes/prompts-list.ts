@@ -2,7 +2,7 @@
 // POST /api/prompts/list/ (with a `filters` body). Query: page, page_size (≤ 100), sort_by; the GET
 // forms also take `name` (partial match) and `starred`.
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseFilters, parseSort, type ParsedFilters } from '../filters.ts';
 import { listQuery } from '../list-query.ts';
 import { absoluteUrl, drfPage, parsePage } from '../pagination.ts';
@@ -50,6 +50,7 @@ export function queryOf(f: ParsedFilters, sortBy: unknown) {
 async function listPage(
   app: FastifyInstance,
   req: FastifyRequest,
+  reply: FastifyReply,
   q: { page?: unknown; page_size?: unknown; sort_by?: unknown },
   f: ParsedFilters,
 ) {
@@ -59,7 +60,7 @@ async function listPage(
   // Version state only for the page's rows, in a fixed number of queries.
   const states = await promptStates(app.registry, req.actor, r.items);
   return drfPage(
-    absoluteUrl(req),
+    absoluteUrl(req, reply),
     page,
     r.total,
     r.items.map((p, i) => promptWire(p, states[i]!)),
@@ -69,11 +70,11 @@ async function listPage(
 export default function route(app: FastifyInstance) {
   const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
   for (const path of ['/api/prompts', '/api/prompts/list']) {
-    typed.get(path, { schema: getSchema }, async (req) =>
-      listPage(app, req, req.query, queryFilters(req.query)),
+    typed.get(path, { schema: getSchema }, async (req, reply) =>
+      listPage(app, req, reply, req.query, queryFilters(req.query)),
     );
   }
-  typed.post('/api/prompts/list', { schema: postSchema }, async (req) => {
+  typed.post('/api/prompts/list', { schema: postSchema, config: { readOnly: true } }, async (req, reply) => {
     const b = req.body;
     // Query parameters win over the same names in the body.
     const q = {
@@ -81,6 +82,6 @@ export default function route(app: FastifyInstance) {
       page_size: req.query.page_size ?? b.page_size,
       sort_by: req.query.sort_by ?? b.sort_by,
     };
-    return listPage(app, req, q, parseFilters(b.filters, b.operator));
+    return listPage(app, req, reply, q, parseFilters(b.filters, b.operator));
   });
 }

@@ -17,7 +17,9 @@ export default function route(app: FastifyInstance) {
   typed.get('/api/prompts/summary', { schema: { ...getSchema, ...summary } }, async (req) =>
     count(req.actor, queryFilters(req.query)),
   );
-  typed.post('/api/prompts/summary', { schema: { ...postSchema, ...summary } }, async (req) =>
-    count(req.actor, parseFilters(req.body.filters, req.body.operator)),
+  typed.post(
+    '/api/prompts/summary',
+    { schema: { ...postSchema, ...summary }, config: { readOnly: true } },
+    async (req) => count(req.actor, parseFilters(req.body.filters, req.body.operator)),
   );
 }

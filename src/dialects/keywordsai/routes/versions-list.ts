@@ -16,7 +16,7 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/api/prompts/:prompt_id/versions', { schema }, async (req) => {
+    .get('/api/prompts/:prompt_id/versions', { schema }, async (req, reply) => {
       const page = parsePage(req.query, { default: 100, max: 500 });
       const r = await app.registry.listVersions(req.actor, promptRefOf(req.params.prompt_id), {
         limit: page.limit,
@@ -24,7 +24,7 @@ export default function route(app: FastifyInstance) {
         order: 'desc',
       });
       return drfPage(
-        absoluteUrl(req),
+        absoluteUrl(req, reply),
         page,
         r.total,
         r.items.map((v) => versionWire(v, r.prompt)),

@@ -29,16 +29,27 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .post('/prompts/:prompt/render', { schema }, async (req, reply) => {
+    .post('/prompts/:prompt/render', { schema, config: { readOnly: true } }, async (req, reply) => {
       const { label, version, variables, mode } = req.body;
       if (label !== undefined && version !== undefined) throw badRequest('send label or version, not both');
       const sel = label !== undefined ? { label } : versionSelector(version ?? 'latest');
-      const r = await app.registry.getVersion(
-        req.actor,
-        promptRef(req.params.prompt, req.query.workspace),
-        sel,
+      const ref = promptRef(req.params.prompt, req.query.workspace);
+      const load = () => app.registry.getVersion(req.actor, ref, sel);
+      // The look-up is memoised in the read cache (the answer itself depends on the variables).
+      const r = app.readCache
+        ? await app.readCache.memo(
+            `native:version\u0000${req.actor.role}\u0000${JSON.stringify(ref)}\u0000${JSON.stringify(sel)}`,
+            req.actor.workspaceId ?? '*',
+            load,
+          )
+        : await load();
+      const rendered = await renderVersion(
+        app.renderer,
+        r.version,
+        variables ?? {},
+        mode ?? 'strict',
+        req.actor.keyId,
       );
-      const rendered = await renderVersion(app.renderer, r.version, variables ?? {}, mode ?? 'strict');
       setEtag(reply, r.prompt);
       return {
         prompt_id: r.prompt.id,

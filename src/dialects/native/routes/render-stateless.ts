@@ -30,11 +30,21 @@ export const schema = {
 };
 
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().post('/render', { schema }, async (req) => {
-    const b = req.body;
-    const vars = b.variables ?? {};
-    const mode = b.mode ?? 'strict';
-    if ('template' in b) return renderTemplate(app.renderer, b.format, b.template, vars, mode);
-    return renderMessages(app.renderer, b.format, b.messages as VersionMessage[], vars, mode);
-  });
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .post('/render', { schema, config: { readOnly: true } }, async (req) => {
+      const b = req.body;
+      const vars = b.variables ?? {};
+      const mode = b.mode ?? 'strict';
+      if ('template' in b)
+        return renderTemplate(app.renderer, b.format, b.template, vars, mode, req.actor.keyId);
+      return renderMessages(
+        app.renderer,
+        b.format,
+        b.messages as VersionMessage[],
+        vars,
+        mode,
+        req.actor.keyId,
+      );
+    });
 }

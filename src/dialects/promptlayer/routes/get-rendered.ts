@@ -33,7 +33,7 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .post('/prompt-templates/:identifier', { schema }, async (req) => {
+    .post('/prompt-templates/:identifier', { schema, config: { readOnly: true } }, async (req) => {
       const b = req.body ?? {};
       const { prompt, version } = await resolveVersion(
         app,
