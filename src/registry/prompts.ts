@@ -11,11 +11,13 @@ import {
   isNotNull,
   isNull,
   lt,
+  notInArray,
+  or,
   sql,
   type SQL,
 } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
-import { auditEvents, labels, projects, prompts, workspaces } from '../store/schema.ts';
+import { auditEvents, labels, projects, prompts, versions, workspaces } from '../store/schema.ts';
 import { badRequest, LecternError, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, JsonObject, Page, Prompt, TemplateType } from '../model/types.ts';
@@ -60,6 +62,12 @@ export interface PromptListQuery {
   nameContains?: string;
   tags?: string[];
   label?: string;
+  /** Keeps prompts with no label of this name (the UI's "label absent" filter). */
+  labelAbsent?: string;
+  /** Case-insensitive substring of the name, a tag, or the latest version's template text. */
+  search?: string;
+  /** The latest version's template format. */
+  templateFormat?: 'mustache' | 'jinja2' | 'f-string';
   isSnippet?: boolean;
   project?: string;
   createdAfter?: Date;
@@ -71,7 +79,7 @@ export interface PromptListQuery {
   /** When set, `name` in `where` and in the sort means the dialect's display name (see prompt-filter.ts). */
   displayName?: DisplayNameAlias;
   /** Ties always break on seq, in the same direction. */
-  sort?: { field: 'created_at' | 'updated_at' | 'name' | 'seq'; dir: 'asc' | 'desc' };
+  sort?: { field: 'created_at' | 'updated_at' | 'name' | 'seq' | 'last_version'; dir: 'asc' | 'desc' };
   limit: number;
   offset: number;
 }
@@ -258,6 +266,32 @@ export async function listPrompts(
       inArray(prompts.id, db.select({ id: labels.promptId }).from(labels).where(eq(labels.name, q.label))),
     );
   }
+  if (q.labelAbsent) {
+    conds.push(
+      notInArray(
+        prompts.id,
+        db.select({ id: labels.promptId }).from(labels).where(eq(labels.name, q.labelAbsent)),
+      ),
+    );
+  }
+  // The latest version's content, for search and the format filter: one indexed row per prompt.
+  const latest = (pred: SQL) =>
+    sql`exists (select 1 from ${versions} where ${versions.promptId} = ${prompts.id} and ${versions.number} = ${prompts.lastVersion} and ${pred})`;
+  if (q.templateFormat) conds.push(latest(sql`${versions.templateFormat} = ${q.templateFormat}`));
+  if (q.search) {
+    const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
+    // Template text is the messages' and content's JSON text: a substring match there finds any
+    // text a user can see in the template (escapes aside), without a per-format parser.
+    conds.push(
+      or(
+        ilike(prompts.name, like),
+        sql`${prompts.tags}::text ilike ${like}`,
+        latest(
+          sql`(${versions.messages}::text ilike ${like} or coalesce(${versions.content}::text, '') ilike ${like})`,
+        ),
+      ),
+    );
+  }
   // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
   // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).
   const nextMs = (d: Date) => new Date(d.getTime() + 1);
@@ -280,6 +314,7 @@ export async function listPrompts(
     updated_at: sql`${prompts.updatedAt}`,
     name: nameExpr(q.displayName),
     seq: sql`${prompts.seq}`,
+    last_version: sql`${prompts.lastVersion}`,
   }[sort.field];
   const order = sort.dir === 'asc' ? [asc(col), asc(prompts.seq)] : [desc(col), desc(prompts.seq)];
   const [items, total] = await Promise.all([

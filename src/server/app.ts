@@ -21,6 +21,7 @@ import nativeApi from '../dialects/native/index.ts';
 import promptlayerApi from '../dialects/promptlayer/index.ts';
 import keywordsaiApi from '../dialects/keywordsai/index.ts';
 import nemoApi from '../dialects/nemo/index.ts';
+import { installStaticUi } from './static-ui.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -177,5 +178,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(promptlayerApi);
   await app.register(keywordsaiApi);
   await app.register(nemoApi);
+  await installStaticUi(app);
   return app;
 }
