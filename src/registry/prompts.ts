@@ -7,6 +7,7 @@ import {
   eq,
   gte,
   ilike,
+  like,
   inArray,
   isNotNull,
   isNull,
@@ -62,6 +63,8 @@ export interface PromptListQuery {
   nameContains?: string;
   tags?: string[];
   label?: string;
+  /** Names starting with this (a folder of the UI: "support/" holds "support/reply"). */
+  namePrefix?: string;
   /** Keeps prompts with no label of this name (the UI's "label absent" filter). */
   labelAbsent?: string;
   /** Case-insensitive substring of the name, a tag, or the latest version's template text. */
@@ -266,6 +269,7 @@ export async function listPrompts(
       inArray(prompts.id, db.select({ id: labels.promptId }).from(labels).where(eq(labels.name, q.label))),
     );
   }
+  if (q.namePrefix) conds.push(like(prompts.name, `${q.namePrefix.replace(/[\\%_]/g, '\\$&')}%`));
   if (q.labelAbsent) {
     conds.push(
       notInArray(

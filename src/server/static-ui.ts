@@ -55,10 +55,10 @@ export async function installStaticUi(app: FastifyInstance, dist = process.env.L
     index: false,
     wildcard: true,
     cacheControl: false,
-    setHeaders: (res) => {
-      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-      res.setHeader('content-security-policy', UI_CSP);
-      res.setHeader('x-content-type-options', 'nosniff');
+    // Names carry a content hash: a changed file is a new name, so a copy never goes stale.
+    setHeaders: (reply: FastifyReply) => {
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
+      uiHeaders(reply);
     },
   });
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => sendIndex(reply));

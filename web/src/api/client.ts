@@ -158,6 +158,8 @@ export interface VersionBody {
 
 export interface ListQuery {
   search?: string;
+  /** Names starting with this: a folder ("support/"). */
+  prefix?: string;
   label?: string;
   no_label?: string;
   tags?: string;

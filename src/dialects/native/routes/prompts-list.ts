@@ -11,7 +11,7 @@ export const schema = {
   description:
     '`q` matches names containing it (case-insensitive); `search` matches names, tags or the ' +
     "latest version's template text; `tags` (repeated or comma-separated) keeps prompts carrying " +
-    'every tag; `label` keeps prompts with a label of that name, `no_label` those without one; ' +
+    'every tag; `prefix` keeps names starting with it (a folder: `support/`); `label` keeps prompts with a label of that name, `no_label` those without one; ' +
     "`template_format` is the latest version's; `updated_after` / `updated_before` bound `updated_at` (inclusive).",
   tags: ['prompts'],
   querystring: Type.Composite([
@@ -26,6 +26,7 @@ export const schema = {
       q: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
       tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 })),
       search: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+      prefix: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
       label: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
       no_label: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
       template_format: Type.Optional(TemplateFormat),
@@ -65,6 +66,7 @@ export default function route(app: FastifyInstance) {
       nameContains: q.q,
       tags: q.tags ? splitList(q.tags) : undefined,
       search: q.search,
+      namePrefix: q.prefix,
       label: q.label,
       labelAbsent: q.no_label,
       templateFormat: q.template_format,
