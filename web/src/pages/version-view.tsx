@@ -6,14 +6,17 @@ import { messageText } from '../lib/diff-model.ts';
 import { valueText } from '../lib/variables.ts';
 import { JsonBlock, LabelChip, Time } from '../components/ui.tsx';
 
-/** Which API wrote a version, from the marks each dialect keeps in its metadata. */
+/**
+ * Which API wrote a version, from the marks a dialect keeps in its metadata. Lectern records no
+ * writer per version, so a version without a mark says so rather than guess.
+ */
 export function writtenThrough(v: Version): string {
   const m = v.metadata ?? {};
   if ('_promptlayer' in m) return 'written through PromptLayer API';
   if (Object.keys(m).some((k) => k.startsWith('keywordsai') || k === 'is_enforcing_response_format'))
     return 'written through Keywords AI API';
   if (Object.keys(m).some((k) => k.startsWith('_nemo') || k.startsWith('nemo'))) return 'written through NeMo API';
-  return 'written through native API';
+  return 'written through native API (no dialect mark)';
 }
 
 function KeyValues({ data, label }: { data: Record<string, unknown>; label: string }) {
