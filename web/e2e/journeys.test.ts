@@ -191,4 +191,218 @@ describe('web UI journeys', () => {
     const d2 = page.getByRole('region', { name: /Differences between v2 and unsaved edit/ });
     await d2.locator('ins', { hasText: 'in {{city}} today' }).waitFor();
   });
+
+  it('5. writes: creates a prompt, edits with a syntax error shown at line and column, reviews the diff, saves, deletes and restores', async () => {
+    const page = await h.page();
+    await signIn(page, h.t.keys.editor);
+    await page.getByRole('button', { name: 'New prompt' }).click();
+    const dlg = page.getByRole('dialog', { name: 'New prompt' });
+    await dlg.getByRole('textbox', { name: 'Name' }).fill('j5/writer');
+    await dlg.getByRole('textbox', { name: 'First message (optional)' }).fill('Hello {{name}}');
+    await dlg.getByRole('button', { name: 'Create prompt' }).click();
+    await page.getByRole('heading', { level: 1, name: 'j5/writer' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Edit' }).click();
+    const editor = page.getByRole('textbox', { name: 'Message 1 template' });
+    await page.locator('.cm-content').waitFor();
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Hello {{name}}\nYour order {{#items}}{{title}}');
+    // The server's renderer finds the unclosed section before anything is saved.
+    const err = page.getByRole('alert').filter({ hasText: 'Syntax error' });
+    await expect.poll(() => err.textContent()).toMatch(/at line 2, column \d+/);
+    expect(await page.getByRole('button', { name: 'Review and save' }).isDisabled()).toBe(true);
+    // Live variable extraction follows the text.
+    await page.keyboard.type('{{/items}} from {{city}}');
+    await expect.poll(() => err.count()).toBe(0);
+    const vars = page.getByRole('list', { name: 'Extracted variables' });
+    await expect.poll(() => vars.textContent()).toContain('city');
+    await page.getByRole('textbox', { name: 'Commit message' }).fill('list the items');
+    await page.getByRole('button', { name: 'Review and save' }).click();
+    const review = page.getByRole('dialog', { name: 'Review changes' });
+    await review.locator('ins', { hasText: 'Your order' }).waitFor();
+    expect(await review.getByText('+ city').count()).toBe(1);
+    await review.getByRole('button', { name: 'Save version' }).click();
+    await page.getByRole('list', { name: 'Version timeline' }).getByRole('button', { name: /Version 2: list the items/ }).waitFor();
+    const v2 = await h.t.call('GET', '/v1/prompts/j5%2Fwriter/versions/2');
+    expect(v2.body.version.status).toBe('committed');
+    // The server's extraction: `title` is read inside the items section, not from the top.
+    expect(v2.body.version.input_variables.sort()).toEqual(['city', 'items', 'name']);
+
+    // Save into a draft, then the draft is what the editor edits.
+    await page.getByRole('tab', { name: 'Edit' }).click();
+    await page.locator('.cm-content').first().waitFor();
+    await page.getByRole('textbox', { name: 'Message 1 template' }).click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('!');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('dialog', { name: 'Review draft' }).getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('list', { name: 'Version timeline' }).getByRole('button', { name: /Version 3 \(draft\)/ }).waitFor();
+
+    // Delete, then find it among deleted prompts and restore it.
+    await page.getByRole('button', { name: 'Delete prompt' }).click();
+    await page.getByRole('dialog', { name: 'Delete prompt' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Restore prompt' }).waitFor();
+    expect((await h.t.call('GET', '/v1/prompts/j5%2Fwriter')).status).toBe(404);
+    await page.getByRole('link', { name: 'Prompts', exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Deleted prompts' }).check();
+    await page.getByRole('link', { name: 'j5/writer' }).click();
+    await page.getByRole('button', { name: 'Restore prompt' }).click();
+    await page.getByRole('button', { name: 'Delete prompt' }).waitFor();
+    expect((await h.t.call('GET', '/v1/prompts/j5%2Fwriter')).status).toBe(200);
+  });
+
+  it('6. previews a version with typed variables over its defaults, the unsaved edit, and a render error', async () => {
+    await seedPrompt(h.t, {
+      name: 'j6/preview',
+      version: { ...chat('Hello {{name}} from {{city}}'), variable_defaults: { city: 'Paris' } },
+    });
+    const page = await h.page();
+    await signIn(page, h.t.keys.viewer);
+    await openPrompt(page, 'j6/preview', 'preview');
+    const city = page.getByRole('textbox', { name: 'city' });
+    await expect.poll(() => city.inputValue()).toBe('Paris');
+    await page.getByRole('textbox', { name: 'name' }).fill('Ada');
+    await page.getByRole('button', { name: 'Render preview' }).click();
+    const out = page.getByRole('list', { name: 'Rendered messages' });
+    await expect.poll(() => out.textContent()).toContain('Hello Ada from Paris');
+
+    // The unsaved editor content renders through the server too; its errors are shown.
+    await page.getByRole('tab', { name: 'Edit' }).click();
+    await page.locator('.cm-content').waitFor();
+    await page.getByRole('textbox', { name: 'Message 1 template' }).click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('Bye {{name}} {{#open}}');
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await page.getByRole('combobox', { name: 'Render' }).selectOption('editor');
+    await page.getByRole('button', { name: 'Render preview' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Render failed' });
+    await expect.poll(() => alert.textContent()).toMatch(/422/);
+  });
+
+  it('7. releases: moves a label with a confirmation diff, removes one, rolls back from history; snippets show their users', async () => {
+    const p = await seedPrompt(h.t, { name: 'j7/release', version: chat('One {{a}}') });
+    await seedVersion(h.t, p.prompt.id, chat('Two {{a}} {{b}}'));
+    await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/production`, { body: { version: 1 } });
+    await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/staging`, { body: { version: 2 } });
+    const page = await h.page();
+    await signIn(page, h.t.keys.editor);
+    await openPrompt(page, 'j7/release', 'release');
+    await page.getByRole('combobox', { name: 'New version for production' }).selectOption('2');
+    await page.getByRole('button', { name: 'Move label production', exact: true }).click();
+    const dlg = page.getByRole('dialog', { name: 'Move label production' });
+    await expect.poll(() => dlg.textContent()).toMatch(/points at v1.*will point at v2/);
+    await dlg.locator('ins', { hasText: 'Two {{a}} {{b}}' }).waitFor();
+    await dlg.getByRole('button', { name: 'Confirm: Move label' }).click();
+    await expect.poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.find((l: { name: string }) => l.name === 'production')?.version).toBe(2);
+
+    await page.getByRole('button', { name: 'Remove label staging' }).click();
+    await page.getByRole('dialog', { name: 'Remove label staging' }).getByRole('button', { name: 'Confirm: Remove label' }).click();
+    await expect.poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.map((l: { name: string }) => l.name)).toEqual(['production']);
+
+    // The history lists every move (from → to); rollback is one action on it.
+    const history = page.getByRole('table', { name: 'Every label move, newest first' });
+    await expect.poll(async () => (await history.getByRole('row').allTextContents()).join('|')).toMatch(/v1 → v2/);
+    expect(await history.getByRole('row').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/staging.*v2 → removed/)]));
+    await history.getByRole('button', { name: 'Roll back production to v1' }).click();
+    await page.getByRole('dialog', { name: 'Roll back production' }).getByRole('button', { name: 'Confirm: Roll back' }).click();
+    await expect.poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data[0]?.version).toBe(1);
+
+    // Snippets show where they are used.
+    await seedPrompt(h.t, { name: 'j7/sig', is_snippet: true, version: { template_type: 'completion', content: [{ type: 'text', text: '-- the team' }] } });
+    await seedPrompt(h.t, { name: 'j7/uses-sig', version: chat('Hi @@@j7/sig@@@') });
+    await openPrompt(page, 'j7/sig');
+    await page.getByRole('region', { name: 'Used by' }).getByRole('link', { name: 'j7/uses-sig' }).waitFor();
+  });
+
+  it('8. administers: creates a key (secret shown once, copyable), revokes it, creates a workspace, filters the audit log', async () => {
+    const page = await h.page();
+    await signIn(page, h.t.keys.admin);
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('textbox', { name: 'Key name' }).fill('j8-reader');
+    await page.getByRole('combobox', { name: 'Role' }).selectOption('viewer');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const dlg = page.getByRole('dialog', { name: 'API key created' });
+    const secret = (await dlg.getByLabel('New API key secret').textContent())!;
+    expect(secret.length).toBeGreaterThan(20);
+    await dlg.getByRole('button', { name: 'Copy secret' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    await dlg.getByRole('button', { name: 'Done' }).click();
+    expect((await h.t.call('GET', '/v1/prompts', { key: secret })).status).toBe(200);
+    const row = page.getByRole('row', { name: /j8-reader/ });
+    await row.getByRole('button', { name: 'Revoke key j8-reader' }).click();
+    await page.getByRole('dialog', { name: 'Revoke API key' }).getByRole('button', { name: 'Revoke key' }).click();
+    await expect.poll(() => row.textContent()).toContain('revoked');
+    expect((await h.t.call('GET', '/v1/prompts', { key: secret })).status).toBe(401);
+
+    await page.getByRole('link', { name: 'Workspaces' }).click();
+    await page.getByRole('textbox', { name: 'Workspace name' }).fill('j8-space');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('rowheader', { name: 'j8-space' }).waitFor();
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('table', { name: /Audit log/ }).waitFor();
+    await page.getByRole('textbox', { name: 'Action' }).fill('key.revoke');
+    await expect.poll(async () => {
+      const rows = await page.getByRole('table', { name: /Audit log/ }).getByRole('row').allTextContents();
+      return rows.length > 1 && rows.slice(1).every((r) => r.includes('key.revoke'));
+    }).toBe(true);
+  });
+
+  it('9. roles: a viewer sees no enabled write control, and a write attempted anyway shows the server\'s 403', async () => {
+    const p = await seedPrompt(h.t, { name: 'j9/guarded', version: chat('Hi') });
+    await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/production`, { body: { version: 1 } });
+    const page = await h.page();
+    await signIn(page, h.t.keys.viewer);
+    expect(await page.getByRole('button', { name: 'New prompt' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    await openPrompt(page, 'j9/guarded');
+    expect(await page.getByRole('button', { name: 'Delete prompt' }).isDisabled()).toBe(true);
+    await page.getByRole('tab', { name: 'Edit' }).click();
+    expect(await page.getByRole('button', { name: 'Review and save' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    await page.getByRole('tab', { name: 'Release' }).click();
+    expect(await page.getByRole('button', { name: 'Remove label production' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Add label' }).isDisabled()).toBe(true);
+
+    // A UI that believes it may write (a stale role) still meets the server's refusal, shown as such.
+    const ctx = page.context();
+    await ctx.route('**/v1/me', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      await route.fulfill({ response: res, json: { ...body, role: 'editor' } });
+    });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'j9/guarded' }).waitFor();
+    await page.getByRole('button', { name: 'Delete prompt' }).click();
+    await page.getByRole('dialog', { name: 'Delete prompt' }).getByRole('button', { name: 'Delete' }).click();
+    const alert = page.getByRole('dialog', { name: 'Delete prompt' }).getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/Not allowed.*403/);
+    expect((await h.t.call('GET', `/v1/prompts/${p.prompt.id}`)).status).toBe(200);
+  });
+
+  it('10. copy to use: snippets fetch the prompt by label through the native API and each vendor SDK', async () => {
+    const p = await seedPrompt(h.t, { name: 'j10/use-me', version: chat('Hi') });
+    await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/production`, { body: { version: 1 } });
+    const page = await h.page();
+    await signIn(page, h.t.keys.viewer);
+    await openPrompt(page, 'j10/use-me', 'use');
+    for (const title of ['Native API (curl)', 'PromptLayer Python SDK', 'PromptLayer JavaScript SDK', 'Keywords AI (Respan) API', 'NeMo Platform API']) {
+      await page.getByRole('region', { name: title }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Copy Native API (curl) snippet' }).click();
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    expect(text).toContain('/v1/prompts/j10%2Fuse-me/resolve?label=production');
+    // The copied command works as pasted (with the key filled in).
+    const url = /"(http[^"]+)"/.exec(text)![1]!;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).version.number).toBe(1);
+    const kw = (await page.getByRole('region', { name: 'Keywords AI (Respan) API' }).locator('pre').textContent())!;
+    const kwUrl = /"(http[^"]+)"/.exec(kw)![1]!;
+    expect((await fetch(kwUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(200);
+    const nemo = (await page.getByRole('region', { name: 'NeMo Platform API' }).locator('pre').textContent())!;
+    const nemoUrl = /"(http[^"]+)"/.exec(nemo)![1]!;
+    expect((await fetch(nemoUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(200);
+  });
 });

@@ -278,7 +278,8 @@ function PromptTable({
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: it.size, transform: `translateY(${it.start}px)` }}
               >
                 <div role="cell" className="c-name">
-                  <a href={href({ page: 'prompt', name: p.name, tab: 'versions' })} title={p.name}>
+                  {/* A deleted name may be taken again: a deleted prompt is opened by its id. */}
+                  <a href={href({ page: 'prompt', name: p.deleted_at ? p.id : p.name, tab: 'versions' })} title={p.name}>
                     {p.name}
                   </a>
                   {p.is_snippet && <span className="chip chip-muted">snippet</span>}
