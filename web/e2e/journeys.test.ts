@@ -182,6 +182,7 @@ describe('web UI journeys', () => {
     // Edit without saving, then compare the saved version with the editor's content.
     await page.getByRole('tab', { name: 'Edit' }).click();
     const editor = page.getByRole('textbox', { name: 'Message 1 template' });
+    await page.locator('.cm-content').waitFor();
     await editor.click();
     await page.keyboard.press('End');
     await page.keyboard.type(' today');
