@@ -104,6 +104,8 @@ export function createEditor(opts: {
         EditorView.lineWrapping,
         placeholder('Template text…'),
         EditorState.readOnly.of(opts.readOnly),
+        // The page's CSP allows <style> elements with this response's nonce only.
+        EditorView.cspNonce.of(document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? ''),
         EditorView.contentAttributes.of({ 'aria-label': opts.label, 'aria-multiline': 'true' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) opts.onChange(u.state.doc.toString());

@@ -30,12 +30,15 @@ export function CodeEditor({
   const change = useRef(onChange);
   change.current = onChange;
   const initial = useRef(value);
+  const fallback = useRef<HTMLTextAreaElement>(null);
   const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
     void import('./cm.ts').then((cm) => {
       if (cancelled || !host.current) return;
+      // Whoever was typing in the stand-in textarea keeps typing in the editor.
+      const hadFocus = document.activeElement === fallback.current;
       handle.current = cm.createEditor({
         parent: host.current,
         doc: initial.current,
@@ -44,6 +47,11 @@ export function CodeEditor({
         readOnly,
         onChange: (t) => change.current(t),
       });
+      if (hadFocus) {
+        const view = handle.current.view;
+        view.focus();
+        view.dispatch({ selection: { anchor: view.state.doc.length } });
+      }
       setLoaded(true);
     });
     return () => {
@@ -68,6 +76,7 @@ export function CodeEditor({
     <div className="editor">
       {!loaded && (
         <textarea
+          ref={fallback}
           aria-label={label}
           value={value}
           readOnly={readOnly}

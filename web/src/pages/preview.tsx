@@ -101,12 +101,14 @@ export function PreviewView({
                 {render.data.messages.map((m, i) => (
                   <li key={i} className="message">
                     <span className="role">{m.role}</span>
-                    <pre className="text">{messageText(m.content)}</pre>
+                    <pre className="text" tabIndex={0} aria-label={`Rendered message ${i + 1} (${m.role})`}>
+                      {messageText(m.content)}
+                    </pre>
                   </li>
                 ))}
               </ol>
             ) : (
-              <pre className="text" aria-label="Rendered text">
+              <pre className="text" tabIndex={0} aria-label="Rendered text">
                 {render.data.output}
               </pre>
             )}
