@@ -145,3 +145,14 @@ describe.each(['light', 'dark'] as const)('every page in the %s theme', (theme) 
     expect(h.foreign).toEqual([]);
   });
 });
+
+describe('the API docs page', () => {
+  it('makes no request to another host (its fonts are the system ones)', { timeout: 60_000 }, async () => {
+    const page = await h.page();
+    const before = h.foreign.length;
+    await page.goto(`${h.base}/docs`);
+    await page.waitForLoadState('networkidle');
+    await page.getByText('Lectern').first().waitFor();
+    expect(h.foreign.slice(before)).toEqual([]);
+  });
+});

@@ -88,12 +88,19 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-export function Time({ iso }: { iso: string | null }) {
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A time in the user's zone; `compact` (tables) is "2026-12-01 10:00", the full one in its title. */
+export function Time({ iso, compact }: { iso: string | null; compact?: boolean }) {
   if (!iso) return <span className="muted">—</span>;
   const d = new Date(iso);
+  const full = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const text = compact
+    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+    : full;
   return (
-    <time dateTime={iso} title={d.toISOString()}>
-      {d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+    <time dateTime={iso} title={full}>
+      {text}
     </time>
   );
 }

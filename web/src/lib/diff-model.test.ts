@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, messageText, structuredDiff, type Comparable } from './diff-model.ts';
+import { compareVersions, foldUnchanged, lineDiff, messageText, structuredDiff, type Comparable } from './diff-model.ts';
 
 const base: Comparable = {
   template_type: 'chat',
@@ -60,5 +60,19 @@ describe('version diff model', () => {
   it('reads text out of content part lists', () => {
     expect(messageText([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }])).toBe('a\nb');
     expect(structuredDiff({ a: [1, 2] }, { a: [1] })).toEqual([{ path: 'a[1]', kind: 'removed', before: 2 }]);
+  });
+
+  it('folds long unchanged runs around a change, keeping two lines of context', () => {
+    const a = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const b = a.replace('line 10\n', 'LINE 10\n');
+    const folded = foldUnchanged(lineDiff(a, b));
+    expect(folded.map((p) => p.kind)).toEqual(['folded', 'same', 'removed', 'added', 'same', 'folded']);
+    expect(folded[0]).toEqual({ kind: 'folded', lines: 8 });
+    expect(folded[1]).toEqual({ kind: 'same', text: 'line 8\nline 9\n' });
+    expect(folded[5]).toEqual({ kind: 'folded', lines: 7 });
+  });
+
+  it('leaves short unchanged runs whole', () => {
+    expect(foldUnchanged(lineDiff('a\nb\n', 'a\nc\n')).map((p) => p.kind)).toEqual(['same', 'removed', 'added']);
   });
 });

@@ -66,6 +66,31 @@ export function messageText(content: unknown): string {
   return JSON.stringify(content, null, 2);
 }
 
+/** A run of unchanged lines folded away in a long diff (only its first and last lines shown). */
+export interface FoldedPart {
+  kind: 'folded';
+  lines: number;
+}
+
+/**
+ * Folds unchanged runs longer than 2 × context + 1 lines, keeping `context` lines next to each
+ * change, so a one-line edit in a long template reads as one line, not a page.
+ */
+export function foldUnchanged(parts: LinePart[], context = 2): (LinePart | FoldedPart)[] {
+  const out: (LinePart | FoldedPart)[] = [];
+  parts.forEach((p, i) => {
+    if (p.kind !== 'same') return out.push(p);
+    const lines = p.text.split(/(?<=\n)/);
+    const keepHead = i === 0 ? 0 : context;
+    const keepTail = i === parts.length - 1 ? 0 : context;
+    if (lines.length <= keepHead + keepTail + 1) return out.push(p);
+    if (keepHead) out.push({ kind: 'same', text: lines.slice(0, keepHead).join('') });
+    out.push({ kind: 'folded', lines: lines.length - keepHead - keepTail });
+    if (keepTail) out.push({ kind: 'same', text: lines.slice(lines.length - keepTail).join('') });
+  });
+  return out;
+}
+
 export function lineDiff(a: string, b: string): LinePart[] {
   return diffLines(a, b).map((c) => ({
     kind: c.added ? 'added' : c.removed ? 'removed' : 'same',

@@ -1,7 +1,7 @@
 // Shows a version diff: messages as line diffs, settings as a structured diff by path, variables
 // added/removed.
 import type { Version } from '../api/client.ts';
-import { compareVersions, type Comparable } from '../lib/diff-model.ts';
+import { compareVersions, foldUnchanged, type Comparable } from '../lib/diff-model.ts';
 
 const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -22,8 +22,12 @@ export function DiffView({ a, b, aTitle, bTitle }: { a: Comparable | Version; b:
               <div key={m.title} className="diff-block">
                 <h4>{m.title}</h4>
                 <pre className="diff-text" tabIndex={0}>
-                  {m.parts.map((p, i) =>
-                    p.kind === 'same' ? (
+                  {foldUnchanged(m.parts).map((p, i) =>
+                    p.kind === 'folded' ? (
+                      <span key={i} className="folded">
+                        {`⋯ ${p.lines} unchanged line${p.lines === 1 ? '' : 's'} ⋯\n`}
+                      </span>
+                    ) : p.kind === 'same' ? (
                       <span key={i}>{p.text}</span>
                     ) : p.kind === 'added' ? (
                       <ins key={i}>{p.text}</ins>
@@ -39,8 +43,13 @@ export function DiffView({ a, b, aTitle, bTitle }: { a: Comparable | Version; b:
       {d.fields.length > 0 && (
         <>
           <h3>Settings</h3>
-          <table className="table">
+          <table className="table fixed">
             <caption className="visually-hidden">Changed settings</caption>
+            <colgroup>
+              <col style={{ width: '30%' }} />
+              <col style={{ width: '35%' }} />
+              <col style={{ width: '35%' }} />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Setting</th>

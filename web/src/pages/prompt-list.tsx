@@ -196,7 +196,10 @@ function FolderBranch({ nodes, current }: { nodes: FolderNode[]; current: string
       {nodes.map((n) => (
         <li key={n.path} role="treeitem" aria-selected={current === n.path} aria-expanded={n.children.length > 0 ? true : undefined}>
           <a href={href({ page: 'list', folder: n.path })} aria-current={current === n.path ? 'page' : undefined}>
-            {n.name} <span className="count">{n.count}</span>
+            <span className="fname" title={n.path}>
+              {n.name}
+            </span>{' '}
+            <span className="count">{n.count}</span>
           </a>
           {n.children.length > 0 && <FolderBranch nodes={n.children} current={current} />}
         </li>
@@ -295,10 +298,10 @@ function PromptTable({
                   ))}
                 </div>
                 <div role="cell" className="c-time">
-                  <Time iso={p.updated_at} />
+                  <Time iso={p.updated_at} compact />
                 </div>
                 <div role="cell" className="c-time">
-                  <Time iso={p.created_at} />
+                  <Time iso={p.created_at} compact />
                 </div>
               </div>
             );

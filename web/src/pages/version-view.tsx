@@ -12,11 +12,11 @@ import { JsonBlock, LabelChip, Time } from '../components/ui.tsx';
  */
 export function writtenThrough(v: Version): string {
   const m = v.metadata ?? {};
-  if ('_promptlayer' in m) return 'written through PromptLayer API';
+  if ('_promptlayer' in m) return 'via PromptLayer API';
   if (Object.keys(m).some((k) => k.startsWith('keywordsai') || k === 'is_enforcing_response_format'))
-    return 'written through Keywords AI API';
-  if (Object.keys(m).some((k) => k.startsWith('_nemo') || k.startsWith('nemo'))) return 'written through NeMo API';
-  return 'written through native API (no dialect mark)';
+    return 'via Keywords AI API';
+  if (Object.keys(m).some((k) => k.startsWith('_nemo') || k.startsWith('nemo'))) return 'via NeMo API';
+  return 'writing API not recorded';
 }
 
 function KeyValues({ data, label }: { data: Record<string, unknown>; label: string }) {
