@@ -334,6 +334,27 @@ export async function listPrompts(
   return { items, total: Number(total[0]?.n ?? 0) };
 }
 
+/**
+ * The folders of a workspace's live prompts: every name's part before its last `/`, with how many
+ * prompts sit directly in it. One grouped scan; the UI derives parent folders from the paths.
+ */
+export async function listFolders(
+  ctx: RegistryContext,
+  actor: Actor,
+  q: { workspace?: string },
+): Promise<{ path: string; count: number }[]> {
+  const db = ctx.store.db;
+  const ws = await resolveWorkspace(db, actor, q.workspace);
+  const folder = sql<string>`substring(${prompts.name} from '^(.*)/[^/]*$')`;
+  const rows = await db
+    .select({ path: folder, n: count() })
+    .from(prompts)
+    .where(and(eq(prompts.workspaceId, ws.id), isNull(prompts.deletedAt), sql`position('/' in ${prompts.name}) > 0`))
+    .groupBy(folder)
+    .orderBy(folder);
+  return rows.filter((r) => r.path).map((r) => ({ path: r.path, count: Number(r.n) }));
+}
+
 export interface PromptPatch {
   name?: string;
   description?: string | null;

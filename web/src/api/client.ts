@@ -239,6 +239,9 @@ export class Client {
   listPrompts(q: ListQuery) {
     return this.request<Page<Prompt>>('GET', `/v1/prompts${this.ws({ ...q })}`);
   }
+  listFolders() {
+    return this.request<{ data: { path: string; count: number }[] }>('GET', `/v1/folders${this.ws()}`);
+  }
   getPrompt(p: string) {
     return this.request<{ prompt: Prompt; labels: Label[] }>('GET', `/v1/prompts/${enc(p)}${this.ws()}`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breadcrumbs, folderOf, folderTree, inFolder, leafOf } from './folders.ts';
+import { breadcrumbs, folderOf, folderTree, folderTreeFromCounts, inFolder, leafOf } from './folders.ts';
 
 describe('folders derived from names', () => {
   it('builds a sorted tree with counts from slash-separated names', () => {
@@ -33,5 +33,19 @@ describe('folders derived from names', () => {
     expect(inFolder('a/b/c', 'a')).toBe(true);
     expect(inFolder('ab/c', 'a')).toBe(false);
     expect(inFolder('x', '')).toBe(true);
+  });
+
+  it('builds the same tree from the server folder counts, parents summing their children', () => {
+    const t = folderTreeFromCounts([
+      { path: 'a', count: 1 },
+      { path: 'a/y', count: 2 },
+      { path: 'b', count: 1 },
+    ], 5);
+    expect(t.count).toBe(5);
+    expect(t.children.map((c) => [c.path, c.count])).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
+    expect(t.children[0]!.children.map((c) => [c.path, c.count])).toEqual([['a/y', 2]]);
   });
 });

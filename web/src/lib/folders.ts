@@ -24,10 +24,20 @@ export function leafOf(name: string): string {
 
 /** The tree of folders over a list of names, children sorted by name; empty segments are skipped. */
 export function folderTree(names: readonly string[]): FolderNode {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(folderOf(n), (counts.get(folderOf(n)) ?? 0) + 1);
+  return folderTreeFromCounts([...counts].map(([path, count]) => ({ path, count })));
+}
+
+/**
+ * The tree from folders and the prompts directly in each (as GET /v1/folders answers); a folder's
+ * count is everything below it. `rootCount`, when given, is the workspace's total.
+ */
+export function folderTreeFromCounts(folders: readonly { path: string; count: number }[], rootCount?: number): FolderNode {
   const root: FolderNode = { name: '', path: '', children: [], count: 0 };
-  for (const n of names) {
-    root.count++;
-    const parts = folderOf(n).split('/').filter(Boolean);
+  for (const { path: folder, count } of folders) {
+    root.count += count;
+    const parts = folder.split('/').filter(Boolean);
     let node = root;
     let path = '';
     for (const part of parts) {
@@ -37,10 +47,11 @@ export function folderTree(names: readonly string[]): FolderNode {
         child = { name: part, path, children: [], count: 0 };
         node.children.push(child);
       }
-      child.count++;
+      child.count += count;
       node = child;
     }
   }
+  if (rootCount !== undefined) root.count = rootCount;
   const sort = (n: FolderNode) => {
     n.children.sort((a, b) => a.name.localeCompare(b.name));
     n.children.forEach(sort);

@@ -6,7 +6,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ListQuery, Prompt, TemplateFormat } from '../api/client.ts';
 import { useSession } from '../app.tsx';
-import { breadcrumbs, folderTree, leafOf, type FolderNode } from '../lib/folders.ts';
+import { breadcrumbs, folderTreeFromCounts, leafOf, type FolderNode } from '../lib/folders.ts';
 import { href, navigate } from '../lib/router.ts';
 import { Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 
@@ -56,21 +56,19 @@ export function PromptList({ folder }: { folder: string }) {
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
   const total = list.data?.pages[0]?.pagination.total ?? 0;
 
-  // The folder tree needs every name; it loads behind the first page and never blocks it.
+  // The folder tree: one small aggregate from the server, never every prompt.
   const names = useQuery({
     queryKey: ['prompt-names', s.workspace],
-    queryFn: async () => {
-      const out: string[] = [];
-      for (let offset = 0; ; ) {
-        const p = await s.client.listPrompts({ sort: 'name', order: 'asc', limit: 500, offset });
-        out.push(...p.data.map((x) => x.name));
-        if (p.pagination.next_offset === null) return out;
-        offset = p.pagination.next_offset;
-      }
-    },
-    enabled: list.isSuccess,
+    queryFn: () => s.client.listFolders(),
   });
-  const tree = useMemo(() => folderTree(names.data ?? []), [names.data]);
+  const everything = useQuery({
+    queryKey: ['prompt-count', s.workspace],
+    queryFn: () => s.client.listPrompts({ limit: 1 }),
+  });
+  const tree = useMemo(
+    () => folderTreeFromCounts(names.data?.data ?? [], everything.data?.pagination.total),
+    [names.data, everything.data],
+  );
 
   const toggleSort = (field: SortField) =>
     setSort((cur) =>

@@ -7,6 +7,7 @@ import keysRevoke from './keys-revoke.ts';
 import labelsDelete from './labels-delete.ts';
 import labelsHistory from './labels-history.ts';
 import labelsList from './labels-list.ts';
+import foldersList from './folders-list.ts';
 import labelsSet from './labels-set.ts';
 import me from './me.ts';
 import projectsCreate from './projects-create.ts';
@@ -68,4 +69,5 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsGet,
   projectsDelete,
   me,
+  foldersList,
 ];

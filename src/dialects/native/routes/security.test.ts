@@ -201,6 +201,12 @@ const ROWS: Row[] = [
     other: 'a workspace key lists only its own workspace (checked in workspaces.test.ts)',
   },
   {
+    route: 'GET /v1/folders',
+    role: 'viewer',
+    url: () => '/v1/folders',
+    other: () => ({ url: '/v1/folders?workspace=default' }),
+  },
+  {
     route: 'GET /v1/me',
     role: 'viewer',
     url: () => '/v1/me',
