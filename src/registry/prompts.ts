@@ -17,6 +17,7 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../store/db.ts';
 import { auditEvents, labels, projects, prompts, versions, workspaces } from '../store/schema.ts';
 import { badRequest, LecternError, notFound } from '../model/errors.ts';
@@ -286,13 +287,24 @@ export async function listPrompts(
     const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
     // Template text is the messages' and content's JSON text: a substring match there finds any
     // text a user can see in the template (escapes aside), without a per-format parser.
+    // The text match is an IN over one scan of latest versions: under OR, PostgreSQL runs it once
+    // as a hashed subplan, where an EXISTS would run once per prompt.
+    const owner = alias(prompts, 'owner');
+    const latestMatching = db
+      .select({ id: versions.promptId })
+      .from(versions)
+      .innerJoin(owner, and(eq(owner.id, versions.promptId), eq(owner.lastVersion, versions.number)))
+      .where(
+        and(
+          eq(owner.workspaceId, ws.id),
+          sql`(${versions.messages}::text ilike ${like} or coalesce(${versions.content}::text, '') ilike ${like})`,
+        ),
+      );
     conds.push(
       or(
         ilike(prompts.name, like),
         sql`${prompts.tags}::text ilike ${like}`,
-        latest(
-          sql`(${versions.messages}::text ilike ${like} or coalesce(${versions.content}::text, '') ilike ${like})`,
-        ),
+        inArray(prompts.id, latestMatching),
       ),
     );
   }
@@ -349,7 +361,13 @@ export async function listFolders(
   const rows = await db
     .select({ path: folder, n: count() })
     .from(prompts)
-    .where(and(eq(prompts.workspaceId, ws.id), isNull(prompts.deletedAt), sql`position('/' in ${prompts.name}) > 0`))
+    .where(
+      and(
+        eq(prompts.workspaceId, ws.id),
+        isNull(prompts.deletedAt),
+        sql`position('/' in ${prompts.name}) > 0`,
+      ),
+    )
     .groupBy(folder)
     .orderBy(folder);
   return rows.filter((r) => r.path).map((r) => ({ path: r.path, count: Number(r.n) }));

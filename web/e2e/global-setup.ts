@@ -19,15 +19,30 @@ function newest(dir: string): number {
 export function uiIsStale(): boolean {
   const index = join(web, 'dist', 'index.html');
   if (!existsSync(index)) return true;
-  const src = Math.max(newest(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs, statSync(join(web, 'vite.config.ts')).mtimeMs);
+  const src = Math.max(
+    newest(join(web, 'src')),
+    statSync(join(web, 'index.html')).mtimeMs,
+    statSync(join(web, 'vite.config.ts')).mtimeMs,
+  );
   return src > statSync(index).mtimeMs;
 }
 
 export default function setup() {
   if (!uiIsStale()) return;
-  execFileSync(process.execPath, [join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], {
-    stdio: 'inherit',
-    // vitest sets NODE_ENV=test, which would bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(web, '..', 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(web, 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
+    {
+      stdio: 'inherit',
+      // vitest sets NODE_ENV=test, which would bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
 }

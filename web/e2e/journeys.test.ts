@@ -58,9 +58,20 @@ describe('web UI journeys', () => {
   });
 
   it('2. finds prompts through folders, breadcrumbs, search over text and tags, filters and sorting', async () => {
-    await seedPrompt(h.t, { name: 'j2/support/reply', tags: ['mail'], version: chat('Dear {{customer}}, about your parcel') });
-    await seedPrompt(h.t, { name: 'j2/support/escalate', version: chat('Escalate now', { template_format: 'jinja2' }) });
-    const labelled = await seedPrompt(h.t, { name: 'j2/sales/pitch', tags: ['deal'], version: chat('Buy it') });
+    await seedPrompt(h.t, {
+      name: 'j2/support/reply',
+      tags: ['mail'],
+      version: chat('Dear {{customer}}, about your parcel'),
+    });
+    await seedPrompt(h.t, {
+      name: 'j2/support/escalate',
+      version: chat('Escalate now', { template_format: 'jinja2' }),
+    });
+    const labelled = await seedPrompt(h.t, {
+      name: 'j2/sales/pitch',
+      tags: ['deal'],
+      version: chat('Buy it'),
+    });
     await h.t.call('PUT', `/v1/prompts/${labelled.prompt.id}/labels/production`, { body: { version: 1 } });
     const page = await h.page();
     await signIn(page, h.t.keys.viewer);
@@ -73,15 +84,22 @@ describe('web UI journeys', () => {
     expect(await page.getByRole('link', { name: 'j2/sales/pitch' }).count()).toBe(0);
     await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'j2' }).click();
     await page.getByRole('link', { name: 'j2/sales/pitch' }).waitFor();
-    await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'All prompts' }).click();
+    await page
+      .getByRole('navigation', { name: 'Breadcrumbs' })
+      .getByRole('link', { name: 'All prompts' })
+      .click();
 
     const rows = () => page.getByRole('table', { name: 'Prompts' }).getByRole('row').allTextContents();
     const search = page.getByRole('searchbox', { name: 'Search' });
     // Search reaches template text and tags, not only names.
     await search.fill('parcel');
-    await expect.poll(async () => (await rows()).slice(1).map((r) => r.split('v1')[0])).toEqual(['j2/support/reply']);
+    await expect
+      .poll(async () => (await rows()).slice(1).map((r) => r.split('v1')[0]))
+      .toEqual(['j2/support/reply']);
     await search.fill('deal');
-    await expect.poll(async () => (await rows()).slice(1).map((r) => r.split('v1')[0])).toEqual(['j2/sales/pitch']);
+    await expect
+      .poll(async () => (await rows()).slice(1).map((r) => r.split('v1')[0]))
+      .toEqual(['j2/sales/pitch']);
     await search.fill('j2/');
     await expect.poll(async () => (await rows()).length).toBe(4);
     const names = async () => (await rows()).slice(1).map((r) => r.split('v1')[0]);
@@ -90,7 +108,9 @@ describe('web UI journeys', () => {
     await expect.poll(names).toEqual(['j2/sales/pitch']);
     await page.getByRole('textbox', { name: 'Has label' }).fill('');
     await page.getByRole('textbox', { name: 'Lacks label' }).fill('production');
-    await expect.poll(async () => (await names()).sort()).toEqual(['j2/support/escalate', 'j2/support/reply']);
+    await expect
+      .poll(async () => (await names()).sort())
+      .toEqual(['j2/support/escalate', 'j2/support/reply']);
     await page.getByRole('textbox', { name: 'Lacks label' }).fill('');
     await page.getByRole('combobox', { name: 'Template format' }).selectOption('jinja2');
     await expect.poll(names).toEqual(['j2/support/escalate']);
@@ -103,12 +123,12 @@ describe('web UI journeys', () => {
     await page.getByLabel('Updated since').fill('');
     // Sortable columns: name ascending, then descending.
     await page.getByRole('button', { name: 'Name' }).click();
-    await expect.poll(async () => (await rows()).slice(1).map((r) => r.split('v1')[0])).toEqual([
-      'j2/sales/pitch',
-      'j2/support/escalate',
-      'j2/support/reply',
-    ]);
-    expect(await page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe('ascending');
+    await expect
+      .poll(async () => (await rows()).slice(1).map((r) => r.split('v1')[0]))
+      .toEqual(['j2/sales/pitch', 'j2/support/escalate', 'j2/support/reply']);
+    expect(await page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
     await page.getByRole('button', { name: 'Name' }).click();
     await expect.poll(async () => (await rows())[1]?.split('v1')[0]).toBe('j2/support/reply');
   });
@@ -121,7 +141,12 @@ describe('web UI journeys', () => {
         model: 'gpt-4o',
         provider: 'openai',
         params: { temperature: 0.3 },
-        tools: [{ type: 'function', function: { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } } }],
+        tools: [
+          {
+            type: 'function',
+            function: { name: 'lookup_order', description: 'Find an order', parameters: { type: 'object' } },
+          },
+        ],
         tool_choice: 'auto',
         response_format: { type: 'json_object' },
         fallback_models: ['gpt-4o-mini'],
@@ -139,7 +164,10 @@ describe('web UI journeys', () => {
       payload: {
         prompt_template: { prompt_name: 'j3/reader' },
         prompt_version: {
-          prompt_template: { type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi {name}' }] }] },
+          prompt_template: {
+            type: 'chat',
+            messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi {name}' }] }],
+          },
           commit_message: 'from PL',
         },
       },
@@ -154,7 +182,9 @@ describe('web UI journeys', () => {
     await timeline.getByRole('button', { name: /Version 1: first cut/ }).click();
     const v = page.getByRole('region', { name: 'Version 1' });
     await v.getByText('production').first().waitFor();
-    expect(await v.getByRole('definition').allTextContents()).toEqual(expect.arrayContaining(['gpt-4o', 'openai', 'gpt-4o-mini', '0.3']));
+    expect(await v.getByRole('definition').allTextContents()).toEqual(
+      expect.arrayContaining(['gpt-4o', 'openai', 'gpt-4o-mini', '0.3']),
+    );
     expect(await v.getByText('lookup_order').count()).toBe(1);
     expect(await v.getByText('Tool choice:').textContent()).toContain('auto');
     expect(await v.getByText('json_object').count()).toBe(1);
@@ -163,11 +193,17 @@ describe('web UI journeys', () => {
     expect(await v.getByRole('row', { name: /city Paris/ }).count()).toBe(1);
     expect(await v.getByText(/writing API not recorded/).count()).toBe(1);
     await timeline.getByRole('button', { name: /Version 2: from PL/ }).click();
-    await page.getByRole('region', { name: 'Version 2' }).getByText(/via PromptLayer API/).waitFor();
+    await page
+      .getByRole('region', { name: 'Version 2' })
+      .getByText(/via PromptLayer API/)
+      .waitFor();
   });
 
   it('4. compares two versions and a version with the unsaved draft in the editor', async () => {
-    const p = await seedPrompt(h.t, { name: 'j4/cmp', version: chat('Hello {{name}}', { params: { temperature: 0.1 } }) });
+    const p = await seedPrompt(h.t, {
+      name: 'j4/cmp',
+      version: chat('Hello {{name}}', { params: { temperature: 0.1 } }),
+    });
     await seedVersion(h.t, p.prompt.id, chat('Hello {{name}} in {{city}}', { params: { temperature: 0.9 } }));
     const page = await h.page();
     await signIn(page, h.t.keys.editor);
@@ -224,7 +260,10 @@ describe('web UI journeys', () => {
     await review.locator('ins', { hasText: 'Your order' }).waitFor();
     expect(await review.getByText('+ city').count()).toBe(1);
     await review.getByRole('button', { name: 'Save version' }).click();
-    await page.getByRole('list', { name: 'Version timeline' }).getByRole('button', { name: /Version 2: list the items/ }).waitFor();
+    await page
+      .getByRole('list', { name: 'Version timeline' })
+      .getByRole('button', { name: /Version 2: list the items/ })
+      .waitFor();
     const v2 = await h.t.call('GET', '/v1/prompts/j5%2Fwriter/versions/2');
     expect(v2.body.version.status).toBe('committed');
     // The server's extraction: `title` is read inside the items section, not from the top.
@@ -237,8 +276,14 @@ describe('web UI journeys', () => {
     await page.keyboard.press('ControlOrMeta+End');
     await page.keyboard.type('!');
     await page.getByRole('button', { name: 'Save draft' }).click();
-    await page.getByRole('dialog', { name: 'Review draft' }).getByRole('button', { name: 'Save draft' }).click();
-    await page.getByRole('list', { name: 'Version timeline' }).getByRole('button', { name: /Version 3 \(draft\)/ }).waitFor();
+    await page
+      .getByRole('dialog', { name: 'Review draft' })
+      .getByRole('button', { name: 'Save draft' })
+      .click();
+    await page
+      .getByRole('list', { name: 'Version timeline' })
+      .getByRole('button', { name: /Version 3 \(draft\)/ })
+      .waitFor();
 
     // Delete, then find it among deleted prompts and restore it.
     await page.getByRole('button', { name: 'Delete prompt' }).click();
@@ -295,22 +340,51 @@ describe('web UI journeys', () => {
     await expect.poll(() => dlg.textContent()).toMatch(/points at v1.*will point at v2/);
     await dlg.locator('ins', { hasText: 'Two {{a}} {{b}}' }).waitFor();
     await dlg.getByRole('button', { name: 'Confirm: Move label' }).click();
-    await expect.poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.find((l: { name: string }) => l.name === 'production')?.version).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.find(
+            (l: { name: string }) => l.name === 'production',
+          )?.version,
+      )
+      .toBe(2);
 
     await page.getByRole('button', { name: 'Remove label staging' }).click();
-    await page.getByRole('dialog', { name: 'Remove label staging' }).getByRole('button', { name: 'Confirm: Remove label' }).click();
-    await expect.poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.map((l: { name: string }) => l.name)).toEqual(['production']);
+    await page
+      .getByRole('dialog', { name: 'Remove label staging' })
+      .getByRole('button', { name: 'Confirm: Remove label' })
+      .click();
+    await expect
+      .poll(async () =>
+        (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.map(
+          (l: { name: string }) => l.name,
+        ),
+      )
+      .toEqual(['production']);
 
     // The history lists every move (from → to); rollback is one action on it.
     const history = page.getByRole('table', { name: 'Every label move, newest first' });
-    await expect.poll(async () => (await history.getByRole('row').allTextContents()).join('|')).toMatch(/v1 → v2/);
-    expect(await history.getByRole('row').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/staging.*v2 → removed/)]));
+    await expect
+      .poll(async () => (await history.getByRole('row').allTextContents()).join('|'))
+      .toMatch(/v1 → v2/);
+    expect(await history.getByRole('row').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/staging.*v2 → removed/)]),
+    );
     await history.getByRole('button', { name: 'Roll back production to v1' }).click();
-    await page.getByRole('dialog', { name: 'Roll back production' }).getByRole('button', { name: 'Confirm: Roll back' }).click();
-    await expect.poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data[0]?.version).toBe(1);
+    await page
+      .getByRole('dialog', { name: 'Roll back production' })
+      .getByRole('button', { name: 'Confirm: Roll back' })
+      .click();
+    await expect
+      .poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data[0]?.version)
+      .toBe(1);
 
     // Snippets show where they are used.
-    await seedPrompt(h.t, { name: 'j7/sig', is_snippet: true, version: { template_type: 'completion', content: [{ type: 'text', text: '-- the team' }] } });
+    await seedPrompt(h.t, {
+      name: 'j7/sig',
+      is_snippet: true,
+      version: { template_type: 'completion', content: [{ type: 'text', text: '-- the team' }] },
+    });
     await seedPrompt(h.t, { name: 'j7/uses-sig', version: chat('Hi @@@j7/sig@@@') });
     await openPrompt(page, 'j7/sig');
     await page.getByRole('region', { name: 'Used by' }).getByRole('link', { name: 'j7/uses-sig' }).waitFor();
@@ -332,7 +406,10 @@ describe('web UI journeys', () => {
     expect((await h.t.call('GET', '/v1/prompts', { key: secret })).status).toBe(200);
     const row = page.getByRole('row', { name: /j8-reader/ });
     await row.getByRole('button', { name: 'Revoke key j8-reader' }).click();
-    await page.getByRole('dialog', { name: 'Revoke API key' }).getByRole('button', { name: 'Revoke key' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke API key' })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
     await expect.poll(() => row.textContent()).toContain('revoked');
     expect((await h.t.call('GET', '/v1/prompts', { key: secret })).status).toBe(401);
 
@@ -344,13 +421,18 @@ describe('web UI journeys', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('table', { name: /Audit log/ }).waitFor();
     await page.getByRole('textbox', { name: 'Action' }).fill('key.revoke');
-    await expect.poll(async () => {
-      const rows = await page.getByRole('table', { name: /Audit log/ }).getByRole('row').allTextContents();
-      return rows.length > 1 && rows.slice(1).every((r) => r.includes('key.revoke'));
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const rows = await page
+          .getByRole('table', { name: /Audit log/ })
+          .getByRole('row')
+          .allTextContents();
+        return rows.length > 1 && rows.slice(1).every((r) => r.includes('key.revoke'));
+      })
+      .toBe(true);
   });
 
-  it('9. roles: a viewer sees no enabled write control, and a write attempted anyway shows the server\'s 403', async () => {
+  it("9. roles: a viewer sees no enabled write control, and a write attempted anyway shows the server's 403", async () => {
     const p = await seedPrompt(h.t, { name: 'j9/guarded', version: chat('Hi') });
     await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/production`, { body: { version: 1 } });
     const page = await h.page();
@@ -388,7 +470,13 @@ describe('web UI journeys', () => {
     const page = await h.page();
     await signIn(page, h.t.keys.viewer);
     await openPrompt(page, 'j10/use-me', 'use');
-    for (const title of ['Native API (curl)', 'PromptLayer Python SDK', 'PromptLayer JavaScript SDK', 'Keywords AI (Respan) API', 'NeMo Platform API']) {
+    for (const title of [
+      'Native API (curl)',
+      'PromptLayer Python SDK',
+      'PromptLayer JavaScript SDK',
+      'Keywords AI (Respan) API',
+      'NeMo Platform API',
+    ]) {
       await page.getByRole('region', { name: title }).waitFor();
     }
     await page.getByRole('button', { name: 'Copy Native API (curl) snippet' }).click();
@@ -399,11 +487,21 @@ describe('web UI journeys', () => {
     const res = await fetch(url, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } });
     expect(res.status).toBe(200);
     expect((await res.json()).version.number).toBe(1);
-    const kw = (await page.getByRole('region', { name: 'Keywords AI (Respan) API' }).locator('pre').textContent())!;
+    const kw = (await page
+      .getByRole('region', { name: 'Keywords AI (Respan) API' })
+      .locator('pre')
+      .textContent())!;
     const kwUrl = /"(http[^"]+)"/.exec(kw)![1]!;
-    expect((await fetch(kwUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(200);
-    const nemo = (await page.getByRole('region', { name: 'NeMo Platform API' }).locator('pre').textContent())!;
+    expect((await fetch(kwUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(
+      200,
+    );
+    const nemo = (await page
+      .getByRole('region', { name: 'NeMo Platform API' })
+      .locator('pre')
+      .textContent())!;
     const nemoUrl = /"(http[^"]+)"/.exec(nemo)![1]!;
-    expect((await fetch(nemoUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(200);
+    expect((await fetch(nemoUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(
+      200,
+    );
   });
 });

@@ -1,7 +1,16 @@
 // The shell: sign-in (the key lives in sessionStorage for this tab, in localStorage only when the
 // user asks to be remembered; never in a URL), the header with role, workspace switch and theme,
 // and the page for the current route.
-import { createContext, lazy, Suspense, useContext, useEffect, useMemo, useState, type FormEvent } from 'react';
+import {
+  createContext,
+  lazy,
+  Suspense,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type FormEvent,
+} from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, Client, type Me } from './api/client.ts';
 import { href, useRoute } from './lib/router.ts';
@@ -9,7 +18,9 @@ import { PromptList } from './pages/prompt-list.tsx';
 
 // Only the list is in the first bundle: the detail page (with the diff library and, further on
 // demand, the editor) and administration load when first opened.
-const PromptDetail = lazy(() => import('./pages/prompt-detail.tsx').then((m) => ({ default: m.PromptDetail })));
+const PromptDetail = lazy(() =>
+  import('./pages/prompt-detail.tsx').then((m) => ({ default: m.PromptDetail })),
+);
 const Admin = lazy(() => import('./pages/admin.tsx').then((m) => ({ default: m.Admin })));
 import { ErrorNote } from './components/ui.tsx';
 
@@ -144,7 +155,11 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string, me: Me, remember: bo
     } catch (err) {
       setError(
         err instanceof ApiError && err.status === 401
-          ? new ApiError(401, err.code, `That API key was not accepted: ${err.message}. Check it and try again.`)
+          ? new ApiError(
+              401,
+              err.code,
+              `That API key was not accepted: ${err.message}. Check it and try again.`,
+            )
           : err,
       );
     } finally {
@@ -160,7 +175,9 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string, me: Me, remember: bo
           </span>{' '}
           Sign in to Lectern
         </h1>
-        <p className="muted">Use an API key. It is kept for this browser tab only unless you choose to be remembered.</p>
+        <p className="muted">
+          Use an API key. It is kept for this browser tab only unless you choose to be remembered.
+        </p>
         <label className="field">
           <span>API key</span>
           <input
@@ -173,8 +190,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string, me: Me, remember: bo
           />
         </label>
         <label className="check">
-          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember me on
-          this device
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />{' '}
+          Remember me on this device
         </label>
         {error !== null && <ErrorNote error={error} />}
         <button type="submit" className="primary" disabled={busy || !key.trim()}>
@@ -212,7 +229,10 @@ function Shell({
             Prompts
           </a>
           {s.isAdmin && (
-            <a href={href({ page: 'admin', tab: 'keys' })} aria-current={route.page === 'admin' ? 'page' : undefined}>
+            <a
+              href={href({ page: 'admin', tab: 'keys' })}
+              aria-current={route.page === 'admin' ? 'page' : undefined}
+            >
               Administration
             </a>
           )}
@@ -239,7 +259,11 @@ function Shell({
           </span>
           <label className="inline">
             <span className="visually-hidden">Theme</span>
-            <select aria-label="Theme" value={theme} onChange={(e) => onTheme(e.target.value as typeof theme)}>
+            <select
+              aria-label="Theme"
+              value={theme}
+              onChange={(e) => onTheme(e.target.value as typeof theme)}
+            >
               <option value="system">System theme</option>
               <option value="light">Light</option>
               <option value="dark">Dark</option>
@@ -252,14 +276,16 @@ function Shell({
       </header>
       <main className="content" key={s.workspace}>
         <Suspense fallback={<p aria-live="polite">Loading…</p>}>
-        {route.page === 'list' && <PromptList folder={route.folder} />}
-        {route.page === 'prompt' && <PromptDetail name={route.name} tab={route.tab} version={route.version} />}
-        {route.page === 'admin' &&
-          (s.isAdmin ? (
-            <Admin tab={route.tab} />
-          ) : (
-            <ErrorNote error={new ApiError(403, 'forbidden', 'Administration needs an admin key.')} />
-          ))}
+          {route.page === 'list' && <PromptList folder={route.folder} />}
+          {route.page === 'prompt' && (
+            <PromptDetail name={route.name} tab={route.tab} version={route.version} />
+          )}
+          {route.page === 'admin' &&
+            (s.isAdmin ? (
+              <Admin tab={route.tab} />
+            ) : (
+              <ErrorNote error={new ApiError(403, 'forbidden', 'Administration needs an admin key.')} />
+            ))}
         </Suspense>
       </main>
     </div>

@@ -193,7 +193,12 @@ export class Client {
     return new Client(this.key, ws, this.base);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
@@ -216,8 +221,9 @@ export class Client {
       json = null;
     }
     if (!res.ok) {
-      const err = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
-        ?.error;
+      const err = (
+        json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null
+      )?.error;
       throw new ApiError(
         res.status,
         err?.code ?? `http_${res.status}`,
@@ -261,7 +267,10 @@ export class Client {
     return this.request<unknown>('POST', `/v1/prompts/${enc(p)}/restore${this.ws()}`);
   }
   listVersions(p: string) {
-    return this.request<Page<Version>>('GET', `/v1/prompts/${enc(p)}/versions${this.ws({ limit: 500, order: 'desc' })}`);
+    return this.request<Page<Version>>(
+      'GET',
+      `/v1/prompts/${enc(p)}/versions${this.ws({ limit: 500, order: 'desc' })}`,
+    );
   }
   getVersion(p: string, n: number | 'latest') {
     return this.request<{ prompt: Prompt; version: Version }>(
@@ -273,7 +282,11 @@ export class Client {
     return this.request<{ version: Version }>('POST', `/v1/prompts/${enc(p)}/versions${this.ws()}`, body);
   }
   updateVersion(p: string, n: number, body: VersionBody) {
-    return this.request<{ version: Version }>('PATCH', `/v1/prompts/${enc(p)}/versions/${n}${this.ws()}`, body);
+    return this.request<{ version: Version }>(
+      'PATCH',
+      `/v1/prompts/${enc(p)}/versions/${n}${this.ws()}`,
+      body,
+    );
   }
   commit(p: string, commit_message?: string) {
     return this.request<{ version: Version }>('POST', `/v1/prompts/${enc(p)}/commit${this.ws()}`, {
@@ -284,10 +297,15 @@ export class Client {
     return this.request<Page<Label>>('GET', `/v1/prompts/${enc(p)}/labels${this.ws()}`);
   }
   labelHistory(p: string) {
-    return this.request<Page<LabelMove>>('GET', `/v1/prompts/${enc(p)}/label-history${this.ws({ limit: 500 })}`);
+    return this.request<Page<LabelMove>>(
+      'GET',
+      `/v1/prompts/${enc(p)}/label-history${this.ws({ limit: 500 })}`,
+    );
   }
   setLabel(p: string, label: string, version: number) {
-    return this.request<unknown>('PUT', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`, { version });
+    return this.request<unknown>('PUT', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`, {
+      version,
+    });
   }
   deleteLabel(p: string, label: string) {
     return this.request<unknown>('DELETE', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`);

@@ -1,7 +1,14 @@
 // CodeMirror 6 setup, loaded on demand (dynamic import) so the first page stays small: template
 // highlighting for mustache / Jinja2 / f-string, and the server's syntax error as a diagnostic at
 // its line and column.
-import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder } from '@codemirror/view';
+import {
+  EditorView,
+  keymap,
+  lineNumbers,
+  highlightActiveLine,
+  drawSelection,
+  placeholder,
+} from '@codemirror/view';
 import { EditorState, Compartment } from '@codemirror/state';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { StreamLanguage, syntaxHighlighting, HighlightStyle, bracketMatching } from '@codemirror/language';
@@ -52,7 +59,7 @@ const fstring = StreamLanguage.define<{ depth: number }>({
       stream.match(/^[^{}]+/);
       return 'variableName';
     }
-    stream.match(/^[^{}]+/) || stream.next();
+    if (!stream.match(/^[^{}]+/)) stream.next();
     return null;
   },
 });
@@ -105,7 +112,9 @@ export function createEditor(opts: {
         placeholder('Template text…'),
         EditorState.readOnly.of(opts.readOnly),
         // The page's CSP allows <style> elements with this response's nonce only.
-        EditorView.cspNonce.of(document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? ''),
+        EditorView.cspNonce.of(
+          document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '',
+        ),
         EditorView.contentAttributes.of({ 'aria-label': opts.label, 'aria-multiline': 'true' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) opts.onChange(u.state.doc.toString());
@@ -127,7 +136,8 @@ export function createEditor(opts: {
       view.dispatch(setDiagnostics(view.state, diags));
     },
     setText: (t) => {
-      if (t !== view.state.doc.toString()) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
+      if (t !== view.state.doc.toString())
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
     },
     destroy: () => view.destroy(),
   };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, foldUnchanged, lineDiff, messageText, structuredDiff, type Comparable } from './diff-model.ts';
+import {
+  compareVersions,
+  foldUnchanged,
+  lineDiff,
+  messageText,
+  structuredDiff,
+  type Comparable,
+} from './diff-model.ts';
 
 const base: Comparable = {
   template_type: 'chat',
@@ -27,7 +34,9 @@ describe('version diff model', () => {
       input_variables: ['name', 'city'],
     });
     expect(d.messages.map((m) => m.changed)).toEqual([false, true]);
-    expect(d.messages[1]!.parts.filter((p) => p.kind === 'removed').map((p) => p.text)).toEqual(['Hello {{name}}\n']);
+    expect(d.messages[1]!.parts.filter((p) => p.kind === 'removed').map((p) => p.text)).toEqual([
+      'Hello {{name}}\n',
+    ]);
     expect(d.messages[1]!.parts.filter((p) => p.kind === 'added').map((p) => p.text)).toEqual([
       'Hello {{name}} from {{city}}\n',
     ]);
@@ -58,7 +67,12 @@ describe('version diff model', () => {
   });
 
   it('reads text out of content part lists', () => {
-    expect(messageText([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }])).toBe('a\nb');
+    expect(
+      messageText([
+        { type: 'text', text: 'a' },
+        { type: 'text', text: 'b' },
+      ]),
+    ).toBe('a\nb');
     expect(structuredDiff({ a: [1, 2] }, { a: [1] })).toEqual([{ path: 'a[1]', kind: 'removed', before: 2 }]);
   });
 
@@ -73,6 +87,10 @@ describe('version diff model', () => {
   });
 
   it('leaves short unchanged runs whole', () => {
-    expect(foldUnchanged(lineDiff('a\nb\n', 'a\nc\n')).map((p) => p.kind)).toEqual(['same', 'removed', 'added']);
+    expect(foldUnchanged(lineDiff('a\nb\n', 'a\nc\n')).map((p) => p.kind)).toEqual([
+      'same',
+      'removed',
+      'added',
+    ]);
   });
 });

@@ -174,6 +174,9 @@ export function compareVersions(a: Comparable, b: Comparable): VersionDiff {
     variablesAdded,
     variablesRemoved,
     identical:
-      messages.every((m) => !m.changed) && fields.length === 0 && !variablesAdded.length && !variablesRemoved.length,
+      messages.every((m) => !m.changed) &&
+      fields.length === 0 &&
+      !variablesAdded.length &&
+      !variablesRemoved.length,
   };
 }

@@ -36,11 +36,14 @@ describe('folders derived from names', () => {
   });
 
   it('builds the same tree from the server folder counts, parents summing their children', () => {
-    const t = folderTreeFromCounts([
-      { path: 'a', count: 1 },
-      { path: 'a/y', count: 2 },
-      { path: 'b', count: 1 },
-    ], 5);
+    const t = folderTreeFromCounts(
+      [
+        { path: 'a', count: 1 },
+        { path: 'a/y', count: 2 },
+        { path: 'b', count: 1 },
+      ],
+      5,
+    );
     expect(t.count).toBe(5);
     expect(t.children.map((c) => [c.path, c.count])).toEqual([
       ['a', 3],

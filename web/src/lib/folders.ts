@@ -33,7 +33,10 @@ export function folderTree(names: readonly string[]): FolderNode {
  * The tree from folders and the prompts directly in each (as GET /v1/folders answers); a folder's
  * count is everything below it. `rootCount`, when given, is the workspace's total.
  */
-export function folderTreeFromCounts(folders: readonly { path: string; count: number }[], rootCount?: number): FolderNode {
+export function folderTreeFromCounts(
+  folders: readonly { path: string; count: number }[],
+  rootCount?: number,
+): FolderNode {
   const root: FolderNode = { name: '', path: '', children: [], count: 0 };
   for (const { path: folder, count } of folders) {
     root.count += count;

@@ -28,7 +28,12 @@ export function variableRows(
     if (seen.has(name)) continue;
     seen.add(name);
     const has = Object.prototype.hasOwnProperty.call(defaults, name);
-    rows.push({ name, defaultText: has ? valueText(defaults[name]) : '', hasDefault: has, isNew: !saved.includes(name) });
+    rows.push({
+      name,
+      defaultText: has ? valueText(defaults[name]) : '',
+      hasDefault: has,
+      isNew: !saved.includes(name),
+    });
   }
   return rows;
 }

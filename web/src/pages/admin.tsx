@@ -125,7 +125,12 @@ function Keys() {
                 <td>{k.revoked_at ? 'revoked' : 'active'}</td>
                 <td>
                   {!k.revoked_at && k.id !== s.me.key_id && (
-                    <button type="button" className="danger" onClick={() => setRevoking(k)} aria-label={`Revoke key ${k.name}`}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setRevoking(k)}
+                      aria-label={`Revoke key ${k.name}`}
+                    >
                       Revoke
                     </button>
                   )}
@@ -220,7 +225,9 @@ function Workspaces() {
           </tbody>
         </table>
       )}
-      <p className="muted">Switch the workspace you look at from the header. New workspaces appear there after you sign in again.</p>
+      <p className="muted">
+        Switch the workspace you look at from the header. New workspaces appear there after you sign in again.
+      </p>
     </>
   );
 }
@@ -233,7 +240,12 @@ function Audit() {
   const audit = useQuery({
     queryKey: ['audit', s.workspace, action, entity, offset],
     queryFn: () =>
-      s.client.listAudit({ action: action.trim() || undefined, entity_id: entity.trim() || undefined, limit: 50, offset }),
+      s.client.listAudit({
+        action: action.trim() || undefined,
+        entity_id: entity.trim() || undefined,
+        limit: 50,
+        offset,
+      }),
   });
   return (
     <>

@@ -43,7 +43,11 @@ export function CompareView({ versions, draft }: { versions: Version[]; draft: D
           </select>
         </label>
       </div>
-      {va && vb ? <DiffView a={va} b={vb} aTitle={title(a)} bTitle={title(b)} /> : <Empty>Choose two versions.</Empty>}
+      {va && vb ? (
+        <DiffView a={va} b={vb} aTitle={title(a)} bTitle={title(b)} />
+      ) : (
+        <Empty>Choose two versions.</Empty>
+      )}
     </div>
   );
 }

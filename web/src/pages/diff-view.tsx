@@ -5,7 +5,17 @@ import { compareVersions, foldUnchanged, type Comparable } from '../lib/diff-mod
 
 const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
-export function DiffView({ a, b, aTitle, bTitle }: { a: Comparable | Version; b: Comparable | Version; aTitle: string; bTitle: string }) {
+export function DiffView({
+  a,
+  b,
+  aTitle,
+  bTitle,
+}: {
+  a: Comparable | Version;
+  b: Comparable | Version;
+  aTitle: string;
+  bTitle: string;
+}) {
   const d = compareVersions(a, b);
   return (
     <section className="diff" aria-label={`Differences between ${aTitle} and ${bTitle}`}>

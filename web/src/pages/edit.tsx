@@ -3,7 +3,14 @@
 // syntax errors at their line and column before anything is saved; saving shows a diff review.
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { ApiError, type Message, type Prompt, type TemplateFormat, type Version, type VersionBody } from '../api/client.ts';
+import {
+  ApiError,
+  type Message,
+  type Prompt,
+  type TemplateFormat,
+  type Version,
+  type VersionBody,
+} from '../api/client.ts';
 import { useSession } from '../app.tsx';
 import type { Comparable } from '../lib/diff-model.ts';
 import { messageText } from '../lib/diff-model.ts';
@@ -67,7 +74,10 @@ function withContent(d: DraftState, base?: Version): DraftState {
       ? d.blocks.map((b, i) => {
           // Keep whatever else the base message carried (names, tool calls): only text is edited here.
           const orig = base?.messages[i];
-          return orig && orig.role === b.role && typeof orig.content !== 'string' && messageText(orig.content) === b.text
+          return orig &&
+            orig.role === b.role &&
+            typeof orig.content !== 'string' &&
+            messageText(orig.content) === b.text
             ? orig
             : { ...(orig && orig.role === b.role ? orig : {}), role: b.role, content: b.text };
         })
@@ -115,7 +125,10 @@ function useTemplateCheck(format: TemplateFormat, texts: string[]) {
         debounced.map(async (text) => {
           try {
             const r = await s.client.renderStateless(format, { template: text }, {});
-            return { variables: (r.variables as string[] | undefined) ?? [], issue: null as TemplateIssue | null };
+            return {
+              variables: (r.variables as string[] | undefined) ?? [],
+              issue: null as TemplateIssue | null,
+            };
           } catch (e) {
             if (e instanceof ApiError && e.status === 422) {
               const pos = e.details.position as { line?: number; column?: number } | undefined;
@@ -161,7 +174,8 @@ export function EditView({
   const hasCheck = !!check.data;
   // Only when the server's answer changes (the draft then carries the variables for Compare).
   useEffect(() => {
-    if (hasCheck && extractedKey !== JSON.stringify(d.variables)) update({ variables: JSON.parse(extractedKey) });
+    if (hasCheck && extractedKey !== JSON.stringify(d.variables))
+      update({ variables: JSON.parse(extractedKey) });
   }, [extractedKey, hasCheck]);
   const issues = results.map((r) => r.issue);
   const firstIssue = issues.findIndex((i) => i);
@@ -231,7 +245,9 @@ export function EditView({
                 <span>Role</span>
                 <select
                   value={b.role}
-                  onChange={(e) => update({ blocks: d.blocks.map((x, j) => (j === i ? { ...x, role: e.target.value } : x)) })}
+                  onChange={(e) =>
+                    update({ blocks: d.blocks.map((x, j) => (j === i ? { ...x, role: e.target.value } : x)) })
+                  }
                 >
                   {['system', 'user', 'assistant', 'developer', 'tool'].map((r) => (
                     <option key={r}>{r}</option>
@@ -258,7 +274,8 @@ export function EditView({
           {issues[i] && (
             <p role="alert" className="syntax-error">
               Syntax error
-              {issues[i]!.line ? ` at line ${issues[i]!.line}, column ${issues[i]!.column ?? 1}` : ''}: {issues[i]!.message}
+              {issues[i]!.line ? ` at line ${issues[i]!.line}, column ${issues[i]!.column ?? 1}` : ''}:{' '}
+              {issues[i]!.message}
             </p>
           )}
         </fieldset>
@@ -275,7 +292,11 @@ export function EditView({
           <p className="muted">The template reads no variables.</p>
         ) : (
           <ul className="var-list" aria-label="Extracted variables">
-            {variableRows(extracted, baseVersion?.variable_defaults ?? {}, baseVersion?.input_variables ?? []).map((r) => (
+            {variableRows(
+              extracted,
+              baseVersion?.variable_defaults ?? {},
+              baseVersion?.input_variables ?? [],
+            ).map((r) => (
               <li key={r.name}>
                 <code>{r.name}</code>
                 {r.isNew && <span className="chip chip-new">new</span>}

@@ -26,9 +26,10 @@ export function PreviewView({
   const [source, setSource] = useState<string>(draft ? EDITOR : String(selected?.number ?? ''));
   const version = versions.find((v) => String(v.number) === source);
   const names = source === EDITOR ? (draft?.variables ?? []) : (version?.input_variables ?? []);
-  const defaults = (source === EDITOR
-    ? versions.find((v) => v.number === draft?.baseNumber)?.variable_defaults
-    : version?.variable_defaults) ?? {};
+  const defaults =
+    (source === EDITOR
+      ? versions.find((v) => v.number === draft?.baseNumber)?.variable_defaults
+      : version?.variable_defaults) ?? {};
   const [inputs, setInputs] = useState<Record<string, string>>({});
   useEffect(() => {
     setInputs(Object.fromEntries(names.map((n) => [n, valueText(defaults[n])])));
@@ -82,7 +83,11 @@ export function PreviewView({
             <span>
               <code>{n}</code>
             </span>
-            <textarea rows={2} value={inputs[n] ?? ''} onChange={(e) => setInputs({ ...inputs, [n]: e.target.value })} />
+            <textarea
+              rows={2}
+              value={inputs[n] ?? ''}
+              onChange={(e) => setInputs({ ...inputs, [n]: e.target.value })}
+            />
           </label>
         ))}
         <button type="submit" className="primary" disabled={render.isPending}>

@@ -29,10 +29,11 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
   const qc = useQueryClient();
   const prompt = useQuery({
     queryKey: ['prompt', s.workspace, name],
-    queryFn: () => s.client.request<{ prompt: Prompt; labels: Label[] }>(
-      'GET',
-      `/v1/prompts/${encodeURIComponent(name)}?include_deleted=true${s.me.all_workspaces ? `&workspace=${encodeURIComponent(s.workspace)}` : ''}`,
-    ),
+    queryFn: () =>
+      s.client.request<{ prompt: Prompt; labels: Label[] }>(
+        'GET',
+        `/v1/prompts/${encodeURIComponent(name)}?include_deleted=true${s.me.all_workspaces ? `&workspace=${encodeURIComponent(s.workspace)}` : ''}`,
+      ),
   });
   const p = prompt.data?.prompt;
   const ref = p?.id ?? name;
@@ -66,7 +67,8 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
   const list = versions.data?.data ?? [];
   const labels = prompt.data!.labels;
   const selected = list.find((v) => v.number === version) ?? list[0];
-  const go = (t: string, v?: number) => navigate({ page: 'prompt', name, tab: t, version: v ?? selected?.number });
+  const go = (t: string, v?: number) =>
+    navigate({ page: 'prompt', name, tab: t, version: v ?? selected?.number });
   const folder = folderOf(p.name);
 
   return (
@@ -106,11 +108,21 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
         </div>
         <div className="actions">
           {p.deleted_at ? (
-            <button type="button" className="primary" disabled={!s.canWrite || restore.isPending} onClick={() => restore.mutate()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={!s.canWrite || restore.isPending}
+              onClick={() => restore.mutate()}
+            >
               Restore prompt
             </button>
           ) : (
-            <button type="button" className="danger" disabled={!s.canWrite} onClick={() => setConfirmDelete(true)}>
+            <button
+              type="button"
+              className="danger"
+              disabled={!s.canWrite}
+              onClick={() => setConfirmDelete(true)}
+            >
               Delete prompt
             </button>
           )}
@@ -119,7 +131,8 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
       {restore.isError && <ErrorNote error={restore.error} />}
       {p.deleted_at ? (
         <div role="status" className="banner">
-          This prompt was deleted on <Time iso={p.deleted_at} />. Restore it to see and use its versions again.
+          This prompt was deleted on <Time iso={p.deleted_at} />. Restore it to see and use its versions
+          again.
         </div>
       ) : (
         <>
@@ -149,7 +162,9 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
                 ) : (
                   <Empty>
                     This prompt has no version yet.{' '}
-                    {s.canWrite && <a href={href({ page: 'prompt', name, tab: 'edit' })}>Write the first one.</a>}
+                    {s.canWrite && (
+                      <a href={href({ page: 'prompt', name, tab: 'edit' })}>Write the first one.</a>
+                    )}
                   </Empty>
                 )}
               </div>
@@ -181,7 +196,8 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
       )}
       <Dialog open={confirmDelete} title="Delete prompt" onClose={() => setConfirmDelete(false)}>
         <p>
-          Delete <strong>{p.name}</strong>? Applications fetching it will get “not found”. It can be restored later.
+          Delete <strong>{p.name}</strong>? Applications fetching it will get “not found”. It can be restored
+          later.
         </p>
         {del.isError && <ErrorNote error={del.error} />}
         <div className="actions">
@@ -220,7 +236,9 @@ function Timeline({
           >
             <span className="tl-top">
               <strong>v{v.number}</strong>
-              <span className={`status status-${v.status}`}>{v.status === 'draft' ? 'draft' : 'committed'}</span>
+              <span className={`status status-${v.status}`}>
+                {v.status === 'draft' ? 'draft' : 'committed'}
+              </span>
               {v.labels.map((l) => (
                 <LabelChip key={l} name={l} />
               ))}
@@ -277,9 +295,11 @@ function ReleaseView({
     queryKey: ['label-history', s.workspace, prompt.id],
     queryFn: () => s.client.labelHistory(prompt.id),
   });
-  const [plan, setPlan] = useState<{ label: string; to: number | null; reason: 'move' | 'remove' | 'rollback' } | null>(
-    null,
-  );
+  const [plan, setPlan] = useState<{
+    label: string;
+    to: number | null;
+    reason: 'move' | 'remove' | 'rollback';
+  } | null>(null);
   const [newLabel, setNewLabel] = useState('');
   const [newVersion, setNewVersion] = useState<number | ''>('');
   const committed = versions.filter((v) => v.status === 'committed' || true);
@@ -319,7 +339,8 @@ function ReleaseView({
           aria-label="Add a label"
           onSubmit={(e) => {
             e.preventDefault();
-            if (newLabel.trim() && newVersion) setPlan({ label: newLabel.trim(), to: Number(newVersion), reason: 'move' });
+            if (newLabel.trim() && newVersion)
+              setPlan({ label: newLabel.trim(), to: Number(newVersion), reason: 'move' });
           }}
         >
           <label className="field">
@@ -328,7 +349,10 @@ function ReleaseView({
           </label>
           <label className="field">
             <span>On version</span>
-            <select value={newVersion} onChange={(e) => setNewVersion(e.target.value ? Number(e.target.value) : '')}>
+            <select
+              value={newVersion}
+              onChange={(e) => setNewVersion(e.target.value ? Number(e.target.value) : '')}
+            >
               <option value="">Choose…</option>
               {committed.map((v) => (
                 <option key={v.number} value={v.number}>
@@ -346,7 +370,9 @@ function ReleaseView({
       <section aria-labelledby="history-title" className="card">
         <h2 id="history-title">Label history</h2>
         {history.isError && <ErrorNote error={history.error} />}
-        {history.isSuccess && history.data.data.length === 0 && <p className="muted">No label has moved yet.</p>}
+        {history.isSuccess && history.data.data.length === 0 && (
+          <p className="muted">No label has moved yet.</p>
+        )}
         {history.isSuccess && history.data.data.length > 0 && (
           <table className="table">
             <caption className="visually-hidden">Every label move, newest first</caption>
@@ -431,10 +457,21 @@ function LabelRow({
         </select>
       </td>
       <td className="row-actions">
-        <button type="button" disabled={!s.canWrite || !to} onClick={() => to && onMove(to)} aria-label={`Move label ${label.name}`}>
+        <button
+          type="button"
+          disabled={!s.canWrite || !to}
+          onClick={() => to && onMove(to)}
+          aria-label={`Move label ${label.name}`}
+        >
           Move label
         </button>
-        <button type="button" className="danger" disabled={!s.canWrite} onClick={onRemove} aria-label={`Remove label ${label.name}`}>
+        <button
+          type="button"
+          className="danger"
+          disabled={!s.canWrite}
+          onClick={onRemove}
+          aria-label={`Remove label ${label.name}`}
+        >
           Remove label
         </button>
       </td>
@@ -501,7 +538,9 @@ function LabelConfirm({
   const s = useSession();
   const act = useMutation({
     mutationFn: () =>
-      plan.to === null ? s.client.deleteLabel(prompt.id, plan.label) : s.client.setLabel(prompt.id, plan.label, plan.to),
+      plan.to === null
+        ? s.client.deleteLabel(prompt.id, plan.label)
+        : s.client.setLabel(prompt.id, plan.label, plan.to),
     onSuccess: onDone,
   });
   const cur = versions.find((v) => v.number === current);
@@ -514,11 +553,19 @@ function LabelConfirm({
         : current === null
           ? `Add label ${plan.label}`
           : `Move label ${plan.label}`;
-  const action = plan.reason === 'remove' ? 'Remove label' : plan.reason === 'rollback' ? 'Roll back' : current === null ? 'Add label' : 'Move label';
+  const action =
+    plan.reason === 'remove'
+      ? 'Remove label'
+      : plan.reason === 'rollback'
+        ? 'Roll back'
+        : current === null
+          ? 'Add label'
+          : 'Move label';
   return (
     <Dialog open title={title} onClose={onClose} wide>
       <p>
-        <LabelChip name={plan.label} /> points at <strong>{current === null ? 'nothing yet' : `v${current}`}</strong>
+        <LabelChip name={plan.label} /> points at{' '}
+        <strong>{current === null ? 'nothing yet' : `v${current}`}</strong>
         {plan.to === null ? (
           <> and will be removed: applications asking for it will get “not found”.</>
         ) : (
@@ -528,13 +575,20 @@ function LabelConfirm({
           </>
         )}
       </p>
-      {cur && next && <DiffView a={cur} b={next} aTitle={`v${cur.number} (now)`} bTitle={`v${next.number} (after)`} />}
+      {cur && next && (
+        <DiffView a={cur} b={next} aTitle={`v${cur.number} (now)`} bTitle={`v${next.number} (after)`} />
+      )}
       {act.isError && <ErrorNote error={act.error} />}
       <div className="actions">
         <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className={plan.to === null ? 'danger' : 'primary'} onClick={() => act.mutate()} disabled={act.isPending}>
+        <button
+          type="button"
+          className={plan.to === null ? 'danger' : 'primary'}
+          onClick={() => act.mutate()}
+          disabled={act.isPending}
+        >
           {`Confirm: ${action}`}
         </button>
       </div>

@@ -31,7 +31,10 @@ export function PromptList({ folder }: { folder: string }) {
   const [format, setFormat] = useState<TemplateFormat | ''>('');
   const [since, setSince] = useState('');
   const [deleted, setDeleted] = useState(false);
-  const [sort, setSort] = useState<{ field: SortField; order: 'asc' | 'desc' }>({ field: 'updated_at', order: 'desc' });
+  const [sort, setSort] = useState<{ field: SortField; order: 'asc' | 'desc' }>({
+    field: 'updated_at',
+    order: 'desc',
+  });
   const [creating, setCreating] = useState(false);
   const q = useDebounced(search.trim(), 200);
   const filters: ListQuery & { prefix?: string } = {
@@ -155,7 +158,8 @@ export function PromptList({ folder }: { folder: string }) {
             <input type="date" value={since} onChange={(e) => setSince(e.target.value)} />
           </label>
           <label className="check">
-            <input type="checkbox" checked={deleted} onChange={(e) => setDeleted(e.target.checked)} /> Deleted prompts
+            <input type="checkbox" checked={deleted} onChange={(e) => setDeleted(e.target.checked)} /> Deleted
+            prompts
           </label>
         </div>
         <p className="muted" aria-live="polite">
@@ -192,8 +196,16 @@ function FolderBranch({ nodes, current }: { nodes: FolderNode[]; current: string
   return (
     <ul role="group">
       {nodes.map((n) => (
-        <li key={n.path} role="treeitem" aria-selected={current === n.path} aria-expanded={n.children.length > 0 ? true : undefined}>
-          <a href={href({ page: 'list', folder: n.path })} aria-current={current === n.path ? 'page' : undefined}>
+        <li
+          key={n.path}
+          role="treeitem"
+          aria-selected={current === n.path}
+          aria-expanded={n.children.length > 0 ? true : undefined}
+        >
+          <a
+            href={href({ page: 'list', folder: n.path })}
+            aria-current={current === n.path ? 'page' : undefined}
+          >
             <span className="fname" title={n.path}>
               {n.name}
             </span>{' '}
@@ -249,7 +261,11 @@ function PromptTable({
               key={c.title}
               className={c.cls}
               aria-sort={
-                c.field && sort.field === c.field ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined
+                c.field && sort.field === c.field
+                  ? sort.order === 'asc'
+                    ? 'ascending'
+                    : 'descending'
+                  : undefined
               }
             >
               {c.field ? (
@@ -276,11 +292,21 @@ function PromptTable({
                 key={p.id}
                 aria-rowindex={it.index + 2}
                 className="prow"
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: it.size, transform: `translateY(${it.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: it.size,
+                  transform: `translateY(${it.start}px)`,
+                }}
               >
                 <div role="cell" className="c-name">
                   {/* A deleted name may be taken again: a deleted prompt is opened by its id. */}
-                  <a href={href({ page: 'prompt', name: p.deleted_at ? p.id : p.name, tab: 'versions' })} title={p.name}>
+                  <a
+                    href={href({ page: 'prompt', name: p.deleted_at ? p.id : p.name, tab: 'versions' })}
+                    title={p.name}
+                  >
                     {p.name}
                   </a>
                   {p.is_snippet && <span className="chip chip-muted">snippet</span>}
@@ -334,7 +360,11 @@ function NewPromptDialog({ open, onClose, folder }: { open: boolean; onClose: ()
           ? {
               version: snippet
                 ? { template_type: 'completion', content: [{ type: 'text', text }], template_format: format }
-                : { template_type: 'chat', messages: [{ role: 'user', content: text }], template_format: format },
+                : {
+                    template_type: 'chat',
+                    messages: [{ role: 'user', content: text }],
+                    template_format: format,
+                  },
             }
           : {}),
       }),
@@ -354,7 +384,12 @@ function NewPromptDialog({ open, onClose, folder }: { open: boolean; onClose: ()
       <form onSubmit={submit} className="stack">
         <label className="field">
           <span>Name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="support/reply" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            placeholder="support/reply"
+          />
         </label>
         <label className="field">
           <span>Template format</span>
@@ -373,8 +408,8 @@ function NewPromptDialog({ open, onClose, folder }: { open: boolean; onClose: ()
           <input value={tags} onChange={(e) => setTags(e.target.value)} />
         </label>
         <label className="check">
-          <input type="checkbox" checked={snippet} onChange={(e) => setSnippet(e.target.checked)} /> Snippet (a
-          completion template other prompts include as @@@name@@@)
+          <input type="checkbox" checked={snippet} onChange={(e) => setSnippet(e.target.checked)} /> Snippet
+          (a completion template other prompts include as @@@name@@@)
         </label>
         {create.isError && <ErrorNote error={create.error} />}
         <div className="actions">

@@ -98,7 +98,13 @@ export function VersionView({ version: v }: { version: Version }) {
                 <th scope="row">
                   <code>{n}</code>
                 </th>
-                <td>{n in (v.variable_defaults ?? {}) ? valueText(v.variable_defaults[n]) : <span className="muted">—</span>}</td>
+                <td>
+                  {n in (v.variable_defaults ?? {}) ? (
+                    valueText(v.variable_defaults[n])
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -155,16 +161,20 @@ export function VersionView({ version: v }: { version: Version }) {
             return (
               <div className="tool" key={i}>
                 <p>
-                  <code>{f.name ?? `tool ${i + 1}`}</code> <span className="muted">{t.type ?? 'function'}</span>
+                  <code>{f.name ?? `tool ${i + 1}`}</code>{' '}
+                  <span className="muted">{t.type ?? 'function'}</span>
                 </p>
                 {f.description && <p>{f.description}</p>}
-                {f.parameters !== undefined && <JsonBlock value={f.parameters} label={`Parameters of ${f.name ?? 'tool'}`} />}
+                {f.parameters !== undefined && (
+                  <JsonBlock value={f.parameters} label={`Parameters of ${f.name ?? 'tool'}`} />
+                )}
               </div>
             );
           })}
           {v.tool_choice != null && (
             <p>
-              Tool choice: <code>{typeof v.tool_choice === 'string' ? v.tool_choice : JSON.stringify(v.tool_choice)}</code>
+              Tool choice:{' '}
+              <code>{typeof v.tool_choice === 'string' ? v.tool_choice : JSON.stringify(v.tool_choice)}</code>
             </p>
           )}
         </>
@@ -178,7 +188,8 @@ export function VersionView({ version: v }: { version: Version }) {
               Type: <code>{String((v.response_format as { type?: unknown }).type ?? 'custom')}</code>
             </p>
           )}
-          {(v.json_schema ?? (v.response_format as { json_schema?: unknown } | null)?.json_schema) != null && (
+          {(v.json_schema ?? (v.response_format as { json_schema?: unknown } | null)?.json_schema) !=
+            null && (
             <JsonBlock
               value={v.json_schema ?? (v.response_format as { json_schema?: unknown }).json_schema}
               label="JSON schema"

@@ -17,13 +17,26 @@ for (const backend of backends) {
       t = await startTestApp(backend);
       const mk = async (name: string, body: Record<string, unknown>) =>
         expect((await t.call('POST', '/v1/prompts', { body: { name, ...body } })).status).toBe(201);
-      await mk('ops/alerts/page', { tags: ['oncall'], version: { messages: [{ role: 'user', content: 'Wake up {{who}}' }] } });
-      await mk('ops/report', { version: { template_format: 'jinja2', messages: [{ role: 'system', content: 'Weekly 100%_done' }] } });
-      await mk('sales/pitch', { tags: ['deal'], version: { messages: [{ role: 'user', content: 'Buy {{thing}}' }] } });
-      await mk('loose', { is_snippet: true, version: { template_type: 'completion', content: [{ type: 'text', text: 'signature block' }] } });
+      await mk('ops/alerts/page', {
+        tags: ['oncall'],
+        version: { messages: [{ role: 'user', content: 'Wake up {{who}}' }] },
+      });
+      await mk('ops/report', {
+        version: { template_format: 'jinja2', messages: [{ role: 'system', content: 'Weekly 100%_done' }] },
+      });
+      await mk('sales/pitch', {
+        tags: ['deal'],
+        version: { messages: [{ role: 'user', content: 'Buy {{thing}}' }] },
+      });
+      await mk('loose', {
+        is_snippet: true,
+        version: { template_type: 'completion', content: [{ type: 'text', text: 'signature block' }] },
+      });
       await t.call('PUT', '/v1/prompts/sales%2Fpitch/labels/production', { body: { version: 1 } });
       // A newer version replaces the text search sees.
-      await t.call('POST', '/v1/prompts/ops%2Freport/versions', { body: { template_format: 'jinja2', messages: [{ role: 'system', content: 'Monthly summary' }] } });
+      await t.call('POST', '/v1/prompts/ops%2Freport/versions', {
+        body: { template_format: 'jinja2', messages: [{ role: 'system', content: 'Monthly summary' }] },
+      });
     });
     afterAll(async () => t?.close());
 
