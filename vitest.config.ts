@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Tests sit beside the code (src/**/*.test.ts); cross-cutting suites live in test/.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts', 'web/e2e/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'web/e2e/global-setup.ts'],
     setupFiles: ['test/support/fast-check-seed.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

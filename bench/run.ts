@@ -668,6 +668,12 @@ async function main() {
   const file = join(ROOT, SCALE ? 'bench/results-scale.json' : 'bench/results.json');
   writeFileSync(file, JSON.stringify({ ...meta, runs }, null, 2) + '\n');
   log(`wrote ${file}`);
+  // The web UI's figures (bench/ui.ts), in a process of their own.
+  if (!SCALE && !ONLY) {
+    await new Promise((r) =>
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ui.ts')], { stdio: 'inherit' }).on('exit', r),
+    );
+  }
 }
 
 main().catch((err) => {

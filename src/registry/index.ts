@@ -59,6 +59,7 @@ export function createRegistry(store: Store) {
     createPrompt: on(ctx, prompts.createPrompt),
     getPrompt: on(ctx, prompts.getPrompt),
     listPrompts: on(ctx, prompts.listPrompts),
+    listFolders: on(ctx, prompts.listFolders),
     updatePrompt: on(ctx, prompts.updatePrompt),
     deletePrompt: on(ctx, prompts.deletePrompt),
     restorePrompt: on(ctx, prompts.restorePrompt),

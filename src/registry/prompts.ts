@@ -7,15 +7,19 @@ import {
   eq,
   gte,
   ilike,
+  like,
   inArray,
   isNotNull,
   isNull,
   lt,
+  notInArray,
+  or,
   sql,
   type SQL,
 } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../store/db.ts';
-import { auditEvents, labels, projects, prompts, workspaces } from '../store/schema.ts';
+import { auditEvents, labels, projects, prompts, versions, workspaces } from '../store/schema.ts';
 import { badRequest, LecternError, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, JsonObject, Page, Prompt, TemplateType } from '../model/types.ts';
@@ -60,6 +64,14 @@ export interface PromptListQuery {
   nameContains?: string;
   tags?: string[];
   label?: string;
+  /** Names starting with this (a folder of the UI: "support/" holds "support/reply"). */
+  namePrefix?: string;
+  /** Keeps prompts with no label of this name (the UI's "label absent" filter). */
+  labelAbsent?: string;
+  /** Case-insensitive substring of the name, a tag, or the latest version's template text. */
+  search?: string;
+  /** The latest version's template format. */
+  templateFormat?: 'mustache' | 'jinja2' | 'f-string';
   isSnippet?: boolean;
   project?: string;
   createdAfter?: Date;
@@ -71,7 +83,7 @@ export interface PromptListQuery {
   /** When set, `name` in `where` and in the sort means the dialect's display name (see prompt-filter.ts). */
   displayName?: DisplayNameAlias;
   /** Ties always break on seq, in the same direction. */
-  sort?: { field: 'created_at' | 'updated_at' | 'name' | 'seq'; dir: 'asc' | 'desc' };
+  sort?: { field: 'created_at' | 'updated_at' | 'name' | 'seq' | 'last_version'; dir: 'asc' | 'desc' };
   limit: number;
   offset: number;
 }
@@ -258,6 +270,44 @@ export async function listPrompts(
       inArray(prompts.id, db.select({ id: labels.promptId }).from(labels).where(eq(labels.name, q.label))),
     );
   }
+  if (q.namePrefix) conds.push(like(prompts.name, `${q.namePrefix.replace(/[\\%_]/g, '\\$&')}%`));
+  if (q.labelAbsent) {
+    conds.push(
+      notInArray(
+        prompts.id,
+        db.select({ id: labels.promptId }).from(labels).where(eq(labels.name, q.labelAbsent)),
+      ),
+    );
+  }
+  // The latest version's content, for search and the format filter: one indexed row per prompt.
+  const latest = (pred: SQL) =>
+    sql`exists (select 1 from ${versions} where ${versions.promptId} = ${prompts.id} and ${versions.number} = ${prompts.lastVersion} and ${pred})`;
+  if (q.templateFormat) conds.push(latest(sql`${versions.templateFormat} = ${q.templateFormat}`));
+  if (q.search) {
+    const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
+    // Template text is the messages' and content's JSON text: a substring match there finds any
+    // text a user can see in the template (escapes aside), without a per-format parser.
+    // The text match is an IN over one scan of latest versions: under OR, PostgreSQL runs it once
+    // as a hashed subplan, where an EXISTS would run once per prompt.
+    const owner = alias(prompts, 'owner');
+    const latestMatching = db
+      .select({ id: versions.promptId })
+      .from(versions)
+      .innerJoin(owner, and(eq(owner.id, versions.promptId), eq(owner.lastVersion, versions.number)))
+      .where(
+        and(
+          eq(owner.workspaceId, ws.id),
+          sql`(${versions.messages}::text ilike ${like} or coalesce(${versions.content}::text, '') ilike ${like})`,
+        ),
+      );
+    conds.push(
+      or(
+        ilike(prompts.name, like),
+        sql`${prompts.tags}::text ilike ${like}`,
+        inArray(prompts.id, latestMatching),
+      ),
+    );
+  }
   // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
   // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).
   const nextMs = (d: Date) => new Date(d.getTime() + 1);
@@ -280,6 +330,7 @@ export async function listPrompts(
     updated_at: sql`${prompts.updatedAt}`,
     name: nameExpr(q.displayName),
     seq: sql`${prompts.seq}`,
+    last_version: sql`${prompts.lastVersion}`,
   }[sort.field];
   const order = sort.dir === 'asc' ? [asc(col), asc(prompts.seq)] : [desc(col), desc(prompts.seq)];
   const [items, total] = await Promise.all([
@@ -293,6 +344,33 @@ export async function listPrompts(
     db.select({ n: count() }).from(prompts).where(where),
   ]);
   return { items, total: Number(total[0]?.n ?? 0) };
+}
+
+/**
+ * The folders of a workspace's live prompts: every name's part before its last `/`, with how many
+ * prompts sit directly in it. One grouped scan; the UI derives parent folders from the paths.
+ */
+export async function listFolders(
+  ctx: RegistryContext,
+  actor: Actor,
+  q: { workspace?: string },
+): Promise<{ path: string; count: number }[]> {
+  const db = ctx.store.db;
+  const ws = await resolveWorkspace(db, actor, q.workspace);
+  const folder = sql<string>`substring(${prompts.name} from '^(.*)/[^/]*$')`;
+  const rows = await db
+    .select({ path: folder, n: count() })
+    .from(prompts)
+    .where(
+      and(
+        eq(prompts.workspaceId, ws.id),
+        isNull(prompts.deletedAt),
+        sql`position('/' in ${prompts.name}) > 0`,
+      ),
+    )
+    .groupBy(folder)
+    .orderBy(folder);
+  return rows.filter((r) => r.path).map((r) => ({ path: r.path, count: Number(r.n) }));
 }
 
 export interface PromptPatch {

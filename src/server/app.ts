@@ -22,6 +22,7 @@ import nativeApi from '../dialects/native/index.ts';
 import promptlayerApi from '../dialects/promptlayer/index.ts';
 import keywordsaiApi from '../dialects/keywordsai/index.ts';
 import nemoApi from '../dialects/nemo/index.ts';
+import { installStaticUi } from './static-ui.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -153,7 +154,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
-  await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/openapi.json' } });
+  // Fonts off: the docs page must not fetch from another host (system fonts instead).
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', withDefaultFonts: false },
+  });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installMetrics(app);
@@ -186,5 +191,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(promptlayerApi);
   await app.register(keywordsaiApi);
   await app.register(nemoApi);
+  await installStaticUi(app);
   return app;
 }

@@ -7,7 +7,9 @@ import keysRevoke from './keys-revoke.ts';
 import labelsDelete from './labels-delete.ts';
 import labelsHistory from './labels-history.ts';
 import labelsList from './labels-list.ts';
+import foldersList from './folders-list.ts';
 import labelsSet from './labels-set.ts';
+import me from './me.ts';
 import projectsCreate from './projects-create.ts';
 import projectsDelete from './projects-delete.ts';
 import projectsGet from './projects-get.ts';
@@ -66,4 +68,6 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsList,
   projectsGet,
   projectsDelete,
+  me,
+  foldersList,
 ];

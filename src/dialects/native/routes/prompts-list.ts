@@ -4,13 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pageWire, promptWire } from '../wire.ts';
 import { splitList } from '../mapping.ts';
-import { Order, Pagination, WorkspaceQuery } from '../schemas.ts';
+import { Order, Pagination, TemplateFormat, WorkspaceQuery } from '../schemas.ts';
 
 export const schema = {
   summary: 'List prompts',
   description:
-    '`q` matches names containing it (case-insensitive); `tags` (repeated or comma-separated) ' +
-    'keeps prompts carrying every tag; `label` keeps prompts with a label of that name.',
+    '`q` matches names containing it (case-insensitive); `search` matches names, tags or the ' +
+    "latest version's template text; `tags` (repeated or comma-separated) keeps prompts carrying " +
+    'every tag; `prefix` keeps names starting with it (a folder: `support/`); `label` keeps prompts with a label of that name, `no_label` those without one; ' +
+    "`template_format` is the latest version's; `updated_after` / `updated_before` bound `updated_at` (inclusive).",
   tags: ['prompts'],
   querystring: Type.Composite([
     WorkspaceQuery,
@@ -23,13 +25,27 @@ export const schema = {
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
       q: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
       tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 })),
+      search: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+      prefix: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
       label: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      no_label: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      template_format: Type.Optional(TemplateFormat),
+      updated_after: Type.Optional(Type.String({ format: 'date-time' })),
+      updated_before: Type.Optional(Type.String({ format: 'date-time' })),
       is_snippet: Type.Optional(Type.Boolean()),
       project: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
       sort: Type.Optional(
-        Type.Union([Type.Literal('created_at'), Type.Literal('updated_at'), Type.Literal('name')], {
-          default: 'created_at',
-        }),
+        Type.Union(
+          [
+            Type.Literal('created_at'),
+            Type.Literal('updated_at'),
+            Type.Literal('name'),
+            Type.Literal('latest_version'),
+          ],
+          {
+            default: 'created_at',
+          },
+        ),
       ),
       order: Type.Optional(Order),
       ...Pagination,
@@ -49,10 +65,16 @@ export default function route(app: FastifyInstance) {
       name: q.name,
       nameContains: q.q,
       tags: q.tags ? splitList(q.tags) : undefined,
+      search: q.search,
+      namePrefix: q.prefix,
       label: q.label,
+      labelAbsent: q.no_label,
+      templateFormat: q.template_format,
+      updatedAfter: q.updated_after ? new Date(q.updated_after) : undefined,
+      updatedBefore: q.updated_before ? new Date(q.updated_before) : undefined,
       isSnippet: q.is_snippet,
       project: q.project,
-      sort: { field, dir },
+      sort: { field: field === 'latest_version' ? 'last_version' : field, dir },
       limit: q.limit,
       offset: q.offset,
     });

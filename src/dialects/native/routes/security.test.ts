@@ -200,6 +200,18 @@ const ROWS: Row[] = [
     url: () => '/v1/workspaces',
     other: 'a workspace key lists only its own workspace (checked in workspaces.test.ts)',
   },
+  {
+    route: 'GET /v1/folders',
+    role: 'viewer',
+    url: () => '/v1/folders',
+    other: () => ({ url: '/v1/folders?workspace=default' }),
+  },
+  {
+    route: 'GET /v1/me',
+    role: 'viewer',
+    url: () => '/v1/me',
+    other: 'a key only ever describes itself',
+  },
   { route: 'GET /v1/workspaces/:name', role: 'viewer', url: () => '/v1/workspaces/default', other: SAME },
   {
     route: 'DELETE /v1/workspaces/:name',

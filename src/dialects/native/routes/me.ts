@@ -1,0 +1,22 @@
+// GET /v1/me — who the presented key is: its role, its workspace (or all), and the workspaces it
+// can see. The web UI shows this after sign-in and offers the workspace switch from it.
+import type { FastifyInstance } from 'fastify';
+import { workspaceWire } from '../wire.ts';
+
+export const schema = { summary: 'The calling key', tags: ['keys'] };
+
+export default function route(app: FastifyInstance) {
+  app.get('/me', { schema }, async (req) => {
+    const a = req.actor;
+    const page = await app.registry.listWorkspaces(a, { limit: 500, offset: 0 });
+    const own = a.workspaceId ? page.items.find((w) => w.id === a.workspaceId) : undefined;
+    return {
+      key_id: a.keyId,
+      role: a.role,
+      workspace_id: a.workspaceId,
+      workspace: own?.name ?? null,
+      all_workspaces: a.workspaceId === null,
+      workspaces: page.items.map(workspaceWire),
+    };
+  });
+}

@@ -1,0 +1,119 @@
+// Small shared pieces: the error note (always the server's own message), a modal dialog on the
+// native <dialog> element (focus trap and Escape for free), label chips, copy button, time.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client.ts';
+
+export function ErrorNote({ error, title }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  const e = error as Partial<ApiError> & { message?: string };
+  const status = error instanceof ApiError && error.status ? `${error.status} ${error.code}` : null;
+  const forbidden = error instanceof ApiError && error.status === 403;
+  return (
+    <div role="alert" className={`error-note${forbidden ? ' forbidden' : ''}`}>
+      <strong>{title ?? (forbidden ? 'Not allowed' : 'Something went wrong')}</strong>
+      {status && <span className="code"> ({status})</span>}
+      <div>{e.message ?? String(error)}</div>
+    </div>
+  );
+}
+
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  wide,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={wide ? 'wide' : undefined}
+      aria-labelledby="dialog-title"
+      onClose={onClose}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      {open && (
+        <>
+          <div className="dialog-head">
+            <h2 id="dialog-title">{title}</h2>
+            <button type="button" className="icon" aria-label="Close dialog" onClick={onClose}>
+              ×
+            </button>
+          </div>
+          <div className="dialog-body">{children}</div>
+        </>
+      )}
+    </dialog>
+  );
+}
+
+export function LabelChip({ name }: { name: string }) {
+  return <span className={`chip${name === 'production' ? ' chip-prod' : ''}`}>{name}</span>;
+}
+
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(
+          () => {
+            setDone(true);
+            setTimeout(() => setDone(false), 1500);
+          },
+          () => setDone(false),
+        );
+      }}
+    >
+      {done ? 'Copied' : 'Copy'}
+    </button>
+  );
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A time in the user's zone; `compact` (tables) is "2026-12-01 10:00", the full one in its title. */
+export function Time({ iso, compact }: { iso: string | null; compact?: boolean }) {
+  if (!iso) return <span className="muted">—</span>;
+  const d = new Date(iso);
+  const full = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const text = compact
+    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+    : full;
+  return (
+    <time dateTime={iso} title={full}>
+      {text}
+    </time>
+  );
+}
+
+/** A JSON value shown as a readable block (only for free-form data). */
+export function JsonBlock({ value, label }: { value: unknown; label: string }) {
+  return (
+    <pre className="json" aria-label={label} tabIndex={0}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}

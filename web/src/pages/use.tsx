@@ -1,0 +1,77 @@
+// Copy to use: ready-to-paste snippets that fetch this prompt by label through the native API and
+// through each compatible vendor API or SDK (PromptLayer, Keywords AI, NeMo).
+import { useState } from 'react';
+import type { Label, Prompt } from '../api/client.ts';
+import { useSession } from '../app.tsx';
+import { CopyButton } from '../components/ui.tsx';
+
+export function useSnippets(prompt: Prompt, label: string, workspace: string, origin: string) {
+  const n = encodeURIComponent(prompt.name);
+  const hex = prompt.id.replace(/-/g, '');
+  const py = JSON.stringify(prompt.name);
+  const wsq = workspace !== 'default' ? `&workspace=${encodeURIComponent(workspace)}` : '';
+  return [
+    {
+      id: 'native',
+      title: 'Native API (curl)',
+      note: `Resolves the version labelled ${label}.`,
+      code: `curl -s "${origin}/v1/prompts/${n}/resolve?label=${encodeURIComponent(label)}${wsq}" \\\n  -H "Authorization: Bearer $LECTERN_KEY"`,
+    },
+    {
+      id: 'promptlayer-py',
+      title: 'PromptLayer Python SDK',
+      note: 'The PromptLayer SDK, pointed at Lectern.',
+      code: `import os\nfrom promptlayer import PromptLayer\n\npl = PromptLayer(api_key=os.environ["LECTERN_KEY"], base_url="${origin}")\ntemplate = pl.templates.get(${py}, {"label": ${JSON.stringify(label)}})`,
+    },
+    {
+      id: 'promptlayer-js',
+      title: 'PromptLayer JavaScript SDK',
+      note: 'The PromptLayer SDK, pointed at Lectern.',
+      code: `import { PromptLayer } from "promptlayer";\n\nconst pl = new PromptLayer({ apiKey: process.env.LECTERN_KEY, baseURL: "${origin}" });\nconst template = await pl.templates.get(${py}, { label: ${JSON.stringify(label)} });`,
+    },
+    {
+      id: 'keywordsai',
+      title: 'Keywords AI (Respan) API',
+      note: 'Keywords AI serves the live version: the one labelled production.',
+      code: `curl -s "${origin}/api/prompts/${hex}/" \\\n  -H "Authorization: Bearer $LECTERN_KEY"`,
+    },
+    {
+      id: 'nemo',
+      title: 'NeMo Platform API',
+      note: 'NeMo has no labels or versions: it serves the latest version.',
+      code: `curl -s "${origin}/apis/models/v2/workspaces/${encodeURIComponent(workspace)}/prompts/${n}" \\\n  -H "Authorization: Bearer $LECTERN_KEY"`,
+    },
+  ];
+}
+
+export function UseView({ prompt, labels }: { prompt: Prompt; labels: Label[] }) {
+  const s = useSession();
+  const names = labels.map((l) => l.name);
+  const [label, setLabel] = useState(names.includes('production') ? 'production' : (names[0] ?? 'latest'));
+  const snippets = useSnippets(prompt, label, s.workspace, window.location.origin);
+  return (
+    <div className="stack">
+      <label className="field narrow">
+        <span>Fetch by label</span>
+        <select value={label} onChange={(e) => setLabel(e.target.value)}>
+          {[...names, ...(names.includes('latest') ? [] : ['latest'])].map((l) => (
+            <option key={l}>{l}</option>
+          ))}
+        </select>
+      </label>
+      <p className="muted">Set LECTERN_KEY to an API key of this workspace.</p>
+      {snippets.map((sn) => (
+        <section key={sn.id} className="card snippet" aria-labelledby={`sn-${sn.id}`}>
+          <div className="snippet-head">
+            <h2 id={`sn-${sn.id}`}>{sn.title}</h2>
+            <CopyButton text={sn.code} label={`Copy ${sn.title} snippet`} />
+          </div>
+          <p className="muted">{sn.note}</p>
+          <pre className="code" tabIndex={0}>
+            {sn.code}
+          </pre>
+        </section>
+      ))}
+    </div>
+  );
+}
