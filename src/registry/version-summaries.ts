@@ -5,8 +5,9 @@
 import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Actor, Version } from '../model/types.ts';
 import { labels, prompts, versions } from '../store/schema.ts';
+import type { Executor } from '../store/db.ts';
 import type { RegistryContext } from './context.ts';
-import type { VersionView } from './versions.ts';
+import type { VersionView } from './version-reads.ts';
 
 export interface VersionSummary {
   /** The newest live version (a draft, if the prompt has one), or null. */
@@ -25,15 +26,24 @@ const labelNames = sql<
 const view = (r: { v: Version; labels: string[] }): VersionView => ({ ...r.v, labels: r.labels });
 
 /** Summaries of the prompts this actor can see among `promptIds` (others are left out). */
-export async function versionSummariesOf(
+export function versionSummariesOf(
   ctx: RegistryContext,
+  actor: Actor,
+  promptIds: string[],
+  label: string,
+): Promise<Map<string, VersionSummary>> {
+  return summariesOf(ctx.store.db, actor, promptIds, label);
+}
+
+/** The same, on any executor (a write returns the summary it leaves, read in its transaction). */
+export async function summariesOf(
+  db: Executor,
   actor: Actor,
   promptIds: string[],
   label: string,
 ): Promise<Map<string, VersionSummary>> {
   const out = new Map<string, VersionSummary>();
   if (!promptIds.length) return out;
-  const db = ctx.store.db;
   const visible =
     actor.workspaceId === null
       ? inArray(versions.promptId, promptIds)

@@ -111,11 +111,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       keyGenerator: (req) => (req.keyHash ? `k:${req.keyHash}` : `ip:${req.ip}`),
       errorResponseBuilder: (_req, ctx) =>
         new LecternError(
-          'rate_limited',
+          { kind: 'rate_limited', retryAfter: Math.max(1, Math.ceil(ctx.ttl / 1000)) },
           `rate limit of ${ctx.max} requests exceeded, retry in ${ctx.after}`,
-          {
-            retry_after: Math.max(1, Math.ceil(ctx.ttl / 1000)),
-          },
+          { retry_after: Math.max(1, Math.ceil(ctx.ttl / 1000)) },
         ),
     });
     app.addHook('onRequest', app.rateLimit());

@@ -26,7 +26,7 @@ export function installJsonParser(app: FastifyInstance, maxDepth: number): void 
     try {
       body = utf8.decode(raw as Buffer);
     } catch {
-      return done(new LecternError('bad_request', 'request body is not valid UTF-8'), undefined);
+      return done(new LecternError({ kind: 'malformed_body' }, 'request body is not valid UTF-8'), undefined);
     }
     if (body.trim() === '') return done(null, undefined);
     parse(req, body, (err, value) => {
@@ -36,7 +36,7 @@ export function installJsonParser(app: FastifyInstance, maxDepth: number): void 
       }
       if (jsonDepthExceeds(value, maxDepth)) {
         return done(
-          new LecternError('bad_request', `JSON nesting deeper than ${maxDepth} levels`),
+          new LecternError({ kind: 'malformed_body' }, `JSON nesting deeper than ${maxDepth} levels`),
           undefined,
         );
       }

@@ -12,6 +12,7 @@
 // cannot be tied to a prompt id before the route resolved it; writes are rare next to reads, so
 // dropping a workspace's entries on each write costs little. Entries of all-workspace (admin) keys
 // are invalidated by a change anywhere.
+import { etagMatches } from '../model/etag.ts';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
@@ -187,11 +188,7 @@ function bodyHash(body: unknown): string {
 }
 
 function matches(inm: string | string[] | undefined, etag: string | undefined): boolean {
-  if (!etag || typeof inm !== 'string') return false;
-  return inm.split(',').some((t) => {
-    const s = t.trim();
-    return s === '*' || s.replace(/^W\//, '') === etag;
-  });
+  return typeof inm === 'string' && etagMatches(inm, etag);
 }
 
 /**

@@ -19,6 +19,6 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
   for (const route of routes) route(app);
   // Unknown paths under /api/prompts answer in this dialect's envelope.
   app.all('/api/prompts/*', async () => {
-    throw new LecternError('not_found', 'not found');
+    throw new LecternError({ kind: 'not_found', what: 'route' }, 'not found');
   });
 }

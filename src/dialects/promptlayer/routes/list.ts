@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LecternError } from '../../../model/errors.ts';
+import { badRequest, isFault } from '../../../model/errors.ts';
 import type { Actor, Prompt } from '../../../model/types.ts';
 import type { ExternalId, PromptListQuery, VersionView } from '../../../registry/index.ts';
 import { metadataWire, templateWire } from '../mapping.ts';
@@ -49,7 +49,7 @@ export default function route(app: FastifyInstance) {
     const page = q.page ?? 1;
     const perPage = q.per_page ?? 30;
     if ((q.external_source === undefined) !== (q.external_id === undefined)) {
-      throw new LecternError('bad_request', 'external_source and external_id must be given together');
+      throw badRequest('external_source and external_id must be given together');
     }
     const date = (s?: string) => (s === undefined ? undefined : new Date(s));
     const query: PromptListQuery = {
@@ -120,7 +120,7 @@ async function itemWire(
       version = (await app.registry.getVersion(actor, { id: p.id }, label ? { label } : { latest: true }))
         .version;
     } catch (e) {
-      if (!(e instanceof LecternError && e.code === 'not_found')) throw e;
+      if (!isFault(e, 'label_not_found', 'version_not_found')) throw e;
     }
   }
   return {
