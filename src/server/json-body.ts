@@ -26,17 +26,20 @@ export function installJsonParser(app: FastifyInstance, maxDepth: number): void 
     try {
       body = utf8.decode(raw as Buffer);
     } catch {
-      return done(new LecternError({ kind: 'malformed_body' }, 'request body is not valid UTF-8'), undefined);
+      return done(new LecternError({ kind: 'invalid' }, 'request body is not valid UTF-8'), undefined);
     }
     if (body.trim() === '') return done(null, undefined);
     parse(req, body, (err, value) => {
       if (err) {
-        (err as { statusCode?: number }).statusCode = 400;
-        return done(err, undefined);
+        // Typed here, where the syntax error is known, so no one has to recognise its text.
+        return done(
+          new LecternError({ kind: 'malformed_body' }, `malformed JSON body: ${err.message}`),
+          undefined,
+        );
       }
       if (jsonDepthExceeds(value, maxDepth)) {
         return done(
-          new LecternError({ kind: 'malformed_body' }, `JSON nesting deeper than ${maxDepth} levels`),
+          new LecternError({ kind: 'invalid' }, `JSON nesting deeper than ${maxDepth} levels`),
           undefined,
         );
       }
