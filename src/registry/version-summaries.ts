@@ -41,6 +41,7 @@ export async function summariesOf(
   actor: Actor,
   promptIds: string[],
   label: string,
+  sequential = false,
 ): Promise<Map<string, VersionSummary>> {
   const out = new Map<string, VersionSummary>();
   if (!promptIds.length) return out;
@@ -49,26 +50,31 @@ export async function summariesOf(
       ? inArray(versions.promptId, promptIds)
       : and(inArray(versions.promptId, promptIds), eq(prompts.workspaceId, actor.workspaceId));
   const live = and(visible, isNull(versions.deletedAt));
-  const [latest, labelled, counts] = await Promise.all([
+  const qLatest = () =>
     db
       .selectDistinctOn([versions.promptId], { v: versions, labels: labelNames })
       .from(versions)
       .innerJoin(prompts, eq(prompts.id, versions.promptId))
       .where(live)
-      .orderBy(versions.promptId, desc(versions.number)),
+      .orderBy(versions.promptId, desc(versions.number));
+  const qLabelled = () =>
     db
       .select({ v: versions, labels: labelNames })
       .from(versions)
       .innerJoin(prompts, eq(prompts.id, versions.promptId))
       .innerJoin(labels, and(eq(labels.versionId, versions.id), eq(labels.name, label)))
-      .where(live),
+      .where(live);
+  const qCounts = () =>
     db
       .select({ promptId: versions.promptId, n: count() })
       .from(versions)
       .innerJoin(prompts, eq(prompts.id, versions.promptId))
       .where(live)
-      .groupBy(versions.promptId),
-  ]);
+      .groupBy(versions.promptId);
+  // In a transaction (one connection) the three run one after another; on the pool, in parallel.
+  const [latest, labelled, counts] = sequential
+    ? [await qLatest(), await qLabelled(), await qCounts()]
+    : await Promise.all([qLatest(), qLabelled(), qCounts()]);
   const entry = (id: string) => {
     let s = out.get(id);
     if (!s) out.set(id, (s = { latest: null, labelled: null, count: 0 }));

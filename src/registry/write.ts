@@ -409,7 +409,7 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
     ...(plan.withProjectName ? { projectName: await projectNameOf(tx, prompt) } : {}),
     ...(plan.withSummary !== undefined
       ? {
-          summary: (await summariesOf(tx, actor, [prompt.id], plan.withSummary)).get(prompt.id) ?? {
+          summary: (await summariesOf(tx, actor, [prompt.id], plan.withSummary, true)).get(prompt.id) ?? {
             latest: null,
             labelled: null,
             count: 0,

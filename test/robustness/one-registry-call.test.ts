@@ -48,7 +48,7 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   'POST /v1/prompts/:prompt/restore': (f) => ({ url: `/v1/prompts/${f.id}/restore` }),
   'POST /v1/prompts/:prompt/versions': (f) => ({
     url: `/v1/prompts/${f.id}/versions`,
-    body: { messages: msg('v'), labels: ['staging'], base: { number: 1 } },
+    body: { messages: msg('v'), labels: ['staging'], base: 1 },
   }),
   'PATCH /v1/prompts/:prompt/versions/:version': (f) => ({
     url: `/v1/prompts/${f.id}/versions/2`,
@@ -243,7 +243,9 @@ for (const backend of backends.slice(0, 1)) {
       const id = p.body.prompt.id as string;
       expect((await inject('POST', `/v1/prompts/${id}/versions`, { messages: msg('v2'), status: 'draft' })).status).toBe(201);
       const labels = await inject('GET', `/prompt-templates/${name}/labels`);
-      const labelSeq = (labels.body as { id: number; name: string }[]).find((l) => l.name === 'production')!.id;
+      const labelSeq = (
+        labels.body.release_labels as { release_label: string; release_label_id: number }[]
+      ).find((l) => l.release_label === 'production')!.release_label_id;
       const workspace = `one-call-ws-${i}`;
       expect((await inject('POST', '/v1/workspaces', { name: workspace })).status).toBe(201);
       const project = `one-call-proj-${i}`;
