@@ -150,4 +150,9 @@ export const forbidden = (message: string, needs?: Role) =>
 export const unprocessable = (
   message: string,
   detail?: { loc: (string | number)[]; msg: string; type: string }[],
-) => new LecternError(detail ? { kind: 'unprocessable', detail } : { kind: 'unprocessable' }, message, detail ? { detail } : {});
+) =>
+  new LecternError(
+    detail ? { kind: 'unprocessable', detail } : { kind: 'unprocessable' },
+    message,
+    detail ? { detail } : {},
+  );

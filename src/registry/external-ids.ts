@@ -9,7 +9,7 @@
 // restore brings back the mappings that no other prompt took meanwhile.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
-import { auditEvents, externalIds, prompts } from '../store/schema.ts';
+import { externalIds, prompts } from '../store/schema.ts';
 import { badRequest, conflict, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, Prompt } from '../model/types.ts';

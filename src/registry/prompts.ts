@@ -83,7 +83,6 @@ export interface PromptListQuery {
   offset: number;
 }
 
-
 /** Finds a prompt the actor may see; `lock` takes a row lock that serialises writers on it. */
 export async function findPrompt(
   db: Executor,

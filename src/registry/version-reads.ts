@@ -61,7 +61,10 @@ export const versionWithLabels = {
     string[]
   >`array(select vl.name from labels vl where vl.version_id = "versions"."id" order by vl.name)`,
 };
-export const withLabelNames = (r: { v: Version; labels: string[] }): VersionView => ({ ...r.v, labels: r.labels });
+export const withLabelNames = (r: { v: Version; labels: string[] }): VersionView => ({
+  ...r.v,
+  labels: r.labels,
+});
 
 /** Finds one live version of a prompt with its labels, in one round trip; 404 names what was asked for. */
 export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSelector): Promise<VersionView> {
@@ -74,7 +77,10 @@ export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSele
         .from(versions)
         .where(and(live, eq(versions.number, sel.number)))
     )[0];
-    if (!row) throw versionNotFound({ version: sel.number }, `version ${sel.number} not found`, { version: sel.number });
+    if (!row)
+      throw versionNotFound({ version: sel.number }, `version ${sel.number} not found`, {
+        version: sel.number,
+      });
   } else if ('seq' in sel) {
     row = (
       await db
@@ -82,7 +88,8 @@ export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSele
         .from(versions)
         .where(and(live, eq(versions.seq, sel.seq)))
     )[0];
-    if (!row) throw versionNotFound({ versionId: sel.seq }, `version ${sel.seq} not found`, { version_id: sel.seq });
+    if (!row)
+      throw versionNotFound({ versionId: sel.seq }, `version ${sel.seq} not found`, { version_id: sel.seq });
   } else if ('label' in sel) {
     row = (
       await db
@@ -170,4 +177,3 @@ export async function latestVersionsOf(
   }
   return out;
 }
-

@@ -10,7 +10,15 @@ import { uuidv7 } from '../model/ids.ts';
 import { completeContent, contentOf } from '../model/version-content.ts';
 import type { Actor, Prompt, Version, VersionContent, VersionStatus } from '../model/types.ts';
 import { computeInputVariables } from './input-variables.ts';
-import { audit, auditEntry, inTx, requireRole, snapshot, type Recorder, type RegistryContext } from './context.ts';
+import {
+  audit,
+  auditEntry,
+  inTx,
+  requireRole,
+  snapshot,
+  type Recorder,
+  type RegistryContext,
+} from './context.ts';
 import { lockPrompt, touchPrompt, type PromptRef } from './prompts.ts';
 import { findVersion, type Resolved, type VersionSelector, type VersionView } from './version-reads.ts';
 
@@ -186,7 +194,15 @@ export async function editDraftTx(
     rec,
     prompt,
     {},
-    auditEntry(actor, prompt.workspaceId, 'version.edit', 'version', current.id, snapshot(current), snapshot(row)),
+    auditEntry(
+      actor,
+      prompt.workspaceId,
+      'version.edit',
+      'version',
+      current.id,
+      snapshot(current),
+      snapshot(row),
+    ),
   );
   return { prompt: p, version: { ...row!, labels: current.labels } };
 }
@@ -259,4 +275,3 @@ export async function deleteVersion(
     return { prompt: p, version: { ...row!, labels: [] } };
   });
 }
-

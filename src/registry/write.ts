@@ -74,8 +74,7 @@ export type WriteTarget =
 
 /** The content of a new version: given, or built from the base version read under the lock. */
 export type ContentBuilder =
-  | Partial<VersionContent>
-  | ((base: VersionView, prompt: Prompt) => Partial<VersionContent>);
+  Partial<VersionContent> | ((base: VersionView, prompt: Prompt) => Partial<VersionContent>);
 
 export type VersionStep =
   /** Appends a version (the previous draft is committed); with `base`, fields left out are inherited. */
@@ -191,7 +190,11 @@ async function locate(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Pro
       return { ...none, prompt: await lockPrompt(tx, rec, actor, t.ref, plan.ifMatch) };
     case 'label': {
       const at = await labelAtSeq(tx, actor, t.seq);
-      return { ...none, labelName: at.name, prompt: await lockPrompt(tx, rec, actor, at.prompt, plan.ifMatch) };
+      return {
+        ...none,
+        labelName: at.name,
+        prompt: await lockPrompt(tx, rec, actor, at.prompt, plan.ifMatch),
+      };
     }
     case 'create': {
       let input: PromptInput;
@@ -200,9 +203,10 @@ async function locate(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Pro
         const probe = t.prompt(wanted);
         input = t.prompt(plan.allocateName !== undefined ? await freeName(tx, actor, probe, wanted) : wanted);
       } else {
-        input = plan.allocateName !== undefined
-          ? { ...t.prompt, name: await freeName(tx, actor, t.prompt, plan.allocateName) }
-          : t.prompt;
+        input =
+          plan.allocateName !== undefined
+            ? { ...t.prompt, name: await freeName(tx, actor, t.prompt, plan.allocateName) }
+            : t.prompt;
       }
       const prompt = await insertPrompt(tx, rec, actor, input);
       return { ...none, created: true, promptCreated: true, prompt };
@@ -223,7 +227,12 @@ async function locate(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Pro
         return { ...none, prompt };
       }
       const r = await findOrCreate(tx, rec, actor, t.prompt, t.onExisting ?? {}, plan.ifMatch);
-      return { created: true, promptCreated: r.created, prompt: r.prompt, pairs: [t.key, ...(plan.attach ?? [])] };
+      return {
+        created: true,
+        promptCreated: r.created,
+        prompt: r.prompt,
+        pairs: [t.key, ...(plan.attach ?? [])],
+      };
     }
   }
 }
@@ -248,7 +257,10 @@ async function findOrCreate(
   // on it and then fail with `name_taken`; `write` retries those, and they find the prompt.
   if (!prompt) return { prompt: await insertPrompt(tx, rec, actor, input), created: true };
   if (ifExists === 'error') {
-    throw new LecternError({ kind: 'name_taken', constraint: 'prompts_live_name' }, `prompt ${input.name} already exists`);
+    throw new LecternError(
+      { kind: 'name_taken', constraint: 'prompts_live_name' },
+      `prompt ${input.name} already exists`,
+    );
   }
   rec({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
   checkIfMatch(prompt, ifMatch);
@@ -303,7 +315,16 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
       const before = prompt;
       prompt = await touchPrompt(tx, rec, prompt, set);
       touched = true;
-      await audit(tx, actor, prompt.workspaceId, 'prompt.update', 'prompt', prompt.id, snapshot(before), snapshot(prompt));
+      await audit(
+        tx,
+        actor,
+        prompt.workspaceId,
+        'prompt.update',
+        'prompt',
+        prompt.id,
+        snapshot(before),
+        snapshot(prompt),
+      );
     }
   }
 
@@ -341,7 +362,7 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
   } else if (step?.mode === 'commit_draft') {
     const row = await commitDraftTx(tx, actor, prompt, step.commitMessage);
     if (!row) throw new LecternError({ kind: 'no_draft' }, 'there is no draft to commit');
-    written = (await findVersion(tx, prompt, { number: row.number }));
+    written = await findVersion(tx, prompt, { number: row.number });
     if (step.thenOpenDraft) {
       const out = await appendVersion(
         tx,
@@ -394,7 +415,10 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
   const empty = !plan.fields && !plan.version && !plan.labels?.length && !at.pairs.length;
   if (!touched && !empty) prompt = await touchPrompt(tx, rec, prompt);
   if (plan.withExternalIds && !ext) {
-    const [r] = await tx.select({ ext: externalIdsOfPrompt(prompt.id) }).from(prompts).where(eq(prompts.id, prompt.id));
+    const [r] = await tx
+      .select({ ext: externalIdsOfPrompt(prompt.id) })
+      .from(prompts)
+      .where(eq(prompts.id, prompt.id));
     ext = r?.ext ?? [];
   }
   return {
@@ -421,7 +445,9 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
 
 async function projectNameOf(tx: Tx, prompt: Prompt): Promise<string | null> {
   if (!prompt.projectId) return null;
-  const [row] = await tx.select({ name: projects.name }).from(projects)
+  const [row] = await tx
+    .select({ name: projects.name })
+    .from(projects)
     .where(and(eq(projects.id, prompt.projectId), isNull(projects.deletedAt)));
   return row?.name ?? null;
 }

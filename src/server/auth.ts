@@ -68,7 +68,8 @@ export class Authenticator {
   cachedActor(creds: { hash: string } | undefined): Actor | undefined {
     if (!creds) return undefined;
     const actor = this.cache.get(creds.hash);
-    if (actor === false) throw new LecternError({ kind: 'unauthorized', reason: 'invalid_key' }, 'invalid or revoked API key');
+    if (actor === false)
+      throw new LecternError({ kind: 'unauthorized', reason: 'invalid_key' }, 'invalid or revoked API key');
     return actor;
   }
 
@@ -85,7 +86,8 @@ export class Authenticator {
       actor = (await this.registry.authenticate(creds.key)) ?? false;
       this.cache.set(creds.hash, actor);
     }
-    if (!actor) throw new LecternError({ kind: 'unauthorized', reason: 'invalid_key' }, 'invalid or revoked API key');
+    if (!actor)
+      throw new LecternError({ kind: 'unauthorized', reason: 'invalid_key' }, 'invalid or revoked API key');
     return actor;
   }
 }

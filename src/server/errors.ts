@@ -35,7 +35,13 @@ export function toProblem(raw: unknown): Problem {
   // Database errors raised outside a registry transaction (reads) get the same translation.
   const err = translateDbError(raw);
   if (err instanceof LecternError) {
-    return { status: err.status, code: err.code, message: err.message, details: err.details, fault: err.fault };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      fault: err.fault,
+    };
   }
   if (err instanceof TemplateError) {
     const status = err.code === 'render_limit' ? 422 : 422;

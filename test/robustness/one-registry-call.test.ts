@@ -12,7 +12,14 @@ import type { Store } from '../../src/store/db.ts';
 
 const ADMIN = 'lec_test_admin_secret_0123456789';
 /** Not use cases: wiring, and the auth hook's key look-up (cached, before the handler). */
-const NOT_COUNTED = new Set(['store', 'ctx', 'onChange', 'publishChanges', 'authenticate', 'countActiveKeys']);
+const NOT_COUNTED = new Set([
+  'store',
+  'ctx',
+  'onChange',
+  'publishChanges',
+  'authenticate',
+  'countActiveKeys',
+]);
 /** Routes that take a body to read, not to write (a POST because the body is large or structured). */
 const READS = new Set([
   'POST /api/prompts/list',
@@ -42,7 +49,10 @@ const plTemplate = (t: string) => ({
 
 const ROWS: Record<string, (f: Fixture) => Req> = {
   // native
-  'POST /v1/prompts': (f) => ({ url: '/v1/prompts', body: { name: `n-${f.n}`, version: { messages: msg('x') } } }),
+  'POST /v1/prompts': (f) => ({
+    url: '/v1/prompts',
+    body: { name: `n-${f.n}`, version: { messages: msg('x') } },
+  }),
   'PATCH /v1/prompts/:prompt': (f) => ({ url: `/v1/prompts/${f.id}`, body: { description: 'd' } }),
   'DELETE /v1/prompts/:prompt': (f) => ({ url: `/v1/prompts/${f.id}` }),
   'POST /v1/prompts/:prompt/restore': (f) => ({ url: `/v1/prompts/${f.id}/restore` }),
@@ -70,7 +80,10 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   'DELETE /v1/workspaces/:name/projects/:project': (f) => ({
     url: `/v1/workspaces/default/projects/${f.project}`,
   }),
-  'POST /v1/keys': (f) => ({ url: '/v1/keys', body: { name: `k-${f.n}`, role: 'viewer', workspace: 'default' } }),
+  'POST /v1/keys': (f) => ({
+    url: '/v1/keys',
+    body: { name: `k-${f.n}`, role: 'viewer', workspace: 'default' },
+  }),
   'DELETE /v1/keys/:id': (f) => ({ url: `/v1/keys/${f.keyId}` }),
   // PromptLayer
   'POST /rest/prompt-templates': (f) => ({
@@ -150,7 +163,9 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
     url: '/apis/entities/v2/workspaces',
     body: { name: `nemo-ws-${f.n}` },
   }),
-  'DELETE /apis/entities/v2/workspaces/:name': (f) => ({ url: `/apis/entities/v2/workspaces/${f.workspace}` }),
+  'DELETE /apis/entities/v2/workspaces/:name': (f) => ({
+    url: `/apis/entities/v2/workspaces/${f.workspace}`,
+  }),
   'POST /apis/entities/v2/workspaces/:workspace/projects': (f) => ({
     url: '/apis/entities/v2/workspaces/default/projects',
     body: { name: `nemo-proj-${f.n}` },
@@ -163,7 +178,9 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
 /** Routes whose fixture prompt must be soft-deleted first. */
 const NEEDS_DELETED = new Set(['POST /v1/prompts/:prompt/restore']);
 /** Routes that need a seeded external id on the prompt. */
-const NEEDS_PAIR = new Set(['DELETE /prompt-templates/:prompt_template_id/external-ids/:source/:external_id']);
+const NEEDS_PAIR = new Set([
+  'DELETE /prompt-templates/:prompt_template_id/external-ids/:source/:external_id',
+]);
 
 function counting(registry: Registry): { registry: Registry; calls: string[]; on: { value: boolean } } {
   const calls: string[] = [];
@@ -241,7 +258,9 @@ for (const backend of backends.slice(0, 1)) {
       });
       expect(p.status).toBe(201);
       const id = p.body.prompt.id as string;
-      expect((await inject('POST', `/v1/prompts/${id}/versions`, { messages: msg('v2'), status: 'draft' })).status).toBe(201);
+      expect(
+        (await inject('POST', `/v1/prompts/${id}/versions`, { messages: msg('v2'), status: 'draft' })).status,
+      ).toBe(201);
       const labels = await inject('GET', `/prompt-templates/${name}/labels`);
       const labelSeq = (
         labels.body.release_labels as { release_label: string; release_label_id: number }[]
@@ -267,7 +286,8 @@ for (const backend of backends.slice(0, 1)) {
     for (const route of Object.keys(ROWS)) {
       it(`${route} makes one registry call`, async () => {
         const f = await fixture();
-        if (NEEDS_DELETED.has(route)) expect((await inject('DELETE', `/v1/prompts/${f.id}`)).status).toBe(200);
+        if (NEEDS_DELETED.has(route))
+          expect((await inject('DELETE', `/v1/prompts/${f.id}`)).status).toBe(200);
         if (NEEDS_PAIR.has(route)) {
           const r = await inject('POST', `/prompt-templates/${f.seq}/external-ids`, {
             source: 'cms',

@@ -22,7 +22,8 @@ interface VersionOpts {
 const resolved = (r: WriteResult): Resolved => ({ prompt: r.prompt, version: r.version! });
 const labelled = (labels: string[] | undefined) =>
   (labels ?? []).map((name) => ({ name, to: 'written' as const }));
-const mode = (s: VersionStatus | undefined) => (s === 'draft' ? ('new_draft' as const) : ('new_committed' as const));
+const mode = (s: VersionStatus | undefined) =>
+  s === 'draft' ? ('new_draft' as const) : ('new_committed' as const);
 
 export function withVerbs(reg: Registry) {
   const verbs = {

@@ -122,7 +122,8 @@ for (const backend of backends) {
         await reg.createPrompt(editor, { name });
       }
       const create = async (name: string) =>
-        (await reg.write(editor, { target: { kind: 'create', prompt: { name } }, allocateName: name })).prompt;
+        (await reg.write(editor, { target: { kind: 'create', prompt: { name } }, allocateName: name }))
+          .prompt;
       const wx = await create('w_x');
       expect(wx.name).toBe('w_x (2)');
       expect((await create('w%')).name).toBe('w% (3)');

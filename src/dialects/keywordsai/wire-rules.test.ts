@@ -103,9 +103,9 @@ describe('error details', () => {
       status: 404,
       detail: 'Prompt not found.',
     });
-    expect(toKwError(new LecternError({ kind: 'unauthorized', reason: 'missing_key' }, 'missing API key')).detail).toBe(
-      'Authentication credentials were not provided.',
-    );
+    expect(
+      toKwError(new LecternError({ kind: 'unauthorized', reason: 'missing_key' }, 'missing API key')).detail,
+    ).toBe('Authentication credentials were not provided.');
     expect(toKwError(new Error('boom'))).toEqual({ status: 500, detail: 'A server error occurred.' });
   });
 });

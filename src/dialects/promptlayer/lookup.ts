@@ -54,7 +54,10 @@ export async function resolveVersion(
     if (isNotFound(e)) {
       const what =
         'label' in sel ? `Label ${sel.label}` : 'number' in sel ? `Version ${sel.number}` : 'Version';
-      throw new LecternError({ kind: 'not_found', what }, `${what} not found for prompt template ${identifier}`);
+      throw new LecternError(
+        { kind: 'not_found', what },
+        `${what} not found for prompt template ${identifier}`,
+      );
     }
     throw e;
   }

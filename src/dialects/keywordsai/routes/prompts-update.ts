@@ -46,7 +46,11 @@ export default function route(app: FastifyInstance) {
             fields: (current, stored) => ({
               name: b.name !== undefined ? stored : undefined,
               description: b.description === undefined ? undefined : (b.description ?? ''),
-              metadata: nameMetadata({ ...current.metadata, ...extras }, b.name ?? displayName(current), stored),
+              metadata: nameMetadata(
+                { ...current.metadata, ...extras },
+                b.name ?? displayName(current),
+                stored,
+              ),
             }),
           }
         : {}),

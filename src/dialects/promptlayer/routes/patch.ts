@@ -92,7 +92,10 @@ function notFoundFor(e: unknown, identifier: string, sel: VersionSelector): unkn
   if (isFault(e, 'version_not_found', 'label_not_found')) {
     const what =
       'label' in sel ? `Label ${sel.label}` : 'number' in sel ? `Version ${sel.number}` : 'Prompt template';
-    return new LecternError({ kind: 'not_found', what }, `${what} not found for prompt template ${identifier}`);
+    return new LecternError(
+      { kind: 'not_found', what },
+      `${what} not found for prompt template ${identifier}`,
+    );
   }
   return e;
 }
