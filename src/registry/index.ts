@@ -75,7 +75,6 @@ export function createRegistry(store: Store) {
     getVersion: on(ctx, versionReads.getVersion),
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
     listVersions: on(ctx, versionReads.listVersions),
-    latestVersionsOf: on(ctx, versionReads.latestVersionsOf),
     versionSummariesOf: on(ctx, summaries.versionSummariesOf),
 
     deleteLabel: on(ctx, labels.deleteLabel),

@@ -2,7 +2,7 @@
 // newest version of many prompts at once. No writes here (see version-writes.ts and write.ts).
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../store/db.ts';
-import { labels, prompts, versions } from '../store/schema.ts';
+import { labels, versions } from '../store/schema.ts';
 import { labelNotFound, versionNotFound } from '../model/errors.ts';
 import type { Actor, Page, Prompt, Version } from '../model/types.ts';
 import { findPrompt, type PromptRef } from './prompts.ts';
@@ -153,27 +153,4 @@ export async function listVersions(
     db.select({ n: count() }).from(versions).where(where),
   ]);
   return { prompt, items: await withLabels(db, rows, prompt.id), total: Number(total[0]?.n ?? 0) };
-}
-
-/**
- * The newest live version of each of the given prompts, in one query (list pages of dialects that
- * show a prompt with its current content). Prompts the actor cannot see are left out.
- */
-export async function latestVersionsOf(
-  ctx: RegistryContext,
-  actor: Actor,
-  promptIds: string[],
-): Promise<Map<string, Version>> {
-  const out = new Map<string, Version>();
-  if (!promptIds.length) return out;
-  const rows = await ctx.store.db
-    .selectDistinctOn([versions.promptId], { v: versions, workspaceId: prompts.workspaceId })
-    .from(versions)
-    .innerJoin(prompts, eq(prompts.id, versions.promptId))
-    .where(and(inArray(versions.promptId, promptIds), isNull(versions.deletedAt)))
-    .orderBy(versions.promptId, desc(versions.number));
-  for (const r of rows) {
-    if (actor.workspaceId === null || actor.workspaceId === r.workspaceId) out.set(r.v.promptId, r.v);
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 // A page of prompts' version state in three statements, whatever the page size: each prompt's
-// newest version, the version holding a given label, and how many live versions it has. List
+// newest version, the version holding a given label (when one is asked for), and how many live
+// versions it has. This is the one way to read "prompts with their current version". List
 // routes (Keywords AI shows current_version, live_version and commit_count on every row) use this
 // instead of one version query per row.
 import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
@@ -30,7 +31,7 @@ export function versionSummariesOf(
   ctx: RegistryContext,
   actor: Actor,
   promptIds: string[],
-  label: string,
+  label?: string,
 ): Promise<Map<string, VersionSummary>> {
   return summariesOf(ctx.store.db, actor, promptIds, label);
 }
@@ -40,7 +41,7 @@ export async function summariesOf(
   db: Executor,
   actor: Actor,
   promptIds: string[],
-  label: string,
+  label: string | undefined,
   sequential = false,
 ): Promise<Map<string, VersionSummary>> {
   const out = new Map<string, VersionSummary>();
@@ -57,8 +58,10 @@ export async function summariesOf(
       .innerJoin(prompts, eq(prompts.id, versions.promptId))
       .where(live)
       .orderBy(versions.promptId, desc(versions.number));
-  const qLabelled = () =>
-    db
+  const qLabelled = async () =>
+    label === undefined
+      ? []
+      : db
       .select({ v: versions, labels: labelNames })
       .from(versions)
       .innerJoin(prompts, eq(prompts.id, versions.promptId))

@@ -143,6 +143,12 @@ export function withVerbs(reg: Registry) {
     },
     deleteLabel: (actor: Actor, ref: PromptRef, name: string, o: { ifMatch?: string } = {}) =>
       reg.deleteLabel(actor, { prompt: ref, name }, o),
+    /** The newest live version of each prompt (the summaries' `latest`). */
+    latestVersionsOf: async (actor: Actor, ids: string[]): Promise<Map<string, VersionView>> => {
+      const out = new Map<string, VersionView>();
+      for (const [id, s] of await reg.versionSummariesOf(actor, ids)) if (s.latest) out.set(id, s.latest);
+      return out;
+    },
   };
   return { ...reg, ...verbs };
 }

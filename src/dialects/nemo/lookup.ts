@@ -29,12 +29,17 @@ export async function promptViews(
   projects?: Map<string, string>,
 ): Promise<PromptWire[]> {
   const names = projects ?? (await projectNames(app, actor, workspace));
-  const versions = await app.registry.latestVersionsOf(
+  const versions = await app.registry.versionSummariesOf(
     actor,
     prompts.map((p) => p.id),
   );
   return prompts.map((p) =>
-    promptWire(p, versions.get(p.id), workspace, p.projectId ? (names.get(p.projectId) ?? null) : null),
+    promptWire(
+      p,
+      versions.get(p.id)?.latest ?? undefined,
+      workspace,
+      p.projectId ? (names.get(p.projectId) ?? null) : null,
+    ),
   );
 }
 
