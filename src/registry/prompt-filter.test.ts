@@ -6,13 +6,8 @@ import type { Store } from '../store/db.ts';
 import type { Actor, JsonObject, Prompt } from '../model/types.ts';
 import { LecternError } from '../model/errors.ts';
 import { createRegistry } from './index.ts';
-import {
-  compareCodePoints,
-  compilePromptFilter,
-  evaluatePromptFilter,
-  type PromptFilter,
-  type PromptFilterScalar,
-} from './prompt-filter.ts';
+import { compilePromptFilter, type PromptFilter, type PromptFilterScalar } from './prompt-filter.ts';
+import { compareCodePoints, evaluatePromptFilter } from '../../test/support/prompt-filter-oracle.ts';
 import { withVerbs, type TestRegistry } from '../../test/support/verbs.ts';
 
 const dialect = new PgDialect();
