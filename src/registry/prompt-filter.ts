@@ -1,6 +1,6 @@
 // A typed filter over prompts that dialects build from their own filter syntaxes, compiled to
 // parameterised SQL (so filtering, sorting, counting and paging all happen in the database), and
-// an in-memory evaluator with the same meaning (the reference the property tests compare against).
+// the same meaning evaluated in memory lives with the tests (test/support/prompt-filter-oracle.ts).
 //
 // Meaning of a leaf `{field, op, value}` (every leaf is two-valued: SQL NULLs never leak out):
 // - text fields (id, id_hex (the UUID as 32 hex digits), name, description, project), numbers (seq, last_version), is_snippet and
