@@ -1,4 +1,7 @@
-// Domain errors raised by the registry. Each dialect maps them onto its own envelope and codes.
+// Domain errors raised by the registry. Each failure has a kind with its own typed fields; the HTTP
+// status class (`code`) follows from the kind. Each dialect maps kinds onto its own envelope with an
+// exhaustive switch, so a new kind is a compile error there, and nothing reads the message text.
+import type { Role } from './types.ts';
 
 export type ErrorCode =
   | 'bad_request' // 400
@@ -10,8 +13,8 @@ export type ErrorCode =
   | 'payload_too_large' // 413
   | 'unprocessable' // 422
   | 'rate_limited' // 429
-  | 'unavailable' // 503: the database cannot be reached right now; details.retry_after (s)
-  | 'render_busy'; // 429: the key's renders in flight and queued are at their bound
+  | 'render_busy' // 429: the key's renders in flight and queued are at their bound
+  | 'unavailable'; // 503: the database cannot be reached right now
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -23,18 +26,90 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unprocessable: 422,
   rate_limited: 429,
-  unavailable: 503,
   render_busy: 429,
+  unavailable: 503,
 };
 
-export class LecternError extends Error {
+/** Every failure Lectern reports, by kind, with what a dialect needs to render it. */
+export type Fault =
+  | { kind: 'invalid'; field?: string }
+  | { kind: 'malformed_body' }
+  | { kind: 'unauthorized'; reason: 'missing_key' | 'invalid_key' }
+  | { kind: 'forbidden'; needs?: Role }
+  | { kind: 'workspace_not_found'; workspace: string }
+  | { kind: 'prompt_not_found'; ref: string }
+  | { kind: 'version_not_found'; version?: number; versionId?: number }
+  | { kind: 'label_not_found'; label?: string; labelId?: number }
+  | { kind: 'project_not_found'; project: string }
+  /** Any other record (an API key, an external id, a route): `what` names it. */
+  | { kind: 'not_found'; what: string }
+  /** A unique index refused the write (a live name, a pair): `constraint` is the index. */
+  | { kind: 'name_taken'; constraint: string }
+  | { kind: 'label_exists'; label: string }
+  | { kind: 'version_read_only'; version: number }
+  | { kind: 'version_labelled'; version: number; labels: string[] }
+  | { kind: 'no_draft' }
+  /** The database aborted a serialisation conflict: the same call may succeed if retried. */
+  | { kind: 'retry' }
+  /** Any other refusal because of the current state (a workspace that still holds prompts, …). */
+  | { kind: 'conflict' }
+  | { kind: 'stale'; currentEtag: string }
+  | { kind: 'payload_too_large' }
+  | { kind: 'project_missing'; project: string }
+  /** `detail`: PromptLayer-style located problems, when the failure has them. */
+  | { kind: 'unprocessable'; detail?: { loc: (string | number)[]; msg: string; type: string }[] }
+  | { kind: 'rate_limited'; retryAfter: number }
+  /** The key's renders running and queued are at their bound (server/render-pool.ts). */
+  | { kind: 'render_busy'; retryAfter: number }
+  /** A transient fault outside the request (the database connection dropped). */
+  | { kind: 'unavailable'; retryAfter: number };
+
+export type FaultKind = Fault['kind'];
+
+export const CODE_OF_KIND: Record<FaultKind, ErrorCode> = {
+  invalid: 'bad_request',
+  malformed_body: 'bad_request',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  workspace_not_found: 'not_found',
+  prompt_not_found: 'not_found',
+  version_not_found: 'not_found',
+  label_not_found: 'not_found',
+  project_not_found: 'not_found',
+  not_found: 'not_found',
+  name_taken: 'conflict',
+  label_exists: 'conflict',
+  version_read_only: 'conflict',
+  version_labelled: 'conflict',
+  no_draft: 'conflict',
+  retry: 'conflict',
+  conflict: 'conflict',
+  stale: 'precondition_failed',
+  payload_too_large: 'payload_too_large',
+  project_missing: 'unprocessable',
+  unprocessable: 'unprocessable',
+  rate_limited: 'rate_limited',
+  render_busy: 'render_busy',
+  unavailable: 'unavailable',
+};
+
+export class LecternError<F extends Fault = Fault> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly fault: F,
     message: string,
+    /** What the native envelope shows as `details` (wire data only: never read for decisions). */
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'LecternError';
+  }
+
+  get kind(): F['kind'] {
+    return this.fault.kind;
+  }
+
+  get code(): ErrorCode {
+    return CODE_OF_KIND[this.fault.kind];
   }
 
   get status(): number {
@@ -42,19 +117,61 @@ export class LecternError extends Error {
   }
 }
 
+/** True when `e` is a LecternError of one of the given kinds (narrowed to it). */
+export function isFault<K extends FaultKind>(
+  e: unknown,
+  ...kinds: K[]
+): e is LecternError<Extract<Fault, { kind: K }>> {
+  return e instanceof LecternError && (kinds as FaultKind[]).includes(e.fault.kind);
+}
+
+/** The kinds that mean "the prompt (or the workspace it was looked up in) is not there". */
+export const isPromptMissing = (e: unknown) => isFault(e, 'prompt_not_found', 'workspace_not_found');
+
 export const notFound = (what: string, details: Record<string, unknown> = {}) =>
-  new LecternError('not_found', `${what} not found`, details);
+  new LecternError({ kind: 'not_found', what }, `${what} not found`, details);
+export const promptNotFound = (ref: string, details: Record<string, unknown> = { ref }) =>
+  new LecternError({ kind: 'prompt_not_found', ref }, 'prompt not found', details);
+export const workspaceNotFound = (workspace: string) =>
+  new LecternError({ kind: 'workspace_not_found', workspace }, `workspace ${workspace} not found`);
+export const versionNotFound = (
+  at: { version?: number; versionId?: number },
+  message: string,
+  details: Record<string, unknown> = {},
+) => new LecternError({ kind: 'version_not_found', ...at }, message, details);
+export const labelNotFound = (at: { label?: string; labelId?: number }, message: string) =>
+  new LecternError(
+    { kind: 'label_not_found', ...at },
+    message,
+    at.label !== undefined ? { label: at.label } : { label_id: at.labelId },
+  );
+export const projectNotFound = (project: string) =>
+  new LecternError({ kind: 'project_not_found', project }, `project ${project} not found`);
 export const badRequest = (message: string, details: Record<string, unknown> = {}) =>
-  new LecternError('bad_request', message, details);
+  new LecternError(
+    typeof details['field'] === 'string' ? { kind: 'invalid', field: details['field'] } : { kind: 'invalid' },
+    message,
+    details,
+  );
 export const conflict = (message: string, details: Record<string, unknown> = {}) =>
-  new LecternError('conflict', message, details);
-export const forbidden = (message: string) => new LecternError('forbidden', message);
-export const unprocessable = (message: string, details: Record<string, unknown> = {}) =>
-  new LecternError('unprocessable', message, details);
+  new LecternError({ kind: 'conflict' }, message, details);
+export const forbidden = (message: string, needs?: Role) =>
+  new LecternError(needs ? { kind: 'forbidden', needs } : { kind: 'forbidden' }, message);
+export const unprocessable = (
+  message: string,
+  detail?: { loc: (string | number)[]; msg: string; type: string }[],
+) =>
+  new LecternError(
+    detail ? { kind: 'unprocessable', detail } : { kind: 'unprocessable' },
+    message,
+    detail ? { detail } : {},
+  );
 
 /** A transient fault outside the request (the database connection dropped): retry after a while. */
 export const unavailable = (message: string, retryAfterSeconds = 1, cause?: unknown) => {
-  const err = new LecternError('unavailable', message, { retry_after: retryAfterSeconds });
+  const err = new LecternError({ kind: 'unavailable', retryAfter: retryAfterSeconds }, message, {
+    retry_after: retryAfterSeconds,
+  });
   if (cause !== undefined) (err as { cause?: unknown }).cause = cause;
   return err;
 };

@@ -3,7 +3,7 @@
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Executor, Store, Tx } from '../store/db.ts';
 import { auditEvents, workspaces } from '../store/schema.ts';
-import { LecternError, forbidden, notFound } from '../model/errors.ts';
+import { LecternError, forbidden, workspaceNotFound } from '../model/errors.ts';
 import type { Actor, Json, Role, Workspace } from '../model/types.ts';
 import { DEFAULT_WORKSPACE } from '../model/types.ts';
 
@@ -29,29 +29,48 @@ const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 
 export function requireRole(actor: Actor, role: Role): void {
   if (RANK[actor.role] < RANK[role]) {
-    throw forbidden(`this API key's role (${actor.role}) cannot do this; it needs ${role}`);
+    throw forbidden(`this API key's role (${actor.role}) cannot do this; it needs ${role}`, role);
   }
 }
 
 /**
- * Runs `fn` in one transaction; after commit, emits the changes it collected. With a change feed,
- * the changes are also published (NOTIFY) as the transaction's last statement: PostgreSQL delivers a
+ * What a transaction changed, recorded by the step that takes the write lock (lockPrompt,
+ * insertPrompt, …) — so a write cannot forget to record, and records before its statements run.
+ * Call it with a change to record one. `notification()` is the NOTIFY (a `select pg_notify(…)`) for
+ * the changes recorded and not yet published, for the write's last statement to carry as a CTE (one
+ * round trip less); what it returns counts as published.
+ */
+export interface Recorder {
+  (change: Change): void;
+  notification(): SQL | undefined;
+}
+
+/**
+ * Runs `fn` in one transaction; after commit, emits the changes it recorded. With a change feed,
+ * the changes are also published (NOTIFY) from inside the transaction — by a statement of the write
+ * that took `rec.notification()`, or as the transaction's last statement: PostgreSQL delivers a
  * notification only when, and as soon as, its transaction commits — never for a rollback, and
  * never lost between a commit and a separate NOTIFY — and it costs no extra connection checkout.
  */
-export async function inTx<T>(
-  ctx: RegistryContext,
-  fn: (tx: Tx, changed: (c: Change) => void) => Promise<T>,
-): Promise<T> {
+export async function inTx<T>(ctx: RegistryContext, fn: (tx: Tx, rec: Recorder) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
+  let published = 0;
+  const pub = ctx.publish;
+  const rec = ((c: Change) => {
+    changes.push(c);
+  }) as Recorder;
+  rec.notification = () => {
+    if (!pub || changes.length === published) return undefined;
+    const payload = pub.encode(changes.slice(published));
+    published = changes.length;
+    return ctx.store.notifySql(pub.channel, payload);
+  };
   let result: T;
   try {
     result = await ctx.store.db.transaction(async (tx) => {
-      const state: TxState = { ctx, changes, published: 0 };
-      txStates.set(tx, state);
-      const r = await fn(tx, (c) => changes.push(c));
-      // Whatever no statement of the write carried (see takeNotification) goes out now.
-      const rest = takeNotification(tx);
+      const r = await fn(tx, rec);
+      // Whatever no statement of the write carried goes out now.
+      const rest = rec.notification();
       if (rest) await tx.execute(rest);
       return r;
     });
@@ -60,28 +79,6 @@ export async function inTx<T>(
   }
   if (changes.length) ctx.emit(changes);
   return result;
-}
-
-interface TxState {
-  ctx: RegistryContext;
-  changes: Change[];
-  /** How many of `changes` a NOTIFY already carries. */
-  published: number;
-}
-const txStates = new WeakMap<Tx, TxState>();
-
-/**
- * The NOTIFY (a `select pg_notify(…)`) for the changes this transaction recorded and has not yet
- * published, for its last statement to carry as a CTE (one round trip less: see touchPrompt);
- * undefined when there is nothing to publish. What is taken counts as published.
- */
-export function takeNotification(tx: Tx): SQL | undefined {
-  const state = txStates.get(tx);
-  const pub = state?.ctx.publish;
-  if (!state || !pub || state.changes.length === state.published) return undefined;
-  const payload = pub.encode(state.changes.slice(state.published));
-  state.published = state.changes.length;
-  return state.ctx.store.notifySql(pub.channel, payload);
 }
 
 /** Maps PostgreSQL constraint violations onto domain errors (both drivers carry `code`). */
@@ -95,13 +92,15 @@ export function translateDbError(err: unknown): unknown {
   const constraint = (e as { constraint?: string })?.constraint ?? '';
   if (code === '23505') {
     const what = constraint.includes('name') ? 'name' : 'value';
-    return new LecternError('conflict', `a record with this ${what} already exists`, { constraint });
+    return new LecternError({ kind: 'name_taken', constraint }, `a record with this ${what} already exists`, {
+      constraint,
+    });
   }
   if (code === '40001' || code === '40P01') {
-    return new LecternError('conflict', 'concurrent update, please retry', { retryable: true });
+    return new LecternError({ kind: 'retry' }, 'concurrent update, please retry', { retryable: true });
   }
   if (code === '22P02' || code === '22003' || code === '22021' || code === '54000') {
-    return new LecternError('bad_request', 'a value is out of range or malformed');
+    return new LecternError({ kind: 'invalid' }, 'a value is out of range or malformed');
   }
   return err;
 }
@@ -110,8 +109,13 @@ export function translateDbError(err: unknown): unknown {
  * Resolves the workspace a call acts in. A workspace-bound key always acts in its own workspace and
  * sees any other as absent (404, never 403); an all-workspace key names one, or gets `default`.
  */
-export async function resolveWorkspace(db: Executor, actor: Actor, name?: string): Promise<Workspace> {
-  const rows = await db
+export async function resolveWorkspace(
+  db: Executor,
+  actor: Actor,
+  name?: string,
+  lock?: 'share' | 'update',
+): Promise<Workspace> {
+  const q = db
     .select()
     .from(workspaces)
     .where(
@@ -123,9 +127,10 @@ export async function resolveWorkspace(db: Executor, actor: Actor, name?: string
       ),
     )
     .limit(1);
+  const rows = await (lock ? q.for(lock) : q);
   const ws = rows[0];
   if (!ws || (actor.workspaceId && ws.id !== actor.workspaceId)) {
-    throw notFound(`workspace ${name ?? DEFAULT_WORKSPACE}`);
+    throw workspaceNotFound(name ?? DEFAULT_WORKSPACE);
   }
   return ws;
 }

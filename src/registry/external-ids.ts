@@ -9,10 +9,10 @@
 // restore brings back the mappings that no other prompt took meanwhile.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../store/db.ts';
-import { auditEvents, externalIds, prompts } from '../store/schema.ts';
-import { badRequest, conflict, LecternError, notFound } from '../model/errors.ts';
+import { externalIds, prompts } from '../store/schema.ts';
+import { badRequest, conflict, notFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
-import type { Actor, Prompt, VersionContent } from '../model/types.ts';
+import type { Actor, Prompt } from '../model/types.ts';
 import {
   auditEntry,
   inTx,
@@ -21,16 +21,7 @@ import {
   resolveWorkspace,
   type RegistryContext,
 } from './context.ts';
-import {
-  findPrompt,
-  lockPrompt,
-  promptChanges,
-  touchPrompt,
-  type PromptInput,
-  type PromptPatch,
-  type PromptRef,
-} from './prompts.ts';
-import { appendVersion, promptForPublish, type Resolved, type WriteOptions } from './versions.ts';
+import { findPrompt, lockPrompt, touchPrompt, type PromptRef } from './prompts.ts';
 
 export interface ExternalIdKey {
   source: string;
@@ -57,7 +48,7 @@ const describeKey = (k: ExternalIdKey) => `${k.source}/${k.externalId}`;
  * Serialises the writers of the given pairs in a workspace until the transaction ends. Sorted, so
  * two writers locking several pairs take them in the same order.
  */
-async function lockPairs(tx: Tx, workspaceId: string, keys: readonly ExternalIdKey[]): Promise<void> {
+export async function lockPairs(tx: Tx, workspaceId: string, keys: readonly ExternalIdKey[]): Promise<void> {
   const texts = [...new Set(keys.map((k) => `${workspaceId}\u0001${k.source}\u0001${k.externalId}`))].sort();
   for (const text of texts) {
     await tx.execute(
@@ -67,7 +58,7 @@ async function lockPairs(tx: Tx, workspaceId: string, keys: readonly ExternalIdK
 }
 
 /** The live mapping of a pair in a workspace, with its (live) prompt; null when there is none. */
-async function findMapping(
+export async function findMapping(
   db: Executor,
   workspaceId: string,
   k: ExternalIdKey,
@@ -90,7 +81,7 @@ async function findMapping(
 }
 
 /** The mappings of one prompt, oldest first. */
-async function mappingsOf(db: Executor, promptId: string): Promise<ExternalId[]> {
+export async function mappingsOf(db: Executor, promptId: string): Promise<ExternalId[]> {
   return db
     .select()
     .from(externalIds)
@@ -103,7 +94,7 @@ async function mappingsOf(db: Executor, promptId: string): Promise<ExternalId[]>
  * the same prompt; a pair on another live prompt is a 409; a dormant pair (its prompt deleted) is
  * taken over. Returns null when the pair was already there. Does not touch the prompt row.
  */
-async function mapPair(
+export async function mapPair(
   tx: Tx,
   actor: Actor,
   prompt: Prompt,
@@ -162,113 +153,6 @@ async function mapPair(
 
 const pairJson = (k: ExternalIdKey) => ({ source: k.source, external_id: k.externalId });
 
-export interface UpsertResult extends Resolved {
-  /** True when the pair was not mapped before (PromptLayer answers 201), false when it was (200). */
-  created: boolean;
-  /** True when the prompt itself was created by this call. */
-  promptCreated: boolean;
-  externalIds: ExternalId[];
-}
-
-/**
- * PromptLayer's `PUT /prompt-templates/by-external-id/{source}/{external_id}`, one transaction: when
- * the pair is mapped (to a live prompt of the workspace) a version is appended to that prompt;
- * otherwise the prompt named `promptInput.name` gets the version (created when absent, patched with
- * `onExisting` when present) and the pair, plus any `alsoAttach` pairs, is mapped onto it.
- */
-export function upsertByExternalId(
-  ctx: RegistryContext,
-  actor: Actor,
-  key: ExternalIdKey,
-  promptInput: PromptInput,
-  onExisting: PromptPatch,
-  input: Partial<VersionContent>,
-  opts: WriteOptions & { alsoAttach?: ExternalIdKey[] } = {},
-): Promise<UpsertResult> {
-  validateExternalIdKey(key);
-  return writeMapped(ctx, actor, key, promptInput, onExisting, input, opts);
-}
-
-/**
- * PromptLayer's publish with `external_ids`: the version goes to the template of that name (created
- * when absent) and every pair is mapped onto it, in one transaction; a pair mapped to another live
- * template is a 409 and nothing is written.
- */
-export function publishWithExternalIds(
-  ctx: RegistryContext,
-  actor: Actor,
-  promptInput: PromptInput,
-  onExisting: PromptPatch,
-  input: Partial<VersionContent>,
-  opts: WriteOptions & { externalIds: ExternalIdKey[] },
-): Promise<UpsertResult> {
-  return writeMapped(ctx, actor, null, promptInput, onExisting, input, {
-    ...opts,
-    alsoAttach: opts.externalIds,
-  });
-}
-
-/** The upsert, and (with no `key` to look up) the publish that maps `alsoAttach`. */
-async function writeMapped(
-  ctx: RegistryContext,
-  actor: Actor,
-  key: ExternalIdKey | null,
-  promptInput: PromptInput,
-  onExisting: PromptPatch,
-  input: Partial<VersionContent>,
-  opts: WriteOptions & { alsoAttach?: ExternalIdKey[] },
-): Promise<UpsertResult> {
-  requireRole(actor, 'editor');
-  const extra = opts.alsoAttach ?? [];
-  extra.forEach(validateExternalIdKey);
-  const attempt = () =>
-    inTx(ctx, async (tx, changed): Promise<UpsertResult> => {
-      const ws = await resolveWorkspace(tx, actor, promptInput.workspace);
-      await lockPairs(tx, ws.id, key ? [key, ...extra] : extra);
-      const mapped = key ? await findMapping(tx, ws.id, key) : null;
-      let prompt: Prompt;
-      let promptCreated = false;
-      if (mapped) {
-        prompt = await lockPrompt(tx, actor, { id: mapped.prompt.id }, opts.ifMatch);
-        const set = await promptChanges(tx, prompt, onExisting);
-        if (Object.keys(set).length) prompt = await touchPrompt(tx, prompt, set);
-      } else {
-        // Another writer (a plain publish) may insert the same name meanwhile: the unique index
-        // makes this insert fail, and the whole attempt is retried (below).
-        ({ prompt, created: promptCreated } = await promptForPublish(tx, actor, promptInput, onExisting));
-      }
-      changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
-      const out = await appendVersion(tx, actor, prompt, input, opts);
-      // The version's write already bumped the prompt's revision: the mappings only add audit events.
-      const audits = [];
-      for (const k of mapped || !key ? extra : [key, ...extra]) {
-        const made = await mapPair(tx, actor, out.prompt, k);
-        if (made) audits.push(made.audit);
-      }
-      if (audits.length) await tx.insert(auditEvents).values(audits);
-      return {
-        prompt: out.prompt,
-        version: out.version,
-        created: !mapped,
-        promptCreated,
-        externalIds: await mappingsOf(tx, prompt.id),
-      };
-    });
-  try {
-    return await attempt();
-  } catch (e) {
-    // A plain publish of the same new name won the race for it (the unique index refused this
-    // insert), or the database aborted a serialisation conflict: once more, now appending.
-    if (
-      e instanceof LecternError &&
-      e.code === 'conflict' &&
-      ('constraint' in e.details || e.details['retryable'])
-    )
-      return attempt();
-    throw e;
-  }
-}
-
 /**
  * Maps a pair onto a prompt (PromptLayer's attach). Attaching a pair the prompt already has changes
  * nothing (`created: false`); a pair mapped to another live prompt of the workspace is a 409.
@@ -281,16 +165,13 @@ export async function attachExternalId(
 ): Promise<{ prompt: Prompt; created: boolean; externalIds: ExternalId[] }> {
   requireRole(actor, 'editor');
   validateExternalIdKey(key);
-  return inTx(ctx, async (tx, changed) => {
-    // The pair lock comes before the prompt's row lock, as in the upsert.
+  return inTx(ctx, async (tx, rec) => {
+    // The pair lock comes before the prompt's row lock, as in the upsert (write.ts).
     const seen = await findPrompt(tx, actor, ref);
     await lockPairs(tx, seen.workspaceId, [key]);
-    let prompt = await lockPrompt(tx, actor, { id: seen.id }, undefined);
+    let prompt = await lockPrompt(tx, rec, actor, { id: seen.id }, undefined);
     const made = await mapPair(tx, actor, prompt, key);
-    if (made) {
-      changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
-      prompt = await touchPrompt(tx, prompt, {}, made.audit);
-    }
+    if (made) prompt = await touchPrompt(tx, rec, prompt, {}, made.audit);
     return { prompt, created: made !== null, externalIds: await mappingsOf(tx, prompt.id) };
   });
 }
@@ -304,10 +185,10 @@ export async function detachExternalId(
 ): Promise<{ prompt: Prompt; removed: ExternalId }> {
   requireRole(actor, 'editor');
   validateExternalIdKey(key);
-  return inTx(ctx, async (tx, changed) => {
+  return inTx(ctx, async (tx, rec) => {
     const seen = await findPrompt(tx, actor, ref);
     await lockPairs(tx, seen.workspaceId, [key]);
-    const prompt = await lockPrompt(tx, actor, { id: seen.id }, undefined);
+    const prompt = await lockPrompt(tx, rec, actor, { id: seen.id }, undefined);
     const [removed] = await tx
       .delete(externalIds)
       .where(
@@ -321,9 +202,9 @@ export async function detachExternalId(
     if (!removed) {
       throw notFound(`external id ${describeKey(key)}`, { source: key.source, external_id: key.externalId });
     }
-    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
     const p = await touchPrompt(
       tx,
+      rec,
       prompt,
       {},
       auditEntry(

@@ -1,5 +1,6 @@
 // The registry: every use case Lectern has, each one transaction, bound to one store. Dialects call
-// these and nothing below them.
+// these and nothing below them. Every change to a prompt's fields, versions and labels is one call
+// of `write` with a plan (write.ts); deletes, restores and external-id attach/detach have their own.
 import type { Store } from '../store/db.ts';
 import type { Change, RegistryContext } from './context.ts';
 import * as audit from './audit.ts';
@@ -7,25 +8,30 @@ import * as externalIds from './external-ids.ts';
 import * as keys from './keys.ts';
 import * as labels from './labels.ts';
 import * as prompts from './prompts.ts';
-import * as versions from './versions.ts';
+import * as versionReads from './version-reads.ts';
+import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
+import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
+export type { VersionSelector, VersionView, Resolved } from './version-reads.ts';
+export type { ExternalIdRef } from './version-writes.ts';
 export type {
-  VersionSelector,
-  VersionView,
-  Resolved,
-  WriteOptions,
-  DraftEdit,
-  ExternalIdRef,
-} from './versions.ts';
+  WritePlan,
+  WriteTarget,
+  WriteResult,
+  VersionStep,
+  LabelStep,
+  LabelResult,
+  ContentBuilder,
+} from './write.ts';
+export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
 export type { KeyInput } from './keys.ts';
-export type { ExternalId, ExternalIdKey, UpsertResult } from './external-ids.ts';
+export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
-export { promptEtag, isPromptNotFound } from './prompts.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -56,35 +62,27 @@ export function createRegistry(store: Store) {
       };
     },
 
-    createPrompt: on(ctx, prompts.createPrompt),
+    /** The one write command: a plan (target, base, content, mode, labels, If-Match), one transaction. */
+    write: on(ctx, writes.write),
+
     getPrompt: on(ctx, prompts.getPrompt),
     listPrompts: on(ctx, prompts.listPrompts),
     listFolders: on(ctx, prompts.listFolders),
-    updatePrompt: on(ctx, prompts.updatePrompt),
     deletePrompt: on(ctx, prompts.deletePrompt),
+    deletePrompts: on(ctx, prompts.deletePrompts),
     restorePrompt: on(ctx, prompts.restorePrompt),
 
-    createVersion: on(ctx, versions.createVersion),
-    deriveVersion: on(ctx, versions.deriveVersion),
-    publishVersion: on(ctx, versions.publishVersion),
-    editDraft: on(ctx, versions.editDraft),
-    commitDraft: on(ctx, versions.commitDraft),
-    deleteVersion: on(ctx, versions.deleteVersion),
-    getVersion: on(ctx, versions.getVersion),
-    getVersionBySeq: on(ctx, versions.getVersionBySeq),
-    listVersions: on(ctx, versions.listVersions),
-    latestVersionsOf: on(ctx, versions.latestVersionsOf),
+    deleteVersion: on(ctx, versionWrites.deleteVersion),
+    getVersion: on(ctx, versionReads.getVersion),
+    getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
+    listVersions: on(ctx, versionReads.listVersions),
     versionSummariesOf: on(ctx, summaries.versionSummariesOf),
-    reviseVersion: on(ctx, versions.reviseVersion),
 
-    setLabel: on(ctx, labels.setLabel),
     deleteLabel: on(ctx, labels.deleteLabel),
     listLabels: on(ctx, labels.listLabels),
     findLabelBySeq: on(ctx, labels.findLabelBySeq),
     labelHistory: on(ctx, labels.labelHistoryOf),
 
-    upsertByExternalId: on(ctx, externalIds.upsertByExternalId),
-    publishWithExternalIds: on(ctx, externalIds.publishWithExternalIds),
     attachExternalId: on(ctx, externalIds.attachExternalId),
     detachExternalId: on(ctx, externalIds.detachExternalId),
     listExternalIds: on(ctx, externalIds.listExternalIds),

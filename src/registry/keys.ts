@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { apiKeys } from '../store/schema.ts';
-import { badRequest, notFound } from '../model/errors.ts';
+import { badRequest, notFound, workspaceNotFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, ApiKey, Page, Role } from '../model/types.ts';
 import { audit, inTx, requireRole, resolveWorkspace, snapshot, type RegistryContext } from './context.ts';
@@ -62,7 +62,7 @@ export async function createKey(
         (await resolveWorkspace(tx, { keyId: '', role: 'admin', workspaceId: null })).id;
     }
     if (actor?.workspaceId && workspaceId !== actor.workspaceId)
-      throw notFound(`workspace ${input.workspace}`);
+      throw workspaceNotFound(input.workspace ?? '');
     const secret = input.secret ?? generateSecret();
     const [row] = await tx
       .insert(apiKeys)

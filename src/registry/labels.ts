@@ -1,14 +1,13 @@
 // Release labels: movable pointers, one version per (prompt, name) by a unique index, and every move
 // appended to the label history in the same transaction.
 import { and, asc, count, desc, eq } from 'drizzle-orm';
-import type { Tx } from '../store/db.ts';
+import type { Executor, Tx } from '../store/db.ts';
 import { labelHistory, labels, versions } from '../store/schema.ts';
-import { badRequest, notFound } from '../model/errors.ts';
+import { badRequest, LecternError, labelNotFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, Label, LabelMove, Page, Prompt, Version } from '../model/types.ts';
 import { audit, inTx, requireRole, snapshot, type RegistryContext } from './context.ts';
 import { findPrompt, lockPrompt, touchPrompt, type PromptRef } from './prompts.ts';
-import { commitDraftTx, findVersion, type VersionSelector } from './versions.ts';
 
 export function validateLabelName(name: string): void {
   if (typeof name !== 'string' || !name.trim() || name.length > 128) {
@@ -26,16 +25,26 @@ async function findLabel(tx: Tx, promptId: string, name: string, opts: { lock?: 
   return (await (opts.lock ? q.for('update') : q))[0];
 }
 
-/** Points `name` at `version` (creating or moving the label) inside an open transaction. */
+/**
+ * Points `name` at `version` (creating or moving the label) inside an open transaction. With
+ * `createOnly`, a label of that name already on the prompt is a 409 `label_exists`: the check and
+ * the insert run under the prompt's row lock, so of two concurrent creates the second sees the first.
+ */
 export async function applyLabel(
   tx: Tx,
   actor: Actor,
   prompt: Prompt,
   name: string,
   version: Version,
+  opts: { createOnly?: boolean } = {},
 ): Promise<Label> {
   validateLabelName(name);
   const existing = await findLabel(tx, prompt.id, name, { lock: true });
+  if (existing && opts.createOnly) {
+    throw new LecternError({ kind: 'label_exists', label: name }, `label ${name} already exists`, {
+      label: name,
+    });
+  }
   const now = new Date();
   let row: typeof labels.$inferSelect;
   if (existing) {
@@ -79,42 +88,22 @@ export async function applyLabel(
   return { ...row, versionNumber: version.number };
 }
 
-export async function setLabel(
-  ctx: RegistryContext,
-  actor: Actor,
-  ref: PromptRef,
-  name: string,
-  target: VersionSelector,
-  opts: { ifMatch?: string; commitIfDraft?: boolean } = {},
-): Promise<{ prompt: Prompt; label: Label }> {
-  requireRole(actor, 'editor');
-  validateLabelName(name);
-  return inTx(ctx, async (tx, changed) => {
-    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
-    let version: Version = await findVersion(tx, prompt, target);
-    // Deploying a draft commits it first (Keywords AI's rule), so a live version is never edited.
-    if (opts.commitIfDraft && version.status === 'draft') {
-      version = (await commitDraftTx(tx, actor, prompt)) ?? version;
-    }
-    const label = await applyLabel(tx, actor, prompt, name, version);
-    const p = await touchPrompt(tx, prompt);
-    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
-    return { prompt: p, label };
-  });
-}
+/** A label to delete: by its prompt and name, or by its seq (PromptLayer's release_label_id). */
+export type LabelRef = { prompt: PromptRef; name: string } | { seq: number };
 
 export async function deleteLabel(
   ctx: RegistryContext,
   actor: Actor,
-  ref: PromptRef,
-  name: string,
+  target: LabelRef,
   opts: { ifMatch?: string } = {},
 ): Promise<{ prompt: Prompt; label: Label }> {
   requireRole(actor, 'editor');
-  return inTx(ctx, async (tx, changed) => {
-    const prompt = await lockPrompt(tx, actor, ref, opts.ifMatch);
+  return inTx(ctx, async (tx, rec) => {
+    const at = 'seq' in target ? await labelAtSeq(tx, actor, target.seq) : target;
+    const name = at.name;
+    const prompt = await lockPrompt(tx, rec, actor, at.prompt, opts.ifMatch);
     const existing = await findLabel(tx, prompt.id, name);
-    if (!existing) throw notFound(`label ${name}`, { label: name });
+    if (!existing) throw labelNotFound({ label: name }, `label ${name} not found`);
     await tx.delete(labels).where(eq(labels.id, existing.l.id));
     await tx.insert(labelHistory).values({
       promptId: prompt.id,
@@ -133,8 +122,7 @@ export async function deleteLabel(
       snapshot({ name, version: existing.number }),
       null,
     );
-    const p = await touchPrompt(tx, prompt);
-    changed({ kind: 'prompt', workspaceId: prompt.workspaceId, promptId: prompt.id });
+    const p = await touchPrompt(tx, rec, prompt);
     return { prompt: p, label: { ...existing.l, versionNumber: existing.number } };
   });
 }
@@ -169,9 +157,23 @@ export async function findLabelBySeq(
       .innerJoin(versions, eq(versions.id, labels.versionId))
       .where(eq(labels.seq, seq))
   )[0];
-  if (!row) throw notFound('label', { label_id: seq });
+  if (!row) throw labelNotFound({ labelId: seq }, 'label not found');
   const prompt = await findPrompt(db, actor, { id: row.l.promptId });
   return { prompt, label: { ...row.l, versionNumber: row.number } };
+}
+
+/** The prompt and name of the label with this seq (a write then locks the prompt and re-reads it). */
+export async function labelAtSeq(
+  db: Executor,
+  actor: Actor,
+  seq: number,
+): Promise<{ prompt: PromptRef; name: string }> {
+  const row = (
+    await db.select({ promptId: labels.promptId, name: labels.name }).from(labels).where(eq(labels.seq, seq))
+  )[0];
+  if (!row) throw labelNotFound({ labelId: seq }, 'label not found');
+  const prompt = await findPrompt(db, actor, { id: row.promptId });
+  return { prompt: { id: prompt.id }, name: row.name };
 }
 
 export async function labelHistoryOf(

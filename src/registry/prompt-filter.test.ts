@@ -5,14 +5,10 @@ import { backends } from '../../test/support/stores.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor, JsonObject, Prompt } from '../model/types.ts';
 import { LecternError } from '../model/errors.ts';
-import { createRegistry, type Registry } from './index.ts';
-import {
-  compareCodePoints,
-  compilePromptFilter,
-  evaluatePromptFilter,
-  type PromptFilter,
-  type PromptFilterScalar,
-} from './prompt-filter.ts';
+import { createRegistry } from './index.ts';
+import { compilePromptFilter, type PromptFilter, type PromptFilterScalar } from './prompt-filter.ts';
+import { compareCodePoints, evaluatePromptFilter } from '../../test/support/prompt-filter-oracle.ts';
+import { withVerbs, type TestRegistry } from '../../test/support/verbs.ts';
 
 const dialect = new PgDialect();
 const toQuery = (f: PromptFilter) => dialect.sqlToQuery(compilePromptFilter(f));
@@ -154,14 +150,14 @@ const ALIAS = { metadataKey: 'shown', guardKey: 'stored' };
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`prompt filters in SQL on ${backend.name}`, () => {
     let store: Store;
-    let reg: Registry;
+    let reg: TestRegistry;
     let editor: Actor;
     let all: Prompt[] = [];
     const projectNames = new Map<string, string>();
 
     beforeAll(async () => {
       store = await backend.open();
-      reg = createRegistry(store);
+      reg = withVerbs(createRegistry(store));
       await reg.ensureWorkspace('default');
       await reg.ensureWorkspace('elsewhere');
       const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };

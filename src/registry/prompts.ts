@@ -20,7 +20,14 @@ import {
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../store/db.ts';
 import { auditEvents, labels, projects, prompts, versions, workspaces } from '../store/schema.ts';
-import { badRequest, LecternError, notFound } from '../model/errors.ts';
+import {
+  badRequest,
+  isPromptMissing,
+  LecternError,
+  promptNotFound,
+  workspaceNotFound,
+} from '../model/errors.ts';
+import { checkIfMatch } from '../model/etag.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, JsonObject, Page, Prompt, TemplateType } from '../model/types.ts';
 import { DEFAULT_WORKSPACE } from '../model/types.ts';
@@ -38,8 +45,8 @@ import {
   requireRole,
   resolveWorkspace,
   snapshot,
-  takeNotification,
   type AuditEntry,
+  type Recorder,
   type RegistryContext,
 } from './context.ts';
 
@@ -88,18 +95,6 @@ export interface PromptListQuery {
   offset: number;
 }
 
-export const promptEtag = (p: Pick<Prompt, 'seq' | 'revision'>) => `"${p.seq}.${p.revision}"`;
-
-export function checkIfMatch(p: Prompt, ifMatch: string | undefined): void {
-  if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-  if (!tags.includes(promptEtag(p))) {
-    throw new LecternError('precondition_failed', 'the prompt changed since you read it (stale If-Match)', {
-      current_etag: promptEtag(p),
-    });
-  }
-}
-
 /** Finds a prompt the actor may see; `lock` takes a row lock that serialises writers on it. */
 export async function findPrompt(
   db: Executor,
@@ -113,7 +108,7 @@ export async function findPrompt(
   let q = db.select().from(prompts).where(where).orderBy(desc(prompts.createdAt)).limit(1);
   if (opts.lock) q = q.for('update') as typeof q;
   const row = (await q)[0];
-  if (!row || !canSeeWorkspace(actor, row.workspaceId)) throw notFound('prompt', { ref: describeRef(ref) });
+  if (!row || !canSeeWorkspace(actor, row.workspaceId)) throw promptNotFound(describeRef(ref));
   return row;
 }
 
@@ -148,15 +143,16 @@ async function findPromptByName(
   const row = (await q)[0]?.p;
   if (row && canSeeWorkspace(actor, row.workspaceId)) return row;
   await resolveWorkspace(db, actor, ref.workspace); // throws when the workspace is the missing part
-  throw notFound('prompt', { ref: ref.name });
+  throw promptNotFound(ref.name);
 }
 
 /**
- * Locks a prompt for a write (serialising writers on it) and checks the caller's If-Match. Given
- * several refs, the first that names a prompt the actor can see is locked.
+ * Locks a prompt for a write (serialising writers on it), records the change and checks the
+ * caller's If-Match. Given several refs, the first that names a prompt the actor can see is locked.
  */
 export async function lockPrompt(
   tx: Tx,
+  rec: Recorder,
   actor: Actor,
   ref: PromptRef | readonly PromptRef[],
   ifMatch: string | undefined,
@@ -168,21 +164,13 @@ export async function lockPrompt(
       p = await findPrompt(tx, actor, r, { lock: true });
       break;
     } catch (e) {
-      if (!isPromptNotFound(e) || i === refs.length - 1) throw e;
+      if (!isPromptMissing(e) || i === refs.length - 1) throw e;
     }
   }
-  if (!p) throw notFound('prompt');
+  if (!p) throw promptNotFound('', {});
+  rec({ kind: 'prompt', workspaceId: p.workspaceId, promptId: p.id });
   checkIfMatch(p, ifMatch);
   return p;
-}
-
-/** True for the errors findPrompt raises when the prompt (or its workspace) is not there. */
-export function isPromptNotFound(e: unknown): boolean {
-  return (
-    e instanceof LecternError &&
-    e.code === 'not_found' &&
-    (e.message === 'prompt not found' || e.message.startsWith('workspace '))
-  );
 }
 
 function describeRef(ref: PromptRef): string {
@@ -197,15 +185,24 @@ export async function projectIdFor(db: Executor, workspaceId: string, name: stri
       .from(projects)
       .where(and(eq(projects.workspaceId, workspaceId), eq(projects.name, name), isNull(projects.deletedAt)))
   )[0];
-  if (!row) throw new LecternError('unprocessable', `project ${name} does not exist`, { project: name });
+  if (!row) {
+    throw new LecternError({ kind: 'project_missing', project: name }, `project ${name} does not exist`, {
+      project: name,
+    });
+  }
   return row.id;
 }
 
-/** Inserts a prompt inside an open transaction (also used by version publishing). */
-export async function insertPrompt(tx: Tx, actor: Actor, input: PromptInput): Promise<Prompt> {
+/**
+ * Inserts a prompt inside an open transaction (also used by version publishing) and records the
+ * change. The workspace row is share-locked until commit, so a concurrent workspace delete (which
+ * locks it for update before it counts the live prompts) either sees this prompt or makes this
+ * insert find no workspace: never a live prompt in a deleted workspace.
+ */
+export async function insertPrompt(tx: Tx, rec: Recorder, actor: Actor, input: PromptInput): Promise<Prompt> {
   requireRole(actor, 'editor');
   if (!input.name || input.name.length > 512) throw badRequest('name must be 1 to 512 characters');
-  const ws = await resolveWorkspace(tx, actor, input.workspace);
+  const ws = await resolveWorkspace(tx, actor, input.workspace, 'share');
   const projectId = await projectIdFor(tx, ws.id, input.project);
   const [row] = await tx
     .insert(prompts)
@@ -221,16 +218,9 @@ export async function insertPrompt(tx: Tx, actor: Actor, input: PromptInput): Pr
       metadata: input.metadata ?? {},
     })
     .returning();
+  rec({ kind: 'prompt', workspaceId: ws.id, promptId: row!.id });
   await audit(tx, actor, ws.id, 'prompt.create', 'prompt', row!.id, null, snapshot(row));
   return row!;
-}
-
-export async function createPrompt(ctx: RegistryContext, actor: Actor, input: PromptInput): Promise<Prompt> {
-  return inTx(ctx, async (tx, changed) => {
-    const p = await insertPrompt(tx, actor, input);
-    changed({ kind: 'prompt', workspaceId: p.workspaceId, promptId: p.id });
-    return p;
-  });
 }
 
 export async function getPrompt(
@@ -400,6 +390,7 @@ export async function promptChanges(tx: Tx, p: Prompt, patch: PromptPatch) {
  */
 export async function touchPrompt(
   tx: Tx,
+  rec: Recorder,
   p: Prompt,
   set: Partial<typeof prompts.$inferInsert> = {},
   withAudit?: AuditEntry,
@@ -412,7 +403,7 @@ export async function touchPrompt(
     // The transaction's change notification rides along too, when there is one to send. A
     // SELECT CTE runs only when referenced: the uncorrelated EXISTS is a one-time filter,
     // evaluated once, before the row is updated.
-    const notify = takeNotification(tx);
+    const notify = rec.notification();
     if (notify) {
       const notified = tx.$with('notified', { n: sql<number>`n` }).as(sql`select 1 as n from (${notify}) x`);
       const [row] = await tx
@@ -430,24 +421,34 @@ export async function touchPrompt(
   return row!;
 }
 
-export async function updatePrompt(
+/** Checks a prompt name a write sets. */
+export function checkPromptName(name: string): void {
+  if (!name || name.length > 512) throw badRequest('name must be 1 to 512 characters');
+}
+
+/**
+ * Soft-deletes prompts, all or none, in one transaction (PromptLayer deletes several entities in
+ * one call: an unknown one deletes nothing). `notFound` renders the error for a missing one.
+ */
+export async function deletePrompts(
   ctx: RegistryContext,
   actor: Actor,
-  ref: PromptRef,
-  patch: PromptPatch,
+  refs: readonly PromptRef[],
   opts: { ifMatch?: string } = {},
-): Promise<Prompt> {
+): Promise<Prompt[]> {
   requireRole(actor, 'editor');
-  return inTx(ctx, async (tx, changed) => {
-    const p = await lockPrompt(tx, actor, ref, opts.ifMatch);
-    if (patch.name !== undefined && (!patch.name || patch.name.length > 512)) {
-      throw badRequest('name must be 1 to 512 characters');
+  return inTx(ctx, async (tx, rec) => {
+    const out: Prompt[] = [];
+    const seen = new Set<string>();
+    for (const ref of refs) {
+      const p = await lockPrompt(tx, rec, actor, ref, opts.ifMatch);
+      if (seen.has(p.id)) continue;
+      seen.add(p.id);
+      const row = await touchPrompt(tx, rec, p, { deletedAt: new Date() });
+      await audit(tx, actor, p.workspaceId, 'prompt.delete', 'prompt', p.id, snapshot(p), snapshot(row));
+      out.push(row);
     }
-    const set = await promptChanges(tx, p, patch);
-    const row = await touchPrompt(tx, p, set);
-    await audit(tx, actor, p.workspaceId, 'prompt.update', 'prompt', p.id, snapshot(p), snapshot(row));
-    changed({ kind: 'prompt', workspaceId: p.workspaceId, promptId: p.id });
-    return row;
+    return out;
   });
 }
 
@@ -457,25 +458,32 @@ export async function deletePrompt(
   ref: PromptRef,
   opts: { ifMatch?: string } = {},
 ): Promise<Prompt> {
-  requireRole(actor, 'editor');
-  return inTx(ctx, async (tx, changed) => {
-    const p = await lockPrompt(tx, actor, ref, opts.ifMatch);
-    const row = await touchPrompt(tx, p, { deletedAt: new Date() });
-    await audit(tx, actor, p.workspaceId, 'prompt.delete', 'prompt', p.id, snapshot(p), snapshot(row));
-    changed({ kind: 'prompt', workspaceId: p.workspaceId, promptId: p.id });
-    return row;
-  });
+  return (await deletePrompts(ctx, actor, [ref], opts))[0]!;
 }
 
 export async function restorePrompt(ctx: RegistryContext, actor: Actor, ref: PromptRef): Promise<Prompt> {
   requireRole(actor, 'editor');
-  return inTx(ctx, async (tx, changed) => {
+  return inTx(ctx, async (tx, rec) => {
     const p = await findPrompt(tx, actor, ref, { lock: true, includeDeleted: true });
     if (!p.deletedAt) return p;
-    // The unique index on live names refuses a restore whose name was taken meanwhile (409).
-    const row = await touchPrompt(tx, p, { deletedAt: null });
+    // Into a live workspace only (share-locked, as a create does), and the unique index on live
+    // names refuses a restore whose name was taken meanwhile (409).
+    await lockWorkspaceOf(tx, p.workspaceId);
+    rec({ kind: 'prompt', workspaceId: p.workspaceId, promptId: p.id });
+    const row = await touchPrompt(tx, rec, p, { deletedAt: null });
     await audit(tx, actor, p.workspaceId, 'prompt.restore', 'prompt', p.id, snapshot(p), snapshot(row));
-    changed({ kind: 'prompt', workspaceId: p.workspaceId, promptId: p.id });
     return row;
   });
+}
+
+/** Share-locks a prompt's (live) workspace until commit; a deleted workspace is a 404. */
+async function lockWorkspaceOf(tx: Tx, workspaceId: string): Promise<void> {
+  const row = (
+    await tx
+      .select({ id: workspaces.id, name: workspaces.name })
+      .from(workspaces)
+      .where(and(eq(workspaces.id, workspaceId), isNull(workspaces.deletedAt)))
+      .for('share')
+  )[0];
+  if (!row) throw workspaceNotFound(workspaceId);
 }

@@ -4,7 +4,8 @@ import { backends } from '../../test/support/stores.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor } from '../model/types.ts';
 import { LecternError } from '../model/errors.ts';
-import { createRegistry, type Registry } from './index.ts';
+import { createRegistry } from './index.ts';
+import { withVerbs, type TestRegistry } from '../../test/support/verbs.ts';
 
 const chat = (text: string) => ({
   messages: [{ role: 'user', content: text }],
@@ -18,7 +19,7 @@ async function expectCode(p: Promise<unknown>, code: string) {
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`registry on ${backend.name}`, () => {
     let store: Store;
-    let reg: Registry;
+    let reg: TestRegistry;
     let admin: Actor;
     let editor: Actor;
     let viewer: Actor;
@@ -26,7 +27,7 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       store = await backend.open();
-      reg = createRegistry(store);
+      reg = withVerbs(createRegistry(store));
       await reg.ensureWorkspace('default');
       await reg.ensureWorkspace('team-b');
       const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };

@@ -4,8 +4,8 @@ import { backends } from '../../test/support/stores.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor } from '../model/types.ts';
 import { LecternError } from '../model/errors.ts';
-import type { Registry } from './index.ts';
 import { openRegistry } from '../../test/support/registry.ts';
+import { type TestRegistry } from '../../test/support/verbs.ts';
 
 const chat = (text: string) => ({
   messages: [{ role: 'user', content: text }],
@@ -15,7 +15,7 @@ const chat = (text: string) => ({
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`reviseVersion and latestVersionsOf on ${backend.name}`, () => {
     let store: Store;
-    let reg: Registry;
+    let reg: TestRegistry;
     let editor: Actor;
     let viewer: Actor;
     let other: Actor;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor, Prompt } from '../model/types.ts';
-import type { Registry } from './index.ts';
 import { openRegistry } from '../../test/support/registry.ts';
+import { type TestRegistry } from '../../test/support/verbs.ts';
 
 const chat = (text: string) => ({
   messages: [{ role: 'user', content: text }],
@@ -14,7 +14,7 @@ const chat = (text: string) => ({
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`versionSummariesOf on ${backend.name}`, () => {
     let store: Store;
-    let reg: Registry;
+    let reg: TestRegistry;
     let editor: Actor;
     let other: Actor;
     const made: Prompt[] = [];

@@ -1,7 +1,7 @@
 // Workspaces (tenants) and projects (NeMo's grouping inside a workspace).
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { projects, prompts, workspaces } from '../store/schema.ts';
-import { badRequest, conflict, notFound } from '../model/errors.ts';
+import { badRequest, conflict, LecternError, projectNotFound } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor, JsonObject, Page, Project, Workspace } from '../model/types.ts';
 import { audit, inTx, requireRole, resolveWorkspace, snapshot, type RegistryContext } from './context.ts';
@@ -23,7 +23,9 @@ export async function createWorkspace(
   input: NamedInput,
 ): Promise<Workspace> {
   requireRole(actor, 'admin');
-  if (actor.workspaceId) throw notFound('workspace');
+  if (actor.workspaceId) {
+    throw new LecternError({ kind: 'workspace_not_found', workspace: input.name }, 'workspace not found');
+  }
   checkName(input.name);
   return inTx(ctx, async (tx, changed) => {
     const [row] = await tx
@@ -80,7 +82,9 @@ export async function getWorkspace(ctx: RegistryContext, actor: Actor, name: str
 export async function deleteWorkspace(ctx: RegistryContext, actor: Actor, name: string): Promise<Workspace> {
   requireRole(actor, 'admin');
   return inTx(ctx, async (tx, changed) => {
-    const ws = await resolveWorkspace(tx, actor, name);
+    // Locked before the count: a prompt create share-locks the row (insertPrompt), so it either
+    // committed before and is counted, or waits and then finds the workspace gone.
+    const ws = await resolveWorkspace(tx, actor, name, 'update');
     if (name === 'default') throw conflict('the default workspace cannot be deleted');
     const live = await tx
       .select({ n: count() })
@@ -155,7 +159,7 @@ export async function getProject(
       .from(projects)
       .where(and(eq(projects.workspaceId, ws.id), eq(projects.name, name), isNull(projects.deletedAt)))
   )[0];
-  if (!row) throw notFound(`project ${name}`);
+  if (!row) throw projectNotFound(name);
   return row;
 }
 
@@ -176,7 +180,7 @@ export async function deleteProject(
         .where(and(eq(projects.workspaceId, ws.id), eq(projects.name, name), isNull(projects.deletedAt)))
         .returning()
     )[0];
-    if (!row) throw notFound(`project ${name}`);
+    if (!row) throw projectNotFound(name);
     await audit(tx, actor, ws.id, 'project.delete', 'project', row.id, snapshot(row), null);
     return row;
   });

@@ -76,14 +76,15 @@ export class Authenticator {
   cachedActor(creds: { hash: string } | undefined): Actor | undefined {
     if (!creds || this.bypass) return undefined;
     const actor = this.cache.get(creds.hash);
-    if (actor === false) throw new LecternError('unauthorized', 'invalid or revoked API key');
+    if (actor === false)
+      throw new LecternError({ kind: 'unauthorized', reason: 'invalid_key' }, 'invalid or revoked API key');
     return actor;
   }
 
   async actorFor(creds: { key: string; hash: string } | undefined): Promise<Actor> {
     if (!creds) {
       throw new LecternError(
-        'unauthorized',
+        { kind: 'unauthorized', reason: 'missing_key' },
         'missing API key: send Authorization: Bearer <key> or X-API-KEY',
       );
     }
@@ -93,7 +94,8 @@ export class Authenticator {
       actor = (await this.registry.authenticate(creds.key)) ?? false;
       if (!this.bypass) this.cache.set(creds.hash, actor);
     }
-    if (!actor) throw new LecternError('unauthorized', 'invalid or revoked API key');
+    if (!actor)
+      throw new LecternError({ kind: 'unauthorized', reason: 'invalid_key' }, 'invalid or revoked API key');
     return actor;
   }
 }

@@ -8,6 +8,7 @@ import type { Actor } from '../model/types.ts';
 import { LecternError } from '../model/errors.ts';
 import { openPostgresForTest, pgUrl } from '../../test/support/stores.ts';
 import { startChangeFeed } from './change-feed.ts';
+import { withVerbs } from '../../test/support/verbs.ts';
 
 const until = async (ok: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
@@ -32,7 +33,7 @@ describe.skipIf(!pgUrl())('change feed on postgres', () => {
       pgSchema: writerStore.namespace,
       poolSize: 1,
     });
-    const writer = createRegistry(writerStore);
+    const writer = withVerbs(createRegistry(writerStore));
     const reader = createRegistry(readerStore);
     const writerFeed = await startChangeFeed(writerStore, writer);
     const got: (Change[] | 'all')[] = [];

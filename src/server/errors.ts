@@ -1,5 +1,5 @@
 // One classification of every error a request can raise; each dialect renders it in its envelope.
-import { LecternError, type ErrorCode } from '../model/errors.ts';
+import { LecternError, type ErrorCode, type Fault } from '../model/errors.ts';
 import { TemplateError } from '../templates/index.ts';
 import { translateDbError } from '../registry/context.ts';
 
@@ -8,6 +8,8 @@ export interface Problem {
   code: ErrorCode | 'internal';
   message: string;
   details: Record<string, unknown>;
+  /** What failed, typed, when Lectern knows (dialects switch on `fault.kind`, never on the message). */
+  fault?: Fault;
   /** Schema validation failures, as Ajv reported them (dialects reshape these). */
   validation?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[];
   validationContext?: string;
@@ -27,11 +29,19 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+const JSON_ERRORS = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
+
 export function toProblem(raw: unknown): Problem {
   // Database errors raised outside a registry transaction (reads) get the same translation.
   const err = translateDbError(raw);
   if (err instanceof LecternError) {
-    return { status: err.status, code: err.code, message: err.message, details: err.details };
+    return {
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      details: err.details,
+      fault: err.fault,
+    };
   }
   if (err instanceof TemplateError) {
     const status = err.code === 'render_limit' ? 422 : 422;
@@ -70,7 +80,17 @@ export function toProblem(raw: unknown): Problem {
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = 'request body is larger than the configured limit';
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       message = 'unsupported content type; send application/json';
-    if (status === 400 && /JSON|Unexpected|token/i.test(message)) message = `malformed JSON body: ${message}`;
+    // Our JSON parser (json-body.ts) types syntax errors itself; Fastify's own parser, where it
+    // still runs, says so by its error code or a SyntaxError.
+    if (status === 400 && (JSON_ERRORS.has(e.code ?? '') || err instanceof SyntaxError)) {
+      return {
+        status: 400,
+        code,
+        message: `malformed JSON body: ${message}`,
+        details: {},
+        fault: { kind: 'malformed_body' },
+      };
+    }
     return { status: CODE_OF_STATUS[status] ? status : 400, code, message, details: {} };
   }
   return { status: 500, code: 'internal', message: 'internal error', details: {} };

@@ -4,7 +4,7 @@
 // route table learns each route's error handler as routes are registered, so this module knows no
 // dialect's URLs: the path is matched against the routes' own patterns.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LecternError } from '../model/errors.ts';
+import { badRequest, type LecternError } from '../model/errors.ts';
 
 type Handler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown;
 
@@ -46,7 +46,7 @@ export class ErrorRoutes {
 export const MAX_PATH_SEGMENT = 1024;
 
 export const pathSegmentTooLong = (max = MAX_PATH_SEGMENT) =>
-  new LecternError('bad_request', `a path segment is longer than ${max} characters`, {
+  badRequest(`a path segment is longer than ${max} characters`, {
     reason: 'path_segment_too_long',
     max_length: max,
   });
@@ -61,11 +61,11 @@ export const hasOverlongSegment = (url: string, max = MAX_PATH_SEGMENT) =>
 export function frameworkErrorOf(err: FastifyError, maxParamLength: number): LecternError {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return pathSegmentTooLong(maxParamLength);
   if (err.code === 'FST_ERR_BAD_URL') {
-    return new LecternError('bad_request', 'a path segment is not valid percent-encoded UTF-8', {
+    return badRequest('a path segment is not valid percent-encoded UTF-8', {
       reason: 'bad_url_encoding',
     });
   }
-  return new LecternError('bad_request', 'the request could not be routed', { reason: 'unroutable' });
+  return badRequest('the request could not be routed', { reason: 'unroutable' });
 }
 
 /** Fastify's `frameworkErrors` option, answering through the matched route's error handler. */

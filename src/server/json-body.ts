@@ -5,11 +5,11 @@
 // be stored as sent (src/model/json-input.ts), naming the field, and objects whose integer-like
 // keys JavaScript would reorder are rebuilt in the order written (src/model/json-order.ts).
 import type { FastifyInstance } from 'fastify';
-import { LecternError } from '../model/errors.ts';
+import { LecternError, badRequest } from '../model/errors.ts';
 import { checkJsonInput, describeJsonInputProblem } from '../model/json-input.ts';
 import { parseJsonOrdered } from '../model/json-order.ts';
 
-/** `details.reason` of a body the parser refused: dialects branch on it, never on the message. */
+/** `details.reason` of a body the parser refused: wire data for the native envelope (dialects branch on the fault's kind). */
 export type BodyRefusal = 'malformed_json' | 'invalid_utf8' | import('../model/json-input.ts').JsonInputFault;
 
 export function parseJsonBody(body: string, maxDepth: number): unknown {
@@ -17,14 +17,15 @@ export function parseJsonBody(body: string, maxDepth: number): unknown {
   try {
     value = JSON.parse(body);
   } catch (err) {
-    throw new LecternError('bad_request', `malformed JSON body: ${(err as Error).message}`, {
+    // Typed here, where the syntax error is known, so no one has to recognise its text.
+    throw new LecternError({ kind: 'malformed_body' }, `malformed JSON body: ${(err as Error).message}`, {
       reason: 'malformed_json' satisfies BodyRefusal,
     });
   }
   const seen = { indexKey: false };
   const problem = checkJsonInput(value, maxDepth, seen);
   if (problem) {
-    throw new LecternError('bad_request', describeJsonInputProblem(problem, maxDepth), {
+    throw badRequest(describeJsonInputProblem(problem, maxDepth), {
       reason: problem.fault satisfies BodyRefusal,
       field: problem.path,
     });
@@ -41,7 +42,7 @@ export function installJsonParser(app: FastifyInstance, maxDepth: number): void 
       body = utf8.decode(raw as Buffer);
     } catch {
       return done(
-        new LecternError('bad_request', 'request body is not valid UTF-8', {
+        badRequest('request body is not valid UTF-8', {
           reason: 'invalid_utf8' satisfies BodyRefusal,
         }),
         undefined,

@@ -32,7 +32,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const refused = (what: string, max: number, ttl: number) =>
   new LecternError(
-    'rate_limited',
+    { kind: 'rate_limited', retryAfter: Math.max(1, Math.ceil(ttl / 1000)) },
     `rate limit of ${max} ${what} per window exceeded, retry in ${Math.ceil(ttl / 1000)} s`,
     {
       retry_after: Math.max(1, Math.ceil(ttl / 1000)),

@@ -12,6 +12,7 @@
 // cannot be tied to a prompt id before the route resolved it; writes are rare next to reads, so
 // dropping a workspace's entries on each write costs little. Entries of all-workspace (admin) keys
 // are invalidated by a change anywhere.
+import { etagMatches } from '../model/etag.ts';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
@@ -191,13 +192,15 @@ export class ReadCache {
    * Failures are not kept.
    */
   async memo<T>(name: string, scope: string, load: () => Promise<T>): Promise<T> {
+    // Suspended (the change feed is down): neither answer nor keep, like the responses.
+    if (this.suspended) return load();
     const key = `${scope}\u0000${name}`;
     const hit = this.values.get(key);
     if (hit && this.fresh(hit)) return hit.value as T;
     const stamp = this.stamp();
     const value = await load();
     const e: ValueEntry = { stamp, scope, value, bytes: 2 * (JSON.stringify(value)?.length ?? 0) + 64 };
-    if (this.fresh(e)) this.values.set(key, e);
+    if (!this.suspended && this.fresh(e)) this.values.set(key, e);
     return value;
   }
 
@@ -240,11 +243,7 @@ function bodyHash(body: unknown): string {
 }
 
 function matches(inm: string | string[] | undefined, etag: string | undefined): boolean {
-  if (!etag || typeof inm !== 'string') return false;
-  return inm.split(',').some((t) => {
-    const s = t.trim();
-    return s === '*' || s.replace(/^W\//, '') === etag;
-  });
+  return typeof inm === 'string' && etagMatches(inm, etag);
 }
 
 /**

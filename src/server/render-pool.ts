@@ -193,10 +193,11 @@ export function createRenderer(opts: RendererOptions): Renderer {
     if (state && state.running + state.waiting.length >= perKeyLimit + perKeyQueue) {
       counts.refused++;
       const rounds = Math.ceil((state.waiting.length + 1) / perKeyLimit);
+      const retryAfter = Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000));
       throw new LecternError(
-        'render_busy',
+        { kind: 'render_busy', retryAfter },
         `too many renders in progress for this API key (${perKeyLimit} running, ${state.waiting.length} waiting); retry later`,
-        { retry_after: Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000)) },
+        { retry_after: retryAfter },
       );
     }
   };

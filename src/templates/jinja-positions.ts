@@ -24,6 +24,8 @@ export class JinjaLexError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /** True when the source ended inside a token (an unterminated string or escape). */
+    readonly atEnd = false,
   ) {
     super(message);
   }
@@ -148,7 +150,7 @@ export function lexWithOffsets(src: string): LocatedToken[] {
     while (predicate(src[cursor])) {
       if (src[cursor] === '\\') {
         ++cursor;
-        if (cursor >= src.length) throw new JinjaLexError('Unexpected end of input', cursor);
+        if (cursor >= src.length) throw new JinjaLexError('Unexpected end of input', cursor, true);
         const escapedAt = cursor;
         const escaped = src[cursor++]!;
         if (escaped === 'x' || escaped === 'u') {
@@ -167,7 +169,7 @@ export function lexWithOffsets(src: string): LocatedToken[] {
         continue;
       }
       str += src[cursor++];
-      if (cursor >= src.length) throw new JinjaLexError('Unexpected end of input', src.length);
+      if (cursor >= src.length) throw new JinjaLexError('Unexpected end of input', src.length, true);
     }
     return str;
   };
@@ -293,8 +295,7 @@ export function lexWithOffsets(src: string): LocatedToken[] {
         str = consumeWhile((c) => c !== char);
       } catch (err) {
         // An unterminated string is best shown where it opens.
-        if (err instanceof JinjaLexError && err.message === 'Unexpected end of input')
-          throw new JinjaLexError(err.message, start);
+        if (err instanceof JinjaLexError && err.atEnd) throw new JinjaLexError(err.message, start, true);
         throw err;
       }
       push(str, 'StringLiteral', start);

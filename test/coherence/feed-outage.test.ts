@@ -12,6 +12,7 @@ import { CHILD_ADMIN_KEY, httpCall } from '../support/child-place.ts';
 import { createPgRole, type PgRole } from '../support/pg-role.ts';
 import { pgUrl } from '../support/stores.ts';
 import type { Call } from '../support/writers.ts';
+import { withVerbs } from '../support/verbs.ts';
 
 const url = pgUrl();
 const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };
@@ -101,9 +102,9 @@ describe.skipIf(!url)('a process whose change feed is down', () => {
     expect(a.output()).toMatch(/change feed down/);
 
     // B moves the label; A cannot hear of it, and must not answer from its cache.
-    await b.setLabel(root, { id }, 'production', { number: 2 });
+    await withVerbs(b).setLabel(root, { id }, 'production', { number: 2 });
     expect(await served(id)).toBe(2);
-    await b.setLabel(root, { id }, 'production', { number: 1 });
+    await withVerbs(b).setLabel(root, { id }, 'production', { number: 1 });
     expect(await served(id)).toBe(1);
 
     // The feed comes back: A says so, and answers from a cache that starts empty.
@@ -112,7 +113,7 @@ describe.skipIf(!url)('a process whose change feed is down', () => {
     expect(await feedMetric()).toBe('1');
     expect(a.output()).toMatch(/change feed restored/);
     expect(await served(id)).toBe(1);
-    await b.setLabel(root, { id }, 'production', { number: 2 });
+    await withVerbs(b).setLabel(root, { id }, 'production', { number: 2 });
     await until('A hears of B again', 3000, async () => (await served(id)) === 2);
   }, 120_000);
 });

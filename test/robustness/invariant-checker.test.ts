@@ -76,6 +76,11 @@ for (const backend of backends) {
         `insert into prompt_external_ids (id, workspace_id, prompt_id, source, external_id) select gen_random_uuid(), (select id from workspaces where name = 'other'), '{p}', 'cms', 'x1'`,
         /external id cms\/x1 is not in its prompt's workspace/,
       ],
+      [
+        'a live prompt in a deleted workspace',
+        `update workspaces set deleted_at = now() where id = (select workspace_id from prompts where id = '{p}')`,
+        /prompt corruptible is live in deleted workspace default/,
+      ],
     ];
     for (const [what, q, expected] of corruptions) {
       it(`catches ${what}`, async () => {

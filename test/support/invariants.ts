@@ -1,7 +1,8 @@
 // Whole-store invariant checks, in raw SQL so they trust nothing the registry says: version numbers
 // contiguous and in step with the prompt row, one draft at most (the newest), every label on exactly
 // one live version of its own prompt, the label history replaying to the labels table, every
-// version written together with its audit event, and every external id in its prompt's workspace.
+// version written together with its audit event, every external id in its prompt's workspace, and
+// no live prompt in a deleted workspace.
 // Returns the violations (empty = healthy).
 import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/store/db.ts';
@@ -102,6 +103,14 @@ export async function checkInvariants(store: Store): Promise<string[]> {
   );
   for (const e of strayIds)
     out.push(`external id ${e.source}/${e.external_id} is not in its prompt's workspace`);
+
+  // A deleted workspace holds no live prompt (it would be unreachable by name, yet acknowledged).
+  const orphans = await rows(
+    store,
+    `select p.name, w.name as workspace from prompts p join workspaces w on w.id = p.workspace_id
+      where p.deleted_at is null and w.deleted_at is not null`,
+  );
+  for (const o of orphans) out.push(`prompt ${o.name} is live in deleted workspace ${o.workspace}`);
   return out;
 }
 

@@ -1,9 +1,10 @@
 // A registry on a test backend, with its workspaces and a way to make actors: what registry-level
 // tests share before they start.
 import type { Actor } from '../../src/model/types.ts';
-import { createRegistry, type Registry } from '../../src/registry/index.ts';
+import { createRegistry } from '../../src/registry/index.ts';
 import type { Store } from '../../src/store/db.ts';
 import type { Backend } from './stores.ts';
+import { withVerbs, type TestRegistry } from './verbs.ts';
 
 /** An all-workspace admin that no key stands for: it only creates the test's keys. */
 export const ROOT: Actor = {
@@ -17,11 +18,11 @@ export async function openRegistry(
   workspaces: string[] = ['default'],
 ): Promise<{
   store: Store;
-  reg: Registry;
+  reg: TestRegistry;
   actor: (role: 'admin' | 'editor' | 'viewer', workspace: string) => Promise<Actor>;
 }> {
   const store = await backend.open();
-  const reg = createRegistry(store);
+  const reg = withVerbs(createRegistry(store));
   for (const w of workspaces) await reg.ensureWorkspace(w);
   const actor = async (role: 'admin' | 'editor' | 'viewer', workspace: string) =>
     (await reg.authenticate(

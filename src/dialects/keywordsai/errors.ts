@@ -1,6 +1,8 @@
 // The Keywords AI error envelope: Django REST Framework's {"detail": "..."}. Schema failures name
 // the field; lifecycle refusals (a read-only version, the live version) are 400 as the product
 // documents only 400/401/404 for these endpoints (403 stays for a key whose role cannot write).
+import type { Fault } from '../../model/errors.ts';
+import { PRODUCTION_LABEL } from '../../model/types.ts';
 import { toProblem, type Problem } from '../../server/errors.ts';
 
 export interface KwError {
@@ -52,17 +54,70 @@ export function validationDetail(
 
 const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
+const sentence = (m: string) => capitalise(m.endsWith('.') ? m : `${m}.`);
+
+/** A registry failure in the product's words; every kind is listed (the compiler checks it). */
+export function kwFault(f: Fault, message: string): KwError {
+  switch (f.kind) {
+    case 'unauthorized':
+      return {
+        status: 401,
+        detail:
+          f.reason === 'missing_key' ? 'Authentication credentials were not provided.' : 'Invalid API key.',
+      };
+    case 'forbidden':
+      return { status: 403, detail: 'You do not have permission to perform this action.' };
+    case 'workspace_not_found':
+    case 'prompt_not_found':
+    case 'version_not_found':
+    case 'label_not_found':
+    case 'project_not_found':
+    case 'not_found':
+      return { status: 404, detail: `${capitalise(message)}.` };
+    case 'version_read_only':
+      return {
+        status: 400,
+        detail: `Version ${f.version} is read-only (committed); only the draft can be edited. Create a new version to change it.`,
+      };
+    case 'version_labelled':
+      return {
+        status: 400,
+        detail: f.labels.includes(PRODUCTION_LABEL)
+          ? `Version ${f.version} is the live version and cannot be deleted; deploy another version first.`
+          : sentence(message),
+      };
+    // Lifecycle refusals are 400: the product documents only 400/401/404 for these endpoints.
+    case 'name_taken':
+    case 'label_exists':
+    case 'no_draft':
+    case 'retry':
+    case 'conflict':
+    case 'stale':
+    case 'project_missing':
+    case 'unprocessable':
+      return { status: 400, detail: sentence(message) };
+    case 'invalid':
+    case 'malformed_body':
+      return { status: 400, detail: message };
+    case 'payload_too_large':
+      return { status: 413, detail: message };
+    case 'rate_limited':
+    case 'render_busy':
+      return { status: 429, detail: message, retryAfter: f.retryAfter };
+    case 'unavailable':
+      return { status: 503, detail: capitalise(`${message}.`), retryAfter: f.retryAfter };
+    default:
+      return f satisfies never;
+  }
+}
+
 export function toKwError(err: unknown): KwError {
   const p = toProblem(err);
   if (p.validation) return { status: 400, detail: validationDetail(p.validation, p.validationContext) };
+  if (p.fault) return kwFault(p.fault, p.message);
   switch (p.status) {
     case 401:
-      return {
-        status: 401,
-        detail: p.message.startsWith('missing')
-          ? 'Authentication credentials were not provided.'
-          : 'Invalid API key.',
-      };
+      return { status: 401, detail: 'Authentication credentials were not provided.' };
     case 403:
       return { status: 403, detail: 'You do not have permission to perform this action.' };
     case 404:
@@ -71,16 +126,6 @@ export function toKwError(err: unknown): KwError {
     case 412:
     case 422:
       return { status: 400, detail: capitalise(p.message.endsWith('.') ? p.message : `${p.message}.`) };
-    case 503:
-      return {
-        status: 503,
-        detail: capitalise(`${p.message}.`),
-        retryAfter: Number(p.details['retry_after']) || 1,
-      };
-    case 429: {
-      const retryAfter = Number(p.details['retry_after']);
-      return { status: 429, detail: p.message, ...(retryAfter > 0 ? { retryAfter } : {}) };
-    }
     default:
       if (p.status >= 500) return { status: 500, detail: 'A server error occurred.' };
       return { status: p.status, detail: p.message };

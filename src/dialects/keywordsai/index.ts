@@ -23,6 +23,6 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
   // (A route whose segment is over the router's limit lands here too: say so, not "not found".)
   app.all('/api/prompts/*', async (req) => {
     if (hasOverlongSegment(req.url)) throw pathSegmentTooLong();
-    throw new LecternError('not_found', 'not found');
+    throw new LecternError({ kind: 'not_found', what: 'route' }, 'not found');
   });
 }

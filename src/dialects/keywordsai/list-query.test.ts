@@ -6,10 +6,11 @@ import { backends } from '../../../test/support/stores.ts';
 import type { Store } from '../../store/db.ts';
 import type { Actor, JsonObject, Prompt } from '../../model/types.ts';
 import { LecternError } from '../../model/errors.ts';
-import { createRegistry, type Registry } from '../../registry/index.ts';
+import { createRegistry } from '../../registry/index.ts';
 import { applyFilters, sortRows, SORT_FIELDS, type Condition, type ParsedFilters } from './filters.ts';
 import { listQuery } from './list-query.ts';
-import { freeName, rowOf } from './service.ts';
+import { rowOf } from './service.ts';
+import { withVerbs, type TestRegistry } from '../../../test/support/verbs.ts';
 
 const WORDS = ['a', 'A', 'b', 'é', '%', '_', ''];
 const text = fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }).map((w) => w.join(''));
@@ -49,13 +50,13 @@ function conditionArb(times: string[]): fc.Arbitrary<Condition> {
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`Keywords AI list in SQL on ${backend.name}`, () => {
     let store: Store;
-    let reg: Registry;
+    let reg: TestRegistry;
     let editor: Actor;
     let all: Prompt[] = [];
 
     beforeAll(async () => {
       store = await backend.open();
-      reg = createRegistry(store);
+      reg = withVerbs(createRegistry(store));
       await reg.ensureWorkspace('default');
       const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };
       const { secret } = await reg.createKey(root, { name: 'ed', role: 'editor', workspace: 'default' });
@@ -116,15 +117,25 @@ for (const backend of backends) {
       );
     });
 
-    it('freeName looks only at the names that can collide, wildcards taken literally', async () => {
+    it('a repeated name is stored as the first free "<name> (n)", wildcards taken literally', async () => {
       for (const name of ['w_x', 'wax (2)', 'w%', 'w% (2)', 'w% (x)', 'w%% (3)']) {
         await reg.createPrompt(editor, { name });
       }
-      expect(await freeName(reg, editor, 'w_x')).toBe('w_x (2)');
-      expect(await freeName(reg, editor, 'w%')).toBe('w% (3)');
-      expect(await freeName(reg, editor, 'w%%')).toBe('w%%');
-      const self = (await reg.getPrompt(editor, { name: 'w_x' })).id;
-      expect(await freeName(reg, editor, 'w_x', self)).toBe('w_x');
+      const create = async (name: string) =>
+        (await reg.write(editor, { target: { kind: 'create', prompt: { name } }, allocateName: name }))
+          .prompt;
+      const wx = await create('w_x');
+      expect(wx.name).toBe('w_x (2)');
+      expect((await create('w%')).name).toBe('w% (3)');
+      expect((await create('w%%')).name).toBe('w%%');
+      // A rename to the name it has keeps it (the prompt itself does not count as taken).
+      const self = await reg.getPrompt(editor, { name: 'w_x' });
+      const renamed = await reg.write(editor, {
+        target: { kind: 'prompt', ref: { id: self.id } },
+        allocateName: 'w_x',
+        fields: {},
+      });
+      expect(renamed.prompt.name).toBe('w_x');
     });
 
     it('refuses text operators on dates with a 400', () => {

@@ -11,7 +11,7 @@ export interface PageRequest {
   offset: number;
 }
 
-const invalidPage = () => new LecternError('not_found', 'invalid page');
+const invalidPage = () => new LecternError({ kind: 'not_found', what: 'page' }, 'invalid page');
 
 export function parsePage(
   q: { page?: unknown; page_size?: unknown },

@@ -1,9 +1,10 @@
-// The registry calls the Keywords AI routes share: a prompt's version state (current, live, commit
-// count), name reservation for repeated names, and a prompt as the list filters see it.
+// What the Keywords AI routes share: a prompt's version state (current, live, commit count), the
+// metadata that keeps an asked-for name when the stored one differs, and a prompt as the list
+// filters see it. (Picking the free name itself is the registry's: write.ts `allocateName`.)
 import type { FastifyInstance } from 'fastify';
-import { LecternError } from '../../model/errors.ts';
+import { isFault } from '../../model/errors.ts';
 import { PRODUCTION_LABEL, type Actor, type JsonObject, type Prompt } from '../../model/types.ts';
-import type { PromptFilter, PromptRef, VersionView } from '../../registry/index.ts';
+import type { PromptRef, VersionSummary, VersionView } from '../../registry/index.ts';
 import type { PromptRow } from './filters.ts';
 import { promptIdOf } from './ids.ts';
 import {
@@ -17,8 +18,7 @@ import {
 
 type Registry = FastifyInstance['registry'];
 
-const isNotFound = (e: unknown) => e instanceof LecternError && e.code === 'not_found';
-const isConflict = (e: unknown) => e instanceof LecternError && e.code === 'conflict';
+const isNotFound = (e: unknown) => isFault(e, 'label_not_found');
 
 /** Versions of a prompt as the product sees them; `all` also returns the version list (≤ 500). */
 export async function promptState(
@@ -47,76 +47,25 @@ export async function promptState(
 export async function promptStates(registry: Registry, actor: Actor, ps: Prompt[]): Promise<PromptState[]> {
   const live = ps.filter((p) => !p.deletedAt).map((p) => p.id);
   const sums = await registry.versionSummariesOf(actor, live, PRODUCTION_LABEL);
-  return ps.map((p) => {
-    const s = p.deletedAt ? undefined : sums.get(p.id);
-    if (!s) return { current: null, live: null, commitCount: 0, versions: undefined };
-    return {
-      current: s.latest,
-      live: s.labelled,
-      commitCount: s.count - (s.latest?.status === 'draft' ? 1 : 0),
-      versions: undefined,
-    };
-  });
+  return ps.map((p) => stateOf(p.deletedAt ? undefined : sums.get(p.id)));
 }
 
-const NAME_PAGE = 1000;
-
-/** "<name>", or "<name> (n)" with the smallest n free among the workspace's live prompts. */
-export async function freeName(
-  registry: Registry,
-  actor: Actor,
-  wanted: string,
-  self?: string,
-): Promise<string> {
-  // Exactly the names that could collide: "<wanted>" and "<wanted> (…)", paged through in full.
-  const where: PromptFilter = {
-    or: [
-      { field: 'name', op: 'eq', value: wanted },
-      {
-        and: [
-          { field: 'name', op: 'startswith', value: `${wanted} (` },
-          { field: 'name', op: 'endswith', value: ')' },
-        ],
-      },
-    ],
+/** A prompt's state from its version summary (for the `production` label). */
+export function stateOf(s: VersionSummary | undefined): PromptState {
+  if (!s) return { current: null, live: null, commitCount: 0, versions: undefined };
+  // Only the newest version can be a draft, so every other version is committed.
+  return {
+    current: s.latest,
+    live: s.labelled,
+    commitCount: s.count - (s.latest?.status === 'draft' ? 1 : 0),
+    versions: undefined,
   };
-  const taken = new Set<string>();
-  for (let offset = 0; ; offset += NAME_PAGE) {
-    const page = await registry.listPrompts(actor, {
-      where,
-      sort: { field: 'seq', dir: 'asc' },
-      limit: NAME_PAGE,
-      offset,
-    });
-    for (const p of page.items) if (p.id !== self) taken.add(p.name);
-    if (page.items.length < NAME_PAGE) break;
-  }
-  if (!taken.has(wanted)) return wanted;
-  for (let n = 2; ; n++) if (!taken.has(`${wanted} (${n})`)) return `${wanted} (${n})`;
 }
 
 /** Metadata recording the asked-for name when the stored one had to differ. */
 export function nameMetadata(base: JsonObject, wanted: string, stored: string): JsonObject {
   const { [DISPLAY_NAME_KEY]: _d, [STORED_NAME_KEY]: _s, ...rest } = base;
   return stored === wanted ? rest : { ...rest, [DISPLAY_NAME_KEY]: wanted, [STORED_NAME_KEY]: stored };
-}
-
-/** Runs a write that takes a name, retrying with the next free name if a concurrent writer took it. */
-export async function withFreeName<T>(
-  registry: Registry,
-  actor: Actor,
-  wanted: string,
-  self: string | undefined,
-  write: (stored: string) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const stored = await freeName(registry, actor, wanted, self);
-    try {
-      return await write(stored);
-    } catch (e) {
-      if (!isConflict(e) || attempt >= 4) throw e;
-    }
-  }
 }
 
 /** The prompt as the list filters see it. */

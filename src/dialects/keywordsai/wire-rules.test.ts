@@ -94,18 +94,18 @@ describe('error details', () => {
   });
 
   it('maps lifecycle refusals to 400 and keeps 401/403/404', () => {
-    expect(toKwError(new LecternError('conflict', 'there is no draft to commit'))).toEqual({
+    expect(toKwError(new LecternError({ kind: 'no_draft' }, 'there is no draft to commit'))).toEqual({
       status: 400,
       detail: 'There is no draft to commit.',
     });
-    expect(toKwError(new LecternError('forbidden', 'x')).status).toBe(403);
-    expect(toKwError(new LecternError('not_found', 'prompt not found'))).toEqual({
+    expect(toKwError(new LecternError({ kind: 'forbidden' }, 'x')).status).toBe(403);
+    expect(toKwError(new LecternError({ kind: 'prompt_not_found', ref: 'x' }, 'prompt not found'))).toEqual({
       status: 404,
       detail: 'Prompt not found.',
     });
-    expect(toKwError(new LecternError('unauthorized', 'missing API key')).detail).toBe(
-      'Authentication credentials were not provided.',
-    );
+    expect(
+      toKwError(new LecternError({ kind: 'unauthorized', reason: 'missing_key' }, 'missing API key')).detail,
+    ).toBe('Authentication credentials were not provided.');
     expect(toKwError(new Error('boom'))).toEqual({ status: 500, detail: 'A server error occurred.' });
   });
 });

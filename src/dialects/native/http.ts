@@ -1,6 +1,6 @@
 // Small helpers the native routes share: ETags and write preconditions.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { promptEtag } from '../../registry/index.ts';
+import { etagMatches, promptEtag } from '../../model/etag.ts';
 import type { Prompt } from '../../model/types.ts';
 
 /** The If-Match header of a write, if the client sent one. */
@@ -19,7 +19,7 @@ export function withEtag(req: FastifyRequest, reply: FastifyReply, prompt: Promp
   const tag = promptEtag(prompt);
   reply.header('etag', tag);
   const inm = req.headers['if-none-match'];
-  if (typeof inm === 'string' && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
+  if (typeof inm === 'string' && etagMatches(inm, tag)) {
     reply.code(304).send();
     return true;
   }

@@ -9,8 +9,9 @@ export default async function nativeApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
     if (p.status >= 500) req.log.error({ err }, 'request failed');
-    if ((p.status === 429 || p.status === 503) && p.details.retry_after)
-      reply.header('retry-after', String(p.details.retry_after));
+    const f = p.fault;
+    if (f && (f.kind === 'rate_limited' || f.kind === 'render_busy' || f.kind === 'unavailable'))
+      reply.header('retry-after', String(f.retryAfter));
     // Template failures keep their own code (missing_variables, render_limit, template_syntax, …)
     // so a client can branch on it without parsing the message.
     const code = err instanceof TemplateError ? err.code : p.code;

@@ -252,7 +252,7 @@ export function nemoErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
   if (p.validation) {
     return reply.code(422).send({ detail: validationDetail(p.validation, p.validationContext, req) });
   }
-  if (p.details['reason'] === 'malformed_json') {
+  if (p.fault?.kind === 'malformed_body') {
     // FastAPI reports an unparsable body as a 422 json_invalid item.
     return reply.code(422).send({
       detail: [
@@ -276,6 +276,6 @@ export function nemoErrorHandler(err: FastifyError, req: FastifyRequest, reply: 
     return reply.code(500).send({ detail: 'Internal server error' });
   }
   if (p.status === 401) return reply.code(401).send({ detail: 'Not authenticated' });
-  if (p.status === 429 && p.details.retry_after) reply.header('retry-after', String(p.details.retry_after));
+  if (p.fault?.kind === 'rate_limited') reply.header('retry-after', String(p.fault.retryAfter));
   return reply.code(p.status).send({ detail: p.message });
 }

@@ -1,7 +1,7 @@
 // What the prompt routes share: project names of a workspace, a prompt with its newest version as a
 // NeMo object, and registry errors turned into NeMo's exact texts.
 import type { FastifyInstance } from 'fastify';
-import { LecternError } from '../../model/errors.ts';
+import { LecternError, type Fault } from '../../model/errors.ts';
 import type { Actor, Prompt } from '../../model/types.ts';
 import { NemoHttpError } from './errors.ts';
 import { promptWire, type PromptWire } from './wire.ts';
@@ -29,12 +29,17 @@ export async function promptViews(
   projects?: Map<string, string>,
 ): Promise<PromptWire[]> {
   const names = projects ?? (await projectNames(app, actor, workspace));
-  const versions = await app.registry.latestVersionsOf(
+  const versions = await app.registry.versionSummariesOf(
     actor,
     prompts.map((p) => p.id),
   );
   return prompts.map((p) =>
-    promptWire(p, versions.get(p.id), workspace, p.projectId ? (names.get(p.projectId) ?? null) : null),
+    promptWire(
+      p,
+      versions.get(p.id)?.latest ?? undefined,
+      workspace,
+      p.projectId ? (names.get(p.projectId) ?? null) : null,
+    ),
   );
 }
 
@@ -56,14 +61,41 @@ export function translatePromptError(
   opts: { project?: string | null; creating?: boolean } = {},
 ): unknown {
   if (!(err instanceof LecternError)) return err;
-  // On create, a workspace that is absent (or hidden from this key) is NeMo's 422; elsewhere a
-  // missing workspace and a missing prompt are the same 404.
-  if (err.code === 'not_found') return opts.creating ? workspaceMissing(ws) : promptNotFound(ws, name);
-  if (err.code === 'conflict' && opts.creating) {
-    return new NemoHttpError(409, `Prompt with workspace '${ws}' and name '${name}' already exists`);
+  const f: Fault = err.fault;
+  switch (f.kind) {
+    // On create, a workspace that is absent (or hidden from this key) is NeMo's 422; elsewhere a
+    // missing workspace and a missing prompt are the same 404.
+    case 'workspace_not_found':
+    case 'prompt_not_found':
+    case 'version_not_found':
+    case 'label_not_found':
+    case 'project_not_found':
+    case 'not_found':
+      return opts.creating ? workspaceMissing(ws) : promptNotFound(ws, name);
+    case 'name_taken':
+    case 'conflict':
+      return opts.creating
+        ? new NemoHttpError(409, `Prompt with workspace '${ws}' and name '${name}' already exists`)
+        : err;
+    case 'project_missing':
+      return projectMissing(f.project, ws);
+    case 'invalid':
+    case 'malformed_body':
+    case 'unauthorized':
+    case 'forbidden':
+    case 'label_exists':
+    case 'version_read_only':
+    case 'version_labelled':
+    case 'no_draft':
+    case 'retry':
+    case 'stale':
+    case 'payload_too_large':
+    case 'unprocessable':
+    case 'rate_limited':
+    case 'render_busy':
+    case 'unavailable':
+      return err;
+    default:
+      return f satisfies never;
   }
-  if (err.code === 'unprocessable' && err.details.project !== undefined) {
-    return projectMissing(String(err.details.project), ws);
-  }
-  return err;
 }

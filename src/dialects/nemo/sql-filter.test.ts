@@ -5,10 +5,11 @@ import fc from 'fast-check';
 import { backends } from '../../../test/support/stores.ts';
 import type { Store } from '../../store/db.ts';
 import type { Actor, Prompt } from '../../model/types.ts';
-import { createRegistry, type Registry } from '../../registry/index.ts';
+import { createRegistry } from '../../registry/index.ts';
 import { evaluate, type FilterNode, type FilterRecord, type Op, type Scalar } from './filter.ts';
 import { toPromptFilter } from './sql-filter.ts';
 import { nemoTime, promptWire } from './wire.ts';
+import { withVerbs, type TestRegistry } from '../../../test/support/verbs.ts';
 
 const WORDS = ['a', 'A', 'b', 'é', '%', '_', ''];
 const text = fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }).map((w) => w.join(''));
@@ -70,14 +71,14 @@ const treeArb = (ids: string[], times: string[]) =>
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`NeMo filters in SQL on ${backend.name}`, () => {
     let store: Store;
-    let reg: Registry;
+    let reg: TestRegistry;
     let editor: Actor;
     let all: Prompt[] = [];
     const projects = new Map<string, string>();
 
     beforeAll(async () => {
       store = await backend.open();
-      reg = createRegistry(store);
+      reg = withVerbs(createRegistry(store));
       await reg.ensureWorkspace('default');
       const root: Actor = { keyId: '00000000-0000-7000-8000-000000000000', role: 'admin', workspaceId: null };
       const { secret } = await reg.createKey(root, { name: 'ed', role: 'editor', workspace: 'default' });

@@ -1,6 +1,7 @@
 // PromptLayer's error envelopes: {success:false, message, error} for most statuses, and the
 // FastAPI/pydantic list {detail:[{loc, msg, type}]} for 422 (schema and JSON-body failures).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Fault } from '../../model/errors.ts';
 import { toProblem, type Problem } from '../../server/errors.ts';
 
 export interface DetailItem {
@@ -103,20 +104,64 @@ export function errorBody(status: number, message: string): Record<string, unkno
   return { success: false, message, error: ERROR_WORD[status] ?? 'Error' };
 }
 
+type Answer = { status: number; body: Record<string, unknown>; retryAfter?: number };
+
+/** A registry failure as PromptLayer answers it; every kind is listed (the compiler checks it). */
+export function plFault(f: Fault, status: number, message: string): Answer {
+  switch (f.kind) {
+    case 'malformed_body':
+      return { status: 422, body: { detail: [{ loc: ['body'], msg: message, type: 'json_invalid' }] } };
+    case 'unprocessable':
+      return f.detail
+        ? { status: 422, body: { detail: f.detail } }
+        : { status, body: errorBody(status, message) };
+    case 'label_exists':
+      return {
+        status,
+        body: errorBody(
+          status,
+          `label ${f.label} already exists on this prompt template; move it with PATCH /prompt-labels/{id}`,
+        ),
+      };
+    case 'rate_limited':
+    case 'render_busy':
+    case 'unavailable':
+      return { status, body: errorBody(status, message), retryAfter: f.retryAfter };
+    case 'invalid':
+    case 'unauthorized':
+    case 'forbidden':
+    case 'workspace_not_found':
+    case 'prompt_not_found':
+    case 'version_not_found':
+    case 'label_not_found':
+    case 'project_not_found':
+    case 'not_found':
+    case 'name_taken':
+    case 'version_read_only':
+    case 'version_labelled':
+    case 'no_draft':
+    case 'retry':
+    case 'conflict':
+    case 'stale':
+    case 'payload_too_large':
+    case 'project_missing':
+      return { status, body: errorBody(status, message) };
+    default:
+      return f satisfies never;
+  }
+}
+
 /** Renders any error the way PromptLayer would; schema failures and bad JSON are 422 `detail` lists. */
 export function promptlayerErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const p = toProblem(err);
   if (p.status >= 500) req.log.error({ err }, 'request failed');
   if (p.validation) return reply.code(422).send({ detail: detailsOf(p) });
-  if (p.details['reason'] === 'malformed_json') {
-    return reply.code(422).send({ detail: [{ loc: ['body'], msg: p.message, type: 'json_invalid' }] });
+  if (p.fault) {
+    const a = plFault(p.fault, p.status, p.message);
+    if (a.retryAfter) reply.header('retry-after', String(a.retryAfter));
+    return reply.code(a.status).send(a.body);
   }
-  if (p.status === 422 && Array.isArray(p.details['detail'])) {
-    return reply.code(422).send({ detail: p.details['detail'] });
-  }
-  if ((p.status === 429 || p.status === 503) && p.details['retry_after'])
-    reply.header('retry-after', String(p.details['retry_after']));
-  const message = p.status >= 500 && p.status !== 503 ? 'Internal server error' : p.message;
+  const message = p.status >= 500 ? 'Internal server error' : p.message;
   return reply.code(p.status).send(errorBody(p.status, message));
 }
 

@@ -1,14 +1,15 @@
 // Registry look-ups shared by the routes: `{identifier}` (id tried first, then name), the snippet
 // fetcher, workspace integer ids, and version ids of labels.
 import type { FastifyInstance } from 'fastify';
-import { LecternError, unprocessable } from '../../model/errors.ts';
+import { isFault, LecternError, notFound, unprocessable } from '../../model/errors.ts';
 import type { Actor, Prompt } from '../../model/types.ts';
 import type { PromptRef, Resolved, VersionSelector } from '../../registry/index.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { promptRefs } from './mapping.ts';
 import { SnippetError, type SnippetFetcher } from './snippets.ts';
 
-const isNotFound = (e: unknown) => e instanceof LecternError && e.code === 'not_found';
+const isNotFound = (e: unknown) =>
+  isFault(e, 'prompt_not_found', 'workspace_not_found', 'version_not_found', 'label_not_found');
 
 /** The prompt an identifier names: a numeric identifier is an id first, then a name. */
 export async function findPromptRef(
@@ -37,8 +38,7 @@ export async function findPromptByIdentifier(
 }
 
 function notFoundTemplate(identifier: string, e: unknown): unknown {
-  if (isNotFound(e) || e === null)
-    return new LecternError('not_found', `Prompt template ${identifier} not found`);
+  if (isNotFound(e) || e === null) return notFound(`Prompt template ${identifier}`);
   return e;
 }
 
@@ -68,7 +68,10 @@ async function resolveUncached(
     if (isNotFound(e)) {
       const what =
         'label' in sel ? `Label ${sel.label}` : 'number' in sel ? `Version ${sel.number}` : 'Version';
-      throw new LecternError('not_found', `${what} not found for prompt template ${identifier}`);
+      throw new LecternError(
+        { kind: 'not_found', what },
+        `${what} not found for prompt template ${identifier}`,
+      );
     }
     throw e;
   }
@@ -97,10 +100,10 @@ export function snippetFetcher(app: FastifyInstance, actor: Actor, workspace?: s
 export function snippetProblem(e: unknown, where: (string | number)[] = ['body']): unknown {
   // An expansion past the output bound: the render's own code, in the snippet errors' shape.
   if (e instanceof TemplateError && e.code === 'render_limit') {
-    return unprocessable(e.message, { detail: [{ loc: where, msg: e.message, type: 'render_limit' }] });
+    return unprocessable(e.message, [{ loc: where, msg: e.message, type: 'render_limit' }]);
   }
   if (!(e instanceof SnippetError)) return e;
-  return unprocessable(e.message, { detail: [{ loc: where, msg: e.message, type: `snippet_${e.kind}` }] });
+  return unprocessable(e.message, [{ loc: where, msg: e.message, type: `snippet_${e.kind}` }]);
 }
 
 const wsSeq = new WeakMap<FastifyInstance, Map<string, number>>();

@@ -3,7 +3,7 @@
 // canonical responseFormat; keys PromptLayer carries that the model has no field for (chat-level
 // `dataset_examples`, model display fields, custom metadata) are kept in the version's metadata.
 import type { Json, JsonObject, Message, TemplateFormat, VersionContent } from '../../model/types.ts';
-import { LecternError } from '../../model/errors.ts';
+import { unprocessable } from '../../model/errors.ts';
 import type { PromptRef, VersionSelector } from '../../registry/index.ts';
 import { extractVersionVariables, type VersionMessage } from '../../templates/index.ts';
 import { mergeObjects, objectOf } from '../../model/json-order.ts';
@@ -51,9 +51,9 @@ export function labelTargetOf(b: {
 }): VersionSelector {
   if (b.prompt_version_number !== undefined) return { number: b.prompt_version_number };
   if (b.prompt_version_id !== undefined) return { seq: b.prompt_version_id };
-  throw new LecternError('unprocessable', 'prompt_version_number is required', {
-    detail: [{ loc: ['body', 'prompt_version_number'], msg: 'Field required', type: 'missing' }],
-  });
+  throw unprocessable('prompt_version_number is required', [
+    { loc: ['body', 'prompt_version_number'], msg: 'Field required', type: 'missing' },
+  ]);
 }
 
 /** The PromptLayer `prompt_template` + `metadata` + `commit_message` of a publish, as canonical content. */

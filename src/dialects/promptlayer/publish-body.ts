@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { unprocessable } from '../../model/errors.ts';
 import type { Actor, JsonObject, VersionContent } from '../../model/types.ts';
-import type { ExternalIdKey, PromptInput, PromptPatch, WriteOptions } from '../../registry/index.ts';
+import type { ExternalIdKey, PromptInput, PromptPatch } from '../../registry/index.ts';
 import { templateProblems } from './blueprint.ts';
 import { contentFromWire } from './mapping.ts';
 import { snippetFetcher, snippetProblem } from './lookup.ts';
@@ -17,7 +17,7 @@ import {
   PromptTemplate,
   ReleaseLabels,
 } from './schemas.ts';
-import { resolveSnippets } from './snippets.ts';
+import { resolveSnippets, tagsOfContent } from './snippets.ts';
 
 export const PublishBody = Type.Object({
   prompt_template: Type.Object({
@@ -45,7 +45,8 @@ export interface PublishInput {
   /** What a publish changes on a template that exists already. */
   onExisting: PromptPatch;
   content: Partial<VersionContent>;
-  opts: WriteOptions;
+  /** The body's `release_labels`, to move onto the version written. */
+  labels: string[];
   /** The body's `external_ids`, to map onto the template written. */
   externalIds: ExternalIdKey[];
 }
@@ -59,34 +60,35 @@ export async function publishInputOf(
   app: FastifyInstance,
   actor: Actor,
   body: PublishBody,
-  selfName: string = body.prompt_template.prompt_name,
+  selfName: () => Promise<string> = async () => body.prompt_template.prompt_name,
 ): Promise<PublishInput> {
   const { prompt_template: pt, prompt_version: pv } = body;
   const where = ['body', 'prompt_version', 'prompt_template'];
   const problems = templateProblems(pv.prompt_template as JsonObject);
   if (problems.length) {
-    throw unprocessable(problems[0]!.msg, {
-      detail: problems.map((x) => ({ loc: [...where, ...x.path], msg: x.msg, type: x.type })),
-    });
+    throw unprocessable(
+      problems[0]!.msg,
+      problems.map((x) => ({ loc: [...where, ...x.path], msg: x.msg, type: x.type })),
+    );
   }
   const content = contentFromWire(
     pv.prompt_template as JsonObject,
     pv.metadata as JsonObject | null | undefined,
     pv.commit_message,
   );
-  await resolveSnippets(
-    { messages: content.messages ?? [], content: content.content ?? null },
-    snippetFetcher(app, actor),
-    selfName,
-  ).catch((e: unknown) => {
-    throw snippetProblem(e, where);
-  });
+  // Only a body with snippet tags reads anything before the write (the snippets must exist).
+  const texts = { messages: content.messages ?? [], content: content.content ?? null };
+  if (tagsOfContent(texts).length) {
+    await resolveSnippets(texts, snippetFetcher(app, actor), await selfName()).catch((e: unknown) => {
+      throw snippetProblem(e, where);
+    });
+  }
   const tags = pt.tags ?? undefined;
   return {
     prompt: { name: pt.prompt_name, tags, kind: content.templateType, isSnippet: pt.is_snippet ?? false },
     onExisting: { tags },
     content,
-    opts: { labels: body.release_labels ?? [] },
+    labels: body.release_labels ?? [],
     externalIds: (body.external_ids ?? []).map((e) => ({ source: e.source, externalId: e.external_id })),
   };
 }

@@ -21,17 +21,11 @@ export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/api/prompts/:prompt_id/commits', { schema }, async (req, reply) => {
-      const ref = promptRefOf(req.params.prompt_id);
-      const committed = await app.registry.commitDraft(req.actor, ref, {
-        commitMessage: req.body.description,
+      // The commit and the new draft are one write: a concurrent delete sees both or neither.
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref: promptRefOf(req.params.prompt_id) },
+        version: { mode: 'commit_draft', commitMessage: req.body.description, thenOpenDraft: true },
       });
-      await app.registry.deriveVersion(
-        req.actor,
-        ref,
-        { number: committed.version.number },
-        () => ({ commitMessage: '' }),
-        { status: 'draft' },
-      );
-      return reply.code(201).send(versionWire(committed.version, committed.prompt));
+      return reply.code(201).send(versionWire(r.version!, r.prompt));
     });
 }

@@ -29,10 +29,10 @@ export default function route(app: FastifyInstance) {
     .post('/api/prompts/:prompt_id/deployments', { schema }, async (req, reply) => {
       const ref = promptRefOf(req.params.prompt_id);
       const sel = versionSelectorOf(String(req.body.version), ref.id);
-      const { label } = await app.registry.setLabel(req.actor, ref, PRODUCTION_LABEL, sel, {
-        commitIfDraft: true,
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref },
+        labels: [{ name: PRODUCTION_LABEL, to: sel, commitIfDraft: true }],
       });
-      const r = await app.registry.getVersion(req.actor, ref, { number: label.versionNumber });
-      return reply.code(201).send(versionWire(r.version, r.prompt));
+      return reply.code(201).send(versionWire(r.version!, r.prompt));
     });
 }

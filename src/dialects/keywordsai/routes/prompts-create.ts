@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { nameMetadata, withFreeName } from '../service.ts';
+import { nameMetadata } from '../service.ts';
 import { promptWire } from '../wire.ts';
 
 export const schema = {
@@ -27,13 +27,18 @@ export default function route(app: FastifyInstance) {
       ...(b.prompt_slug ? { prompt_slug: b.prompt_slug } : {}),
       ...(b.starred !== undefined ? { starred: b.starred } : {}),
     };
-    const p = await withFreeName(app.registry, req.actor, wanted, undefined, (stored) =>
-      app.registry.createPrompt(req.actor, {
-        name: stored,
-        description: b.description ?? '',
-        metadata: nameMetadata(base, wanted, stored),
-      }),
-    );
-    return reply.code(201).send(promptWire(p, { current: null, live: null, commitCount: 0 }));
+    const { prompt } = await app.registry.write(req.actor, {
+      target: {
+        kind: 'create',
+        prompt: (stored) => ({
+          name: stored,
+          description: b.description ?? '',
+          metadata: nameMetadata(base, wanted, stored),
+        }),
+      },
+      // A repeated name is stored as "<name> (n)" and shown as asked (see service.ts nameMetadata).
+      allocateName: wanted,
+    });
+    return reply.code(201).send(promptWire(prompt, { current: null, live: null, commitCount: 0 }));
   });
 }

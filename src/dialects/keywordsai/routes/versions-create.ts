@@ -21,12 +21,12 @@ export default function route(app: FastifyInstance) {
     .post('/api/prompts/:prompt_id/versions', { schema }, async (req, reply) => {
       const ref = promptRefOf(req.params.prompt_id);
       const content = contentFromCreate(req.body);
-      const r = await app.registry.createVersion(
-        req.actor,
-        ref,
-        content,
-        req.body.deploy === true ? { status: 'committed', labels: [PRODUCTION_LABEL] } : { status: 'draft' },
-      );
-      return reply.code(201).send(versionWire(r.version, r.prompt));
+      const deploy = req.body.deploy === true;
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref },
+        version: { mode: deploy ? 'new_committed' : 'new_draft', content },
+        labels: deploy ? [{ name: PRODUCTION_LABEL, to: 'written' }] : [],
+      });
+      return reply.code(201).send(versionWire(r.version!, r.prompt));
     });
 }

@@ -3,7 +3,6 @@
 // (a draft is committed first). A committed version refuses content edits with 400.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { badRequest, LecternError } from '../../../model/errors.ts';
 import { PRODUCTION_LABEL } from '../../../model/types.ts';
 import { promptRefOf, versionSelectorOf } from '../ids.ts';
 import { VersionParams, VersionPatchBody } from '../schemas.ts';
@@ -22,26 +21,18 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .patch('/api/prompts/:prompt_id/versions/:version', { schema }, async (req) => {
       const ref = promptRefOf(req.params.prompt_id);
-      let sel = versionSelectorOf(req.params.version, ref.id);
-      if (!('number' in sel))
-        sel = { number: (await app.registry.getVersion(req.actor, ref, sel)).version.number };
-      const number = sel.number;
-      try {
-        await app.registry.editDraft(req.actor, ref, number, {
+      // The edit and the deploy are one write: a failed deploy leaves no edit behind.
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref },
+        version: {
+          mode: 'edit_draft',
+          version: versionSelectorOf(req.params.version, ref.id),
           content: (current) => contentFromPatch(req.body, current),
-        });
-      } catch (e) {
-        if (e instanceof LecternError && e.code === 'conflict' && e.details.readonly) {
-          throw badRequest(
-            `Version ${number} is read-only (committed); only the draft can be edited. Create a new version to change it.`,
-          );
-        }
-        throw e;
-      }
-      if (req.body.deploy === true) {
-        await app.registry.setLabel(req.actor, ref, PRODUCTION_LABEL, { number }, { commitIfDraft: true });
-      }
-      const r = await app.registry.getVersion(req.actor, ref, { number });
-      return versionWire(r.version, r.prompt);
+        },
+        ...(req.body.deploy === true
+          ? { labels: [{ name: PRODUCTION_LABEL, to: 'written' as const, commitIfDraft: true }] }
+          : {}),
+      });
+      return versionWire(r.version!, r.prompt);
     });
 }

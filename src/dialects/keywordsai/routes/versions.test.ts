@@ -359,7 +359,10 @@ for (const backend of backends) {
         await check(2, 'model-two');
         // And a label moved elsewhere (natively) is this dialect's live version.
         const a = await actor();
-        await t.registry.setLabel(a, { id: uuid }, 'production', { number: 1 });
+        await t.registry.write(a, {
+          target: { kind: 'prompt', ref: { id: uuid } },
+          labels: [{ name: 'production', to: { number: 1 } }],
+        });
         const p = (await t.call('GET', `${base}/`)).body;
         expect(p.prompt_live_version_number).toBe(1);
         expect(p.live_version.model).toBe('model-one');

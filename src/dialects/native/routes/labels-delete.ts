@@ -20,8 +20,7 @@ export default function route(app: FastifyInstance) {
     .delete('/prompts/:prompt/labels/:label', { schema }, async (req, reply) => {
       const r = await app.registry.deleteLabel(
         req.actor,
-        promptRef(req.params.prompt, req.query.workspace),
-        req.params.label,
+        { prompt: promptRef(req.params.prompt, req.query.workspace), name: req.params.label },
         { ifMatch: ifMatch(req) },
       );
       setEtag(reply, r.prompt);

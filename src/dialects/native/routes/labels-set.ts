@@ -20,14 +20,12 @@ export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
     .put('/prompts/:prompt/labels/:label', { schema }, async (req, reply) => {
-      const r = await app.registry.setLabel(
-        req.actor,
-        promptRef(req.params.prompt, req.query.workspace),
-        req.params.label,
-        versionSelector(req.body.version),
-        { ifMatch: ifMatch(req) },
-      );
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref: promptRef(req.params.prompt, req.query.workspace) },
+        ifMatch: ifMatch(req),
+        labels: [{ name: req.params.label, to: versionSelector(req.body.version) }],
+      });
       setEtag(reply, r.prompt);
-      return { prompt: promptWire(r.prompt), label: labelWire(r.label) };
+      return { prompt: promptWire(r.prompt), label: labelWire(r.labels[0]!) };
     });
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptWire, versionWire } from '../wire.ts';
 import { promptFieldsOf, versionContent } from '../mapping.ts';
+import { setEtag } from '../http.ts';
 import { Nullable, Obj, VersionBody, WorkspaceQuery } from '../schemas.ts';
 
 export const schema = {
@@ -30,17 +31,21 @@ export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/prompts', { schema }, async (req, reply) => {
     const b = req.body;
     const promptInput = { workspace: req.query.workspace, name: b.name, ...promptFieldsOf(b) };
-    if (!b.version) {
-      const p = await app.registry.createPrompt(req.actor, promptInput);
-      reply.header('etag', `"${p.seq}.${p.revision}"`);
-      return reply.code(201).send({ prompt: promptWire(p), version: null });
-    }
-    const r = await app.registry.publishVersion(req.actor, promptInput, {}, versionContent(b.version), {
-      ifExists: 'error',
-      status: b.status,
-      labels: b.labels,
+    const r = await app.registry.write(req.actor, {
+      target: { kind: 'create', prompt: promptInput },
+      ...(b.version
+        ? {
+            version: {
+              mode: b.status === 'draft' ? 'new_draft' : 'new_committed',
+              content: versionContent(b.version),
+            },
+            labels: (b.labels ?? []).map((name) => ({ name, to: 'written' as const })),
+          }
+        : {}),
     });
-    reply.header('etag', `"${r.prompt.seq}.${r.prompt.revision}"`);
-    return reply.code(201).send({ prompt: promptWire(r.prompt), version: versionWire(r.version) });
+    setEtag(reply, r.prompt);
+    return reply
+      .code(201)
+      .send({ prompt: promptWire(r.prompt), version: r.version ? versionWire(r.version) : null });
   });
 }

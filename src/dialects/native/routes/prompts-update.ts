@@ -29,13 +29,12 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().patch('/prompts/:prompt', { schema }, async (req, reply) => {
     const b = req.body;
-    const p = await app.registry.updatePrompt(
-      req.actor,
-      promptRef(req.params.prompt, req.query.workspace),
-      { name: b.name, ...promptFieldsOf(b) },
-      { ifMatch: ifMatch(req) },
-    );
-    setEtag(reply, p);
-    return { prompt: promptWire(p) };
+    const { prompt } = await app.registry.write(req.actor, {
+      target: { kind: 'prompt', ref: promptRef(req.params.prompt, req.query.workspace) },
+      ifMatch: ifMatch(req),
+      fields: { name: b.name, ...promptFieldsOf(b) },
+    });
+    setEtag(reply, prompt);
+    return { prompt: promptWire(prompt) };
   });
 }

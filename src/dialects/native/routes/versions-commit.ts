@@ -25,11 +25,12 @@ export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/prompts/:prompt/commit', { schema }, async (req, reply) => {
-      const r = await app.registry.commitDraft(req.actor, promptRef(req.params.prompt, req.query.workspace), {
-        commitMessage: req.body?.commit_message,
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref: promptRef(req.params.prompt, req.query.workspace) },
         ifMatch: ifMatch(req),
+        version: { mode: 'commit_draft', commitMessage: req.body?.commit_message },
       });
       setEtag(reply, r.prompt);
-      return resolvedWire(r);
+      return resolvedWire({ prompt: r.prompt, version: r.version! });
     });
 }

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { resolvedWire } from '../wire.ts';
 import { promptRef, versionContent, versionSelector } from '../mapping.ts';
-import { ifMatch } from '../http.ts';
+import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, PromptParams, VersionBody, WorkspaceQuery } from '../schemas.ts';
 
 export const schema = {
@@ -33,13 +33,17 @@ export default function route(app: FastifyInstance) {
     .post('/prompts/:prompt/versions', { schema }, async (req, reply) => {
       const { status, labels, base, ...body } = req.body;
       const ref = promptRef(req.params.prompt, req.query.workspace);
-      const opts = { status, labels, ifMatch: ifMatch(req) };
-      const content = versionContent(body);
-      const r =
-        base === undefined
-          ? await app.registry.createVersion(req.actor, ref, content, opts)
-          : await app.registry.deriveVersion(req.actor, ref, versionSelector(base), () => content, opts);
-      reply.header('etag', `"${r.prompt.seq}.${r.prompt.revision}"`);
-      return reply.code(201).send(resolvedWire(r));
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref },
+        ifMatch: ifMatch(req),
+        version: {
+          mode: status === 'draft' ? 'new_draft' : 'new_committed',
+          content: versionContent(body),
+          ...(base === undefined ? {} : { base: versionSelector(base) }),
+        },
+        labels: (labels ?? []).map((name) => ({ name, to: 'written' as const })),
+      });
+      setEtag(reply, r.prompt);
+      return reply.code(201).send(resolvedWire({ prompt: r.prompt, version: r.version! }));
     });
 }

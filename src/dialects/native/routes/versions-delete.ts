@@ -22,7 +22,7 @@ export default function route(app: FastifyInstance) {
       const r = await app.registry.deleteVersion(
         req.actor,
         promptRef(req.params.prompt, req.query.workspace),
-        req.params.version,
+        { number: req.params.version },
         { ifMatch: ifMatch(req) },
       );
       setEtag(reply, r.prompt);

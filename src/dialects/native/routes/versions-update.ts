@@ -23,14 +23,12 @@ export default function route(app: FastifyInstance) {
       const content = versionContent(req.body);
       // Only what was sent changes: versionContent's empty completion content is for creates.
       if (req.body.content === undefined) delete content.content;
-      const r = await app.registry.editDraft(
-        req.actor,
-        promptRef(req.params.prompt, req.query.workspace),
-        req.params.version,
-        { content },
-        { ifMatch: ifMatch(req) },
-      );
+      const r = await app.registry.write(req.actor, {
+        target: { kind: 'prompt', ref: promptRef(req.params.prompt, req.query.workspace) },
+        ifMatch: ifMatch(req),
+        version: { mode: 'edit_draft', version: { number: req.params.version }, content: () => content },
+      });
       setEtag(reply, r.prompt);
-      return resolvedWire(r);
+      return resolvedWire({ prompt: r.prompt, version: r.version! });
     });
 }

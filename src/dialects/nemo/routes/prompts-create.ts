@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CreatePromptBody, WorkspacePath } from '../schemas.ts';
 import { checkInferenceParams } from '../rules.ts';
-import { promptViews, translatePromptError } from '../lookup.ts';
-import { versionContent } from '../wire.ts';
+import { translatePromptError } from '../lookup.ts';
+import { promptWire, versionContent } from '../wire.ts';
 
 export const schema = {
   summary: 'Create a prompt (NeMo)',
@@ -21,21 +21,23 @@ export default function route(app: FastifyInstance) {
       const b = req.body;
       checkInferenceParams(b.inference_params);
       try {
-        const r = await app.registry.publishVersion(
-          req.actor,
-          {
-            workspace,
-            name: b.name,
-            description: b.description ?? null,
-            tags: b.tags ?? [],
-            project: b.project ?? null,
+        const r = await app.registry.write(req.actor, {
+          target: {
+            kind: 'create',
+            prompt: {
+              workspace,
+              name: b.name,
+              description: b.description ?? null,
+              tags: b.tags ?? [],
+              project: b.project ?? null,
+            },
           },
-          {},
-          versionContent(b),
-          { ifExists: 'error', keepInputVariables: true },
-        );
-        const [view] = await promptViews(app, req.actor, workspace, [r.prompt]);
-        return reply.code(201).send(view);
+          version: { mode: 'new_committed', content: versionContent(b), keepInputVariables: true },
+          withProjectName: true,
+        });
+        return reply
+          .code(201)
+          .send(promptWire(r.prompt, r.version ?? undefined, workspace, r.projectName ?? null));
       } catch (err) {
         throw translatePromptError(err, workspace, b.name, { creating: true });
       }

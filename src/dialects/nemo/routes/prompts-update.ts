@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PromptPath, UpdatePromptBody } from '../schemas.ts';
 import { checkInferenceParams } from '../rules.ts';
-import { promptViews, translatePromptError } from '../lookup.ts';
-import { versionContent } from '../wire.ts';
+import { translatePromptError } from '../lookup.ts';
+import { promptWire, versionContent } from '../wire.ts';
 
 export const schema = {
   summary: 'Replace a prompt (NeMo)',
@@ -22,15 +22,14 @@ export default function route(app: FastifyInstance) {
       const b = req.body;
       checkInferenceParams(b.inference_params);
       try {
-        const r = await app.registry.reviseVersion(
-          req.actor,
-          { name, workspace },
+        const r = await app.registry.write(req.actor, {
+          target: { kind: 'prompt', ref: { name, workspace } },
           // Strict full replacement, `project` included (see docs/compatibility.md).
-          { description: b.description ?? null, tags: b.tags ?? [], project: b.project ?? null },
-          versionContent(b),
-          { keepInputVariables: true },
-        );
-        return (await promptViews(app, req.actor, workspace, [r.prompt]))[0];
+          fields: { description: b.description ?? null, tags: b.tags ?? [], project: b.project ?? null },
+          version: { mode: 'new_committed', content: versionContent(b), keepInputVariables: true },
+          withProjectName: true,
+        });
+        return promptWire(r.prompt, r.version ?? undefined, workspace, r.projectName ?? null);
       } catch (err) {
         throw translatePromptError(err, workspace, name);
       }

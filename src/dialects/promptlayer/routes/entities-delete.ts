@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { badRequest, LecternError } from '../../../model/errors.ts';
+import { badRequest, isFault, notFound } from '../../../model/errors.ts';
 
 const TYPES = [
   'FOLDER',
@@ -39,17 +39,16 @@ export default function route(app: FastifyInstance) {
           throw badRequest(`entities of type ${e.type} are not kept by this server`);
         ids.add(e.id);
       }
-      const prompts = [];
-      for (const id of ids) {
-        try {
-          prompts.push(await app.registry.getPrompt(req.actor, { seq: id }));
-        } catch (e) {
-          if (e instanceof LecternError && e.code === 'not_found')
-            throw new LecternError('not_found', `Entity ${id} not found`);
-          throw e;
-        }
+      // One transaction: an unknown id deletes nothing.
+      try {
+        const deleted = await app.registry.deletePrompts(
+          req.actor,
+          [...ids].map((seq) => ({ seq })),
+        );
+        return { success: true, moved_count: deleted.length };
+      } catch (e) {
+        if (isFault(e, 'prompt_not_found')) throw notFound(`Entity ${e.fault.ref}`);
+        throw e;
       }
-      for (const p of prompts) await app.registry.deletePrompt(req.actor, { id: p.id });
-      return { success: true, moved_count: prompts.length };
     });
 }

@@ -21,17 +21,22 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .put('/prompt-templates/by-external-id/:source/:external_id', { schema }, async (req, reply) => {
       const key = { source: req.params.source, externalId: req.params.external_id };
-      // Snippet cycles are judged against the template the version will land on: the mapped one.
-      const mapped = await app.registry.findByExternalId(req.actor, key);
-      const input = await publishInputOf(app, req.actor, req.body, mapped?.name);
-      const out = await app.registry.upsertByExternalId(
+      // Snippet cycles are judged against the template the version will land on: the mapped one
+      // (looked up only when the body has snippet tags to check).
+      const input = await publishInputOf(
+        app,
         req.actor,
-        key,
-        input.prompt,
-        input.onExisting,
-        input.content,
-        { ...input.opts, alsoAttach: input.externalIds },
+        req.body,
+        async () =>
+          (await app.registry.findByExternalId(req.actor, key))?.name ?? req.body.prompt_template.prompt_name,
       );
-      return reply.code(out.created ? 201 : 200).send(createdWire(out.prompt, out.version, out.externalIds));
+      const out = await app.registry.write(req.actor, {
+        target: { kind: 'external_id', key, prompt: input.prompt, onExisting: input.onExisting },
+        version: { mode: 'new_committed', content: input.content },
+        labels: input.labels.map((name) => ({ name, to: 'written' as const })),
+        attach: input.externalIds,
+        withExternalIds: true,
+      });
+      return reply.code(out.created ? 201 : 200).send(createdWire(out.prompt, out.version!, out.externalIds));
     });
 }

@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { conflict } from '../../../model/errors.ts';
 import { labelTargetOf } from '../mapping.ts';
 import { labelWire } from '../wire.ts';
 
@@ -22,19 +21,12 @@ export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/prompts/:prompt_id/label', { schema }, async (req) => {
     const b = req.body;
     const sel = labelTargetOf(b);
-    const ref = { seq: req.params.prompt_id };
-    const { labels } = await app.registry.listLabels(req.actor, ref);
-    if (labels.some((l) => l.name === b.name)) {
-      throw conflict(
-        `label ${b.name} already exists on this prompt template; move it with PATCH /prompt-labels/{id}`,
-      );
-    }
-    const { prompt, label } = await app.registry.setLabel(req.actor, ref, b.name, sel);
-    const { version } = await app.registry.getVersion(
-      req.actor,
-      { id: prompt.id },
-      { number: label.versionNumber },
-    );
-    return labelWire(prompt, label, version.seq);
+    // Checked and created under the template's lock: of two creates of one name, one gets 409
+    // (`label_exists`, rendered in errors.ts).
+    const { prompt, labels } = await app.registry.write(req.actor, {
+      target: { kind: 'prompt', ref: { seq: req.params.prompt_id } },
+      labels: [{ name: b.name, to: sel, createOnly: true }],
+    });
+    return labelWire(prompt, labels[0]!, labels[0]!.versionSeq);
   });
 }

@@ -13,8 +13,7 @@ export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
     .delete('/prompt-labels/:prompt_label_id', { schema }, async (req, reply) => {
-      const found = await app.registry.findLabelBySeq(req.actor, req.params.prompt_label_id);
-      await app.registry.deleteLabel(req.actor, { id: found.prompt.id }, found.label.name);
+      await app.registry.deleteLabel(req.actor, { seq: req.params.prompt_label_id });
       return reply.code(204).send();
     });
 }

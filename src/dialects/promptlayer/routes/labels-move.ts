@@ -21,18 +21,10 @@ export default function route(app: FastifyInstance) {
     .patch('/prompt-labels/:prompt_label_id', { schema }, async (req) => {
       const b = req.body;
       const sel = labelTargetOf(b);
-      const found = await app.registry.findLabelBySeq(req.actor, req.params.prompt_label_id);
-      const { prompt, label } = await app.registry.setLabel(
-        req.actor,
-        { id: found.prompt.id },
-        found.label.name,
-        sel,
-      );
-      const { version } = await app.registry.getVersion(
-        req.actor,
-        { id: prompt.id },
-        { number: label.versionNumber },
-      );
-      return labelWire(prompt, label, version.seq);
+      const { prompt, labels } = await app.registry.write(req.actor, {
+        target: { kind: 'label', seq: req.params.prompt_label_id },
+        labels: [{ to: sel }],
+      });
+      return labelWire(prompt, labels[0]!, labels[0]!.versionSeq);
     });
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LecternError } from '../../../model/errors.ts';
+import { badRequest } from '../../../model/errors.ts';
 import type { Actor, Prompt } from '../../../model/types.ts';
 import type { ExternalId, PromptListQuery, VersionView } from '../../../registry/index.ts';
 import { metadataWire, templateWire } from '../mapping.ts';
@@ -49,7 +49,7 @@ export default function route(app: FastifyInstance) {
     const page = q.page ?? 1;
     const perPage = q.per_page ?? 30;
     if ((q.external_source === undefined) !== (q.external_id === undefined)) {
-      throw new LecternError('bad_request', 'external_source and external_id must be given together');
+      throw badRequest('external_source and external_id must be given together');
     }
     const date = (s?: string) => (s === undefined ? undefined : new Date(s));
     const query: PromptListQuery = {
@@ -88,8 +88,16 @@ export default function route(app: FastifyInstance) {
       req.actor,
       items.map((p) => p.id),
     );
+    // Each template's version (the labelled one, or the newest) for the whole page in one read.
+    // A deleted template is listed (status=deleted|all) without its content.
+    const live = items.filter((p) => !p.deletedAt).map((p) => p.id);
+    const sums = await app.registry.versionSummariesOf(req.actor, live, q.label);
     const out = [];
-    for (const p of items) out.push(await itemWire(app, req.actor, p, ids.get(p.id) ?? [], q.label));
+    for (const p of items) {
+      const s = p.deletedAt ? undefined : sums.get(p.id);
+      const version = (q.label ? s?.labelled : s?.latest) ?? null;
+      out.push(await itemWire(app, req.actor, p, ids.get(p.id) ?? [], version));
+    }
     const pages = Math.ceil(total / perPage);
     return {
       items: out,
@@ -110,19 +118,8 @@ async function itemWire(
   actor: Actor,
   p: Prompt,
   externalIds: ExternalId[],
-  label?: string,
+  version: VersionView | null,
 ) {
-  // A deleted template is listed (status=deleted|all) without its content: the registry serves
-  // versions of live prompts only.
-  let version: VersionView | null = null;
-  if (!p.deletedAt) {
-    try {
-      version = (await app.registry.getVersion(actor, { id: p.id }, label ? { label } : { latest: true }))
-        .version;
-    } catch (e) {
-      if (!(e instanceof LecternError && e.code === 'not_found')) throw e;
-    }
-  }
   return {
     id: p.seq,
     prompt_name: p.name,

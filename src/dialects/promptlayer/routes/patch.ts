@@ -4,11 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { badRequest, LecternError } from '../../../model/errors.ts';
+import { badRequest, isFault, isPromptMissing, LecternError, notFound } from '../../../model/errors.ts';
 import type { Json, Message } from '../../../model/types.ts';
 import { contentOf } from '../../../model/version-content.ts';
-import type { PromptRef } from '../../../registry/index.ts';
-import { isPromptNotFound } from '../../../registry/index.ts';
+import type { PromptRef, VersionSelector } from '../../../registry/index.ts';
 import { isObject, promptRefs, selectorOf } from '../mapping.ts';
 import { findPromptByIdentifier, snippetFetcher, snippetProblem } from '../lookup.ts';
 import { mergePatch, type PatchBody } from '../patch-merge.ts';
@@ -66,35 +65,37 @@ export default function route(app: FastifyInstance) {
       const sel = selectorOf(b.version, b.label);
       let out;
       try {
-        out = await app.registry.deriveVersion(
-          req.actor,
-          refs,
-          sel,
-          (base) => {
-            const r = mergePatch(base, b as PatchBody);
-            if (!r.ok) throw badRequest(r.error.message, { field: r.error.field });
-            return contentOf(r.content); // content fields only: identity comes from the new row
+        out = await app.registry.write(req.actor, {
+          target: { kind: 'prompt', ref: refs },
+          version: {
+            mode: 'new_committed',
+            base: sel,
+            content: (base) => {
+              const r = mergePatch(base, b as PatchBody);
+              if (!r.ok) throw badRequest(r.error.message, { field: r.error.field });
+              return contentOf(r.content); // content fields only: identity comes from the new row
+            },
           },
-          { labels: b.release_labels ?? [], withExternalIds: true },
-        );
+          labels: (b.release_labels ?? []).map((name) => ({ name, to: 'written' as const })),
+          withExternalIds: true,
+        });
       } catch (e) {
-        if (e instanceof LecternError && e.code === 'not_found') {
-          if (isPromptNotFound(e)) {
-            throw new LecternError('not_found', `Prompt template ${req.params.identifier} not found`);
-          }
-          const what =
-            'label' in sel
-              ? `Label ${sel.label}`
-              : 'number' in sel
-                ? `Version ${sel.number}`
-                : 'Prompt template';
-          throw new LecternError(
-            'not_found',
-            `${what} not found for prompt template ${req.params.identifier}`,
-          );
-        }
-        throw e;
+        throw notFoundFor(e, req.params.identifier, sel);
       }
-      return reply.code(201).send(createdWire(out.prompt, out.version, out.externalIds));
+      return reply.code(201).send(createdWire(out.prompt, out.version!, out.externalIds));
     });
+}
+
+/** A missing template, version or label, in PromptLayer's words for this identifier. */
+function notFoundFor(e: unknown, identifier: string, sel: VersionSelector): unknown {
+  if (isPromptMissing(e)) return notFound(`Prompt template ${identifier}`);
+  if (isFault(e, 'version_not_found', 'label_not_found')) {
+    const what =
+      'label' in sel ? `Label ${sel.label}` : 'number' in sel ? `Version ${sel.number}` : 'Prompt template';
+    return new LecternError(
+      { kind: 'not_found', what },
+      `${what} not found for prompt template ${identifier}`,
+    );
+  }
+  return e;
 }

@@ -1,0 +1,156 @@
+// Reading versions: one version by number, seq, label or "latest", a prompt's version list, and the
+// newest version of many prompts at once. No writes here (see version-writes.ts and write.ts).
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../store/db.ts';
+import { labels, versions } from '../store/schema.ts';
+import { labelNotFound, versionNotFound } from '../model/errors.ts';
+import type { Actor, Page, Prompt, Version } from '../model/types.ts';
+import { findPrompt, type PromptRef } from './prompts.ts';
+import type { RegistryContext } from './context.ts';
+
+export type VersionSelector = { number: number } | { label: string } | { latest: true } | { seq: number };
+
+export interface VersionView extends Version {
+  labels: string[];
+}
+
+export interface Resolved {
+  prompt: Prompt;
+  version: VersionView;
+}
+
+async function labelsOf(db: Executor, versionIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!versionIds.length) return out;
+  const rows = await db
+    .select({ versionId: labels.versionId, name: labels.name })
+    .from(labels)
+    .where(inArray(labels.versionId, versionIds))
+    .orderBy(asc(labels.name));
+  for (const r of rows) {
+    const list = out.get(r.versionId) ?? [];
+    list.push(r.name);
+    out.set(r.versionId, list);
+  }
+  return out;
+}
+
+export async function withLabels(db: Executor, vs: Version[], promptId?: string): Promise<VersionView[]> {
+  if (!vs.length) return [];
+  let map: Map<string, string[]>;
+  if (vs.length === 1) map = await labelsOf(db, [vs[0]!.id]);
+  else {
+    // Many versions of one prompt: read that prompt's labels once.
+    const rows = await db
+      .select({ versionId: labels.versionId, name: labels.name })
+      .from(labels)
+      .where(eq(labels.promptId, promptId ?? vs[0]!.promptId))
+      .orderBy(asc(labels.name));
+    map = new Map();
+    for (const r of rows) map.set(r.versionId, [...(map.get(r.versionId) ?? []), r.name]);
+  }
+  return vs.map((v) => ({ ...v, labels: map.get(v.id) ?? [] }));
+}
+
+/** A version row with the names of its labels (sorted), read in the same statement. */
+export const versionWithLabels = {
+  v: versions,
+  // Spelled out: drizzle drops table qualifiers in single-table selects, and an unqualified "id"
+  // inside the subquery would be the label's.
+  labels: sql<
+    string[]
+  >`array(select vl.name from labels vl where vl.version_id = "versions"."id" order by vl.name)`,
+};
+export const withLabelNames = (r: { v: Version; labels: string[] }): VersionView => ({
+  ...r.v,
+  labels: r.labels,
+});
+
+/** Finds one live version of a prompt with its labels, in one round trip; 404 names what was asked for. */
+export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSelector): Promise<VersionView> {
+  const live = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
+  let row: { v: Version; labels: string[] } | undefined;
+  if ('number' in sel) {
+    row = (
+      await db
+        .select(versionWithLabels)
+        .from(versions)
+        .where(and(live, eq(versions.number, sel.number)))
+    )[0];
+    if (!row)
+      throw versionNotFound({ version: sel.number }, `version ${sel.number} not found`, {
+        version: sel.number,
+      });
+  } else if ('seq' in sel) {
+    row = (
+      await db
+        .select(versionWithLabels)
+        .from(versions)
+        .where(and(live, eq(versions.seq, sel.seq)))
+    )[0];
+    if (!row)
+      throw versionNotFound({ versionId: sel.seq }, `version ${sel.seq} not found`, { version_id: sel.seq });
+  } else if ('label' in sel) {
+    row = (
+      await db
+        .select(versionWithLabels)
+        .from(labels)
+        .innerJoin(versions, eq(versions.id, labels.versionId))
+        .where(and(eq(labels.promptId, prompt.id), eq(labels.name, sel.label)))
+    )[0];
+    if (!row) throw labelNotFound({ label: sel.label }, `label ${sel.label} not found`);
+  } else {
+    row = (
+      await db.select(versionWithLabels).from(versions).where(live).orderBy(desc(versions.number)).limit(1)
+    )[0];
+    if (!row) throw versionNotFound({}, 'version (the prompt has none) not found');
+  }
+  return withLabelNames(row);
+}
+
+export async function getVersion(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  sel: VersionSelector,
+): Promise<Resolved> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  return { prompt, version: await findVersion(db, prompt, sel) };
+}
+
+/** A version found by its global seq alone (PromptLayer's prompt_version_id). */
+export async function getVersionBySeq(ctx: RegistryContext, actor: Actor, seq: number): Promise<Resolved> {
+  const db = ctx.store.db;
+  const row = (
+    await db
+      .select()
+      .from(versions)
+      .where(and(eq(versions.seq, seq), isNull(versions.deletedAt)))
+  )[0];
+  if (!row) throw versionNotFound({ versionId: seq }, `version ${seq} not found`);
+  const prompt = await findPrompt(db, actor, { id: row.promptId });
+  return { prompt, version: (await withLabels(db, [row]))[0]! };
+}
+
+export async function listVersions(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  q: { limit: number; offset: number; order?: 'asc' | 'desc' },
+): Promise<Page<VersionView> & { prompt: Prompt }> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  const where = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
+  const [rows, total] = await Promise.all([
+    db
+      .select()
+      .from(versions)
+      .where(where)
+      .orderBy(q.order === 'asc' ? asc(versions.number) : desc(versions.number))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(versions).where(where),
+  ]);
+  return { prompt, items: await withLabels(db, rows, prompt.id), total: Number(total[0]?.n ?? 0) };
+}

@@ -1,0 +1,309 @@
+// Every write route of every API (native, PromptLayer, Keywords AI, NeMo) is parse, ONE registry
+// call, map: the app runs on a registry that counts the calls each request makes. The routes come
+// from the router's own table, so a write route added without a row here fails the first test.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { backends } from '../support/stores.ts';
+import { createRegistry, type Registry } from '../../src/registry/index.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import { bootstrap } from '../../src/server/bootstrap.ts';
+import type { Store } from '../../src/store/db.ts';
+
+const ADMIN = 'lec_test_admin_secret_0123456789';
+/** Not use cases: wiring, and the auth hook's key look-up (cached, before the handler). */
+const NOT_COUNTED = new Set([
+  'store',
+  'ctx',
+  'onChange',
+  'publishChanges',
+  'authenticate',
+  'countActiveKeys',
+]);
+/** Routes that take a body to read, not to write (a POST because the body is large or structured). */
+const READS = new Set([
+  'POST /api/prompts/list',
+  'POST /api/prompts/summary',
+  'POST /prompt-templates/:identifier',
+  'POST /v1/prompts/:prompt/render',
+  'POST /v1/render',
+]);
+
+interface Fixture {
+  id: string; // v1 committed labelled production, v2 a draft
+  hex: string;
+  seq: number;
+  name: string;
+  labelSeq: number; // PromptLayer id of its `production` label
+  workspace: string; // an empty workspace of its own
+  project: string; // a project of `default`
+  keyId: string;
+  n: number;
+}
+
+type Req = { url: string; body?: unknown };
+const msg = (t: string) => [{ role: 'user', content: t }];
+const plTemplate = (t: string) => ({
+  prompt_template: { type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: t }] }] },
+});
+
+const ROWS: Record<string, (f: Fixture) => Req> = {
+  // native
+  'POST /v1/prompts': (f) => ({
+    url: '/v1/prompts',
+    body: { name: `n-${f.n}`, version: { messages: msg('x') } },
+  }),
+  'PATCH /v1/prompts/:prompt': (f) => ({ url: `/v1/prompts/${f.id}`, body: { description: 'd' } }),
+  'DELETE /v1/prompts/:prompt': (f) => ({ url: `/v1/prompts/${f.id}` }),
+  'POST /v1/prompts/:prompt/restore': (f) => ({ url: `/v1/prompts/${f.id}/restore` }),
+  'POST /v1/prompts/:prompt/versions': (f) => ({
+    url: `/v1/prompts/${f.id}/versions`,
+    body: { messages: msg('v'), labels: ['staging'], base: 1 },
+  }),
+  'PATCH /v1/prompts/:prompt/versions/:version': (f) => ({
+    url: `/v1/prompts/${f.id}/versions/2`,
+    body: { messages: msg('edited') },
+  }),
+  'DELETE /v1/prompts/:prompt/versions/:version': (f) => ({ url: `/v1/prompts/${f.id}/versions/2` }),
+  'POST /v1/prompts/:prompt/commit': (f) => ({ url: `/v1/prompts/${f.id}/commit`, body: {} }),
+  'PUT /v1/prompts/:prompt/labels/:label': (f) => ({
+    url: `/v1/prompts/${f.id}/labels/staging`,
+    body: { version: 1 },
+  }),
+  'DELETE /v1/prompts/:prompt/labels/:label': (f) => ({ url: `/v1/prompts/${f.id}/labels/production` }),
+  'POST /v1/workspaces': (f) => ({ url: '/v1/workspaces', body: { name: `ws-new-${f.n}` } }),
+  'DELETE /v1/workspaces/:name': (f) => ({ url: `/v1/workspaces/${f.workspace}` }),
+  'POST /v1/workspaces/:name/projects': (f) => ({
+    url: `/v1/workspaces/default/projects`,
+    body: { name: `proj-new-${f.n}` },
+  }),
+  'DELETE /v1/workspaces/:name/projects/:project': (f) => ({
+    url: `/v1/workspaces/default/projects/${f.project}`,
+  }),
+  'POST /v1/keys': (f) => ({
+    url: '/v1/keys',
+    body: { name: `k-${f.n}`, role: 'viewer', workspace: 'default' },
+  }),
+  'DELETE /v1/keys/:id': (f) => ({ url: `/v1/keys/${f.keyId}` }),
+  // PromptLayer
+  'POST /rest/prompt-templates': (f) => ({
+    url: '/rest/prompt-templates',
+    body: {
+      prompt_template: { prompt_name: f.name },
+      prompt_version: plTemplate('published'),
+      release_labels: ['staging'],
+      external_ids: [{ source: 'cms', external_id: `pub-${f.n}` }],
+    },
+  }),
+  'PATCH /rest/prompt-templates/:identifier': (f) => ({
+    url: `/rest/prompt-templates/${f.name}`,
+    body: { label: 'production', commit_message: 'patched', release_labels: ['staging'] },
+  }),
+  'PUT /prompt-templates/by-external-id/:source/:external_id': (f) => ({
+    url: `/prompt-templates/by-external-id/cms/up-${f.n}`,
+    body: { prompt_template: { prompt_name: f.name }, prompt_version: plTemplate('upserted') },
+  }),
+  'POST /prompt-templates/:prompt_template_id/external-ids': (f) => ({
+    url: `/prompt-templates/${f.seq}/external-ids`,
+    body: { source: 'cms', external_id: `att-${f.n}` },
+  }),
+  'DELETE /prompt-templates/:prompt_template_id/external-ids/:source/:external_id': (f) => ({
+    url: `/prompt-templates/${f.seq}/external-ids/cms/seeded-${f.n}`,
+  }),
+  'POST /prompts/:prompt_id/label': (f) => ({
+    url: `/prompts/${f.seq}/label`,
+    body: { name: 'canary', prompt_version_number: 1 },
+  }),
+  'PATCH /prompt-labels/:prompt_label_id': (f) => ({
+    url: `/prompt-labels/${f.labelSeq}`,
+    body: { prompt_version_number: 2 },
+  }),
+  'DELETE /prompt-labels/:prompt_label_id': (f) => ({ url: `/prompt-labels/${f.labelSeq}` }),
+  'DELETE /api/public/v2/folders/entities': (f) => ({
+    url: '/api/public/v2/folders/entities',
+    body: { entities: [{ id: f.seq, type: 'PROMPT' }] },
+  }),
+  // Keywords AI
+  'POST /api/prompts': (f) => ({ url: '/api/prompts/', body: { name: f.name, starred: true } }),
+  'PATCH /api/prompts/:prompt_id': (f) => ({
+    url: `/api/prompts/${f.hex}/`,
+    body: { name: `kw-renamed-${f.n}`, starred: true, deploy: true },
+  }),
+  'DELETE /api/prompts/:prompt_id': (f) => ({ url: `/api/prompts/${f.hex}/` }),
+  'POST /api/prompts/:prompt_id/versions': (f) => ({
+    url: `/api/prompts/${f.hex}/versions/`,
+    body: { messages: msg('kw'), model: 'gpt-4o', deploy: true },
+  }),
+  'PATCH /api/prompts/:prompt_id/versions/:version': (f) => ({
+    url: `/api/prompts/${f.hex}/versions/2/`,
+    body: { messages: msg('kw edited'), deploy: true },
+  }),
+  'DELETE /api/prompts/:prompt_id/versions/:version': (f) => ({ url: `/api/prompts/${f.hex}/versions/2/` }),
+  'POST /api/prompts/:prompt_id/commits': (f) => ({
+    url: `/api/prompts/${f.hex}/commits/`,
+    body: { description: 'frozen' },
+  }),
+  'POST /api/prompts/:prompt_id/deployments': (f) => ({
+    url: `/api/prompts/${f.hex}/deployments/`,
+    body: { version: 2 },
+  }),
+  // NeMo
+  'POST /apis/models/v2/workspaces/:workspace/prompts': (f) => ({
+    url: '/apis/models/v2/workspaces/default/prompts',
+    body: { name: `nemo-${f.n}`, messages: msg('nemo'), model: 'm' },
+  }),
+  'PUT /apis/models/v2/workspaces/:workspace/prompts/:name': (f) => ({
+    url: `/apis/models/v2/workspaces/default/prompts/${f.name}`,
+    body: { messages: msg('nemo put'), model: 'm', description: 'put' },
+  }),
+  'DELETE /apis/models/v2/workspaces/:workspace/prompts/:name': (f) => ({
+    url: `/apis/models/v2/workspaces/default/prompts/${f.name}`,
+  }),
+  'POST /apis/entities/v2/workspaces': (f) => ({
+    url: '/apis/entities/v2/workspaces',
+    body: { name: `nemo-ws-${f.n}` },
+  }),
+  'DELETE /apis/entities/v2/workspaces/:name': (f) => ({
+    url: `/apis/entities/v2/workspaces/${f.workspace}`,
+  }),
+  'POST /apis/entities/v2/workspaces/:workspace/projects': (f) => ({
+    url: '/apis/entities/v2/workspaces/default/projects',
+    body: { name: `nemo-proj-${f.n}` },
+  }),
+  'DELETE /apis/entities/v2/workspaces/:workspace/projects/:name': (f) => ({
+    url: `/apis/entities/v2/workspaces/default/projects/${f.project}`,
+  }),
+};
+
+/** Routes whose fixture prompt must be soft-deleted first. */
+const NEEDS_DELETED = new Set(['POST /v1/prompts/:prompt/restore']);
+/** Routes that need a seeded external id on the prompt. */
+const NEEDS_PAIR = new Set([
+  'DELETE /prompt-templates/:prompt_template_id/external-ids/:source/:external_id',
+]);
+
+function counting(registry: Registry): { registry: Registry; calls: string[]; on: { value: boolean } } {
+  const calls: string[] = [];
+  const on = { value: false };
+  const proxy = new Proxy(registry, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || typeof prop !== 'string' || NOT_COUNTED.has(prop)) return v;
+      return (...args: unknown[]) => {
+        if (on.value) calls.push(prop);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { registry: proxy, calls, on };
+}
+
+for (const backend of backends.slice(0, 1)) {
+  describe.skipIf(!backend.available)(`one registry call per write route (${backend.name})`, () => {
+    let store: Store;
+    let app: FastifyInstance;
+    let raw: Registry;
+    let count: ReturnType<typeof counting>;
+    let n = 0;
+    const inject = async (method: string, url: string, body?: unknown) => {
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${ADMIN}` },
+        ...(body !== undefined ? { payload: body as object } : {}),
+      });
+      return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as any) : undefined };
+    };
+
+    beforeAll(async () => {
+      store = await backend.open();
+      raw = createRegistry(store);
+      await bootstrap(raw, ADMIN);
+      count = counting(raw);
+      app = await buildApp({
+        registry: count.registry,
+        config: { ...loadConfig({}), rateLimit: 0, cacheEntries: 0 },
+        logger: false,
+      });
+      await app.ready();
+    });
+    afterAll(async () => {
+      await app?.close();
+      await store?.close();
+    });
+    beforeEach(() => {
+      count.on.value = false;
+    });
+
+    const writeRoutes = () =>
+      [
+        ...new Set(
+          app.routeTable
+            .filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && !r.url.includes('*'))
+            .map((r) => `${r.method} ${r.url.replace(/\/$/, '')}`),
+        ),
+      ].filter((r) => !READS.has(r));
+
+    it('every write route has a row', () => {
+      expect(writeRoutes().filter((r) => !ROWS[r])).toEqual([]);
+    });
+
+    async function fixture(): Promise<Fixture> {
+      const i = ++n;
+      const name = `one-call-${i}`;
+      const p = await inject('POST', '/v1/prompts', {
+        name,
+        version: { messages: msg('v1') },
+        labels: ['production'],
+      });
+      expect(p.status).toBe(201);
+      const id = p.body.prompt.id as string;
+      expect(
+        (await inject('POST', `/v1/prompts/${id}/versions`, { messages: msg('v2'), status: 'draft' })).status,
+      ).toBe(201);
+      const labels = await inject('GET', `/prompt-templates/${name}/labels`);
+      const labelSeq = (
+        labels.body.release_labels as { release_label: string; release_label_id: number }[]
+      ).find((l) => l.release_label === 'production')!.release_label_id;
+      const workspace = `one-call-ws-${i}`;
+      expect((await inject('POST', '/v1/workspaces', { name: workspace })).status).toBe(201);
+      const project = `one-call-proj-${i}`;
+      expect((await inject('POST', '/v1/workspaces/default/projects', { name: project })).status).toBe(201);
+      const key = await inject('POST', '/v1/keys', { name: `k${i}`, role: 'viewer', workspace: 'default' });
+      return {
+        id,
+        hex: id.replace(/-/g, ''),
+        seq: p.body.prompt.seq,
+        name,
+        labelSeq,
+        workspace,
+        project,
+        keyId: key.body.key.id,
+        n: i,
+      };
+    }
+
+    for (const route of Object.keys(ROWS)) {
+      it(`${route} makes one registry call`, async () => {
+        const f = await fixture();
+        if (NEEDS_DELETED.has(route))
+          expect((await inject('DELETE', `/v1/prompts/${f.id}`)).status).toBe(200);
+        if (NEEDS_PAIR.has(route)) {
+          const r = await inject('POST', `/prompt-templates/${f.seq}/external-ids`, {
+            source: 'cms',
+            external_id: `seeded-${f.n}`,
+          });
+          expect(r.status).toBe(201);
+        }
+        const req = ROWS[route]!(f);
+        const method = route.split(' ')[0]!;
+        count.calls.length = 0;
+        count.on.value = true;
+        const res = await inject(method, req.url, req.body);
+        count.on.value = false;
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+        expect(count.calls).toHaveLength(1);
+      });
+    }
+  });
+}
