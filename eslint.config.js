@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'drizzle/**', '.lectern/**', 'bench/results.json', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'drizzle/**', '.lectern/**', 'bench/results.json', 'coverage/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

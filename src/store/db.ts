@@ -7,6 +7,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
+import { seedDataDir } from './pglite-seed.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -43,9 +44,12 @@ export interface Store {
   close(): Promise<void>;
   /** The migration schema and the channel prefix in use (differs per test schema). */
   namespace: string;
-  /** PGlite only: the whole data directory as a tarball. */
-  dump?: () => Promise<Blob>;
+  /** PGlite only: the whole data directory as a tarball (uncompressed unless asked). */
+  dump?: (compression?: 'none' | 'gzip') => Promise<Blob>;
 }
+
+/** shared_buffers of the embedded database (see openPglite). */
+export const PGLITE_SHARED_BUFFERS = '16MB';
 
 const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may start at once
 
@@ -157,8 +161,17 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = snapshot ? await PGlite.create({ loadDataDir: snapshot }) : await PGlite.create(dataDir);
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    await seedDataDir(dataDir);
+  }
+  // PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside PGlite's WASM
+  // memory at every start: most of an idle server's resident set. The embedded database is small
+  // and its hot reads are served by the read cache, so it gets PGLITE_SHARED_BUFFERS instead.
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
+  const client = snapshot
+    ? await PGlite.create({ loadDataDir: snapshot, startParams })
+    : await PGlite.create(dataDir, { startParams });
   const db = drizzle(client, { schema }) as unknown as Db;
   await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
   return {
@@ -178,7 +191,7 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Store> {
     async close() {
       await client.close();
     },
-    dump: () => client.dumpDataDir('none'),
+    dump: (compression = 'none') => client.dumpDataDir(compression),
   };
 }
 
