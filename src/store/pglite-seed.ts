@@ -1,7 +1,16 @@
 // A first start on an empty PGlite data directory unpacks a migrated data directory made at build
 // time (dist/pglite-seed.tar.gz, see scripts/build.ts) instead of running initdb, which costs ~6 s
 // and peaks at several hundred MB. Without a build (tests, tsx) PGlite runs initdb as before.
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +27,8 @@ export const SEED_FILE = fileURLToPath(new URL('../../dist/pglite-seed.tar.gz', 
  */
 export async function seedDataDir(dataDir: string, seedFile = SEED_FILE): Promise<boolean> {
   if (existsSync(join(dataDir, 'PG_VERSION')) || !existsSync(seedFile)) return false;
-  // Private to its owner, like a PostgreSQL data directory: it holds the API keys' hashes.
-  await extract({ file: seedFile, cwd: dataDir, strict: true, umask: 0o077 });
+  mkdirSync(dataDir, { recursive: true });
+  await extract({ file: seedFile, cwd: dataDir, strict: true });
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
@@ -43,8 +52,14 @@ export async function writeSeed(file: string, migrationsFolder: string): Promise
     const entries = (readdirSync(data, { recursive: true }) as string[])
       .filter((e) => e !== 'PG_VERSION')
       .sort();
+    // Private to its owner, like a PostgreSQL data directory (it will hold the API keys' hashes):
+    // the modes travel in the tarball.
+    for (const e of [...entries, 'PG_VERSION']) {
+      const p = join(data, e);
+      chmodSync(p, statSync(p).isDirectory() ? 0o700 : 0o600);
+    }
     const part = `${file}.${process.pid}.part`;
-    await createTar({ file: part, gzip: { level: 9 }, cwd: data, portable: true, noDirRecurse: true }, [
+    await createTar({ file: part, gzip: { level: 9 }, cwd: data, noDirRecurse: true }, [
       ...entries,
       'PG_VERSION',
     ]);
