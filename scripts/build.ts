@@ -25,8 +25,6 @@ const EXTERNAL = [
   'pg-native',
   'esbuild',
   'tsx',
-  '@scalar/*',
-  'swagger-ui-dist',
   '@fastify/swagger-ui',
   '@fastify/static',
 ];
