@@ -35,6 +35,14 @@ const DATABASE_URL = process.env.DATABASE_URL;
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
+/**
+ * `--set NAME=value` (repeatable): run the server with a setting that differs from the shipped
+ * default, to find what a figure depends on. The table then says which settings differed.
+ */
+const OVERRIDES: Record<string, string> = Object.fromEntries(
+  argv.flatMap((a, i) => (a === '--set' && argv[i + 1] ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])),
+);
+
 /** The command line of `npm start` (package.json), minus npm. */
 const SHIPPED_ARGS = [
   `--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`,
@@ -51,10 +59,15 @@ function shippedEnv(): Record<string, string> {
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('LECTERN_') && k !== 'LOG_LEVEL' && k !== 'DATABASE_URL') env[k] = v;
   }
-  return env;
+  return { ...env, ...OVERRIDES };
 }
 const AS_SHIPPED =
-  'Lectern runs as `npm start` ships it (compiled `dist/cli/main.js`, `--max-old-space-size=256`, default configuration: rate limits, log level, cache, render threads); the bench sets only PORT, the store (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY.';
+  'Lectern runs as `npm start` ships it (compiled `dist/cli/main.js`, `--max-old-space-size=256`, default configuration: rate limits, log level, cache, render threads); the bench sets only PORT, the store (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY.' +
+  (Object.keys(OVERRIDES).length
+    ? ` **Differs from the shipped defaults (--set): ${Object.entries(OVERRIDES)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}.**`
+    : ' No setting differs from the shipped defaults.');
 
 // ---------- processes ----------
 
@@ -596,6 +609,13 @@ function table(run: {
     lines.push(
       `| ${r.title} | ${fmt(r.lectern.rps)} | ${fmt(r.lectern.p50, 1)} | ${fmt(r.lectern.p99, 1)} | ${r.baselineKind} | ${fmt(r.baseline.rps)} | ${fmt(r.baseline.p50, 1)} | ${fmt(r.baseline.p99, 1)} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} | ${target} |`,
     );
+  }
+  for (const r of run.rows) {
+    if (r.lectern.non2xx || r.lectern.errors) {
+      lines.push(
+        `- ⚠ ${r.title}: ${r.lectern.non2xx} of ${r.lectern.requests} answers were not 2xx (429 from a rate limit, for one), ${r.lectern.errors} errors: its req/s is not of real answers`,
+      );
+    }
   }
   if (run.fetchByLabelAt100) {
     const at100 = run.fetchByLabelAt100.rps;

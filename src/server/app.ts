@@ -61,7 +61,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // Fastify's own request logging writes two lines per request at info: at the read rates the
+    // fetch path serves it cost more CPU than answering (see docs/performance.md). One line per
+    // request instead (below), at info only when it failed.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // A 4xx/5xx (failed authentication among them) is logged at info; a success only at debug, so
+  // LOG_LEVEL=debug gives a full access log.
+  app.addHook('onResponse', (req, reply, done) => {
+    const failed = reply.statusCode >= 400;
+    if (failed || req.log.level === 'debug' || req.log.level === 'trace') {
+      req.log[failed ? 'info' : 'debug'](
+        { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
+    }
+    done();
+  });
 
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
