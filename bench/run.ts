@@ -3,7 +3,7 @@
 // next to two baselines measured in the same run: a bare Fastify server answering the same bytes on
 // the same paths (the HTTP stack's limit) and a bare driver loop doing the same version-insert
 // transaction (the database's limit). Prints a table and writes bench/results.json.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { LoadResult, LoadSpec } from './load.ts';
 import type { TxSpec } from './tx-baseline.ts';
+import { measureStartup, median, type StartupResult } from './startup.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -33,6 +34,40 @@ const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
 const DATABASE_URL = process.env.DATABASE_URL;
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/**
+ * `--set NAME=value` (repeatable): run the server with a setting that differs from the shipped
+ * default, to find what a figure depends on. The table then says which settings differed.
+ */
+const OVERRIDES: Record<string, string> = Object.fromEntries(
+  argv.flatMap((a, i) => (a === '--set' && argv[i + 1] ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])),
+);
+
+/** The command line of `npm start` (package.json), minus npm. */
+const SHIPPED_ARGS = [
+  `--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`,
+  'dist/cli/main.js',
+  'serve',
+];
+/**
+ * The bench's own environment minus every LECTERN_* setting and LOG_LEVEL a shell may carry, so the
+ * server runs on its defaults. Set by the bench, and said so in the table: PORT, the store
+ * (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY (to seed).
+ */
+function shippedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('LECTERN_') && k !== 'LOG_LEVEL' && k !== 'DATABASE_URL') env[k] = v;
+  }
+  return { ...env, ...OVERRIDES };
+}
+const AS_SHIPPED =
+  'Lectern runs as `npm start` ships it (compiled `dist/cli/main.js`, `--max-old-space-size=256`, default configuration: rate limits, log level, cache, render threads); the bench sets only PORT, the store (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY.' +
+  (Object.keys(OVERRIDES).length
+    ? ` **Differs from the shipped defaults (--set): ${Object.entries(OVERRIDES)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}.**`
+    : ' No setting differs from the shipped defaults.');
 
 // ---------- processes ----------
 
@@ -79,17 +114,15 @@ async function waitHealthy(base: string, child: ChildProcess, output: () => stri
 async function startLectern(env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
   const flags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [];
-  // Started as `npm start` starts it, heap bound included.
-  flags.push(`--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`);
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+  // Started as `npm start` starts it: the compiled build, the heap bound, the default configuration.
+  // Only what the bench must set differs (AS_SHIPPED says which, in the table).
+  const child = spawn(process.execPath, [...flags, ...SHIPPED_ARGS], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...shippedEnv(),
       ...env,
       PORT: String(port),
       LECTERN_ADMIN_KEY: ADMIN,
-      LECTERN_RATE_LIMIT: '0',
-      LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -577,6 +610,13 @@ function table(run: {
       `| ${r.title} | ${fmt(r.lectern.rps)} | ${fmt(r.lectern.p50, 1)} | ${fmt(r.lectern.p99, 1)} | ${r.baselineKind} | ${fmt(r.baseline.rps)} | ${fmt(r.baseline.p50, 1)} | ${fmt(r.baseline.p99, 1)} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} | ${target} |`,
     );
   }
+  for (const r of run.rows) {
+    if (r.lectern.non2xx || r.lectern.errors) {
+      lines.push(
+        `- ⚠ ${r.title}: ${r.lectern.non2xx} of ${r.lectern.requests} answers were not 2xx (429 from a rate limit, for one), ${r.lectern.errors} errors: its req/s is not of real answers`,
+      );
+    }
+  }
   if (run.fetchByLabelAt100) {
     const at100 = run.fetchByLabelAt100.rps;
     const atScale = run.rows.find((r) => r.id === 'a.native')!.lectern.rps;
@@ -595,11 +635,63 @@ function table(run: {
   return lines.join('\n');
 }
 
+// ---------- start-up ----------
+
+const STARTUP_TARGETS = { first: 3000, restart: 1000, rss: 250 };
+
+async function startupRun(): Promise<Record<string, StartupResult>> {
+  log('start-up (PGlite): Lectern as `npm start` ships it, and bare Fastify + PGlite, alternating');
+  return measureStartup(
+    {
+      lectern: { args: SHIPPED_ARGS, cwd: ROOT, env: shippedEnv() },
+      bare: { args: ['bench/bare-pglite-server.mjs'], cwd: ROOT, env: shippedEnv() },
+    },
+    freePort,
+    ROUNDS,
+    log,
+  );
+}
+
+function startupTable(r: Record<string, StartupResult>): string {
+  const lec = r.lectern!;
+  const bare = r.bare!;
+  const ms = (xs: { ms: number }[]) => median(xs.map((x) => x.ms));
+  const rss = (xs: { idleRssMb: number | null }[]) => median(xs.map((x) => x.idleRssMb ?? NaN));
+  const line = (what: string, a: number, b: number, unit: string, target: number) =>
+    `| ${what} | ${fmt(a)} ${unit} | ${fmt(b)} ${unit} | ${fmt(a / b, 2)} | ≤ ${target} ${unit} ${a <= target ? '✅' : '❌'} |`;
+  return [
+    `\n### start-up — PGlite, median of ${ROUNDS}\n`,
+    '| measure | Lectern | bare Fastify + PGlite | ratio | target |',
+    '|---|---:|---:|---:|---|',
+    line(
+      'first start (empty data directory) to `/healthz`',
+      ms(lec.first),
+      ms(bare.first),
+      'ms',
+      STARTUP_TARGETS.first,
+    ),
+    line(
+      'restart (existing data directory) to `/healthz`',
+      ms(lec.restart),
+      ms(bare.restart),
+      'ms',
+      STARTUP_TARGETS.restart,
+    ),
+    line('idle RSS after a restart', rss(lec.restart), rss(bare.restart), 'MB', STARTUP_TARGETS.rss),
+    line('idle RSS after a first start', rss(lec.first), rss(bare.first), 'MB', STARTUP_TARGETS.rss),
+  ].join('\n');
+}
+
 async function main() {
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
   const started = new Date().toISOString();
   if (SCALE && !DATABASE_URL) throw new Error('--scale runs on PostgreSQL: set DATABASE_URL');
-  if (!SCALE && !POSTGRES_ONLY) {
+  // The server is measured from its production build: made (or remade, when stale) first.
+  const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+  let startup: Record<string, StartupResult> | undefined;
+  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('startup'))) startup = await startupRun();
+  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup'))) {
     const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
     try {
       runs.push(
@@ -620,7 +712,7 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (DATABASE_URL && !PGLITE_ONLY) {
+  if (DATABASE_URL && !PGLITE_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup'))) {
     const schema = `bench_${randomBytes(5).toString('hex')}`;
     const baseSchema = `${schema}_base`;
     try {
@@ -650,7 +742,11 @@ async function main() {
     log('DATABASE_URL is not set: PostgreSQL run skipped');
   }
   loadWorker?.child.stdin!.end();
-  const out = runs.map((r) => table(r)).join('\n');
+  const out = [
+    `\n${AS_SHIPPED}`,
+    ...(startup ? [startupTable(startup)] : []),
+    ...runs.map((r) => table(r)),
+  ].join('\n');
   process.stdout.write(`${out}\n`);
   const meta = {
     started,
@@ -666,7 +762,7 @@ async function main() {
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   const file = join(ROOT, SCALE ? 'bench/results-scale.json' : 'bench/results.json');
-  writeFileSync(file, JSON.stringify({ ...meta, runs }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ ...meta, asShipped: AS_SHIPPED, startup, runs }, null, 2) + '\n');
   log(`wrote ${file}`);
   // The web UI's figures (bench/ui.ts), in a process of their own.
   if (!SCALE && !ONLY) {

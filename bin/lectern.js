@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx lectern …` works from a clone without a build step.
+// `lectern …` / `npx lectern …`: runs the compiled CLI (dist/cli/main.js, made by `npm run build`,
+// which `npm ci` runs through `prepare`). Resolved from this file, so it works from any directory.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+if (!existsSync(main)) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  console.error(`lectern: ${main} is missing; build it first: (cd ${root} && npm run build)`);
+  process.exit(1);
+}
 // V8 grows its heap lazily under load; a bound makes it collect instead (see LECTERN_HEAP_MB).
 const heap = `--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`;
-const child = spawn(process.execPath, [heap, '--import', 'tsx', main, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const child = spawn(process.execPath, [heap, main, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,7 +2,7 @@
 // routes, and one encapsulated plugin per dialect (each owning its error envelope).
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor } from '../model/types.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
@@ -71,7 +71,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // A path the router refuses (too long a segment, broken %-encoding) answers in its API's envelope.
     frameworkErrors: frameworkErrors(errorRoutes, MAX_PARAM_LENGTH),
+    // Fastify's own request logging writes two lines per request at info: at the read rates the
+    // fetch path serves it cost more CPU than answering (see docs/performance.md). One line per
+    // request instead (below), at info only when it failed.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // A 4xx/5xx (failed authentication among them) is logged at info; a success only at debug, so
+  // LOG_LEVEL=debug gives a full access log.
+  app.addHook('onResponse', (req, reply, done) => {
+    const failed = reply.statusCode >= 400;
+    if (failed || req.log.level === 'debug' || req.log.level === 'trace') {
+      req.log[failed ? 'info' : 'debug'](
+        { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
+    }
+    done();
+  });
 
   // Errors outside any dialect (unknown paths, operations routes) use the native envelope. Set
   // before any route, so the operations routes' recorded handler (framework-errors.ts) is this one.
@@ -154,10 +170,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
-  // Fonts off: the docs page must not fetch from another host (system fonts instead).
-  await app.register(scalar, {
+  // Swagger UI with its assets served from this server (no CDN, no web fonts, no validator badge).
+  // Its stock policy with the other hosts taken out ('https:' fonts and styles, the validator's
+  // images) and without upgrade-insecure-requests, which breaks the page on a plain-http host.
+  await app.register(swaggerUi, {
     routePrefix: '/docs',
-    configuration: { url: '/openapi.json', withDefaultFonts: false },
+    staticCSP: true,
+    transformStaticCSP: (csp) =>
+      csp
+        .replace(/ https:/g, '')
+        .replace(/ validator\.swagger\.io/g, '')
+        .replace(/ ?upgrade-insecure-requests;/, ''),
+    uiConfig: { validatorUrl: null, deepLinking: true },
   });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

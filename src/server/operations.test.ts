@@ -26,6 +26,35 @@ describe('operations routes', () => {
     expect(docs.raw).toContain('<html');
   });
 
+  it('serves the docs page with every asset from this server and a CSP that allows no other host', async () => {
+    const page = await t.call('GET', '/docs', { key: null });
+    expect(page.status).toBe(200);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toMatch(/default-src 'self'/);
+    // Nothing in the policy names another host (no https: sources, no CDN, no font service).
+    expect(csp).not.toMatch(/https?:|\*\./);
+    const refs = [...page.raw.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(2);
+    const init = refs.find((r) => r.includes('swagger-initializer'));
+    expect(init).toBeDefined();
+    for (const ref of refs) {
+      expect(ref, ref).not.toMatch(/^(https?:)?\/\//);
+      const url = new URL(ref, 'http://lectern.test/docs/static/index.html').pathname;
+      const asset = await t.call('GET', url, { key: null });
+      expect(asset.status, url).toBe(200);
+      // The stylesheets load no web fonts or images from elsewhere.
+      if (url.endsWith('.css')) expect(asset.raw, url).not.toMatch(/url\(\s*['"]?(https?:)?\/\//);
+    }
+    const initializer = await t.call(
+      'GET',
+      new URL(init!, 'http://lectern.test/docs/static/index.html').pathname,
+      {
+        key: null,
+      },
+    );
+    expect(initializer.raw).toMatch(/validatorUrl: null/);
+  });
+
   it('exports Prometheus metrics labelled by route pattern', async () => {
     await t.call('GET', '/v1/prompts/some-name');
     const res = await t.call('GET', '/metrics', { key: null });

@@ -5,12 +5,9 @@
 // renders), and the threads are shared fairly between API keys with a bounded queue per key. With
 // threads = 0 renders run inline (for a memory-starved deploy), with the same budgets but no such
 // isolation.
-import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { LRUCache } from 'lru-cache';
 import { LecternError } from '../model/errors.ts';
@@ -37,44 +34,44 @@ export interface Renderer {
   close(): Promise<void>;
 }
 
-let bundled: string | undefined;
+/** Running from the production build (dist/cli/main.js) rather than from the TypeScript sources. */
+const COMPILED = !import.meta.url.endsWith('.ts');
+
+let devBundle: string | undefined;
 
 /**
- * The worker's code as one plain-JS file: a worker that loaded TypeScript through tsx would carry
- * tsx's loader (its own hooks thread and transform cache) and weigh about twice as much (~35 MB
- * against ~15 MB a thread). Bundled once per process into the temp directory, named by content.
- * Should bundling fail, workers fall back to loading the TypeScript through tsx.
+ * Where a render thread loads its code from — never from a place another user could write (a
+ * shared temp directory): any code there would run with DATABASE_URL and the admin key in reach.
+ * - Built (`npm start`): dist/cli/render-worker.js, made by `npm run build` next to the server's
+ *   own bundle, with everything a render needs inlined (~15 MB a thread, against ~35 MB for a
+ *   thread that loads TypeScript through tsx).
+ * - From the sources (tests, tsx): the same bundle made in memory by esbuild and handed to a small
+ *   loader in this directory as a data: URL; nothing is written to disk.
  */
-function workerEntry(): { filename: string; execArgv: string[] } {
-  try {
-    if (!bundled) {
-      const out = buildSync({
-        entryPoints: [fileURLToPath(new URL('./render-worker.ts', import.meta.url))],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        write: false,
-        logLevel: 'silent',
-      });
-      const code = out.outputFiles[0]!.contents;
-      const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-      const file = join(tmpdir(), `lectern-render-worker-${hash}.mjs`);
-      if (!existsSync(file)) {
-        // Written aside and renamed: a concurrent process never loads half a file.
-        const part = `${file}.${process.pid}.part`;
-        writeFileSync(part, code);
-        renameSync(part, file);
-      }
-      bundled = pathToFileURL(file).href;
-    }
-    return { filename: bundled, execArgv: [] };
-  } catch {
-    const execArgv = process.execArgv.includes('tsx')
-      ? process.execArgv
-      : [...process.execArgv, '--import', 'tsx'];
-    return { filename: new URL('./render-worker.ts', import.meta.url).href, execArgv };
+function workerEntry(): { filename: string; workerData?: { url: string } } {
+  if (COMPILED) {
+    const file = fileURLToPath(new URL('./render-worker.js', import.meta.url));
+    if (!existsSync(file)) throw new Error(`render worker missing at ${file}: run \`npm run build\``);
+    return { filename: file };
   }
+  if (!devBundle) {
+    // esbuild is a build tool: loaded only here, never by the production server.
+    const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    const out = buildSync({
+      entryPoints: [fileURLToPath(new URL('./render-worker.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    devBundle = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString('base64')}`;
+  }
+  return {
+    filename: fileURLToPath(new URL('./render-worker-loader.mjs', import.meta.url)),
+    workerData: { url: devBundle },
+  };
 }
 
 export interface RendererOptions {
@@ -136,10 +133,12 @@ export function createRenderer(opts: RendererOptions): Renderer {
   let pool: Piscina | undefined;
   const poolOf = () => {
     if (!pool) {
-      const { filename, execArgv } = workerEntry();
+      const { filename, workerData } = workerEntry();
       pool = new Piscina({
         filename,
-        execArgv,
+        workerData,
+        // No --import tsx or profiling flags of the parent: the worker is plain JavaScript.
+        execArgv: [],
         minThreads: opts.warm ? 1 : 0,
         maxThreads: opts.threads,
         idleTimeout: 60_000,

@@ -31,10 +31,12 @@ const NONCE_MARK = '__CSP_NONCE__';
 
 const defaultDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-function uiHeaders(reply: FastifyReply, nonce?: string) {
-  reply.header('content-security-policy', uiCsp(nonce));
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
+type SetHeader = (name: string, value: string) => unknown;
+
+function uiHeaders(set: SetHeader, nonce?: string) {
+  set('content-security-policy', uiCsp(nonce));
+  set('x-content-type-options', 'nosniff');
+  set('referrer-policy', 'no-referrer');
 }
 
 export async function installStaticUi(
@@ -44,7 +46,7 @@ export async function installStaticUi(
   const index = path.join(dist, 'index.html');
   if (!existsSync(index)) {
     app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
-      uiHeaders(reply);
+      uiHeaders((n, v) => reply.header(n, v));
       return reply
         .code(503)
         .type('text/plain; charset=utf-8')
@@ -57,7 +59,7 @@ export async function installStaticUi(
   const html = readFileSync(index, 'utf8');
   const sendIndex = (reply: FastifyReply) => {
     const nonce = randomBytes(16).toString('base64');
-    uiHeaders(reply, nonce);
+    uiHeaders((n, v) => reply.header(n, v), nonce);
     return reply
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
@@ -73,9 +75,9 @@ export async function installStaticUi(
     wildcard: true,
     cacheControl: false,
     // Names carry a content hash: a changed file is a new name, so a copy never goes stale.
-    setHeaders: (reply: FastifyReply) => {
-      reply.header('cache-control', 'public, max-age=31536000, immutable');
-      uiHeaders(reply);
+    setHeaders: (res) => {
+      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      uiHeaders((n, v) => res.setHeader(n, v));
     },
   });
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => sendIndex(reply));

@@ -10,6 +10,7 @@ import { schema } from './schema.ts';
 import { lockDataDir, type DirLock } from './dir-lock.ts';
 import { faultAwareClient } from './pg-faults.ts';
 import { JSON_OID, parseStoredJson } from './json-columns.ts';
+import { seedDataDir } from './pglite-seed.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -56,14 +57,17 @@ export interface Store {
   onFeedState?(listener: (up: boolean) => void): () => void;
   /** The migration schema and the channel prefix in use (differs per test schema). */
   namespace: string;
-  /** PGlite only: the whole data directory as a tarball. */
-  dump?: () => Promise<Blob>;
+  /** PGlite only: the whole data directory as a tarball (uncompressed unless asked). */
+  dump?: (compression?: 'none' | 'gzip') => Promise<Blob>;
   /** PGlite on a directory: this process's exclusive hold on it (src/store/dir-lock.ts). */
   dirLock?: DirLock;
 }
 
 /** How often the LISTEN connection is checked, and how long a check may take. */
 const FEED_HEARTBEAT_MS = 5000;
+
+/** shared_buffers of the embedded database (see openPglite). */
+export const PGLITE_SHARED_BUFFERS = '16MB';
 
 const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may start at once
 
@@ -234,11 +238,16 @@ async function openPglite(
   let client: import('@electric-sql/pglite').PGlite;
   let db: Db;
   try {
+    if (dirLock) await seedDataDir(dataDir);
+    // PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside PGlite's WASM
+    // memory at every start: most of an idle server's resident set. The embedded database is small
+    // and its hot reads are served by the read cache, so it gets PGLITE_SHARED_BUFFERS instead.
+    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
     // `json` values keep their key order (json-columns.ts).
     const parsers = { [JSON_OID]: parseStoredJson };
     client = snapshot
-      ? await PGlite.create({ loadDataDir: snapshot, parsers })
-      : await PGlite.create(dataDir, { parsers });
+      ? await PGlite.create({ loadDataDir: snapshot, startParams, parsers })
+      : await PGlite.create(dataDir, { startParams, parsers });
     db = drizzle(client, { schema }) as unknown as Db;
     await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {
@@ -267,7 +276,7 @@ async function openPglite(
         await dirLock?.release(); // only once the files are closed
       }
     },
-    dump: () => client.dumpDataDir('none'),
+    dump: (compression = 'none') => client.dumpDataDir(compression),
   };
 }
 

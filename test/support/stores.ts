@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openStore, type Store } from '../../src/store/db.ts';
+import { testBackends } from './global-setup.ts';
 
 export interface Backend {
   name: 'pglite' | 'postgres';
@@ -32,9 +33,15 @@ export async function openPostgresForTest(poolSize = 40): Promise<Store> {
   return store;
 }
 
+// LECTERN_TEST_BACKENDS picks the halves (global-setup.ts also hands out no pgUrl without postgres).
+const wanted = testBackends();
 export const backends: Backend[] = [
-  { name: 'pglite', available: true, open: openPgliteForTest },
-  { name: 'postgres', available: Boolean(inject('pgUrl')), open: () => openPostgresForTest() },
+  { name: 'pglite', available: wanted.includes('pglite'), open: openPgliteForTest },
+  {
+    name: 'postgres',
+    available: wanted.includes('postgres') && Boolean(inject('pgUrl')),
+    open: () => openPostgresForTest(),
+  },
 ];
 
 /** The PostgreSQL connection details of the current test schema (for child server processes). */
