@@ -14,7 +14,7 @@ import { LecternError } from '../model/errors.ts';
 import type { Config } from './config.ts';
 import { installJsonParser } from './json-body.ts';
 import { installValidation } from './validation.ts';
-import { toProblem } from './errors.ts';
+import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { installMetrics } from './metrics.ts';
 import nativeApi from '../dialects/native/index.ts';

@@ -1,7 +1,7 @@
 // The Keywords AI error envelope: Django REST Framework's {"detail": "..."}. Schema failures name
 // the field; lifecycle refusals (a read-only version, the live version) are 400 as the product
 // documents only 400/401/404 for these endpoints (403 stays for a key whose role cannot write).
-import { toProblem, type Problem } from '../../server/errors.ts';
+import { toProblem, type Problem } from '../common/errors.ts';
 
 export interface KwError {
   status: number;

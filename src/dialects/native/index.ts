@@ -1,7 +1,7 @@
 // The native API under /v1: the whole model, one route per file, one error envelope:
 // {"error":{"code","message","details"}}.
 import type { FastifyInstance } from 'fastify';
-import { toProblem } from '../../server/errors.ts';
+import { toProblem } from '../common/errors.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { routes } from './routes/index.ts';
 

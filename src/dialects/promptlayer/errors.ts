@@ -1,7 +1,7 @@
 // PromptLayer's error envelopes: {success:false, message, error} for most statuses, and the
 // FastAPI/pydantic list {detail:[{loc, msg, type}]} for 422 (schema and JSON-body failures).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { toProblem, type Problem } from '../../server/errors.ts';
+import { toProblem, type Problem } from '../common/errors.ts';
 
 export interface DetailItem {
   loc: (string | number)[];
