@@ -10,14 +10,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { Piscina } from 'piscina';
 import { DEFAULT_TIMEOUT_MS, TemplateError } from '../templates/index.ts';
-import { settle, unwrap, type RenderTask, type ResultOf } from '../templates/tasks.ts';
+import { settle, unwrap, type Renderer, type RenderTask } from '../templates/tasks.ts';
 
-export interface Renderer {
-  run<T extends RenderTask>(task: T): Promise<ResultOf<T>>;
-  /** Worker threads in use (0 when inline). */
-  readonly threads: number;
-  close(): Promise<void>;
-}
+// The interface lives beside the tasks, so dialects depend on it without importing server/.
+export type { Renderer } from '../templates/tasks.ts';
 
 let bundled: string | undefined;
 

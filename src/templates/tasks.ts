@@ -12,6 +12,14 @@ import {
   type VersionMessage,
 } from './version.ts';
 
+/** Runs render tasks (src/server/render-pool.ts: on worker threads, or inline). */
+export interface Renderer {
+  run<T extends RenderTask>(task: T): Promise<ResultOf<T>>;
+  /** Worker threads in use (0 when inline). */
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
 export type RenderTask =
   /** A whole version: every message (or completion part), variables over defaults. */
   | { kind: 'version'; input: RenderVersionInput }
