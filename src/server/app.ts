@@ -37,8 +37,8 @@ declare module 'fastify' {
     registry: Registry;
     authenticator: Authenticator;
     lecternConfig: Config;
-    /** Every route registered (method, url pattern): hostile-input tests walk it. */
-    routeTable: { method: string; url: string }[];
+    /** Every route registered (method, url pattern, its config): hostile-input tests walk it. */
+    routeTable: { method: string; url: string; config?: FastifyContextConfig }[];
     /** Renders templates on worker threads (src/server/render-pool.ts). */
     renderer: Renderer;
   }
@@ -69,10 +69,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const renderer = createRenderer({ threads: config.renderThreads, warm: opts.warmRenderer ?? false });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
-  const routeTable: { method: string; url: string }[] = [];
+  const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, config: route.config });
   });
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('keyHash', undefined);

@@ -69,7 +69,8 @@ async function listPage(
 export default function route(app: FastifyInstance) {
   const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
   for (const path of ['/api/prompts', '/api/prompts/list']) {
-    typed.get(path, { schema: getSchema }, async (req) =>
+    // Only the plain path is cached (as before the rules moved into the routes).
+    typed.get(path, { schema: getSchema, config: { cacheable: path === '/api/prompts' } }, async (req) =>
       listPage(app, req, req.query, queryFilters(req.query)),
     );
   }

@@ -11,10 +11,13 @@ export const schema = {
   params: VersionParams,
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/api/prompts/:prompt_id/versions/:version', { schema }, async (req) => {
+    .get('/api/prompts/:prompt_id/versions/:version', { schema, config }, async (req) => {
       const ref = promptRefOf(req.params.prompt_id);
       const r = await app.registry.getVersion(req.actor, ref, versionSelectorOf(req.params.version, ref.id));
       return versionWire(r.version, r.prompt);

@@ -17,8 +17,11 @@ export const schema = {
   ]),
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const options = { schema, config: { cacheable: true } };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt', { schema }, async (req, reply) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt', options, async (req, reply) => {
     const ref = promptRef(req.params.prompt, req.query.workspace);
     const prompt = await app.registry.getPrompt(req.actor, ref, {
       includeDeleted: req.query.include_deleted,

@@ -37,8 +37,11 @@ export const schema = {
   ]),
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts', { schema }, async (req) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts', { schema, config }, async (req) => {
     const q = req.query;
     const field = q.sort ?? 'created_at';
     // Names read naturally A→Z; timestamps newest first.

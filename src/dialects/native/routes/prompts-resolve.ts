@@ -25,10 +25,13 @@ export const schema = {
   ]),
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/prompts/:prompt/resolve', { schema }, async (req, reply) => {
+    .get('/prompts/:prompt/resolve', { schema, config }, async (req, reply) => {
       const { label, version, workspace } = req.query;
       if (label !== undefined && version !== undefined) throw badRequest('send label or version, not both');
       const sel = label !== undefined ? { label } : versionSelector(version ?? 'latest');

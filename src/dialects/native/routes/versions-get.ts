@@ -13,10 +13,13 @@ export const schema = {
   querystring: WorkspaceQuery,
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/prompts/:prompt/versions/:version', { schema }, async (req, reply) => {
+    .get('/prompts/:prompt/versions/:version', { schema, config }, async (req, reply) => {
       const r = await app.registry.getVersion(
         req.actor,
         promptRef(req.params.prompt, req.query.workspace),

@@ -6,10 +6,13 @@ import { promptViews, translatePromptError } from '../lookup.ts';
 
 export const schema = { summary: 'Get a prompt (NeMo)', tags: ['nemo'], params: PromptPath };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema }, async (req) => {
+    .get('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema, config }, async (req) => {
       const { workspace, name } = req.params;
       try {
         const p = await app.registry.getPrompt(req.actor, { name, workspace });

@@ -36,10 +36,13 @@ const record = (w: PromptWire, p: Prompt): FilterRecord => ({
   data: w as unknown as Record<string, unknown>,
 });
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/apis/models/v2/workspaces/:workspace/prompts', { schema }, async (req) => {
+    .get('/apis/models/v2/workspaces/:workspace/prompts', { schema, config }, async (req) => {
       const { workspace } = req.params;
       const { page, page_size: pageSize } = req.query;
       const sort = req.query.sort as PromptSort;

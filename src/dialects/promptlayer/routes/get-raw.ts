@@ -21,10 +21,13 @@ export const schema = {
   }),
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/prompt-templates/:identifier', { schema }, async (req) => {
+    .get('/prompt-templates/:identifier', { schema, config }, async (req) => {
       const q = req.query;
       if (q.version !== undefined && q.label !== undefined) {
         throw badRequest('version and label are mutually exclusive');

@@ -11,6 +11,15 @@ import { IdentifierParams } from '../schemas.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
+/** Cached only when nothing is rendered: the answer then depends on the stored version alone. */
+const withoutVariables = (body: unknown): boolean =>
+  body === undefined ||
+  body === null ||
+  (typeof body === 'object' &&
+    !Array.isArray(body) &&
+    ((body as Record<string, unknown>).input_variables === undefined ||
+      (body as Record<string, unknown>).input_variables === null));
+
 export const schema = {
   summary: 'Get a prompt template for run time (PromptLayer)',
   tags: ['promptlayer'],
@@ -30,10 +39,13 @@ export const schema = {
   ]),
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts) unless variables are rendered. */
+const config = { cacheable: { when: withoutVariables } };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .post('/prompt-templates/:identifier', { schema }, async (req) => {
+    .post('/prompt-templates/:identifier', { schema, config }, async (req) => {
       const b = req.body ?? {};
       const { prompt, version } = await resolveVersion(
         app,

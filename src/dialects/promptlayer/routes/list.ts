@@ -43,8 +43,11 @@ export const schema = {
   }),
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompt-templates', { schema }, async (req) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompt-templates', { schema, config }, async (req) => {
     const q = req.query;
     const page = q.page ?? 1;
     const perPage = q.per_page ?? 30;
