@@ -72,7 +72,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, config: route.config });
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, config: route.config });
   });
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('keyHash', undefined);

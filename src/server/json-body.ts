@@ -29,7 +29,8 @@ export function installJsonParser(app: FastifyInstance, maxDepth: number): void 
       return done(new LecternError('bad_request', 'request body is not valid UTF-8'), undefined);
     }
     if (body.trim() === '') return done(null, undefined);
-    parse(req, body, (err, value) => {
+    // Fastify's default parser answers through the callback; its return value carries nothing.
+    void parse(req, body, (err, value) => {
       if (err) {
         (err as { statusCode?: number }).statusCode = 400;
         return done(err, undefined);
