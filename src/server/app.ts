@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 import type { Actor } from '../model/types.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
 import type { Registry } from '../registry/index.ts';
@@ -17,7 +18,7 @@ import { installValidation } from './validation.ts';
 import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { installMetrics } from './metrics.ts';
-import nativeApi from '../dialects/native/index.ts';
+import nativeApi, { schemas as nativeSchemas } from '../dialects/native/index.ts';
 import promptlayerApi from '../dialects/promptlayer/index.ts';
 import keywordsaiApi from '../dialects/keywordsai/index.ts';
 import nemoApi from '../dialects/nemo/index.ts';
@@ -50,6 +51,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** Start a render thread at once (the server) instead of on the first render (tests). */
   warmRenderer?: boolean;
+  /** Replaces Fastify's response serialiser factory (tests wrap it to check every answer). */
+  serializerFactory?: SerializerFactory;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -61,6 +64,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    ...(opts.serializerFactory
+      ? { schemaController: { compilersFactory: { buildSerializer: opts.serializerFactory } } }
+      : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('registry', registry);
@@ -133,6 +139,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, which is what TypeBox writes (numeric
+      // exclusiveMinimum, `type: 'null'` in unions).
+      openapi: '3.1.0',
       info: { title: 'Lectern', version: '0.1.0', description: 'Self-hosted prompt registry' },
       components: {
         securitySchemes: {
@@ -142,6 +151,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       security: [{ bearer: [] }, { apiKey: [] }],
     },
+    // Shared schemas are named by their $id in components.schemas (each dialect prefixes its own).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (doc) =>
+      optionalDefaults('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
   // The docs page's own routes (HTML, assets) are public like /openapi.json.
   app.addHook('onRoute', (route) => {
@@ -173,10 +186,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }),
   );
 
+  // The dialects' shared response schemas are added here, at the root: a plugin that adds schemas
+  // of its own gets its validator rebuilt from Fastify's default Ajv (coercing, dropping unknown
+  // fields), not the one installValidation set.
+  for (const schema of [...nativeSchemas]) app.addSchema(schema);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);
   await app.register(keywordsaiApi);
   await app.register(nemoApi);
   return app;
+}
+
+type Operation = { parameters?: { in?: string; required?: boolean; schema?: { default?: unknown } }[] };
+
+/**
+ * A query parameter with a default may be left out: the route schemas keep such parameters
+ * non-optional (validation fills the default in, so handlers see a value), and @fastify/swagger
+ * would list them as required.
+ */
+function optionalDefaults<T extends object>(doc: T): T {
+  const paths = (doc as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item)) {
+      for (const p of op.parameters ?? []) {
+        if (p.in === 'query' && p.required && p.schema?.default !== undefined) p.required = false;
+      }
+    }
+  }
+  return doc;
 }

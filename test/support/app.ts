@@ -1,6 +1,7 @@
 // A whole Lectern app on a test backend, with one key of each kind, for route tests. Requests go
 // through Fastify's real routing, hooks and serialisation (inject), or a real port (listen).
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { Store } from '../../src/store/db.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -55,6 +56,7 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
     registry,
     config: { ...loadConfig({}), rateLimit: 0, ...config },
     logger: false,
+    serializerFactory: faithfulSerializers,
   });
   await app.ready();
   return {
@@ -90,3 +92,34 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
     },
   };
 }
+
+/**
+ * Fastify's compiled serialisers (fast-json-stringify) drop properties a response schema does not
+ * declare and write declared ones in schema order. In tests every answer serialised through a
+ * response schema must be byte for byte what JSON.stringify makes of the handler's value, so a
+ * schema that loses a key, reorders keys or coerces a value fails the test that produced it.
+ */
+const faithfulSerializers: NonNullable<Parameters<typeof buildApp>[0]['serializerFactory']> = (
+  externalSchemas,
+  options,
+) => {
+  const compile = SerializerSelector()(externalSchemas, options);
+  return (route) => {
+    const serialize = compile(route);
+    return (data: unknown) => {
+      const out = serialize(data);
+      const expected = JSON.stringify(data);
+      if (out !== expected) {
+        let at = 0;
+        while (at < out.length && out[at] === expected[at]) at++;
+        const msg =
+          `response schema of ${route.method} ${route.url} (${route.httpStatus}) changes the answer ` +
+          `at ${at}:\n  schema: ${out.slice(Math.max(0, at - 80), at + 80)}\n  value:  ` +
+          `${expected.slice(Math.max(0, at - 80), at + 80)}`;
+        console.error(msg);
+        throw new Error(msg);
+      }
+      return out;
+    };
+  };
+};

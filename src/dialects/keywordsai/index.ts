@@ -17,8 +17,8 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
     if (req.body === undefined || req.body === null) req.body = {};
   });
   for (const route of routes) route(app);
-  // Unknown paths under /api/prompts answer in this dialect's envelope.
-  app.all('/api/prompts/*', async () => {
+  // Unknown paths under /api/prompts answer in this dialect's envelope (not an operation: hidden).
+  app.all('/api/prompts/*', { schema: { hide: true } }, async () => {
     throw new LecternError('not_found', 'not found');
   });
 }

@@ -5,6 +5,9 @@ import { toProblem } from '../common/errors.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { routes } from './routes/index.ts';
 
+/** Shared response schemas, added at the root by server/app.ts (see there). */
+export { components as schemas } from './responses.ts';
+
 export default async function nativeApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);

@@ -5,8 +5,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptWire, versionWire } from '../wire.ts';
 import { promptFieldsOf, versionContent } from '../mapping.ts';
 import { Nullable, Obj, VersionBody, WorkspaceQuery } from '../schemas.ts';
+import { PromptWithVersion, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'createPrompt',
   summary: 'Create a prompt',
   tags: ['prompts'],
   querystring: WorkspaceQuery,
@@ -24,6 +26,7 @@ export const schema = {
     },
     { additionalProperties: false },
   ),
+  response: { 201: PromptWithVersion, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

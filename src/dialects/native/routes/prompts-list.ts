@@ -5,8 +5,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pageWire, promptWire } from '../wire.ts';
 import { splitList } from '../mapping.ts';
 import { Order, Pagination, WorkspaceQuery } from '../schemas.ts';
+import { PromptPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listPrompts',
   summary: 'List prompts',
   description:
     '`q` matches names containing it (case-insensitive); `tags` (repeated or comma-separated) ' +
@@ -35,6 +37,7 @@ export const schema = {
       ...Pagination,
     }),
   ]),
+  response: { 200: PromptPage, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts). */

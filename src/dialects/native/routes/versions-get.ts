@@ -5,12 +5,15 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef, versionSelector } from '../mapping.ts';
 import { withEtag } from '../http.ts';
 import { VersionParams, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'getVersion',
   summary: 'Get a version',
   tags: ['versions'],
   params: VersionParams,
   querystring: WorkspaceQuery,
+  response: { 200: Resolved, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts). */
