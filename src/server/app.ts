@@ -19,7 +19,7 @@ import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { installMetrics } from './metrics.ts';
 import nativeApi, { schemas as nativeSchemas } from '../dialects/native/index.ts';
-import promptlayerApi from '../dialects/promptlayer/index.ts';
+import promptlayerApi, { schemas as promptlayerSchemas } from '../dialects/promptlayer/index.ts';
 import keywordsaiApi from '../dialects/keywordsai/index.ts';
 import nemoApi from '../dialects/nemo/index.ts';
 
@@ -189,7 +189,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The dialects' shared response schemas are added here, at the root: a plugin that adds schemas
   // of its own gets its validator rebuilt from Fastify's default Ajv (coercing, dropping unknown
   // fields), not the one installValidation set.
-  for (const schema of [...nativeSchemas]) app.addSchema(schema);
+  for (const schema of [...nativeSchemas, ...promptlayerSchemas]) app.addSchema(schema);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);

@@ -8,6 +8,7 @@ import { metadataWire, selectorOf } from '../mapping.ts';
 import { resolveVersion, workspaceSeq } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
+import { Rendered, errors } from '../responses.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
@@ -21,6 +22,7 @@ const withoutVariables = (body: unknown): boolean =>
       (body as Record<string, unknown>).input_variables === null));
 
 export const schema = {
+  operationId: 'promptlayerGetTemplateForRun',
   summary: 'Get a prompt template for run time (PromptLayer)',
   tags: ['promptlayer'],
   params: IdentifierParams,
@@ -37,6 +39,7 @@ export const schema = {
     }),
     Type.Null(),
   ]),
+  response: { 200: Rendered, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts) unless variables are rendered. */

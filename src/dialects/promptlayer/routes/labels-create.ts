@@ -6,8 +6,10 @@ import { Type } from '@sinclair/typebox';
 import { conflict } from '../../../model/errors.ts';
 import { labelTargetOf } from '../mapping.ts';
 import { labelWire } from '../wire.ts';
+import { ReleaseLabel, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerCreateLabel',
   summary: 'Create a release label (PromptLayer)',
   tags: ['promptlayer'],
   params: Type.Object({ prompt_id: Type.Integer({ minimum: 1 }) }),
@@ -16,6 +18,7 @@ export const schema = {
     prompt_version_number: Type.Optional(Type.Integer({ minimum: 1 })),
     prompt_version_id: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
+  response: { 200: ReleaseLabel, ...errors },
 };
 
 export default function route(app: FastifyInstance) {
