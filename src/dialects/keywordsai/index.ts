@@ -5,6 +5,9 @@ import { LecternError } from '../../model/errors.ts';
 import { toKwError } from './errors.ts';
 import { routes } from './routes/index.ts';
 
+/** Shared response schemas, added at the root by server/app.ts. */
+export { components as schemas } from './responses.ts';
+
 export default async function keywordsaiApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err, req, reply) => {
     const e = toKwError(err);

@@ -91,6 +91,12 @@ export const ListItem = Type.Object(
   { $id: 'PromptLayerListItem' },
 );
 
+// Routes answer with references to the components, never the components themselves: a schema with
+// an $id used as a route's own schema confuses the serialiser's resolution of the others.
+export const CreatedBody = ref(Created);
+export const ReleaseLabelBody = ref(ReleaseLabel);
+export const ExternalIdsBody = ref(ExternalIds);
+
 export const components: TSchema[] = [ExternalId, Created, ReleaseLabel, ExternalIds, Error, ListItem];
 
 export const List = Type.Object({

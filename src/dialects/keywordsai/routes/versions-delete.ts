@@ -6,11 +6,14 @@ import { badRequest } from '../../../model/errors.ts';
 import { PRODUCTION_LABEL } from '../../../model/types.ts';
 import { promptRefOf, versionSelectorOf } from '../ids.ts';
 import { VersionParams } from '../schemas.ts';
+import { NoContent, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiDeleteVersion',
   summary: 'Delete a prompt version (Keywords AI)',
   tags: ['keywordsai'],
   params: VersionParams,
+  response: { 204: NoContent, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

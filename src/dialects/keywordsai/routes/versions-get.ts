@@ -4,11 +4,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptRefOf, versionSelectorOf } from '../ids.ts';
 import { VersionParams } from '../schemas.ts';
 import { versionWire } from '../wire.ts';
+import { VersionBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiGetVersion',
   summary: 'Retrieve a prompt version (Keywords AI)',
   tags: ['keywordsai'],
   params: VersionParams,
+  response: { 200: VersionBody, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts). */

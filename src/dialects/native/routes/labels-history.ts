@@ -26,7 +26,11 @@ export default function route(app: FastifyInstance) {
   const paths = [
     ['/prompts/:prompt/label-history', schema],
     // The alias is its own operation in /openapi.json: operation ids are unique.
-    ['/prompts/:prompt/labels/history', { ...schema, operationId: 'labelHistoryAlias' }],
+    [
+      '/prompts/:prompt/labels/history',
+      // Its own response map too: Fastify rewrites a route's map in place as it compiles it.
+      { ...schema, operationId: 'labelHistoryAlias', response: { ...schema.response } },
+    ],
   ] as const;
   for (const [url, routeSchema] of paths) {
     typed.get(url, { schema: routeSchema }, async (req) => {

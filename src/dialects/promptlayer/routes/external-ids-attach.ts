@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ExternalIdValue, ExternalSource, TemplateIdParams } from '../schemas.ts';
 import { externalIdsWire } from '../wire.ts';
-import { ExternalIds, errors } from '../responses.ts';
+import { ExternalIdsBody, errors } from '../responses.ts';
 
 export const schema = {
   operationId: 'promptlayerAttachExternalId',
@@ -14,7 +14,7 @@ export const schema = {
   tags: ['promptlayer'],
   params: TemplateIdParams,
   body: Type.Object({ source: ExternalSource, external_id: ExternalIdValue }),
-  response: { 200: ExternalIds, 201: ExternalIds, ...errors },
+  response: { 200: ExternalIdsBody, 201: ExternalIdsBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { PublishBody, publishInputOf } from '../publish-body.ts';
 import { ExternalIdValue, ExternalSource } from '../schemas.ts';
 import { createdWire } from '../wire.ts';
-import { Created, errors } from '../responses.ts';
+import { CreatedBody, errors } from '../responses.ts';
 
 export const schema = {
   operationId: 'promptlayerUpsertByExternalId',
@@ -16,7 +16,7 @@ export const schema = {
   tags: ['promptlayer'],
   params: Type.Object({ source: ExternalSource, external_id: ExternalIdValue }),
   body: PublishBody,
-  response: { 200: Created, 201: Created, ...errors },
+  response: { 200: CreatedBody, 201: CreatedBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { conflict } from '../../../model/errors.ts';
 import { labelTargetOf } from '../mapping.ts';
 import { labelWire } from '../wire.ts';
-import { ReleaseLabel, errors } from '../responses.ts';
+import { ReleaseLabelBody, errors } from '../responses.ts';
 
 export const schema = {
   operationId: 'promptlayerCreateLabel',
@@ -18,7 +18,7 @@ export const schema = {
     prompt_version_number: Type.Optional(Type.Integer({ minimum: 1 })),
     prompt_version_id: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
-  response: { 200: ReleaseLabel, ...errors },
+  response: { 200: ReleaseLabelBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { labelTargetOf } from '../mapping.ts';
 import { labelWire } from '../wire.ts';
-import { ReleaseLabel, errors } from '../responses.ts';
+import { ReleaseLabelBody, errors } from '../responses.ts';
 
 export const schema = {
   operationId: 'promptlayerMoveLabel',
@@ -15,7 +15,7 @@ export const schema = {
     prompt_version_number: Type.Optional(Type.Integer({ minimum: 1 })),
     prompt_version_id: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
-  response: { 200: ReleaseLabel, ...errors },
+  response: { 200: ReleaseLabelBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -15,7 +15,7 @@ import { mergePatch, type PatchBody } from '../patch-merge.ts';
 import { CommitMessage, ReleaseLabels } from '../schemas.ts';
 import { resolveSnippets, SnippetError, tagsOfContent } from '../snippets.ts';
 import { createdWire } from '../wire.ts';
-import { Created, errors } from '../responses.ts';
+import { CreatedBody, errors } from '../responses.ts';
 
 const ListPatch = Type.Optional(Type.Union([Type.Array(Type.Any()), Type.Object({}), Type.Null()]));
 
@@ -38,7 +38,7 @@ export const schema = {
     commit_message: Type.Optional(CommitMessage),
     release_labels: Type.Optional(ReleaseLabels),
   }),
-  response: { 201: Created, ...errors },
+  response: { 201: CreatedBody, ...errors },
 };
 
 /** The items a patch brings in (index-patch values or a replacement list). */

@@ -5,14 +5,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LecternError } from '../../../model/errors.ts';
 import { PublishBody, publishInputOf } from '../publish-body.ts';
 import { createdWire } from '../wire.ts';
-import { Created, errors } from '../responses.ts';
+import { CreatedBody, errors } from '../responses.ts';
 
 export const schema = {
   operationId: 'promptlayerPublishTemplate',
   summary: 'Publish a prompt template version (PromptLayer)',
   tags: ['promptlayer'],
   body: PublishBody,
-  response: { 201: Created, ...errors },
+  response: { 201: CreatedBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {
