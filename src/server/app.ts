@@ -21,7 +21,7 @@ import { installMetrics } from './metrics.ts';
 import nativeApi, { schemas as nativeSchemas } from '../dialects/native/index.ts';
 import promptlayerApi, { schemas as promptlayerSchemas } from '../dialects/promptlayer/index.ts';
 import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keywordsai/index.ts';
-import nemoApi from '../dialects/nemo/index.ts';
+import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -189,7 +189,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The dialects' shared response schemas are added here, at the root: a plugin that adds schemas
   // of its own gets its validator rebuilt from Fastify's default Ajv (coercing, dropping unknown
   // fields), not the one installValidation set.
-  for (const schema of [...nativeSchemas, ...promptlayerSchemas, ...keywordsaiSchemas]) app.addSchema(schema);
+  for (const schema of [...nativeSchemas, ...promptlayerSchemas, ...keywordsaiSchemas, ...nemoSchemas])
+    app.addSchema(schema);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);

@@ -13,12 +13,15 @@ import { narrowing, toPromptFilter } from '../sql-filter.ts';
 import { projectNames, promptViews } from '../lookup.ts';
 import { PromptListQuery, WorkspacePath, type PromptSort } from '../schemas.ts';
 import { dropNulls, pageEnvelope, type PromptWire } from '../wire.ts';
+import { PromptPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoListPrompts',
   summary: 'List prompts (NeMo)',
   tags: ['nemo'],
   params: WorkspacePath,
   querystring: PromptListQuery,
+  response: { 200: PromptPage, ...errors },
 };
 
 const CHUNK = 1000;
