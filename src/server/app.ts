@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 import type { Actor } from '../model/types.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
@@ -164,8 +165,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installMetrics(app);
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
+  const status = Type.Object({ status: Type.String() });
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'health',
+        summary: 'Liveness: the process answers',
+        tags: ['operations'],
+        security: [],
+        response: { 200: status },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  const readyz = {
+    operationId: 'ready',
+    summary: 'Readiness: the database answers',
+    tags: ['operations'],
+    security: [],
+    response: { 200: status, 503: status },
+  };
+  app.get('/readyz', { config: { public: true }, schema: readyz }, async (_req, reply) => {
     try {
       await ping(registry.store.db);
       return { status: 'ready' };

@@ -17,13 +17,24 @@ export interface TestKeys {
   otherViewer: string; // workspace other
 }
 
+/**
+ * An answer as a test sees it. `T` types the body: pass a response type the routes export (e.g.
+ * `call<ResolvedT>(…)` from src/dialects/native/responses.ts); untyped calls stay `any`.
+ */
+export interface TestResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+  raw: string;
+}
+
 export interface TestApp {
   app: FastifyInstance;
   registry: Registry;
   store: Store;
   keys: TestKeys;
   /** inject with a key: `call('POST', '/v1/prompts', { key: keys.editor, body })` */
-  call(
+  call<T = any>(
     method: InjectOptions['method'],
     url: string,
     opts?: {
@@ -32,7 +43,7 @@ export interface TestApp {
       headers?: Record<string, string>;
       auth?: 'bearer' | 'x-api-key';
     },
-  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  ): Promise<TestResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -84,7 +95,12 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
       } catch {
         /* not JSON: keep text */
       }
-      return { status: res.statusCode, body, headers: res.headers as Record<string, unknown>, raw: res.body };
+      return {
+        status: res.statusCode,
+        body: body as any,
+        headers: res.headers as Record<string, unknown>,
+        raw: res.body,
+      };
     },
     async close() {
       await app.close();
