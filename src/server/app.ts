@@ -4,6 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 import type { Actor } from '../model/types.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
 import type { Registry } from '../registry/index.ts';
@@ -13,15 +15,15 @@ import type { Config } from './config.ts';
 import { installJsonParser } from './json-body.ts';
 import { ErrorRoutes, MAX_PATH_SEGMENT, frameworkErrors, installErrorRoutes } from './framework-errors.ts';
 import { installValidation } from './validation.ts';
-import { toProblem } from './errors.ts';
+import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { installMetrics } from './metrics.ts';
 import { FeedHealth } from './feed-health.ts';
 import { installRateLimits } from './rate-limits.ts';
-import nativeApi from '../dialects/native/index.ts';
-import promptlayerApi from '../dialects/promptlayer/index.ts';
-import keywordsaiApi from '../dialects/keywordsai/index.ts';
-import nemoApi from '../dialects/nemo/index.ts';
+import nativeApi, { schemas as nativeSchemas } from '../dialects/native/index.ts';
+import promptlayerApi, { schemas as promptlayerSchemas } from '../dialects/promptlayer/index.ts';
+import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keywordsai/index.ts';
+import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 import { installStaticUi } from './static-ui.ts';
 
 declare module 'fastify' {
@@ -39,8 +41,8 @@ declare module 'fastify' {
     registry: Registry;
     authenticator: Authenticator;
     lecternConfig: Config;
-    /** Every route registered (method, url pattern): hostile-input tests walk it. */
-    routeTable: { method: string; url: string }[];
+    /** Every route registered (method, url pattern, its config): hostile-input tests walk it. */
+    routeTable: { method: string; url: string; config?: FastifyContextConfig }[];
     /** Renders templates on worker threads (src/server/render-pool.ts). */
     renderer: Renderer;
     /** Whether other processes' changes reach this one (PostgreSQL's change feed). */
@@ -57,6 +59,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** Start a render thread at once (the server) instead of on the first render (tests). */
   warmRenderer?: boolean;
+  /** Replaces Fastify's response serialiser factory (tests wrap it to check every answer). */
+  serializerFactory?: SerializerFactory;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -75,6 +79,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // fetch path serves it cost more CPU than answering (see docs/performance.md). One line per
     // request instead (below), at info only when it failed.
     disableRequestLogging: true,
+    ...(opts.serializerFactory
+      ? { schemaController: { compilersFactory: { buildSerializer: opts.serializerFactory } } }
+      : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   // A 4xx/5xx (failed authentication among them) is logged at info; a success only at debug, so
   // LOG_LEVEL=debug gives a full access log.
@@ -110,10 +117,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
-  const routeTable: { method: string; url: string }[] = [];
+  const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, config: route.config });
   });
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('keyHash', undefined);
@@ -156,6 +164,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, which is what TypeBox writes (numeric
+      // exclusiveMinimum, `type: 'null'` in unions).
+      openapi: '3.1.0',
       info: { title: 'Lectern', version: '0.1.0', description: 'Self-hosted prompt registry' },
       components: {
         securitySchemes: {
@@ -165,6 +176,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       security: [{ bearer: [] }, { apiKey: [] }],
     },
+    // Shared schemas are named by their $id in components.schemas (each dialect prefixes its own).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (doc) =>
+      optionalDefaults('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
   // The docs page's own routes (HTML, assets) are public like /openapi.json.
   app.addHook('onRoute', (route) => {
@@ -186,8 +201,35 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   installMetrics(app);
-  app.get('/healthz', { config: { public: true, unlimited: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { public: true, unlimited: true }, schema: { hide: true } }, async (_req, reply) => {
+  const status = Type.Object({ status: Type.String() });
+  const readiness = Type.Object({
+    status: Type.Optional(Type.String()),
+    change_feed: Type.Optional(Type.String()),
+    since: Type.Optional(Type.String()),
+  });
+  app.get(
+    '/healthz',
+    {
+      config: { public: true, unlimited: true },
+      schema: {
+        operationId: 'health',
+        summary: 'Liveness: the process answers',
+        tags: ['operations'],
+        security: [],
+        response: { 200: status },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  const readyz = {
+    operationId: 'ready',
+    summary: 'Readiness: the database answers (degraded: the change feed is down, caches off)',
+    tags: ['operations'],
+    security: [],
+    // `change_feed` and `since` only while the change feed is down (status `degraded`).
+    response: { 200: readiness, 503: status },
+  };
+  app.get('/readyz', { config: { public: true, unlimited: true }, schema: readyz }, async (_req, reply) => {
     try {
       await ping(registry.store.db);
       // Still ready (every read goes to the database), but say that caches are off and why.
@@ -210,6 +252,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }),
   );
 
+  // The dialects' shared response schemas are added here, at the root: a plugin that adds schemas
+  // of its own gets its validator rebuilt from Fastify's default Ajv (coercing, dropping unknown
+  // fields), not the one installValidation set.
+  for (const schema of [...nativeSchemas, ...promptlayerSchemas, ...keywordsaiSchemas, ...nemoSchemas])
+    app.addSchema(schema);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);
@@ -217,4 +264,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(nemoApi);
   await installStaticUi(app);
   return app;
+}
+
+type Operation = { parameters?: { in?: string; required?: boolean; schema?: { default?: unknown } }[] };
+
+/**
+ * A query parameter with a default may be left out: the route schemas keep such parameters
+ * non-optional (validation fills the default in, so handlers see a value), and @fastify/swagger
+ * would list them as required.
+ */
+function optionalDefaults<T extends object>(doc: T): T {
+  const paths = (doc as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const item of Object.values(paths)) {
+    for (const op of Object.values(item)) {
+      for (const p of op.parameters ?? []) {
+        if (p.in === 'query' && p.required && p.schema?.default !== undefined) p.required = false;
+      }
+    }
+  }
+  return doc;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
-import { ReadCache, routeShape } from './read-cache.ts';
+import { ReadCache } from './read-cache.ts';
 import { decodeChanges, encodeChanges } from './change-feed.ts';
 import type { Change } from '../registry/index.ts';
 
@@ -15,14 +15,6 @@ const change = (workspaceId: string | null, kind: Change['kind'] = 'prompt'): Ch
 });
 
 describe('read cache (unit)', () => {
-  it('normalises route patterns: parameter names and a trailing slash do not matter', () => {
-    expect(routeShape('/api/prompts/:prompt_id/versions/:version/')).toBe(
-      routeShape('/api/prompts/:id/versions/:v'),
-    );
-    expect(routeShape('/v1/prompts/:prompt')).toBe('/v1/prompts/:');
-    expect(routeShape('/v1/prompts/:prompt')).not.toBe(routeShape('/v1/prompts/:prompt/resolve'));
-  });
-
   it('while suspended (change feed down) neither answers nor stores, and resumes empty', () => {
     const c = new ReadCache({ maxEntries: 100, maxBytes: 1 << 20 });
     c.set('a', W1, c.stamp(), 'A', []);
@@ -173,6 +165,27 @@ for (const backend of backends) {
     afterAll(() => t?.close());
 
     describe('happy path', () => {
+      it('caches exactly the routes that declare config.cacheable (the server lists no URL)', () => {
+        const cacheable = t.app.routeTable
+          .filter((r) => r.method !== 'HEAD')
+          .filter((r) => Boolean(r.config?.cacheable))
+          .map((r) => `${r.method} ${r.url}`)
+          .sort();
+        expect(cacheable).toEqual([
+          'GET /api/prompts',
+          'GET /api/prompts/:prompt_id/versions/:version',
+          'GET /apis/models/v2/workspaces/:workspace/prompts',
+          'GET /apis/models/v2/workspaces/:workspace/prompts/:name',
+          'GET /prompt-templates',
+          'GET /prompt-templates/:identifier',
+          'GET /v1/prompts',
+          'GET /v1/prompts/:prompt',
+          'GET /v1/prompts/:prompt/resolve',
+          'GET /v1/prompts/:prompt/versions/:version',
+          'POST /prompt-templates/:identifier',
+        ]);
+      });
+
       it('serves a repeated resolve from memory: same bytes, same ETag', async () => {
         const name = await seed();
         const url = `/v1/prompts/${name}/resolve?label=production`;

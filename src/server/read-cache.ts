@@ -1,7 +1,7 @@
 // The hot read path: resolved, already-serialised 200 responses of the routes that fetch a prompt by
 // label, version or latest, kept in an in-process LRU bounded by entries and bytes. It sits in root
-// hooks, so no dialect knows about it: after authentication a request whose route is listed below is
-// looked up by (caller scope, method, url, body hash); a hit sends the stored bytes, a miss is
+// hooks, so no dialect knows about it: after authentication a request whose route declares
+// `config.cacheable` is looked up by (caller scope, method, url, body hash); a hit sends the stored bytes, a miss is
 // captured in onSend.
 //
 // Invalidation is per workspace, by generation: every committed change bumps a global counter and
@@ -19,49 +19,10 @@ import { LRUCache } from 'lru-cache';
 import type { Change } from '../registry/index.ts';
 
 /**
- * The cacheable routes, as Fastify route patterns (`req.routeOptions.url`). Parameter names and a
- * trailing slash do not matter: patterns are compared in their normalised shape (`/a/:/b`).
- * `when` further restricts a route by its parsed body (POST routes only).
+ * What a route declares in its own `config.cacheable` to have its 200 answers kept (GET and POST
+ * routes only): `true`, or `when`, a predicate on the parsed body. The server knows no URL.
  */
-export interface CacheableRoute {
-  method: 'GET' | 'POST';
-  url: string;
-  when?: (body: unknown) => boolean;
-}
-
-const withoutVariables = (body: unknown): boolean =>
-  body === undefined ||
-  body === null ||
-  (typeof body === 'object' &&
-    !Array.isArray(body) &&
-    ((body as Record<string, unknown>).input_variables === undefined ||
-      (body as Record<string, unknown>).input_variables === null));
-
-export const CACHEABLE_ROUTES: CacheableRoute[] = [
-  // native
-  { method: 'GET', url: '/v1/prompts/:prompt/resolve' },
-  { method: 'GET', url: '/v1/prompts/:prompt/versions/:version' },
-  { method: 'GET', url: '/v1/prompts/:prompt' },
-  // PromptLayer: get raw, and get without variables to render
-  { method: 'GET', url: '/prompt-templates/:identifier' },
-  { method: 'POST', url: '/prompt-templates/:identifier', when: withoutVariables },
-  // Keywords AI: retrieve version
-  { method: 'GET', url: '/api/prompts/:prompt_id/versions/:version' },
-  // NeMo: get prompt
-  { method: 'GET', url: '/apis/models/v2/workspaces/:workspace/prompts/:name' },
-  // Lists: invalidated by any write in the workspace like the rest, and costly uncached on a big
-  // workspace (the page total counts every live prompt).
-  { method: 'GET', url: '/v1/prompts' },
-  { method: 'GET', url: '/prompt-templates' },
-  { method: 'GET', url: '/api/prompts' },
-  { method: 'GET', url: '/apis/models/v2/workspaces/:workspace/prompts' },
-];
-
-/** `/v1/prompts/:prompt/` → `/v1/prompts/:` — the shape a pattern matches in. */
-export function routeShape(pattern: string): string {
-  const s = pattern.replace(/:[^/]+/g, ':');
-  return s.length > 1 && s.endsWith('/') ? s.slice(0, -1) : s;
-}
+export type Cacheable = boolean | { when: (body: unknown) => boolean };
 
 /** Response headers never replayed from the cache (per request or recomputed by Fastify). */
 const PER_REQUEST_HEADERS = new Set(['x-request-id', 'content-length', 'date', 'connection', 'set-cookie']);
@@ -225,6 +186,9 @@ export class ReadCache {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    cacheable?: Cacheable;
+  }
   interface FastifyRequest {
     readCachePending: Pending | null;
   }
@@ -250,22 +214,9 @@ function matches(inm: string | string[] | undefined, etag: string | undefined): 
  * Installs the cache as root hooks. Must be called after the authentication hook (hooks run in the
  * order they were added) and before the dialect plugins are registered (so they inherit the hooks).
  */
-export function installReadCache(app: FastifyInstance, cache: ReadCache, routes = CACHEABLE_ROUTES): void {
-  const byRoute = new Map<string, CacheableRoute>();
-  for (const r of routes) byRoute.set(`${r.method} ${routeShape(r.url)}`, r);
-  // Route pattern → rule, memoised: a pattern's shape is computed once.
-  const ruleOf = new Map<string, CacheableRoute | null>();
-  const lookupRule = (req: FastifyRequest): CacheableRoute | null => {
-    const url = req.routeOptions.url;
-    if (url === undefined || req.is404) return null;
-    const id = `${req.method} ${url}`;
-    let rule = ruleOf.get(id);
-    if (rule === undefined) {
-      rule = byRoute.get(`${req.method} ${routeShape(url)}`) ?? null;
-      ruleOf.set(id, rule);
-    }
-    return rule;
-  };
+export function installReadCache(app: FastifyInstance, cache: ReadCache): void {
+  const ruleOf = (req: FastifyRequest): Cacheable | undefined =>
+    req.is404 ? undefined : req.routeOptions.config?.cacheable;
 
   const tryServe = (req: FastifyRequest, reply: FastifyReply, body: string): FastifyReply | undefined => {
     const actor = req.actor;
@@ -296,14 +247,13 @@ export function installReadCache(app: FastifyInstance, cache: ReadCache, routes 
   // Callback-style hooks: no promise per request on the hot path. A hit sends and never calls done().
   app.addHook('onRequest', (req, reply, done) => {
     if (req.method !== 'GET') return done();
-    const rule = lookupRule(req);
-    if (!rule || !tryServe(req, reply, '')) done();
+    if (!ruleOf(req) || !tryServe(req, reply, '')) done();
   });
   // Bodies are parsed only after onRequest: POST routes are looked up once the body is there.
   app.addHook('preValidation', (req, reply, done) => {
     if (req.method !== 'POST') return done();
-    const rule = lookupRule(req);
-    if (!rule || (rule.when && !rule.when(req.body)) || !tryServe(req, reply, bodyHash(req.body))) done();
+    const rule = ruleOf(req);
+    if (!rule || (rule !== true && !rule.when(req.body)) || !tryServe(req, reply, bodyHash(req.body))) done();
   });
   app.addHook('onSend', (req, reply, payload, done) => {
     const p = req.readCachePending;

@@ -20,19 +20,15 @@ import {
   withLimits,
   type Limits,
   type Outcome,
+  type Renderer,
   type RenderTask,
   type ResultOf,
+  type RunOptions,
 } from '../templates/tasks.ts';
 import { fromTransferable, toTransferable } from '../model/json-order.ts';
 
-export interface Renderer {
-  run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
-  /** Worker threads in use (0 when inline). */
-  readonly threads: number;
-  /** Renders so far: done inline, handed to a thread, refused (429) for a key over its bound. */
-  readonly counts: { inline: number; thread: number; refused: number };
-  close(): Promise<void>;
-}
+// The interface lives beside the tasks, so dialects depend on it without importing server/.
+export type { Renderer, RunOptions } from '../templates/tasks.ts';
 
 /** Running from the production build (dist/cli/main.js) rather than from the TypeScript sources. */
 const COMPILED = !import.meta.url.endsWith('.ts');
@@ -85,11 +81,6 @@ export interface RendererOptions {
   perKeyQueue?: number;
   /** Tasks up to this weight (see taskWeight) are tried inline first; 0 sends all to the threads. */
   inlineMaxWeight?: number;
-}
-
-export interface RunOptions {
-  /** Whose render this is (the API key's id): threads are shared fairly between keys. */
-  key?: string;
 }
 
 /**

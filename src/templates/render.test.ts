@@ -47,25 +47,30 @@ describe('lenient mode renders missing variables empty and reports them', () => 
 
 describe('extractVariables', () => {
   it('jinja2 reports what find_undeclared_variables reports', () => {
-    expect(extractVariables('jinja2', '{% set x = 1 %}{% macro m(p, q=d) %}{{ p }}{{ caller }}{% endmacro %}{% for i in items %}{{ loop.index }}{{ i.a }}{{ x }}{% endfor %}{{ range(3)|join(sep) }}')).toEqual([
-      'd',
-      'items',
-      'sep',
-    ]);
+    expect(
+      extractVariables(
+        'jinja2',
+        '{% set x = 1 %}{% macro m(p, q=d) %}{{ p }}{{ caller }}{% endmacro %}{% for i in items %}{{ loop.index }}{{ i.a }}{{ x }}{% endfor %}{{ range(3)|join(sep) }}',
+      ),
+    ).toEqual(['d', 'items', 'sep']);
   });
 
   it('f-string reports roots of named fields, including fields nested in specs; positional fields are not variables', () => {
-    expect(extractVariables('f-string', '{a.b[0]!r:>10} {c:{w}.{p}} {0} {{literal}}')).toEqual(['a', 'c', 'p', 'w']);
+    expect(extractVariables('f-string', '{a.b[0]!r:>10} {c:{w}.{p}} {0} {{literal}}')).toEqual([
+      'a',
+      'c',
+      'p',
+      'w',
+    ]);
   });
 
   it('mustache reports names looked up at the top level, not names inside sections', () => {
-    expect(extractVariables('mustache', '{{#items}}{{name}}{{/items}}{{^empty}}{{fallback}}{{/empty}}{{user.name}}{{! note }}{{=<% %>=}}<% late %>')).toEqual([
-      'empty',
-      'fallback',
-      'items',
-      'late',
-      'user',
-    ]);
+    expect(
+      extractVariables(
+        'mustache',
+        '{{#items}}{{name}}{{/items}}{{^empty}}{{fallback}}{{/empty}}{{user.name}}{{! note }}{{=<% %>=}}<% late %>',
+      ),
+    ).toEqual(['empty', 'fallback', 'items', 'late', 'user']);
   });
 
   it('throws template_syntax for a broken template', () => {
@@ -102,7 +107,9 @@ describe('rendering details', () => {
   });
 
   it('f-string !r mirrors Python repr of JSON data', () => {
-    expect(render('f-string', '{v!r}', { v: { a: [true, null, 'it\'s', 1.5] } }).output).toBe(`{'a': [True, None, "it's", 1.5]}`);
+    expect(render('f-string', '{v!r}', { v: { a: [true, null, "it's", 1.5] } }).output).toBe(
+      `{'a': [True, None, "it's", 1.5]}`,
+    );
   });
 
   it('f-string float precision without a type switches to exponent one digit early, as Python does', () => {
@@ -124,11 +131,15 @@ describe('rendering details', () => {
   });
 
   it('jinja2 fills in format, truncate, round, map without attribute and raw blocks', () => {
-    const out = render('jinja2', "{{ '%.2f'|format(x) }}|{{ t|truncate(9, leeway=0) }}|{{ x|round(1) }}|{{ l|map('upper')|join }}|{% raw %}{{ x }}{% endraw %}", {
-      x: 2.345,
-      t: 'hello big world',
-      l: ['a', 'b'],
-    });
+    const out = render(
+      'jinja2',
+      "{{ '%.2f'|format(x) }}|{{ t|truncate(9, leeway=0) }}|{{ x|round(1) }}|{{ l|map('upper')|join }}|{% raw %}{{ x }}{% endraw %}",
+      {
+        x: 2.345,
+        t: 'hello big world',
+        l: ['a', 'b'],
+      },
+    );
     expect(out.output).toBe('2.35|hello...|2.3|AB|{{ x }}');
   });
 });

@@ -19,6 +19,21 @@ import {
   type VersionMessage,
 } from './version.ts';
 
+/** Runs render tasks (src/server/render-pool.ts: on worker threads, or inline). */
+export interface Renderer {
+  run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
+  /** Worker threads in use (0 when inline). */
+  readonly threads: number;
+  /** Renders so far: done inline, handed to a thread, refused (429) for a key over its bound. */
+  readonly counts: { inline: number; thread: number; refused: number };
+  close(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Whose render this is (the API key's id): threads are shared fairly between keys. */
+  key?: string;
+}
+
 export type RenderTask =
   /** A whole version: every message (or completion part), variables over defaults. */
   | { kind: 'version'; input: RenderVersionInput }

@@ -1,6 +1,12 @@
 /** Rendering whole versions: messages with string or part content, per-message formats, defaults. */
 import { describe, expect, it } from 'vitest';
-import { clearTemplateCache, extractVersionVariables, renderVersionMessages, templateCacheStats, TemplateError } from './index.ts';
+import {
+  clearTemplateCache,
+  extractVersionVariables,
+  renderVersionMessages,
+  templateCacheStats,
+  TemplateError,
+} from './index.ts';
 
 const messages = [
   { role: 'system', content: 'You are {name}.', name: 'sys', extra: { keep: true } },
@@ -56,36 +62,59 @@ describe('renderVersionMessages', () => {
   });
 
   it('lenient mode renders missing variables empty and reports them once', () => {
-    const result = renderVersionMessages({ messages, defaultFormat: 'f-string', variables: { name: 'A' }, mode: 'lenient' });
+    const result = renderVersionMessages({
+      messages,
+      defaultFormat: 'f-string',
+      variables: { name: 'A' },
+      mode: 'lenient',
+    });
     expect(result.missing).toEqual(['items', 'topic']);
     expect(result.warnings).toEqual(['Missing variables rendered as empty: items, topic']);
     expect((result.messages![1]!['content'] as Array<{ text?: string }>)[0]!.text).toBe('Hi A, topic: ');
   });
 
   it('renders completion content parts with the default format', () => {
-    const content = [{ type: 'text', text: 'Summarise {{ doc }}' }, { type: 'file', id: 'f' }];
+    const content = [
+      { type: 'text', text: 'Summarise {{ doc }}' },
+      { type: 'file', id: 'f' },
+    ];
     const result = renderVersionMessages({ content, defaultFormat: 'jinja2', variables: { doc: 'D' } });
-    expect(result.content).toEqual([{ type: 'text', text: 'Summarise D' }, { type: 'file', id: 'f' }]);
+    expect(result.content).toEqual([
+      { type: 'text', text: 'Summarise D' },
+      { type: 'file', id: 'f' },
+    ]);
     expect(result.messages).toBeNull();
   });
 
   it('parses each template once across repeated renders of a version', () => {
     clearTemplateCache();
     for (let i = 0; i < 20; i++) {
-      renderVersionMessages({ messages, defaultFormat: 'f-string', variables: { name: 'A', topic: 't', items: [] } });
+      renderVersionMessages({
+        messages,
+        defaultFormat: 'f-string',
+        variables: { name: 'A', topic: 't', items: [] },
+      });
     }
     expect(templateCacheStats().parses).toBe(3);
   });
 
   it('rejects an unknown per-message format', () => {
-    expect(() => renderVersionMessages({ messages: [{ role: 'user', content: 'x', template_format: 'erb' }], defaultFormat: 'f-string' })).toThrow(
-      /Unsupported template format/,
-    );
+    expect(() =>
+      renderVersionMessages({
+        messages: [{ role: 'user', content: 'x', template_format: 'erb' }],
+        defaultFormat: 'f-string',
+      }),
+    ).toThrow(/Unsupported template format/);
   });
 });
 
 describe('extractVersionVariables', () => {
   it('returns the sorted union across messages, parts and completion content', () => {
-    expect(extractVersionVariables(messages, [{ type: 'text', text: '{extra}' }], 'f-string')).toEqual(['extra', 'items', 'name', 'topic']);
+    expect(extractVersionVariables(messages, [{ type: 'text', text: '{extra}' }], 'f-string')).toEqual([
+      'extra',
+      'items',
+      'name',
+      'topic',
+    ]);
   });
 });

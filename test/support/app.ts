@@ -1,6 +1,7 @@
 // A whole Lectern app on a test backend, with one key of each kind, for route tests. Requests go
 // through Fastify's real routing, hooks and serialisation (inject), or a real port (listen).
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { Store } from '../../src/store/db.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -16,13 +17,24 @@ export interface TestKeys {
   otherViewer: string; // workspace other
 }
 
+/**
+ * An answer as a test sees it. `T` types the body: pass a response type the routes export (e.g.
+ * `call<ResolvedT>(…)` from src/dialects/native/responses.ts); untyped calls stay `any`.
+ */
+export interface TestResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+  raw: string;
+}
+
 export interface TestApp {
   app: FastifyInstance;
   registry: Registry;
   store: Store;
   keys: TestKeys;
   /** inject with a key: `call('POST', '/v1/prompts', { key: keys.editor, body })` */
-  call(
+  call<T = any>(
     method: InjectOptions['method'],
     url: string,
     opts?: {
@@ -31,7 +43,7 @@ export interface TestApp {
       headers?: Record<string, string>;
       auth?: 'bearer' | 'x-api-key';
     },
-  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  ): Promise<TestResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -63,6 +75,7 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
       ...config,
     },
     logger: false,
+    serializerFactory: faithfulSerializers,
   });
   await app.ready();
   return {
@@ -90,7 +103,12 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
       } catch {
         /* not JSON: keep text */
       }
-      return { status: res.statusCode, body, headers: res.headers as Record<string, unknown>, raw: res.body };
+      return {
+        status: res.statusCode,
+        body: body as any,
+        headers: res.headers as Record<string, unknown>,
+        raw: res.body,
+      };
     },
     async close() {
       await app.close();
@@ -98,3 +116,34 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
     },
   };
 }
+
+/**
+ * Fastify's compiled serialisers (fast-json-stringify) drop properties a response schema does not
+ * declare and write declared ones in schema order. In tests every answer serialised through a
+ * response schema must be byte for byte what JSON.stringify makes of the handler's value, so a
+ * schema that loses a key, reorders keys or coerces a value fails the test that produced it.
+ */
+const faithfulSerializers: NonNullable<Parameters<typeof buildApp>[0]['serializerFactory']> = (
+  externalSchemas,
+  options,
+) => {
+  const compile = SerializerSelector()(externalSchemas, options);
+  return (route) => {
+    const serialize = compile(route);
+    return (data: unknown) => {
+      const out = serialize(data);
+      const expected = JSON.stringify(data);
+      if (out !== expected) {
+        let at = 0;
+        while (at < out.length && out[at] === expected[at]) at++;
+        const msg =
+          `response schema of ${route.method} ${route.url} (${route.httpStatus}) changes the answer ` +
+          `at ${at}:\n  schema: ${out.slice(Math.max(0, at - 80), at + 80)}\n  value:  ` +
+          `${expected.slice(Math.max(0, at - 80), at + 80)}`;
+        console.error(msg);
+        throw new Error(msg);
+      }
+      return out;
+    };
+  };
+};

@@ -3,7 +3,7 @@
 // documents only 400/401/404 for these endpoints (403 stays for a key whose role cannot write).
 import type { Fault } from '../../model/errors.ts';
 import { PRODUCTION_LABEL } from '../../model/types.ts';
-import { toProblem, type Problem } from '../../server/errors.ts';
+import { toProblem, type Problem } from '../common/errors.ts';
 
 export interface KwError {
   status: number;

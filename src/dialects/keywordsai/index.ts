@@ -6,6 +6,9 @@ import { toKwError } from './errors.ts';
 import { hasOverlongSegment, pathSegmentTooLong } from '../../server/framework-errors.ts';
 import { routes } from './routes/index.ts';
 
+/** Shared response schemas, added at the root by server/app.ts. */
+export { components as schemas } from './responses.ts';
+
 export default async function keywordsaiApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err, req, reply) => {
     const e = toKwError(err);
@@ -19,9 +22,9 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
     if (req.body === undefined || req.body === null) req.body = {};
   });
   for (const route of routes) route(app);
-  // Unknown paths under /api/prompts answer in this dialect's envelope.
+  // Unknown paths under /api/prompts answer in this dialect's envelope (not an operation: hidden).
   // (A route whose segment is over the router's limit lands here too: say so, not "not found".)
-  app.all('/api/prompts/*', async (req) => {
+  app.all('/api/prompts/*', { schema: { hide: true } }, async (req) => {
     if (hasOverlongSegment(req.url)) throw pathSegmentTooLong();
     throw new LecternError({ kind: 'not_found', what: 'route' }, 'not found');
   });

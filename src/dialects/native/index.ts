@@ -1,9 +1,12 @@
 // The native API under /v1: the whole model, one route per file, one error envelope:
 // {"error":{"code","message","details"}}.
 import type { FastifyInstance } from 'fastify';
-import { toProblem } from '../../server/errors.ts';
+import { toProblem } from '../common/errors.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { routes } from './routes/index.ts';
+
+/** Shared response schemas, added at the root by server/app.ts (see there). */
+export { components as schemas } from './responses.ts';
 
 export default async function nativeApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err, req, reply) => {

@@ -3,7 +3,7 @@
 // between keys: `key` is the caller's key id); errors are TemplateErrors (422).
 import type { Version } from '../../model/types.ts';
 import { modelConfigWire } from './wire.ts';
-import type { Renderer } from '../../server/render-pool.ts';
+import type { Renderer } from '../../templates/tasks.ts';
 import type { RenderMode, TemplateFormat, VersionMessage } from '../../templates/index.ts';
 
 export async function renderVersion(

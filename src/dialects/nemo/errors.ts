@@ -1,7 +1,7 @@
 // NeMo's error bodies: request validation as FastAPI/pydantic reports it (422,
 // {"detail":[{type,loc,msg,input,ctx?}]}), everything else {"detail":"<text>"}.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { toProblem, type Problem } from '../../server/errors.ts';
+import { toProblem, type Problem } from '../common/errors.ts';
 import { FilterError } from './filter.ts';
 
 export interface DetailItem {

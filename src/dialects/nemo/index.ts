@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { nemoErrorHandler } from './errors.ts';
 import { routes } from './routes/index.ts';
 
+/** Shared response schemas, added at the root by server/app.ts. */
+export { components as schemas } from './responses.ts';
+
 export default async function nemoApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(nemoErrorHandler);
   for (const route of routes) route(app);

@@ -2,7 +2,7 @@
 // FastAPI/pydantic list {detail:[{loc, msg, type}]} for 422 (schema and JSON-body failures).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Fault } from '../../model/errors.ts';
-import { toProblem, type Problem } from '../../server/errors.ts';
+import { toProblem, type Problem } from '../common/errors.ts';
 
 export interface DetailItem {
   loc: (string | number)[];

@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { promptlayerErrorHandler } from './errors.ts';
 import { routes } from './routes/index.ts';
 
+/** Shared response schemas, added at the root by server/app.ts. */
+export { components as schemas } from './responses.ts';
+
 export default async function promptlayerApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(promptlayerErrorHandler);
   for (const route of routes) route(app);

@@ -6,8 +6,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptRefOf } from '../ids.ts';
 import { PromptParams } from '../schemas.ts';
 import { versionWire } from '../wire.ts';
+import { VersionBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiCommit',
   summary: 'Commit the draft (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
@@ -15,6 +17,7 @@ export const schema = {
     { description: Type.Optional(Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()])) },
     { additionalProperties: true },
   ),
+  response: { 201: VersionBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -7,8 +7,10 @@ import { PRODUCTION_LABEL } from '../../../model/types.ts';
 import { promptRefOf, versionSelectorOf } from '../ids.ts';
 import { PromptParams } from '../schemas.ts';
 import { versionWire } from '../wire.ts';
+import { VersionBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiDeploy',
   summary: 'Deploy a version (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
@@ -21,6 +23,7 @@ export const schema = {
     },
     { additionalProperties: true },
   ),
+  response: { 201: VersionBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

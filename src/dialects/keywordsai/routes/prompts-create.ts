@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { nameMetadata } from '../service.ts';
 import { promptWire } from '../wire.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiCreatePrompt',
   summary: 'Create a prompt (Keywords AI)',
   tags: ['keywordsai'],
   body: Type.Object(
@@ -17,6 +19,7 @@ export const schema = {
     },
     { additionalProperties: true },
   ),
+  response: { 201: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

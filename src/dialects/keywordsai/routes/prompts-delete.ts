@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptRefOf } from '../ids.ts';
 import { PromptParams } from '../schemas.ts';
+import { NoContent, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiDeletePrompt',
   summary: 'Delete a prompt (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
+  response: { 204: NoContent, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -5,11 +5,14 @@ import { promptRefOf } from '../ids.ts';
 import { PromptParams } from '../schemas.ts';
 import { promptState } from '../service.ts';
 import { promptWire } from '../wire.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiGetPrompt',
   summary: 'Retrieve a prompt (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
+  response: { 200: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -8,6 +8,7 @@ import { listQuery } from '../list-query.ts';
 import { absoluteUrl, drfPage, parsePage } from '../pagination.ts';
 import { promptStates } from '../service.ts';
 import { promptWire } from '../wire.ts';
+import { PromptPage, errors } from '../responses.ts';
 
 const Query = Type.Object(
   {
@@ -31,8 +32,20 @@ const FilterBody = Type.Object(
   { additionalProperties: true },
 );
 
-export const getSchema = { summary: 'List prompts (Keywords AI)', tags: ['keywordsai'], querystring: Query };
-export const postSchema = { ...getSchema, body: FilterBody };
+export const getSchema = {
+  operationId: 'keywordsaiListPrompts',
+  summary: 'List prompts (Keywords AI)',
+  tags: ['keywordsai'],
+  querystring: Query,
+  response: { 200: PromptPage, ...errors },
+};
+// Each route gets its own response map: Fastify rewrites a route's map in place as it compiles it.
+export const postSchema = {
+  ...getSchema,
+  operationId: 'keywordsaiListPromptsPost',
+  body: FilterBody,
+  response: { ...getSchema.response },
+};
 
 /** GET forms: `name` is a partial match and `starred` an equality, as the old SDK sent them. */
 export function queryFilters(q: { name?: string; starred?: string }): ParsedFilters {
@@ -69,8 +82,18 @@ async function listPage(
 
 export default function route(app: FastifyInstance) {
   const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
-  for (const path of ['/api/prompts', '/api/prompts/list']) {
-    typed.get(path, { schema: getSchema }, async (req, reply) =>
+  // Only the plain path is cached (as before the rules moved into the routes); the alias is its own
+  // operation in /openapi.json (operation ids are unique).
+  const paths = [
+    ['/api/prompts', getSchema, true],
+    [
+      '/api/prompts/list',
+      { ...getSchema, operationId: 'keywordsaiListPromptsAlias', response: { ...getSchema.response } },
+      false,
+    ],
+  ] as const;
+  for (const [path, schema, cacheable] of paths) {
+    typed.get(path, { schema, config: { cacheable } }, async (req, reply) =>
       listPage(app, req, reply, req.query, queryFilters(req.query)),
     );
   }

@@ -9,8 +9,10 @@ import { promptRefOf } from '../ids.ts';
 import { PromptParams } from '../schemas.ts';
 import { nameMetadata, stateOf } from '../service.ts';
 import { displayName, promptWire } from '../wire.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiUpdatePrompt',
   summary: 'Update a prompt (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
@@ -24,6 +26,7 @@ export const schema = {
     },
     { additionalProperties: true },
   ),
+  response: { 200: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -7,12 +7,15 @@ import { promptRefOf } from '../ids.ts';
 import { PromptParams, VersionCreateBody } from '../schemas.ts';
 import { contentFromCreate } from '../version-fields.ts';
 import { versionWire } from '../wire.ts';
+import { VersionBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiCreateVersion',
   summary: 'Create a prompt version (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
   body: VersionCreateBody,
+  response: { 201: VersionBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

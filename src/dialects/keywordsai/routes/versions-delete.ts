@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptRefOf, versionSelectorOf } from '../ids.ts';
 import { VersionParams } from '../schemas.ts';
+import { NoContent, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiDeleteVersion',
   summary: 'Delete a prompt version (Keywords AI)',
   tags: ['keywordsai'],
   params: VersionParams,
+  response: { 204: NoContent, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

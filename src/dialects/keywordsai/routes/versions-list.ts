@@ -5,12 +5,15 @@ import { promptRefOf } from '../ids.ts';
 import { absoluteUrl, drfPage, parsePage } from '../pagination.ts';
 import { PageQuery, PromptParams } from '../schemas.ts';
 import { versionWire } from '../wire.ts';
+import { VersionPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiListVersions',
   summary: 'List prompt versions (Keywords AI)',
   tags: ['keywordsai'],
   params: PromptParams,
   querystring: PageQuery,
+  response: { 200: VersionPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -8,12 +8,15 @@ import { promptRefOf, versionSelectorOf } from '../ids.ts';
 import { VersionParams, VersionPatchBody } from '../schemas.ts';
 import { contentFromPatch } from '../version-fields.ts';
 import { versionWire } from '../wire.ts';
+import { VersionBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'keywordsaiUpdateVersion',
   summary: 'Update a prompt version (Keywords AI)',
   tags: ['keywordsai'],
   params: VersionParams,
   body: VersionPatchBody,
+  response: { 200: VersionBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { uuidFromHex32 } from '../../../model/ids.ts';
+import type { VersionT } from '../responses.ts';
 
 const V = { messages: [{ role: 'user', content: 'Hello {{name}}' }], model: 'gpt-4o' };
 
@@ -207,7 +208,7 @@ for (const backend of backends) {
         const refused = await t.call('PATCH', `${base}/versions/1/`, { body: { temperature: 1 } });
         expect(refused.status).toBe(400);
         expect(refused.body.detail).toMatch(/read-only/);
-        expect((await t.call('GET', `${base}/versions/1`)).body.temperature).toBe(0.2);
+        expect((await t.call<VersionT>('GET', `${base}/versions/1`)).body.temperature).toBe(0.2);
 
         // 5. Deploying the draft commits it and makes it live.
         const d2 = await t.call('PATCH', `${base}/versions/2`, { body: { deploy: true } });

@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditWire, pageWire } from '../wire.ts';
 import { Pagination, WorkspaceQuery } from '../schemas.ts';
+import { AuditPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listAuditEvents',
   summary: 'List audit events',
   tags: ['audit'],
   querystring: Type.Composite([
@@ -17,6 +19,7 @@ export const schema = {
       ...Pagination,
     }),
   ]),
+  response: { 200: AuditPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

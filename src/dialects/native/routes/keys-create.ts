@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { keyWire } from '../wire.ts';
 import { Nullable } from '../schemas.ts';
+import { CreatedKey, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'createKey',
   summary: 'Create an API key',
   description:
     'Admin only. `secret` is shown once; Lectern keeps only its hash. Without `workspace`, an ' +
@@ -19,6 +21,7 @@ export const schema = {
     },
     { additionalProperties: false },
   ),
+  response: { 201: CreatedKey, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { keyWire, pageWire } from '../wire.ts';
 import { Pagination } from '../schemas.ts';
+import { KeyPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listKeys',
   summary: 'List API keys',
   tags: ['keys'],
   querystring: Type.Object({ include_revoked: Type.Optional(Type.Boolean()), ...Pagination }),
+  response: { 200: KeyPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -5,13 +5,16 @@ import { labelWire, promptWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, LabelParams, WorkspaceQuery } from '../schemas.ts';
+import { PromptLabel, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'deleteLabel',
   summary: 'Delete a label',
   tags: ['labels'],
   params: LabelParams,
   querystring: WorkspaceQuery,
   headers: IfMatchHeaders,
+  response: { 200: PromptLabel, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

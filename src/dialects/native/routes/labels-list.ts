@@ -5,12 +5,15 @@ import { labelWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { setEtag } from '../http.ts';
 import { PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { LabelPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listLabels',
   summary: 'List labels',
   tags: ['labels'],
   params: PromptParams,
   querystring: WorkspaceQuery,
+  response: { 200: LabelPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,14 +6,17 @@ import { labelWire, promptWire } from '../wire.ts';
 import { promptRef, versionSelector } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, LabelParams, VersionRef, WorkspaceQuery } from '../schemas.ts';
+import { PromptLabel, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'setLabel',
   summary: 'Set or move a label',
   tags: ['labels'],
   params: LabelParams,
   querystring: WorkspaceQuery,
   headers: IfMatchHeaders,
   body: Type.Object({ version: VersionRef }, { additionalProperties: false }),
+  response: { 200: PromptLabel, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

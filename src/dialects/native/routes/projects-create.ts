@@ -3,12 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { projectWire } from '../wire.ts';
 import { NamedBody, WorkspaceParams } from '../schemas.ts';
+import { ProjectBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'createProject',
   summary: 'Create a project',
   tags: ['workspaces'],
   params: WorkspaceParams,
   body: NamedBody,
+  response: { 201: ProjectBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

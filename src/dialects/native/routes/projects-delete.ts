@@ -3,8 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { projectWire } from '../wire.ts';
 import { ProjectParams } from '../schemas.ts';
+import { ProjectBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Delete a project', tags: ['workspaces'], params: ProjectParams };
+export const schema = {
+  operationId: 'deleteProject',
+  summary: 'Delete a project',
+  tags: ['workspaces'],
+  params: ProjectParams,
+  response: { 200: ProjectBody, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

@@ -3,12 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pageWire, projectWire } from '../wire.ts';
 import { PageQuery, WorkspaceParams } from '../schemas.ts';
+import { ProjectPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listProjects',
   summary: 'List projects',
   tags: ['workspaces'],
   params: WorkspaceParams,
   querystring: PageQuery,
+  response: { 200: ProjectPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,8 +6,10 @@ import { promptWire, versionWire } from '../wire.ts';
 import { promptFieldsOf, versionContent } from '../mapping.ts';
 import { setEtag } from '../http.ts';
 import { Nullable, Obj, VersionBody, WorkspaceQuery } from '../schemas.ts';
+import { PromptWithVersion, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'createPrompt',
   summary: 'Create a prompt',
   tags: ['prompts'],
   querystring: WorkspaceQuery,
@@ -25,6 +27,7 @@ export const schema = {
     },
     { additionalProperties: false },
   ),
+  response: { 201: PromptWithVersion, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

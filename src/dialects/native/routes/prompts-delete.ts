@@ -5,13 +5,16 @@ import { promptWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'deletePrompt',
   summary: 'Delete a prompt (soft)',
   tags: ['prompts'],
   params: PromptParams,
   querystring: WorkspaceQuery,
   headers: IfMatchHeaders,
+  response: { 200: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,8 +6,10 @@ import { labelWire, promptWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { withEtag } from '../http.ts';
 import { PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { PromptWithLabels, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'getPrompt',
   summary: 'Get a prompt',
   tags: ['prompts'],
   params: PromptParams,
@@ -15,10 +17,14 @@ export const schema = {
     WorkspaceQuery,
     Type.Object({ include_deleted: Type.Optional(Type.Boolean()) }),
   ]),
+  response: { 200: PromptWithLabels, ...errors },
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const options = { schema, config: { cacheable: true } };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt', { schema }, async (req, reply) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt', options, async (req, reply) => {
     const ref = promptRef(req.params.prompt, req.query.workspace);
     const prompt = await app.registry.getPrompt(req.actor, ref, {
       includeDeleted: req.query.include_deleted,

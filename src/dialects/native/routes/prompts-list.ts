@@ -5,8 +5,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pageWire, promptWire } from '../wire.ts';
 import { splitList } from '../mapping.ts';
 import { Order, Pagination, TemplateFormat, WorkspaceQuery } from '../schemas.ts';
+import { PromptPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listPrompts',
   summary: 'List prompts',
   description:
     '`q` matches names containing it (case-insensitive); `search` matches names, tags or the ' +
@@ -51,10 +53,14 @@ export const schema = {
       ...Pagination,
     }),
   ]),
+  response: { 200: PromptPage, ...errors },
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts', { schema }, async (req) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts', { schema, config }, async (req) => {
     const q = req.query;
     const field = q.sort ?? 'created_at';
     // Names read naturally A→Z; timestamps newest first.

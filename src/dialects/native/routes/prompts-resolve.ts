@@ -8,8 +8,10 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef, versionSelector } from '../mapping.ts';
 import { withEtag } from '../http.ts';
 import { PromptParams, VersionRef, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'resolvePrompt',
   summary: 'Resolve a prompt to a version',
   description:
     'By `label` or `version` (a number or `latest`); neither means latest. ' +
@@ -23,12 +25,16 @@ export const schema = {
       version: Type.Optional(VersionRef),
     }),
   ]),
+  response: { 200: Resolved, ...errors },
 };
+
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
 
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/prompts/:prompt/resolve', { schema }, async (req, reply) => {
+    .get('/prompts/:prompt/resolve', { schema, config }, async (req, reply) => {
       const { label, version, workspace } = req.query;
       if (label !== undefined && version !== undefined) throw badRequest('send label or version, not both');
       const sel = label !== undefined ? { label } : versionSelector(version ?? 'latest');

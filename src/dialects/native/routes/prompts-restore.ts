@@ -5,13 +5,16 @@ import { promptWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { setEtag } from '../http.ts';
 import { PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'restorePrompt',
   summary: 'Restore a deleted prompt',
   description: 'Address the deleted prompt by id or seq: its name may belong to a live prompt now.',
   tags: ['prompts'],
   params: PromptParams,
   querystring: WorkspaceQuery,
+  response: { 200: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,8 +6,10 @@ import { promptWire } from '../wire.ts';
 import { promptFieldsOf, promptRef } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, Nullable, Obj, PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'updatePrompt',
   summary: 'Update a prompt',
   tags: ['prompts'],
   params: PromptParams,
@@ -24,6 +26,7 @@ export const schema = {
     },
     { additionalProperties: false },
   ),
+  response: { 200: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -9,8 +9,10 @@ import { promptRef, versionSelector } from '../mapping.ts';
 import { renderVersion } from '../render.ts';
 import { setEtag } from '../http.ts';
 import { Obj, PromptParams, RenderMode, VersionRef, WorkspaceQuery } from '../schemas.ts';
+import { RenderedVersion, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'renderPrompt',
   summary: 'Render a prompt',
   tags: ['render'],
   params: PromptParams,
@@ -24,6 +26,7 @@ export const schema = {
     },
     { additionalProperties: false },
   ),
+  response: { 200: RenderedVersion, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

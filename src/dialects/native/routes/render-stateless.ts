@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { VersionMessage } from '../../../templates/index.ts';
 import { renderMessages, renderTemplate } from '../render.ts';
 import { Message, Obj, RenderMode, TemplateFormat } from '../schemas.ts';
+import { RenderedTemplate, errors } from '../responses.ts';
 
 const common = {
   format: TemplateFormat,
@@ -14,6 +15,7 @@ const common = {
 };
 
 export const schema = {
+  operationId: 'renderTemplate',
   summary: 'Render a template',
   description: 'Send `template` (one string) or `messages` (chat messages), not both.',
   tags: ['render'],
@@ -27,6 +29,7 @@ export const schema = {
       { additionalProperties: false },
     ),
   ]),
+  response: { 200: RenderedTemplate, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,8 +6,10 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, Nullable, PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'commitDraft',
   summary: 'Commit the draft',
   tags: ['versions'],
   params: PromptParams,
@@ -19,6 +21,7 @@ export const schema = {
       { additionalProperties: false },
     ),
   ),
+  response: { 200: Resolved, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -7,8 +7,10 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef, versionContent, versionSelector } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, PromptParams, VersionBody, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'createVersion',
   summary: 'Create a version',
   tags: ['versions'],
   params: PromptParams,
@@ -25,6 +27,7 @@ export const schema = {
     ],
     { additionalProperties: false },
   ),
+  response: { 201: Resolved, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,13 +6,16 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, VersionNumberParams, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'deleteVersion',
   summary: 'Delete a version',
   tags: ['versions'],
   params: VersionNumberParams,
   querystring: WorkspaceQuery,
   headers: IfMatchHeaders,
+  response: { 200: Resolved, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

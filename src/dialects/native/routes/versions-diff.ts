@@ -7,8 +7,10 @@ import { promptRef, versionSelector } from '../mapping.ts';
 import { diffVersions } from '../diff.ts';
 import { setEtag } from '../http.ts';
 import { PromptParams, VersionRef, WorkspaceQuery } from '../schemas.ts';
+import { Diff, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'diffVersions',
   summary: 'Diff two versions',
   description:
     'Changes from `from` to `to` (numbers or `latest`) as JSON-pointer paths over the content ' +
@@ -16,6 +18,7 @@ export const schema = {
   tags: ['versions'],
   params: PromptParams,
   querystring: Type.Composite([WorkspaceQuery, Type.Object({ from: VersionRef, to: VersionRef })]),
+  response: { 200: Diff, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -5,18 +5,24 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef, versionSelector } from '../mapping.ts';
 import { withEtag } from '../http.ts';
 import { VersionParams, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'getVersion',
   summary: 'Get a version',
   tags: ['versions'],
   params: VersionParams,
   querystring: WorkspaceQuery,
+  response: { 200: Resolved, ...errors },
 };
+
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
 
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/prompts/:prompt/versions/:version', { schema }, async (req, reply) => {
+    .get('/prompts/:prompt/versions/:version', { schema, config }, async (req, reply) => {
       const r = await app.registry.getVersion(
         req.actor,
         promptRef(req.params.prompt, req.query.workspace),

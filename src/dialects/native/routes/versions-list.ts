@@ -6,12 +6,15 @@ import { pageWire, versionWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { setEtag } from '../http.ts';
 import { Order, Pagination, PromptParams, WorkspaceQuery } from '../schemas.ts';
+import { VersionPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listVersions',
   summary: 'List versions',
   tags: ['versions'],
   params: PromptParams,
   querystring: Type.Composite([WorkspaceQuery, Type.Object({ order: Type.Optional(Order), ...Pagination })]),
+  response: { 200: VersionPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -6,14 +6,17 @@ import { resolvedWire } from '../wire.ts';
 import { promptRef, versionContent } from '../mapping.ts';
 import { ifMatch, setEtag } from '../http.ts';
 import { IfMatchHeaders, VersionBody, VersionNumberParams, WorkspaceQuery } from '../schemas.ts';
+import { Resolved, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'updateDraft',
   summary: 'Edit a draft version',
   tags: ['versions'],
   params: VersionNumberParams,
   querystring: WorkspaceQuery,
   headers: IfMatchHeaders,
   body: VersionBody,
+  response: { 200: Resolved, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { promptWithVersions } from '../testing.ts';
+import type { ResolvedT } from '../responses.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`native versions API on ${backend.name}`, () => {
@@ -55,9 +56,13 @@ for (const backend of backends) {
         expect(byLabel.status).toBe(200);
         expect(byLabel.body.prompt.id).toBe(id);
         expect(byLabel.body.version).toMatchObject({ number: 2, labels: ['production'] });
-        expect((await t.call('GET', `/v1/prompts/${id}/resolve?version=1`)).body.version.number).toBe(1);
-        expect((await t.call('GET', `/v1/prompts/${id}/resolve`)).body.version.number).toBe(3);
-        expect((await t.call('GET', `/v1/prompts/${id}/resolve?version=latest`)).body.version.number).toBe(3);
+        expect(
+          (await t.call<ResolvedT>('GET', `/v1/prompts/${id}/resolve?version=1`)).body.version.number,
+        ).toBe(1);
+        expect((await t.call<ResolvedT>('GET', `/v1/prompts/${id}/resolve`)).body.version.number).toBe(3);
+        expect(
+          (await t.call<ResolvedT>('GET', `/v1/prompts/${id}/resolve?version=latest`)).body.version.number,
+        ).toBe(3);
 
         const tag = byLabel.headers.etag as string;
         const again = await t.call('GET', `/v1/prompts/${id}/resolve?label=production`, {
@@ -217,7 +222,7 @@ for (const backend of backends) {
 
       it('answers 404 for a prompt with no versions', async () => {
         const { id } = await promptWithVersions(t, []);
-        expect((await t.call('GET', `/v1/prompts/${id}/resolve`)).status).toBe(404);
+        expect((await t.call<ResolvedT>('GET', `/v1/prompts/${id}/resolve`)).status).toBe(404);
       });
     });
 

@@ -3,8 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { workspaceWire } from '../wire.ts';
 import { NamedBody } from '../schemas.ts';
+import { WorkspaceBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Create a workspace', tags: ['workspaces'], body: NamedBody };
+export const schema = {
+  operationId: 'createWorkspace',
+  summary: 'Create a workspace',
+  tags: ['workspaces'],
+  body: NamedBody,
+  response: { 201: WorkspaceBody, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/workspaces', { schema }, async (req, reply) => {

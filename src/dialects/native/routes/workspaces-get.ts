@@ -3,8 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { workspaceWire } from '../wire.ts';
 import { WorkspaceParams } from '../schemas.ts';
+import { WorkspaceBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Get a workspace', tags: ['workspaces'], params: WorkspaceParams };
+export const schema = {
+  operationId: 'getWorkspace',
+  summary: 'Get a workspace',
+  tags: ['workspaces'],
+  params: WorkspaceParams,
+  response: { 200: WorkspaceBody, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/workspaces/:name', { schema }, async (req) => {

@@ -3,8 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pageWire, workspaceWire } from '../wire.ts';
 import { PageQuery } from '../schemas.ts';
+import { WorkspacePage, errors } from '../responses.ts';
 
-export const schema = { summary: 'List workspaces', tags: ['workspaces'], querystring: PageQuery };
+export const schema = {
+  operationId: 'listWorkspaces',
+  summary: 'List workspaces',
+  tags: ['workspaces'],
+  querystring: PageQuery,
+  response: { 200: WorkspacePage, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/workspaces', { schema }, async (req) => {

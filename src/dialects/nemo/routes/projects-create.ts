@@ -7,12 +7,15 @@ import { NemoHttpError } from '../errors.ts';
 import { workspaceMissing } from '../lookup.ts';
 import { NamedBody, WorkspacePath } from '../schemas.ts';
 import { projectWire } from '../wire.ts';
+import { ProjectBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoCreateProject',
   summary: 'Create a project (NeMo)',
   tags: ['nemo'],
   params: WorkspacePath,
   body: NamedBody,
+  response: { 201: ProjectBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

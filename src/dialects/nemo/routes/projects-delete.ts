@@ -3,8 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { codeOf, projectNotFound } from '../entity-errors.ts';
 import { ProjectPath } from '../schemas.ts';
+import { NoContent, errors } from '../responses.ts';
 
-export const schema = { summary: 'Delete a project (NeMo)', tags: ['nemo'], params: ProjectPath };
+export const schema = {
+  operationId: 'nemoDeleteProject',
+  summary: 'Delete a project (NeMo)',
+  tags: ['nemo'],
+  params: ProjectPath,
+  response: { 204: NoContent, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

@@ -4,8 +4,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { codeOf, projectNotFound } from '../entity-errors.ts';
 import { ProjectPath } from '../schemas.ts';
 import { projectWire } from '../wire.ts';
+import { ProjectBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Get a project (NeMo)', tags: ['nemo'], params: ProjectPath };
+export const schema = {
+  operationId: 'nemoGetProject',
+  summary: 'Get a project (NeMo)',
+  tags: ['nemo'],
+  params: ProjectPath,
+  response: { 200: ProjectBody, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

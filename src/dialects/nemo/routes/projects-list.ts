@@ -6,12 +6,15 @@ import { codeOf, pageOffset } from '../entity-errors.ts';
 import { NemoHttpError } from '../errors.ts';
 import { PageQuery, WorkspacePath } from '../schemas.ts';
 import { dropNulls, pageEnvelope, projectWire } from '../wire.ts';
+import { ProjectPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoListProjects',
   summary: 'List projects (NeMo)',
   tags: ['nemo'],
   params: WorkspacePath,
   querystring: Type.Object(PageQuery),
+  response: { 200: ProjectPage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

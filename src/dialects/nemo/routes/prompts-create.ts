@@ -5,12 +5,15 @@ import { CreatePromptBody, WorkspacePath } from '../schemas.ts';
 import { checkInferenceParams } from '../rules.ts';
 import { translatePromptError } from '../lookup.ts';
 import { promptWire, versionContent } from '../wire.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoCreatePrompt',
   summary: 'Create a prompt (NeMo)',
   tags: ['nemo'],
   params: WorkspacePath,
   body: CreatePromptBody,
+  response: { 201: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -3,8 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PromptPath } from '../schemas.ts';
 import { translatePromptError } from '../lookup.ts';
+import { NoContent, errors } from '../responses.ts';
 
-export const schema = { summary: 'Delete a prompt (NeMo)', tags: ['nemo'], params: PromptPath };
+export const schema = {
+  operationId: 'nemoDeletePrompt',
+  summary: 'Delete a prompt (NeMo)',
+  tags: ['nemo'],
+  params: PromptPath,
+  response: { 204: NoContent, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

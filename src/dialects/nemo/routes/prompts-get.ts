@@ -3,13 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PromptPath } from '../schemas.ts';
 import { promptViews, translatePromptError } from '../lookup.ts';
+import { PromptBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Get a prompt (NeMo)', tags: ['nemo'], params: PromptPath };
+export const schema = {
+  operationId: 'nemoGetPrompt',
+  summary: 'Get a prompt (NeMo)',
+  tags: ['nemo'],
+  params: PromptPath,
+  response: { 200: PromptBody, ...errors },
+};
+
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
 
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema }, async (req) => {
+    .get('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema, config }, async (req) => {
       const { workspace, name } = req.params;
       try {
         const p = await app.registry.getPrompt(req.actor, { name, workspace });

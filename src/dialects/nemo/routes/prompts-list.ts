@@ -13,12 +13,15 @@ import { narrowing, toPromptFilter } from '../sql-filter.ts';
 import { projectNames, promptViews } from '../lookup.ts';
 import { PromptListQuery, WorkspacePath, type PromptSort } from '../schemas.ts';
 import { dropNulls, pageEnvelope, type PromptWire } from '../wire.ts';
+import { PromptPage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoListPrompts',
   summary: 'List prompts (NeMo)',
   tags: ['nemo'],
   params: WorkspacePath,
   querystring: PromptListQuery,
+  response: { 200: PromptPage, ...errors },
 };
 
 const CHUNK = 1000;
@@ -36,10 +39,13 @@ const record = (w: PromptWire, p: Prompt): FilterRecord => ({
   data: w as unknown as Record<string, unknown>,
 });
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/apis/models/v2/workspaces/:workspace/prompts', { schema }, async (req) => {
+    .get('/apis/models/v2/workspaces/:workspace/prompts', { schema, config }, async (req) => {
       const { workspace } = req.params;
       const { page, page_size: pageSize } = req.query;
       const sort = req.query.sort as PromptSort;

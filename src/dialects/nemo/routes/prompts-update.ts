@@ -6,12 +6,15 @@ import { PromptPath, UpdatePromptBody } from '../schemas.ts';
 import { checkInferenceParams } from '../rules.ts';
 import { translatePromptError } from '../lookup.ts';
 import { promptWire, versionContent } from '../wire.ts';
+import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoUpdatePrompt',
   summary: 'Replace a prompt (NeMo)',
   tags: ['nemo'],
   params: PromptPath,
   body: UpdatePromptBody,
+  response: { 200: PromptBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

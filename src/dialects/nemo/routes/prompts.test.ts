@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import type { PromptT } from '../responses.ts';
 
 const P = (ws = 'default') => `/apis/models/v2/workspaces/${ws}/prompts`;
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -90,7 +91,7 @@ for (const backend of backends) {
           },
           tags: ['demo'],
         });
-        const got = await t.call('GET', `${P()}/weather-bot`, { key: t.keys.viewer });
+        const got = await t.call<PromptT>('GET', `${P()}/weather-bot`, { key: t.keys.viewer });
         expect(got.status).toBe(200);
         expect(got.body).toEqual(res.body);
       });

@@ -5,8 +5,15 @@ import { codeOf } from '../entity-errors.ts';
 import { NemoHttpError } from '../errors.ts';
 import { NamedBody } from '../schemas.ts';
 import { workspaceWire } from '../wire.ts';
+import { WorkspaceBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Create a workspace (NeMo)', tags: ['nemo'], body: NamedBody };
+export const schema = {
+  operationId: 'nemoCreateWorkspace',
+  summary: 'Create a workspace (NeMo)',
+  tags: ['nemo'],
+  body: NamedBody,
+  response: { 201: WorkspaceBody, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

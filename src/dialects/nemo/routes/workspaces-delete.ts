@@ -5,8 +5,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { codeOf, workspaceNotFound } from '../entity-errors.ts';
 import { NemoHttpError } from '../errors.ts';
 import { WorkspaceNamePath } from '../schemas.ts';
+import { NoContent, errors } from '../responses.ts';
 
-export const schema = { summary: 'Delete a workspace (NeMo)', tags: ['nemo'], params: WorkspaceNamePath };
+export const schema = {
+  operationId: 'nemoDeleteWorkspace',
+  summary: 'Delete a workspace (NeMo)',
+  tags: ['nemo'],
+  params: WorkspaceNamePath,
+  response: { 204: NoContent, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

@@ -4,8 +4,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { codeOf, workspaceNotFound } from '../entity-errors.ts';
 import { WorkspaceNamePath } from '../schemas.ts';
 import { workspaceWire } from '../wire.ts';
+import { WorkspaceBody, errors } from '../responses.ts';
 
-export const schema = { summary: 'Get a workspace (NeMo)', tags: ['nemo'], params: WorkspaceNamePath };
+export const schema = {
+  operationId: 'nemoGetWorkspace',
+  summary: 'Get a workspace (NeMo)',
+  tags: ['nemo'],
+  params: WorkspaceNamePath,
+  response: { 200: WorkspaceBody, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app

@@ -5,11 +5,14 @@ import { Type } from '@sinclair/typebox';
 import { pageOffset } from '../entity-errors.ts';
 import { PageQuery } from '../schemas.ts';
 import { dropNulls, pageEnvelope, workspaceWire } from '../wire.ts';
+import { WorkspacePage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'nemoListWorkspaces',
   summary: 'List workspaces (NeMo)',
   tags: ['nemo'],
   querystring: Type.Object(PageQuery),
+  response: { 200: WorkspacePage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest, isFault, notFound } from '../../../model/errors.ts';
+import { EntitiesDeleted, errors } from '../responses.ts';
 
 const TYPES = [
   'FOLDER',
@@ -17,6 +18,7 @@ const TYPES = [
 ] as const;
 
 export const schema = {
+  operationId: 'promptlayerDeleteEntities',
   summary: 'Delete registry entities (PromptLayer)',
   tags: ['promptlayer'],
   body: Type.Object({
@@ -27,6 +29,7 @@ export const schema = {
     cascade: Type.Optional(Type.Boolean()),
     workspace_id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   }),
+  response: { 200: EntitiesDeleted, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

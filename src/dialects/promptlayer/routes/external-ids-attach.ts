@@ -6,12 +6,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ExternalIdValue, ExternalSource, TemplateIdParams } from '../schemas.ts';
 import { externalIdsWire } from '../wire.ts';
+import { ExternalIdsBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerAttachExternalId',
   summary: 'Attach an external id to a prompt template (PromptLayer)',
   tags: ['promptlayer'],
   params: TemplateIdParams,
   body: Type.Object({ source: ExternalSource, external_id: ExternalIdValue }),
+  response: { 200: ExternalIdsBody, 201: ExternalIdsBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

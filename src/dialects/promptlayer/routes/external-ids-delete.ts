@@ -4,14 +4,17 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ExternalIdValue, ExternalSource, TemplateIdParams } from '../schemas.ts';
+import { NoContent, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerDetachExternalId',
   summary: 'Detach an external id from a prompt template (PromptLayer)',
   tags: ['promptlayer'],
   params: Type.Composite([
     TemplateIdParams,
     Type.Object({ source: ExternalSource, external_id: ExternalIdValue }),
   ]),
+  response: { 204: NoContent, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { TemplateIdParams } from '../schemas.ts';
 import { externalIdsWire } from '../wire.ts';
+import { ExternalIdsBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerListExternalIds',
   summary: 'List the external ids of a prompt template (PromptLayer)',
   tags: ['promptlayer'],
   params: TemplateIdParams,
+  response: { 200: ExternalIdsBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

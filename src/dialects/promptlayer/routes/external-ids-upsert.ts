@@ -8,12 +8,15 @@ import { Type } from '@sinclair/typebox';
 import { PublishBody, publishInputOf } from '../publish-body.ts';
 import { ExternalIdValue, ExternalSource } from '../schemas.ts';
 import { createdWire } from '../wire.ts';
+import { CreatedBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerUpsertByExternalId',
   summary: 'Upsert a prompt template by external id (PromptLayer)',
   tags: ['promptlayer'],
   params: Type.Object({ source: ExternalSource, external_id: ExternalIdValue }),
   body: PublishBody,
+  response: { 200: CreatedBody, 201: CreatedBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -8,8 +8,10 @@ import { metadataWire, selectorOf } from '../mapping.ts';
 import { resolveVersion, workspaceSeq } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
+import { Raw, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerGetTemplate',
   summary: 'Get a prompt template as stored (PromptLayer)',
   tags: ['promptlayer'],
   params: IdentifierParams,
@@ -19,12 +21,16 @@ export const schema = {
     resolve_snippets: Type.Optional(Type.Boolean({ default: true })),
     include_llm_kwargs: Type.Optional(Type.Boolean({ default: false })),
   }),
+  response: { 200: Raw, ...errors },
 };
+
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
 
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .get('/prompt-templates/:identifier', { schema }, async (req) => {
+    .get('/prompt-templates/:identifier', { schema, config }, async (req) => {
       const q = req.query;
       if (q.version !== undefined && q.label !== undefined) {
         throw badRequest('version and label are mutually exclusive');

@@ -8,10 +8,21 @@ import { metadataWire, selectorOf } from '../mapping.ts';
 import { resolveVersion, workspaceSeq } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
+import { Rendered, errors } from '../responses.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
+/** Cached only when nothing is rendered: the answer then depends on the stored version alone. */
+const withoutVariables = (body: unknown): boolean =>
+  body === undefined ||
+  body === null ||
+  (typeof body === 'object' &&
+    !Array.isArray(body) &&
+    ((body as Record<string, unknown>).input_variables === undefined ||
+      (body as Record<string, unknown>).input_variables === null));
+
 export const schema = {
+  operationId: 'promptlayerGetTemplateForRun',
   summary: 'Get a prompt template for run time (PromptLayer)',
   tags: ['promptlayer'],
   params: IdentifierParams,
@@ -28,12 +39,16 @@ export const schema = {
     }),
     Type.Null(),
   ]),
+  response: { 200: Rendered, ...errors },
 };
+
+/** Answers are kept by the read cache (server/read-cache.ts) unless variables are rendered. */
+const config = { cacheable: { when: withoutVariables } };
 
 export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .post('/prompt-templates/:identifier', { schema, config: { readOnly: true } }, async (req) => {
+    .post('/prompt-templates/:identifier', { schema, config: { ...config, readOnly: true } }, async (req) => {
       const b = req.body ?? {};
       const { prompt, version } = await resolveVersion(
         app,

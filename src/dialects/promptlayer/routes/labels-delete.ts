@@ -2,11 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { NoContent, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerDeleteLabel',
   summary: 'Delete a release label (PromptLayer)',
   tags: ['promptlayer'],
   params: Type.Object({ prompt_label_id: Type.Integer({ minimum: 1 }) }),
+  response: { 204: NoContent, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

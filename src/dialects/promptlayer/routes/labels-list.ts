@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { findPromptRef } from '../lookup.ts';
 import { IdentifierParams } from '../schemas.ts';
+import { Labels, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerListLabels',
   summary: 'List release labels (PromptLayer)',
   tags: ['promptlayer'],
   params: IdentifierParams,
+  response: { 200: Labels, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

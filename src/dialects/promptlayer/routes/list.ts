@@ -9,10 +9,12 @@ import type { ExternalId, PromptListQuery, VersionView } from '../../../registry
 import { metadataWire, templateWire } from '../mapping.ts';
 import { workspaceSeq } from '../lookup.ts';
 import { externalIdWire } from '../wire.ts';
+import { List, errors } from '../responses.ts';
 
 export const MAX_PER_PAGE = 500;
 
 export const schema = {
+  operationId: 'promptlayerListTemplates',
   summary: 'List prompt templates (PromptLayer)',
   tags: ['promptlayer'],
   querystring: Type.Object({
@@ -41,10 +43,14 @@ export const schema = {
     created_by_email: Type.Optional(Type.String()),
     workspace_id: Type.Optional(Type.Integer()),
   }),
+  response: { 200: List, ...errors },
 };
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompt-templates', { schema }, async (req) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/prompt-templates', { schema, config }, async (req) => {
     const q = req.query;
     const page = q.page ?? 1;
     const perPage = q.per_page ?? 30;

@@ -14,10 +14,12 @@ import { mergePatch, type PatchBody } from '../patch-merge.ts';
 import { CommitMessage, ReleaseLabels } from '../schemas.ts';
 import { resolveSnippets, SnippetError, tagsOfContent } from '../snippets.ts';
 import { createdWire } from '../wire.ts';
+import { CreatedBody, errors } from '../responses.ts';
 
 const ListPatch = Type.Optional(Type.Union([Type.Array(Type.Any()), Type.Object({}), Type.Null()]));
 
 export const schema = {
+  operationId: 'promptlayerPatchTemplate',
   summary: 'Patch a prompt template into a new version (PromptLayer)',
   tags: ['promptlayer'],
   params: Type.Object({ identifier: Type.String({ minLength: 1 }) }),
@@ -35,6 +37,7 @@ export const schema = {
     commit_message: Type.Optional(CommitMessage),
     release_labels: Type.Optional(ReleaseLabels),
   }),
+  response: { 201: CreatedBody, ...errors },
 };
 
 /** The items a patch brings in (index-patch values or a replacement list). */

@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PublishBody, publishInputOf } from '../publish-body.ts';
 import { createdWire } from '../wire.ts';
+import { CreatedBody, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerPublishTemplate',
   summary: 'Publish a prompt template version (PromptLayer)',
   tags: ['promptlayer'],
   body: PublishBody,
+  response: { 201: CreatedBody, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

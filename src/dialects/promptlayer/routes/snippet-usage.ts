@@ -6,12 +6,15 @@ import { Type } from '@sinclair/typebox';
 import { findPromptByIdentifier } from '../lookup.ts';
 import { IdentifierParams } from '../schemas.ts';
 import { tagsOfContent } from '../snippets.ts';
+import { SnippetUsage, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'promptlayerSnippetUsage',
   summary: 'Snippet usage (PromptLayer)',
   tags: ['promptlayer'],
   params: IdentifierParams,
   querystring: Type.Object({ prompt_version_number: Type.Optional(Type.Integer({ minimum: 1 })) }),
+  response: { 200: SnippetUsage, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

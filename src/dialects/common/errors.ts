@@ -1,7 +1,7 @@
 // One classification of every error a request can raise; each dialect renders it in its envelope.
-import { LecternError, type ErrorCode, type Fault } from '../model/errors.ts';
-import { TemplateError } from '../templates/index.ts';
-import { translateDbError } from '../registry/context.ts';
+import { LecternError, type ErrorCode, type Fault } from '../../model/errors.ts';
+import { TemplateError } from '../../templates/index.ts';
+import { translateDbError } from '../../registry/context.ts';
 
 export interface Problem {
   status: number;
