@@ -5,7 +5,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'drizzle/**', 'web/dist/**', 'dist/**', '.lectern/**', 'bench/results.json', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'drizzle/**',
+      'web/dist/**',
+      'dist/**',
+      '.lectern/**',
+      'bench/results.json',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -767,7 +767,10 @@ async function main() {
   // The web UI's figures (bench/ui.ts), in a process of their own.
   if (!SCALE && !ONLY) {
     await new Promise((r) =>
-      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ui.ts')], { stdio: 'inherit' }).on('exit', r),
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ui.ts')], { stdio: 'inherit' }).on(
+        'exit',
+        r,
+      ),
     );
   }
 }

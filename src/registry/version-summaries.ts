@@ -62,11 +62,11 @@ export async function summariesOf(
     label === undefined
       ? []
       : db
-      .select({ v: versions, labels: labelNames })
-      .from(versions)
-      .innerJoin(prompts, eq(prompts.id, versions.promptId))
-      .innerJoin(labels, and(eq(labels.versionId, versions.id), eq(labels.name, label)))
-      .where(live);
+          .select({ v: versions, labels: labelNames })
+          .from(versions)
+          .innerJoin(prompts, eq(prompts.id, versions.promptId))
+          .innerJoin(labels, and(eq(labels.versionId, versions.id), eq(labels.name, label)))
+          .where(live);
   const qCounts = () =>
     db
       .select({ promptId: versions.promptId, n: count() })

@@ -5,6 +5,9 @@
 // dialect's URLs: the path is matched against the routes' own patterns.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, type LecternError } from '../model/errors.ts';
+import { MAX_PATH_SEGMENT, pathSegmentTooLong } from '../dialects/common/path-limits.ts';
+
+export { MAX_PATH_SEGMENT } from '../dialects/common/path-limits.ts';
 
 type Handler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown;
 
@@ -41,22 +44,6 @@ export class ErrorRoutes {
     return best?.handler ?? this.fallback;
   }
 }
-
-/** The longest path segment the router takes (its maxParamLength). */
-export const MAX_PATH_SEGMENT = 1024;
-
-export const pathSegmentTooLong = (max = MAX_PATH_SEGMENT) =>
-  badRequest(`a path segment is longer than ${max} characters`, {
-    reason: 'path_segment_too_long',
-    max_length: max,
-  });
-
-/** Does the path (query excluded) have a segment the router would refuse? */
-export const hasOverlongSegment = (url: string, max = MAX_PATH_SEGMENT) =>
-  url
-    .split('?')[0]!
-    .split('/')
-    .some((s) => s.length > max);
 
 export function frameworkErrorOf(err: FastifyError, maxParamLength: number): LecternError {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return pathSegmentTooLong(maxParamLength);

@@ -46,8 +46,12 @@ export function installMetrics(app: FastifyInstance): void {
     child.observe(reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', { config: { public: true, unlimited: true }, schema: { hide: true } }, async (_req, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { config: { public: true, unlimited: true }, schema: { hide: true } },
+    async (_req, reply) => {
+      reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    },
+  );
 }

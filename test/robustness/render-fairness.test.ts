@@ -99,7 +99,7 @@ for (const backend of backends) {
       }
       const results = await all;
 
-        console.log(JSON.stringify([...waits].sort((a, b) => b[1] - a[1]).slice(0, 8)), waits.length);
+      console.log(JSON.stringify([...waits].sort((a, b) => b[1] - a[1]).slice(0, 8)), waits.length);
       const worst = waits.reduce((a, b) => (b[1] > a[1] ? b : a));
       expect(waits.length).toBeGreaterThan(10);
       expect(

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LecternError } from '../../model/errors.ts';
 import { toKwError } from './errors.ts';
-import { hasOverlongSegment, pathSegmentTooLong } from '../../server/framework-errors.ts';
+import { hasOverlongSegment, pathSegmentTooLong } from '../common/path-limits.ts';
 import { routes } from './routes/index.ts';
 
 /** Shared response schemas, added at the root by server/app.ts. */

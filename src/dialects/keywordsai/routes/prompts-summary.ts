@@ -29,7 +29,10 @@ export default function route(app: FastifyInstance) {
   );
   typed.post(
     '/api/prompts/summary',
-    { schema: { ...postSchema, ...summary, operationId: 'keywordsaiCountPromptsPost' }, config: { readOnly: true } },
+    {
+      schema: { ...postSchema, ...summary, operationId: 'keywordsaiCountPromptsPost' },
+      config: { readOnly: true },
+    },
     async (req) => count(req.actor, parseFilters(req.body.filters, req.body.operator)),
   );
 }
