@@ -5,7 +5,7 @@
 // dialect's URLs: the path is matched against the routes' own patterns.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, type LecternError } from '../model/errors.ts';
-import { MAX_PATH_SEGMENT, pathSegmentTooLong } from '../dialects/common/path-limits.ts';
+import { pathSegmentTooLong } from '../dialects/common/path-limits.ts';
 
 export { MAX_PATH_SEGMENT } from '../dialects/common/path-limits.ts';
 

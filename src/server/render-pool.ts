@@ -22,7 +22,6 @@ import {
   type Outcome,
   type Renderer,
   type RenderTask,
-  type ResultOf,
   type RunOptions,
 } from '../templates/tasks.ts';
 import { fromTransferable, toTransferable } from '../model/json-order.ts';
