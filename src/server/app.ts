@@ -1,6 +1,6 @@
 // Assembles the HTTP server: body parsing and limits, authentication, OpenAPI and docs, operations
 // routes, and one encapsulated plugin per dialect (each owning its error envelope).
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -78,7 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Fastify's own request logging writes two lines per request at info: at the read rates the
     // fetch path serves it cost more CPU than answering (see docs/performance.md). One line per
     // request instead (below), at info only when it failed.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(opts.serializerFactory
       ? { schemaController: { compilersFactory: { buildSerializer: opts.serializerFactory } } }
       : {}),

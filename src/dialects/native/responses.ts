@@ -208,6 +208,17 @@ export const CreatedKey = Type.Object({
   secret: Type.String({ description: 'shown once' }),
 });
 export const WorkspaceBody = Type.Object({ workspace: ref(Workspace) });
+export const Me = Type.Object({
+  key_id: Type.String(),
+  role: Type.String(),
+  workspace_id: NullableString,
+  workspace: NullableString,
+  all_workspaces: Type.Boolean(),
+  workspaces: Type.Array(ref(Workspace)),
+});
+export const Folders = Type.Object({
+  data: Type.Array(Type.Object({ path: Type.String(), count: Type.Integer() })),
+});
 export const ProjectBody = Type.Object({ project: ref(Project) });
 export const Diff = Type.Object({
   prompt_id: Type.String(),

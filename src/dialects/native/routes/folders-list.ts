@@ -4,12 +4,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { WorkspaceQuery } from '../schemas.ts';
+import { Folders, errors } from '../responses.ts';
 
 export const schema = {
+  operationId: 'listFolders',
   summary: 'List prompt folders',
   description: 'A folder is the part of a name before its last `/`; `count` is the prompts directly in it.',
   tags: ['prompts'],
   querystring: WorkspaceQuery,
+  response: { 200: Folders, ...errors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -2,8 +2,14 @@
 // can see. The web UI shows this after sign-in and offers the workspace switch from it.
 import type { FastifyInstance } from 'fastify';
 import { workspaceWire } from '../wire.ts';
+import { Me, errors } from '../responses.ts';
 
-export const schema = { summary: 'The calling key', tags: ['keys'] };
+export const schema = {
+  operationId: 'whoAmI',
+  summary: 'The calling key',
+  tags: ['keys'],
+  response: { 200: Me, ...errors },
+};
 
 export default function route(app: FastifyInstance) {
   app.get('/me', { schema }, async (req) => {
