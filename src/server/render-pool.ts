@@ -43,6 +43,17 @@ let devBundle: string | undefined;
  * - From the sources (tests, tsx): the same bundle made in memory by esbuild and handed to a small
  *   loader in this directory as a data: URL; nothing is written to disk.
  */
+/** How the sources' render worker is bundled in memory (the planted-file test names it the same way). */
+export const DEV_WORKER_BUILD = {
+  entryPoints: [fileURLToPath(new URL('./render-worker.ts', import.meta.url))],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  write: false,
+  logLevel: 'silent',
+} satisfies import('esbuild').BuildOptions;
+
 function workerEntry(): { filename: string; workerData?: { url: string } } {
   if (COMPILED) {
     const file = fileURLToPath(new URL('./render-worker.js', import.meta.url));
@@ -52,15 +63,7 @@ function workerEntry(): { filename: string; workerData?: { url: string } } {
   if (!devBundle) {
     // esbuild is a build tool: loaded only here, never by the production server.
     const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const out = buildSync({
-      entryPoints: [fileURLToPath(new URL('./render-worker.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    });
+    const out = buildSync(DEV_WORKER_BUILD);
     devBundle = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString('base64')}`;
   }
   return {

@@ -5,10 +5,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
-import { createRenderer } from './render-pool.ts';
+import { DEV_WORKER_BUILD, createRenderer } from './render-pool.ts';
 
 const shared = mkdtempSync(join(tmpdir(), 'lectern-shared-tmp-'));
 const savedTmp = process.env.TMPDIR;
@@ -22,15 +21,7 @@ it('ignores a render worker planted in the shared temp directory and writes noth
   process.env.TMPDIR = shared;
   expect(tmpdir()).toBe(shared);
   // The name a content-addressed bundle in tmp would have (what the pool once loaded if present).
-  const code = buildSync({
-    entryPoints: [fileURLToPath(new URL('./render-worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  }).outputFiles[0]!.contents;
+  const code = buildSync(DEV_WORKER_BUILD).outputFiles[0]!.contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const planted = `lectern-render-worker-${hash}.mjs`;
   writeFileSync(
