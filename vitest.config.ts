@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests sit beside the code (src/**/*.test.ts); cross-cutting suites live in test/.
@@ -9,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on servers, child processes and PostgreSQL rather than compute, so two
+    // workers on a 2-core machine nearly halve the run; LECTERN_TEST_WORKERS overrides.
+    maxWorkers: Number(process.env.LECTERN_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),
   },
 });
