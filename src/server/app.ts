@@ -9,6 +9,7 @@ import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 import type { Actor } from '../model/types.ts';
 import { createRenderer, type Renderer } from './render-pool.ts';
 import type { Registry } from '../registry/index.ts';
+import { lazySerializers } from './serialization.ts';
 import { ping } from '../store/db.ts';
 import { Authenticator } from './auth.ts';
 import type { Config } from './config.ts';
@@ -79,9 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // fetch path serves it cost more CPU than answering (see docs/performance.md). One line per
     // request instead (below), at info only when it failed.
     logController: new LogController({ disableRequestLogging: true }),
-    ...(opts.serializerFactory
-      ? { schemaController: { compilersFactory: { buildSerializer: opts.serializerFactory } } }
-      : {}),
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers(opts.serializerFactory) } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // A 4xx/5xx (failed authentication among them) is logged at info; a success only at debug, so
   // LOG_LEVEL=debug gives a full access log.
