@@ -13,11 +13,10 @@ import {
   isNull,
   lt,
   notInArray,
-  or,
   sql,
   type SQL,
 } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../store/db.ts';
 import { auditEvents, labels, projects, prompts, versions, workspaces } from '../store/schema.ts';
 import {
@@ -276,27 +275,27 @@ export async function listPrompts(
   if (q.search) {
     const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
     // Template text is the messages' and content's JSON text: a substring match there finds any
-    // text a user can see in the template (escapes aside), without a per-format parser.
-    // The text match is an IN over one scan of latest versions: under OR, PostgreSQL runs it once
-    // as a hashed subplan, where an EXISTS would run once per prompt.
+    // text a user can see in the template (escapes aside), without a per-format parser. The
+    // expression is the one migration 0007's trigram index is built on, so the index serves it.
+    // One IN over a UNION ALL of three narrow look-ups, each of which its trigram index (migration
+    // 0007) can serve; an OR of the three would make PostgreSQL scan every prompt.
     const owner = alias(prompts, 'owner');
-    const latestMatching = db
+    const byName = db.select({ id: prompts.id }).from(prompts).where(ilike(prompts.name, like));
+    const byTag = db
+      .select({ id: prompts.id })
+      .from(prompts)
+      .where(sql`${prompts.tags}::text ilike ${like}`);
+    const byText = db
       .select({ id: versions.promptId })
       .from(versions)
       .innerJoin(owner, and(eq(owner.id, versions.promptId), eq(owner.lastVersion, versions.number)))
       .where(
         and(
           eq(owner.workspaceId, ws.id),
-          sql`(${versions.messages}::text ilike ${like} or coalesce(${versions.content}::text, '') ilike ${like})`,
+          sql`(${versions.messages}::text || coalesce(${versions.content}::text, '')) ilike ${like}`,
         ),
       );
-    conds.push(
-      or(
-        ilike(prompts.name, like),
-        sql`${prompts.tags}::text ilike ${like}`,
-        inArray(prompts.id, latestMatching),
-      ),
-    );
+    conds.push(inArray(prompts.id, unionAll(byName, byTag, byText)));
   }
   // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
   // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).

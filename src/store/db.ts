@@ -10,7 +10,7 @@ import { schema } from './schema.ts';
 import { lockDataDir, type DirLock } from './dir-lock.ts';
 import { faultAwareClient } from './pg-faults.ts';
 import { JSON_OID, parseStoredJson } from './json-columns.ts';
-import { seedDataDir } from './pglite-seed.ts';
+import { pgliteExtensions, seedDataDir } from './pglite-seed.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -245,9 +245,10 @@ async function openPglite(
     const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
     // `json` values keep their key order (json-columns.ts).
     const parsers = { [JSON_OID]: parseStoredJson };
+    const extensions = await pgliteExtensions();
     client = snapshot
-      ? await PGlite.create({ loadDataDir: snapshot, startParams, parsers })
-      : await PGlite.create(dataDir, { startParams, parsers });
+      ? await PGlite.create({ loadDataDir: snapshot, startParams, parsers, extensions })
+      : await PGlite.create(dataDir, { startParams, parsers, extensions });
     db = drizzle(client, { schema }) as unknown as Db;
     if (!(await pgliteMigrated(client))) await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {

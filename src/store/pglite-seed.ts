@@ -32,6 +32,12 @@ export async function seedDataDir(dataDir: string, seedFile = SEED_FILE): Promis
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
+/** The contrib extensions the migrations use (0007: pg_trgm for search); every open loads them. */
+export async function pgliteExtensions() {
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  return { pg_trgm };
+}
+
 /**
  * Writes a seed (the build does, into SEED_FILE): a data directory migrated by the same migrations
  * a first start runs and closed cleanly, so a first start finds a shut-down cluster with nothing to
@@ -45,7 +51,7 @@ export async function writeSeed(file: string, migrationsFolder: string): Promise
   const work = mkdtempSync(join(tmpdir(), 'lectern-seed-'));
   try {
     const data = join(work, 'data');
-    const pglite = await PGlite.create(data);
+    const pglite = await PGlite.create(data, { extensions: await pgliteExtensions() });
     await migrate(drizzle(pglite), { migrationsFolder });
     await pglite.close();
     // Every path listed, parents first: tar's own recursion would interleave directories.
