@@ -101,6 +101,7 @@ export interface Label {
   name: string;
   versionId: string;
   versionNumber: number;
+  versionSeq: number; // PromptLayer's prompt_version_id of the version it points at
   createdAt: Date;
   updatedAt: Date;
 }

@@ -18,7 +18,7 @@ export function validateLabelName(name: string): void {
 /** A prompt's label by name with the number of the version it sits on (row-locked on request). */
 async function findLabel(tx: Tx, promptId: string, name: string, opts: { lock?: boolean } = {}) {
   const q = tx
-    .select({ l: labels, number: versions.number })
+    .select({ l: labels, number: versions.number, versionSeq: versions.seq })
     .from(labels)
     .innerJoin(versions, eq(versions.id, labels.versionId))
     .where(and(eq(labels.promptId, promptId), eq(labels.name, name)));
@@ -48,7 +48,8 @@ export async function applyLabel(
   const now = new Date();
   let row: typeof labels.$inferSelect;
   if (existing) {
-    if (existing.l.versionId === version.id) return { ...existing.l, versionNumber: version.number };
+    if (existing.l.versionId === version.id)
+      return { ...existing.l, versionNumber: version.number, versionSeq: version.seq };
     [row] = (await tx
       .update(labels)
       .set({ versionId: version.id, updatedAt: now })
@@ -85,7 +86,7 @@ export async function applyLabel(
     existing ? { name, version: existing.number } : null,
     { name, version: version.number },
   );
-  return { ...row, versionNumber: version.number };
+  return { ...row, versionNumber: version.number, versionSeq: version.seq };
 }
 
 /** A label to delete: by its prompt and name, or by its seq (PromptLayer's release_label_id). */
@@ -123,7 +124,10 @@ export async function deleteLabel(
       null,
     );
     const p = await touchPrompt(tx, rec, prompt);
-    return { prompt: p, label: { ...existing.l, versionNumber: existing.number } };
+    return {
+      prompt: p,
+      label: { ...existing.l, versionNumber: existing.number, versionSeq: existing.versionSeq },
+    };
   });
 }
 
@@ -135,12 +139,12 @@ export async function listLabels(
   const db = ctx.store.db;
   const prompt = await findPrompt(db, actor, ref);
   const rows = await db
-    .select({ l: labels, number: versions.number })
+    .select({ l: labels, number: versions.number, versionSeq: versions.seq })
     .from(labels)
     .innerJoin(versions, eq(versions.id, labels.versionId))
     .where(eq(labels.promptId, prompt.id))
     .orderBy(asc(labels.name));
-  return { prompt, labels: rows.map((r) => ({ ...r.l, versionNumber: r.number })) };
+  return { prompt, labels: rows.map((r) => ({ ...r.l, versionNumber: r.number, versionSeq: r.versionSeq })) };
 }
 
 /** A label found by its integer seq (PromptLayer's release_label_id). */
@@ -152,14 +156,14 @@ export async function findLabelBySeq(
   const db = ctx.store.db;
   const row = (
     await db
-      .select({ l: labels, number: versions.number })
+      .select({ l: labels, number: versions.number, versionSeq: versions.seq })
       .from(labels)
       .innerJoin(versions, eq(versions.id, labels.versionId))
       .where(eq(labels.seq, seq))
   )[0];
   if (!row) throw labelNotFound({ labelId: seq }, 'label not found');
   const prompt = await findPrompt(db, actor, { id: row.l.promptId });
-  return { prompt, label: { ...row.l, versionNumber: row.number } };
+  return { prompt, label: { ...row.l, versionNumber: row.number, versionSeq: row.versionSeq } };
 }
 
 /** The prompt and name of the label with this seq (a write then locks the prompt and re-reads it). */

@@ -19,13 +19,11 @@ export default function route(app: FastifyInstance) {
     .get('/prompt-templates/:identifier/labels', { schema }, async (req) => {
       const ref = await findPromptRef(app, req.actor, req.params.identifier);
       const { labels } = await app.registry.listLabels(req.actor, ref);
-      const { items } = await app.registry.listVersions(req.actor, ref, { limit: 100_000, offset: 0 });
-      const seqOf = new Map(items.map((v) => [v.id, v.seq]));
       return {
         release_labels: labels.map((l) => ({
           release_label: l.name,
           release_label_id: l.seq,
-          prompt_version_id: seqOf.get(l.versionId) ?? null,
+          prompt_version_id: l.versionSeq,
           prompt_version_number: l.versionNumber,
         })),
       };
