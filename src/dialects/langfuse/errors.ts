@@ -75,7 +75,8 @@ export function lfFault(f: Fault, message: string): LfError {
     case 'stale':
       return lf(409, 'LangfuseConflictError', message);
     case 'payload_too_large':
-      return lf(422, 'PayloadTooLargeError', message);
+      // 413 as every Lectern API answers an oversized body (Langfuse's own class name).
+      return lf(413, 'PayloadTooLargeError', message);
     case 'rate_limited':
     case 'render_busy':
       return lf(429, 'TooManyRequestsError', message, f.retryAfter);
@@ -137,8 +138,7 @@ export function toLfError(err: unknown): LfError {
     case 409:
       return lf(409, 'LangfuseConflictError', p.message);
     case 413:
-    case 422:
-      return lf(422, 'PayloadTooLargeError', p.message);
+      return lf(413, 'PayloadTooLargeError', p.message);
     default:
       if (p.status >= 500) return lf(500, 'InternalServerError', 'Internal Server Error');
       return lf(400, 'InvalidRequestError', p.message);

@@ -52,20 +52,30 @@ function metaOf(g: VersionGroup) {
   };
 }
 
+/** Answers are kept by the read cache (server/read-cache.ts). */
+const config = { cacheable: true };
+
 export default function route(app: FastifyInstance) {
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/api/public/v2/prompts', { schema }, async (req) => {
-    const q = req.query;
-    const { items, total } = await app.registry.listVersionGroups(req.actor, {
-      name: q.name,
-      label: q.label,
-      tag: q.tag,
-      version: q.version,
-      updatedFrom: dateOf(q.fromUpdatedAt, 'fromUpdatedAt'),
-      updatedTo: dateOf(q.toUpdatedAt, 'toUpdatedAt'),
-      limit: q.limit,
-      offset: (q.page - 1) * q.limit,
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/api/public/v2/prompts', { schema, config }, async (req) => {
+      const q = req.query;
+      const { items, total } = await app.registry.listVersionGroups(req.actor, {
+        name: q.name,
+        label: q.label,
+        tag: q.tag,
+        version: q.version,
+        updatedFrom: dateOf(q.fromUpdatedAt, 'fromUpdatedAt'),
+        updatedTo: dateOf(q.toUpdatedAt, 'toUpdatedAt'),
+        limit: q.limit,
+        offset: (q.page - 1) * q.limit,
+      });
+      const meta = {
+        page: q.page,
+        limit: q.limit,
+        totalItems: total,
+        totalPages: Math.ceil(total / q.limit),
+      };
+      return { data: items.filter((g) => g.versions.length).map(metaOf), meta, pagination: { ...meta } };
     });
-    const meta = { page: q.page, limit: q.limit, totalItems: total, totalPages: Math.ceil(total / q.limit) };
-    return { data: items.filter((g) => g.versions.length).map(metaOf), meta, pagination: { ...meta } };
-  });
 }
