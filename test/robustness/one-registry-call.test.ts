@@ -172,7 +172,7 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   }),
   'DELETE /apis/entities/v2/workspaces/:workspace/projects/:name': (f) => ({
     url: `/apis/entities/v2/workspaces/default/projects/${f.project}`,
-  }),  // langfuse
+  }), // langfuse
   'POST /api/public/v2/prompts': (f) => ({
     url: '/api/public/v2/prompts',
     body: { name: `lf-${f.n}`, prompt: 'x {{y}}', labels: ['production'] },
