@@ -86,7 +86,9 @@ export function contentOfConfig(config: JsonObject | null | undefined): Partial<
       if (isObject(v)) c[field] = v;
       else extras.push([k, v]);
     } else if (field === 'toolChoice' || field === 'functionCall') {
-      c[field] = v;
+      // null is "not set" in the model: an explicit null is kept as the client wrote it.
+      if (v !== null) c[field] = v;
+      else extras.push([k, v]);
     } else if (PARAM_KEYS.has(k)) params.push([k, v]);
     else extras.push([k, v]);
   }
