@@ -70,7 +70,7 @@ export const ErrorBody = Type.Object(
 );
 
 const e = ref(ErrorBody);
-export const errors = { 400: e, 401: e, 403: e, 404: e, 409: e, 413: e, 429: e, 503: e };
+export const errors = { '4xx': e, '5xx': e };
 
 /** Added at the root by server/app.ts. */
 export const components = [PromptRow, Prompt, PromptMeta, PromptMetaList, ErrorBody];
