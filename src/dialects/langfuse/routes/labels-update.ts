@@ -33,9 +33,11 @@ export default function route(app: FastifyInstance) {
           ? await app.registry.write(req.actor, {
               target: { kind: 'prompt', ref: { name } },
               labels: labels.map((l) => ({ name: l, to: { number: version } })),
+              // Its `latest` is the newest live version, read in the same transaction.
+              withSummary: labels[0],
             })
           : await app.registry.getVersionWithLatest(req.actor, { name }, { number: version });
-        const latest = 'latestNumber' in r ? r.latestNumber : r.prompt.lastVersion;
+        const latest = 'latestNumber' in r ? r.latestNumber : r.summary?.latest?.number;
         return promptWire(r.prompt, r.version!, r.version!.number === latest);
       } catch (e) {
         if (!isNotFound(e)) throw e;

@@ -124,6 +124,12 @@ for (const backend of backends) {
         message: "Prompt 'pl' version 7 not found in project",
         error: 'LangfuseNotFoundError',
       });
+      // After the newest version is deleted, the next one is `latest` in the PATCH answer too.
+      await lf('POST', P, { name: 'pl', prompt: 'c' });
+      expect((await lf('DELETE', `${P}/pl?version=3`)).status).toBe(204);
+      expect(
+        (await lf<PromptRowT>('PATCH', `${P}/pl/versions/2`, { newLabels: ['gamma'] })).body.labels,
+      ).toEqual(['beta', 'gamma', 'latest']);
       // Removal is the native API's.
       expect((await t.call('DELETE', `/v1/prompts/pl/labels/staging`)).status).toBeLessThan(300);
       expect((await lf('GET', `${P}/pl?version=1`)).body.labels).toEqual(['production']);
