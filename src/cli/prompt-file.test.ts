@@ -108,8 +108,8 @@ describe('.prompt files', () => {
     expect(text).not.toContain('\r');
   });
 
-  it('are read by the Dotprompt reference parser (lectern.* as extension fields)', async () => {
-    const parsed = await new Dotprompt().parse(writePromptFile(rich));
+  it('are read by the Dotprompt reference parser (lectern.* as extension fields)', () => {
+    const parsed = new Dotprompt().parse(writePromptFile(rich));
     expect(parsed.model).toBe('gpt-4o');
     expect(parsed.config).toMatchObject({ temperature: 0.2 });
     expect(parsed.ext?.lectern).toMatchObject({ type: 'chat', templateFormat: 'jinja2', toolChoice: 'auto' });
