@@ -65,16 +65,25 @@ export class Client {
     return `${path}${path.includes('?') ? '&' : '?'}workspace=${encodeURIComponent(this.workspace)}`;
   }
 
-  async raw(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+  async raw(
+    method: string,
+    path: string,
+    init: { body?: unknown; stream?: ReadableStream; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, ...init.headers };
-    let body: string | undefined;
+    let body: string | ReadableStream | undefined = init.stream;
     if (init.body !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     }
     try {
       // Node's fetch keeps connections alive: a push or an import makes thousands of calls in a row.
-      return await fetch(`${this.url}${this.withWorkspace(path)}`, { method, headers, body });
+      return await fetch(`${this.url}${this.withWorkspace(path)}`, {
+        method,
+        headers,
+        body,
+        ...(init.stream ? { duplex: 'half' } : {}),
+      } as RequestInit);
     } catch (e) {
       throw new CliError(
         `cannot reach the Lectern server at ${this.url} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}): check --url / LECTERN_URL and that the server runs`,

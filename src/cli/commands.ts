@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { CliError, Client, EXIT, type ServerOptions } from './client.ts';
 import { printJson, progressBar, table } from './output.ts';
 import { check, plan, pull, push, release, setLabel, type Plan } from './sync.ts';
+import { exportTo, importFrom } from './bulk.ts';
 
 export interface GlobalOptions extends ServerOptions {
   json?: boolean;
@@ -240,4 +241,46 @@ export function addSyncCommands(program: Command): void {
       }
       if (bad.length) process.exitCode = EXIT.invalid;
     });
+}
+
+export function addBulkCommands(program: Command): void {
+  remote(
+    program
+      .command('export [file]')
+      .description('write the whole workspace as JSON lines to FILE (default: stdout)'),
+  ).action(async (file: string | undefined, o: GlobalOptions) => {
+    const r = await exportTo(new Client(o), file ?? '-', bar(o));
+    if (file === undefined || file === '-')
+      return void console.error(`exported ${r.prompts} prompts, ${r.versions} versions`);
+    if (o.json) return printJson(r);
+    console.log(
+      table(
+        ['prompts', 'versions', 'labels', 'label moves', 'bytes'],
+        [[r.prompts, r.versions, r.labels, r.label_moves, r.bytes]],
+      ),
+    );
+  });
+  remote(
+    program
+      .command('import <file>')
+      .description('import a file lectern export wrote (- for stdin); re-running skips what is there'),
+  ).action(async (file: string, o: GlobalOptions) => {
+    const r = await importFrom(new Client(o), file, bar(o));
+    if (o.json) printJson(r);
+    else {
+      console.log(
+        table(
+          ['created', 'skipped', 'versions', 'labels', 'label moves'],
+          [[r.prompts_created, r.prompts_skipped, r.versions, r.labels, r.label_moves]],
+        ),
+      );
+      for (const p of r.problems) console.error(`${p.prompt}: ${p.reason}`);
+    }
+    if (!r.complete)
+      throw new CliError(
+        `${file} ends without its footer: it is a cut-off export; export again`,
+        EXIT.invalid,
+      );
+    if (r.problems.length) process.exitCode = EXIT.conflict;
+  });
 }

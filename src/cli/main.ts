@@ -10,7 +10,7 @@ import type { Config } from '../server/config.ts';
 import type { Role } from '../model/types.ts';
 import type { AdminOp, AdminOps } from '../server/admin-channel.ts';
 import { CliError, EXIT } from './client.ts';
-import { addSyncCommands } from './commands.ts';
+import { addBulkCommands, addSyncCommands } from './commands.ts';
 
 /**
  * The server side of the CLI (store, registry, HTTP server), loaded only by the commands that use
@@ -173,6 +173,7 @@ export function buildCli(): Command {
   });
 
   addSyncCommands(program);
+  addBulkCommands(program);
   return program;
 }
 
