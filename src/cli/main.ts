@@ -2,19 +2,48 @@
 // The `lectern` command: serve, migrate, keys and workspaces. Commands that change data open the
 // same store the server uses (DATABASE_URL or LECTERN_DATA_DIR) and act as the built-in operator;
 // on a PGlite directory a running server holds, they ask that server to act (see operate).
-import { Command } from 'commander';
-import { openStore, type Store } from '../store/db.ts';
-import { DataDirLockedError, request, socketPathFor } from '../store/dir-lock.ts';
-import { createRegistry, type Registry } from '../registry/index.ts';
-import { loadConfig, type Config } from '../server/config.ts';
-import { exitOnSignals, serve } from '../server/serve.ts';
-import { adminKeyNotice, bootstrap } from '../server/bootstrap.ts';
-import { startChangeFeed } from '../server/change-feed.ts';
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import type { Store } from '../store/db.ts';
+import type { Registry } from '../registry/index.ts';
+import type { Config } from '../server/config.ts';
 import type { Role } from '../model/types.ts';
-import { runAdminOp, type AdminOp, type AdminOps } from '../server/admin-channel.ts';
+import type { AdminOp, AdminOps } from '../server/admin-channel.ts';
+import { CliError, EXIT } from './client.ts';
+import { addBulkCommands, addSyncCommands } from './commands.ts';
 
-const storeFor = (config: Config, poolSize: number, owner = 'a lectern command') =>
-  openStore({
+/**
+ * The server side of the CLI (store, registry, HTTP server), loaded only by the commands that use
+ * it: the sync commands talk HTTP and start in half the time without it.
+ */
+async function local() {
+  const [db, dirLock, registry, config, serveMod, boot, feed, admin] = await Promise.all([
+    import('../store/db.ts'),
+    import('../store/dir-lock.ts'),
+    import('../registry/index.ts'),
+    import('../server/config.ts'),
+    import('../server/serve.ts'),
+    import('../server/bootstrap.ts'),
+    import('../server/change-feed.ts'),
+    import('../server/admin-channel.ts'),
+  ]);
+  return {
+    ...db,
+    ...dirLock,
+    ...registry,
+    ...config,
+    ...serveMod,
+    ...boot,
+    ...feed,
+    ...admin,
+  };
+}
+
+// src/cli and dist/cli sit at the same depth, so this finds package.json in both layouts.
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+const storeFor = async (config: Config, poolSize: number, owner = 'a lectern command') =>
+  (await local()).openStore({
     databaseUrl: config.databaseUrl,
     pgSchema: config.pgSchema,
     dataDir: config.dataDir,
@@ -24,6 +53,7 @@ const storeFor = (config: Config, poolSize: number, owner = 'a lectern command')
   });
 
 async function withRegistry<T>(store: Store, fn: (r: Registry) => Promise<T>): Promise<T> {
+  const { createRegistry, startChangeFeed, loadConfig, bootstrap, adminKeyNotice } = await local();
   const registry = createRegistry(store);
   // Running servers learn of CLI changes (a revoked key, a deleted workspace) at once.
   const feed = await startChangeFeed(store, registry);
@@ -50,6 +80,7 @@ const WAIT_FOR_COMMAND_MS = 15_000;
  * does. Never on files another process holds.
  */
 async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unknown> {
+  const { loadConfig, DataDirLockedError, request, socketPathFor, runAdminOp } = await local();
   const config = loadConfig();
   const deadline = Date.now() + WAIT_FOR_COMMAND_MS;
   for (;;) {
@@ -77,12 +108,20 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 export function buildCli(): Command {
-  const program = new Command('lectern').description('Lectern, the self-hosted prompt registry');
+  const program = new Command('lectern')
+    .description('Lectern, the self-hosted prompt registry')
+    .version(VERSION, '-V, --version')
+    // Usage errors exit 2 (documented in docs/cli.md); help and --version exit 0. Subcommands
+    // made by .command() inherit this.
+    .exitOverride((err) => {
+      throw err;
+    });
 
   program
     .command('serve')
     .description('start the HTTP server (migrations run first)')
     .action(async () => {
+      const { serve, loadConfig, exitOnSignals } = await local();
       const running = await serve(loadConfig());
       exitOnSignals(running);
     });
@@ -91,7 +130,7 @@ export function buildCli(): Command {
     .command('migrate')
     .description('apply pending migrations and exit')
     .action(async () => {
-      const config = loadConfig();
+      const config = (await local()).loadConfig();
       await (await storeFor(config, 1)).close();
       console.log(
         `migrations applied (${config.databaseUrl ? 'PostgreSQL' : `PGlite at ${config.dataDir}`})`,
@@ -133,12 +172,15 @@ export function buildCli(): Command {
     print(await operate('workspaces.list', {}));
   });
 
+  addSyncCommands(program);
+  addBulkCommands(program);
   return program;
 }
 
 buildCli()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    console.error(`lectern: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(err instanceof CliError ? err.exitCode : EXIT.error);
   });

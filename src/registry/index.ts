@@ -4,6 +4,7 @@
 import type { Store } from '../store/db.ts';
 import type { Change, RegistryContext } from './context.ts';
 import * as audit from './audit.ts';
+import * as bulk from './bulk.ts';
 import * as externalIds from './external-ids.ts';
 import * as keys from './keys.ts';
 import * as labels from './labels.ts';
@@ -34,6 +35,7 @@ export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
+export type { ImportReport } from './bulk.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -111,6 +113,11 @@ export function createRegistry(store: Store) {
     ensureKey: on(ctx, keys.ensureKey),
 
     listAudit: on(ctx, audit.listAudit),
+
+    /** A workspace as export records (a stream: pages of prompts read as it is consumed). */
+    exportWorkspace: on(ctx, bulk.exportWorkspace),
+    /** Imports export lines in batched transactions, keeping ids, authors, times and history. */
+    importRecords: on(ctx, bulk.importRecords),
   };
 }
 

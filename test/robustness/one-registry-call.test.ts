@@ -9,6 +9,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
 import type { Store } from '../../src/store/db.ts';
+import { importBody } from '../support/export-records.ts';
 
 const ADMIN = 'lec_test_admin_secret_0123456789';
 /** Not use cases: wiring, and the auth hook's key look-up (cached, before the handler). */
@@ -54,6 +55,7 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
     body: { name: `n-${f.n}`, version: { messages: msg('x') } },
   }),
   'PATCH /v1/prompts/:prompt': (f) => ({ url: `/v1/prompts/${f.id}`, body: { description: 'd' } }),
+  'POST /v1/import': (f) => ({ url: '/v1/import', body: importBody(`imported-${f.n}`) }),
   'DELETE /v1/prompts/:prompt': (f) => ({ url: `/v1/prompts/${f.id}` }),
   'POST /v1/prompts/:prompt/restore': (f) => ({ url: `/v1/prompts/${f.id}/restore` }),
   'POST /v1/prompts/:prompt/versions': (f) => ({

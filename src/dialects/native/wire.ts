@@ -11,6 +11,7 @@ import type {
   Workspace,
 } from '../../model/types.ts';
 import type { VersionView } from '../../registry/index.ts';
+import { contentHash } from '../../model/content-hash.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -69,6 +70,8 @@ export function versionWire(v: Version & { labels?: string[] }) {
     metadata: v.metadata,
     commit_message: v.commitMessage,
     author: v.author,
+    // The same hash `lectern push` computes from a file (model/content-hash.ts).
+    content_hash: contentHash(v),
     revision: v.revision,
     created_at: iso(v.createdAt),
     updated_at: iso(v.updatedAt),

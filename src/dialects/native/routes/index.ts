@@ -8,6 +8,8 @@ import labelsDelete from './labels-delete.ts';
 import labelsHistory from './labels-history.ts';
 import labelsList from './labels-list.ts';
 import foldersList from './folders-list.ts';
+import exportWorkspace from './export.ts';
+import importWorkspace from './import.ts';
 import labelsSet from './labels-set.ts';
 import me from './me.ts';
 import projectsCreate from './projects-create.ts';
@@ -70,4 +72,6 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsDelete,
   me,
   foldersList,
+  exportWorkspace,
+  importWorkspace,
 ];

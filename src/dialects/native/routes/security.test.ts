@@ -7,6 +7,7 @@ import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { dbFingerprint } from '../../../../test/support/invariants.ts';
 import { uniq } from '../testing.ts';
+import { importBody } from '../../../../test/support/export-records.ts';
 
 type Role = 'viewer' | 'editor' | 'admin';
 
@@ -243,6 +244,19 @@ const ROWS: Row[] = [
     role: 'editor',
     url: (f) => `/v1/workspaces/default/projects/${f.project}`,
     other: SAME,
+  },
+  {
+    route: 'GET /v1/export',
+    role: 'editor',
+    url: () => '/v1/export',
+    other: () => ({ url: '/v1/export?workspace=default' }),
+  },
+  {
+    route: 'POST /v1/import',
+    role: 'editor',
+    url: () => '/v1/import',
+    body: () => importBody(uniq('sec-imported')),
+    other: () => ({ url: '/v1/import?workspace=default', body: importBody(uniq('sec-intruder')) }),
   },
 ];
 

@@ -1,0 +1,144 @@
+// The CLI's HTTP client for a Lectern server's native API (/v1): URL + key from the flags or
+// LECTERN_URL / LECTERN_API_KEY, never the server's database. Every failure becomes a CliError with
+// one of the documented exit codes and a message that says what to do.
+
+/** Documented in docs/cli.md; scripts rely on these. */
+export const EXIT = {
+  ok: 0,
+  error: 1, // anything unexpected (a bug or a server error): the message says what happened
+  usage: 2, // bad arguments or configuration (missing --url / --key, unknown option)
+  invalid: 3, // `check` (or a push/import) found invalid files or records
+  conflict: 4, // the server moved past the lock file (drift), or a precondition failed
+  auth: 5, // the key was refused (401) or lacks the role (403)
+  unreachable: 6, // no server answered at the URL
+  changes: 10, // `plan --exit-code`: there are changes to push
+} as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface ServerOptions {
+  url?: string;
+  key?: string;
+  workspace?: string;
+}
+
+export interface Answer<T> {
+  status: number;
+  body: T;
+  etag: string | null;
+}
+
+export class Client {
+  readonly url: string;
+  private readonly key: string;
+  readonly workspace: string | undefined;
+
+  constructor(o: ServerOptions) {
+    const url = o.url ?? process.env.LECTERN_URL;
+    const key = o.key ?? process.env.LECTERN_API_KEY;
+    if (!url)
+      throw new CliError(
+        'no server URL: pass --url https://lectern.example.com or set LECTERN_URL',
+        EXIT.usage,
+      );
+    if (!key) throw new CliError('no API key: pass --key lec_… or set LECTERN_API_KEY', EXIT.usage);
+    this.url = url.replace(/\/+$/, '');
+    this.key = key;
+    this.workspace = o.workspace ?? process.env.LECTERN_WORKSPACE ?? undefined;
+  }
+
+  /** `/v1/prompts/<name>`: names carry `/`, so each path segment is encoded whole. */
+  static seg(s: string | number): string {
+    return encodeURIComponent(String(s));
+  }
+
+  withWorkspace(path: string): string {
+    if (!this.workspace) return path;
+    return `${path}${path.includes('?') ? '&' : '?'}workspace=${encodeURIComponent(this.workspace)}`;
+  }
+
+  async raw(
+    method: string,
+    path: string,
+    init: { body?: unknown; stream?: ReadableStream; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, ...init.headers };
+    let body: string | ReadableStream | undefined = init.stream;
+    if (init.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    }
+    try {
+      // Node's fetch keeps connections alive: a push or an import makes thousands of calls in a row.
+      return await fetch(`${this.url}${this.withWorkspace(path)}`, {
+        method,
+        headers,
+        body,
+        ...(init.stream ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (e) {
+      throw new CliError(
+        `cannot reach the Lectern server at ${this.url} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}): check --url / LECTERN_URL and that the server runs`,
+        EXIT.unreachable,
+      );
+    }
+  }
+
+  /** A JSON call; `ok` lists statuses that are answers rather than errors (e.g. 404 on a lookup). */
+  async call<T = any>(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; ok?: number[] } = {},
+  ): Promise<Answer<T>> {
+    const res = await this.raw(method, path, init);
+    const text = await res.text();
+    let body: any = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
+    const answer = { status: res.status, body: body as T, etag: res.headers.get('etag') };
+    if (res.ok || init.ok?.includes(res.status)) return answer;
+    throw errorOf(method, path, res.status, body);
+  }
+
+  /** Every item of a native list endpoint, page by page. */
+  async *list<T>(path: string, pageSize = 500): AsyncGenerator<T> {
+    for (let offset = 0; ; offset += pageSize) {
+      const sep = path.includes('?') ? '&' : '?';
+      const { body } = await this.call<{ data: T[] }>(
+        'GET',
+        `${path}${sep}limit=${pageSize}&offset=${offset}`,
+      );
+      yield* body.data;
+      if (body.data.length < pageSize) return;
+    }
+  }
+}
+
+export function errorOf(method: string, path: string, status: number, body: any): CliError {
+  const err = body && typeof body === 'object' && body.error ? body.error : null;
+  const what = err ? `${err.code}: ${err.message}` : `HTTP ${status}`;
+  if (status === 401)
+    return new CliError(
+      `the server refused the API key (${what}): check --key / LECTERN_API_KEY`,
+      EXIT.auth,
+      err,
+    );
+  if (status === 403)
+    return new CliError(`the API key may not do this (${what}): use an editor or admin key`, EXIT.auth, err);
+  if (status === 409 || status === 412)
+    return new CliError(`${method} ${path} conflicts with the server's state (${what})`, EXIT.conflict, err);
+  if (status === 400 || status === 422)
+    return new CliError(`the server refused ${method} ${path} (${what})`, EXIT.invalid, err);
+  return new CliError(`${method} ${path} failed (${what})`, EXIT.error, err);
+}

@@ -1,0 +1,487 @@
+// Bulk export and import of a workspace (format: model/export-format.ts, docs/export-format.md).
+// Both stream: export reads prompts in pages by seq and yields records as it goes; import consumes
+// lines as they arrive and writes a batch of whole prompts per transaction. Memory is bounded by a
+// batch, not by the workspace.
+//
+// Import keeps what history needs — prompt and version ids, version numbers, authors, commit
+// messages, every time, labels and their full move history — and is idempotent: a prompt whose id
+// is already stored is skipped whole, so re-running an import (or resuming one that was cut off)
+// changes nothing it already wrote. A prompt whose name a different live prompt holds is reported,
+// not merged. Pages of an export are each read consistently; an export taken while others write
+// may see a later prompt at a later state than an earlier one (a whole-workspace snapshot would
+// hold one transaction open for as long as the client reads, which blocks PGlite entirely).
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import {
+  auditEvents,
+  labelHistory,
+  labels,
+  projects,
+  prompts,
+  versions,
+  workspaces,
+} from '../store/schema.ts';
+import type { Tx } from '../store/db.ts';
+import { contentHash } from '../model/content-hash.ts';
+import {
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  checkRecord,
+  type ExportRecord,
+  type LabelMoveRecord,
+  type LabelRecord,
+  type PromptRecord,
+  type VersionRecord,
+} from '../model/export-format.ts';
+import { LecternError } from '../model/errors.ts';
+import { uuidv7 } from '../model/ids.ts';
+import type { Actor, Json, LoadBalanceModel, Message } from '../model/types.ts';
+import { auditEntry, inTx, requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
+
+const PAGE = 200;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Every live prompt of a workspace with its versions, labels and label history, as records. */
+export async function* exportWorkspace(
+  ctx: RegistryContext,
+  actor: Actor,
+  workspace?: string,
+  opts: { lecternVersion?: string } = {},
+): AsyncGenerator<ExportRecord> {
+  // Editors and admins: an export is every prompt's full history in one answer.
+  requireRole(actor, 'editor');
+  const db = ctx.store.db;
+  const ws = await resolveWorkspace(db, actor, workspace);
+  yield {
+    type: 'header',
+    format: EXPORT_FORMAT,
+    format_version: EXPORT_FORMAT_VERSION,
+    exported_at: new Date().toISOString(),
+    workspace: ws.name,
+    ...(opts.lecternVersion ? { lectern_version: opts.lecternVersion } : {}),
+  };
+  const counts = { prompts: 0, versions: 0, labels: 0, label_moves: 0 };
+  let after = 0;
+  for (;;) {
+    const page = await db.transaction(async (tx) => {
+      const ps = await tx
+        .select({ p: prompts, project: projects.name })
+        .from(prompts)
+        .leftJoin(projects, eq(projects.id, prompts.projectId))
+        .where(and(eq(prompts.workspaceId, ws.id), isNull(prompts.deletedAt), gt(prompts.seq, after)))
+        .orderBy(asc(prompts.seq))
+        .limit(PAGE);
+      if (!ps.length) return null;
+      const ids = ps.map((r) => r.p.id);
+      // One after another: a transaction is one connection.
+      const vs = await tx
+        .select()
+        .from(versions)
+        .where(and(inArray(versions.promptId, ids), isNull(versions.deletedAt)))
+        .orderBy(asc(versions.promptId), asc(versions.number));
+      const ls = await tx
+        .select({ l: labels, number: versions.number })
+        .from(labels)
+        .innerJoin(versions, eq(versions.id, labels.versionId))
+        .where(inArray(labels.promptId, ids))
+        .orderBy(asc(labels.promptId), asc(labels.name));
+      const hs = await tx
+        .select()
+        .from(labelHistory)
+        .where(inArray(labelHistory.promptId, ids))
+        .orderBy(asc(labelHistory.promptId), asc(labelHistory.id));
+      return { ps, vs, ls, hs };
+    });
+    if (!page) break;
+    const group = <T extends { promptId: string }>(rows: T[]) => {
+      const m = new Map<string, T[]>();
+      for (const r of rows) m.set(r.promptId, [...(m.get(r.promptId) ?? []), r]);
+      return m;
+    };
+    const vBy = group(page.vs);
+    const lBy = group(page.ls.map((r) => ({ ...r, promptId: r.l.promptId })));
+    const hBy = group(page.hs);
+    for (const { p, project } of page.ps) {
+      counts.prompts++;
+      yield {
+        type: 'prompt',
+        id: p.id,
+        name: p.name,
+        description: p.description,
+        tags: p.tags,
+        project: project ?? null,
+        kind: p.kind,
+        is_snippet: p.isSnippet,
+        metadata: p.metadata,
+        created_at: iso(p.createdAt)!,
+        updated_at: iso(p.updatedAt)!,
+      };
+      for (const v of vBy.get(p.id) ?? []) {
+        counts.versions++;
+        yield {
+          type: 'version',
+          id: v.id,
+          prompt_id: p.id,
+          number: v.number,
+          status: v.status,
+          template_type: v.templateType,
+          messages: v.messages as Json[],
+          content: v.content,
+          template_format: v.templateFormat,
+          input_variables: v.inputVariables,
+          variable_defaults: v.variableDefaults,
+          model: v.model,
+          provider: v.provider,
+          params: v.params,
+          response_format: v.responseFormat,
+          json_schema: v.jsonSchema,
+          tools: v.tools,
+          tool_choice: v.toolChoice,
+          functions: v.functions,
+          function_call: v.functionCall,
+          fallback_models: v.fallbackModels,
+          load_balance_models: v.loadBalanceModels as Json[] | null,
+          metadata: v.metadata,
+          commit_message: v.commitMessage,
+          author: v.author,
+          content_hash: contentHash(v),
+          created_at: iso(v.createdAt)!,
+          updated_at: iso(v.updatedAt)!,
+          committed_at: iso(v.committedAt),
+        };
+      }
+      for (const { l, number } of lBy.get(p.id) ?? []) {
+        counts.labels++;
+        yield {
+          type: 'label',
+          prompt_id: p.id,
+          name: l.name,
+          version: number,
+          created_at: iso(l.createdAt)!,
+          updated_at: iso(l.updatedAt)!,
+        };
+      }
+      for (const h of hBy.get(p.id) ?? []) {
+        counts.label_moves++;
+        yield {
+          type: 'label_move',
+          prompt_id: p.id,
+          label: h.labelName,
+          from_version: h.fromVersion,
+          to_version: h.toVersion,
+          actor: h.actor,
+          at: iso(h.at)!,
+        };
+      }
+    }
+    after = page.ps.at(-1)!.p.seq;
+  }
+  yield { type: 'footer', ...counts };
+}
+
+interface Group {
+  prompt: PromptRecord;
+  versions: VersionRecord[];
+  labels: LabelRecord[];
+  moves: LabelMoveRecord[];
+}
+
+export interface ImportReport {
+  prompts_created: number;
+  prompts_skipped: number;
+  versions: number;
+  labels: number;
+  label_moves: number;
+  complete: boolean; // the stream ended with the footer
+  problems: { prompt: string; reason: string }[];
+}
+
+const BATCH_PROMPTS = 100;
+const BATCH_VERSIONS = 1000;
+const MAX_PROBLEMS = 1000;
+
+/** Imports export lines (one JSON record each) into a workspace; see the header for the rules. */
+export async function importRecords(
+  ctx: RegistryContext,
+  actor: Actor,
+  lines: AsyncIterable<string>,
+  workspace?: string,
+): Promise<ImportReport> {
+  requireRole(actor, 'editor');
+  const ws = await resolveWorkspace(ctx.store.db, actor, workspace);
+  const report: ImportReport = {
+    prompts_created: 0,
+    prompts_skipped: 0,
+    versions: 0,
+    labels: 0,
+    label_moves: 0,
+    complete: false,
+    problems: [],
+  };
+  let batch: Group[] = [];
+  let batchVersions = 0;
+  let cur: Group | null = null;
+  let sawHeader = false;
+  let n = 0;
+  const flush = async () => {
+    if (cur) batch.push(cur);
+    cur = null;
+    if (batch.length) await writeBatch(ctx, actor, ws.id, batch, report);
+    batch = [];
+    batchVersions = 0;
+  };
+  for await (const raw of lines) {
+    n++;
+    if (!raw.trim()) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new LecternError({ kind: 'invalid', field: `line ${n}` }, `import line ${n}: not valid JSON`, {
+        line: n,
+      });
+    }
+    const r = checkRecord(n, parsed);
+    if (!sawHeader && r.type !== 'header')
+      throw new LecternError(
+        { kind: 'invalid', field: 'header' },
+        'an import starts with the header record',
+        { line: n },
+      );
+    if (report.complete)
+      throw new LecternError(
+        { kind: 'invalid', field: `line ${n}` },
+        `import line ${n}: records after the footer`,
+        { line: n },
+      );
+    switch (r.type) {
+      case 'header':
+        if (sawHeader)
+          throw new LecternError(
+            { kind: 'invalid', field: `line ${n}` },
+            `import line ${n}: a second header`,
+          );
+        sawHeader = true;
+        break;
+      case 'prompt':
+        if (cur) batch.push(cur);
+        cur = { prompt: r, versions: [], labels: [], moves: [] };
+        if (batch.length >= BATCH_PROMPTS || batchVersions >= BATCH_VERSIONS) {
+          const next: Group = cur;
+          cur = null;
+          await flush();
+          cur = next;
+        }
+        break;
+      case 'footer':
+        await flush();
+        report.complete = true;
+        break;
+      default: {
+        const owner = (cur as Group | null)?.prompt.id;
+        if (r.prompt_id !== owner)
+          throw new LecternError(
+            { kind: 'invalid', field: `line ${n}` },
+            `import line ${n}: a ${r.type} record must follow its prompt's record (prompt_id ${r.prompt_id})`,
+            { line: n },
+          );
+        if (r.type === 'version') {
+          cur!.versions.push(r);
+          batchVersions++;
+        } else if (r.type === 'label') cur!.labels.push(r);
+        else cur!.moves.push(r);
+      }
+    }
+  }
+  if (!sawHeader)
+    throw new LecternError(
+      { kind: 'invalid', field: 'header' },
+      'the import is empty: send the lines of an export',
+    );
+  await flush();
+  return report;
+}
+
+async function writeBatch(
+  ctx: RegistryContext,
+  actor: Actor,
+  workspaceId: string,
+  groups: Group[],
+  report: ImportReport,
+) {
+  const problem = (prompt: string, reason: string) => {
+    if (report.problems.length < MAX_PROBLEMS) report.problems.push({ prompt, reason });
+  };
+  const counts = await inTx(ctx, async (tx: Tx, rec) => {
+    const c = { created: 0, skipped: 0, versions: 0, labels: 0, moves: 0 };
+    // The workspace row share-locked, as insertPrompt does: a concurrent workspace delete waits.
+    await tx
+      .select({ id: workspaces.id })
+      .from(workspaces)
+      .where(eq(workspaces.id, workspaceId))
+      .for('share');
+    const ids = groups.map((g) => g.prompt.id);
+    const have = new Set(
+      (await tx.select({ id: prompts.id }).from(prompts).where(inArray(prompts.id, ids))).map((r) => r.id),
+    );
+    const names = groups.map((g) => g.prompt.name);
+    const taken = new Map(
+      (
+        await tx
+          .select({ id: prompts.id, name: prompts.name })
+          .from(prompts)
+          .where(
+            and(
+              eq(prompts.workspaceId, workspaceId),
+              isNull(prompts.deletedAt),
+              inArray(prompts.name, names),
+            ),
+          )
+      ).map((r) => [r.name, r.id]),
+    );
+    const projectNames = [...new Set(groups.map((g) => g.prompt.project).filter((p): p is string => !!p))];
+    const projectIds = new Map<string, string>();
+    if (projectNames.length) {
+      for (const r of await tx
+        .select({ id: projects.id, name: projects.name })
+        .from(projects)
+        .where(
+          and(
+            eq(projects.workspaceId, workspaceId),
+            isNull(projects.deletedAt),
+            inArray(projects.name, projectNames),
+          ),
+        ))
+        projectIds.set(r.name, r.id);
+      for (const name of projectNames.filter((p) => !projectIds.has(p))) {
+        const id = uuidv7();
+        await tx.insert(projects).values({ id, workspaceId, name });
+        projectIds.set(name, id);
+      }
+    }
+    const seen = new Set<string>();
+    const todo: Group[] = [];
+    for (const g of groups) {
+      const p = g.prompt;
+      if (have.has(p.id) || seen.has(p.id)) {
+        c.skipped++;
+        continue;
+      }
+      if (taken.has(p.name) || seen.has(`name:${p.name}`)) {
+        problem(
+          p.name,
+          'a different live prompt of this name exists here; skipped (delete or rename it, then import again)',
+        );
+        c.skipped++;
+        continue;
+      }
+      seen.add(p.id);
+      seen.add(`name:${p.name}`);
+      todo.push(g);
+    }
+    if (!todo.length) return c;
+    await tx.insert(prompts).values(
+      todo.map((g) => ({
+        id: g.prompt.id,
+        workspaceId,
+        name: g.prompt.name,
+        description: g.prompt.description,
+        tags: g.prompt.tags,
+        projectId: g.prompt.project ? projectIds.get(g.prompt.project)! : null,
+        kind: g.prompt.kind,
+        isSnippet: g.prompt.is_snippet,
+        metadata: g.prompt.metadata,
+        lastVersion: Math.max(0, ...g.versions.map((v) => v.number)),
+        createdAt: new Date(g.prompt.created_at),
+        updatedAt: new Date(g.prompt.updated_at),
+      })),
+    );
+    const versionRows = todo.flatMap((g) =>
+      g.versions.map((v) => ({
+        id: v.id,
+        promptId: g.prompt.id,
+        number: v.number,
+        status: v.status,
+        templateType: v.template_type,
+        messages: v.messages as Message[],
+        content: v.content,
+        templateFormat: v.template_format,
+        inputVariables: v.input_variables,
+        variableDefaults: v.variable_defaults,
+        model: v.model,
+        provider: v.provider,
+        params: v.params,
+        responseFormat: v.response_format,
+        jsonSchema: v.json_schema,
+        tools: v.tools,
+        toolChoice: v.tool_choice ?? null,
+        functions: v.functions,
+        functionCall: v.function_call ?? null,
+        fallbackModels: v.fallback_models,
+        loadBalanceModels: v.load_balance_models as LoadBalanceModel[] | null,
+        metadata: v.metadata,
+        commitMessage: v.commit_message,
+        author: v.author,
+        createdAt: new Date(v.created_at),
+        updatedAt: new Date(v.updated_at),
+        committedAt: v.committed_at ? new Date(v.committed_at) : null,
+      })),
+    );
+    for (let i = 0; i < versionRows.length; i += 500)
+      await tx.insert(versions).values(versionRows.slice(i, i + 500));
+    c.versions += versionRows.length;
+    const labelRows = [];
+    for (const g of todo) {
+      const byNumber = new Map(g.versions.map((v) => [v.number, v.id]));
+      for (const l of g.labels) {
+        const versionId = byNumber.get(l.version);
+        if (!versionId) {
+          problem(
+            g.prompt.name,
+            `label ${l.name} names version ${l.version}, which the export does not hold; label left out`,
+          );
+          continue;
+        }
+        labelRows.push({
+          id: uuidv7(),
+          promptId: g.prompt.id,
+          name: l.name,
+          versionId,
+          createdAt: new Date(l.created_at),
+          updatedAt: new Date(l.updated_at),
+        });
+      }
+    }
+    if (labelRows.length) await tx.insert(labels).values(labelRows);
+    c.labels += labelRows.length;
+    const moveRows = todo.flatMap((g) =>
+      g.moves.map((m) => ({
+        promptId: g.prompt.id,
+        labelName: m.label,
+        fromVersion: m.from_version,
+        toVersion: m.to_version,
+        actor: m.actor,
+        at: new Date(m.at),
+      })),
+    );
+    for (let i = 0; i < moveRows.length; i += 1000)
+      await tx.insert(labelHistory).values(moveRows.slice(i, i + 1000));
+    c.moves += moveRows.length;
+    await tx.insert(auditEvents).values(
+      todo.map((g) =>
+        auditEntry(actor, workspaceId, 'prompt.import', 'prompt', g.prompt.id, null, {
+          name: g.prompt.name,
+          versions: g.versions.length,
+          labels: g.labels.length,
+        }),
+      ),
+    );
+    for (const g of todo) rec({ kind: 'prompt', workspaceId, promptId: g.prompt.id });
+    c.created = todo.length;
+    return c;
+  });
+  report.prompts_created += counts.created;
+  report.prompts_skipped += counts.skipped;
+  report.versions += counts.versions;
+  report.labels += counts.labels;
+  report.label_moves += counts.moves;
+}
