@@ -25,6 +25,7 @@ import promptlayerApi, { schemas as promptlayerSchemas } from '../dialects/promp
 import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keywordsai/index.ts';
 import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 import { installStaticUi } from './static-ui.ts';
+import { installGateway, type GatewayOptions } from './gateway.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,6 +62,8 @@ export interface AppOptions {
   warmRenderer?: boolean;
   /** Replaces Fastify's response serialiser factory (tests wrap it to check every answer). */
   serializerFactory?: SerializerFactory;
+  /** The LLM gateway's providers and log sink (default: from the environment). */
+  gateway?: GatewayOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -257,6 +260,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // fields), not the one installValidation set.
   for (const schema of [...nativeSchemas, ...promptlayerSchemas, ...keywordsaiSchemas, ...nemoSchemas])
     app.addSchema(schema);
+  installGateway(app, opts.gateway);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);
