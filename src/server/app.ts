@@ -25,6 +25,7 @@ import promptlayerApi, { schemas as promptlayerSchemas } from '../dialects/promp
 import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keywordsai/index.ts';
 import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 import { installStaticUi } from './static-ui.ts';
+import { installRequestLog } from './request-log-wiring.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -117,6 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
+  installRequestLog(app, registry, config);
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
