@@ -274,6 +274,7 @@ export function createGateway(deps: GatewayDeps) {
       label: input.label,
       inputVariables: input.variables as JsonObject,
       request: bodies ? merged.body : null,
+      ...(bodies ? {} : { omitBodies: true }),
       startTime,
       stream,
       attempts,

@@ -2,7 +2,7 @@
 // look-ups through the read cache (a run resolves the same label as a fetch), renders on the
 // server's render pool, and each run's record handed to the request log.
 import type { FastifyInstance } from 'fastify';
-import { createGateway, type Gateway, type GatewayDeps } from '../gateway/run.ts';
+import { createGateway, type Gateway } from '../gateway/run.ts';
 import { loadProviders, type ProviderSet } from '../gateway/providers.ts';
 import type { Actor } from '../model/types.ts';
 import type { RequestLogInput } from '../model/request-log.ts';
@@ -18,7 +18,7 @@ declare module 'fastify' {
 export interface GatewayOptions {
   /** The providers (default: from the environment, see providers.ts). */
   providers?: ProviderSet;
-  /** Where run records go (default: the registry's request log, when it has one). */
+  /** Where run records go (default: the registry's request log, batched off the request path). */
   logRequest?: (actor: Actor, input: RequestLogInput) => unknown;
   /** Per-attempt upstream timeout, ms. */
   timeoutMs?: number;
@@ -26,7 +26,6 @@ export interface GatewayOptions {
 
 export function installGateway(app: FastifyInstance, opts: GatewayOptions = {}): void {
   const registry = app.registry;
-  const fromRegistry = (registry as { logRequest?: GatewayDeps['logRequest'] }).logRequest;
   const resolve = (actor: Actor, ref: PromptRef, sel: VersionSelector) => {
     const load = () => registry.getVersion(actor, ref, sel);
     return app.readCache
@@ -41,7 +40,7 @@ export function installGateway(app: FastifyInstance, opts: GatewayOptions = {}):
     providers: opts.providers ?? loadProviders(),
     renderer: app.renderer,
     resolve,
-    logRequest: opts.logRequest ?? fromRegistry?.bind(registry),
+    logRequest: opts.logRequest ?? ((actor, input) => registry.logRequest(actor, input)),
     defaultTimeoutMs: opts.timeoutMs,
     onLogError: (err) => app.log.warn({ err }, 'request log write failed'),
   });
