@@ -36,6 +36,8 @@ export interface Inferred {
   apiType: 'chat-completions' | null;
   /** The model without a routing prefix (`azure/gpt-4o` → `gpt-4o`). */
   name: string;
+  /** False: no rule matched, `openai` is only the OpenAI-compatible catch-all. */
+  known: boolean;
 }
 
 const OPENAI_URL = 'https://api.openai.com/v1';
@@ -67,14 +69,15 @@ export function inferProvider(model: string): Inferred {
         family,
         apiType: family.startsWith('openai') ? 'chat-completions' : null,
         name: model.slice(slash + 1),
+        known: true,
       };
     }
   }
   for (const [re, family] of FAMILIES) {
     if (re.test(model))
-      return { family, apiType: family === 'openai' ? 'chat-completions' : null, name: model };
+      return { family, apiType: family === 'openai' ? 'chat-completions' : null, name: model, known: true };
   }
-  return { family: 'openai', apiType: 'chat-completions', name: model };
+  return { family: 'openai', apiType: 'chat-completions', name: model, known: false };
 }
 
 const matches = (pattern: string, model: string) =>
@@ -89,7 +92,8 @@ export interface Route {
 /**
  * Which provider serves `model`: an explicit `models` entry first; then a provider whose id is the
  * model's routing prefix (`groq/llama-3` → provider `groq`, model `llama-3`); then one whose id is
- * the inferred family (`claude-…` → `anthropic`); then the default. Null: nothing can serve it.
+ * the inferred family (`claude-…` → `anthropic`); then the default (also for names no rule
+ * knows, e.g. NeMo's `meta/llama-3.1-8b-instruct`). Null: nothing can serve it.
  */
 export function routeModel(set: ProviderSet, model: string): Route | null {
   for (const p of set.providers.values()) {
@@ -101,7 +105,8 @@ export function routeModel(set: ProviderSet, model: string): Route | null {
     if (p) return { provider: p, model: model.slice(slash + 1) };
   }
   const inferred = inferProvider(model);
-  const family = set.providers.get(inferred.family);
+  // An unrecognised name goes to the operator's default, not to OpenAI by name.
+  const family = inferred.known ? set.providers.get(inferred.family) : undefined;
   if (family) return { provider: family, model: inferred.name };
   const fallback = set.defaultId ? set.providers.get(set.defaultId) : undefined;
   return fallback ? { provider: fallback, model } : null;

@@ -161,8 +161,8 @@ for (const backend of backends) {
         model: 'gpt-4o-mini',
         messages: [],
         stream: true,
-        // @ts-expect-error Keywords AI's extension
-        prompt: { prompt_id: promptId, variables: { question: 'stream me please' }, override: true },
+        // The prompt reference is not in the SDK's types.
+        ...({ prompt: { prompt_id: promptId, variables: { question: 'stream me please' }, override: true } } as object),
       });
       let text = '';
       let chunks = 0;
@@ -312,8 +312,8 @@ for (const backend of backends) {
           model: 'x',
           messages: [],
           stream: true,
-          // @ts-expect-error Keywords AI's extension
-          prompt: { prompt_id: promptId, variables: { question: 'a b c d e f g h i j' }, override: true },
+          // The prompt reference is not in the SDK's types.
+          ...({ prompt: { prompt_id: promptId, variables: { question: 'a b c d e f g h i j' }, override: true } } as object),
         },
         { signal: ac.signal },
       );

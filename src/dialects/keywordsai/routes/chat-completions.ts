@@ -86,12 +86,22 @@ export const ChatCompletion = Type.Unsafe<JsonObject>({
     'The provider chat.completion (or an SSE stream of chat.completion.chunk), plus prompt_message',
 });
 
+/** Errors in the OpenAI envelope the `openai` SDK reads (gateway.ts). */
+export const GatewayError = Type.Object({
+  error: Type.Object({
+    message: Type.String(),
+    type: Type.String(),
+    code: Type.String(),
+    param: Type.Null(),
+  }),
+});
+
 export const schema = {
   operationId: 'keywordsaiChatCompletions',
   summary: 'Run a stored prompt through the gateway (Keywords AI)',
   tags: ['keywordsai', 'gateway'],
   body,
-  response: { 200: ChatCompletion },
+  response: { 200: ChatCompletion, '4xx': GatewayError, '5xx': GatewayError },
 };
 
 export default function route(app: FastifyInstance) {
