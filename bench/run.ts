@@ -773,7 +773,10 @@ async function main() {
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   const file = join(ROOT, SCALE ? 'bench/results-scale.json' : 'bench/results.json');
-  writeFileSync(file, JSON.stringify({ ...meta, asShipped: AS_SHIPPED, startup, runs, gateway }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ ...meta, asShipped: AS_SHIPPED, startup, runs, gateway }, null, 2) + '\n',
+  );
   log(`wrote ${file}`);
   // The web UI's figures (bench/ui.ts), in a process of their own.
   if (!SCALE && !ONLY) {
