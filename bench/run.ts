@@ -14,6 +14,7 @@ import type { LoadResult, LoadSpec } from './load.ts';
 import type { TxSpec } from './tx-baseline.ts';
 import { measureStartup, median, type StartupResult } from './startup.ts';
 import { langfuseFetchByLabel } from './langfuse.ts';
+import { benchGateway, gatewayTable, type GatewayBench } from './gateway.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -699,7 +700,7 @@ async function main() {
   if (built.status !== 0) throw new Error('npm run build failed');
   let startup: Record<string, StartupResult> | undefined;
   if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('startup'))) startup = await startupRun();
-  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup'))) {
+  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup' && id !== 'gateway'))) {
     const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
     try {
       runs.push(
@@ -720,7 +721,7 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (DATABASE_URL && !PGLITE_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup'))) {
+  if (DATABASE_URL && !PGLITE_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup' && id !== 'gateway'))) {
     const schema = `bench_${randomBytes(5).toString('hex')}`;
     const baseSchema = `${schema}_base`;
     try {
@@ -750,10 +751,14 @@ async function main() {
     log('DATABASE_URL is not set: PostgreSQL run skipped');
   }
   loadWorker?.child.stdin!.end();
+  // The gateway against a local upstream (bench/gateway.ts), on PGlite.
+  let gateway: GatewayBench | undefined;
+  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('gateway'))) gateway = await benchGateway();
   const out = [
     `\n${AS_SHIPPED}`,
     ...(startup ? [startupTable(startup)] : []),
     ...runs.map((r) => table(r)),
+    ...(gateway ? [gatewayTable(gateway)] : []),
   ].join('\n');
   process.stdout.write(`${out}\n`);
   const meta = {
@@ -770,7 +775,10 @@ async function main() {
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   const file = join(ROOT, SCALE ? 'bench/results-scale.json' : 'bench/results.json');
-  writeFileSync(file, JSON.stringify({ ...meta, asShipped: AS_SHIPPED, startup, runs }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ ...meta, asShipped: AS_SHIPPED, startup, runs, gateway }, null, 2) + '\n',
+  );
   log(`wrote ${file}`);
   // The web UI's figures (bench/ui.ts), in a process of their own.
   if (!SCALE && !ONLY) {

@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'unprocessable' // 422
   | 'rate_limited' // 429
   | 'render_busy' // 429: the key's renders in flight and queued are at their bound
-  | 'unavailable'; // 503: the database cannot be reached right now
+  | 'unavailable' // 503: the database cannot be reached right now
+  | 'bad_gateway' // 502: every upstream LLM target failed
+  | 'gateway_timeout'; // 504: the upstream LLM did not answer in time
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -28,6 +30,8 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   rate_limited: 429,
   render_busy: 429,
   unavailable: 503,
+  bad_gateway: 502,
+  gateway_timeout: 504,
 };
 
 /** Every failure Lectern reports, by kind, with what a dialect needs to render it. */
@@ -66,7 +70,17 @@ export type Fault =
   /** The key's renders running and queued are at their bound (server/render-pool.ts). */
   | { kind: 'render_busy'; retryAfter: number }
   /** A transient fault outside the request (the database connection dropped). */
-  | { kind: 'unavailable'; retryAfter: number };
+  | { kind: 'unavailable'; retryAfter: number }
+  /** Gateway runs (src/gateway/): no configured provider serves any candidate model. */
+  | { kind: 'no_provider'; model: string }
+  /** Every candidate failed; the last one was rate limited upstream (429). */
+  | { kind: 'upstream_rate_limited'; model: string; retryAfter: number }
+  /** Every candidate failed; the last one refused the request itself (an upstream 4xx). */
+  | { kind: 'upstream_rejected'; model: string; upstreamStatus: number }
+  /** Every candidate failed; the last one erred (5xx), was unreachable (null) or refused our key. */
+  | { kind: 'upstream_failed'; model: string; upstreamStatus: number | null }
+  /** Every candidate failed; the last one did not answer within the timeout. */
+  | { kind: 'upstream_timeout'; model: string };
 
 export type FaultKind = Fault['kind'];
 
@@ -96,6 +110,11 @@ export const CODE_OF_KIND: Record<FaultKind, ErrorCode> = {
   rate_limited: 'rate_limited',
   render_busy: 'render_busy',
   unavailable: 'unavailable',
+  no_provider: 'bad_request',
+  upstream_rate_limited: 'rate_limited',
+  upstream_rejected: 'bad_request',
+  upstream_failed: 'bad_gateway',
+  upstream_timeout: 'gateway_timeout',
 };
 
 export class LecternError<F extends Fault = Fault> extends Error {

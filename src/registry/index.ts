@@ -15,6 +15,7 @@ import * as summaries from './version-summaries.ts';
 import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
+import { createRequestLog } from './request-log.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -36,6 +37,7 @@ export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
 export type { ImportReport } from './bulk.ts';
+export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -46,6 +48,7 @@ const on =
 export function createRegistry(store: Store) {
   const listeners = new Set<(changes: Change[]) => void>();
   const ctx: RegistryContext = { store, emit: (changes) => listeners.forEach((l) => l(changes)) };
+  const requestLog = createRequestLog(ctx);
   return {
     store,
     ctx,
@@ -118,6 +121,8 @@ export function createRegistry(store: Store) {
     exportWorkspace: on(ctx, bulk.exportWorkspace),
     /** Imports export lines in batched transactions, keeping ids, authors, times and history. */
     importRecords: on(ctx, bulk.importRecords),
+    // The request log (request-log.ts): logRequest, enrichRequest, flushRequestLog, …
+    ...requestLog,
   };
 }
 

@@ -27,6 +27,8 @@ import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keyword
 import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 import langfuseApi, { schemas as langfuseSchemas } from '../dialects/langfuse/index.ts';
 import { installStaticUi } from './static-ui.ts';
+import { installGateway, type GatewayOptions } from './gateway.ts';
+import { installRequestLog } from './request-log-wiring.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,6 +65,8 @@ export interface AppOptions {
   warmRenderer?: boolean;
   /** Replaces Fastify's response serialiser factory (tests wrap it to check every answer). */
   serializerFactory?: SerializerFactory;
+  /** The LLM gateway's providers and log sink (default: from the environment). */
+  gateway?: GatewayOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -117,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
+  installRequestLog(app, registry, config);
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
@@ -263,6 +268,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...langfuseSchemas,
   ])
     app.addSchema(schema);
+  installGateway(app, opts.gateway);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);

@@ -28,6 +28,10 @@ const READS = new Set([
   'POST /prompt-templates/:identifier',
   'POST /v1/prompts/:prompt/render',
   'POST /v1/render',
+  // Gateway runs: a version look-up and an LLM call (one gateway call, which writes nothing but the log).
+  'POST /v1/prompts/:prompt/run',
+  'POST /v1/chat/completions',
+  'POST /api/chat/completions',
 ]);
 
 interface Fixture {

@@ -4,7 +4,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { Store } from '../../src/store/db.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
 import type { Backend } from './stores.ts';
@@ -47,7 +47,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(backend: Backend, config: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  config: Partial<Config> = {},
+  extra: Pick<AppOptions, 'gateway' | 'logger'> = {},
+): Promise<TestApp> {
   const store = await backend.open();
   const registry = createRegistry(store);
   const adminSecret = 'lec_test_admin_secret_0123456789';
@@ -74,7 +78,8 @@ export async function startTestApp(backend: Backend, config: Partial<Config> = {
       rateLimitAuthFailures: 0,
       ...config,
     },
-    logger: false,
+    logger: extra.logger ?? false,
+    ...(extra.gateway ? { gateway: extra.gateway } : {}),
     serializerFactory: faithfulSerializers,
   });
   await app.ready();

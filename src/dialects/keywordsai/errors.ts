@@ -107,6 +107,16 @@ export function kwFault(f: Fault, message: string): KwError {
       return { status: 429, detail: message, retryAfter: f.retryAfter };
     case 'unavailable':
       return { status: 503, detail: capitalise(`${message}.`), retryAfter: f.retryAfter };
+    // The gateway's failures (src/gateway/): the status a client of a gateway expects.
+    case 'no_provider':
+    case 'upstream_rejected':
+      return { status: 400, detail: sentence(message) };
+    case 'upstream_rate_limited':
+      return { status: 429, detail: sentence(message), retryAfter: f.retryAfter };
+    case 'upstream_failed':
+      return { status: 502, detail: sentence(message) };
+    case 'upstream_timeout':
+      return { status: 504, detail: sentence(message) };
     default:
       return f satisfies never;
   }

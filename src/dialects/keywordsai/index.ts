@@ -5,6 +5,7 @@ import { LecternError } from '../../model/errors.ts';
 import { toKwError } from './errors.ts';
 import { hasOverlongSegment, pathSegmentTooLong } from '../common/path-limits.ts';
 import { routes } from './routes/index.ts';
+import keywordsaiGateway from './gateway.ts';
 
 /** Shared response schemas, added at the root by server/app.ts. */
 export { components as schemas } from './responses.ts';
@@ -22,6 +23,7 @@ export default async function keywordsaiApi(app: FastifyInstance): Promise<void>
     if (req.body === undefined || req.body === null) req.body = {};
   });
   for (const route of routes) route(app);
+  await app.register(keywordsaiGateway);
   // Unknown paths under /api/prompts answer in this dialect's envelope (not an operation: hidden).
   // (A route whose segment is over the router's limit lands here too: say so, not "not found".)
   app.all('/api/prompts/*', { schema: { hide: true } }, async (req) => {

@@ -11,9 +11,15 @@ export { components as schemas } from './responses.ts';
 export default async function nativeApi(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
-    if (p.status >= 500) req.log.error({ err }, 'request failed');
+    if (p.status >= 500 && p.status !== 502 && p.status !== 504) req.log.error({ err }, 'request failed');
     const f = p.fault;
-    if (f && (f.kind === 'rate_limited' || f.kind === 'render_busy' || f.kind === 'unavailable'))
+    if (
+      f &&
+      (f.kind === 'rate_limited' ||
+        f.kind === 'render_busy' ||
+        f.kind === 'unavailable' ||
+        f.kind === 'upstream_rate_limited')
+    )
       reply.header('retry-after', String(f.retryAfter));
     // Template failures keep their own code (missing_variables, render_limit, template_syntax, …)
     // so a client can branch on it without parsing the message.

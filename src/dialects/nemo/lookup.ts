@@ -95,6 +95,11 @@ export function translatePromptError(
     case 'rate_limited':
     case 'render_busy':
     case 'unavailable':
+    case 'no_provider':
+    case 'upstream_rate_limited':
+    case 'upstream_rejected':
+    case 'upstream_failed':
+    case 'upstream_timeout':
       return err;
     default:
       return f satisfies never;

@@ -97,7 +97,9 @@ const ERROR_WORD: Record<number, string> = {
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 export function errorBody(status: number, message: string): Record<string, unknown> {
@@ -126,6 +128,7 @@ export function plFault(f: Fault, status: number, message: string): Answer {
     case 'rate_limited':
     case 'render_busy':
     case 'unavailable':
+    case 'upstream_rate_limited':
       return { status, body: errorBody(status, message), retryAfter: f.retryAfter };
     case 'invalid':
     case 'unauthorized':
@@ -146,6 +149,10 @@ export function plFault(f: Fault, status: number, message: string): Answer {
     case 'stale':
     case 'payload_too_large':
     case 'project_missing':
+    case 'no_provider':
+    case 'upstream_rejected':
+    case 'upstream_failed':
+    case 'upstream_timeout':
       return { status, body: errorBody(status, message) };
     default:
       return f satisfies never;

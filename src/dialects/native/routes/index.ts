@@ -36,6 +36,8 @@ import workspacesCreate from './workspaces-create.ts';
 import workspacesDelete from './workspaces-delete.ts';
 import workspacesGet from './workspaces-get.ts';
 import workspacesList from './workspaces-list.ts';
+import promptsRun from './prompts-run.ts';
+import chatCompletions from './chat-completions.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsCreate,
@@ -70,6 +72,8 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsList,
   projectsGet,
   projectsDelete,
+  promptsRun,
+  chatCompletions,
   me,
   foldersList,
   exportWorkspace,

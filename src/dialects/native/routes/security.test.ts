@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { dbFingerprint } from '../../../../test/support/invariants.ts';
+import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { uniq } from '../testing.ts';
 import { importBody } from '../../../../test/support/export-records.ts';
 
@@ -165,6 +166,21 @@ const ROWS: Row[] = [
     body: () => ({ format: 'mustache', template: 'hi {{x}}', variables: { x: 'y' } }),
     other: 'renders only what the request carries: no stored data to reach',
   },
+  // The gateway routes (an LLM played by test/support/fake-llm.ts; the fixture has no model).
+  {
+    route: 'POST /v1/prompts/:prompt/run',
+    role: 'viewer',
+    url: (f) => `/v1/prompts/${f.id}/run`,
+    body: () => ({ label: 'production', variables: { x: 'y' }, model: 'fake-model' }),
+    other: SAME,
+  },
+  {
+    route: 'POST /v1/chat/completions',
+    role: 'viewer',
+    url: () => '/v1/chat/completions',
+    body: (f) => ({ messages: [], prompt: { id: f.id, model: 'fake-model', strict: false } }),
+    other: SAME,
+  },
   {
     route: 'GET /v1/audit',
     role: 'viewer',
@@ -270,8 +286,11 @@ for (const backend of backends) {
   describe.skipIf(!backend.available)(`native API security matrix on ${backend.name}`, () => {
     let t: TestApp;
     let otherAdmin: string;
+    let llm: FakeLlm;
     beforeAll(async () => {
-      t = await startTestApp(backend);
+      llm = await startFakeLlm();
+      const local = { id: 'local', baseURL: llm.url, apiKey: undefined, models: [], headers: {}, timeoutMs: undefined };
+      t = await startTestApp(backend, {}, { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } });
       const made = await t.call('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: 'admin@other', role: 'admin', workspace: 'other' },
@@ -279,7 +298,10 @@ for (const backend of backends) {
       expect(made.status).toBe(201);
       otherAdmin = made.body.secret as string;
     });
-    afterAll(() => t?.close());
+    afterAll(async () => {
+      await t?.close();
+      await llm?.close();
+    });
 
     const keyOf = (role: Role) =>
       role === 'admin' ? t.keys.admin : role === 'editor' ? t.keys.editor : t.keys.viewer;

@@ -1,0 +1,462 @@
+// The gateway: run a stored prompt against the configured LLM providers (specs/runtime.md §3.3).
+// One call per client request — `gateway.run(actor, input)` — so a route parses, calls this once
+// and maps the result, like a registry call:
+//   resolve the version (memoised by the server's read cache) → render it with Lectern's engines
+//   on the render pool → merge the request over it → try the candidates in order, each with its
+//   retries → answer (JSON, or a stream whose first bytes are already in) → log the run.
+// Streams: fallback and retries end when the first byte goes to the client; the bytes after it
+// are passed through as they arrive (no parse on the way) and folded for the log afterwards.
+import { LecternError, badRequest } from '../model/errors.ts';
+import type { Actor, Json, JsonObject } from '../model/types.ts';
+import type { RequestAttempt, RequestLogInput, RequestLogSource } from '../model/request-log.ts';
+import type { PromptRef, Resolved, VersionSelector } from '../registry/index.ts';
+import type { Renderer } from '../templates/tasks.ts';
+import type { RenderMode, VersionMessage } from '../templates/index.ts';
+import { aggregateSse } from './aggregate.ts';
+import { completionAsMessages, flattenText, upstreamMessages } from './messages.ts';
+import { mergeRun, type MergeInput } from './merge.ts';
+import {
+  RETRY_BUDGET_MS,
+  backoffMs,
+  candidatesOf,
+  fallsBack,
+  retryable,
+  type RetryPolicy,
+  type WeightedModel,
+} from './policy.ts';
+import { inferProvider, routeModel, type ProviderSet } from './providers.ts';
+import { callJson, callStream, type Failure } from './upstream.ts';
+
+/** A variable whose value is another stored prompt, rendered and inserted as text (§2.1.3). */
+export interface PromptVariable {
+  prompt: true;
+  ref: PromptRef;
+  selector: VersionSelector;
+  variables: Record<string, unknown>;
+}
+
+export interface RunInput {
+  source: Extract<RequestLogSource, 'ka.gateway' | 'native'>;
+  ref: PromptRef;
+  selector: VersionSelector;
+  /** The label the selector names, for the log (null: by number or latest). */
+  label: string | null;
+  variables: Record<string, unknown>;
+  promptVariables?: Record<string, PromptVariable>;
+  renderMode: RenderMode;
+  merge: MergeInput;
+  disableFallback?: boolean;
+  /** Null or absent: one attempt per candidate. */
+  retry?: RetryPolicy | null;
+  /** Upstream statuses that move to the next candidate (null: any failure). */
+  onStatusCodes?: number[] | null;
+  /** A provider key for this call only (Keywords AI customer_credentials). */
+  apiKey?: string;
+  timeoutMs?: number;
+  /** Aborted when the client goes away: the upstream call is aborted with it. */
+  signal: AbortSignal;
+  /** Keep request and response bodies in the log (Keywords AI `disable_log` turns it off). */
+  logBodies?: boolean;
+  /** Extra fields of the log record (customer, metadata, trace ids …). */
+  log?: Partial<RequestLogInput>;
+}
+
+interface RunBase {
+  resolved: Resolved;
+  /** The final messages sent upstream (Keywords AI `prompt_message`). */
+  messages: Json[];
+  /** The model that answered (after fallback or load balancing), as the caller named it. */
+  model: string;
+}
+
+export type RunResult =
+  | (RunBase & { kind: 'json'; body: JsonObject })
+  | (RunBase & {
+      kind: 'stream';
+      /** The upstream's SSE bytes, first chunk included, then the rest as they arrive. */
+      chunks: AsyncIterable<Uint8Array>;
+    });
+
+export interface GatewayDeps {
+  providers: ProviderSet;
+  renderer: Renderer;
+  /** Look a version up (the server memoises it in its read cache). */
+  resolve(actor: Actor, ref: PromptRef, sel: VersionSelector): Promise<Resolved>;
+  /** Hand a finished run to the request log (batched off the request path by its owner). */
+  logRequest?(actor: Actor, input: RequestLogInput): unknown;
+  /** Per-attempt timeout when neither the request nor the provider sets one, ms. */
+  defaultTimeoutMs?: number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  onLogError?: (err: unknown) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** The most of a streamed body kept for the log (the client gets all of it regardless). */
+const MAX_LOGGED_STREAM_BYTES = 4 * 1024 * 1024;
+/** How deep `_type: "prompt"` variables nest (Keywords AI: 2). */
+const MAX_PROMPT_DEPTH = 2;
+
+const sleepFor = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+function failureFault(f: Failure, model: string, attempts: number): LecternError {
+  const tried = attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (f.reason === 'timeout')
+    return new LecternError(
+      { kind: 'upstream_timeout', model },
+      `the model ${model} did not answer in time${tried}`,
+    );
+  if (f.status === 429) {
+    const retryAfter = Math.max(1, Math.ceil((f.retryAfterMs ?? 1000) / 1000));
+    return new LecternError(
+      { kind: 'upstream_rate_limited', model, retryAfter },
+      `the provider of ${model} is rate limiting${tried}: ${f.message}`,
+      { retry_after: retryAfter, upstream_status: 429 },
+    );
+  }
+  // 401/403 upstream are the operator's provider key, not the caller's: a gateway failure.
+  if (f.status !== null && f.status >= 400 && f.status < 500 && f.status !== 401 && f.status !== 403) {
+    return new LecternError(
+      { kind: 'upstream_rejected', model, upstreamStatus: f.status },
+      `the provider of ${model} refused the request (${f.status}): ${f.message}`,
+      { upstream_status: f.status },
+    );
+  }
+  return new LecternError(
+    { kind: 'upstream_failed', model, upstreamStatus: f.status },
+    f.status === null
+      ? `the provider of ${model} could not be reached${tried}: ${f.message}`
+      : `the provider of ${model} failed (${f.status})${tried}: ${f.message}`,
+    { upstream_status: f.status },
+  );
+}
+
+const usageOf = (u: Json | undefined) => {
+  const o = u && typeof u === 'object' && !Array.isArray(u) ? u : null;
+  const n = (v: Json | undefined) => (typeof v === 'number' ? v : null);
+  const details = o?.['prompt_tokens_details'];
+  return {
+    inputTokens: n(o?.['prompt_tokens']),
+    outputTokens: n(o?.['completion_tokens']),
+    cacheReadTokens:
+      details && typeof details === 'object' && !Array.isArray(details) ? n(details['cached_tokens']) : null,
+  };
+};
+
+export function createGateway(deps: GatewayDeps) {
+  const random = deps.random ?? Math.random;
+  const sleep = deps.sleep ?? sleepFor;
+
+  function log(actor: Actor, input: RequestLogInput) {
+    if (!deps.logRequest) return;
+    try {
+      const r = deps.logRequest(actor, input);
+      if (r && typeof (r as Promise<unknown>).then === 'function')
+        (r as Promise<unknown>).then(undefined, (err) => deps.onLogError?.(err));
+    } catch (err) {
+      deps.onLogError?.(err);
+    }
+  }
+
+  /** Nested prompt variables rendered to text, children first (depth and cycles bounded). */
+  async function expandPromptVariables(
+    actor: Actor,
+    vars: Record<string, PromptVariable> | undefined,
+    seen: string[],
+    key: string,
+  ): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [name, pv] of Object.entries(vars ?? {})) {
+      const r = await deps.resolve(actor, pv.ref, pv.selector);
+      if (seen.includes(r.prompt.id)) throw badRequest(`variable ${name}: prompt composition has a cycle`);
+      if (seen.length >= MAX_PROMPT_DEPTH + 1)
+        throw badRequest(`variable ${name}: prompt composition is deeper than ${MAX_PROMPT_DEPTH}`);
+      out[name] = flattenText(await renderOf(actor, r, pv.variables, 'lenient', key, [...seen, r.prompt.id]));
+    }
+    return out;
+  }
+
+  async function renderOf(
+    actor: Actor,
+    r: Resolved,
+    variables: Record<string, unknown>,
+    mode: RenderMode,
+    key: string,
+    seen: string[],
+    nested?: Record<string, PromptVariable>,
+  ): Promise<Json[]> {
+    const v = r.version;
+    const inner: Record<string, PromptVariable> = {};
+    const plain: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(variables)) {
+      if (val && typeof val === 'object' && (val as PromptVariable).prompt === true)
+        inner[k] = val as PromptVariable;
+      else plain[k] = val;
+    }
+    const expanded = await expandPromptVariables(actor, { ...inner, ...nested }, seen, key);
+    const out = await deps.renderer.run(
+      {
+        kind: 'version',
+        input: {
+          messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
+          content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
+          defaultFormat: v.templateFormat,
+          variableDefaults: v.variableDefaults,
+          variables: { ...plain, ...expanded },
+          mode,
+        },
+      },
+      { key },
+    );
+    return out.messages
+      ? upstreamMessages(out.messages)
+      : completionAsMessages(out.content as Record<string, unknown>[] | string | null);
+  }
+
+  async function run(actor: Actor, input: RunInput): Promise<RunResult> {
+    const started = performance.now();
+    const startTime = new Date();
+    const resolved = await deps.resolve(actor, input.ref, input.selector);
+    const v = resolved.version;
+    const messages = await renderOf(
+      actor,
+      resolved,
+      input.variables,
+      input.renderMode,
+      actor.keyId,
+      [resolved.prompt.id],
+      input.promptVariables,
+    );
+    const merged = mergeRun(v, messages, input.merge);
+    const stream = merged.body['stream'] === true;
+    const balance = merged.loadBalanceModels;
+    if (balance?.some((m) => !(m.weight > 0) || typeof m.model !== 'string' || m.model === ''))
+      throw badRequest('load_balance_models: each needs a model and a weight > 0', {
+        field: 'load_balance_models',
+      });
+    const model = typeof merged.body['model'] === 'string' ? merged.body['model'] : null;
+    const candidates = candidatesOf(
+      model,
+      balance,
+      input.disableFallback ? null : merged.fallbackModels,
+      random(),
+    );
+    if (candidates.length === 0)
+      throw badRequest('no model: the version sets none and the request sends none');
+    const routable = candidates.map((c) => ({ c, route: routeModel(deps.providers, c.model) }));
+    if (!routable.some((r) => r.route))
+      throw new LecternError(
+        { kind: 'no_provider', model: candidates[0]!.model },
+        `no provider is configured for the model ${candidates.map((c) => c.model).join(', ')}`,
+      );
+
+    const attempts: RequestAttempt[] = [];
+    const retry = input.retry ?? { retries: 0, baseMs: 0 };
+    const budgetEnd = performance.now() + RETRY_BUDGET_MS;
+    let last: { f: Failure; model: string } | undefined;
+    const bodies = input.logBodies !== false;
+    const baseLog = (): RequestLogInput => ({
+      ...input.log,
+      source: input.source,
+      promptId: resolved.prompt.id,
+      versionId: v.id,
+      versionNumber: v.number,
+      label: input.label,
+      inputVariables: input.variables as JsonObject,
+      request: bodies ? merged.body : null,
+      ...(bodies ? {} : { omitBodies: true }),
+      startTime,
+      stream,
+      attempts,
+    });
+
+    for (const { c, route } of routable) {
+      if (!route) {
+        attempts.push({
+          provider: null,
+          model: c.model,
+          statusCode: null,
+          errorType: 'no_provider',
+          latencyMs: 0,
+        });
+        continue;
+      }
+      const body = { ...merged.body, model: route.model };
+      const apiKey = typeof c.credentials?.['api_key'] === 'string' ? c.credentials['api_key'] : input.apiKey;
+      const timeoutMs =
+        input.timeoutMs ?? route.provider.timeoutMs ?? deps.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+      for (let a = 0; ; a++) {
+        const t0 = performance.now();
+        const opts = { provider: route.provider, body, timeoutMs, signal: input.signal, apiKey };
+        const res = stream ? await callStream(opts) : await callJson(opts);
+        const latencyMs = performance.now() - t0;
+        if (res.ok) {
+          attempts.push({
+            provider: route.provider.id,
+            model: c.model,
+            statusCode: 200,
+            errorType: null,
+            latencyMs,
+          });
+          const common = { resolved, messages: merged.body['messages'] as Json[], model: c.model };
+          if ('body' in res) {
+            const end = performance.now();
+            const usage = usageOf(res.body['usage']);
+            log(actor, {
+              ...baseLog(),
+              provider: route.provider.id,
+              model: c.model,
+              responseModel: typeof res.body['model'] === 'string' ? res.body['model'] : null,
+              apiType: inferProvider(c.model).apiType,
+              response: bodies ? res.body : null,
+              ...usage,
+              endTime: new Date(),
+              latencyMs: end - started,
+              status: 'success',
+              statusCode: 200,
+            });
+            return { ...common, kind: 'json', body: res.body };
+          }
+          return {
+            ...common,
+            kind: 'stream',
+            chunks: passThrough(
+              actor,
+              res,
+              () => ({
+                ...baseLog(),
+                provider: route.provider.id,
+                model: c.model,
+                apiType: inferProvider(c.model).apiType,
+                ttftMs: res.firstByteAt - started,
+              }),
+              started,
+              bodies,
+              input.signal,
+            ),
+          };
+        }
+        attempts.push({
+          provider: route.provider.id,
+          model: c.model,
+          statusCode: res.status,
+          errorType: res.reason === 'http' ? 'upstream_error' : res.reason,
+          latencyMs,
+        });
+        last = { f: res, model: c.model };
+        if (res.reason === 'aborted' || input.signal.aborted) break;
+        if (a >= retry.retries || !retryable(res.status)) break;
+        const wait = backoffMs(
+          a,
+          retry,
+          res.status === 429 ? res.retryAfterMs : undefined,
+          budgetEnd - performance.now(),
+        );
+        if (wait === undefined) break;
+        await sleep(wait, input.signal);
+        if (input.signal.aborted) break;
+      }
+      if (input.signal.aborted || last?.f.reason === 'aborted') break;
+      if (last && !fallsBack(last.f.status, input.onStatusCodes ?? null)) break;
+    }
+    const lf = last?.f ?? {
+      ok: false as const,
+      status: null,
+      reason: 'unreachable' as const,
+      retryAfterMs: undefined,
+      message: 'no provider for any candidate',
+    };
+    const fault = failureFault(lf, last?.model ?? candidates[0]!.model, attempts.length);
+    log(actor, {
+      ...baseLog(),
+      model: last?.model ?? candidates[0]!.model,
+      provider: attempts.at(-1)?.provider ?? null,
+      endTime: new Date(),
+      latencyMs: performance.now() - started,
+      status: 'error',
+      statusCode: input.signal.aborted ? 499 : (lf.status ?? fault.status),
+      errorType: input.signal.aborted ? 'client_closed' : fault.kind,
+      errorMessage: fault.message,
+    });
+    throw fault;
+  }
+
+  /**
+   * The stream's bytes for the client, unchanged, as they arrive. An upstream failure after the
+   * first byte becomes one `data: {"error": …}` event (the `openai` SDK throws APIError on it).
+   * When the client leaves, the reader is cancelled, which aborts the upstream request.
+   */
+  async function* passThrough(
+    actor: Actor,
+    res: { first: Uint8Array; reader: ReadableStreamDefaultReader<Uint8Array> },
+    record: () => RequestLogInput,
+    started: number,
+    bodies: boolean,
+    signal: AbortSignal,
+  ): AsyncGenerator<Uint8Array> {
+    const kept: Uint8Array[] = [res.first];
+    let keptBytes = res.first.byteLength;
+    let failed: string | null = null;
+    let finished = false;
+    try {
+      yield res.first;
+      for (;;) {
+        let next: Awaited<ReturnType<typeof res.reader.read>>;
+        try {
+          next = await res.reader.read();
+        } catch {
+          if (signal.aborted) break;
+          failed = 'the upstream stream broke off';
+          yield new TextEncoder().encode(
+            `data: ${JSON.stringify({ error: { message: failed, type: 'upstream_error', code: 'stream_interrupted', param: null } })}\n\n`,
+          );
+          break;
+        }
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        if (keptBytes < MAX_LOGGED_STREAM_BYTES) {
+          kept.push(next.value);
+          keptBytes += next.value.byteLength;
+        }
+        yield next.value;
+      }
+    } finally {
+      if (!finished) res.reader.cancel().catch(() => {});
+      // Fold and log after the last byte went out (setImmediate: not on the client's path).
+      setImmediate(() => {
+        const agg = aggregateSse(Buffer.concat(kept).toString('utf8'));
+        const usage = usageOf(agg.usage ?? undefined);
+        const closed = !finished && !failed;
+        const error = failed ?? (agg.error ? String(agg.error['message'] ?? 'upstream error') : null);
+        log(actor, {
+          ...record(),
+          responseModel: typeof agg.response['model'] === 'string' ? agg.response['model'] : null,
+          response: bodies ? agg.response : null,
+          ...usage,
+          endTime: new Date(),
+          latencyMs: performance.now() - started,
+          status: error || closed ? 'error' : 'success',
+          statusCode: closed ? 499 : error ? 502 : 200,
+          errorType: closed ? 'client_closed' : error ? 'stream_interrupted' : null,
+          errorMessage: closed ? 'the client closed the stream' : error,
+        });
+      });
+    }
+  }
+
+  return { run, providers: deps.providers };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;
