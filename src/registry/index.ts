@@ -31,7 +31,7 @@ export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
-export type { NamedInput } from './workspaces.ts';
+export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -94,10 +94,12 @@ export function createRegistry(store: Store) {
     listWorkspaces: on(ctx, workspaces.listWorkspaces),
     getWorkspace: on(ctx, workspaces.getWorkspace),
     deleteWorkspace: on(ctx, workspaces.deleteWorkspace),
+    updateWorkspace: on(ctx, workspaces.updateWorkspace),
     createProject: on(ctx, workspaces.createProject),
     listProjects: on(ctx, workspaces.listProjects),
     getProject: on(ctx, workspaces.getProject),
     deleteProject: on(ctx, workspaces.deleteProject),
+    updateProject: on(ctx, workspaces.updateProject),
 
     createKey: on(ctx, keys.createKey),
     listKeys: on(ctx, keys.listKeys),
