@@ -73,6 +73,13 @@ export interface RequestLogInput {
   scores?: RequestScore[];
   stream?: boolean;
   attempts?: RequestAttempt[];
+  /** Keywords AI `log_type` (`chat`, `completion`, `embedding`, …), as sent. */
+  logType?: string | null;
+  /**
+   * Keep the metrics, not the bodies (request, response, variables) — Keywords AI `disable_log`.
+   * A workspace can also turn bodies off for every record (request-log settings).
+   */
+  omitBodies?: boolean;
 }
 
 /** The ids a writer can answer with at once, before the record is flushed. */
@@ -81,6 +88,8 @@ export interface RequestLogReceipt {
   id: string;
   /** Keywords AI's 32-hex `unique_id`. */
   uniqueId: string;
+  /** When the record was taken (its `created_at`; Keywords AI's `timestamp`). */
+  createdAt: Date;
 }
 
 /** Later additions to a logged request (PromptLayer track-metadata / -score / -prompt / -group). */

@@ -13,6 +13,7 @@ import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
+import { createRequestLog } from './request-log.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -32,6 +33,7 @@ export type { VersionSummary } from './version-summaries.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput, NamedUpdate } from './workspaces.ts';
+export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -42,6 +44,7 @@ const on =
 export function createRegistry(store: Store) {
   const listeners = new Set<(changes: Change[]) => void>();
   const ctx: RegistryContext = { store, emit: (changes) => listeners.forEach((l) => l(changes)) };
+  const requestLog = createRequestLog(ctx);
   return {
     store,
     ctx,
@@ -109,6 +112,9 @@ export function createRegistry(store: Store) {
     ensureKey: on(ctx, keys.ensureKey),
 
     listAudit: on(ctx, audit.listAudit),
+
+    // The request log (request-log.ts): logRequest, enrichRequest, flushRequestLog, …
+    ...requestLog,
   };
 }
 

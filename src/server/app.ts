@@ -32,6 +32,7 @@ import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keyword
 import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 import { installStaticUi } from './static-ui.ts';
 import { authLater, installBodyKeyAuth } from './body-key.ts';
+import { installRequestLog } from './request-log-wiring.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -125,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('renderer', renderer);
   app.addHook('onClose', () => renderer.close());
+  installRequestLog(app, registry, config);
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {

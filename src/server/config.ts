@@ -37,6 +37,12 @@ export interface Config {
   cacheBytes: number;
   /** Worker threads that render templates (0 renders on the event loop). */
   renderThreads: number;
+  /** The request log's batching writer (docs/request-log.md): flush interval, batch, queue bound. */
+  requestLogFlushMs: number;
+  requestLogBatch: number;
+  requestLogQueue: number;
+  /** Days of request log kept; 0 keeps it forever. */
+  requestLogRetentionDays: number;
 }
 
 /** One render thread per core, at least 2 so one long render never queues the next, at most 8. */
@@ -101,5 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheEntries: int(env, 'LECTERN_CACHE_ENTRIES', 10_000),
     cacheBytes: int(env, 'LECTERN_CACHE_BYTES', 64 * 1024 * 1024),
     renderThreads: Math.max(0, int(env, 'LECTERN_RENDER_THREADS', defaultRenderThreads())),
+    requestLogFlushMs: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_FLUSH_MS', 200)),
+    requestLogBatch: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_BATCH', 500)),
+    requestLogQueue: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_QUEUE', 10_000)),
+    requestLogRetentionDays: int(env, 'LECTERN_REQUEST_LOG_RETENTION_DAYS', 30),
   };
 }

@@ -98,7 +98,9 @@ export async function serve(config: Config): Promise<Running> {
       await new Promise((resolve) => setTimeout(resolve, 20));
       // Busy connections close once answered, instead of idling out the keep-alive timeout (72 s).
       for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
-      await app.close(); // stops accepting, waits for in-flight requests
+      // Stops accepting, waits for in-flight requests, then flushes the request log (its onClose
+      // hook, request-log-wiring.ts): before the store closes, so no acknowledged record is lost.
+      await app.close();
       await feed.stop();
       await store.close();
     })());

@@ -2,13 +2,16 @@
 // drizzle/. Invariants that must hold under concurrency are constraints here, not code elsewhere.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
+  doublePrecision,
   check,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -16,6 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Json, JsonObject, LoadBalanceModel, Message } from '../model/types.ts';
+import type { RequestAttempt, RequestScore } from '../model/request-log.ts';
 import { orderedJson } from './json-columns.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 6 });
@@ -244,6 +248,82 @@ export const auditEvents = pgTable(
   (t) => [index('audit_workspace').on(t.workspaceId, t.id), index('audit_entity').on(t.entityId, t.id)],
 );
 
+// The request log (drizzle/0004_request_log.sql, where it is declared PARTITION BY RANGE
+// (created_at) with daily partitions: drizzle cannot express that, so the SQL is hand-written and
+// this declaration only types the queries). Ids come from request_log_id_seq in blocks.
+export const requestLogs = pgTable(
+  'request_logs',
+  {
+    id: bigint('id', { mode: 'number' }).notNull(),
+    uniqueId: text('unique_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    source: text('source').notNull(),
+    logType: text('log_type'),
+    promptId: uuid('prompt_id'),
+    versionId: uuid('version_id'),
+    versionNumber: integer('version_number'),
+    label: text('label'),
+    externalPromptId: text('external_prompt_id'),
+    provider: text('provider'),
+    model: text('model'),
+    responseModel: text('response_model'),
+    apiType: text('api_type'),
+    functionName: text('function_name'),
+    inputVariables: doc<JsonObject>('input_variables'),
+    request: doc<Json>('request'),
+    response: doc<Json>('response'),
+    bodiesOmitted: boolean('bodies_omitted').notNull().default(false),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    cacheReadTokens: integer('cache_read_tokens'),
+    cacheWriteTokens: integer('cache_write_tokens'),
+    startTime: ts('start_time'),
+    endTime: ts('end_time'),
+    latencyMs: doublePrecision('latency_ms'),
+    ttftMs: doublePrecision('ttft_ms'),
+    costUsd: doublePrecision('cost_usd'),
+    status: text('status', { enum: ['success', 'warning', 'error'] })
+      .notNull()
+      .default('success'),
+    statusCode: integer('status_code'),
+    errorType: text('error_type'),
+    errorMessage: text('error_message'),
+    tags: text('tags').array().notNull().default([]),
+    metadata: obj('metadata'),
+    customerIdentifier: text('customer_identifier'),
+    customerName: text('customer_name'),
+    customerEmail: text('customer_email'),
+    groupId: text('group_id'),
+    groupIdentifier: text('group_identifier'),
+    threadIdentifier: text('thread_identifier'),
+    customIdentifier: text('custom_identifier'),
+    traceId: text('trace_id'),
+    spanId: text('span_id'),
+    parentSpanId: text('parent_span_id'),
+    spanName: text('span_name'),
+    scores: doc<RequestScore[]>('scores').notNull().default([]),
+    stream: boolean('stream').notNull().default(false),
+    attempts: doc<RequestAttempt[]>('attempts'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'request_logs_pk', columns: [t.id, t.createdAt] }),
+    index('request_logs_version_usage').on(t.workspaceId, t.promptId, t.versionNumber, t.createdAt),
+    index('request_logs_workspace_created').on(t.workspaceId, t.createdAt, t.id),
+    index('request_logs_unique_id').on(t.uniqueId),
+    check('request_logs_status', sql`${t.status} in ('success','warning','error')`),
+  ],
+);
+
+/** A workspace's request-log settings; no row means the defaults. */
+export const requestLogSettings = pgTable('request_log_settings', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id),
+  storeBodies: boolean('store_bodies').notNull().default(true),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
 export const schema = {
   workspaces,
   projects,
@@ -254,4 +334,6 @@ export const schema = {
   labelHistory,
   externalIds,
   auditEvents,
+  requestLogs,
+  requestLogSettings,
 };

@@ -1,0 +1,155 @@
+// The batching writer's rules, over a sink the test controls (the database behind it is exercised
+// by src/registry/request-log.test.ts and the crash test): flush by size and by time, retries while
+// the sink fails without losing or reordering rows, a row the database refuses isolated and dropped
+// alone, durable records answered only once committed, backpressure instead of drops, close flushes.
+import { describe, expect, it, vi } from 'vitest';
+import { LecternError } from '../model/errors.ts';
+import type { RequestLogRow } from '../registry/request-log.ts';
+import { RequestLogWriter, type RequestLogWriterOptions } from './request-log-writer.ts';
+
+const row = (id: number): RequestLogRow => ({
+  id,
+  uniqueId: String(id),
+  workspaceId: 'w',
+  source: 'native',
+  createdAt: new Date(),
+});
+
+const OPTS: RequestLogWriterOptions = { maxQueue: 100, batchSize: 10, flushMs: 20, waitMs: 2_000 };
+
+function sink() {
+  const written: number[] = [];
+  const batches: number[] = [];
+  let failWith: unknown = null;
+  let refuse = new Set<number>();
+  return {
+    written,
+    batches,
+    fail(err: unknown) {
+      failWith = err;
+    },
+    refuseIds(ids: number[]) {
+      refuse = new Set(ids);
+    },
+    insert: async (rows: RequestLogRow[]) => {
+      await new Promise((r) => setTimeout(r, 1));
+      if (failWith) throw failWith;
+      if (rows.some((r) => refuse.has(r.id))) throw Object.assign(new Error('bad data'), { code: '22P02' });
+      batches.push(rows.length);
+      written.push(...rows.map((r) => r.id));
+    },
+  };
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const connectionLost = () => Object.assign(new Error('connection terminated'), { code: '08006' });
+
+describe('request log writer', () => {
+  it('flushes a full batch at once and the rest after the interval', async () => {
+    const s = sink();
+    const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 1_500 });
+    for (let i = 1; i <= 10; i++) await w.enqueue(row(i), false);
+    await vi.waitFor(() => expect(s.written).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), { timeout: 1_000 });
+    const t0 = Date.now();
+    for (let i = 11; i <= 13; i++) await w.enqueue(row(i), false);
+    await wait(20);
+    expect(s.written).toHaveLength(10);
+    await vi.waitFor(() => expect(s.written).toHaveLength(13), { timeout: 5_000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_400);
+    await w.close();
+  });
+
+  it('keeps rows, in order, while the sink fails, and writes them when it is back', async () => {
+    const s = sink();
+    const w = new RequestLogWriter(s.insert, OPTS);
+    s.fail(connectionLost());
+    for (let i = 1; i <= 25; i++) await w.enqueue(row(i), false);
+    await wait(150);
+    expect(s.written).toEqual([]);
+    await expect(w.flush()).rejects.toThrow('connection terminated');
+    expect(w.queued(3)).toBeDefined();
+    s.fail(null);
+    await w.flush();
+    expect(s.written).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    await w.close();
+  });
+
+  it('drops only the row the database refuses as data', async () => {
+    const s = sink();
+    const errors: { rows: number; dropped: boolean }[] = [];
+    const w = new RequestLogWriter(s.insert, { ...OPTS, onError: (_e, what) => errors.push(what) });
+    s.refuseIds([4]);
+    const durable = w.enqueue(row(4), true);
+    for (const i of [1, 2, 3, 5]) await w.enqueue(row(i), false);
+    await expect(durable).rejects.toThrow('bad data');
+    await w.flush();
+    expect(s.written.sort()).toEqual([1, 2, 3, 5]);
+    expect(w.dropped).toBe(1);
+    expect(errors).toContainEqual({ rows: 1, dropped: true });
+    await w.close();
+  });
+
+  it('answers a durable record only after its commit, and unavailable if none comes in time', async () => {
+    const s = sink();
+    const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 60_000, waitMs: 300 });
+    await w.enqueue(row(1), true);
+    expect(s.written).toEqual([1]);
+    s.fail(connectionLost());
+    const late = w.enqueue(row(2), true);
+    await expect(late).rejects.toSatisfy((e) => e instanceof LecternError && e.kind === 'unavailable');
+    // Not acknowledged, so not kept: a client's retry logs it once.
+    expect(w.queued(2)).toBeUndefined();
+    s.fail(null);
+    await w.flush();
+    expect(s.written).toEqual([1]);
+    await w.close();
+  });
+
+  it('a full queue makes the writer wait for room instead of dropping', async () => {
+    const s = sink();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = async (rows: RequestLogRow[]) => {
+      await gate;
+      await s.insert(rows);
+    };
+    const w = new RequestLogWriter(slow, { ...OPTS, maxQueue: 5, batchSize: 5 });
+    for (let i = 1; i <= 10; i++) await w.enqueue(row(i), false); // 5 in flight, 5 queued
+    let accepted = false;
+    const eleventh = w.enqueue(row(11), false).then(() => (accepted = true));
+    await wait(50);
+    expect(accepted).toBe(false);
+    release();
+    await eleventh;
+    await w.flush();
+    expect(s.written).toHaveLength(11);
+    await w.close();
+  });
+
+  it('a writer that cannot get room in time is told unavailable, and nothing it was told is lost', async () => {
+    const s = sink();
+    s.fail(connectionLost());
+    const w = new RequestLogWriter(s.insert, { ...OPTS, maxQueue: 3, batchSize: 3, waitMs: 200 });
+    for (let i = 1; i <= 6; i++) await w.enqueue(row(i), false).catch(() => {});
+    await expect(w.enqueue(row(7), false)).rejects.toSatisfy(
+      (e) => e instanceof LecternError && e.kind === 'unavailable',
+    );
+    s.fail(null);
+    await w.flush();
+    // Every record whose enqueue resolved was written.
+    expect(s.written.length).toBeGreaterThanOrEqual(3);
+    expect(s.written).not.toContain(7);
+    await w.close();
+  });
+
+  it('close flushes everything, then refuses new records', async () => {
+    const s = sink();
+    const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 60_000 });
+    for (let i = 1; i <= 7; i++) await w.enqueue(row(i), false);
+    await w.close();
+    expect(s.written).toHaveLength(7);
+    await expect(w.enqueue(row(8), false)).rejects.toSatisfy(
+      (e) => e instanceof LecternError && e.kind === 'unavailable',
+    );
+  });
+});

@@ -1,0 +1,281 @@
+// The request log's batching writer: records are queued in memory and inserted in batches, off the
+// request path (docs/request-log.md).
+//
+// - Flush by size (`batchSize` rows waiting) or by time (`flushMs` after the first waiting row), and
+//   at once for a durable record (group commit: whatever else is waiting goes in the same INSERT).
+// - Bounded: at `maxQueue` waiting rows a new record waits for room (backpressure). A record is
+//   never dropped once acknowledged; a writer that cannot get room within `waitMs` is told
+//   `unavailable` (not acknowledged) instead.
+// - A failed insert (the database away) puts its rows back at the front and is retried with
+//   backoff; a row the database refuses as data (it cannot be written, ever) is isolated by
+//   inserting its batch row by row, and only that row is dropped and reported.
+// - `close()` (clean shutdown) flushes everything. A crash loses what was acknowledged and not yet
+//   flushed: at most `flushMs` plus one insert's time of non-durable records.
+import { unavailable, LecternError } from '../model/errors.ts';
+import type { RequestLogQueue, RequestLogRow } from '../registry/request-log.ts';
+
+export interface RequestLogWriterOptions {
+  maxQueue: number;
+  batchSize: number;
+  flushMs: number;
+  /** How long a record may wait for room, or a durable one for its commit. */
+  waitMs: number;
+  /** Told of failed inserts (retried) and of rows dropped because the database refused them. */
+  onError?: (err: unknown, what: { rows: number; dropped: boolean }) => void;
+}
+
+export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
+  maxQueue: 10_000,
+  batchSize: 500,
+  flushMs: 200,
+  waitMs: 10_000,
+};
+
+const MAX_BACKOFF_MS = 5_000;
+
+interface Durable {
+  resolve(): void;
+  reject(err: unknown): void;
+  /** Its wait ran out while it was being inserted: settle with whatever that insert did. */
+  expired: boolean;
+  timer: NodeJS.Timeout;
+}
+
+/** A batch that failed part-way: `rest` are the rows not written. */
+class PartialFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly rest: RequestLogRow[],
+  ) {
+    super('request log insert failed');
+  }
+}
+
+/** Data the database refuses (class 22 data exception, 23 integrity): retrying cannot help. */
+function refusedAsData(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    if (e instanceof LecternError) return e.fault.kind !== 'unavailable';
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23]/.test(code)) return true;
+  }
+  return false;
+}
+
+export class RequestLogWriter implements RequestLogQueue {
+  private queue: RequestLogRow[] = [];
+  private byId = new Map<number, RequestLogRow>();
+  private running = new Map<number, Promise<void>>();
+  private durable = new Map<number, Durable>();
+  private room: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private loop: Promise<void> | null = null;
+  private closed = false;
+  private failures = 0;
+  private lastError: unknown = null;
+  /** Rows the database refused as data, since start. */
+  dropped = 0;
+
+  constructor(
+    private readonly insert: (rows: RequestLogRow[]) => Promise<void>,
+    private readonly opts: RequestLogWriterOptions = DEFAULT_WRITER_OPTIONS,
+  ) {}
+
+  /** Rows waiting and being inserted (metrics). */
+  get depth(): number {
+    return this.queue.length + this.running.size;
+  }
+
+  async enqueue(row: RequestLogRow, durable: boolean): Promise<void> {
+    if (this.closed) throw unavailable('the request log is shutting down', 1);
+    while (this.queue.length >= this.opts.maxQueue) await this.waitForRoom();
+    if (this.closed) throw unavailable('the request log is shutting down', 1);
+    this.queue.push(row);
+    this.byId.set(row.id, row);
+    if (!durable) {
+      this.schedule();
+      return;
+    }
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.expire(row.id), this.opts.waitMs);
+      timer.unref();
+      this.durable.set(row.id, { resolve, reject, expired: false, timer });
+    });
+    this.kick();
+    return done;
+  }
+
+  queued(id: number): RequestLogRow | undefined {
+    return this.byId.get(id);
+  }
+
+  inFlight(id: number): Promise<void> | undefined {
+    return this.running.get(id);
+  }
+
+  async flush(): Promise<void> {
+    for (;;) {
+      if (!this.loop) {
+        if (!this.queue.length) return;
+        this.kick();
+      }
+      await this.loop;
+      if (this.lastError !== null && this.queue.length) throw this.lastError;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.room.splice(0)) wake();
+    const deadline = Date.now() + this.opts.waitMs;
+    // Retried while the database may come back; what is still queued after the deadline is lost
+    // and said so.
+    for (;;) {
+      try {
+        await this.flush();
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          this.opts.onError?.(err, { rows: this.queue.length, dropped: true });
+          for (const r of this.queue.splice(0)) this.settle(r.id, err);
+          this.byId.clear();
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private waitForRoom(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = this.room.indexOf(wake);
+        if (at >= 0) this.room.splice(at, 1);
+        reject(unavailable('the request log is full (its database is not keeping up)', 1));
+      }, this.opts.waitMs);
+      timer.unref();
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.room.push(wake);
+      this.kick();
+    });
+  }
+
+  private schedule(): void {
+    if (this.queue.length >= this.opts.batchSize) return this.kick();
+    if (this.timer || this.loop) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, this.opts.flushMs);
+    this.timer.unref();
+  }
+
+  private kick(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.loop) return;
+    this.loop = this.drain().finally(() => {
+      this.loop = null;
+      if (!this.queue.length) return;
+      if (this.lastError === null) return this.schedule();
+      // The database is away: try again after a backoff, doubling up to MAX_BACKOFF_MS.
+      const wait = Math.min(MAX_BACKOFF_MS, this.opts.flushMs * 2 ** Math.min(this.failures, 10));
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.kick();
+      }, wait);
+      this.timer.unref();
+    });
+  }
+
+  /** Inserts batches until the queue is empty or an insert fails (never rejects). */
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.opts.batchSize);
+      for (const r of batch) this.byId.delete(r.id);
+      let settled!: () => void;
+      const attempt = new Promise<void>((r) => (settled = r));
+      for (const r of batch) this.running.set(r.id, attempt);
+      for (const wake of this.room.splice(0, batch.length)) wake();
+      try {
+        await this.insertIsolating(batch);
+        this.failures = 0;
+        this.lastError = null;
+        for (const r of batch) this.settle(r.id);
+      } catch (err) {
+        const fail = err as PartialFailure;
+        for (const r of batch) if (!fail.rest.includes(r)) this.settle(r.id);
+        // Back at the front, in order; durable rows whose wait ran out are answered now instead.
+        const back = fail.rest.filter((r) => {
+          const d = this.durable.get(r.id);
+          if (d?.expired) {
+            this.settle(r.id, unavailable('the request log could not be written', 1, fail.cause));
+            return false;
+          }
+          return true;
+        });
+        this.queue.unshift(...back);
+        for (const r of back) this.byId.set(r.id, r);
+        this.failures++;
+        this.lastError = fail.cause;
+        this.opts.onError?.(fail.cause, { rows: back.length, dropped: false });
+        return;
+      } finally {
+        for (const r of batch) this.running.delete(r.id);
+        settled();
+      }
+    }
+  }
+
+  private async insertIsolating(batch: RequestLogRow[]): Promise<void> {
+    try {
+      await this.insert(batch);
+      return;
+    } catch (err) {
+      if (!refusedAsData(err) || batch.length === 1) {
+        if (batch.length === 1 && refusedAsData(err)) return this.drop(batch[0]!, err);
+        throw new PartialFailure(err, batch);
+      }
+    }
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        await this.insert([batch[i]!]);
+      } catch (err) {
+        if (refusedAsData(err)) this.drop(batch[i]!, err);
+        else throw new PartialFailure(err, batch.slice(i));
+      }
+    }
+  }
+
+  private drop(row: RequestLogRow, err: unknown): void {
+    this.dropped++;
+    this.opts.onError?.(err, { rows: 1, dropped: true });
+    this.settle(row.id, err);
+  }
+
+  private settle(id: number, err?: unknown): void {
+    const d = this.durable.get(id);
+    if (!d) return;
+    this.durable.delete(id);
+    clearTimeout(d.timer);
+    if (err === undefined) d.resolve();
+    else d.reject(err);
+  }
+
+  private expire(id: number): void {
+    const d = this.durable.get(id);
+    if (!d) return;
+    if (this.byId.has(id)) {
+      // Still waiting (the database is away): taken out, so a client that retries logs it once.
+      this.byId.delete(id);
+      this.queue = this.queue.filter((r) => r.id !== id);
+      this.settle(id, unavailable('the request log could not be written in time', 1, this.lastError));
+    } else d.expired = true;
+  }
+}

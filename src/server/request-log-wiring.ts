@@ -1,0 +1,30 @@
+// Attaches the request log's batching writer (src/delivery/request-log-writer.ts) to the registry
+// of this app, and flushes it when the app closes: serve.ts's shutdown closes the app (in-flight
+// requests answered first) before the store, so nothing acknowledged is lost on a clean stop.
+import type { FastifyInstance } from 'fastify';
+import { RequestLogWriter } from '../delivery/request-log-writer.ts';
+import type { Registry } from '../registry/index.ts';
+import type { Config } from './config.ts';
+
+export function installRequestLog(
+  app: FastifyInstance,
+  registry: Registry,
+  config: Config,
+): RequestLogWriter {
+  const writer = new RequestLogWriter((rows) => registry.insertRequestLogs(rows), {
+    maxQueue: config.requestLogQueue,
+    batchSize: Math.min(config.requestLogBatch, config.requestLogQueue),
+    flushMs: config.requestLogFlushMs,
+    waitMs: 10_000,
+    onError: (err, what) =>
+      app.log.error(
+        { err, rows: what.rows },
+        what.dropped
+          ? 'request log rows could not be written and were dropped'
+          : 'request log insert failed; retrying',
+      ),
+  });
+  registry.attachRequestLogWriter(writer);
+  app.addHook('onClose', () => registry.closeRequestLog());
+  return writer;
+}
