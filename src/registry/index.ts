@@ -14,6 +14,7 @@ import * as summaries from './version-summaries.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
 import { createRequestLog } from './request-log.ts';
+import * as requestLinks from './request-links.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -34,7 +35,11 @@ export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
+export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
+
+/** The parameters after the context and the request-log service. */
+type Tail<P extends unknown[]> = P extends [unknown, unknown, ...infer R] ? R : never;
 
 const on =
   <A extends unknown[], R>(ctx: RegistryContext, fn: (ctx: RegistryContext, ...args: A) => R) =>
@@ -115,6 +120,14 @@ export function createRegistry(store: Store) {
 
     // The request log (request-log.ts): logRequest, enrichRequest, flushRequestLog, …
     ...requestLog,
+    // Records tied to a version or a group in the same call (request-links.ts).
+    logLinkedRequests: (...a: Tail<Parameters<typeof requestLinks.logLinkedRequests>>) =>
+      requestLinks.logLinkedRequests(ctx, requestLog, ...a),
+    linkRequest: (...a: Tail<Parameters<typeof requestLinks.linkRequest>>) =>
+      requestLinks.linkRequest(ctx, requestLog, ...a),
+    groupRequest: (...a: Tail<Parameters<typeof requestLinks.groupRequest>>) =>
+      requestLinks.groupRequest(ctx, requestLog, ...a),
+    createRequestGroup: on(ctx, requestLinks.createRequestGroup),
   };
 }
 
