@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { completeContent } from '../../model/version-content.ts';
 import type { Json, JsonObject } from '../../model/types.ts';
 import { providerOfModel } from '../../model/provider-of-model.ts';
-import { contentFromCreate } from '../keywordsai/version-fields.ts';
 import { foreignModel, providerParameters } from './foreign-view.ts';
 import { buildLlmKwargs } from './llm-kwargs.ts';
 import { contentFromWire, metadataWire } from './mapping.ts';
@@ -15,8 +14,30 @@ const msgs = [
   { role: 'user', content: 'Hi {{ name }}' },
 ];
 /** A version as Keywords AI's create writes it: product defaults, nulls for the unset extras. */
-const kaVersion = (model: string, extra: Record<string, unknown> = {}) =>
-  completeContent(contentFromCreate({ messages: msgs, model, ...extra } as never));
+const kaVersion = (model: string, extra: Record<string, unknown> = {}) => {
+  const { fallback_models, ...params } = extra;
+  return completeContent({
+    templateFormat: 'jinja2',
+    messages: msgs,
+    model,
+    params: {
+      stream: false,
+      temperature: 0.7,
+      max_tokens: 4096,
+      top_p: 1,
+      frequency_penalty: 0,
+      presence_penalty: 0,
+      reasoning_effort: null,
+      verbosity: null,
+      seed: null,
+      thinking: null,
+      ...(params as JsonObject),
+    },
+    responseFormat: { type: 'text' },
+    fallbackModels: (fallback_models as string[] | undefined) ?? null,
+    metadata: { is_enforcing_response_format: false },
+  });
+};
 
 describe('provider inference from the model name (§5.3)', () => {
   it.each([
