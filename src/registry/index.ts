@@ -16,6 +16,7 @@ import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
 import { createRequestLog } from './request-log.ts';
+import * as requestLinks from './request-links.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -35,10 +36,14 @@ export type { VersionSummary } from './version-summaries.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
-export type { NamedInput } from './workspaces.ts';
+export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { ImportReport } from './bulk.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
+export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
+
+/** The parameters after the context and the request-log service. */
+type Tail<P extends unknown[]> = P extends [unknown, unknown, ...infer R] ? R : never;
 
 const on =
   <A extends unknown[], R>(ctx: RegistryContext, fn: (ctx: RegistryContext, ...args: A) => R) =>
@@ -103,10 +108,12 @@ export function createRegistry(store: Store) {
     listWorkspaces: on(ctx, workspaces.listWorkspaces),
     getWorkspace: on(ctx, workspaces.getWorkspace),
     deleteWorkspace: on(ctx, workspaces.deleteWorkspace),
+    updateWorkspace: on(ctx, workspaces.updateWorkspace),
     createProject: on(ctx, workspaces.createProject),
     listProjects: on(ctx, workspaces.listProjects),
     getProject: on(ctx, workspaces.getProject),
     deleteProject: on(ctx, workspaces.deleteProject),
+    updateProject: on(ctx, workspaces.updateProject),
 
     createKey: on(ctx, keys.createKey),
     listKeys: on(ctx, keys.listKeys),
@@ -123,6 +130,14 @@ export function createRegistry(store: Store) {
     importRecords: on(ctx, bulk.importRecords),
     // The request log (request-log.ts): logRequest, enrichRequest, flushRequestLog, …
     ...requestLog,
+    // Records tied to a version or a group in the same call (request-links.ts).
+    logLinkedRequests: (...a: Tail<Parameters<typeof requestLinks.logLinkedRequests>>) =>
+      requestLinks.logLinkedRequests(ctx, requestLog, ...a),
+    linkRequest: (...a: Tail<Parameters<typeof requestLinks.linkRequest>>) =>
+      requestLinks.linkRequest(ctx, requestLog, ...a),
+    groupRequest: (...a: Tail<Parameters<typeof requestLinks.groupRequest>>) =>
+      requestLinks.groupRequest(ctx, requestLog, ...a),
+    createRequestGroup: on(ctx, requestLinks.createRequestGroup),
   };
 }
 

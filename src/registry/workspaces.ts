@@ -185,3 +185,55 @@ export async function deleteProject(
     return row;
   });
 }
+
+/** What a NeMo `PUT` may change: the name is the key and stays; the description is replaced. */
+export interface NamedUpdate {
+  description: string | null;
+}
+
+/** Replaces a workspace's mutable fields (its description); `updated_at` moves. */
+export async function updateWorkspace(
+  ctx: RegistryContext,
+  actor: Actor,
+  name: string,
+  input: NamedUpdate,
+): Promise<Workspace> {
+  requireRole(actor, 'admin');
+  return inTx(ctx, async (tx, changed) => {
+    const ws = await resolveWorkspace(tx, actor, name, 'update');
+    const [row] = await tx
+      .update(workspaces)
+      .set({ description: input.description, updatedAt: new Date() })
+      .where(eq(workspaces.id, ws.id))
+      .returning();
+    await audit(tx, actor, ws.id, 'workspace.update', 'workspace', ws.id, snapshot(ws), snapshot(row));
+    changed({ kind: 'workspace', workspaceId: ws.id });
+    return row!;
+  });
+}
+
+/** Replaces a project's mutable fields (its description); projects cannot be renamed (NeMo). */
+export async function updateProject(
+  ctx: RegistryContext,
+  actor: Actor,
+  workspace: string,
+  name: string,
+  input: NamedUpdate,
+): Promise<Project> {
+  requireRole(actor, 'editor');
+  return inTx(ctx, async (tx, changed) => {
+    const ws = await resolveWorkspace(tx, actor, workspace);
+    const live = and(eq(projects.workspaceId, ws.id), eq(projects.name, name), isNull(projects.deletedAt));
+    const before = (await tx.select().from(projects).where(live).for('update'))[0];
+    if (!before) throw projectNotFound(name);
+    const [row] = await tx
+      .update(projects)
+      .set({ description: input.description, updatedAt: new Date() })
+      .where(eq(projects.id, before.id))
+      .returning();
+    await audit(tx, actor, ws.id, 'project.update', 'project', row!.id, snapshot(before), snapshot(row));
+    // Responses that show a prompt's project are cached per workspace.
+    changed({ kind: 'prompt', workspaceId: ws.id });
+    return row!;
+  });
+}

@@ -14,7 +14,13 @@ import { ping } from '../store/db.ts';
 import { Authenticator } from './auth.ts';
 import type { Config } from './config.ts';
 import { installJsonParser } from './json-body.ts';
-import { ErrorRoutes, MAX_PATH_SEGMENT, frameworkErrors, installErrorRoutes } from './framework-errors.ts';
+import {
+  ErrorRoutes,
+  MAX_PATH_SEGMENT,
+  frameworkErrors,
+  installErrorRoutes,
+  methodNotServed,
+} from './framework-errors.ts';
 import { installValidation } from './validation.ts';
 import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
@@ -28,6 +34,7 @@ import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
 import langfuseApi, { schemas as langfuseSchemas } from '../dialects/langfuse/index.ts';
 import { installStaticUi } from './static-ui.ts';
 import { installGateway, type GatewayOptions } from './gateway.ts';
+import { authLater, installBodyKeyAuth } from './body-key.ts';
 import { installRequestLog } from './request-log-wiring.ts';
 
 declare module 'fastify' {
@@ -78,7 +85,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // `//` is one `/`: an SDK given a base URL with a trailing slash asks for `//track-request`.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     // A path the router refuses (too long a segment, broken %-encoding) answers in its API's envelope.
     frameworkErrors: frameworkErrors(errorRoutes, MAX_PARAM_LENGTH),
     // Fastify's own request logging writes two lines per request at info: at the read rates the
@@ -140,7 +148,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
     const creds = app.authenticator.credentialsOf(req);
     req.keyHash = creds?.hash;
-    if (req.is404 || req.routeOptions.config?.public) return done();
+    if (req.is404 || req.routeOptions.config?.public || authLater(req, creds !== undefined)) return done();
     let cached: Actor | undefined;
     try {
       cached = app.authenticator.cachedActor(creds);
@@ -157,6 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }, done);
   });
   limits.postAuth();
+  installBodyKeyAuth(app);
 
   // After authentication and rate limiting, before the dialects: resolved reads are answered from memory.
   if (config.cacheEntries > 0 && config.cacheBytes > 0) {
@@ -251,11 +260,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({
-      error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, details: {} },
-    }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    // A path one of the APIs serves, asked with another method, answers in that API's envelope.
+    const owner = errorRoutes.exactHandlerFor(path.replace(/\/{2,}/g, '/'));
+    if (owner) return owner(methodNotServed(req.method, path) as never, req, reply);
+    return reply.code(404).send({
+      error: { code: 'not_found', message: `no route ${req.method} ${path}`, details: {} },
+    });
+  });
 
   // The dialects' shared response schemas are added here, at the root: a plugin that adds schemas
   // of its own gets its validator rebuilt from Fastify's default Ajv (coercing, dropping unknown

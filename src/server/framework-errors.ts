@@ -4,7 +4,7 @@
 // route table learns each route's error handler as routes are registered, so this module knows no
 // dialect's URLs: the path is matched against the routes' own patterns.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, type LecternError } from '../model/errors.ts';
+import { badRequest, notFound, type LecternError } from '../model/errors.ts';
 import { pathSegmentTooLong } from '../dialects/common/path-limits.ts';
 
 export { MAX_PATH_SEGMENT } from '../dialects/common/path-limits.ts';
@@ -34,6 +34,11 @@ export class ErrorRoutes {
     this.entries.push({ prefix, pattern: new RegExp(`^${source}/?$`), handler });
   }
 
+  /** The handler of a route whose pattern the path matches (any method), if one does. */
+  exactHandlerFor(path: string): Handler | undefined {
+    return this.entries.find((e) => e.pattern.test(path))?.handler;
+  }
+
   /** The handler of the route the path matches, else of the route with the longest static prefix. */
   handlerFor(path: string): Handler | undefined {
     let best: Entry | undefined;
@@ -54,6 +59,10 @@ export function frameworkErrorOf(err: FastifyError, maxParamLength: number): Lec
   }
   return badRequest('the request could not be routed', { reason: 'unroutable' });
 }
+
+/** A path that exists, asked with a method it does not serve: a 404 like any unknown route. */
+export const methodNotServed = (method: string, path: string) =>
+  notFound(`route ${method} ${path}`, { method });
 
 /** Fastify's `frameworkErrors` option, answering through the matched route's error handler. */
 export function frameworkErrors(table: ErrorRoutes, maxParamLength: number) {

@@ -123,11 +123,14 @@ describe('Keywords AI version fields', () => {
     expect(Object.values(change).filter((v) => v !== undefined)).toEqual([]);
   });
 
-  it('reads versions written elsewhere without inventing values', () => {
+  it('reads versions written elsewhere: product defaults where the SDK requires a number, else null', () => {
     const c: VersionContent = { ...defaultContent('mustache'), model: null };
     const f = kwFields(c);
+    // The Keywords AI SDK refuses null for these (specs/runtime.md §5.1; foreign-view.ts).
+    const required = ['temperature', 'max_tokens', 'top_p', 'frequency_penalty', 'presence_penalty'];
     for (const k of Object.keys(PARAM_DEFAULTS).filter((k) => k !== 'stream')) {
-      expect(f[k as keyof typeof f], k).toBeNull();
+      if (required.includes(k)) expect(f[k as keyof typeof f], k).toBe(PARAM_DEFAULTS[k]);
+      else expect(f[k as keyof typeof f], k).toBeNull();
     }
     expect(f.stream).toBe(false);
     expect(f.model).toBe('');

@@ -5,6 +5,7 @@
 import type { Json, JsonObject, LoadBalanceModel, Message, VersionContent } from '../../model/types.ts';
 import type { VersionPatch } from './schemas.ts';
 import { mergeObjects } from '../../model/json-order.ts';
+import { foreignFields, writtenByKeywordsAi } from './foreign-view.ts';
 
 /** The version fields kept in `params`, with the defaults the product gives a new version. */
 export const PARAM_DEFAULTS: Record<string, Json> = {
@@ -95,8 +96,17 @@ export function contentFromPatch(b: VersionPatch, current: VersionContent): Part
 
 const param = (c: VersionContent, k: string): Json => (k in c.params ? (c.params[k] ?? null) : null);
 
-/** The product's version fields read from any version, whichever dialect wrote it. */
+/**
+ * The product's version fields read from any version, whichever dialect wrote it. A version another
+ * API wrote is mapped to what the Keywords AI SDK accepts (foreign-view.ts); one written here is
+ * shown as written.
+ */
 export function kwFields(c: VersionContent) {
+  const own = ownFields(c);
+  return writtenByKeywordsAi(c) ? own : { ...own, ...foreignFields(c) };
+}
+
+function ownFields(c: VersionContent) {
   return {
     description: c.commitMessage,
     messages: c.messages,

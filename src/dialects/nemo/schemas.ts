@@ -92,3 +92,8 @@ export const NamedBody = Type.Object({
   name: EntityName,
   description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
 });
+
+/** A workspace's or project's PUT: the name comes from the path. */
+export const UpdateNamedBody = Type.Object({
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+});

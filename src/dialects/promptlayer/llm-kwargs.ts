@@ -2,7 +2,8 @@
 // chat.completions / completions shape, or Anthropic's messages shape. PromptLayer calls this
 // structure unstable; we follow its recordings: `{model, messages, ...parameters}`.
 import type { Json, JsonObject, Message, VersionContent } from '../../model/types.ts';
-import { isObject } from './mapping.ts';
+import { isObject, writtenByPromptLayer } from './mapping.ts';
+import { foreignModel, providerParameters } from './foreign-view.ts';
 import { mergeObjects, setKey } from '../../model/json-order.ts';
 
 export interface KwargsInput {
@@ -77,13 +78,19 @@ function anthropicTool(t: Json): Json {
 
 export function buildLlmKwargs(input: KwargsInput): JsonObject | null {
   const v = input.version;
-  const provider = input.provider ?? v.provider;
+  // Another API's version: the provider inferred from its model, its parameters cut down to what
+  // that provider takes (foreign-view.ts).
+  const foreign = writtenByPromptLayer(v) ? null : foreignModel(v);
+  const provider = input.provider ?? v.provider ?? foreign?.provider;
   if (!provider) return null;
   const kind: 'openai' | 'anthropic' = provider === 'anthropic' ? 'anthropic' : 'openai';
-  const model = v.model !== null ? (input.model ?? v.model) : null;
+  const model = v.model !== null ? (input.model ?? foreign?.name ?? v.model) : null;
   // Merged with the keys in the order the version holds them (json-order.ts), not JavaScript's.
-  const params = mergeObjects(v.params) as JsonObject;
-  if (v.responseFormat && kind === 'openai') setKey(params, 'response_format', v.responseFormat);
+  const params = foreign
+    ? providerParameters(v.params, provider, model ?? '')
+    : (mergeObjects(v.params) as JsonObject);
+  const rf = foreign && v.responseFormat?.['type'] === 'text' ? null : v.responseFormat;
+  if (rf && kind === 'openai') setKey(params, 'response_format', rf);
   const overrides = translateOverrides(input.overrides ?? {}, kind);
   const chat = input.messages.filter((m) => m.role !== 'placeholder');
   const out: JsonObject = {};

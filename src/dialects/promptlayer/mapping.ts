@@ -7,6 +7,7 @@ import { unprocessable } from '../../model/errors.ts';
 import type { PromptRef, VersionSelector } from '../../registry/index.ts';
 import { extractVersionVariables, type VersionMessage } from '../../templates/index.ts';
 import { mergeObjects, objectOf } from '../../model/json-order.ts';
+import { foreignModel } from './foreign-view.ts';
 
 // Objects are copied with mergeObjects / objectOf rather than spreads: they keep the key order
 // the client wrote, integer-like keys included (src/model/json-order.ts).
@@ -24,6 +25,9 @@ const CHAT_KNOWN = new Set([
   'input_variables',
 ]);
 const COMPLETION_KNOWN = new Set(['type', 'content', 'input_variables', 'template_format']);
+
+/** PromptLayer wrote this version: its publish always records its extras. */
+export const writtenByPromptLayer = (c: VersionContent) => EXTRAS_KEY in c.metadata;
 
 export const isObject = (v: unknown): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -183,7 +187,15 @@ export function metadataWire(v: VersionContent): JsonObject | null {
   const { model } = extrasOf(v);
   const custom = objectOf(Object.entries(v.metadata).filter(([k]) => k !== EXTRAS_KEY));
   let out = custom as JsonObject;
-  if (v.model !== null || v.provider !== null) {
+  // Another API's version: a provider (and api_type) PromptLayer's run() can call, and only the
+  // parameters that provider takes (foreign-view.ts).
+  const foreign = writtenByPromptLayer(v) ? null : foreignModel(v);
+  if (foreign) {
+    const model: JsonObject = { provider: foreign.provider, name: foreign.name };
+    if (foreign.apiType) model['api_type'] = foreign.apiType;
+    model['parameters'] = foreign.parameters;
+    out = mergeObjects(custom, { model }) as JsonObject;
+  } else if (v.model !== null || v.provider !== null) {
     const parameters = mergeObjects(
       v.params,
       v.responseFormat ? { response_format: v.responseFormat } : null,

@@ -13,6 +13,8 @@ import workspacesCreate from './workspaces-create.ts';
 import workspacesDelete from './workspaces-delete.ts';
 import workspacesGet from './workspaces-get.ts';
 import workspacesList from './workspaces-list.ts';
+import workspacesUpdate from './workspaces-update.ts';
+import projectsUpdate from './projects-update.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsList,
@@ -28,4 +30,6 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsList,
   projectsGet,
   projectsDelete,
+  workspacesUpdate,
+  projectsUpdate,
 ];

@@ -15,6 +15,15 @@ import externalIdsUpsert from './external-ids-upsert.ts';
 import externalIdsAttach from './external-ids-attach.ts';
 import externalIdsList from './external-ids-list.ts';
 import externalIdsDelete from './external-ids-delete.ts';
+import trackRequest from './track-request.ts';
+import logRequest from './log-request.ts';
+import trackMetadata from './track-metadata.ts';
+import trackPrompt from './track-prompt.ts';
+import trackScore from './track-score.ts';
+import trackGroup from './track-group.ts';
+import createGroup from './create-group.ts';
+import spansBulk from './spans-bulk.ts';
+import unserved from './unserved.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   publish,
@@ -32,4 +41,13 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   externalIdsAttach,
   externalIdsList,
   externalIdsDelete,
+  trackRequest,
+  logRequest,
+  trackMetadata,
+  trackPrompt,
+  trackScore,
+  trackGroup,
+  createGroup,
+  spansBulk,
+  unserved,
 ];

@@ -1,0 +1,42 @@
+// Authentication by a key in the JSON body, for routes whose clients send no key header
+// (PromptLayer's SDK posts `/track-request`, `/library-track-*`, `/create-group` with `"api_key"`
+// in the body and nothing else; specs/runtime.md §0). Such a route declares `bodyKey: true`; the
+// authentication hook then lets it through without a header key, and this hook authenticates
+// after the body is parsed (preValidation), from the header key when there is one, else the body's.
+// The body key is removed from the body before the handler sees it, so it is never stored, and
+// Lectern's access log never prints bodies.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hashKey } from '../registry/keys.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The key may come as `api_key` in the JSON body (checked after parsing). */
+    bodyKey?: boolean;
+  }
+}
+
+export const BODY_KEY_FIELD = 'api_key';
+
+/** The body's key, taken out of the body (it must not reach the handler or any record). */
+function takeBodyKey(req: FastifyRequest): string | undefined {
+  const b = req.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) return undefined;
+  const v = (b as Record<string, unknown>)[BODY_KEY_FIELD];
+  delete (b as Record<string, unknown>)[BODY_KEY_FIELD];
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+/** True when the authentication hook should leave the request to the body-key hook. */
+export const authLater = (req: FastifyRequest, hasHeaderKey: boolean) =>
+  req.routeOptions.config?.bodyKey === true && !hasHeaderKey;
+
+export function installBodyKeyAuth(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req) => {
+    if (req.routeOptions.config?.bodyKey !== true) return;
+    const key = takeBodyKey(req);
+    if (req.actor) return; // a header key was presented and checked already
+    const creds = key ? { key, hash: hashKey(key) } : undefined;
+    req.keyHash = creds?.hash;
+    req.actor = app.authenticator.cachedActor(creds) ?? (await app.authenticator.actorFor(creds));
+  });
+}
