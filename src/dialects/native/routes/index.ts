@@ -34,6 +34,15 @@ import workspacesCreate from './workspaces-create.ts';
 import workspacesDelete from './workspaces-delete.ts';
 import workspacesGet from './workspaces-get.ts';
 import workspacesList from './workspaces-list.ts';
+import webhooksCreate from './webhooks-create.ts';
+import webhooksList from './webhooks-list.ts';
+import webhooksGet from './webhooks-get.ts';
+import webhooksUpdate from './webhooks-update.ts';
+import webhooksRotate from './webhooks-rotate.ts';
+import webhooksDelete from './webhooks-delete.ts';
+import webhooksDeliveries from './webhooks-deliveries.ts';
+import webhooksReplay from './webhooks-replay.ts';
+import eventsStream from './events-stream.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsCreate,
@@ -70,4 +79,13 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsDelete,
   me,
   foldersList,
+  webhooksCreate,
+  webhooksList,
+  webhooksGet,
+  webhooksUpdate,
+  webhooksRotate,
+  webhooksDelete,
+  webhooksDeliveries,
+  webhooksReplay,
+  eventsStream,
 ];
