@@ -1,5 +1,4 @@
 // GET /v1/webhooks/:id — one endpoint, with its health (why it is disabled, last success).
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '../responses.ts';

@@ -1,5 +1,4 @@
 // GET /v1/webhooks — the workspace's endpoints (never their secrets).
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '../responses.ts';

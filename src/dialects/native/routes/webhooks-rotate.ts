@@ -1,5 +1,4 @@
 // POST /v1/webhooks/:id/rotate-secret — a new secret (shown once); the old one still signs for 24 h.
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { errors } from '../responses.ts';
