@@ -26,7 +26,8 @@ async function connect(base: string, key: string, lastEventId?: string): Promise
   void (async () => {
     try {
       const dec = new TextDecoder();
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(dec.decode(chunk));
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+        parser.feed(dec.decode(chunk));
     } catch {
       /* aborted */
     }
