@@ -21,6 +21,10 @@ export const schema = {
   querystring: Type.Object({
     workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    follow: Type.Boolean({
+      default: true,
+      description: 'false: send the events there are now and end the response (polling clients)',
+    }),
   }),
   headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 32 })) }),
   response: {
@@ -73,6 +77,8 @@ export default function route(app: FastifyInstance) {
           res.write(`id: ${e.pos}\nevent: ${e.type}\ndata: ${payload}\n\n`);
           after = e.pos ?? after;
         }
+        if (events.length === 500) continue;
+        if (!req.query.follow) break;
         if (events.length) {
           lastWrite = Date.now();
           continue;
