@@ -9,9 +9,10 @@ import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { startReceiver, type Receiver } from '../../test/support/webhook-receiver.ts';
 import { startWebhookWorker, type WebhookWorker } from './webhooks.ts';
 import { isPublicAddress } from './egress.ts';
-import { uniq } from '../dialects/native/testing.ts';
 import { sortedJson } from '../model/webhooks.ts';
 
+let n = 0;
+const uniq = (base: string) => `${base}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 const msg = (text: string) => [{ role: 'user', content: text }];
 
 for (const backend of backends) {
