@@ -2,6 +2,7 @@
 // these and nothing below them. Every change to a prompt's fields, versions and labels is one call
 // of `write` with a plan (write.ts); deletes, restores and external-id attach/detach have their own.
 import type { Store } from '../store/db.ts';
+import type { Actor } from '../model/types.ts';
 import type { Change, RegistryContext } from './context.ts';
 import * as audit from './audit.ts';
 import * as bulk from './bulk.ts';
@@ -17,6 +18,8 @@ import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
 import { createRequestLog } from './request-log.ts';
 import * as requestLinks from './request-links.ts';
+import * as webhooks from './webhooks.ts';
+import * as outbox from './outbox.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -40,6 +43,8 @@ export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { ImportReport } from './bulk.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
 export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
+export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
+export type { ClaimedDelivery, AttemptResult } from './outbox.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 /** The parameters after the context and the request-log service. */
@@ -52,7 +57,15 @@ const on =
 
 export function createRegistry(store: Store) {
   const listeners = new Set<(changes: Change[]) => void>();
-  const ctx: RegistryContext = { store, emit: (changes) => listeners.forEach((l) => l(changes)) };
+  // Every committed change may have written outbox rows: the hub sequences them at once.
+  const hub = new outbox.OutboxHub(store.db);
+  const ctx: RegistryContext = {
+    store,
+    emit: (changes) => {
+      listeners.forEach((l) => l(changes));
+      hub.kick();
+    },
+  };
   const requestLog = createRequestLog(ctx);
   return {
     store,
@@ -138,6 +151,29 @@ export function createRegistry(store: Store) {
     groupRequest: (...a: Tail<Parameters<typeof requestLinks.groupRequest>>) =>
       requestLinks.groupRequest(ctx, requestLog, ...a),
     createRequestGroup: on(ctx, requestLinks.createRequestGroup),
+    createWebhook: on(ctx, webhooks.createEndpoint),
+    listWebhooks: on(ctx, webhooks.listEndpoints),
+    getWebhook: on(ctx, webhooks.getEndpoint),
+    updateWebhook: on(ctx, webhooks.updateEndpoint),
+    rotateWebhookSecret: on(ctx, webhooks.rotateSecret),
+    deleteWebhook: on(ctx, webhooks.deleteEndpoint),
+    listWebhookDeliveries: on(ctx, webhooks.listDeliveries),
+    replayWebhookDelivery: on(ctx, webhooks.replayDelivery),
+    /** The change stream of the caller's workspace (GET /v1/events). */
+    openEventStream: (actor: Actor, q: { workspace?: string }) => outbox.openEventStream(ctx, hub, actor, q),
+    /** The outbox machinery the delivery worker drives (src/delivery/webhooks.ts). */
+    outbox: {
+      hub,
+      /** Another process committed something (its NOTIFY arrived): sequence and wake. */
+      kick: () => hub.kick(),
+      claim: (owner: string, leaseMs: number, limit: number) =>
+        outbox.claimDeliveries(store.db, owner, leaseMs, limit),
+      record: (owner: string, results: outbox.AttemptResult[]) =>
+        outbox.recordAttempts(store.db, owner, results),
+      prune: (days: number) => outbox.pruneOutbox(store.db, days),
+      versionForPayload: (promptId: string, number: number) =>
+        outbox.versionForPayload(store.db, promptId, number),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // Configuration comes from the environment only, read once at start.
 import { availableParallelism } from 'node:os';
+import { parseRetrySchedule } from '../model/webhooks.ts';
 
 export interface Config {
   port: number;
@@ -43,6 +44,14 @@ export interface Config {
   requestLogQueue: number;
   /** Days of request log kept; 0 keeps it forever. */
   requestLogRetentionDays: number;
+  /** Webhooks (docs/webhooks.md): seconds to wait after each failed attempt. */
+  webhookRetrySchedule: number[];
+  webhookTimeoutMs: number;
+  /** Allow webhook targets on private, loopback and other non-public addresses. */
+  webhookAllowPrivate: boolean;
+  webhookConcurrency: number;
+  /** Days delivered outbox events are kept: the change stream's resume window. */
+  outboxRetentionDays: number;
 }
 
 /** One render thread per core, at least 2 so one long render never queues the next, at most 8. */
@@ -111,5 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestLogBatch: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_BATCH', 500)),
     requestLogQueue: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_QUEUE', 10_000)),
     requestLogRetentionDays: int(env, 'LECTERN_REQUEST_LOG_RETENTION_DAYS', 30),
+    webhookRetrySchedule: parseRetrySchedule(env.LECTERN_WEBHOOK_RETRY_SCHEDULE),
+    webhookTimeoutMs: Math.max(100, int(env, 'LECTERN_WEBHOOK_TIMEOUT_MS', 15_000)),
+    webhookAllowPrivate: bool(env, 'LECTERN_WEBHOOK_ALLOW_PRIVATE'),
+    webhookConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_CONCURRENCY', 64)),
+    outboxRetentionDays: Math.max(1, int(env, 'LECTERN_OUTBOX_RETENTION_DAYS', 7)),
   };
 }

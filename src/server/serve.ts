@@ -9,6 +9,7 @@ import { adminKeyNotice, bootstrap } from './bootstrap.ts';
 import { startChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 import { runAdminOp } from './admin-channel.ts';
+import { startWebhookWorker } from '../delivery/webhooks.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -48,6 +49,7 @@ export async function serve(config: Config): Promise<Running> {
   // On PostgreSQL other processes may write: their changes reach our caches through LISTEN/NOTIFY.
   const feed = await startChangeFeed(store, registry, {
     onRemote: (changes) => {
+      registry.outbox.kick(); // another process's outbox rows: sequence them, deliver
       if (changes === 'all') app.readCache?.invalidateAll();
       else app.readCache?.invalidate(changes);
       if (changes === 'all' || changes.some((c) => c.kind === 'key' || c.kind === 'workspace')) {
@@ -86,6 +88,14 @@ export async function serve(config: Config): Promise<Running> {
     res.once('close', () => inFlight.delete(res));
   });
   const url = await app.listen({ port: config.port, host: config.host });
+  const webhooks = startWebhookWorker(registry, {
+    retrySchedule: config.webhookRetrySchedule,
+    timeoutMs: config.webhookTimeoutMs,
+    allowPrivate: config.webhookAllowPrivate,
+    concurrency: config.webhookConcurrency,
+    retentionDays: config.outboxRetentionDays,
+    log: app.log,
+  });
   app.log.info({ backend: store.backend, url }, 'lectern listening');
   // `lectern keys …` / `workspaces …` run while we hold the PGlite directory come through us.
   store.dirLock?.describe({ url });
@@ -101,6 +111,8 @@ export async function serve(config: Config): Promise<Running> {
       // Stops accepting, waits for in-flight requests, then flushes the request log (its onClose
       // hook, request-log-wiring.ts): before the store closes, so no acknowledged record is lost.
       await app.close();
+      await app.close(); // stops accepting, waits for in-flight requests
+      await webhooks.stop(); // in-flight deliveries end (or are given back) before the store closes
       await feed.stop();
       await store.close();
     })());

@@ -12,6 +12,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -323,6 +324,115 @@ export const requestLogSettings = pgTable('request_log_settings', {
   storeBodies: boolean('store_bodies').notNull().default(true),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+// Webhooks and the change stream (drizzle/0006_webhooks.sql). Outbox rows are written by triggers on
+// audit_events and label_history — by the statement that records the change — and `pos` (commit
+// order) is assigned by the sequencer (src/registry/outbox.ts).
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    pos: bigint('pos', { mode: 'number' }).unique('outbox_events_pos'),
+    workspaceId: uuid('workspace_id'),
+    type: text('type').notNull(),
+    promptId: uuid('prompt_id'),
+    promptName: text('prompt_name'),
+    data: jsonb('data').$type<JsonObject>().notNull(),
+    actor: uuid('actor'),
+    at: ts('at').notNull().defaultNow(),
+    sequencedAt: ts('sequenced_at'),
+  },
+  (t) => [
+    index('outbox_events_unsequenced')
+      .on(t.id)
+      .where(sql`${t.pos} is null`),
+    index('outbox_events_workspace_pos').on(t.workspaceId, t.pos),
+  ],
+);
+
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    url: text('url').notNull(),
+    description: text('description'),
+    events: jsonb('events').$type<string[] | null>(),
+    prompts: jsonb('prompts').$type<string[] | null>(),
+    mode: text('mode', { enum: ['standard', 'langfuse', 'promptlayer'] })
+      .notNull()
+      .default('standard'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: ts('previous_secret_until'),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    disabledAt: ts('disabled_at'),
+    lastSuccessAt: ts('last_success_at'),
+    lastFailureAt: ts('last_failure_at'),
+    createdBy: uuid('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_endpoints_workspace').on(t.workspaceId),
+    check('webhook_endpoints_mode', sql`${t.mode} in ('standard','langfuse','promptlayer')`),
+  ],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: 'cascade' }),
+    part: smallint('part').notNull().default(0),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    leaseUntil: ts('lease_until'),
+    leaseOwner: text('lease_owner'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [
+    unique('webhook_deliveries_once').on(t.endpointId, t.eventId, t.part),
+    index('webhook_deliveries_due')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    index('webhook_deliveries_event').on(t.eventId),
+    check('webhook_deliveries_status', sql`${t.status} in ('pending','delivered','failed')`),
+  ],
+);
+
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    durationMs: integer('duration_ms').notNull(),
+    status: integer('status'),
+    error: text('error'),
+    response: text('response'),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.id)],
+);
 
 export const schema = {
   workspaces,
@@ -336,4 +446,8 @@ export const schema = {
   auditEvents,
   requestLogs,
   requestLogSettings,
+  outboxEvents,
+  webhookEndpoints,
+  webhookDeliveries,
+  webhookAttempts,
 };

@@ -44,6 +44,8 @@ interface Fixture {
   project: string; // a project of `default`
   keyId: string;
   n: number;
+  webhookId: string;
+  deliveryId: number;
 }
 
 type Req = { url: string; body?: unknown };
@@ -152,6 +154,14 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   'POST /api/prompts/:prompt_id/deployments': (f) => ({
     url: `/api/prompts/${f.hex}/deployments/`,
     body: { version: 2 },
+  }),
+  // webhooks
+  'POST /v1/webhooks': () => ({ url: '/v1/webhooks', body: { url: 'http://127.0.0.1:9/hook' } }),
+  'PATCH /v1/webhooks/:id': (f) => ({ url: `/v1/webhooks/${f.webhookId}`, body: { enabled: false } }),
+  'POST /v1/webhooks/:id/rotate-secret': (f) => ({ url: `/v1/webhooks/${f.webhookId}/rotate-secret` }),
+  'DELETE /v1/webhooks/:id': (f) => ({ url: `/v1/webhooks/${f.webhookId}` }),
+  'POST /v1/webhooks/:id/deliveries/:delivery/replay': (f) => ({
+    url: `/v1/webhooks/${f.webhookId}/deliveries/${f.deliveryId}/replay`,
   }),
   // NeMo
   'POST /apis/models/v2/workspaces/:workspace/prompts': (f) => ({
@@ -285,7 +295,15 @@ for (const backend of backends.slice(0, 1)) {
       const project = `one-call-proj-${i}`;
       expect((await inject('POST', '/v1/workspaces/default/projects', { name: project })).status).toBe(201);
       const key = await inject('POST', '/v1/keys', { name: `k${i}`, role: 'viewer', workspace: 'default' });
+      const hook = await inject('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook', prompts: [name] });
+      expect(hook.status).toBe(201);
+      expect((await inject('PATCH', `/v1/prompts/${id}`, { description: 'hooked' })).status).toBe(200);
+      raw.outbox.kick(); // no worker: the delivery stays pending once fanned out
+      await raw.outbox.hub.idle();
+      const log = await inject('GET', `/v1/webhooks/${hook.body.webhook.id}/deliveries`);
       return {
+        webhookId: hook.body.webhook.id,
+        deliveryId: log.body.data[0].id,
         id,
         hex: id.replace(/-/g, ''),
         seq: p.body.prompt.seq,

@@ -12,14 +12,15 @@ export interface RawRequest {
   payload?: string | Buffer;
 }
 
-export type Route = { method: string; url: string };
+export type Route = { method: string; url: string; config?: { stream?: boolean } };
 
 /** Routes worth attacking: every registered one except HEAD twins and the docs page's assets. */
 export function attackableRoutes(table: Route[]): Route[] {
   const seen = new Set<string>();
   return table.filter((r) => {
     const k = `${r.method} ${r.url}`;
-    if (r.method === 'HEAD' || r.url.startsWith('/docs') || seen.has(k)) return false;
+    // A live stream (GET /v1/events) never ends; its refusals are in the security matrix.
+    if (r.method === 'HEAD' || r.url.startsWith('/docs') || r.config?.stream || seen.has(k)) return false;
     seen.add(k);
     return true;
   });

@@ -128,6 +128,7 @@ export async function dbFingerprint(store: Store): Promise<string> {
     'label_history',
     'prompt_external_ids',
     'audit_events',
+    'webhook_endpoints',
   ];
   const parts: string[] = [];
   for (const t of tables) {

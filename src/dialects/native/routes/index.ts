@@ -38,6 +38,15 @@ import workspacesGet from './workspaces-get.ts';
 import workspacesList from './workspaces-list.ts';
 import promptsRun from './prompts-run.ts';
 import chatCompletions from './chat-completions.ts';
+import webhooksCreate from './webhooks-create.ts';
+import webhooksList from './webhooks-list.ts';
+import webhooksGet from './webhooks-get.ts';
+import webhooksUpdate from './webhooks-update.ts';
+import webhooksRotate from './webhooks-rotate.ts';
+import webhooksDelete from './webhooks-delete.ts';
+import webhooksDeliveries from './webhooks-deliveries.ts';
+import webhooksReplay from './webhooks-replay.ts';
+import eventsStream from './events-stream.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsCreate,
@@ -78,4 +87,13 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   foldersList,
   exportWorkspace,
   importWorkspace,
+  webhooksCreate,
+  webhooksList,
+  webhooksGet,
+  webhooksUpdate,
+  webhooksRotate,
+  webhooksDelete,
+  webhooksDeliveries,
+  webhooksReplay,
+  eventsStream,
 ];

@@ -15,7 +15,8 @@ interface Recorded {
 
 function recordRoutes(): Recorded[] {
   const out: Recorded[] = [];
-  const recorder: Record<string, unknown> = { withTypeProvider: () => recorder };
+  // addHook: a route may own a hook (the event stream ends its streams on close).
+  const recorder: Record<string, unknown> = { withTypeProvider: () => recorder, addHook: () => recorder };
   for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
     recorder[method] = (url: string, opts: { schema: Recorded['schema'] }) => {
       out.push({ method, url, schema: opts.schema });

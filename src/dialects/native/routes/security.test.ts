@@ -20,6 +20,8 @@ interface Fixture {
   project: string; // a project of `default`
   keyId: string; // a viewer key of `default`
   workspace: string; // a workspace of its own, empty
+  webhookId: string; // a webhook endpoint of `default`
+  deliveryId: number; // one of its deliveries
 }
 
 interface Row {
@@ -273,6 +275,50 @@ const ROWS: Row[] = [
     url: () => '/v1/import',
     body: () => importBody(uniq('sec-imported')),
     other: () => ({ url: '/v1/import?workspace=default', body: importBody(uniq('sec-intruder')) }),
+    route: 'POST /v1/webhooks',
+    role: 'admin',
+    url: () => '/v1/webhooks',
+    body: () => ({ url: 'http://127.0.0.1:9/hook' }),
+    other: () => ({ url: '/v1/webhooks?workspace=default', body: { url: 'http://127.0.0.1:9/x' } }),
+  },
+  {
+    route: 'GET /v1/webhooks',
+    role: 'admin',
+    url: () => '/v1/webhooks',
+    other: () => ({ url: '/v1/webhooks?workspace=default' }),
+  },
+  { route: 'GET /v1/webhooks/:id', role: 'admin', url: (f) => `/v1/webhooks/${f.webhookId}`, other: SAME },
+  {
+    route: 'PATCH /v1/webhooks/:id',
+    role: 'admin',
+    url: (f) => `/v1/webhooks/${f.webhookId}`,
+    body: () => ({ enabled: false }),
+    other: SAME,
+  },
+  {
+    route: 'POST /v1/webhooks/:id/rotate-secret',
+    role: 'admin',
+    url: (f) => `/v1/webhooks/${f.webhookId}/rotate-secret`,
+    other: SAME,
+  },
+  { route: 'DELETE /v1/webhooks/:id', role: 'admin', url: (f) => `/v1/webhooks/${f.webhookId}`, other: SAME },
+  {
+    route: 'GET /v1/webhooks/:id/deliveries',
+    role: 'admin',
+    url: (f) => `/v1/webhooks/${f.webhookId}/deliveries`,
+    other: SAME,
+  },
+  {
+    route: 'POST /v1/webhooks/:id/deliveries/:delivery/replay',
+    role: 'admin',
+    url: (f) => `/v1/webhooks/${f.webhookId}/deliveries/${f.deliveryId}/replay`,
+    other: SAME,
+  },
+  {
+    route: 'GET /v1/events',
+    role: 'viewer',
+    url: () => '/v1/events?follow=false',
+    other: () => ({ url: '/v1/events?follow=false&workspace=default' }),
   },
 ];
 
@@ -334,7 +380,30 @@ for (const backend of backends) {
       expect(
         (await t.call('POST', '/v1/workspaces', { key: t.keys.admin, body: { name: workspace } })).status,
       ).toBe(201);
-      return { id, name, deletedId: gone.body.prompt.id, project, keyId: key.body.key.id, workspace };
+      const hook = await t.call('POST', '/v1/webhooks', {
+        key: t.keys.admin,
+        body: { url: 'http://127.0.0.1:9/hook', prompts: [name] },
+      });
+      expect(hook.status).toBe(201);
+      const webhookId = hook.body.webhook.id as string;
+      expect((await t.call('PATCH', `/v1/prompts/${id}`, { body: { description: 'hooked' } })).status).toBe(
+        200,
+      );
+      // No worker here: the delivery stays pending once the sequencer has fanned the event out.
+      t.registry.outbox.kick();
+      await t.registry.outbox.hub.idle();
+      const log = await t.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: t.keys.admin });
+      const deliveryId = log.body.data[0].id as number;
+      return {
+        id,
+        name,
+        deletedId: gone.body.prompt.id,
+        project,
+        keyId: key.body.key.id,
+        workspace,
+        webhookId,
+        deliveryId,
+      };
     }
 
     it('has a row for every /v1 route the router serves', () => {

@@ -1,0 +1,105 @@
+// Outbound webhook requests: a guard against private, loopback and other non-public targets that
+// checks the addresses a name resolves to (the address connected to is the one checked, so a DNS
+// answer that changes between check and connect cannot slip through), no redirects, a timeout.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { Agent, request } from 'undici';
+
+/** Whether an address is a public unicast one (not private, loopback, link-local, CGNAT, …). */
+export function isPublicAddress(addr: string): boolean {
+  if (!ipaddr.isValid(addr)) return false;
+  // ::ffff:10.0.0.1 is 10.0.0.1.
+  const ip = ipaddr.process(addr);
+  return ip.range() === 'unicast';
+}
+
+export class EgressRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EgressRefused';
+  }
+}
+
+type LookupCb = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** A dispatcher whose connections go only to public addresses (unless `allowPrivate`). */
+export function egressAgent(opts: { allowPrivate: boolean; timeoutMs: number }): Agent {
+  const guardedLookup = (hostname: string, options: object, cb: LookupCb) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return cb(err, []);
+      const list = addresses as LookupAddress[];
+      const ok = opts.allowPrivate ? list : list.filter((a) => isPublicAddress(a.address));
+      if (!ok.length) {
+        return cb(new EgressRefused(`${hostname} resolves only to private or reserved addresses`), []);
+      }
+      const wantsAll = (options as { all?: boolean }).all;
+      if (wantsAll) return cb(null, ok);
+      return cb(null, ok[0]!.address, ok[0]!.family);
+    });
+  };
+  return new Agent({
+    connect: { lookup: guardedLookup as never, timeout: opts.timeoutMs },
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+    keepAliveTimeout: 4000,
+    connections: 64,
+  });
+}
+
+export interface PostResult {
+  status: number | null;
+  retryAfter: string | null;
+  response: string | null;
+  error: string | null;
+}
+
+/** Reads at most this much of a receiver's answer into the delivery log. */
+const MAX_LOGGED_RESPONSE = 1024;
+
+/** POSTs a body; never throws (a failure is a result), never follows a redirect. */
+export async function post(
+  agent: Agent,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  opts: { allowPrivate: boolean; timeoutMs: number; signal?: AbortSignal },
+): Promise<PostResult> {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    // An address literal is connected to without a lookup: checked here.
+    if (!opts.allowPrivate && isIP(host) && !isPublicAddress(host)) {
+      throw new EgressRefused(`${host} is a private or reserved address`);
+    }
+    const signal = opts.signal
+      ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)])
+      : AbortSignal.timeout(opts.timeoutMs);
+    const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+    let text = '';
+    for await (const chunk of res.body) {
+      if (text.length < MAX_LOGGED_RESPONSE) text += (chunk as Buffer).toString('utf8');
+    }
+    const ra = res.headers['retry-after'];
+    return {
+      status: res.statusCode,
+      retryAfter: Array.isArray(ra) ? (ra[0] ?? null) : (ra ?? null),
+      response: text.slice(0, MAX_LOGGED_RESPONSE) || null,
+      error: res.statusCode >= 300 && res.statusCode < 400 ? 'redirect not followed' : null,
+    };
+  } catch (err) {
+    const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+    const refused = e instanceof EgressRefused || e.cause instanceof EgressRefused;
+    const what = refused
+      ? `refused: ${(e.cause instanceof EgressRefused ? e.cause : e).message}`
+      : e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT'
+        ? `timeout after ${opts.timeoutMs} ms`
+        : e.name === 'AbortError'
+          ? 'aborted (server stopping)'
+          : `${e.code ?? e.cause?.code ?? e.name}: ${e.message}`;
+    return { status: null, retryAfter: null, response: null, error: what };
+  }
+}

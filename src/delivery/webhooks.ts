@@ -1,0 +1,252 @@
+// The webhook delivery worker: at-least-once delivery from the outbox. It wakes when the outbox
+// hub has sequenced new events (a local commit, another process's NOTIFY, or the poll), claims due
+// deliveries with a lease (FOR UPDATE SKIP LOCKED: several processes on one PostgreSQL never send
+// one delivery at once, and a dead process's claims come free when the lease runs out), sends them
+// concurrently, and records each batch of results in one statement. Writers never wait for it:
+// nothing here runs inside a write's transaction.
+import { Webhook } from 'standardwebhooks';
+import type { Registry } from '../registry/index.ts';
+import type { AttemptResult, ClaimedDelivery } from '../registry/index.ts';
+import {
+  hmacHex,
+  langfuseAction,
+  langfusePayload,
+  langfuseVersionOf,
+  parseRetryAfter,
+  promptlayerEventType,
+  promptlayerPayload,
+  sortedJson,
+  standardPayload,
+  verdictOf,
+  webhookId,
+} from '../model/webhooks.ts';
+import { egressAgent, post } from './egress.ts';
+
+export interface WorkerOptions {
+  /** Seconds to wait after attempt n (n = 1…); past the end, the delivery has failed. */
+  retrySchedule: number[];
+  timeoutMs: number;
+  allowPrivate: boolean;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Outbox retention in days (delivered events older than this are pruned). */
+  retentionDays: number;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+export interface WebhookWorker {
+  /** Resolves when every request in flight has ended (aborted past `graceMs`) and been recorded. */
+  stop(graceMs?: number): Promise<void>;
+  /** Claims and sends what is due now (tests; the hub wakes the worker by itself). */
+  pump(): void;
+  readonly owner: string;
+}
+
+/** The body and headers one delivery sends; null when its mode has no such event (not sent). */
+export async function requestFor(
+  registry: Registry,
+  d: ClaimedDelivery,
+  now = new Date(),
+): Promise<{ body: string; headers: Record<string, string> } | null> {
+  const id = webhookId(d.event.id, d.part);
+  const ts = Math.floor(now.getTime() / 1000);
+  let body: string;
+  const extra: Record<string, string> = {};
+  if (d.mode === 'langfuse') {
+    const action = langfuseAction(d.event.type);
+    if (!action) return null;
+    const n = langfuseVersionOf(d.event, d.part);
+    const v =
+      d.event.promptId && n !== null ? await registry.outbox.versionForPayload(d.event.promptId, n) : null;
+    body = JSON.stringify(langfusePayload(d.event, id, action, v));
+    // Langfuse signs "<t>.<body>" with the secret string itself as the HMAC key.
+    extra['x-langfuse-signature'] = `t=${ts},v1=${hmacHex(d.secrets[0]!, `${ts}.${body}`)}`;
+  } else if (d.mode === 'promptlayer') {
+    const type = promptlayerEventType(d.event);
+    if (!type) return null;
+    // PromptLayer signs json.dumps(payload, sort_keys=True): the body is sent in exactly that form.
+    body = sortedJson(promptlayerPayload(d.event, type));
+    extra['x-promptlayer-signature'] = hmacHex(d.secrets[0]!, body);
+  } else {
+    body = JSON.stringify(standardPayload(d.event));
+  }
+  // Standard Webhooks signature in every mode; during a rotation, one per secret.
+  const signature = d.secrets.map((s) => new Webhook(s).sign(id, now, body)).join(' ');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Lectern-Webhooks/1.0',
+      'webhook-id': id,
+      'webhook-timestamp': String(ts),
+      'webhook-signature': signature,
+      ...extra,
+    },
+  };
+}
+
+export function startWebhookWorker(registry: Registry, opts: WorkerOptions): WebhookWorker {
+  const owner = `w_${crypto.randomUUID()}`;
+  const agent = egressAgent({ allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs });
+  // A claim outlives the slowest attempt (timeout) with room to record it; a worker that died
+  // holding one frees it after this.
+  const leaseMs = 2 * opts.timeoutMs + 1000;
+  const abort = new AbortController();
+  let inflight = 0;
+  let pumping = false;
+  let again = false;
+  let stopped = false;
+  const results: AttemptResult[] = [];
+  let flushing: Promise<void> | null = null;
+  const idle = new Set<() => void>();
+  // The earliest retry this worker scheduled wakes it (the hub's poll would, a little later).
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Infinity;
+  const wakeAt = (at: Date) => {
+    if (stopped || at.getTime() >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at.getTime();
+    timer = setTimeout(
+      () => {
+        timer = null;
+        timerAt = Infinity;
+        pump();
+      },
+      Math.max(0, timerAt - Date.now()) + 5,
+    );
+    timer.unref();
+  };
+
+  const flush = () => {
+    if (flushing || !results.length) return;
+    const batch = results.splice(0);
+    flushing = registry.outbox
+      .record(owner, batch)
+      .catch((err) => {
+        // Unrecorded: the leases run out and the deliveries are sent again (at-least-once).
+        opts.log?.warn({ err }, 'webhook results not recorded');
+      })
+      .finally(() => {
+        flushing = null;
+        if (results.length) flush();
+        else settle();
+        pump();
+      });
+  };
+  const settle = () => {
+    if (inflight === 0 && !flushing && !results.length) for (const f of idle) f();
+  };
+
+  const send = async (d: ClaimedDelivery) => {
+    const t0 = Date.now();
+    let r: AttemptResult;
+    try {
+      const req = await requestFor(registry, d);
+      if (!req) {
+        r = base(d, 0, 'not_applicable', null, `no ${d.mode} equivalent: not sent`);
+      } else {
+        const res = await post(agent, d.url, req.headers, req.body, { ...opts, signal: abort.signal });
+        const ms = Date.now() - t0;
+        if (res.error?.startsWith('aborted')) {
+          r = base(d, ms, 'skipped', null, res.error);
+        } else {
+          const v = verdictOf(
+            { status: res.status, retryAfterS: parseRetryAfter(res.retryAfter) },
+            d.attempts,
+            opts.retrySchedule,
+          );
+          r = {
+            ...base(d, ms, v.kind, res.status, res.error ?? (res.status === null ? 'no answer' : null)),
+            response: res.response,
+            ...(v.kind === 'retry' ? { retryAt: new Date(Date.now() + v.afterMs) } : {}),
+          };
+        }
+      }
+    } catch (err) {
+      r = base(d, Date.now() - t0, 'retry', null, (err as Error).message);
+      r.retryAt = new Date(Date.now() + (opts.retrySchedule[0] ?? 5) * 1000);
+    }
+    results.push(r);
+    inflight--;
+    if (r.retryAt) wakeAt(r.retryAt);
+    flush();
+  };
+
+  const pump = () => {
+    if (stopped) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    void (async () => {
+      try {
+        do {
+          again = false;
+          const room = opts.concurrency - inflight;
+          if (room <= 0) break;
+          const claimed = await registry.outbox.claim(owner, leaseMs, room);
+          if (stopped) {
+            // Claimed as we stopped: give them back unsent.
+            for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
+            flush();
+            break;
+          }
+          inflight += claimed.length;
+          for (const d of claimed) void send(d);
+          if (claimed.length === room) again = true;
+        } while (again && !stopped);
+      } catch (err) {
+        opts.log?.warn({ err }, 'webhook claim failed');
+      } finally {
+        pumping = false;
+      }
+    })();
+  };
+
+  const off = registry.outbox.hub.subscribe(pump);
+  registry.outbox.hub.kick();
+  // Retention: once at start and then every hour.
+  const prune = () => void registry.outbox.prune(opts.retentionDays).catch(() => {});
+  prune();
+  const pruner = setInterval(prune, 3600_000);
+  pruner.unref();
+
+  return {
+    owner,
+    pump,
+    async stop(graceMs = Math.min(opts.timeoutMs, 5000)) {
+      stopped = true;
+      off();
+      if (timer) clearTimeout(timer);
+      clearInterval(pruner);
+      const done = new Promise<void>((resolve) => {
+        idle.add(resolve);
+        settle();
+      });
+      const t = setTimeout(() => abort.abort(), graceMs);
+      await done;
+      clearTimeout(t);
+      await agent.close().catch(() => {});
+    },
+  };
+}
+
+function base(
+  d: ClaimedDelivery,
+  durationMs: number,
+  outcome: AttemptResult['outcome'],
+  status: number | null,
+  error: string | null,
+): AttemptResult {
+  return {
+    id: d.id,
+    endpointId: d.endpointId,
+    attempt: d.attempts,
+    status,
+    error,
+    response: null,
+    durationMs,
+    outcome,
+  };
+}

@@ -1,0 +1,112 @@
+// GET /v1/events: a real SSE client over a real port gets the workspace's changes in order,
+// disconnects, resumes with Last-Event-ID and misses nothing (and sees nothing twice); another
+// workspace's changes never appear; a bad workspace answers 404 before any stream starts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { backends } from '../../../../test/support/stores.ts';
+import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { uniq } from '../testing.ts';
+
+interface Client {
+  events: EventSourceMessage[];
+  close(): void;
+  until(n: number, ms?: number): Promise<void>;
+}
+
+async function connect(base: string, key: string, lastEventId?: string): Promise<Client> {
+  const ctl = new AbortController();
+  const res = await fetch(`${base}/v1/events`, {
+    headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: ctl.signal,
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (e) => events.push(e) });
+  void (async () => {
+    try {
+      const dec = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+        parser.feed(dec.decode(chunk));
+    } catch {
+      /* aborted */
+    }
+  })();
+  return {
+    events,
+    close: () => ctl.abort(),
+    async until(n, ms = 15_000) {
+      const deadline = Date.now() + ms;
+      while (events.length < n) {
+        if (Date.now() > deadline) throw new Error(`only ${events.length} of ${n} events`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`GET /v1/events (${backend.name})`, () => {
+    let t: TestApp;
+    let base: string;
+    beforeAll(async () => {
+      t = await startTestApp(backend);
+      base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    const newPrompt = async (key: string) => {
+      const r = await t.call('POST', '/v1/prompts', {
+        key,
+        body: { name: uniq('sse'), version: { messages: [{ role: 'user', content: 'x' }] } },
+      });
+      expect(r.status).toBe(201);
+      return r.body.prompt.name as string;
+    };
+
+    it('resumes with Last-Event-ID and misses nothing', async () => {
+      const first = await connect(base, t.keys.viewer);
+      // Events already in the outbox come first (from the start: no Last-Event-ID).
+      const a = await newPrompt(t.keys.editor);
+      await first.until(1);
+      const names = () => first.events.map((e) => JSON.parse(e.data).data.prompt);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(names()).toContain(a);
+      const before = first.events.length;
+      first.close();
+      const lastId = first.events.at(-1)!.id!;
+
+      // Changes while disconnected, in this workspace and in another.
+      const missed: string[] = [];
+      for (let i = 0; i < 5; i++) missed.push(await newPrompt(t.keys.editor));
+      const foreign = await newPrompt(t.keys.otherEditor);
+
+      const second = await connect(base, t.keys.viewer, lastId);
+      await second.until(10); // 5 prompts × (prompt.created, prompt.version.created)
+      const more = await newPrompt(t.keys.editor);
+      await second.until(12);
+      const got = second.events.map((e) => ({ id: Number(e.id), type: e.event, json: JSON.parse(e.data) }));
+      // In order, strictly after the resume point, none twice.
+      const ids = got.map((g) => g.id);
+      expect(ids[0]).toBeGreaterThan(Number(lastId));
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      expect(new Set(ids).size).toBe(ids.length);
+      const promptNames = got.map((g) => g.json.data.prompt);
+      for (const n of [...missed, more]) expect(promptNames.filter((x: string) => x === n)).toHaveLength(2);
+      expect(promptNames).not.toContain(foreign);
+      expect(promptNames).not.toContain(a);
+      expect(got.every((g) => g.type === g.json.type)).toBe(true);
+      expect(before).toBeGreaterThan(0);
+      second.close();
+    });
+
+    it('answers 404 for a workspace the key cannot see, and 401 without a key', async () => {
+      const r = await t.call('GET', '/v1/events?workspace=other', { key: t.keys.viewer });
+      expect(r.status).toBe(404);
+      const anon = await t.call('GET', '/v1/events', { key: null });
+      expect(anon.status).toBe(401);
+    });
+  });
+}

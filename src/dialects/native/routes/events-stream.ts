@@ -1,0 +1,109 @@
+// GET /v1/events — the change stream of the key's workspace as Server-Sent Events, read from the
+// same outbox webhooks are delivered from, in commit order. `id:` is the event's position: a client
+// that reconnects with Last-Event-ID (or `?after=`) gets every event after it, none twice, as long
+// as it is inside the outbox's retention (LECTERN_OUTBOX_RETENTION_DAYS).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { standardPayload } from '../../../model/webhooks.ts';
+import { errors } from '../responses.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The answer is a live stream that ends only when the client leaves (tests that expect an end skip it). */
+    stream?: boolean;
+  }
+}
+
+/** A comment line this often keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+export const schema = {
+  operationId: 'streamEvents',
+  summary: 'Stream changes (Server-Sent Events)',
+  description:
+    'Each event: `id` (its position), `event` (its type), `data` (the Standard Webhooks payload, as ' +
+    'webhooks send it). Resume with the `Last-Event-ID` header or `after`. Any role may read.',
+  tags: ['webhooks'],
+  querystring: Type.Object({
+    workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    follow: Type.Boolean({
+      default: true,
+      description: 'false: send the events there are now and end the response (polling clients)',
+    }),
+  }),
+  headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 32 })) }),
+  response: {
+    200: Type.String({ description: 'text/event-stream' }),
+    ...errors,
+  },
+};
+
+export default function route(app: FastifyInstance) {
+  // Open streams end when the server stops (a stop would otherwise wait for them forever).
+  const open = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of open) end();
+    done();
+  });
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .get('/events', { schema, config: { stream: true } }, async (req, reply) => {
+      const header = req.headers['last-event-id'];
+      const fromHeader =
+        header !== undefined && /^\d{1,16}$/.test(header.trim()) ? Number(header) : undefined;
+      let after = fromHeader ?? req.query.after ?? 0;
+      const stream = await app.registry.openEventStream(req.actor, { workspace: req.query.workspace });
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': req.id,
+      });
+      res.write('retry: 2000\n\n');
+      let closed = false;
+      const end = () => {
+        if (closed) return;
+        closed = true;
+        stream.close();
+        res.end();
+      };
+      open.add(end);
+      res.on('close', () => {
+        closed = true;
+        open.delete(end);
+        stream.close();
+      });
+      let lastWrite = Date.now();
+      try {
+        while (!closed) {
+          const events = await stream.read(after);
+          for (const e of events) {
+            const payload = JSON.stringify(standardPayload(e));
+            res.write(`id: ${e.pos}\nevent: ${e.type}\ndata: ${payload}\n\n`);
+            after = e.pos ?? after;
+          }
+          if (events.length === 500) continue;
+          if (!req.query.follow) break;
+          if (events.length) {
+            lastWrite = Date.now();
+            continue;
+          }
+          if (Date.now() - lastWrite >= HEARTBEAT_MS) {
+            res.write(': keep-alive\n\n');
+            lastWrite = Date.now();
+          }
+          await stream.wait(HEARTBEAT_MS);
+        }
+      } catch (err) {
+        req.log.warn({ err }, 'event stream ended by an error');
+      } finally {
+        open.delete(end);
+        end();
+      }
+    });
+}

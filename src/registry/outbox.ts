@@ -1,0 +1,368 @@
+// The outbox: every change's event row (written by triggers in the change's own statement, see
+// drizzle/0006_webhooks.sql), put in commit order by the sequencer, fanned out to the endpoints
+// that want it as deliveries, claimed by one delivery worker at a time, and read by the change
+// stream (GET /v1/events).
+//
+// Why a sequencer: ids from a sequence are handed out at insert, not at commit, so a reader that
+// remembers "the highest id I saw" can skip a row whose transaction commits later with a lower id.
+// The sequencer numbers committed, not-yet-numbered rows (`pos`) under an advisory lock held until
+// its own commit, so `pos` grows in the order rows become visible: a cursor over it misses nothing.
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Db } from '../store/db.ts';
+import { outboxEvents } from '../store/schema.ts';
+import type { Actor } from '../model/types.ts';
+import type { EndpointMode, OutboxEvent } from '../model/webhooks.ts';
+import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
+
+/** Advisory lock id of the sequencer (one numbering transaction at a time across processes). */
+const SEQUENCER_LOCK = 7_402_117;
+/** Rows numbered per sequencer transaction. */
+const BATCH = 1000;
+
+/**
+ * One per registry: runs the sequencer when told that something may have changed (coalescing
+ * calls that arrive while it runs into one more run) and then tells its subscribers (the delivery
+ * worker, change streams). A slow poll covers a missed wake-up.
+ */
+export class OutboxHub {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly subs = new Set<() => void>();
+  private poll: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly pollMs = 1000,
+  ) {}
+
+  /** Something may have been committed: sequence it, then wake the subscribers. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          while ((await sequence(this.db)) === BATCH) {
+            /* a full batch: there may be more */
+          }
+        } catch {
+          // The database is unreachable right now: the poll tries again.
+        }
+        for (const s of this.subs) s();
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Runs `fn` after every sequencer run; returns an unsubscribe function. */
+  subscribe(fn: () => void): () => void {
+    this.subs.add(fn);
+    if (!this.poll) {
+      this.poll = setInterval(() => this.kick(), this.pollMs);
+      this.poll.unref();
+    }
+    return () => {
+      this.subs.delete(fn);
+      if (!this.subs.size && this.poll) {
+        clearInterval(this.poll);
+        this.poll = null;
+      }
+    };
+  }
+
+  /** Resolves once a sequencer run in progress (if any) is over. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+}
+
+/**
+ * Numbers up to BATCH committed rows in commit order and fans each out to the enabled endpoints of
+ * its workspace whose filters let it through (Langfuse mode: two deliveries for a label move).
+ * Returns how many rows it numbered.
+ */
+export async function sequence(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+    const res = await tx.execute(sql`
+      with next as (
+        select id from ${outboxEvents} where pos is null order by id limit ${BATCH} for update
+      ), numbered as (
+        update ${outboxEvents} o set pos = nextval('outbox_pos_seq'), sequenced_at = now()
+        from next where o.id = next.id
+        returning o.id, o.workspace_id, o.type, o.prompt_name, o.data
+      ), fanned as (
+        insert into webhook_deliveries (endpoint_id, event_id, part)
+        select e.id, n.id, p.part
+        from numbered n
+        join webhook_endpoints e on e.workspace_id = n.workspace_id and e.enabled
+          and (e.events is null or e.events ? n.type)
+          and (e.prompts is null or e.prompts ? n.prompt_name)
+        cross join lateral generate_series(0,
+          case when e.mode = 'langfuse' and n.type = 'prompt.label.moved'
+                    and n.data->'from_version' is not null and n.data->'from_version' <> 'null'::jsonb
+               then 1 else 0 end) as p(part)
+        on conflict do nothing
+        returning 1
+      )
+      select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f`);
+    const row = rowsOf<{ n: number }>(res)[0];
+    return Number(row?.n ?? 0);
+  });
+}
+
+export function rowsOf<T>(res: unknown): T[] {
+  return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[];
+}
+
+const eventColumns = {
+  id: outboxEvents.id,
+  pos: outboxEvents.pos,
+  workspaceId: outboxEvents.workspaceId,
+  type: outboxEvents.type,
+  promptId: outboxEvents.promptId,
+  promptName: outboxEvents.promptName,
+  data: outboxEvents.data,
+  actor: outboxEvents.actor,
+  at: outboxEvents.at,
+};
+
+/**
+ * Opens the change stream of the caller's workspace (any role may read it): resolves the
+ * workspace now, so a bad one fails before the stream starts. `read(after)` returns the next
+ * events in commit order; `wait` resolves at the next sequencer run or after `maxMs`.
+ */
+export async function openEventStream(
+  ctx: RegistryContext,
+  hub: OutboxHub,
+  actor: Actor,
+  q: { workspace?: string },
+) {
+  requireRole(actor, 'viewer');
+  const ws = await resolveWorkspace(ctx.store.db, actor, q.workspace);
+  let wake: (() => void) | null = null;
+  const off = hub.subscribe(() => wake?.());
+  hub.kick();
+  return {
+    workspaceId: ws.id,
+    async read(after: number, limit = 500): Promise<OutboxEvent[]> {
+      const rows = await ctx.store.db
+        .select(eventColumns)
+        .from(outboxEvents)
+        .where(and(eq(outboxEvents.workspaceId, ws.id), gt(outboxEvents.pos, after)))
+        .orderBy(asc(outboxEvents.pos))
+        .limit(limit);
+      return rows as OutboxEvent[];
+    },
+    wait(maxMs: number): Promise<void> {
+      return new Promise((resolve) => {
+        const t = setTimeout(done, maxMs);
+        function done() {
+          clearTimeout(t);
+          wake = null;
+          resolve();
+        }
+        wake = done;
+      });
+    },
+    close: off,
+  };
+}
+
+/** A delivery claimed by this worker, with what sending it needs. */
+export interface ClaimedDelivery {
+  id: number;
+  part: number;
+  attempts: number;
+  endpointId: string;
+  url: string;
+  mode: EndpointMode;
+  secrets: string[];
+  event: OutboxEvent;
+}
+
+/** A worker's identity for leases (several processes share one PostgreSQL). */
+export const workerId = () => `w_${randomUUID()}`;
+
+/**
+ * Claims up to `limit` due deliveries of enabled endpoints for `leaseMs` (FOR UPDATE SKIP LOCKED:
+ * two workers never claim one delivery at once; an expired lease — its worker died — is claimable
+ * again). Counts the attempt.
+ */
+export async function claimDeliveries(
+  db: Db,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const res = await db.execute(sql`
+    with due as (
+      select d.id from webhook_deliveries d
+      join webhook_endpoints e on e.id = d.endpoint_id
+      where d.status = 'pending' and d.next_attempt_at <= now()
+        and (d.lease_until is null or d.lease_until < now()) and e.enabled
+      order by d.next_attempt_at, d.id
+      limit ${limit}
+      for update of d skip locked
+    ), claimed as (
+      update webhook_deliveries d
+      set lease_until = now() + (${leaseMs} * interval '1 millisecond'), lease_owner = ${owner},
+          attempts = d.attempts + 1, updated_at = now()
+      from due where d.id = due.id
+      returning d.id, d.part, d.attempts, d.endpoint_id, d.event_id
+    )
+    select c.id, c.part, c.attempts, c.endpoint_id, e.url, e.mode, e.secret,
+           case when e.previous_secret_until > now() then e.previous_secret end as previous_secret,
+           o.id as event_id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data,
+           o.actor, o.at
+    from claimed c
+    join webhook_endpoints e on e.id = c.endpoint_id
+    join ${outboxEvents} o on o.id = c.event_id`);
+  return rowsOf<Record<string, unknown>>(res).map((r) => ({
+    id: Number(r.id),
+    part: Number(r.part),
+    attempts: Number(r.attempts),
+    endpointId: String(r.endpoint_id),
+    url: String(r.url),
+    mode: r.mode as EndpointMode,
+    secrets: [String(r.secret), ...(r.previous_secret ? [String(r.previous_secret)] : [])],
+    event: {
+      id: Number(r.event_id),
+      pos: r.pos === null ? null : Number(r.pos),
+      workspaceId: (r.workspace_id as string | null) ?? null,
+      type: String(r.type),
+      promptId: (r.prompt_id as string | null) ?? null,
+      promptName: (r.prompt_name as string | null) ?? null,
+      data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as OutboxEvent['data'],
+      actor: (r.actor as string | null) ?? null,
+      at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+    },
+  }));
+}
+
+/** The result of one attempt, as the worker decided it (model/webhooks.ts verdictOf). */
+export interface AttemptResult {
+  id: number;
+  endpointId: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  response: string | null;
+  durationMs: number;
+  /**
+   * delivered | retry at `retryAt` | gone (disable the endpoint) | exhausted (fail, disable) |
+   * skipped (not sent: the worker stopped; released) | not_applicable (the mode has no such event)
+   */
+  outcome: 'delivered' | 'retry' | 'gone' | 'exhausted' | 'skipped' | 'not_applicable';
+  retryAt?: Date;
+}
+
+/**
+ * Records a batch of attempts in one statement: the attempt log, each delivery's new state (only
+ * while this worker still holds its lease), and the endpoints' health — a 410 or a used-up
+ * schedule disables the endpoint with the reason.
+ */
+export async function recordAttempts(db: Db, owner: string, results: AttemptResult[]): Promise<void> {
+  if (!results.length) return;
+  const json = JSON.stringify(
+    results.map((r) => ({
+      id: r.id,
+      endpoint_id: r.endpointId,
+      attempt: r.attempt,
+      status: r.status,
+      error: r.error,
+      response: r.response,
+      duration_ms: r.durationMs,
+      outcome: r.outcome,
+      retry_at: r.retryAt?.toISOString() ?? null,
+    })),
+  );
+  await db.execute(sql`
+    with r as (
+      select * from jsonb_to_recordset(${json}::jsonb) as x(id bigint, endpoint_id uuid, attempt int,
+        status int, error text, response text, duration_ms int, outcome text, retry_at timestamptz)
+    ), logged as (
+      insert into webhook_attempts (delivery_id, endpoint_id, attempt, duration_ms, status, error, response)
+      select id, endpoint_id, attempt, duration_ms, status, error, response from r where outcome <> 'skipped'
+    ), updated as (
+      update webhook_deliveries d set
+        status = case r.outcome when 'delivered' then 'delivered' when 'not_applicable' then 'delivered'
+                                when 'exhausted' then 'failed' else 'pending' end,
+        delivered_at = case when r.outcome in ('delivered', 'not_applicable') then now() else d.delivered_at end,
+        next_attempt_at = case when r.outcome = 'retry' then r.retry_at
+                               when r.outcome in ('gone', 'skipped') then now() else d.next_attempt_at end,
+        attempts = case when r.outcome = 'skipped' then d.attempts - 1 else d.attempts end,
+        last_status = case when r.outcome = 'skipped' then d.last_status else r.status end,
+        last_error = case when r.outcome = 'skipped' then d.last_error else r.error end,
+        lease_until = null, lease_owner = null, updated_at = now()
+      from r where d.id = r.id and d.lease_owner = ${owner}
+    ), health as (
+      select endpoint_id,
+        bool_or(outcome = 'delivered') as ok,
+        bool_or(outcome in ('retry', 'gone', 'exhausted')) as bad,
+        max(case when outcome = 'gone' then 'the receiver answered 410 Gone' end) as gone,
+        max(case when outcome = 'exhausted' then
+          'every attempt of a delivery failed over the whole retry schedule (last: ' ||
+          coalesce('HTTP ' || status::text, error, 'no answer') || ')' end) as exhausted
+      from r group by endpoint_id
+    )
+    update webhook_endpoints e set
+      last_success_at = case when h.ok then now() else e.last_success_at end,
+      last_failure_at = case when h.bad then now() else e.last_failure_at end,
+      enabled = e.enabled and h.gone is null and h.exhausted is null,
+      disabled_at = case when e.enabled and (h.gone is not null or h.exhausted is not null) then now() else e.disabled_at end,
+      disabled_reason = case when e.enabled and (h.gone is not null or h.exhausted is not null)
+                             then coalesce(h.gone, h.exhausted) else e.disabled_reason end
+    from health h where e.id = h.endpoint_id`);
+}
+
+/**
+ * Deletes events older than `days` that no delivery still waits for (their delivery log goes with
+ * them). The change stream can resume from any event still kept: `days` is its resume window.
+ */
+export async function pruneOutbox(db: Db, days: number): Promise<number> {
+  const res = await db.execute(sql`
+    with gone as (
+      delete from ${outboxEvents} o
+      where o.at < now() - (${days} * interval '1 day') and o.pos is not null
+        and not exists (select 1 from webhook_deliveries d where d.event_id = o.id and d.status = 'pending')
+      returning 1
+    ) select count(*)::int as n from gone`);
+  return Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);
+}
+
+/** Langfuse mode shows the version itself: read at delivery time (labels as they are now). */
+export async function versionForPayload(db: Db, promptId: string, number: number) {
+  const res = await db.execute(sql`
+    select v.id, v.number, v.prompt_id, p.project_id, v.template_type, v.messages, v.content, v.model,
+           v.params, v.commit_message, v.author, p.tags, v.created_at, v.updated_at,
+           coalesce((select json_agg(l.name order by l.name) from labels l where l.version_id = v.id), '[]'::json) as labels
+    from versions v join prompts p on p.id = v.prompt_id
+    where v.prompt_id = ${promptId} and v.number = ${number}`);
+  const r = rowsOf<Record<string, unknown>>(res)[0];
+  if (!r) return null;
+  const j = (x: unknown) => (typeof x === 'string' ? JSON.parse(x) : x);
+  const d = (x: unknown) => (x instanceof Date ? x : new Date(String(x)));
+  return {
+    id: String(r.id),
+    number: Number(r.number),
+    promptId: String(r.prompt_id),
+    projectId: (r.project_id as string | null) ?? null,
+    templateType: r.template_type as 'chat' | 'completion',
+    messages: j(r.messages),
+    content: j(r.content),
+    model: (r.model as string | null) ?? null,
+    params: j(r.params) ?? {},
+    commitMessage: (r.commit_message as string | null) ?? null,
+    author: (r.author as string | null) ?? null,
+    tags: j(r.tags) ?? [],
+    labels: j(r.labels) ?? [],
+    createdAt: d(r.created_at),
+    updatedAt: d(r.updated_at),
+  };
+}
