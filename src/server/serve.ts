@@ -9,6 +9,7 @@ import { adminKeyNotice, bootstrap } from './bootstrap.ts';
 import { startChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 import { runAdminOp } from './admin-channel.ts';
+import { startRequestLogMaintenance } from '../delivery/request-log-retention.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -71,6 +72,11 @@ export async function serve(config: Config): Promise<Running> {
       }
     },
   });
+  // The request log's daily partitions: made ahead, dropped past the retention (docs/request-log.md).
+  const logMaintenance = startRequestLogMaintenance(store, {
+    retentionDays: config.requestLogRetentionDays,
+    onError: (err) => app.log.error({ err }, 'request log maintenance failed'),
+  });
   const notice = adminKeyNotice(boot);
   if (notice) app.log[notice.level]({ keyId: notice.keyId }, notice.msg);
   if (boot.createdAdminSecret) {
@@ -101,6 +107,7 @@ export async function serve(config: Config): Promise<Running> {
       // Stops accepting, waits for in-flight requests, then flushes the request log (its onClose
       // hook, request-log-wiring.ts): before the store closes, so no acknowledged record is lost.
       await app.close();
+      await logMaintenance.stop();
       await feed.stop();
       await store.close();
     })());
