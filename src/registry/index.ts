@@ -14,6 +14,7 @@ import * as summaries from './version-summaries.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
 import { createRequestLog } from './request-log.ts';
+import * as requestLogReads from './request-log-reads.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -34,6 +35,15 @@ export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
+export type {
+  RequestLogRecord,
+  RequestLogQuery,
+  RequestLogPage,
+  UsageQuery,
+  PromptUsage,
+  VersionUsage,
+  UsageBucket,
+} from './request-log-reads.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 const on =
@@ -113,6 +123,9 @@ export function createRegistry(store: Store) {
 
     // The request log (request-log.ts): logRequest, enrichRequest, flushRequestLog, …
     ...requestLog,
+    listRequestLogs: on(ctx, requestLogReads.listRequestLogs),
+    getRequestLog: on(ctx, requestLogReads.getRequestLog),
+    promptUsage: on(ctx, requestLogReads.promptUsage),
   };
 }
 

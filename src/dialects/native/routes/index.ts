@@ -34,6 +34,11 @@ import workspacesCreate from './workspaces-create.ts';
 import workspacesDelete from './workspaces-delete.ts';
 import workspacesGet from './workspaces-get.ts';
 import workspacesList from './workspaces-list.ts';
+import requestLogsList from './request-logs-list.ts';
+import requestLogsGet from './request-logs-get.ts';
+import requestLogsCreate from './request-logs-create.ts';
+import promptsUsage from './prompts-usage.ts';
+import requestLogSettings from './request-log-settings.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsCreate,
@@ -70,4 +75,9 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   projectsDelete,
   me,
   foldersList,
+  requestLogsList,
+  requestLogsGet,
+  requestLogsCreate,
+  promptsUsage,
+  requestLogSettings,
 ];

@@ -18,6 +18,7 @@ interface Fixture {
   project: string; // a project of `default`
   keyId: string; // a viewer key of `default`
   workspace: string; // a workspace of its own, empty
+  requestId: string; // a logged request of `default`
 }
 
 interface Row {
@@ -165,6 +166,44 @@ const ROWS: Row[] = [
     other: 'renders only what the request carries: no stored data to reach',
   },
   {
+    route: 'GET /v1/request-logs',
+    role: 'viewer',
+    url: () => '/v1/request-logs',
+    other: () => ({ url: '/v1/request-logs?workspace=default' }),
+  },
+  {
+    route: 'GET /v1/request-logs/:id',
+    role: 'viewer',
+    url: (f) => `/v1/request-logs/${f.requestId}`,
+    other: SAME,
+  },
+  {
+    route: 'POST /v1/request-logs',
+    role: 'viewer',
+    url: () => '/v1/request-logs',
+    body: () => ({ model: 'm' }),
+    other: "a key logs into its own workspace: there is nothing of default's to reach",
+  },
+  {
+    route: 'GET /v1/prompts/:prompt/usage',
+    role: 'viewer',
+    url: (f) => `/v1/prompts/${f.id}/usage`,
+    other: SAME,
+  },
+  {
+    route: 'GET /v1/request-log/settings',
+    role: 'viewer',
+    url: () => '/v1/request-log/settings',
+    other: "a key reads its own workspace's settings",
+  },
+  {
+    route: 'PUT /v1/request-log/settings',
+    role: 'admin',
+    url: () => '/v1/request-log/settings',
+    body: () => ({ store_bodies: true }),
+    other: "a key sets its own workspace's settings",
+  },
+  {
     route: 'GET /v1/audit',
     role: 'viewer',
     url: () => '/v1/audit',
@@ -298,7 +337,19 @@ for (const backend of backends) {
       expect(
         (await t.call('POST', '/v1/workspaces', { key: t.keys.admin, body: { name: workspace } })).status,
       ).toBe(201);
-      return { id, name, deletedId: gone.body.prompt.id, project, keyId: key.body.key.id, workspace };
+      const log = await t.call('POST', '/v1/request-logs?wait=commit', {
+        body: { prompt_id: id, model: 'm' },
+      });
+      expect(log.status).toBe(201);
+      return {
+        id,
+        name,
+        deletedId: gone.body.prompt.id,
+        project,
+        keyId: key.body.key.id,
+        workspace,
+        requestId: log.body.id as string,
+      };
     }
 
     it('has a row for every /v1 route the router serves', () => {
