@@ -20,6 +20,7 @@ import { createRequestLog } from './request-log.ts';
 import * as requestLinks from './request-links.ts';
 import * as webhooks from './webhooks.ts';
 import * as outbox from './outbox.ts';
+import * as requestLogReads from './request-log-reads.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
@@ -45,6 +46,15 @@ export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './reques
 export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
 export type { ClaimedDelivery, AttemptResult } from './outbox.ts';
+export type {
+  RequestLogRecord,
+  RequestLogQuery,
+  RequestLogPage,
+  UsageQuery,
+  PromptUsage,
+  VersionUsage,
+  UsageBucket,
+} from './request-log-reads.ts';
 export type { PromptFilter, PromptFilterField, PromptFilterOp, DisplayNameAlias } from './prompt-filter.ts';
 
 /** The parameters after the context and the request-log service. */
@@ -174,6 +184,9 @@ export function createRegistry(store: Store) {
       versionForPayload: (promptId: string, number: number) =>
         outbox.versionForPayload(store.db, promptId, number),
     },
+    listRequestLogs: on(ctx, requestLogReads.listRequestLogs),
+    getRequestLog: on(ctx, requestLogReads.getRequestLog),
+    promptUsage: on(ctx, requestLogReads.promptUsage),
   };
 }
 

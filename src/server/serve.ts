@@ -10,6 +10,7 @@ import { startChangeFeed } from './change-feed.ts';
 import type { Config } from './config.ts';
 import { runAdminOp } from './admin-channel.ts';
 import { startWebhookWorker } from '../delivery/webhooks.ts';
+import { startRequestLogMaintenance } from '../delivery/request-log-retention.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -73,6 +74,11 @@ export async function serve(config: Config): Promise<Running> {
       }
     },
   });
+  // The request log's daily partitions: made ahead, dropped past the retention (docs/request-log.md).
+  const logMaintenance = startRequestLogMaintenance(store, {
+    retentionDays: config.requestLogRetentionDays,
+    onError: (err) => app.log.error({ err }, 'request log maintenance failed'),
+  });
   const notice = adminKeyNotice(boot);
   if (notice) app.log[notice.level]({ keyId: notice.keyId }, notice.msg);
   if (boot.createdAdminSecret) {
@@ -111,8 +117,8 @@ export async function serve(config: Config): Promise<Running> {
       // Stops accepting, waits for in-flight requests, then flushes the request log (its onClose
       // hook, request-log-wiring.ts): before the store closes, so no acknowledged record is lost.
       await app.close();
-      await app.close(); // stops accepting, waits for in-flight requests
       await webhooks.stop(); // in-flight deliveries end (or are given back) before the store closes
+      await logMaintenance.stop();
       await feed.stop();
       await store.close();
     })());

@@ -47,6 +47,11 @@ import webhooksDelete from './webhooks-delete.ts';
 import webhooksDeliveries from './webhooks-deliveries.ts';
 import webhooksReplay from './webhooks-replay.ts';
 import eventsStream from './events-stream.ts';
+import requestLogsList from './request-logs-list.ts';
+import requestLogsGet from './request-logs-get.ts';
+import requestLogsCreate from './request-logs-create.ts';
+import promptsUsage from './prompts-usage.ts';
+import requestLogSettings from './request-log-settings.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsCreate,
@@ -96,4 +101,9 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   webhooksDeliveries,
   webhooksReplay,
   eventsStream,
+  requestLogsList,
+  requestLogsGet,
+  requestLogsCreate,
+  promptsUsage,
+  requestLogSettings,
 ];

@@ -22,6 +22,7 @@ interface Fixture {
   workspace: string; // a workspace of its own, empty
   webhookId: string; // a webhook endpoint of `default`
   deliveryId: number; // one of its deliveries
+  requestId: string; // a logged request of `default`
 }
 
 interface Row {
@@ -182,6 +183,44 @@ const ROWS: Row[] = [
     url: () => '/v1/chat/completions',
     body: (f) => ({ messages: [], prompt: { id: f.id, model: 'fake-model', strict: false } }),
     other: SAME,
+  },
+  {
+    route: 'GET /v1/request-logs',
+    role: 'viewer',
+    url: () => '/v1/request-logs',
+    other: () => ({ url: '/v1/request-logs?workspace=default' }),
+  },
+  {
+    route: 'GET /v1/request-logs/:id',
+    role: 'viewer',
+    url: (f) => `/v1/request-logs/${f.requestId}`,
+    other: SAME,
+  },
+  {
+    route: 'POST /v1/request-logs',
+    role: 'viewer',
+    url: () => '/v1/request-logs',
+    body: () => ({ model: 'm' }),
+    other: "a key logs into its own workspace: there is nothing of default's to reach",
+  },
+  {
+    route: 'GET /v1/prompts/:prompt/usage',
+    role: 'viewer',
+    url: (f) => `/v1/prompts/${f.id}/usage`,
+    other: SAME,
+  },
+  {
+    route: 'GET /v1/request-log/settings',
+    role: 'viewer',
+    url: () => '/v1/request-log/settings',
+    other: "a key reads its own workspace's settings",
+  },
+  {
+    route: 'PUT /v1/request-log/settings',
+    role: 'admin',
+    url: () => '/v1/request-log/settings',
+    body: () => ({ store_bodies: true }),
+    other: "a key sets its own workspace's settings",
   },
   {
     route: 'GET /v1/audit',
@@ -394,6 +433,10 @@ for (const backend of backends) {
       await t.registry.outbox.hub.idle();
       const log = await t.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: t.keys.admin });
       const deliveryId = log.body.data[0].id as number;
+      const log = await t.call('POST', '/v1/request-logs?wait=commit', {
+        body: { prompt_id: id, model: 'm' },
+      });
+      expect(log.status).toBe(201);
       return {
         id,
         name,
@@ -403,6 +446,7 @@ for (const backend of backends) {
         workspace,
         webhookId,
         deliveryId,
+        requestId: log.body.id as string,
       };
     }
 
