@@ -82,6 +82,16 @@ export function lfFault(f: Fault, message: string): LfError {
       return lf(429, 'TooManyRequestsError', message, f.retryAfter);
     case 'unavailable':
       return lf(503, 'ServiceUnavailableError', message, f.retryAfter);
+    // The gateway's faults: the prompt API never runs a model, but the switch stays exhaustive.
+    case 'no_provider':
+    case 'upstream_rejected':
+      return lf(400, 'InvalidRequestError', message);
+    case 'upstream_rate_limited':
+      return lf(429, 'TooManyRequestsError', message, f.retryAfter);
+    case 'upstream_failed':
+      return lf(502, 'InternalServerError', message);
+    case 'upstream_timeout':
+      return lf(504, 'InternalServerError', message);
     default:
       return f satisfies never;
   }

@@ -314,6 +314,8 @@ const ROWS: Row[] = [
     url: () => '/v1/import',
     body: () => importBody(uniq('sec-imported')),
     other: () => ({ url: '/v1/import?workspace=default', body: importBody(uniq('sec-intruder')) }),
+  },
+  {
     route: 'POST /v1/webhooks',
     role: 'admin',
     url: () => '/v1/webhooks',
@@ -374,8 +376,19 @@ for (const backend of backends) {
     let llm: FakeLlm;
     beforeAll(async () => {
       llm = await startFakeLlm();
-      const local = { id: 'local', baseURL: llm.url, apiKey: undefined, models: [], headers: {}, timeoutMs: undefined };
-      t = await startTestApp(backend, {}, { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } });
+      const local = {
+        id: 'local',
+        baseURL: llm.url,
+        apiKey: undefined,
+        models: [],
+        headers: {},
+        timeoutMs: undefined,
+      };
+      t = await startTestApp(
+        backend,
+        {},
+        { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } },
+      );
       const made = await t.call('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: 'admin@other', role: 'admin', workspace: 'other' },
@@ -431,8 +444,8 @@ for (const backend of backends) {
       // No worker here: the delivery stays pending once the sequencer has fanned the event out.
       t.registry.outbox.kick();
       await t.registry.outbox.hub.idle();
-      const log = await t.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: t.keys.admin });
-      const deliveryId = log.body.data[0].id as number;
+      const deliveries = await t.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: t.keys.admin });
+      const deliveryId = deliveries.body.data[0].id as number;
       const log = await t.call('POST', '/v1/request-logs?wait=commit', {
         body: { prompt_id: id, model: 'm' },
       });
