@@ -120,13 +120,11 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     if (s.status && s.status >= 400) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (s.retryAfter !== undefined) headers['retry-after'] = s.retryAfter;
-      res
-        .writeHead(s.status, headers)
-        .end(
-          JSON.stringify({
-            error: { message: s.message ?? `fake failure ${s.status}`, type: 'fake_error', code: null },
-          }),
-        );
+      res.writeHead(s.status, headers).end(
+        JSON.stringify({
+          error: { message: s.message ?? `fake failure ${s.status}`, type: 'fake_error', code: null },
+        }),
+      );
       return;
     }
     const id = `chatcmpl-fake-${++n}`;

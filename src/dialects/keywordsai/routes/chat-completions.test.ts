@@ -162,7 +162,9 @@ for (const backend of backends) {
         messages: [],
         stream: true,
         // The prompt reference is not in the SDK's types.
-        ...({ prompt: { prompt_id: promptId, variables: { question: 'stream me please' }, override: true } } as object),
+        ...({
+          prompt: { prompt_id: promptId, variables: { question: 'stream me please' }, override: true },
+        } as object),
       });
       let text = '';
       let chunks = 0;
@@ -313,7 +315,9 @@ for (const backend of backends) {
           messages: [],
           stream: true,
           // The prompt reference is not in the SDK's types.
-          ...({ prompt: { prompt_id: promptId, variables: { question: 'a b c d e f g h i j' }, override: true } } as object),
+          ...({
+            prompt: { prompt_id: promptId, variables: { question: 'a b c d e f g h i j' }, override: true },
+          } as object),
         },
         { signal: ac.signal },
       );

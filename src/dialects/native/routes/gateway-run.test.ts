@@ -180,7 +180,9 @@ for (const backend of backends) {
         // @ts-expect-error Lectern's prompt reference
         prompt: { name: 'greeter', variables: { name: 'F' } },
       });
-      expect((tooled.choices[0]!.message.tool_calls![0] as { function: { name: string } }).function.name).toBe('find');
+      expect(
+        (tooled.choices[0]!.message.tool_calls![0] as { function: { name: string } }).function.name,
+      ).toBe('find');
     });
 
     it('OpenAI-compatible route: errors the SDK reads (404, 502, 504), never a 500', async () => {

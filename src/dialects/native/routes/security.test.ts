@@ -275,8 +275,19 @@ for (const backend of backends) {
     let llm: FakeLlm;
     beforeAll(async () => {
       llm = await startFakeLlm();
-      const local = { id: 'local', baseURL: llm.url, apiKey: undefined, models: [], headers: {}, timeoutMs: undefined };
-      t = await startTestApp(backend, {}, { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } });
+      const local = {
+        id: 'local',
+        baseURL: llm.url,
+        apiKey: undefined,
+        models: [],
+        headers: {},
+        timeoutMs: undefined,
+      };
+      t = await startTestApp(
+        backend,
+        {},
+        { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } },
+      );
       const made = await t.call('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: 'admin@other', role: 'admin', workspace: 'other' },
