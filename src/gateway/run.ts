@@ -22,7 +22,6 @@ import {
   fallsBack,
   retryable,
   type RetryPolicy,
-  type WeightedModel,
 } from './policy.ts';
 import { inferProvider, routeModel, type ProviderSet } from './providers.ts';
 import { callJson, callStream, type Failure } from './upstream.ts';

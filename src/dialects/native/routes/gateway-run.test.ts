@@ -3,6 +3,8 @@
 // client where the wire is OpenAI's, the LLM played by a local fake. Both backends.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../../registry/request-log.ts';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
@@ -212,6 +214,35 @@ for (const backend of backends) {
       expect(slow?.status).toBe(504);
       const noRef = await fail({ model: 'x', messages: [], prompt: {} });
       expect(noRef?.status).toBe(400);
+    });
+
+    it('writes each run to the request log (the real writer): version, attempts, tokens, no key', async () => {
+      llm.script('llama-3', [{ status: 503 }]);
+      const r = await t.call('POST', '/v1/prompts/greeter/run', {
+        body: { label: 'staging', variables: { name: 'Log' }, metadata: { run: 'logged' } },
+      });
+      expect(r.status).toBe(200);
+      await t.registry.flushRequestLog();
+      const rows = rowsOf<Record<string, unknown>>(
+        await t.store.db.execute(
+          sql`select * from request_logs where source = 'native' order by id desc limit 1`,
+        ),
+      );
+      const row = rows[0]!;
+      expect(row).toMatchObject({
+        version_number: 2,
+        label: 'staging',
+        model: 'qwen',
+        status: 'success',
+        input_tokens: 11,
+        output_tokens: 7,
+      });
+      const attempts = typeof row['attempts'] === 'string' ? JSON.parse(row['attempts']) : row['attempts'];
+      expect(attempts.map((a: { model: string; statusCode: number }) => [a.model, a.statusCode])).toEqual([
+        ['llama-3', 503],
+        ['qwen', 200],
+      ]);
+      expect(JSON.stringify(rows)).not.toContain(KEY);
     });
   });
 }
