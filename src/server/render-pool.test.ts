@@ -167,6 +167,27 @@ describe('inline renders and fair threads', () => {
     expect(pool.counts).toMatchObject({ inline: 0, thread: 2 });
   });
 
+  it('a task marked heavy is tried inline again once the mark expires (a missed deadline is not for ever)', async () => {
+    const pool = createRenderer({ threads: 2, heavyMarkMs: 200 });
+    pools.push(pool);
+    const big = { a: 'y'.repeat(10_000) };
+    const task = {
+      kind: 'template',
+      format: 'mustache',
+      template: '{{a}}{{a}}{{a}}{{a}}',
+      mode: 'strict',
+    } as const;
+    await pool.run({ ...task, variables: big });
+    expect(pool.counts).toMatchObject({ inline: 0, thread: 1 });
+    // Same template, now small inputs: still on a thread while the mark holds …
+    await pool.run({ ...task, variables: { a: 'y' } });
+    expect(pool.counts).toMatchObject({ inline: 0, thread: 2 });
+    // … and inline again after it.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await pool.run({ ...task, variables: { a: 'y' } })).output).toBe('yyyy');
+    expect(pool.counts).toMatchObject({ inline: 1, thread: 2 });
+  });
+
   it('a task inside the budget but with a tighter limit of its own keeps that limit inline', async () => {
     const pool = createRenderer({ threads: 2 });
     pools.push(pool);

@@ -81,6 +81,8 @@ export interface RendererOptions {
   perKeyConcurrency?: number;
   /** Renders one key may have waiting for a thread; past it, 429 `render_busy`. Default 16. */
   perKeyQueue?: number;
+  /** How long a task that tripped the inline budget goes to a thread (HEAVY_MARK_MS). */
+  heavyMarkMs?: number;
   /** Tasks up to this weight (see taskWeight) are tried inline first; 0 sends all to the threads. */
   inlineMaxWeight?: number;
 }
@@ -96,6 +98,8 @@ export interface RendererOptions {
 export const INLINE_LIMITS: Limits = { timeoutMs: 2, maxSteps: 2_000, maxOutputChars: 32 * 1024 };
 export const INLINE_MAX_WEIGHT = 16 * 1024;
 export const DEFAULT_PER_KEY_QUEUE = 16;
+/** How long a task that tripped the inline budget renders on a thread before it is tried inline again. */
+export const HEAVY_MARK_MS = 30_000;
 
 interface Job {
   task: RenderTask;
@@ -203,15 +207,22 @@ export function createRenderer(opts: RendererOptions): Renderer {
       dispatch();
     });
 
-  // Tasks that tripped the inline budget go straight to a thread next time (by identity: a cached
-  // version's messages, or the template text).
-  const heavyObjects = new WeakSet<object>();
-  const heavyTemplates = new LRUCache<string, true>({ max: 1000 });
-  const isHeavy = (task: RenderTask) =>
-    task.kind === 'template' ? heavyTemplates.has(task.template) : heavyObjects.has(identity(task));
+  // Tasks that tripped the inline budget go straight to a thread for a while (by identity: a cached
+  // version's messages, or the template text). Only for a while: the budget includes a 2 ms
+  // deadline, which a trivial template can miss once on a loaded machine (a GC pause, a busy
+  // core); marked for good, it would then queue on the threads behind its key's bound for ever —
+  // a gateway running one cheap prompt 64 times at once was refused with render_busy that way.
+  const heavyMs = opts.heavyMarkMs ?? HEAVY_MARK_MS;
+  const heavyObjects = new WeakMap<object, number>();
+  const heavyTemplates = new LRUCache<string, true>({ max: 1000, ttl: heavyMs });
+  const isHeavy = (task: RenderTask) => {
+    if (task.kind === 'template') return heavyTemplates.has(task.template);
+    const until = heavyObjects.get(identity(task));
+    return until !== undefined && until > Date.now();
+  };
   const markHeavy = (task: RenderTask) => {
     if (task.kind === 'template') heavyTemplates.set(task.template, true);
-    else heavyObjects.add(identity(task));
+    else heavyObjects.set(identity(task), Date.now() + heavyMs);
   };
 
   return {
