@@ -81,7 +81,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
     // `//` is one `/`: an SDK given a base URL with a trailing slash asks for `//track-request`.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: MAX_PARAM_LENGTH,
+    },
     // A path the router refuses (too long a segment, broken %-encoding) answers in its API's envelope.
     frameworkErrors: frameworkErrors(errorRoutes, MAX_PARAM_LENGTH),
     // Fastify's own request logging writes two lines per request at info: at the read rates the
