@@ -14,6 +14,13 @@ import { createTarget, labelMovers, writers, type Call, type Target } from '../s
 // POSTs that only read (render, rendered get, list/summary searches): a viewer may call them.
 const READ_POSTS = [/\/render$/, /^\/prompt-templates\/:identifier$/, /^\/api\/prompts\/(list|summary)$/];
 
+// Run-time logging (PromptLayer's tracking calls): any key may log its application's runs and make
+// request groups, a viewer's included (an app holds a read-only key); prompts stay untouched.
+const LOG_POSTS = [
+  /^\/(track-request|log-request|create-group|spans-bulk|track-group)$/,
+  /^\/(library-|rest\/)track-/,
+];
+
 // Writes that act in the caller's own workspace whatever the path names (an upsert by external id
 // maps the pair in the caller's workspace): another workspace's key may succeed, but A is untouched.
 const OWN_WORKSPACE_WRITES = [/^\/prompt-templates\/by-external-id\//];
@@ -123,9 +130,11 @@ for (const backend of backends) {
               const before = await dbFingerprint(t.store);
               const res = await call(r.method, url, { key: t.keys.viewer, body });
               const readOnly = r.method === 'POST' && READ_POSTS.some((re) => re.test(r.url));
+              const logs = r.method === 'POST' && LOG_POSTS.some((re) => re.test(r.url));
               if (res.status >= 500) leaks.push(`${r.method} ${url} -> ${res.status}`);
-              if (res.status < 300 && !readOnly) leaks.push(`${r.method} ${url} -> ${res.status}`);
-              if ((await dbFingerprint(t.store)) !== before) leaks.push(`${r.method} ${url}: state changed`);
+              if (res.status < 300 && !readOnly && !logs) leaks.push(`${r.method} ${url} -> ${res.status}`);
+              if (!logs && (await dbFingerprint(t.store)) !== before)
+                leaks.push(`${r.method} ${url}: state changed`);
             }
           }
         }

@@ -20,6 +20,8 @@ const NOT_COUNTED = new Set([
   'publishChanges',
   'authenticate',
   'countActiveKeys',
+  // The request log's batching writer inserts on its own (a durable log waits for that insert).
+  'insertRequestLogs',
 ]);
 /** Routes that take a body to read, not to write (a POST because the body is large or structured). */
 const READS = new Set([
@@ -32,6 +34,9 @@ const READS = new Set([
   'POST /v1/prompts/:prompt/run',
   'POST /v1/chat/completions',
   'POST /api/chat/completions',
+  // PromptLayer calls Lectern does not serve: a 404, nothing written.
+  'POST /ws-token-request-library',
+  'POST /workflow-version-execution-results',
 ]);
 
 interface Fixture {
@@ -46,6 +51,8 @@ interface Fixture {
   n: number;
   webhookId: string;
   deliveryId: number;
+  requestId: number; // a PromptLayer request-log record of workspace default
+  groupId: number; // a PromptLayer request group of workspace default
 }
 
 type Req = { url: string; body?: unknown };
@@ -175,6 +182,68 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   'DELETE /apis/models/v2/workspaces/:workspace/prompts/:name': (f) => ({
     url: `/apis/models/v2/workspaces/default/prompts/${f.name}`,
   }),
+  'PUT /apis/entities/v2/workspaces/:name': (f) => ({
+    url: `/apis/entities/v2/workspaces/${f.workspace}`,
+    body: { description: 'put' },
+  }),
+  'PUT /apis/entities/v2/workspaces/:workspace/projects/:name': (f) => ({
+    url: `/apis/entities/v2/workspaces/default/projects/${f.project}`,
+    body: { description: 'put' },
+  }),
+  // PromptLayer run-time
+  'POST /track-request': (f) => ({
+    url: '/track-request',
+    body: { function_name: 'f', provider_type: 'openai', kwargs: {}, request_response: {}, prompt_id: f.seq },
+  }),
+  'POST /log-request': (f) => ({
+    url: '/log-request',
+    body: {
+      provider: 'openai',
+      model: 'm',
+      input: { type: 'chat', messages: [] },
+      output: { type: 'chat', messages: [] },
+      request_start_time: 1,
+      request_end_time: 2,
+      prompt_name: f.name,
+    },
+  }),
+  'POST /library-track-metadata': (f) => ({
+    url: '/library-track-metadata',
+    body: { request_id: f.requestId, metadata: { a: 'b' } },
+  }),
+  'POST /rest/track-metadata': (f) => ({
+    url: '/rest/track-metadata',
+    body: { request_id: f.requestId, metadata: { a: 'b' } },
+  }),
+  'POST /library-track-score': (f) => ({
+    url: '/library-track-score',
+    body: { request_id: f.requestId, score: 5 },
+  }),
+  'POST /rest/track-score': (f) => ({
+    url: '/rest/track-score',
+    body: { request_id: f.requestId, score: 5 },
+  }),
+  'POST /library-track-prompt': (f) => ({
+    url: '/library-track-prompt',
+    body: { request_id: f.requestId, prompt_name: f.name },
+  }),
+  'POST /rest/track-prompt': (f) => ({
+    url: '/rest/track-prompt',
+    body: { request_id: f.requestId, prompt_name: f.name },
+  }),
+  'POST /track-group': (f) => ({
+    url: '/track-group',
+    body: { request_id: f.requestId, group_id: f.groupId },
+  }),
+  'POST /rest/track-group': (f) => ({
+    url: '/rest/track-group',
+    body: { request_id: f.requestId, group_id: f.groupId },
+  }),
+  'POST /create-group': () => ({ url: '/create-group', body: {} }),
+  'POST /spans-bulk': () => ({
+    url: '/spans-bulk',
+    body: { spans: [{ name: 's', context: { span_id: '1234567812345678' } }] },
+  }),
   'POST /apis/entities/v2/workspaces': (f) => ({
     url: '/apis/entities/v2/workspaces',
     body: { name: `nemo-ws-${f.n}` },
@@ -300,10 +369,18 @@ for (const backend of backends.slice(0, 1)) {
       expect((await inject('PATCH', `/v1/prompts/${id}`, { description: 'hooked' })).status).toBe(200);
       raw.outbox.kick(); // no worker: the delivery stays pending once fanned out
       await raw.outbox.hub.idle();
-      const log = await inject('GET', `/v1/webhooks/${hook.body.webhook.id}/deliveries`);
+      const deliveries = await inject('GET', `/v1/webhooks/${hook.body.webhook.id}/deliveries`);
+      const tracked = await inject('POST', '/track-request', {
+        function_name: 'f',
+        kwargs: {},
+        request_response: {},
+      });
+      const group = await inject('POST', '/create-group', {});
       return {
         webhookId: hook.body.webhook.id,
-        deliveryId: log.body.data[0].id,
+        deliveryId: deliveries.body.data[0].id,
+        requestId: tracked.body.request_id,
+        groupId: group.body.id,
         id,
         hex: id.replace(/-/g, ''),
         seq: p.body.prompt.seq,

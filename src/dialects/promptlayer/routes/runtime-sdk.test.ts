@@ -126,6 +126,27 @@ for (const backend of backends) {
       expect(JSON.stringify(row)).not.toContain('sk-upstream-secret');
     });
 
+    it('a streaming pl.run() yields chunks, then the tracked request_id and blueprint', async () => {
+      const gen = (await pl.run({
+        promptName: 'rt-support',
+        inputVariables: { company: 'S', question: 'stream?' },
+        stream: true,
+      })) as unknown as AsyncIterable<{
+        request_id: number | null;
+        raw_response: unknown;
+        prompt_blueprint: Row;
+      }>;
+      const items = [];
+      for await (const item of gen) items.push(item);
+      expect(items.length).toBeGreaterThan(2);
+      const last = items.at(-1)!;
+      expect(typeof last.request_id).toBe('number');
+      // (1.3.6 hands out one result object that it updates, so earlier items show the final id too.)
+      const row = await record(last.request_id!);
+      expect(row).toMatchObject({ stream: true, status: 'success', version_number: 1 });
+      expect(JSON.stringify(row['response'])).toContain('mock');
+    });
+
     it('an LLM failure is tracked as an error and the LLM error is what the app sees', async () => {
       llm.failNext(400, 1);
       const err = await pl
@@ -143,7 +164,7 @@ for (const backend of backends) {
       expect(rowsOf<Row>(r)[0]).toMatchObject({ error_type: 'PROVIDER_ERROR', status: 'error' });
     });
 
-    it('throwOnError:false: a template with no llm_kwargs-able model still runs by inference', async () => {
+    it('throwOnError:false: runs, and an unknown template fails readably (never [object Object])', async () => {
       const soft = new PromptLayer({ apiKey: t.keys.editor, baseURL: base, throwOnError: false });
       const res = (await soft.run({
         promptName: 'rt-support',

@@ -12,9 +12,13 @@ export default function route(app: FastifyInstance) {
   const notHere = (path: string) =>
     errorBody(404, `${path} is not served by this PromptLayer-compatible server`);
   for (const url of UNSERVED) {
-    app.all(url, { schema: { hide: true }, config: { public: true, unlimited: true } }, async (_req, reply) =>
-      reply.code(404).send(notHere(url)),
-    );
+    app.route({
+      method: ['GET', 'POST'],
+      url,
+      schema: { hide: true },
+      config: { public: true, unlimited: true, readOnly: true },
+      handler: async (_req, reply) => reply.code(404).send(notHere(url)),
+    });
   }
   for (const prefix of PREFIXES) {
     void app.register(
