@@ -14,6 +14,10 @@ import { createTarget, labelMovers, writers, type Call, type Target } from '../s
 // POSTs that only read (render, rendered get, list/summary searches): a viewer may call them.
 const READ_POSTS = [/\/render$/, /^\/prompt-templates\/:identifier$/, /^\/api\/prompts\/(list|summary)$/];
 
+// Logging a run is not a change to prompts: applications log with read-only keys, so a viewer may
+// (into its own workspace's request log, which dbFingerprint does not cover).
+const LOG_POSTS = [/^\/v1\/request-logs$/, /^(\/api)?\/request-logs(\/create)?$/];
+
 // Writes that act in the caller's own workspace whatever the path names (an upsert by external id
 // maps the pair in the caller's workspace): another workspace's key may succeed, but A is untouched.
 const OWN_WORKSPACE_WRITES = [/^\/prompt-templates\/by-external-id\//];
@@ -122,7 +126,8 @@ for (const backend of backends) {
             for (const body of [PLAUSIBLE_BODY, {}]) {
               const before = await dbFingerprint(t.store);
               const res = await call(r.method, url, { key: t.keys.viewer, body });
-              const readOnly = r.method === 'POST' && READ_POSTS.some((re) => re.test(r.url));
+              const readOnly =
+                r.method === 'POST' && [...READ_POSTS, ...LOG_POSTS].some((re) => re.test(r.url));
               if (res.status >= 500) leaks.push(`${r.method} ${url} -> ${res.status}`);
               if (res.status < 300 && !readOnly) leaks.push(`${r.method} ${url} -> ${res.status}`);
               if ((await dbFingerprint(t.store)) !== before) leaks.push(`${r.method} ${url}: state changed`);
