@@ -324,6 +324,8 @@ interface Scenario {
   baseline: 'fastify' | 'db';
   /** Lower bound on requests/s relative to the baseline, and upper bound on p99 ratio. */
   target?: { rps?: number; p99?: number };
+  /** Request-log records posted per second during both measurements (bench/request-log-load.ts). */
+  logging?: number;
 }
 
 interface Row {
@@ -350,6 +352,18 @@ function scenarios(names: string[]): Scenario[] {
       connections: READ_CONNECTIONS,
       baseline: 'fastify',
       target: { rps: 0.8, p99: 2 },
+    },
+    {
+      // Compare with a.native: the same fetch while 200 records/s are logged (issue 14).
+      id: 'a.native.logging',
+      title: '(a) fetch by label — native resolve, 200 logs/s alongside',
+      method: 'GET',
+      route: '/v1/prompts/:prompt/resolve',
+      paths: resolve,
+      connections: READ_CONNECTIONS,
+      baseline: 'fastify',
+      target: { rps: 0.8, p99: 2 },
+      logging: 200,
     },
     {
       id: 'a.promptlayer',
@@ -464,6 +478,18 @@ async function measure(opts: RunOptions) {
     try {
       for (const s of list) {
         log(`${opts.backend}: ${s.title}`);
+        const logger = s.logging
+          ? spawn(
+              process.execPath,
+              [
+                '--import',
+                'tsx',
+                'bench/request-log-load.ts',
+                JSON.stringify({ url: lectern.base, key, perSecond: s.logging }),
+              ],
+              { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+            )
+          : null;
         if (s.baseline === 'fastify') {
           await load({ ...spec(bare.base, s, key), duration: WARMUP });
           await load({ ...spec(lectern.base, s, key), duration: WARMUP });
@@ -481,6 +507,7 @@ async function measure(opts: RunOptions) {
           const lec = await load({ ...spec(lectern.base, s, key), duration: DURATION * ROUNDS });
           rows.push(row(s, lec, baseline, `bare ${opts.backend === 'postgres' ? 'pg' : 'PGlite'} tx loop`));
         }
+        logger?.kill('SIGTERM');
         const last = rows[rows.length - 1]!;
         if (last.lectern.non2xx || last.lectern.errors) {
           log(`  ! ${last.lectern.non2xx} non-2xx, ${last.lectern.errors} errors`);

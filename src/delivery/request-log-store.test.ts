@@ -39,13 +39,15 @@ for (const backend of backends) {
       admin = await r.actor('admin', 'default');
       otherAdmin = await r.actor('admin', 'other');
       // A long interval: rows stay queued until a test flushes, so "queued" is observable.
-      writer = new RequestLogWriter((rows) => reg.insertRequestLogs(rows), {
-        maxQueue: 50,
-        batchSize: 20,
-        flushMs: 60_000,
-        waitMs: 5_000,
-      });
-      reg.attachRequestLogWriter(writer);
+      reg.attachRequestLogWriter(
+        (insert) =>
+          (writer = new RequestLogWriter(insert, {
+            maxQueue: 50,
+            batchSize: 20,
+            flushMs: 60_000,
+            waitMs: 5_000,
+          })),
+      );
     });
     afterAll(async () => {
       await reg.closeRequestLog();

@@ -90,6 +90,8 @@ export interface RequestLogReceipt {
   uniqueId: string;
   /** When the record was taken (its `created_at`; Keywords AI's `timestamp`). */
   createdAt: Date;
+  /** The workspace it was logged in (Keywords AI's `organization_id`). */
+  workspaceId: string;
 }
 
 /** Later additions to a logged request (PromptLayer track-metadata / -score / -prompt / -group). */

@@ -18,6 +18,8 @@ import type {
   RequestScore,
 } from '../model/request-log.ts';
 import { inTx, requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
+import type { PromptRef } from './prompts.ts';
+import { getVersion, type VersionSelector } from './version-reads.ts';
 
 export type RequestLogRow = typeof requestLogs.$inferInsert & { id: number; createdAt: Date };
 
@@ -39,6 +41,12 @@ export interface RequestLogQueue {
 }
 
 export interface LogRequestOptions {
+  /**
+   * Link the record to a stored prompt, resolved here (Keywords AI `prompt: {prompt_id, version}`):
+   * an unknown prompt, version or label is the usual typed not-found. A label selector is recorded
+   * as the record's label.
+   */
+  prompt?: { ref: PromptRef; version: VersionSelector };
   /**
    * Resolve only once the record is committed (group commit with whatever else is queued). The
    * logging routes whose clients retry on failure use it (runtime.md §0: "commit the log before
@@ -122,7 +130,8 @@ export interface RequestLogService {
   flushRequestLog(): Promise<void>;
   /** Flushes and detaches the writer (clean shutdown). */
   closeRequestLog(): Promise<void>;
-  attachRequestLogWriter(queue: RequestLogQueue): void;
+  /** Attaches a writer, made with the registry's own batch insert. */
+  attachRequestLogWriter(make: (insert: (rows: RequestLogRow[]) => Promise<void>) => RequestLogQueue): void;
   /** The batch insert a writer calls (store bodies per workspace setting, then one INSERT). */
   insertRequestLogs(rows: RequestLogRow[]): Promise<void>;
   getRequestLogSettings(actor: Actor): Promise<{ storeBodies: boolean }>;
@@ -161,8 +170,8 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
   };
 
   return {
-    attachRequestLogWriter(q) {
-      queue = q;
+    attachRequestLogWriter(make) {
+      queue = make((rows) => insertRows(ctx.store.db, rows));
     },
 
     insertRequestLogs: (rows) => insertRows(ctx.store.db, rows),
@@ -171,13 +180,20 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       // Any key may log: applications run prompts with read-only keys.
       requireRole(actor, 'viewer');
       const base = toRow(input);
+      if (opts.prompt) {
+        const { prompt, version } = await getVersion(ctx, actor, opts.prompt.ref, opts.prompt.version);
+        base.promptId = prompt.id;
+        base.versionId = version.id;
+        base.versionNumber = version.number;
+        if ('label' in opts.prompt.version) base.label = opts.prompt.version.label;
+      }
       const ws = workspaceOf(actor);
       const idOrP = ids.take();
       const workspaceId = typeof ws === 'string' ? ws : await ws;
       const id = typeof idOrP === 'number' ? idOrP : await idOrP;
       const createdAt = new Date();
       const row: RequestLogRow = { ...base, id, workspaceId, createdAt, uniqueId: hex32(uuidv7()) };
-      const receipt: RequestLogReceipt = { id: String(id), uniqueId: row.uniqueId, createdAt };
+      const receipt: RequestLogReceipt = { id: String(id), uniqueId: row.uniqueId, createdAt, workspaceId };
       if (queue) await queue.enqueue(row, opts.durable ?? false);
       else await insertRows(ctx.store.db, [row]);
       return receipt;

@@ -11,20 +11,24 @@ export function installRequestLog(
   registry: Registry,
   config: Config,
 ): RequestLogWriter {
-  const writer = new RequestLogWriter((rows) => registry.insertRequestLogs(rows), {
-    maxQueue: config.requestLogQueue,
-    batchSize: Math.min(config.requestLogBatch, config.requestLogQueue),
-    flushMs: config.requestLogFlushMs,
-    waitMs: 10_000,
-    onError: (err, what) =>
-      app.log.error(
-        { err, rows: what.rows },
-        what.dropped
-          ? 'request log rows could not be written and were dropped'
-          : 'request log insert failed; retrying',
-      ),
-  });
-  registry.attachRequestLogWriter(writer);
+  let writer!: RequestLogWriter;
+  // The registry hands the writer its own insert: background work, not a call a request makes.
+  registry.attachRequestLogWriter(
+    (insert) =>
+      (writer = new RequestLogWriter(insert, {
+        maxQueue: config.requestLogQueue,
+        batchSize: Math.min(config.requestLogBatch, config.requestLogQueue),
+        flushMs: config.requestLogFlushMs,
+        waitMs: 10_000,
+        onError: (err, what) =>
+          app.log.error(
+            { err, rows: what.rows },
+            what.dropped
+              ? 'request log rows could not be written and were dropped'
+              : 'request log insert failed; retrying',
+          ),
+      })),
+  );
   app.addHook('onClose', () => registry.closeRequestLog());
   return writer;
 }

@@ -14,11 +14,14 @@ import { createTarget, labelMovers, writers, type Call, type Target } from '../s
 // POSTs that only read (render, rendered get, list/summary searches): a viewer may call them.
 const READ_POSTS = [/\/render$/, /^\/prompt-templates\/:identifier$/, /^\/api\/prompts\/(list|summary)$/];
 
-// Run-time logging (PromptLayer's tracking calls): any key may log its application's runs and make
-// request groups, a viewer's included (an app holds a read-only key); prompts stay untouched.
+// Run-time logging is not a change to prompts: applications log their runs with read-only keys,
+// so a viewer may log (into its own workspace's request log, which dbFingerprint does not cover)
+// and make request groups — PromptLayer's tracking calls, Keywords AI's and the native log routes.
 const LOG_POSTS = [
   /^\/(track-request|log-request|create-group|spans-bulk|track-group)$/,
   /^\/(library-|rest\/)track-/,
+  /^\/v1\/request-logs$/,
+  /^(\/api)?\/request-logs(\/create)?$/,
 ];
 
 // Writes that act in the caller's own workspace whatever the path names (an upsert by external id

@@ -138,6 +138,15 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
     url: '/api/public/v2/folders/entities',
     body: { entities: [{ id: f.seq, type: 'PROMPT' }] },
   }),
+  // request log
+  'POST /v1/request-logs': (f) => ({ url: '/v1/request-logs', body: { prompt_id: f.id, model: 'm' } }),
+  'PUT /v1/request-log/settings': () => ({ url: '/v1/request-log/settings', body: { store_bodies: true } }),
+  'POST /api/request-logs/create': (f) => ({
+    url: '/api/request-logs/create/',
+    body: { model: 'm', prompt: { prompt_id: f.hex } },
+  }),
+  'POST /api/request-logs': () => ({ url: '/api/request-logs/', body: { model: 'm' } }),
+  'POST /request-logs/create': () => ({ url: '/request-logs/create', body: { model: 'm' } }),
   // Keywords AI
   'POST /api/prompts': (f) => ({ url: '/api/prompts/', body: { name: f.name, starred: true } }),
   'PATCH /api/prompts/:prompt_id': (f) => ({

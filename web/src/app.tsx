@@ -22,6 +22,7 @@ const PromptDetail = lazy(() =>
   import('./pages/prompt-detail.tsx').then((m) => ({ default: m.PromptDetail })),
 );
 const Admin = lazy(() => import('./pages/admin.tsx').then((m) => ({ default: m.Admin })));
+const RequestLogs = lazy(() => import('./pages/request-logs.tsx').then((m) => ({ default: m.RequestLogs })));
 import { ErrorNote } from './components/ui.tsx';
 
 const KEY = 'lectern.key';
@@ -225,8 +226,11 @@ function Shell({
           Lectern
         </a>
         <nav aria-label="Main">
-          <a href="#/" aria-current={route.page !== 'admin' ? 'page' : undefined}>
+          <a href="#/" aria-current={route.page === 'list' || route.page === 'prompt' ? 'page' : undefined}>
             Prompts
+          </a>
+          <a href="#/logs" aria-current={route.page === 'logs' ? 'page' : undefined}>
+            Request log
           </a>
           {s.isAdmin && (
             <a
@@ -280,6 +284,7 @@ function Shell({
           {route.page === 'prompt' && (
             <PromptDetail name={route.name} tab={route.tab} version={route.version} />
           )}
+          {route.page === 'logs' && <RequestLogs />}
           {route.page === 'admin' &&
             (s.isAdmin ? (
               <Admin tab={route.tab} />

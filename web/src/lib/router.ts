@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { page: 'list'; folder: string }
   | { page: 'prompt'; name: string; tab: string; version?: number }
-  | { page: 'admin'; tab: string };
+  | { page: 'admin'; tab: string }
+  | { page: 'logs' };
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#/, '') || '/';
@@ -16,6 +17,7 @@ export function parseHash(hash: string): Route {
     const v = Number(params.get('v'));
     return { page: 'prompt', name, tab: params.get('tab') ?? 'versions', ...(v > 0 ? { version: v } : {}) };
   }
+  if (path === '/logs') return { page: 'logs' };
   if (path.startsWith('/admin')) return { page: 'admin', tab: path.split('/')[2] || 'keys' };
   return { page: 'list', folder: params.get('folder') ?? '' };
 }
@@ -33,6 +35,8 @@ export function href(r: Route): string {
     }
     case 'admin':
       return `#/admin/${r.tab}`;
+    case 'logs':
+      return '#/logs';
   }
 }
 

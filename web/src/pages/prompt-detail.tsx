@@ -14,6 +14,7 @@ import { EditView, type DraftState } from './edit.tsx';
 import { PreviewView } from './preview.tsx';
 import { UseView } from './use.tsx';
 import { DiffView } from './diff-view.tsx';
+import { UsageView } from './usage.tsx';
 
 const TABS = [
   ['versions', 'Versions'],
@@ -22,6 +23,7 @@ const TABS = [
   ['preview', 'Preview'],
   ['release', 'Release'],
   ['use', 'Use'],
+  ['usage', 'Usage'],
 ] as const;
 
 export function PromptDetail({ name, tab, version }: { name: string; tab: string; version?: number }) {
@@ -191,6 +193,7 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
               <ReleaseView prompt={p} versions={list} labels={labels} onChanged={invalidate} />
             )}
             {tab === 'use' && <UseView prompt={p} labels={labels} />}
+            {tab === 'usage' && <UsageView name={p.name} labels={labels.map((l) => l.name)} />}
           </div>
         </>
       )}

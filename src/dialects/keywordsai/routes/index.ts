@@ -13,6 +13,7 @@ import versionsDelete from './versions-delete.ts';
 import versionsGet from './versions-get.ts';
 import versionsList from './versions-list.ts';
 import versionsUpdate from './versions-update.ts';
+import requestLogsCreate from './request-logs-create.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
   promptsCreate,
@@ -28,4 +29,5 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   versionsDelete,
   commitsCreate,
   deploymentsCreate,
+  requestLogsCreate,
 ];
