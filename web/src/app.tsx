@@ -22,6 +22,7 @@ const PromptDetail = lazy(() =>
   import('./pages/prompt-detail.tsx').then((m) => ({ default: m.PromptDetail })),
 );
 const Admin = lazy(() => import('./pages/admin.tsx').then((m) => ({ default: m.Admin })));
+const Webhooks = lazy(() => import('./pages/webhooks.tsx').then((m) => ({ default: m.Webhooks })));
 import { ErrorNote } from './components/ui.tsx';
 
 const KEY = 'lectern.key';
@@ -231,9 +232,17 @@ function Shell({
           {s.isAdmin && (
             <a
               href={href({ page: 'admin', tab: 'keys' })}
-              aria-current={route.page === 'admin' ? 'page' : undefined}
+              aria-current={route.page === 'admin' && route.tab !== 'webhooks' ? 'page' : undefined}
             >
               Administration
+            </a>
+          )}
+          {s.isAdmin && (
+            <a
+              href={href({ page: 'admin', tab: 'webhooks' })}
+              aria-current={route.page === 'admin' && route.tab === 'webhooks' ? 'page' : undefined}
+            >
+              Webhooks
             </a>
           )}
         </nav>
@@ -282,7 +291,11 @@ function Shell({
           )}
           {route.page === 'admin' &&
             (s.isAdmin ? (
-              <Admin tab={route.tab} />
+              route.tab === 'webhooks' ? (
+                <Webhooks />
+              ) : (
+                <Admin tab={route.tab} />
+              )
             ) : (
               <ErrorNote error={new ApiError(403, 'forbidden', 'Administration needs an admin key.')} />
             ))}
