@@ -117,7 +117,14 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     timer.unref();
   };
 
+  // Results that finish within a few ms share one statement.
+  let flushTimer: NodeJS.Timeout | null = null;
   const flush = () => {
+    if (flushing || flushTimer || !results.length) return;
+    flushTimer = setTimeout(flushNow, 3);
+  };
+  const flushNow = () => {
+    flushTimer = null;
     if (flushing || !results.length) return;
     const batch = results.splice(0);
     flushing = registry.outbox
@@ -134,7 +141,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       });
   };
   const settle = () => {
-    if (inflight === 0 && !flushing && !results.length) for (const f of idle) f();
+    if (inflight === 0 && !flushing && !flushTimer && !results.length) for (const f of idle) f();
   };
 
   const send = async (d: ClaimedDelivery) => {
