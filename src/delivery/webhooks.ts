@@ -32,7 +32,16 @@ export interface WorkerOptions {
   /** Outbox retention in days (delivered events older than this are pruned). */
   retentionDays: number;
   log?: { warn(obj: object, msg: string): void };
+  /**
+   * Whether the process is busy answering requests. While it is and the event loop is saturated,
+   * delivery yields: a few requests in flight at most, so writes keep their speed and the backlog
+   * is sent once the load drops (at-least-once does not depend on when).
+   */
+  busy?: () => boolean;
 }
+
+/** Requests in flight while yielding to request load. */
+const YIELD_CONCURRENCY = 2;
 
 export interface WebhookWorker {
   /** Resolves when every request in flight has ended (aborted past `graceMs`) and been recorded. */
@@ -179,6 +188,16 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     flush();
   };
 
+  let elu = performance.eventLoopUtilization();
+  let saturated = false;
+  const sampler = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    saturated = performance.eventLoopUtilization(now, elu).utilization > 0.8;
+    elu = now;
+  }, 100);
+  sampler.unref();
+  const yielding = () => saturated && (opts.busy?.() ?? false);
+
   const pump = () => {
     if (stopped) return;
     if (pumping) {
@@ -190,8 +209,12 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       try {
         do {
           again = false;
-          const room = opts.concurrency - inflight;
-          if (room <= 0) break;
+          const room = (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight;
+          if (room <= 0) {
+            // Yielding: look again shortly (a finished send pumps too).
+            if (yielding()) wakeAt(new Date(Date.now() + 25));
+            break;
+          }
           const claimed = await registry.outbox.claim(owner, leaseMs, room);
           if (stopped) {
             // Claimed as we stopped: give them back unsent.
@@ -227,6 +250,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       off();
       if (timer) clearTimeout(timer);
       clearInterval(pruner);
+      clearInterval(sampler);
       const done = new Promise<void>((resolve) => {
         idle.add(resolve);
         settle();
