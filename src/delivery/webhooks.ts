@@ -4,6 +4,7 @@
 // one delivery at once, and a dead process's claims come free when the lease runs out), sends them
 // concurrently, and records each batch of results in one statement. Writers never wait for it:
 // nothing here runs inside a write's transaction.
+import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
 import type { Registry } from '../registry/index.ts';
 import type { AttemptResult, ClaimedDelivery } from '../registry/index.ts';
