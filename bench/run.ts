@@ -719,6 +719,9 @@ function startupTable(r: Record<string, StartupResult>): string {
 }
 
 async function main() {
+  // Webhook scenarios (bench/webhooks.ts): `--only webhooks` runs them alone.
+  if (ONLY?.includes('webhooks'))
+    return void console.log(JSON.stringify(await (await import('./webhooks.ts')).runWebhookBench(), null, 2));
   const runs: Awaited<ReturnType<typeof measure>>[] = [];
   const started = new Date().toISOString();
   if (SCALE && !DATABASE_URL) throw new Error('--scale runs on PostgreSQL: set DATABASE_URL');

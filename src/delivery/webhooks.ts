@@ -4,6 +4,7 @@
 // one delivery at once, and a dead process's claims come free when the lease runs out), sends them
 // concurrently, and records each batch of results in one statement. Writers never wait for it:
 // nothing here runs inside a write's transaction.
+import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
 import type { Registry } from '../registry/index.ts';
 import type { AttemptResult, ClaimedDelivery } from '../registry/index.ts';
@@ -32,7 +33,16 @@ export interface WorkerOptions {
   /** Outbox retention in days (delivered events older than this are pruned). */
   retentionDays: number;
   log?: { warn(obj: object, msg: string): void };
+  /**
+   * Whether the process is busy answering requests. While it is and the event loop is saturated,
+   * delivery yields: a few requests in flight at most, so writes keep their speed and the backlog
+   * is sent once the load drops (at-least-once does not depend on when).
+   */
+  busy?: () => boolean;
 }
+
+/** Requests in flight while yielding to request load. */
+const YIELD_CONCURRENCY = 2;
 
 export interface WebhookWorker {
   /** Resolves when every request in flight has ended (aborted past `graceMs`) and been recorded. */
@@ -117,7 +127,14 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     timer.unref();
   };
 
+  // Results that finish within a few ms share one statement.
+  let flushTimer: NodeJS.Timeout | null = null;
   const flush = () => {
+    if (flushing || flushTimer || !results.length) return;
+    flushTimer = setTimeout(flushNow, 3);
+  };
+  const flushNow = () => {
+    flushTimer = null;
     if (flushing || !results.length) return;
     const batch = results.splice(0);
     flushing = registry.outbox
@@ -134,7 +151,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       });
   };
   const settle = () => {
-    if (inflight === 0 && !flushing && !results.length) for (const f of idle) f();
+    if (inflight === 0 && !flushing && !flushTimer && !results.length) for (const f of idle) f();
   };
 
   const send = async (d: ClaimedDelivery) => {
@@ -172,6 +189,16 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     flush();
   };
 
+  let elu = performance.eventLoopUtilization();
+  let saturated = false;
+  const sampler = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    saturated = performance.eventLoopUtilization(now, elu).utilization > 0.8;
+    elu = now;
+  }, 100);
+  sampler.unref();
+  const yielding = () => saturated && (opts.busy?.() ?? false);
+
   const pump = () => {
     if (stopped) return;
     if (pumping) {
@@ -183,8 +210,12 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       try {
         do {
           again = false;
-          const room = opts.concurrency - inflight;
-          if (room <= 0) break;
+          const room = (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight;
+          if (room <= 0) {
+            // Yielding: look again shortly (a finished send pumps too).
+            if (yielding()) wakeAt(new Date(Date.now() + 25));
+            break;
+          }
           const claimed = await registry.outbox.claim(owner, leaseMs, room);
           if (stopped) {
             // Claimed as we stopped: give them back unsent.
@@ -220,6 +251,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       off();
       if (timer) clearTimeout(timer);
       clearInterval(pruner);
+      clearInterval(sampler);
       const done = new Promise<void>((resolve) => {
         idle.add(resolve);
         settle();

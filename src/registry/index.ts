@@ -68,7 +68,7 @@ const on =
 export function createRegistry(store: Store) {
   const listeners = new Set<(changes: Change[]) => void>();
   // Every committed change may have written outbox rows: the hub sequences them at once.
-  const hub = new outbox.OutboxHub(store.db);
+  const hub = new outbox.OutboxHub(store.db, store.backend);
   const ctx: RegistryContext = {
     store,
     emit: (changes) => {

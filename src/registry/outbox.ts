@@ -31,13 +31,30 @@ export class OutboxHub {
   private readonly subs = new Set<() => void>();
   private poll: NodeJS.Timeout | null = null;
 
+  private scheduled: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly db: Db,
+    private readonly backend: 'postgres' | 'pglite',
     private readonly pollMs = 1000,
+    /** Commits within this window share one sequencer run (fewer statements under write load). */
+    private readonly windowMs = 3,
   ) {}
 
-  /** Something may have been committed: sequence it, then wake the subscribers. */
+  /** Something may have been committed: sequence it (within windowMs), then wake the subscribers. */
   kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = null;
+      this.run();
+    }, this.windowMs);
+  }
+
+  private run(): void {
     if (this.running) {
       this.again = true;
       return;
@@ -46,7 +63,7 @@ export class OutboxHub {
       do {
         this.again = false;
         try {
-          while ((await sequence(this.db)) === BATCH) {
+          while ((await sequence(this.db, this.backend)) === BATCH) {
             /* a full batch: there may be more */
           }
         } catch {
@@ -77,7 +94,10 @@ export class OutboxHub {
 
   /** Resolves once a sequencer run in progress (if any) is over. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.scheduled) {
+      if (this.running) await this.running;
+      else await new Promise((r) => setTimeout(r, this.windowMs + 1));
+    }
   }
 }
 
@@ -86,9 +106,10 @@ export class OutboxHub {
  * its workspace whose filters let it through (Langfuse mode: two deliveries for a label move).
  * Returns how many rows it numbered.
  */
-export async function sequence(db: Db): Promise<number> {
+export async function sequence(db: Db, backend: 'postgres' | 'pglite'): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+    // PGlite has one connection (transactions are serialised) and one process: no lock needed.
+    if (backend === 'postgres') await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
     const res = await tx.execute(sql`
       with next as (
         select id from ${outboxEvents} where pos is null order by id limit ${BATCH} for update

@@ -101,6 +101,7 @@ export async function serve(config: Config): Promise<Running> {
     concurrency: config.webhookConcurrency,
     retentionDays: config.outboxRetentionDays,
     log: app.log,
+    busy: () => inFlight.size > 0,
   });
   app.log.info({ backend: store.backend, url }, 'lectern listening');
   // `lectern keys …` / `workspaces …` run while we hold the PGlite directory come through us.

@@ -23,6 +23,7 @@ const PromptDetail = lazy(() =>
 );
 const Admin = lazy(() => import('./pages/admin.tsx').then((m) => ({ default: m.Admin })));
 const RequestLogs = lazy(() => import('./pages/request-logs.tsx').then((m) => ({ default: m.RequestLogs })));
+const Webhooks = lazy(() => import('./pages/webhooks.tsx').then((m) => ({ default: m.Webhooks })));
 import { ErrorNote } from './components/ui.tsx';
 
 const KEY = 'lectern.key';
@@ -235,9 +236,17 @@ function Shell({
           {s.isAdmin && (
             <a
               href={href({ page: 'admin', tab: 'keys' })}
-              aria-current={route.page === 'admin' ? 'page' : undefined}
+              aria-current={route.page === 'admin' && route.tab !== 'webhooks' ? 'page' : undefined}
             >
               Administration
+            </a>
+          )}
+          {s.isAdmin && (
+            <a
+              href={href({ page: 'admin', tab: 'webhooks' })}
+              aria-current={route.page === 'admin' && route.tab === 'webhooks' ? 'page' : undefined}
+            >
+              Webhooks
             </a>
           )}
         </nav>
@@ -287,7 +296,11 @@ function Shell({
           {route.page === 'logs' && <RequestLogs />}
           {route.page === 'admin' &&
             (s.isAdmin ? (
-              <Admin tab={route.tab} />
+              route.tab === 'webhooks' ? (
+                <Webhooks />
+              ) : (
+                <Admin tab={route.tab} />
+              )
             ) : (
               <ErrorNote error={new ApiError(403, 'forbidden', 'Administration needs an admin key.')} />
             ))}
