@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { LoadResult, LoadSpec } from './load.ts';
 import type { TxSpec } from './tx-baseline.ts';
 import { measureStartup, median, type StartupResult } from './startup.ts';
+import { langfuseFetchByLabel } from './langfuse.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -359,6 +360,7 @@ function scenarios(names: string[]): Scenario[] {
       baseline: 'fastify',
       target: { rps: 0.8, p99: 2 },
     },
+    langfuseFetchByLabel(names, READ_CONNECTIONS),
     {
       id: 'b.render',
       title: '(b) PromptLayer get with input_variables',

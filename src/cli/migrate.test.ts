@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
+import { LangfuseClient } from '@langfuse/client';
+import { publicKeyOf } from '../registry/keys.ts';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
 
@@ -46,7 +48,41 @@ describe.skipIf(!pglite.available)('lectern migrate --from each vendor', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const cases: { vendor: string; seed: (t: TestApp) => Promise<void>; history: boolean }[] = [
+  const cases: {
+    vendor: string;
+    seed: (t: TestApp) => Promise<void>;
+    history: boolean;
+    key?: (t: TestApp) => Promise<string>;
+  }[] = [
+    {
+      vendor: 'langfuse',
+      history: true,
+      // Langfuse keys are "public:secret" (HTTP Basic); Lectern's public key names the API key.
+      key: async (t) =>
+        `${publicKeyOf((await t.registry.authenticate(t.keys.editor))!.keyId)}:${t.keys.editor}`,
+      seed: async (t) => {
+        await t.app.listen({ port: 0, host: '127.0.0.1' });
+        const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+        const pk = publicKeyOf((await t.registry.authenticate(t.keys.editor))!.keyId);
+        const lf = new LangfuseClient({ publicKey: pk, secretKey: t.keys.editor, baseUrl });
+        const chat = (s: string) => [{ role: 'system', content: s }];
+        await lf.prompt.create({
+          name: 'lf/critic',
+          type: 'chat',
+          prompt: chat('Rate {{movie}}'),
+          config: { model: 'gpt-4o', temperature: 0.2 },
+          labels: ['production'],
+          commitMessage: 'first',
+        });
+        await lf.prompt.create({
+          name: 'lf/critic',
+          type: 'chat',
+          prompt: chat('Rate {{movie}} briefly'),
+          labels: ['staging'],
+        });
+        await lf.prompt.create({ name: 'lf/other', type: 'chat', prompt: chat('Hi'), labels: [] });
+      },
+    },
     {
       vendor: 'promptlayer',
       history: true,
@@ -119,20 +155,16 @@ describe.skipIf(!pglite.available)('lectern migrate --from each vendor', () => {
       const [src, dst] = await Promise.all([startTestApp(pglite), startTestApp(pglite)]);
       try {
         await c.seed(src);
-        const [srcUrl, dstUrl] = [await urlOf(src), await urlOf(dst)];
+        const [srcUrl, dstUrl] = [
+          src.app.server.listening
+            ? `http://127.0.0.1:${(src.app.server.address() as { port: number }).port}`
+            : await urlOf(src),
+          await urlOf(dst),
+        ];
         const lectern = lecternAt(dstUrl, dst.keys.editor, dir);
         const state = join(dir, `${c.vendor}.state.json`);
-        const args = [
-          'migrate',
-          '--from',
-          c.vendor,
-          '--url',
-          srcUrl,
-          '--key',
-          src.keys.editor,
-          '--state',
-          state,
-        ];
+        const key = c.key ? await c.key(src) : src.keys.editor;
+        const args = ['migrate', '--from', c.vendor, '--url', srcUrl, '--key', key, '--state', state];
 
         const dry = await lectern(...args, '--dry-run', '--json');
         expect(dry.code, dry.stderr).toBe(0);

@@ -74,7 +74,10 @@ export function vendorApi(vendor: Vendor, url: string, key: string): VendorApi {
       if (!res.ok && !ok.includes(res.status)) {
         const e = errorOf('GET', `${vendor} ${path}`, res.status, body);
         if (res.status === 401 || res.status === 403)
-          throw new CliError(`${vendor} refused the key (HTTP ${res.status}): check --key`, EXIT.auth);
+          throw new CliError(
+            `${vendor} refused the key (HTTP ${res.status}: ${typeof body === 'string' ? body : JSON.stringify(body)}): check --key`,
+            EXIT.auth,
+          );
         throw e;
       }
       return { status: res.status, body };

@@ -1,7 +1,7 @@
 // Domain errors raised by the registry. Each failure has a kind with its own typed fields; the HTTP
 // status class (`code`) follows from the kind. Each dialect maps kinds onto its own envelope with an
 // exhaustive switch, so a new kind is a compile error there, and nothing reads the message text.
-import type { Role } from './types.ts';
+import type { Role, TemplateType } from './types.ts';
 
 export type ErrorCode =
   | 'bad_request' // 400
@@ -34,8 +34,10 @@ export const STATUS_OF: Record<ErrorCode, number> = {
 export type Fault =
   | { kind: 'invalid'; field?: string }
   | { kind: 'malformed_body' }
-  | { kind: 'unauthorized'; reason: 'missing_key' | 'invalid_key' }
-  | { kind: 'forbidden'; needs?: Role }
+  /** `key_pair_mismatch`: a Basic-auth public key that is not the secret key's own. */
+  | { kind: 'unauthorized'; reason: 'missing_key' | 'invalid_key' | 'key_pair_mismatch' }
+  /** `public_key_only`: a key's public identifier was sent without its secret. */
+  | { kind: 'forbidden'; needs?: Role; reason?: 'public_key_only' }
   | { kind: 'workspace_not_found'; workspace: string }
   | { kind: 'prompt_not_found'; ref: string }
   | { kind: 'version_not_found'; version?: number; versionId?: number }
@@ -49,6 +51,8 @@ export type Fault =
   | { kind: 'version_read_only'; version: number }
   | { kind: 'version_labelled'; version: number; labels: string[] }
   | { kind: 'no_draft' }
+  /** A new version of another template type than the prompt's (a write that asked for the type lock). */
+  | { kind: 'kind_locked'; current: TemplateType; wanted: TemplateType }
   /** The database aborted a serialisation conflict: the same call may succeed if retried. */
   | { kind: 'retry' }
   /** Any other refusal because of the current state (a workspace that still holds prompts, …). */
@@ -82,6 +86,7 @@ export const CODE_OF_KIND: Record<FaultKind, ErrorCode> = {
   version_read_only: 'conflict',
   version_labelled: 'conflict',
   no_draft: 'conflict',
+  kind_locked: 'conflict',
   retry: 'conflict',
   conflict: 'conflict',
   stale: 'precondition_failed',

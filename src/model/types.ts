@@ -131,6 +131,7 @@ export interface ApiKey {
   id: string;
   name: string;
   prefix: string; // shown in listings so a key can be recognised without its secret
+  publicKey: string; // the key's public identifier (a Langfuse client's public key): pk-lec-<id>
   workspaceId: string | null; // null: every workspace (admin keys only)
   role: Role;
   createdAt: Date;

@@ -12,6 +12,7 @@ import * as prompts from './prompts.ts';
 import * as versionReads from './version-reads.ts';
 import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
+import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
 
@@ -30,6 +31,7 @@ export type {
 } from './write.ts';
 export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
+export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput } from './workspaces.ts';
@@ -79,6 +81,8 @@ export function createRegistry(store: Store) {
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
     listVersions: on(ctx, versionReads.listVersions),
     versionSummariesOf: on(ctx, summaries.versionSummariesOf),
+    getVersionWithLatest: on(ctx, versionGroups.getVersionWithLatest),
+    listVersionGroups: on(ctx, versionGroups.listVersionGroups),
 
     deleteLabel: on(ctx, labels.deleteLabel),
     listLabels: on(ctx, labels.listLabels),

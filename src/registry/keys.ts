@@ -20,9 +20,17 @@ export function generateSecret(): string {
   return KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/**
+ * A key's public identifier, Langfuse's "public key": derived from the key id (not a secret, and
+ * never enough to authenticate), so it needs no column and a Basic-auth pair is checked by comparing
+ * it with the id of the key the secret resolves to.
+ */
+export const PUBLIC_KEY_PREFIX = 'pk-lec-';
+export const publicKeyOf = (keyId: string): string => PUBLIC_KEY_PREFIX + keyId;
+
 const publicKey = (row: typeof apiKeys.$inferSelect): ApiKey => {
   const { hash: _hash, ...rest } = row;
-  return rest;
+  return { ...rest, publicKey: publicKeyOf(row.id) };
 };
 
 const ROLES: Role[] = ['admin', 'editor', 'viewer'];

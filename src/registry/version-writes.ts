@@ -2,9 +2,9 @@
 // `last_version`, bumped under the prompt's row lock, so concurrent writers get distinct, contiguous
 // numbers), edit the draft in place, commit the draft, delete one. The registry's one write command
 // (write.ts) composes these; nothing here opens a transaction except deleteVersion.
-import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../store/db.ts';
-import { auditEvents, externalIds, prompts, versions } from '../store/schema.ts';
+import { auditEvents, externalIds, labelHistory, labels, prompts, versions } from '../store/schema.ts';
 import { badRequest, LecternError } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import { completeContent, contentOf } from '../model/version-content.ts';
@@ -245,20 +245,46 @@ export async function commitDraftTx(
   return row!;
 }
 
-/** Soft-deletes a version; a version that a label points at (the live one) is refused. */
+/**
+ * Soft-deletes a version; a version that a label points at (the live one) is refused, unless
+ * `dropLabels` (Langfuse deletes labelled versions: their labels go with them, each removal in the
+ * label history). `dropEmptyPrompt`: deleting the last live version deletes the prompt too (a
+ * Langfuse prompt is its versions; its name is free again).
+ */
 export async function deleteVersion(
   ctx: RegistryContext,
   actor: Actor,
   ref: PromptRef,
   which: VersionSelector | number,
-  opts: { ifMatch?: string } = {},
-): Promise<Resolved> {
+  opts: { ifMatch?: string; dropLabels?: boolean; dropEmptyPrompt?: boolean } = {},
+): Promise<Resolved & { promptDeleted?: boolean }> {
   requireRole(actor, 'editor');
   const sel = typeof which === 'number' ? { number: which } : which;
   return inTx(ctx, async (tx, rec) => {
     const prompt = await lockPrompt(tx, rec, actor, ref, opts.ifMatch);
     const v = await findVersion(tx, prompt, sel);
-    if (v.labels.length) {
+    if (v.labels.length && opts.dropLabels) {
+      const gone = await tx.delete(labels).where(eq(labels.versionId, v.id)).returning();
+      for (const l of gone) {
+        await tx.insert(labelHistory).values({
+          promptId: prompt.id,
+          labelName: l.name,
+          fromVersion: v.number,
+          toVersion: null,
+          actor: actor.keyId,
+        });
+        await audit(
+          tx,
+          actor,
+          prompt.workspaceId,
+          'label.delete',
+          'label',
+          l.id,
+          snapshot({ name: l.name, version: v.number }),
+          null,
+        );
+      }
+    } else if (v.labels.length) {
       throw new LecternError(
         { kind: 'version_labelled', version: v.number, labels: v.labels },
         `version ${v.number} carries the label(s) ${v.labels.join(', ')}; move them first`,
@@ -270,8 +296,19 @@ export async function deleteVersion(
       .set({ deletedAt: new Date(), status: v.status === 'draft' ? 'committed' : v.status })
       .where(eq(versions.id, v.id))
       .returning();
-    const p = await touchPrompt(tx, rec, prompt);
     await audit(tx, actor, prompt.workspaceId, 'version.delete', 'version', v.id, snapshot(v), snapshot(row));
+    if (opts.dropEmptyPrompt) {
+      const [left] = await tx
+        .select({ n: count() })
+        .from(versions)
+        .where(and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt)));
+      if (Number(left?.n ?? 0) === 0) {
+        const p = await touchPrompt(tx, rec, prompt, { deletedAt: new Date() });
+        await audit(tx, actor, p.workspaceId, 'prompt.delete', 'prompt', p.id, snapshot(prompt), snapshot(p));
+        return { prompt: p, version: { ...row!, labels: [] }, promptDeleted: true };
+      }
+    }
+    const p = await touchPrompt(tx, rec, prompt);
     return { prompt: p, version: { ...row!, labels: [] } };
   });
 }

@@ -131,6 +131,11 @@ export interface WritePlan {
   withSummary?: string;
   /** Also return the name of the prompt's project (NeMo answers show it). */
   withProjectName?: boolean;
+  /**
+   * The type lock (Langfuse): a new version must be of the template type of the prompt's versions;
+   * another type is a `kind_locked` refusal, nothing written.
+   */
+  sameKind?: boolean;
 }
 
 export type LabelResult = Label & { versionSeq: number };
@@ -342,6 +347,13 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
       const built = typeof step.content === 'function' ? step.content(base, prompt) : step.content;
       content = completeContent(built, contentOf(base));
     } else content = step.content;
+    const wanted = content.templateType ?? 'chat';
+    if (plan.sameKind && !at.promptCreated && prompt.lastVersion > 0 && wanted !== prompt.kind) {
+      throw new LecternError(
+        { kind: 'kind_locked', current: prompt.kind, wanted },
+        `the prompt's versions are ${prompt.kind} templates; a ${wanted} version needs another prompt name`,
+      );
+    }
     const withExt = plan.withExternalIds && !plan.labels?.length && !at.pairs.length;
     const out = await appendVersion(tx, rec, actor, prompt, content, {
       status: step.mode === 'new_draft' ? 'draft' : 'committed',

@@ -24,6 +24,7 @@ import nativeApi, { schemas as nativeSchemas } from '../dialects/native/index.ts
 import promptlayerApi, { schemas as promptlayerSchemas } from '../dialects/promptlayer/index.ts';
 import keywordsaiApi, { schemas as keywordsaiSchemas } from '../dialects/keywordsai/index.ts';
 import nemoApi, { schemas as nemoSchemas } from '../dialects/nemo/index.ts';
+import langfuseApi, { schemas as langfuseSchemas } from '../dialects/langfuse/index.ts';
 import { installStaticUi } from './static-ui.ts';
 
 declare module 'fastify' {
@@ -255,13 +256,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The dialects' shared response schemas are added here, at the root: a plugin that adds schemas
   // of its own gets its validator rebuilt from Fastify's default Ajv (coercing, dropping unknown
   // fields), not the one installValidation set.
-  for (const schema of [...nativeSchemas, ...promptlayerSchemas, ...keywordsaiSchemas, ...nemoSchemas])
+  for (const schema of [
+    ...nativeSchemas,
+    ...promptlayerSchemas,
+    ...keywordsaiSchemas,
+    ...nemoSchemas,
+    ...langfuseSchemas,
+  ])
     app.addSchema(schema);
   await app.register(nativeApi, { prefix: '/v1' });
   // Each dialect mounts at its product's own paths and owns its error envelope.
   await app.register(promptlayerApi);
   await app.register(keywordsaiApi);
   await app.register(nemoApi);
+  await app.register(langfuseApi);
   await installStaticUi(app);
   return app;
 }

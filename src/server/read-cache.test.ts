@@ -174,6 +174,8 @@ for (const backend of backends) {
         expect(cacheable).toEqual([
           'GET /api/prompts',
           'GET /api/prompts/:prompt_id/versions/:version',
+          'GET /api/public/v2/prompts',
+          'GET /api/public/v2/prompts/:name',
           'GET /apis/models/v2/workspaces/:workspace/prompts',
           'GET /apis/models/v2/workspaces/:workspace/prompts/:name',
           'GET /prompt-templates',

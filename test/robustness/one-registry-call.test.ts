@@ -1,4 +1,4 @@
-// Every write route of every API (native, PromptLayer, Keywords AI, NeMo) is parse, ONE registry
+// Every write route of every API (native, PromptLayer, Keywords AI, NeMo, Langfuse) is parse, ONE registry
 // call, map: the app runs on a registry that counts the calls each request makes. The routes come
 // from the router's own table, so a write route added without a row here fails the first test.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -174,7 +174,16 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   }),
   'DELETE /apis/entities/v2/workspaces/:workspace/projects/:name': (f) => ({
     url: `/apis/entities/v2/workspaces/default/projects/${f.project}`,
+  }), // langfuse
+  'POST /api/public/v2/prompts': (f) => ({
+    url: '/api/public/v2/prompts',
+    body: { name: `lf-${f.n}`, prompt: 'x {{y}}', labels: ['production'] },
   }),
+  'PATCH /api/public/v2/prompts/:name/versions/:version': (f) => ({
+    url: `/api/public/v2/prompts/${f.name}/versions/1`,
+    body: { newLabels: ['staging'] },
+  }),
+  'DELETE /api/public/v2/prompts/:name': (f) => ({ url: `/api/public/v2/prompts/${f.name}?version=1` }),
 };
 
 /** Routes whose fixture prompt must be soft-deleted first. */

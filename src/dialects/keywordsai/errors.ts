@@ -90,6 +90,7 @@ export function kwFault(f: Fault, message: string): KwError {
     case 'name_taken':
     case 'label_exists':
     case 'no_draft':
+    case 'kind_locked':
     case 'retry':
     case 'conflict':
     case 'stale':

@@ -117,6 +117,7 @@ export const ApiKey = Type.Object(
     id: Type.String(),
     name: Type.String(),
     prefix: Type.String(),
+    public_key: Type.String({ description: 'public identifier: the public key of Langfuse clients' }),
     workspace_id: NullableString,
     role: Type.String({ description: '`admin`, `editor` or `viewer`' }),
     created_at: Timestamp,

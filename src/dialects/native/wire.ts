@@ -120,6 +120,7 @@ export const keyWire = (k: ApiKey) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
+  public_key: k.publicKey,
   workspace_id: k.workspaceId,
   role: k.role,
   created_at: iso(k.createdAt),

@@ -87,6 +87,7 @@ export function translatePromptError(
     case 'version_read_only':
     case 'version_labelled':
     case 'no_draft':
+    case 'kind_locked':
     case 'retry':
     case 'stale':
     case 'payload_too_large':

@@ -140,6 +140,7 @@ export function plFault(f: Fault, status: number, message: string): Answer {
     case 'version_read_only':
     case 'version_labelled':
     case 'no_draft':
+    case 'kind_locked':
     case 'retry':
     case 'conflict':
     case 'stale':

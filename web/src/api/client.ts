@@ -100,6 +100,7 @@ export interface ApiKey {
   id: string;
   name: string;
   prefix: string;
+  public_key: string;
   workspace_id: string | null;
   role: Role;
   created_at: string;

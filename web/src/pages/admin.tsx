@@ -99,6 +99,7 @@ function Keys() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Prefix</th>
+              <th scope="col">Public key</th>
               <th scope="col">Role</th>
               <th scope="col">Workspace</th>
               <th scope="col">Created</th>
@@ -116,6 +117,9 @@ function Keys() {
                 </th>
                 <td>
                   <code>{k.prefix}</code>
+                </td>
+                <td>
+                  <code>{k.public_key}</code>
                 </td>
                 <td>{k.role}</td>
                 <td>{wsName(k.workspace_id)}</td>

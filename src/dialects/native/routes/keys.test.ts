@@ -45,7 +45,7 @@ for (const backend of backends) {
         const listed = reads[0]!.body.data.find((k: { id: string }) => k.id === key.id);
         expect(listed).toMatchObject({ name, role: 'editor', prefix: key.prefix });
         expect(Object.keys(listed).sort()).toEqual(
-          ['created_at', 'id', 'name', 'prefix', 'revoked_at', 'role', 'workspace_id'].sort(),
+          ['created_at', 'id', 'name', 'prefix', 'public_key', 'revoked_at', 'role', 'workspace_id'].sort(),
         );
       });
 
