@@ -111,7 +111,17 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
   }
 }
 
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+/** snake_case keys, like the HTTP API (`workspaceId` -> `workspace_id`); dates as ISO strings. */
+const snake = (v: unknown): unknown => {
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(snake);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(x)]),
+    );
+  return v;
+};
+const print = (value: unknown) => console.log(JSON.stringify(snake(value), null, 2));
 
 export function buildCli(): Command {
   const program = new Command('lectern')

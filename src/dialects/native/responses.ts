@@ -62,7 +62,9 @@ export const Version = Type.Object(
     metadata: FreeObject(),
     commit_message: NullableString,
     author: NullableString,
-    content_hash: Type.String({ description: 'sha256 of the runnable content, as `lectern push` computes it' }),
+    content_hash: Type.String({
+      description: 'sha256 of the runnable content, as `lectern push` computes it',
+    }),
     revision: Type.Integer(),
     created_at: Timestamp,
     updated_at: Timestamp,
