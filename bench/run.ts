@@ -819,6 +819,13 @@ async function main() {
       ),
     );
   }
+  // Export + import of a whole workspace (bench/export-import.ts), in a process of its own.
+  if (!ONLY || ONLY.includes('export-import'))
+    await new Promise((r) =>
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/export-import.ts')], {
+        stdio: 'inherit',
+      }).on('exit', r),
+    );
 }
 
 main().catch((err) => {

@@ -2,7 +2,8 @@
 // check, export, import, migrate. Each prints a table by default and snake_case JSON with --json;
 // failures carry the exit codes of client.ts (documented in docs/cli.md).
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { VENDORS, migrate, vendorApi, type Vendor } from './migrate.ts';
 import { CliError, Client, EXIT, type ServerOptions } from './client.ts';
 import { printJson, progressBar, table } from './output.ts';
 import { check, plan, pull, push, release, setLabel, type Plan } from './sync.ts';
@@ -283,4 +284,63 @@ export function addBulkCommands(program: Command): void {
       );
     if (r.problems.length) process.exitCode = EXIT.conflict;
   });
+}
+
+export interface VendorMigrationOptions {
+  from?: Vendor;
+  url?: string;
+  key?: string;
+  sourceWorkspace?: string;
+  targetUrl?: string;
+  targetKey?: string;
+  workspace?: string;
+  state: string;
+  dryRun?: boolean;
+  json?: boolean;
+  progress?: boolean;
+}
+
+export const vendorMigrationOptions = {
+  from: new Option('--from <vendor>', 'copy prompts from this vendor’s API').choices([...VENDORS]),
+};
+
+export async function runVendorMigration(o: VendorMigrationOptions): Promise<void> {
+  const vendor = o.from!;
+  if (!o.url) throw new CliError(`--from ${vendor} needs --url, the ${vendor} API base URL`, EXIT.usage);
+  if (!o.key) throw new CliError(`--from ${vendor} needs --key, a ${vendor} API key`, EXIT.usage);
+  const target = o.dryRun ? null : new Client({ url: o.targetUrl, key: o.targetKey, workspace: o.workspace });
+  const r = await migrate(target, vendor, vendorApi(vendor, o.url, o.key), {
+    url: o.url,
+    statePath: resolve(o.state),
+    dryRun: o.dryRun === true,
+    sourceWorkspace: o.sourceWorkspace,
+    progress: bar({ ...o, json: o.json }),
+  });
+  if (o.json) return printJson(r);
+  console.log(
+    table(
+      ['from', 'prompts', 'versions', 'labels', 'created', 'already there', 'done before'],
+      [
+        [
+          vendor,
+          r.prompts,
+          r.versions,
+          r.labels,
+          r.imported.prompts_created,
+          r.imported.prompts_skipped,
+          r.skipped_already_done,
+        ],
+      ],
+    ),
+  );
+  if (r.problems.length)
+    console.log(
+      table(
+        ['prompt', 'not mapped / note'],
+        r.problems.map((p) => [p.prompt, p.reason]),
+      ),
+    );
+  console.log(
+    o.dryRun ? 'dry run: nothing written' : `state kept in ${o.state}: rerun the same command to resume`,
+  );
 }

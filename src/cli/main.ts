@@ -10,7 +10,13 @@ import type { Config } from '../server/config.ts';
 import type { Role } from '../model/types.ts';
 import type { AdminOp, AdminOps } from '../server/admin-channel.ts';
 import { CliError, EXIT } from './client.ts';
-import { addBulkCommands, addSyncCommands } from './commands.ts';
+import {
+  addBulkCommands,
+  addSyncCommands,
+  runVendorMigration,
+  vendorMigrationOptions,
+  type VendorMigrationOptions,
+} from './commands.ts';
 
 /**
  * The server side of the CLI (store, registry, HTTP server), loaded only by the commands that use
@@ -105,7 +111,17 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
   }
 }
 
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+/** snake_case keys, like the HTTP API (`workspaceId` -> `workspace_id`); dates as ISO strings. */
+const snake = (v: unknown): unknown => {
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(snake);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(x)]),
+    );
+  return v;
+};
+const print = (value: unknown) => console.log(JSON.stringify(snake(value), null, 2));
 
 export function buildCli(): Command {
   const program = new Command('lectern')
@@ -128,8 +144,22 @@ export function buildCli(): Command {
 
   program
     .command('migrate')
-    .description('apply pending migrations and exit')
-    .action(async () => {
+    .description(
+      'apply pending database migrations and exit; with --from, copy every prompt from another vendor instead',
+    )
+    .addOption(vendorMigrationOptions.from)
+    .option('--url <url>', 'with --from: the vendor API base URL')
+    .option('--key <key>', 'with --from: the vendor API key (Langfuse: "pk-…:sk-…")')
+    .option('--source-workspace <name>', 'with --from nemo: the NeMo workspace to read', 'default')
+    .option('--target-url <url>', 'with --from: the Lectern server (default: $LECTERN_URL)')
+    .option('--target-key <key>', 'with --from: a Lectern editor key (default: $LECTERN_API_KEY)')
+    .option('--workspace <name>', 'with --from: the Lectern workspace to import into')
+    .option('--state <file>', 'with --from: the resume state file', 'lectern-migrate-state.json')
+    .option('--dry-run', 'with --from: fetch and map, write nothing')
+    .option('--json', 'with --from: print the report as JSON')
+    .option('--no-progress', 'no progress bar')
+    .action(async (o: VendorMigrationOptions) => {
+      if (o.from) return runVendorMigration(o);
       const config = (await local()).loadConfig();
       await (await storeFor(config, 1)).close();
       console.log(

@@ -1,42 +1,14 @@
 // `lectern pull / plan / push / release / check` as a user runs them: the CLI in a child process
 // against a real server on a port, reading its output and exit codes.
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { lecternAt } from '../../test/support/lectern-cli.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-// Resolved here, not from the child's working directory (which is a temp dir without node_modules).
-const TSX = import.meta.resolve('tsx');
 const pglite = backends.find((b) => b.name === 'pglite')!;
-
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `lectern …` with a server URL and key in the environment; never throws on a non-zero exit. */
-export function lecternAt(url: string, key: string, cwd?: string) {
-  return (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', TSX, MAIN, ...args],
-        { cwd, env: { ...process.env, LECTERN_URL: url, LECTERN_API_KEY: key }, maxBuffer: 64 << 20 },
-        (err, stdout, stderr) =>
-          resolve({
-            code: err ? ((err as { code?: number }).code ?? 1) : 0,
-            stdout: String(stdout),
-            stderr: String(stderr),
-          }),
-      );
-    });
-}
 
 describe.skipIf(!pglite.available)('prompts as code: pull, plan, push, release, check', () => {
   let t: TestApp;

@@ -1,0 +1,157 @@
+// 1,000 prompts × 5 versions through the CLI as a user runs it — export, import, migrate — with the
+// CLI's peak RSS measured (a memory bound, not a timing): streaming keeps it flat in the number of
+// prompts, so the 1,000-prompt runs stay near a 50-prompt run.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../../test/support/stores.ts';
+import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { seedLines } from '../../test/support/export-seed.ts';
+
+const pglite = backends.find((b) => b.name === 'pglite')!;
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const RSS = fileURLToPath(new URL('../../test/support/max-rss.mjs', import.meta.url));
+
+function run(
+  url: string,
+  key: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string; rssMb: number }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      // A small heap, as bin/lectern.js bounds it (256 MB): memory that grew with the workspace would
+      // exhaust it; flat memory lets V8 collect instead.
+      ['--max-old-space-size=96', '--import', TSX, '--import', RSS, MAIN, ...args],
+      { env: { ...process.env, LECTERN_URL: url, LECTERN_API_KEY: key }, maxBuffer: 256 << 20 },
+      (err, stdout, stderr) => {
+        const kb = Number(/MAX_RSS_KB=(\d+)/.exec(String(stderr))?.[1] ?? NaN);
+        resolve({
+          code: err ? ((err as { code?: number }).code ?? 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+          rssMb: kb / 1024,
+        });
+      },
+    );
+  });
+}
+
+const listen = async (t: TestApp) => {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+};
+
+describe.skipIf(!pglite.available)(
+  '1,000 prompts × 5 versions: export, import, migrate with flat memory',
+  () => {
+    let src: TestApp;
+    let small: TestApp;
+    let dir: string;
+    beforeAll(async () => {
+      [src, small] = await Promise.all([startTestApp(pglite), startTestApp(pglite)]);
+      dir = await mkdtemp(join(tmpdir(), 'lectern-scale-'));
+      for (const [t, n, prefix] of [
+        [src, 1000, 'scale'],
+        [small, 50, 'small'],
+      ] as const) {
+        const r = await t.call('POST', '/v1/import', {
+          body: [...seedLines(n, 5, prefix)].join('\n'),
+          headers: { 'content-type': 'application/x-ndjson' },
+        });
+        expect(r.body.prompts_created).toBe(n);
+      }
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([src?.close(), small?.close()]);
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('exports and imports through the CLI with a peak RSS that does not grow with the workspace', async () => {
+      const [srcUrl, smallUrl] = [await listen(src), await listen(small)];
+      const bigFile = join(dir, 'big.jsonl');
+      const smallFile = join(dir, 'small.jsonl');
+      const eBig = await run(srcUrl, src.keys.editor, ['export', bigFile, '--json']);
+      expect(eBig.code, eBig.stderr).toBe(0);
+      expect(JSON.parse(eBig.stdout)).toMatchObject({ prompts: 1000, versions: 5000, labels: 1000 });
+      const eSmall = await run(smallUrl, small.keys.editor, ['export', smallFile, '--json']);
+      expect(eSmall.code).toBe(0);
+
+      const dst = await startTestApp(pglite);
+      try {
+        const dstUrl = await listen(dst);
+        const iBig = await run(dstUrl, dst.keys.editor, ['import', bigFile, '--json']);
+        expect(iBig.code, iBig.stderr).toBe(0);
+        expect(JSON.parse(iBig.stdout)).toMatchObject({
+          prompts_created: 1000,
+          versions: 5000,
+          complete: true,
+        });
+        const iSmall = await run(dstUrl, dst.keys.editor, ['import', smallFile, '--json']);
+        expect(JSON.parse(iSmall.stdout)).toMatchObject({ prompts_created: 50 });
+
+        // Flat: the 1,000-prompt file (~20× the 50-prompt one) costs the CLI at most a little more.
+        console.log(
+          `peak RSS (MB): export ${eSmall.rssMb.toFixed(0)} -> ${eBig.rssMb.toFixed(0)}, import ${iSmall.rssMb.toFixed(0)} -> ${iBig.rssMb.toFixed(0)}`,
+        );
+        expect(eBig.rssMb).toBeLessThan(eSmall.rssMb + 40);
+        expect(iBig.rssMb).toBeLessThan(iSmall.rssMb + 40);
+      } finally {
+        await dst.close();
+      }
+    }, 120_000);
+
+    it('migrates the 1,000 prompts from a Keywords AI API with flat memory', async () => {
+      const srcUrl = await listen(src).catch(
+        () => `http://127.0.0.1:${(src.app.server.address() as { port: number }).port}`,
+      );
+      const dst = await startTestApp(pglite);
+      try {
+        const dstUrl = await listen(dst);
+        const state = join(dir, 'kw.state.json');
+        await writeFile(state, JSON.stringify({ from: 'keywordsai', url: srcUrl, done: [] }));
+        const m = await run(dstUrl, dst.keys.editor, [
+          'migrate',
+          '--from',
+          'keywordsai',
+          '--url',
+          srcUrl,
+          '--key',
+          src.keys.editor,
+          '--state',
+          state,
+          '--json',
+        ]);
+        expect(m.code, m.stderr).toBe(0);
+        const r = JSON.parse(m.stdout);
+        expect(r).toMatchObject({ prompts: 1000, versions: 5000, imported: { prompts_created: 1000 } });
+        const smallUrl = `http://127.0.0.1:${(small.app.server.address() as { port: number }).port}`;
+        const base = await run(dstUrl, dst.keys.editor, [
+          'migrate',
+          '--from',
+          'keywordsai',
+          '--url',
+          smallUrl,
+          '--key',
+          small.keys.editor,
+          '--state',
+          join(dir, 'small.state.json'),
+          '--dry-run',
+          '--json',
+        ]);
+        expect(base.code, base.stderr).toBe(0);
+        console.log(
+          `peak RSS (MB): migrate 50 × 5 ${base.rssMb.toFixed(0)} -> 1,000 × 5 ${m.rssMb.toFixed(0)}`,
+        );
+        expect(m.rssMb).toBeLessThan(base.rssMb + 40);
+        expect((await dst.call('GET', '/v1/prompts?limit=1')).body.pagination.total).toBe(1000);
+      } finally {
+        await dst.close();
+      }
+    }, 180_000);
+  },
+);

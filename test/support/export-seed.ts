@@ -1,0 +1,88 @@
+// Export lines for N prompts × V versions (with a label and its history each), generated as a
+// stream: seeds large stores through the import without building them in memory.
+import { uuidv7 } from '../../src/model/ids.ts';
+
+export function* seedLines(prompts: number, versions: number, prefix = 'scale'): Generator<string> {
+  const at = new Date().toISOString();
+  yield JSON.stringify({
+    type: 'header',
+    format: 'lectern-export',
+    format_version: 1,
+    exported_at: at,
+    workspace: 'default',
+  });
+  for (let i = 0; i < prompts; i++) {
+    const id = uuidv7();
+    yield JSON.stringify({
+      type: 'prompt',
+      id,
+      name: `${prefix}/p${String(i).padStart(5, '0')}`,
+      description: null,
+      tags: ['scale'],
+      project: null,
+      kind: 'chat',
+      is_snippet: false,
+      metadata: {},
+      created_at: at,
+      updated_at: at,
+    });
+    for (let n = 1; n <= versions; n++)
+      yield JSON.stringify({
+        type: 'version',
+        id: uuidv7(),
+        prompt_id: id,
+        number: n,
+        status: 'committed',
+        template_type: 'chat',
+        messages: [
+          { role: 'system', content: `You are helper ${i}, revision ${n}. Answer {{question}} briefly.` },
+        ],
+        content: null,
+        template_format: 'mustache',
+        input_variables: ['question'],
+        variable_defaults: {},
+        model: 'gpt-4o',
+        provider: 'openai',
+        params: { temperature: 0.2 },
+        response_format: null,
+        json_schema: null,
+        tools: null,
+        tool_choice: null,
+        functions: null,
+        function_call: null,
+        fallback_models: null,
+        load_balance_models: null,
+        metadata: {},
+        commit_message: `rev ${n}`,
+        author: null,
+        content_hash: '',
+        created_at: at,
+        updated_at: at,
+        committed_at: at,
+      });
+    yield JSON.stringify({
+      type: 'label',
+      prompt_id: id,
+      name: 'production',
+      version: versions,
+      created_at: at,
+      updated_at: at,
+    });
+    yield JSON.stringify({
+      type: 'label_move',
+      prompt_id: id,
+      label: 'production',
+      from_version: null,
+      to_version: versions,
+      actor: null,
+      at,
+    });
+  }
+  yield JSON.stringify({
+    type: 'footer',
+    prompts,
+    versions: prompts * versions,
+    labels: prompts,
+    label_moves: prompts,
+  });
+}
