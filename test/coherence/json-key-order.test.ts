@@ -3,11 +3,14 @@
 // any of the four APIs reads back through every API that shows the field with the very text that
 // was sent (the check is on the response bytes, not on a parsed value), PromptLayer's
 // `llm_kwargs` included. Both backends.
+import { kaVariables } from '../../src/dialects/keywordsai/foreign-view.ts';
+import { providerParameters } from '../../src/dialects/promptlayer/foreign-view.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/stores.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { objectOf } from '../../src/model/json-order.ts';
+import type { JsonObject } from '../../src/model/types.ts';
 
 const RUNS = Number(process.env.LECTERN_ORDER_RUNS ?? 12);
 
@@ -101,12 +104,22 @@ function expected(field: Field, reader: string, s: Sent, writer: string): string
     // Other keys may follow the client's: a dialect's own, response_format in PromptLayer's parameters.
     case 'params': {
       // NeMo reads a null inference parameter as "not set".
+      // PromptLayer shows another API's parameters as its provider takes them (foreign-view.ts):
+      // nulls and routing keys dropped, the rest in their order.
       const params =
-        writer === 'nemo' ? objectOf(Object.entries(s.params).filter(([, v]) => v !== null)) : s.params;
+        reader === 'promptlayer' && writer !== 'promptlayer'
+          ? providerParameters(s.params as JsonObject, 'openai', 'gpt-4o')
+          : writer === 'nemo'
+            ? objectOf(Object.entries(s.params).filter(([, v]) => v !== null))
+            : s.params;
       return `"${reader === 'promptlayer' ? 'parameters' : 'params'}":${J(params).slice(0, -1)}`;
     }
     case 'variables':
-      return `"${reader === 'keywordsai' ? 'variables' : 'variable_defaults'}":${J(s.variables)}`;
+      // Keywords AI's SDK takes only strings or typed values there: another API's defaults are
+      // shown through its view (foreign-view.ts), which keeps the objects, key order included.
+      if (reader === 'keywordsai')
+        return `"variables":${J(writer === 'keywordsai' ? s.variables : kaVariables(s.variables as JsonObject))}`;
+      return `"variable_defaults":${J(s.variables)}`;
     case 'metadata':
       return `"metadata":${J(s.metadata).slice(0, -1)}`;
   }

@@ -16,7 +16,14 @@ interface Recorded {
 function recordRoutes(): Recorded[] {
   const out: Recorded[] = [];
   // addHook: a route may own a hook (the event stream ends its streams on close).
-  const recorder: Record<string, unknown> = { withTypeProvider: () => recorder, addHook: () => recorder };
+  // register: a route may own an encapsulated context (the import's raw-body parser).
+  const recorder: Record<string, unknown> = {
+    withTypeProvider: () => recorder,
+    addHook: () => recorder,
+    removeAllContentTypeParsers: () => recorder,
+    addContentTypeParser: () => recorder,
+    register: (plugin: (sub: unknown) => unknown) => void plugin(recorder),
+  };
   for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
     recorder[method] = (url: string, opts: { schema: Recorded['schema'] }) => {
       out.push({ method, url, schema: opts.schema });
