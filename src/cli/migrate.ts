@@ -14,6 +14,7 @@ import { contentFromCreate } from '../dialects/keywordsai/version-fields.ts';
 import { versionContent as nemoContent } from '../dialects/nemo/wire.ts';
 import { contentHash } from '../model/content-hash.ts';
 import { completeContent } from '../model/version-content.ts';
+import { snakeOfContent } from '../model/version-snake.ts';
 import type { Json, JsonObject, Message, VersionContent } from '../model/types.ts';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportRecord } from '../model/export-format.ts';
 import { CliError, Client, EXIT, errorOf } from './client.ts';
@@ -368,25 +369,7 @@ export function recordsOf(vendor: Vendor, url: string, p: SourcePrompt, now: str
       prompt_id: id,
       number: v.number,
       status: v.status,
-      template_type: c.templateType,
-      messages: c.messages as Json[],
-      content: c.templateType === 'completion' ? (c.content ?? []) : null,
-      template_format: c.templateFormat,
-      input_variables: c.inputVariables,
-      variable_defaults: c.variableDefaults,
-      model: c.model,
-      provider: c.provider,
-      params: c.params,
-      response_format: c.responseFormat,
-      json_schema: c.jsonSchema,
-      tools: c.tools,
-      tool_choice: c.toolChoice,
-      functions: c.functions,
-      function_call: c.functionCall,
-      fallback_models: c.fallbackModels,
-      load_balance_models: c.loadBalanceModels as Json[] | null,
-      metadata: c.metadata,
-      commit_message: c.commitMessage,
+      ...snakeOfContent(c),
       author: null,
       content_hash: contentHash(c),
       created_at: at,

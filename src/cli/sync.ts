@@ -8,7 +8,8 @@ import { dirname, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { contentHash } from '../model/content-hash.ts';
-import type { Json, JsonObject, LoadBalanceModel, Message, VersionContent } from '../model/types.ts';
+import { contentOfSnake, snakeOfContent, type SnakeContent } from '../model/version-snake.ts';
+import type { VersionContent } from '../model/types.ts';
 import { renderVersionMessages, TemplateError, type ContentPart } from '../templates/index.ts';
 import { CliError, Client, EXIT } from './client.ts';
 import {
@@ -26,28 +27,9 @@ export const LOCKFILE_VERSION = 1;
 
 /* ---------------------------------------------------------------- wire <-> model */
 
-export interface WireVersion {
+export interface WireVersion extends SnakeContent {
   number: number;
   status: string;
-  template_type: 'chat' | 'completion';
-  messages: Message[];
-  content: Json[] | null;
-  template_format: VersionContent['templateFormat'];
-  input_variables: string[];
-  variable_defaults: JsonObject;
-  model: string | null;
-  provider: string | null;
-  params: JsonObject;
-  response_format: JsonObject | null;
-  json_schema: JsonObject | null;
-  tools: Json[] | null;
-  tool_choice: Json;
-  functions: Json[] | null;
-  function_call: Json;
-  fallback_models: string[] | null;
-  load_balance_models: LoadBalanceModel[] | null;
-  metadata: JsonObject;
-  commit_message: string | null;
   content_hash: string;
   labels: string[];
 }
@@ -61,49 +43,13 @@ export interface WirePrompt {
   latest_version: number | null;
 }
 
-export const contentOfWire = (v: WireVersion): VersionContent => ({
-  templateType: v.template_type,
-  messages: v.messages,
-  content: v.content,
-  templateFormat: v.template_format,
-  inputVariables: v.input_variables,
-  variableDefaults: v.variable_defaults,
-  model: v.model,
-  provider: v.provider,
-  params: v.params,
-  responseFormat: v.response_format,
-  jsonSchema: v.json_schema,
-  tools: v.tools,
-  toolChoice: v.tool_choice ?? null,
-  functions: v.functions,
-  functionCall: v.function_call ?? null,
-  fallbackModels: v.fallback_models,
-  loadBalanceModels: v.load_balance_models,
-  metadata: v.metadata,
-  commitMessage: v.commit_message,
-});
+export const contentOfWire = (v: WireVersion): VersionContent => contentOfSnake(v);
 
 /** The native version body for some content (input_variables are derived by the server). */
-export const wireBodyOf = (c: VersionContent) => ({
-  template_type: c.templateType,
-  messages: c.messages,
-  ...(c.templateType === 'completion' ? { content: c.content ?? [] } : {}),
-  template_format: c.templateFormat,
-  variable_defaults: c.variableDefaults,
-  model: c.model,
-  provider: c.provider,
-  params: c.params,
-  response_format: c.responseFormat,
-  json_schema: c.jsonSchema,
-  tools: c.tools,
-  tool_choice: c.toolChoice,
-  functions: c.functions,
-  function_call: c.functionCall,
-  fallback_models: c.fallbackModels,
-  load_balance_models: c.loadBalanceModels,
-  metadata: c.metadata,
-  commit_message: c.commitMessage,
-});
+export const wireBodyOf = (c: VersionContent) => {
+  const { input_variables: _derived, content, ...rest } = snakeOfContent(c);
+  return { ...rest, ...(c.templateType === 'completion' ? { content: content ?? [] } : {}) };
+};
 
 const docOfServer = (p: WirePrompt, v: WireVersion): PromptDoc => ({
   name: p.name,

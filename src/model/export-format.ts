@@ -4,7 +4,8 @@
 // closes a complete export, so a cut-off file is told apart from a whole one. Pure: types and the
 // check of one record as it arrives (import streams, never holding more than a batch).
 import { LecternError } from './errors.ts';
-import type { Json, JsonObject } from './types.ts';
+import type { SnakeContent } from './version-snake.ts';
+import type { JsonObject } from './types.ts';
 
 export const EXPORT_FORMAT = 'lectern-export';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -30,31 +31,13 @@ export interface PromptRecord {
   created_at: string;
   updated_at: string;
 }
-export interface VersionRecord {
+/** A version: its content in the snake_case every snake_case surface shares (version-snake.ts). */
+export interface VersionRecord extends SnakeContent {
   type: 'version';
   id: string;
   prompt_id: string;
   number: number;
   status: 'draft' | 'committed';
-  template_type: 'chat' | 'completion';
-  messages: Json[];
-  content: Json[] | null;
-  template_format: 'mustache' | 'jinja2' | 'f-string';
-  input_variables: string[];
-  variable_defaults: JsonObject;
-  model: string | null;
-  provider: string | null;
-  params: JsonObject;
-  response_format: JsonObject | null;
-  json_schema: JsonObject | null;
-  tools: Json[] | null;
-  tool_choice: Json;
-  functions: Json[] | null;
-  function_call: Json;
-  fallback_models: string[] | null;
-  load_balance_models: Json[] | null;
-  metadata: JsonObject;
-  commit_message: string | null;
   author: string | null;
   content_hash: string;
   created_at: string;

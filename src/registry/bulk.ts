@@ -33,8 +33,9 @@ import {
   type VersionRecord,
 } from '../model/export-format.ts';
 import { LecternError } from '../model/errors.ts';
+import { contentOfSnake } from '../model/version-snake.ts';
 import { uuidv7 } from '../model/ids.ts';
-import type { Actor, Json, LoadBalanceModel, Message } from '../model/types.ts';
+import type { Actor, Json } from '../model/types.ts';
 import { auditEntry, inTx, requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
 
 const PAGE = 200;
@@ -401,25 +402,7 @@ async function writeBatch(
         promptId: g.prompt.id,
         number: v.number,
         status: v.status,
-        templateType: v.template_type,
-        messages: v.messages as Message[],
-        content: v.content,
-        templateFormat: v.template_format,
-        inputVariables: v.input_variables,
-        variableDefaults: v.variable_defaults,
-        model: v.model,
-        provider: v.provider,
-        params: v.params,
-        responseFormat: v.response_format,
-        jsonSchema: v.json_schema,
-        tools: v.tools,
-        toolChoice: v.tool_choice ?? null,
-        functions: v.functions,
-        functionCall: v.function_call ?? null,
-        fallbackModels: v.fallback_models,
-        loadBalanceModels: v.load_balance_models as LoadBalanceModel[] | null,
-        metadata: v.metadata,
-        commitMessage: v.commit_message,
+        ...contentOfSnake(v),
         author: v.author,
         createdAt: new Date(v.created_at),
         updatedAt: new Date(v.updated_at),
