@@ -16,7 +16,10 @@ for (const backend of backends) {
 
     it('has a trigram index on names, tags and template text', async () => {
       const names = (
-        await rows(store, sql`select indexname from pg_indexes where indexname like '%_trgm' order by 1`)
+        await rows(
+          store,
+          sql`select indexname from pg_indexes where schemaname = current_schema() and indexname like '%_trgm' order by 1`,
+        )
       ).map((r) => r.indexname);
       expect(names).toEqual(['prompts_name_trgm', 'prompts_tags_trgm', 'versions_text_trgm']);
     });
