@@ -111,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitAnonymous: int(env, 'LECTERN_RATE_LIMIT_ANONYMOUS', 600),
     rateLimitAuthFailures: int(env, 'LECTERN_RATE_LIMIT_AUTH_FAILURES', 30),
     rateLimitWindowMs: Math.max(1, int(env, 'LECTERN_RATE_LIMIT_WINDOW_MS', 60_000)),
-    renderQueuePerKey: int(env, 'LECTERN_RENDER_QUEUE', 16),
+    renderQueuePerKey: int(env, 'LECTERN_RENDER_QUEUE', 256), // render-pool.ts DEFAULT_PER_KEY_QUEUE
     publicUrl: publicUrl(env.LECTERN_PUBLIC_URL),
     cacheEntries: int(env, 'LECTERN_CACHE_ENTRIES', 10_000),
     cacheBytes: int(env, 'LECTERN_CACHE_BYTES', 64 * 1024 * 1024),

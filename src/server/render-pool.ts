@@ -79,7 +79,7 @@ export interface RendererOptions {
   hardTimeoutMs?: number;
   /** Renders one key may have on the threads at once; default threads - 1 (at least 1). */
   perKeyConcurrency?: number;
-  /** Renders one key may have waiting for a thread; past it, 429 `render_busy`. Default 16. */
+  /** Renders one key may have waiting for a thread; past it, 429 `render_busy`. Default 256. */
   perKeyQueue?: number;
   /** How long a task that tripped the inline budget goes to a thread (HEAVY_MARK_MS). */
   heavyMarkMs?: number;
@@ -97,7 +97,9 @@ export interface RendererOptions {
  */
 export const INLINE_LIMITS: Limits = { timeoutMs: 2, maxSteps: 2_000, maxOutputChars: 32 * 1024 };
 export const INLINE_MAX_WEIGHT = 16 * 1024;
-export const DEFAULT_PER_KEY_QUEUE = 16;
+// An application renders through one key, and a gateway runs many of its prompts at once: the bound
+// is there to stop one key's bombs from queueing without end, not to refuse its ordinary bursts.
+export const DEFAULT_PER_KEY_QUEUE = 256;
 /** How long a task that tripped the inline budget renders on a thread before it is tried inline again. */
 export const HEAVY_MARK_MS = 30_000;
 

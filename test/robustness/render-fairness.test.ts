@@ -14,7 +14,8 @@ for (const backend of backends) {
   describe.skipIf(!backend.available)(`render fairness on ${backend.name}`, () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp(backend);
+      // A queue of 16 per key (the default is 256): 48 bombs from one key must overflow it.
+      t = await startTestApp(backend, { renderQueuePerKey: 16 });
     });
     afterAll(() => t?.close());
 
