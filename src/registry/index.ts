@@ -24,7 +24,7 @@ import * as requestLogReads from './request-log-reads.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
-export type { VersionSelector, VersionView, Resolved } from './version-reads.ts';
+export type { VersionSelector, VersionView, Resolved, PromptWithVersions } from './version-reads.ts';
 export type { ExternalIdRef } from './version-writes.ts';
 export type {
   WritePlan,
@@ -111,6 +111,7 @@ export function createRegistry(store: Store) {
     getVersion: on(ctx, versionReads.getVersion),
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
     listVersions: on(ctx, versionReads.listVersions),
+    promptWithVersions: on(ctx, versionReads.promptWithVersions),
     versionSummariesOf: on(ctx, summaries.versionSummariesOf),
     getVersionWithLatest: on(ctx, versionGroups.getVersionWithLatest),
     listVersionGroups: on(ctx, versionGroups.listVersionGroups),
