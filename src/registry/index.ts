@@ -13,6 +13,7 @@ import * as prompts from './prompts.ts';
 import * as versionReads from './version-reads.ts';
 import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
+import * as snippets from './snippet-usage.ts';
 import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
@@ -37,6 +38,7 @@ export type {
 } from './write.ts';
 export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
+export type { SnippetUsage, SnippetUser } from './snippet-usage.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
@@ -111,6 +113,7 @@ export function createRegistry(store: Store) {
     getVersion: on(ctx, versionReads.getVersion),
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
     listVersions: on(ctx, versionReads.listVersions),
+    snippetUsage: on(ctx, snippets.snippetUsage),
     promptWithVersions: on(ctx, versionReads.promptWithVersions),
     versionSummariesOf: on(ctx, summaries.versionSummariesOf),
     getVersionWithLatest: on(ctx, versionGroups.getVersionWithLatest),
