@@ -14,6 +14,7 @@ import * as versionReads from './version-reads.ts';
 import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
 import * as snippets from './snippet-usage.ts';
+import * as promptPages from './prompt-pages.ts';
 import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
@@ -39,6 +40,7 @@ export type {
 export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
 export type { SnippetUsage, SnippetUser } from './snippet-usage.ts';
+export type { PromptWithLatest, PromptPageQuery } from './prompt-pages.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
@@ -104,6 +106,7 @@ export function createRegistry(store: Store) {
 
     getPrompt: on(ctx, prompts.getPrompt),
     listPrompts: on(ctx, prompts.listPrompts),
+    listPromptsWithLatest: on(ctx, promptPages.listPromptsWithLatest),
     listFolders: on(ctx, prompts.listFolders),
     deletePrompt: on(ctx, prompts.deletePrompt),
     deletePrompts: on(ctx, prompts.deletePrompts),
