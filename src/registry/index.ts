@@ -13,6 +13,8 @@ import * as prompts from './prompts.ts';
 import * as versionReads from './version-reads.ts';
 import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
+import * as snippets from './snippet-usage.ts';
+import * as promptPages from './prompt-pages.ts';
 import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
 import * as workspaces from './workspaces.ts';
@@ -24,7 +26,7 @@ import * as requestLogReads from './request-log-reads.ts';
 
 export type { Change } from './context.ts';
 export type { PromptRef, PromptInput, PromptPatch, PromptListQuery } from './prompts.ts';
-export type { VersionSelector, VersionView, Resolved } from './version-reads.ts';
+export type { VersionSelector, VersionView, Resolved, PromptWithVersions } from './version-reads.ts';
 export type { ExternalIdRef } from './version-writes.ts';
 export type {
   WritePlan,
@@ -37,6 +39,8 @@ export type {
 } from './write.ts';
 export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
+export type { SnippetUsage, SnippetUser } from './snippet-usage.ts';
+export type { PromptWithLatest, PromptPageQuery } from './prompt-pages.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
@@ -102,6 +106,7 @@ export function createRegistry(store: Store) {
 
     getPrompt: on(ctx, prompts.getPrompt),
     listPrompts: on(ctx, prompts.listPrompts),
+    listPromptsWithLatest: on(ctx, promptPages.listPromptsWithLatest),
     listFolders: on(ctx, prompts.listFolders),
     deletePrompt: on(ctx, prompts.deletePrompt),
     deletePrompts: on(ctx, prompts.deletePrompts),
@@ -111,6 +116,8 @@ export function createRegistry(store: Store) {
     getVersion: on(ctx, versionReads.getVersion),
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
     listVersions: on(ctx, versionReads.listVersions),
+    snippetUsage: on(ctx, snippets.snippetUsage),
+    promptWithVersions: on(ctx, versionReads.promptWithVersions),
     versionSummariesOf: on(ctx, summaries.versionSummariesOf),
     getVersionWithLatest: on(ctx, versionGroups.getVersionWithLatest),
     listVersionGroups: on(ctx, versionGroups.listVersionGroups),

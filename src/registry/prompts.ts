@@ -49,8 +49,21 @@ import {
   type RegistryContext,
 } from './context.ts';
 
-/** A prompt is named by its UUID, its integer seq, or its name within a workspace. */
-export type PromptRef = { id: string } | { seq: number } | { name: string; workspace?: string };
+/**
+ * A prompt is named by its UUID, its integer seq, or its name within a workspace; `seqOrName` is
+ * an identifier that means the prompt with that seq when it is a positive integer the actor can
+ * see, else the prompt of that name (PromptLayer's `{identifier}`).
+ */
+export type PromptRef =
+  | { id: string }
+  | { seq: number }
+  | { name: string; workspace?: string }
+  | { seqOrName: string; workspace?: string };
+
+/** The seq a `seqOrName` identifier names, when it is a positive integer. */
+export function seqOfIdentifier(identifier: string): number | undefined {
+  return /^[1-9][0-9]{0,14}$/.test(identifier) ? Number(identifier) : undefined;
+}
 
 export interface PromptInput {
   workspace?: string;
@@ -102,6 +115,17 @@ export async function findPrompt(
   opts: { lock?: boolean; includeDeleted?: boolean } = {},
 ): Promise<Prompt> {
   const live = opts.includeDeleted ? undefined : isNull(prompts.deletedAt);
+  if ('seqOrName' in ref) {
+    const named = { name: ref.seqOrName, workspace: ref.workspace };
+    const seq = seqOfIdentifier(ref.seqOrName);
+    if (seq === undefined) return findPromptByName(db, actor, named, live, opts.lock);
+    try {
+      return await findPrompt(db, actor, { seq }, opts);
+    } catch (e) {
+      if (!isPromptMissing(e)) throw e;
+      return findPromptByName(db, actor, named, live, opts.lock);
+    }
+  }
   if (!('id' in ref) && !('seq' in ref)) return findPromptByName(db, actor, ref, live, opts.lock);
   const where = and('id' in ref ? eq(prompts.id, ref.id) : eq(prompts.seq, ref.seq), live);
   let q = db.select().from(prompts).where(where).orderBy(desc(prompts.createdAt)).limit(1);
@@ -173,7 +197,13 @@ export async function lockPrompt(
 }
 
 function describeRef(ref: PromptRef): string {
-  return 'id' in ref ? ref.id : 'seq' in ref ? String(ref.seq) : ref.name;
+  return 'id' in ref
+    ? ref.id
+    : 'seq' in ref
+      ? String(ref.seq)
+      : 'seqOrName' in ref
+        ? ref.seqOrName
+        : ref.name;
 }
 
 export async function projectIdFor(db: Executor, workspaceId: string, name: string | null | undefined) {

@@ -154,3 +154,45 @@ export async function listVersions(
   ]);
   return { prompt, items: await withLabels(db, rows, prompt.id), total: Number(total[0]?.n ?? 0) };
 }
+
+export interface PromptWithVersions {
+  prompt: Prompt;
+  /** The newest live versions first, at most `limit`. */
+  versions: VersionView[];
+  /** Live versions in all. */
+  total: number;
+  /** The version holding `label` (when one was asked for and it is held), wherever it is in the list. */
+  labelled: VersionView | null;
+}
+
+/**
+ * A prompt with its newest versions, how many it has, and the version holding a label — what a
+ * prompt page shows (Keywords AI's current, live and version list), in one call.
+ */
+export async function promptWithVersions(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  q: { limit: number; label?: string },
+): Promise<PromptWithVersions> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  const where = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
+  const [rows, total, held] = await Promise.all([
+    db.select(versionWithLabels).from(versions).where(where).orderBy(desc(versions.number)).limit(q.limit),
+    db.select({ n: count() }).from(versions).where(where),
+    q.label === undefined
+      ? []
+      : db
+          .select(versionWithLabels)
+          .from(labels)
+          .innerJoin(versions, eq(versions.id, labels.versionId))
+          .where(and(eq(labels.promptId, prompt.id), eq(labels.name, q.label))),
+  ]);
+  return {
+    prompt,
+    versions: rows.map(withLabelNames),
+    total: Number(total[0]?.n ?? 0),
+    labelled: held[0] ? withLabelNames(held[0]) : null,
+  };
+}

@@ -278,6 +278,28 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   'DELETE /api/public/v2/prompts/:name': (f) => ({ url: `/api/public/v2/prompts/${f.name}?version=1` }),
 };
 
+/**
+ * Read routes that used to chain registry calls, each held to one: Keywords AI's prompt page,
+ * PromptLayer's identifier look-ups and snippet usage, NeMo's prompt list (with a filter on what
+ * the newest version shows, decided inside the registry's call).
+ */
+const READ_ROWS: Record<string, (f: Fixture) => Req> = {
+  'GET /api/prompts/:prompt_id': (f) => ({ url: `/api/prompts/${f.hex}/` }),
+  'GET /prompt-templates/:identifier/labels (by id)': (f) => ({ url: `/prompt-templates/${f.seq}/labels` }),
+  'GET /prompt-templates/:identifier/labels (by name)': (f) => ({
+    url: `/prompt-templates/${f.name}/labels`,
+  }),
+  'GET /prompt-templates/:identifier/snippet-usage': (f) => ({
+    url: `/prompt-templates/${f.seq}/snippet-usage?prompt_version_number=1`,
+  }),
+  'GET /apis/models/v2/workspaces/:workspace/prompts': () => ({
+    url: '/apis/models/v2/workspaces/default/prompts?page_size=5',
+  }),
+  'GET /apis/models/v2/workspaces/:workspace/prompts (filter on data)': (f) => ({
+    url: `/apis/models/v2/workspaces/default/prompts?filter[name]=${f.name}&filter[data.messages.content]=v2`,
+  }),
+};
+
 /** Routes whose fixture prompt must be soft-deleted first. */
 const NEEDS_DELETED = new Set(['POST /v1/prompts/:prompt/restore']);
 /** Routes that need a seeded external id on the prompt. */
@@ -422,6 +444,27 @@ for (const backend of backends.slice(0, 1)) {
         count.on.value = false;
         expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
         expect(count.calls).toHaveLength(1);
+      });
+    }
+
+    for (const route of Object.keys(READ_ROWS)) {
+      it(`${route} makes one registry call`, async () => {
+        const f = await fixture();
+        // A template that uses the fixture as a snippet, so the usage read has a user to find.
+        const user = await inject('POST', '/v1/prompts', {
+          name: `uses-${f.n}`,
+          version: { messages: msg(`@@@${f.name}@label:production@@@`) },
+        });
+        expect(user.status).toBe(201);
+        const req = READ_ROWS[route]!(f);
+        count.calls.length = 0;
+        count.on.value = true;
+        const res = await inject('GET', req.url);
+        count.on.value = false;
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(count.calls).toHaveLength(1);
+        if (route.includes('snippet-usage')) expect(res.body.snippet_usage).toHaveLength(1);
+        if (route.includes('labels')) expect(res.body.release_labels).toHaveLength(1);
       });
     }
   });

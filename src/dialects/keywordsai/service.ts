@@ -2,9 +2,8 @@
 // metadata that keeps an asked-for name when the stored one differs, and a prompt as the list
 // filters see it. (Picking the free name itself is the registry's: write.ts `allocateName`.)
 import type { FastifyInstance } from 'fastify';
-import { isFault } from '../../model/errors.ts';
 import { PRODUCTION_LABEL, type Actor, type JsonObject, type Prompt } from '../../model/types.ts';
-import type { PromptRef, VersionSummary, VersionView } from '../../registry/index.ts';
+import type { PromptRef, PromptWithVersions, VersionSummary } from '../../registry/index.ts';
 import type { PromptRow } from './filters.ts';
 import { promptIdOf } from './ids.ts';
 import {
@@ -18,32 +17,19 @@ import {
 
 type Registry = FastifyInstance['registry'];
 
-const isNotFound = (e: unknown) => isFault(e, 'label_not_found');
+/** How many versions a prompt page lists (Keywords AI's GET /api/prompts/{id}). */
+export const VERSION_LIST_LIMIT = 500;
 
-/** Versions of a prompt as the product sees them; `all` also returns the version list (≤ 500). */
-export async function promptState(
-  registry: Registry,
-  actor: Actor,
-  p: Prompt,
-  opts: { all?: boolean } = {},
-): Promise<PromptState> {
-  if (p.deletedAt) return { current: null, live: null, commitCount: 0, versions: opts.all ? [] : undefined };
-  const page = await registry.listVersions(actor, { id: p.id }, { limit: opts.all ? 500 : 1, offset: 0 });
-  const current = page.items[0] ?? null;
+/** A prompt's state with its version list, from the one registry read (`promptWithVersions`). */
+export function stateWithVersions(p: Prompt, r: PromptWithVersions): PromptState {
+  if (p.deletedAt) return { current: null, live: null, commitCount: 0, versions: [] };
+  const current = r.versions[0] ?? null;
   // Only the newest version can be a draft, so every other version is committed.
-  const commitCount = page.total - (current?.status === 'draft' ? 1 : 0);
-  let live: VersionView | null = page.items.find((v) => v.labels.includes(PRODUCTION_LABEL)) ?? null;
-  if (!live && page.total > page.items.length) {
-    try {
-      live = (await registry.getVersion(actor, { id: p.id }, { label: PRODUCTION_LABEL })).version;
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-  }
-  return { current, live, commitCount, versions: opts.all ? page.items : undefined };
+  const commitCount = r.total - (current?.status === 'draft' ? 1 : 0);
+  return { current, live: r.labelled, commitCount, versions: r.versions };
 }
 
-/** The same state (without the version list) for a page of prompts, in a fixed number of queries. */
+/** A prompt's state (without the version list) for a page of prompts, in a fixed number of queries. */
 export async function promptStates(registry: Registry, actor: Actor, ps: Prompt[]): Promise<PromptState[]> {
   const live = ps.filter((p) => !p.deletedAt).map((p) => p.id);
   const sums = await registry.versionSummariesOf(actor, live, PRODUCTION_LABEL);

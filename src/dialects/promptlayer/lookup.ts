@@ -1,46 +1,36 @@
-// Registry look-ups shared by the routes: `{identifier}` (id tried first, then name), the snippet
+// Registry look-ups shared by the routes: `{identifier}` (a seq first, then a name), the snippet
 // fetcher, workspace integer ids, and version ids of labels.
 import type { FastifyInstance } from 'fastify';
-import { isFault, LecternError, notFound, unprocessable } from '../../model/errors.ts';
+import { isFault, isPromptMissing, LecternError, notFound, unprocessable } from '../../model/errors.ts';
 import type { Actor, Prompt } from '../../model/types.ts';
 import type { PromptRef, Resolved, VersionSelector } from '../../registry/index.ts';
 import { TemplateError } from '../../templates/index.ts';
-import { promptRefs } from './mapping.ts';
 import { SnippetError, type SnippetFetcher } from './snippets.ts';
 
 const isNotFound = (e: unknown) =>
   isFault(e, 'prompt_not_found', 'workspace_not_found', 'version_not_found', 'label_not_found');
 
-/** The prompt an identifier names: a numeric identifier is an id first, then a name. */
-export async function findPromptRef(
-  app: FastifyInstance,
-  actor: Actor,
-  identifier: string,
-): Promise<PromptRef> {
-  return { id: (await findPromptByIdentifier(app, actor, identifier)).id };
-}
+/** The prompt an identifier names: a numeric identifier is a seq first, then a name (the registry decides). */
+export const identifierRef = (identifier: string): PromptRef => ({ seqOrName: identifier });
 
-/** The prompt an identifier names (a numeric id first, then a name). */
-export async function findPromptByIdentifier(
+/** The prompt an identifier names, in one registry call. */
+export function findPromptByIdentifier(
   app: FastifyInstance,
   actor: Actor,
   identifier: string,
 ): Promise<Prompt> {
-  const refs = promptRefs(identifier);
-  for (const [i, ref] of refs.entries()) {
-    try {
-      return await app.registry.getPrompt(actor, ref);
-    } catch (e) {
-      if (!isNotFound(e) || i === refs.length - 1) throw notFoundTemplate(identifier, e);
-    }
-  }
-  throw notFoundTemplate(identifier, null);
+  return app.registry.getPrompt(actor, identifierRef(identifier)).catch(templateMissing(identifier));
 }
 
-function notFoundTemplate(identifier: string, e: unknown): unknown {
-  if (isNotFound(e) || e === null) return notFound(`Prompt template ${identifier}`);
-  return e;
-}
+/**
+ * PromptLayer's answer when the template an identifier names is not there: its own 404 message
+ * (for `.catch` on the one registry call of a route; other errors pass through).
+ */
+export const templateMissing =
+  (identifier: string) =>
+  (e: unknown): never => {
+    throw isPromptMissing(e) ? notFound(`Prompt template ${identifier}`) : e;
+  };
 
 /** The version an identifier and selector name (memoised in the read cache: the get routes' look-up). */
 export function resolveVersion(
@@ -61,10 +51,10 @@ async function resolveUncached(
   identifier: string,
   sel: VersionSelector,
 ): Promise<Resolved> {
-  const ref = await findPromptRef(app, actor, identifier);
   try {
-    return await app.registry.getVersion(actor, ref, sel);
+    return await app.registry.getVersion(actor, identifierRef(identifier), sel);
   } catch (e) {
+    if (isPromptMissing(e)) throw notFound(`Prompt template ${identifier}`);
     if (isNotFound(e)) {
       const what =
         'label' in sel ? `Label ${sel.label}` : 'number' in sel ? `Version ${sel.number}` : 'Version';

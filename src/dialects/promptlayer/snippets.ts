@@ -3,14 +3,9 @@
 // back to a template already being expanded is a cycle, refused rather than expanded forever; an
 // expansion larger than the render output bound is refused (render_limit) before it is built.
 import type { Json, Message, VersionContent } from '../../model/types.ts';
+import { SNIPPET_TAG as TAG, tagOf, textsOf, type SnippetTag } from '../../model/snippet-tags.ts';
 import { OutputBudget } from '../../templates/output-budget.ts';
 import { isObject } from './mapping.ts';
-
-export interface SnippetTag {
-  name: string;
-  version?: number;
-  label?: string;
-}
 
 export interface SnippetReference {
   prompt_name: string;
@@ -28,39 +23,10 @@ export class SnippetError extends Error {
   }
 }
 
-const TAG = /@@@([^@]+?)(?:@(version_number|label):([^@]+?))?@@@/g;
 export const MAX_SNIPPET_DEPTH = 16;
 
-export function parseTags(text: string): SnippetTag[] {
-  const out: SnippetTag[] = [];
-  for (const m of text.matchAll(TAG)) out.push(tagOf(m));
-  return out;
-}
-
-function tagOf(m: RegExpMatchArray): SnippetTag {
-  const [, name, kind, value] = m;
-  if (kind === 'version_number' && /^\d+$/.test(value!)) return { name: name!, version: Number(value) };
-  if (kind === 'label') return { name: name!, label: value! };
-  return { name: name! };
-}
-
-/** Every text slot of a version: string contents and `type:"text"` blocks of messages and content. */
-function textsOf(messages: Message[], content: Json[] | null): string[] {
-  const out: string[] = [];
-  const visit = (c: Json | undefined) => {
-    if (typeof c === 'string') out.push(c);
-    else if (Array.isArray(c))
-      for (const b of c)
-        if (isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string') out.push(b['text']);
-  };
-  for (const m of messages) visit(m.content);
-  visit(content);
-  return out;
-}
-
-export function tagsOfContent(v: Pick<VersionContent, 'messages' | 'content'>): SnippetTag[] {
-  return textsOf(v.messages, v.content).flatMap(parseTags);
-}
+// The parser is pure and shared with the registry (which finds the versions using a snippet).
+export { parseTags, tagsOfContent, type SnippetTag } from '../../model/snippet-tags.ts';
 
 /** Fetches the version a tag names; null when the template, version or label does not exist. */
 export type SnippetFetcher = (tag: SnippetTag) => Promise<{ number: number; content: VersionContent } | null>;

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { promptRefOf } from '../ids.ts';
 import { PromptParams } from '../schemas.ts';
-import { promptState } from '../service.ts';
+import { PRODUCTION_LABEL } from '../../../model/types.ts';
+import { stateWithVersions, VERSION_LIST_LIMIT } from '../service.ts';
 import { promptWire } from '../wire.ts';
 import { PromptBody, errors } from '../responses.ts';
 
@@ -17,7 +18,10 @@ export const schema = {
 
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/prompts/:prompt_id', { schema }, async (req) => {
-    const p = await app.registry.getPrompt(req.actor, promptRefOf(req.params.prompt_id));
-    return promptWire(p, await promptState(app.registry, req.actor, p, { all: true }));
+    const r = await app.registry.promptWithVersions(req.actor, promptRefOf(req.params.prompt_id), {
+      limit: VERSION_LIST_LIMIT,
+      label: PRODUCTION_LABEL,
+    });
+    return promptWire(r.prompt, stateWithVersions(r.prompt, r));
   });
 }

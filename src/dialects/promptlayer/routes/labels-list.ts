@@ -1,7 +1,7 @@
 // GET /prompt-templates/{identifier}/labels — the template's release labels with their versions.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { findPromptRef } from '../lookup.ts';
+import { identifierRef, templateMissing } from '../lookup.ts';
 import { IdentifierParams } from '../schemas.ts';
 import { Labels, errors } from '../responses.ts';
 
@@ -17,8 +17,10 @@ export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
     .get('/prompt-templates/:identifier/labels', { schema }, async (req) => {
-      const ref = await findPromptRef(app, req.actor, req.params.identifier);
-      const { labels } = await app.registry.listLabels(req.actor, ref);
+      const { identifier } = req.params;
+      const { labels } = await app.registry
+        .listLabels(req.actor, identifierRef(identifier))
+        .catch(templateMissing(identifier));
       return {
         release_labels: labels.map((l) => ({
           release_label: l.name,
