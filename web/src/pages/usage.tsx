@@ -32,7 +32,7 @@ export function UsageView({ name, labels }: { name: string; labels: string[] }) 
   return (
     <section aria-label="Usage">
       <div className="filters">
-        <label className="inline">
+        <label className="field">
           <span>Window</span>
           <select value={days} onChange={(e) => setDays(e.target.value)}>
             {WINDOWS.map(([v, t]) => (
@@ -42,7 +42,7 @@ export function UsageView({ name, labels }: { name: string; labels: string[] }) 
             ))}
           </select>
         </label>
-        <label className="inline">
+        <label className="field">
           <span>Label</span>
           <select value={label} onChange={(e) => setLabel(e.target.value)}>
             <option value="">All versions</option>
