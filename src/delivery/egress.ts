@@ -51,11 +51,16 @@ export function egressAgent(opts: { allowPrivate: boolean; timeoutMs: number }):
   });
 }
 
+/** Why a POST got no usable answer; null when the receiver answered (any status). */
+export type PostFailure = 'refused' | 'timeout' | 'aborted' | 'network' | 'redirect';
+
 export interface PostResult {
   status: number | null;
   retryAfter: string | null;
   response: string | null;
+  /** What the delivery log shows. */
   error: string | null;
+  failure: PostFailure | null;
 }
 
 /** Reads at most this much of a receiver's answer into the delivery log. */
@@ -88,18 +93,28 @@ export async function post(
       status: res.statusCode,
       retryAfter: Array.isArray(ra) ? (ra[0] ?? null) : (ra ?? null),
       response: text.slice(0, MAX_LOGGED_RESPONSE) || null,
-      error: res.statusCode >= 300 && res.statusCode < 400 ? 'redirect not followed' : null,
+      ...(res.statusCode >= 300 && res.statusCode < 400
+        ? { error: 'redirect not followed', failure: 'redirect' as const }
+        : { error: null, failure: null }),
     };
   } catch (err) {
     const e = err as Error & { code?: string; cause?: Error & { code?: string } };
     const refused = e instanceof EgressRefused || e.cause instanceof EgressRefused;
-    const what = refused
-      ? `refused: ${(e.cause instanceof EgressRefused ? e.cause : e).message}`
-      : e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT'
-        ? `timeout after ${opts.timeoutMs} ms`
+    const timedOut =
+      e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
+    const failure: PostFailure = refused
+      ? 'refused'
+      : timedOut
+        ? 'timeout'
         : e.name === 'AbortError'
-          ? 'aborted (server stopping)'
-          : `${e.code ?? e.cause?.code ?? e.name}: ${e.message}`;
-    return { status: null, retryAfter: null, response: null, error: what };
+          ? 'aborted'
+          : 'network';
+    const what = {
+      refused: () => `refused: ${(e.cause instanceof EgressRefused ? e.cause : e).message}`,
+      timeout: () => `timeout after ${opts.timeoutMs} ms`,
+      aborted: () => 'aborted (server stopping)',
+      network: () => `${e.code ?? e.cause?.code ?? e.name}: ${e.message}`,
+    }[failure]();
+    return { status: null, retryAfter: null, response: null, error: what, failure };
   }
 }

@@ -164,7 +164,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       } else {
         const res = await post(agent, d.url, req.headers, req.body, { ...opts, signal: abort.signal });
         const ms = Date.now() - t0;
-        if (res.error?.startsWith('aborted')) {
+        if (res.failure === 'aborted') {
           r = base(d, ms, 'skipped', null, res.error);
         } else {
           const v = verdictOf(
