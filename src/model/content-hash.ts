@@ -4,7 +4,8 @@
 // does when run — labels, tags, commit message and the derived input_variables are excluded (the
 // first three are not content; the last is recomputed from the templates on every write).
 import { createHash } from 'node:crypto';
-import type { Json, VersionContent } from './types.ts';
+import type { VersionContent } from './types.ts';
+import { snakeOfContent } from './version-snake.ts';
 
 /** Bumped if the hashed fields or the canonical form ever change: old hashes then never match. */
 export const CONTENT_HASH_VERSION = 'lectern-content-v1';
@@ -23,25 +24,20 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:<hex>` of the canonical JSON of a version's runnable content. */
 export function contentHash(c: Hashed): string {
-  const doc: Record<string, Json | undefined> = {
+  // The snake_case form minus what is not content; a completion's stray chat messages never count.
+  const {
+    input_variables: _derived,
+    commit_message: _message,
+    ...runnable
+  } = snakeOfContent({
+    ...c,
+    inputVariables: [],
+    commitMessage: null,
+  });
+  const doc = {
     v: CONTENT_HASH_VERSION,
-    template_type: c.templateType,
-    template_format: c.templateFormat,
-    messages: c.templateType === 'chat' ? (c.messages as Json) : [],
-    content: c.templateType === 'completion' ? (c.content ?? []) : null,
-    variable_defaults: c.variableDefaults,
-    model: c.model,
-    provider: c.provider,
-    params: c.params,
-    response_format: c.responseFormat,
-    json_schema: c.jsonSchema,
-    tools: c.tools,
-    tool_choice: c.toolChoice,
-    functions: c.functions,
-    function_call: c.functionCall,
-    fallback_models: c.fallbackModels,
-    load_balance_models: c.loadBalanceModels as Json,
-    metadata: c.metadata,
+    ...runnable,
+    messages: c.templateType === 'chat' ? runnable.messages : [],
   };
   return `sha256:${createHash('sha256').update(canonicalJson(doc)).digest('hex')}`;
 }
