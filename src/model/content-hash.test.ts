@@ -60,7 +60,8 @@ describe('contentHash', () => {
   });
 
   it('ignores the commit message and the derived input variables', () => {
-    expect(contentHash({ ...chat, commitMessage: 'other', inputVariables: [] })).toBe(contentHash(chat));
+    const other: VersionContent = { ...chat, commitMessage: 'other', inputVariables: [] };
+    expect(contentHash(other)).toBe(contentHash(chat));
   });
 
   it('ignores chat messages left on a completion template', () => {
