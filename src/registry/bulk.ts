@@ -33,9 +33,9 @@ import {
   type VersionRecord,
 } from '../model/export-format.ts';
 import { LecternError } from '../model/errors.ts';
-import { contentOfSnake } from '../model/version-snake.ts';
+import { contentOfSnake, snakeOfContent } from '../model/version-snake.ts';
 import { uuidv7 } from '../model/ids.ts';
-import type { Actor, Json } from '../model/types.ts';
+import type { Actor } from '../model/types.ts';
 import { auditEntry, inTx, requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
 
 const PAGE = 200;
@@ -124,25 +124,7 @@ export async function* exportWorkspace(
           prompt_id: p.id,
           number: v.number,
           status: v.status,
-          template_type: v.templateType,
-          messages: v.messages as Json[],
-          content: v.content,
-          template_format: v.templateFormat,
-          input_variables: v.inputVariables,
-          variable_defaults: v.variableDefaults,
-          model: v.model,
-          provider: v.provider,
-          params: v.params,
-          response_format: v.responseFormat,
-          json_schema: v.jsonSchema,
-          tools: v.tools,
-          tool_choice: v.toolChoice,
-          functions: v.functions,
-          function_call: v.functionCall,
-          fallback_models: v.fallbackModels,
-          load_balance_models: v.loadBalanceModels as Json[] | null,
-          metadata: v.metadata,
-          commit_message: v.commitMessage,
+          ...snakeOfContent(v),
           author: v.author,
           content_hash: contentHash(v),
           created_at: iso(v.createdAt)!,
