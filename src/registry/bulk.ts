@@ -10,7 +10,7 @@
 // not merged. Pages of an export are each read consistently; an export taken while others write
 // may see a later prompt at a later state than an earlier one (a whole-workspace snapshot would
 // hold one transaction open for as long as the client reads, which blocks PGlite entirely).
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import {
   auditEvents,
   labelHistory,
@@ -198,6 +198,7 @@ export interface ImportReport {
 
 const BATCH_PROMPTS = 100;
 const BATCH_VERSIONS = 1000;
+const IMPORT_LOCK = 7_402_118; // advisory lock class; the other ids: db.ts, outbox.ts, request-log-retention.ts
 const MAX_PROBLEMS = 1000;
 
 /** Imports export lines (one JSON record each) into a workspace; see the header for the rules. */
@@ -320,6 +321,11 @@ async function writeBatch(
       .from(workspaces)
       .where(eq(workspaces.id, workspaceId))
       .for('share');
+    // Imports into one workspace take turns, so the "already stored" check below sees what a
+    // concurrent import committed: a rerun of a migration whose killed run is still being written
+    // skips those prompts instead of failing on their primary key (PGlite has one connection).
+    if (ctx.store.backend === 'postgres')
+      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}, hashtext(${workspaceId}))`);
     const ids = groups.map((g) => g.prompt.id);
     const have = new Set(
       (await tx.select({ id: prompts.id }).from(prompts).where(inArray(prompts.id, ids))).map((r) => r.id),

@@ -132,6 +132,29 @@ for (const backend of backends) {
       expect(again.body).toMatchObject({ prompts_created: 0, prompts_skipped: 5, versions: 0 });
     });
 
+    // A migration rerun while its killed run's import is still being written sends the same
+    // prompts at once: each is stored once, and every import answers 200 (none fails on a key).
+    it('the same import sent several times at once stores each prompt once, without an error', async () => {
+      const fresh = await startTestApp(backend);
+      try {
+        const exp = (await src.call('GET', '/v1/export')).raw;
+        const rs = await Promise.all(
+          [0, 1, 2].map(() =>
+            fresh.call('POST', '/v1/import', {
+              body: exp,
+              headers: { 'content-type': 'application/x-ndjson' },
+            }),
+          ),
+        );
+        expect(rs.map((r) => r.status)).toEqual([200, 200, 200]);
+        expect(rs.map((r) => r.body.prompts_created).reduce((a, b) => a + b)).toBe(5);
+        expect(rs.map((r) => r.body.prompts_skipped).reduce((a, b) => a + b)).toBe(10);
+        expect(await storeView(fresh)).toEqual(await storeView(src));
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it('refuses bad input in the native envelope, writing nothing of the batch', async () => {
       const fresh = await startTestApp(backend);
       try {
