@@ -299,6 +299,19 @@ export async function importRecords(
       { kind: 'invalid', field: 'header' },
       'the import is empty: send the lines of an export',
     );
+  // Without the footer the body was cut off, maybe inside the last prompt's records. Written, that
+  // prompt would be skipped whole when the full file is sent again, its missing versions never
+  // arriving: it is left out instead, and the resend brings it complete.
+  if (!report.complete && cur) {
+    const last: Group = cur;
+    cur = null;
+    if (report.problems.length < MAX_PROBLEMS)
+      report.problems.push({
+        prompt: last.prompt.name,
+        reason:
+          'the import ended before its footer, maybe inside this prompt: not imported; send the whole file again',
+      });
+  }
   await flush();
   return report;
 }
