@@ -304,16 +304,26 @@ describe('.prompt files', () => {
       expect(
         contentHash(parsePromptFile('support/_policies.prompt', writePromptFile(committed)).content),
       ).toBe(contentHash(committed.content));
-      // A snippet with anything beyond mustache text keeps its front matter.
+      // A snippet with anything beyond mustache text keeps its front matter, inside a Handlebars
+      // comment (Dotprompt renders a partial file whole) unless its YAML would close the comment.
+      const closing = { ...snippet('tone', 'x'), description: 'ends --}}' };
+      expect(writePromptFile(closing).startsWith('---\ndescription: ends --}}\n')).toBe(true);
+      expect(parsePromptFile('_tone.prompt', writePromptFile(closing))).toEqual(closing);
+      // A bare partial may start with a comment of its own.
+      const commented = snippet('tone', '{{!-- note --}}\nBe kind.');
+      expect(writePromptFile(commented)).toBe('{{!-- note --}}\nBe kind.\n');
+      expect(parsePromptFile('_tone.prompt', writePromptFile(commented))).toEqual(commented);
       for (const rich of [
         snippet('tone', 'Be kind.', { model: 'gpt-4o' }),
         snippet('tone', 'Be kind.', { templateFormat: 'jinja2' }),
         { ...snippet('tone', 'Be kind.'), tags: ['x'] },
         snippet('tone', '---\nstarts like front matter'),
+        snippet('tone', '{{!--\n---\nstarts like commented front matter\n---\n--}}'),
         { ...snippet('tone', 'x'), content: full({ messages: [{ role: 'user', content: 'chat snippet' }] }) },
       ]) {
         const file = writePromptFile(rich);
-        expect(file.startsWith('---\n'), file).toBe(true);
+        expect(file.startsWith('{{!--\n---\n'), file).toBe(true);
+        expect(file).toMatch(/\n---\n--\}\}\n/);
         expect(parsePromptFile('_tone.prompt', file)).toEqual(rich);
       }
     });
@@ -344,7 +354,7 @@ describe('.prompt files', () => {
         const docs = [
           user,
           snippet('support/policies', 'Refunds within 30 days.'),
-          snippet('tone', 'Be {{adjective}}.'),
+          { ...snippet('tone', 'Be {{adjective}}.'), tags: ['style'] }, // front matter in a comment
           snippet('legal notes', 'No advice.'),
         ];
         for (const d of docs) {

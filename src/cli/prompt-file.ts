@@ -14,9 +14,9 @@
 // - A completion template with a single text block is the body; any other content list goes into
 //   `lectern.content`.
 // - `provider` is `lectern.provider`, not a `provider/` prefix on `model`: model names contain `/`.
-// - Snippet references are Dotprompt partials in the body (partials.ts). A snippet whose version is
-//   nothing but mustache text is written as a bare partial file — no front matter, since Dotprompt
-//   inserts a partial file whole; any other snippet keeps its front matter.
+// - Snippet references are Dotprompt partials in the body (partials.ts). Dotprompt inserts a partial
+//   file whole, so a snippet whose version is nothing but mustache text is a bare partial file, and
+//   any other snippet has its front matter inside a Handlebars comment (`{{!-- --- … --- --}}`).
 // - `input.schema` (Picoschema or JSON Schema) has no field of its own in Lectern: it is kept in
 //   the version's metadata under `_dotprompt.input_schema` (as each dialect keeps its extras), which
 //   every API gives back as is and no render reads.
@@ -125,7 +125,7 @@ function plainSnippetText(doc: PromptDoc): string | null {
   if (!doc.isSnippet || doc.description !== null || doc.tags.length || c.templateType !== 'completion')
     return null;
   const text = !c.content || !c.content.length ? '' : singleText(c.content);
-  if (text === null || text.startsWith('---') || hasPartialSyntax(text)) return null;
+  if (text === null || /^(?:---|\{\{!--\r?\n---)/.test(text) || hasPartialSyntax(text)) return null;
   const plain = { ...defaultContent('mustache'), templateType: 'completion' as const, content: c.content };
   return contentHash(plain) === contentHash(c) ? text : null;
 }
@@ -208,8 +208,14 @@ export function writePromptFile(doc: PromptDoc): string {
   for (const [k, v] of ext) fm[EXT + k] = v;
 
   const yaml = stringify(fm, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
+  // Dotprompt inserts a partial file whole: a snippet's front matter goes inside a Handlebars
+  // comment, which renders as nothing (unless the YAML itself would close the comment).
+  if (doc.isSnippet && !yaml.includes('--}}')) return `{{!--\n---\n${yaml}---\n--}}\n${body}`;
   return `---\n${yaml}---\n${body}`;
 }
+
+/** A snippet file's front matter inside a Handlebars comment, as `writePromptFile` puts it. */
+const COMMENTED = /^\{\{!--\r?\n(---\r?\n(?:[\s\S]*?\r?\n)?---)[ \t]*\r?\n--\}\}[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 
 const str = (file: string, key: string, v: unknown): string => {
   if (typeof v !== 'string') throw new PromptFileError(file, `${key} must be a string`);
@@ -251,7 +257,11 @@ const KNOWN_EXT = new Set([
 /** Reads a file's text; `rel` is its path below the prompts directory (the prompt's name). */
 export function parsePromptFile(rel: string, text: string): PromptDoc {
   const { name, isSnippet } = nameOfFile(rel);
-  if (isSnippet && !text.startsWith('---')) return plainSnippet(rel, name, text);
+  if (isSnippet) {
+    const c = COMMENTED.exec(text);
+    if (c) text = `${c[1]}\n${c[2]}`;
+    else if (!text.startsWith('---')) return plainSnippet(rel, name, text);
+  }
   const m = /^---\r?\n((?:[\s\S]*?\r?\n)?)---[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(text);
   if (!m) throw new PromptFileError(rel, 'no front matter: the file must start with a line `---`');
   let fm: unknown;

@@ -4,6 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Dotprompt } from 'dotprompt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
@@ -67,8 +68,10 @@ describe.each(backends)('prompts as code with Dotprompt partials and input.schem
       expect(await readFile(join(dir, 'prompts/shared/_policies.prompt'), 'utf8')).toBe(
         'Refunds within 30 days.\n',
       );
-      // A snippet with tags needs front matter (and still is a partial file by its name).
-      expect(await readFile(join(dir, 'prompts/_tone "x".prompt'), 'utf8')).toMatch(/^---\n/);
+      // A snippet with tags needs front matter: inside a Handlebars comment, a partial still.
+      expect(await readFile(join(dir, 'prompts/_tone "x".prompt'), 'utf8')).toMatch(
+        /^\{\{!--\n---\nlectern.type: completion\n[\s\S]*\n---\n--\}\}\nBe kind.\n$/,
+      );
       const triage = await readFile(join(dir, 'prompts/support/triage.prompt'), 'utf8');
       expect(triage).toContain(
         '{{role "system"}}\nPolicies:\n{{> shared/policies}}\n{{> shared/policies version=1}} {{> "tone \\"x\\"" label="production"}}\n',
@@ -87,6 +90,19 @@ describe.each(backends)('prompts as code with Dotprompt partials and input.schem
       );
       expect((await lectern('pull')).stdout).toContain('0 written, 3 unchanged');
       expect((await lectern('check')).code).toBe(0);
+
+      // Dotprompt renders the pulled directory, partials loaded as its DirStore loads them.
+      const dp = new Dotprompt({
+        partialResolver: (name) => {
+          const i = name.lastIndexOf('/');
+          return readFile(join(dir, 'prompts', name.slice(0, i + 1), `_${name.slice(i + 1)}.prompt`), 'utf8');
+        },
+      });
+      const out = await dp.render(triage, { input: { customer: 'Ada' } });
+      const text = out.messages.flatMap((m) => m.content.map((p) => ('text' in p ? p.text : ''))).join('|');
+      expect(text).toBe(
+        '\nPolicies:\nRefunds within 30 days.\nRefunds within 30 days.\n Be kind.\n\n|\nHi, I am Ada',
+      );
     },
   );
 
