@@ -464,6 +464,27 @@ describe('.prompt files', () => {
       expect(parsePromptFile('a.prompt', writePromptFile(more))).toEqual({ ...more, name: 'a' });
     });
 
+    it('round-trips any schema beside any other metadata (property)', () => {
+      const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as Json);
+      const obj = fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 3 });
+      fc.assert(
+        fc.property(json, obj, obj, fc.option(obj, { nil: undefined }), (schema, rest, dpRest, defaults) => {
+          const metadata = { ...rest, [DOTPROMPT_KEY]: { ...dpRest, input_schema: schema } };
+          const d: PromptDoc = {
+            ...doc,
+            content: { ...doc.content, metadata, variableDefaults: defaults ?? {} },
+          };
+          const file = writePromptFile(d);
+          const back = parsePromptFile('support/triage.prompt', file);
+          expect(back).toEqual(d);
+          expect(contentHash(back.content)).toBe(contentHash(d.content));
+          expect(writePromptFile(back)).toBe(file);
+          expect(new Dotprompt().parse(file).input?.schema).toEqual(schema);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     it('refuses a schema given twice and input keys Lectern does not read', () => {
       expect(() =>
         parsePromptFile(
