@@ -295,6 +295,7 @@ export interface VendorMigrationOptions {
   targetKey?: string;
   workspace?: string;
   state: string;
+  batch?: string;
   dryRun?: boolean;
   json?: boolean;
   progress?: boolean;
@@ -308,12 +309,16 @@ export async function runVendorMigration(o: VendorMigrationOptions): Promise<voi
   const vendor = o.from!;
   if (!o.url) throw new CliError(`--from ${vendor} needs --url, the ${vendor} API base URL`, EXIT.usage);
   if (!o.key) throw new CliError(`--from ${vendor} needs --key, a ${vendor} API key`, EXIT.usage);
+  const batch = o.batch === undefined ? undefined : Number(o.batch);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1 && batch <= 10_000))
+    throw new CliError(`--batch takes a number of prompts from 1 to 10000, not ${o.batch}`, EXIT.usage);
   const target = o.dryRun ? null : new Client({ url: o.targetUrl, key: o.targetKey, workspace: o.workspace });
   const r = await migrate(target, vendor, vendorApi(vendor, o.url, o.key), {
     url: o.url,
     statePath: resolve(o.state),
     dryRun: o.dryRun === true,
     sourceWorkspace: o.sourceWorkspace,
+    chunk: batch,
     progress: bar({ ...o, json: o.json }),
   });
   if (o.json) return printJson(r);

@@ -155,6 +155,10 @@ export function buildCli(): Command {
     .option('--target-key <key>', 'with --from: a Lectern editor key (default: $LECTERN_API_KEY)')
     .option('--workspace <name>', 'with --from: the Lectern workspace to import into')
     .option('--state <file>', 'with --from: the resume state file', 'lectern-migrate-state.json')
+    .option(
+      '--batch <prompts>',
+      'with --from: prompts per import request; the state file moves on after each (default 100)',
+    )
     .option('--dry-run', 'with --from: fetch and map, write nothing')
     .option('--json', 'with --from: print the report as JSON')
     .option('--no-progress', 'no progress bar')

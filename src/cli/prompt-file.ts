@@ -14,10 +14,17 @@
 // - A completion template with a single text block is the body; any other content list goes into
 //   `lectern.content`.
 // - `provider` is `lectern.provider`, not a `provider/` prefix on `model`: model names contain `/`.
+// - Snippet references are Dotprompt partials in the body (partials.ts). Dotprompt inserts a partial
+//   file whole, so a snippet whose version is nothing but mustache text is a bare partial file, and
+//   any other snippet has its front matter inside a Handlebars comment (`{{!-- --- … --- --}}`).
+// - `input.schema` (Picoschema or JSON Schema) has no field of its own in Lectern: it is kept in
+//   the version's metadata under `_dotprompt.input_schema` (as each dialect keeps its extras), which
+//   every API gives back as is and no render reads.
 import { parse, stringify } from 'yaml';
 import { contentHash } from '../model/content-hash.ts';
 import { defaultContent } from '../model/version-content.ts';
 import type { Json, JsonObject, LoadBalanceModel, Message, VersionContent } from '../model/types.ts';
+import { PartialSyntaxError, hasPartialSyntax, partialsOfTags, tagsOfPartials } from './partials.ts';
 
 /** A prompt as a file holds it: the prompt's own fields and its version content. */
 export interface PromptDoc {
@@ -39,6 +46,9 @@ export class PromptFileError extends Error {
 
 const MARKER = /^\{\{role "([^"\n]*)"\}\}$/;
 const EXT = 'lectern.';
+/** Where `input.schema` lives in a version's metadata. */
+export const DOTPROMPT_KEY = '_dotprompt';
+const INPUT_SCHEMA = 'input_schema';
 
 const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const empty = (v: unknown) =>
@@ -97,14 +107,45 @@ function outputOf(rf: JsonObject | null): { output: JsonObject; extra: JsonObjec
   return { output: { format: 'json', schema }, extra: Object.keys(rest).length ? rest : null };
 }
 
+/** `metadata` split into Dotprompt's `input.schema` (if it holds one) and the rest. */
+function splitInputSchema(metadata: JsonObject): { schema?: Json; rest: JsonObject } {
+  const dp = metadata[DOTPROMPT_KEY];
+  if (!isObj(dp) || !(INPUT_SCHEMA in dp)) return { rest: metadata };
+  const { [INPUT_SCHEMA]: schema, ...dpRest } = dp;
+  const { [DOTPROMPT_KEY]: _dp, ...rest } = metadata;
+  return { schema, rest: Object.keys(dpRest).length ? { ...rest, [DOTPROMPT_KEY]: dpRest } : rest };
+}
+
+/**
+ * A snippet that is nothing but mustache text (and has no description or tags): written as a bare
+ * partial file, which Dotprompt inserts as it is. The commit message is not content and is left out.
+ */
+function plainSnippetText(doc: PromptDoc): string | null {
+  const c = doc.content;
+  if (!doc.isSnippet || doc.description !== null || doc.tags.length || c.templateType !== 'completion')
+    return null;
+  const text = !c.content || !c.content.length ? '' : singleText(c.content);
+  if (text === null || /^(?:---|\{\{!--\r?\n---)/.test(text) || hasPartialSyntax(text)) return null;
+  const plain = { ...defaultContent('mustache'), templateType: 'completion' as const, content: c.content };
+  return contentHash(plain) === contentHash(c) ? text : null;
+}
+
 /** The file text of a prompt. Same input, same bytes. */
 export function writePromptFile(doc: PromptDoc): string {
+  const plain = plainSnippetText(doc);
+  if (plain !== null) return plain === '' && !doc.content.content?.length ? '' : `${partialsOfTags(plain)}\n`;
+
   const c = doc.content;
   const fm: Record<string, unknown> = {};
   if (doc.description !== null) fm.description = doc.description;
   if (c.model !== null) fm.model = c.model;
   if (!empty(c.params)) fm.config = c.params;
-  if (!empty(c.variableDefaults)) fm.input = { default: c.variableDefaults };
+  const { schema, rest: metadata } = splitInputSchema(c.metadata);
+  if (schema !== undefined || !empty(c.variableDefaults))
+    fm.input = {
+      ...(schema !== undefined ? { schema } : {}),
+      ...(!empty(c.variableDefaults) ? { default: c.variableDefaults } : {}),
+    };
   const out = outputOf(c.responseFormat);
   if (out) fm.output = out.output;
 
@@ -126,7 +167,7 @@ export function writePromptFile(doc: PromptDoc): string {
   if (c.functionCall !== null) ext.push(['functionCall', c.functionCall]);
   put('fallbackModels', c.fallbackModels);
   put('loadBalanceModels', c.loadBalanceModels);
-  put('metadata', c.metadata);
+  put('metadata', metadata);
   // An empty list/object that differs from the default (null) must survive: write it explicitly.
   for (const [k, v] of [
     ['tools', c.tools],
@@ -139,23 +180,42 @@ export function writePromptFile(doc: PromptDoc): string {
     if (v !== null && empty(v)) ext.push([k, v]);
 
   let body = '';
+  // Snippet tags become partials unless a body text already holds partial syntax of its own.
+  const asBody = (texts: string[]) =>
+    texts.some(hasPartialSyntax)
+      ? { texts, verbatim: true }
+      : { texts: texts.map(partialsOfTags), verbatim: false };
+  let verbatim = false;
   if (c.templateType === 'chat') {
-    if (bodyExpressible(c.messages)) {
-      body = c.messages
-        .map((m) => `{{role "${m.role === 'assistant' ? 'model' : m.role}"}}\n${m.content as string}\n`)
+    const b = bodyExpressible(c.messages) ? asBody(c.messages.map((m) => m.content as string)) : null;
+    const messages = b && c.messages.map((m, i) => ({ role: m.role, content: b.texts[i]! }));
+    if (b && messages && bodyExpressible(messages)) {
+      verbatim = b.verbatim;
+      body = messages
+        .map((m) => `{{role "${m.role === 'assistant' ? 'model' : m.role}"}}\n${m.content}\n`)
         .join('');
     } else ext.push(['messages', c.messages]);
   } else {
     const text = singleText(c.content);
-    if (text !== null) body = `${text}\n`;
-    else ext.push(['content', c.content ?? []]);
+    if (text !== null) {
+      const b = asBody([text]);
+      verbatim = b.verbatim;
+      body = `${b.texts[0]!}\n`;
+    } else ext.push(['content', c.content ?? []]);
   }
+  if (verbatim) ext.push(['partials', false]);
   if (c.commitMessage !== null) ext.push(['commitMessage', c.commitMessage]);
   for (const [k, v] of ext) fm[EXT + k] = v;
 
   const yaml = stringify(fm, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
+  // Dotprompt inserts a partial file whole: a snippet's front matter goes inside a Handlebars
+  // comment, which renders as nothing (unless the YAML itself would close the comment).
+  if (doc.isSnippet && !yaml.includes('--}}')) return `{{!--\n---\n${yaml}---\n--}}\n${body}`;
   return `---\n${yaml}---\n${body}`;
 }
+
+/** A snippet file's front matter inside a Handlebars comment, as `writePromptFile` puts it. */
+const COMMENTED = /^\{\{!--\r?\n(---\r?\n(?:[\s\S]*?\r?\n)?---)[ \t]*\r?\n--\}\}[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 
 const str = (file: string, key: string, v: unknown): string => {
   if (typeof v !== 'string') throw new PromptFileError(file, `${key} must be a string`);
@@ -190,11 +250,18 @@ const KNOWN_EXT = new Set([
   'metadata',
   'messages',
   'content',
+  'partials',
   'commitMessage',
 ]);
 
 /** Reads a file's text; `rel` is its path below the prompts directory (the prompt's name). */
 export function parsePromptFile(rel: string, text: string): PromptDoc {
+  const { name, isSnippet } = nameOfFile(rel);
+  if (isSnippet) {
+    const c = COMMENTED.exec(text);
+    if (c) text = `${c[1]}\n${c[2]}`;
+    else if (!text.startsWith('---')) return plainSnippet(rel, name, text);
+  }
   const m = /^---\r?\n((?:[\s\S]*?\r?\n)?)---[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(text);
   if (!m) throw new PromptFileError(rel, 'no front matter: the file must start with a line `---`');
   let fm: unknown;
@@ -220,7 +287,6 @@ export function parsePromptFile(rel: string, text: string): PromptDoc {
     }
   }
   const body = m[2]!.replace(/\r\n/g, '\n');
-  const { name, isSnippet } = nameOfFile(rel);
   const type = ext.type ?? 'chat';
   if (type !== 'chat' && type !== 'completion')
     throw new PromptFileError(rel, 'lectern.type must be chat or completion');
@@ -234,6 +300,12 @@ export function parsePromptFile(rel: string, text: string): PromptDoc {
   c.params = objOrNull(rel, 'config', fm.config) ?? {};
   const input = objOrNull(rel, 'input', fm.input);
   c.variableDefaults = objOrNull(rel, 'input.default', input?.default) ?? {};
+  for (const k of Object.keys(input ?? {}))
+    if (k !== 'default' && k !== 'schema')
+      throw new PromptFileError(
+        rel,
+        `input.${k} is not supported; Lectern reads input.schema and input.default`,
+      );
   if (ext.provider !== undefined && ext.provider !== null)
     c.provider = str(rel, 'lectern.provider', ext.provider);
 
@@ -259,9 +331,24 @@ export function parsePromptFile(rel: string, text: string): PromptDoc {
   c.loadBalanceModels = arrOrNull(rel, 'lectern.loadBalanceModels', ext.loadBalanceModels) as
     LoadBalanceModel[] | null;
   c.metadata = objOrNull(rel, 'lectern.metadata', ext.metadata) ?? {};
+  if (input && 'schema' in input) c.metadata = withInputSchema(rel, c.metadata, input.schema as Json);
   if (ext.commitMessage !== undefined && ext.commitMessage !== null)
     c.commitMessage = str(rel, 'lectern.commitMessage', ext.commitMessage);
 
+  if (ext.partials !== undefined && ext.partials !== false)
+    throw new PromptFileError(
+      rel,
+      "lectern.partials can only be false (the body's {{> …}} are literal text)",
+    );
+  const fromBody = (t: string) => {
+    if (ext.partials === false) return t;
+    try {
+      return tagsOfPartials(t);
+    } catch (e) {
+      if (e instanceof PartialSyntaxError) throw new PromptFileError(rel, e.message);
+      throw e;
+    }
+  };
   if (type === 'chat') {
     if (ext.messages !== undefined) {
       if (body.trim())
@@ -270,12 +357,16 @@ export function parsePromptFile(rel: string, text: string): PromptDoc {
       if (!ms.every((x) => isObj(x) && typeof x.role === 'string'))
         throw new PromptFileError(rel, 'every entry of lectern.messages needs a role');
       c.messages = ms as Message[];
-    } else c.messages = splitMessages(rel, body);
+    } else
+      c.messages = splitMessages(rel, body).map((msg) => ({
+        ...msg,
+        content: fromBody(msg.content as string),
+      }));
   } else if (ext.content !== undefined) {
     if (body.trim())
       throw new PromptFileError(rel, 'lectern.content and a template body cannot both be given');
     c.content = arrOrNull(rel, 'lectern.content', ext.content) ?? [];
-  } else c.content = body === '' ? [] : [{ type: 'text', text: body.replace(/\n$/, '') }];
+  } else c.content = body === '' ? [] : [{ type: 'text', text: fromBody(body.replace(/\n$/, '')) }];
 
   const tags = arrOrNull(rel, 'lectern.tags', ext.tags) ?? [];
   if (!tags.every((t) => typeof t === 'string'))
@@ -283,6 +374,38 @@ export function parsePromptFile(rel: string, text: string): PromptDoc {
   const description =
     fm.description === undefined || fm.description === null ? null : str(rel, 'description', fm.description);
   return { name, description, tags: tags as string[], isSnippet, content: c };
+}
+
+/** `input.schema` into the version's metadata (`_dotprompt.input_schema`). */
+function withInputSchema(rel: string, metadata: JsonObject, schema: Json): JsonObject {
+  const dp = metadata[DOTPROMPT_KEY];
+  if (dp !== undefined && !isObj(dp))
+    throw new PromptFileError(
+      rel,
+      `lectern.metadata.${DOTPROMPT_KEY} must be a mapping when input.schema is given`,
+    );
+  if (dp && INPUT_SCHEMA in dp)
+    throw new PromptFileError(
+      rel,
+      `input.schema and lectern.metadata.${DOTPROMPT_KEY}.${INPUT_SCHEMA} cannot both be given`,
+    );
+  return { ...metadata, [DOTPROMPT_KEY]: { ...(dp ?? {}), [INPUT_SCHEMA]: schema } };
+}
+
+/** A snippet file without front matter: a Dotprompt partial, i.e. mustache completion text. */
+function plainSnippet(rel: string, name: string, text: string): PromptDoc {
+  const body = text.replace(/\r\n/g, '\n');
+  const c = defaultContent('mustache');
+  c.templateType = 'completion';
+  let t: string;
+  try {
+    t = tagsOfPartials(body.replace(/\n$/, ''));
+  } catch (e) {
+    if (e instanceof PartialSyntaxError) throw new PromptFileError(rel, e.message);
+    throw e;
+  }
+  c.content = body === '' ? [] : [{ type: 'text', text: t }];
+  return { name, description: null, tags: [], isSnippet: true, content: c };
 }
 
 /** The body's `{{role "x"}}` sections as messages; text before the first marker is a system message. */

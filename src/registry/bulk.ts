@@ -10,7 +10,7 @@
 // not merged. Pages of an export are each read consistently; an export taken while others write
 // may see a later prompt at a later state than an earlier one (a whole-workspace snapshot would
 // hold one transaction open for as long as the client reads, which blocks PGlite entirely).
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import {
   auditEvents,
   labelHistory,
@@ -180,6 +180,7 @@ export interface ImportReport {
 
 const BATCH_PROMPTS = 100;
 const BATCH_VERSIONS = 1000;
+const IMPORT_LOCK = 7_402_118; // advisory lock class; the other ids: db.ts, outbox.ts, request-log-retention.ts
 const MAX_PROBLEMS = 1000;
 
 /** Imports export lines (one JSON record each) into a workspace; see the header for the rules. */
@@ -280,6 +281,19 @@ export async function importRecords(
       { kind: 'invalid', field: 'header' },
       'the import is empty: send the lines of an export',
     );
+  // Without the footer the body was cut off, maybe inside the last prompt's records. Written, that
+  // prompt would be skipped whole when the full file is sent again, its missing versions never
+  // arriving: it is left out instead, and the resend brings it complete.
+  if (!report.complete && cur) {
+    const last: Group = cur;
+    cur = null;
+    if (report.problems.length < MAX_PROBLEMS)
+      report.problems.push({
+        prompt: last.prompt.name,
+        reason:
+          'the import ended before its footer, maybe inside this prompt: not imported; send the whole file again',
+      });
+  }
   await flush();
   return report;
 }
@@ -302,6 +316,11 @@ async function writeBatch(
       .from(workspaces)
       .where(eq(workspaces.id, workspaceId))
       .for('share');
+    // Imports into one workspace take turns, so the "already stored" check below sees what a
+    // concurrent import committed: a rerun of a migration whose killed run is still being written
+    // skips those prompts instead of failing on their primary key (PGlite has one connection).
+    if (ctx.store.backend === 'postgres')
+      await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}, hashtext(${workspaceId}))`);
     const ids = groups.map((g) => g.prompt.id);
     const have = new Set(
       (await tx.select({ id: prompts.id }).from(prompts).where(inArray(prompts.id, ids))).map((r) => r.id),

@@ -1,5 +1,5 @@
 // The `lectern` CLI as a user runs it: a child process, its output and exit code.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -28,4 +28,24 @@ export function lecternAt(url: string, key: string, cwd?: string) {
           }),
       );
     });
+}
+
+/** Starts `lectern …` as a child process the caller can signal (e.g. SIGKILL mid-run). */
+export function spawnLectern(url: string, key: string, cwd: string | undefined, ...args: string[]) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd,
+    env: { ...process.env, LECTERN_URL: url, LECTERN_API_KEY: key },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, exited };
 }

@@ -132,6 +132,60 @@ for (const backend of backends) {
       expect(again.body).toMatchObject({ prompts_created: 0, prompts_skipped: 5, versions: 0 });
     });
 
+    // A migration rerun while its killed run's import is still being written sends the same
+    // prompts at once: each is stored once, and every import answers 200 (none fails on a key).
+    it('the same import sent several times at once stores each prompt once, without an error', async () => {
+      const fresh = await startTestApp(backend);
+      try {
+        const exp = (await src.call('GET', '/v1/export')).raw;
+        const rs = await Promise.all(
+          [0, 1, 2].map(() =>
+            fresh.call('POST', '/v1/import', {
+              body: exp,
+              headers: { 'content-type': 'application/x-ndjson' },
+            }),
+          ),
+        );
+        expect(rs.map((r) => r.status)).toEqual([200, 200, 200]);
+        expect(rs.map((r) => r.body.prompts_created).reduce((a, b) => a + b)).toBe(5);
+        expect(rs.map((r) => r.body.prompts_skipped).reduce((a, b) => a + b)).toBe(10);
+        expect(await storeView(fresh)).toEqual(await storeView(src));
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    // A file cut off (no footer) may end inside a prompt's records: that prompt is left out and
+    // named, so sending the whole file again brings it complete instead of skipping it as stored.
+    it('a cut-off import leaves out the prompt it ended in; the whole file then completes it', async () => {
+      const fresh = await startTestApp(backend);
+      try {
+        const exp = (await src.call('GET', '/v1/export')).raw;
+        const lines = exp.trim().split('\n');
+        const second = lines.findIndex((l, i) => i > 1 && JSON.parse(l).type === 'prompt');
+        const cut = lines.slice(0, second + 2).join('\n'); // the 2nd prompt and one of its records
+        const h = { 'content-type': 'application/x-ndjson' };
+        const r = await fresh.call('POST', '/v1/import', { body: cut, headers: h });
+        expect(r.status, r.raw).toBe(200);
+        const secondName = JSON.parse(lines[second]!).name as string;
+        expect(r.body).toMatchObject({ prompts_created: 1, complete: false });
+        expect(r.body.problems).toEqual([
+          { prompt: secondName, reason: expect.stringContaining('before its footer') },
+        ]);
+        expect((await fresh.call('GET', `/v1/prompts/${encodeURIComponent(secondName)}`)).status).toBe(404);
+        const all = await fresh.call('POST', '/v1/import', { body: exp, headers: h });
+        expect(all.body).toMatchObject({
+          prompts_created: 4,
+          prompts_skipped: 1,
+          complete: true,
+          problems: [],
+        });
+        expect(await storeView(fresh)).toEqual(await storeView(src));
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it('refuses bad input in the native envelope, writing nothing of the batch', async () => {
       const fresh = await startTestApp(backend);
       try {
