@@ -177,7 +177,8 @@ export function createRegistry(store: Store) {
     listWebhookDeliveries: on(ctx, webhooks.listDeliveries),
     replayWebhookDelivery: on(ctx, webhooks.replayDelivery),
     /** The change stream of the caller's workspace (GET /v1/events). */
-    openEventStream: (actor: Actor, q: { workspace?: string }) => outbox.openEventStream(ctx, hub, actor, q),
+    openEventStream: (actor: Actor, q: { workspace?: string; after?: number }) =>
+      outbox.openEventStream(ctx, hub, actor, q),
     /** The outbox machinery the delivery worker drives (src/delivery/webhooks.ts). */
     outbox: {
       hub,

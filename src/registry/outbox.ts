@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
-import { outboxEvents } from '../store/schema.ts';
+import { outboxEvents, outboxPruned } from '../store/schema.ts';
 import type { Actor } from '../model/types.ts';
 import type { EndpointMode, OutboxEvent } from '../model/webhooks.ts';
 import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
@@ -153,24 +153,47 @@ const eventColumns = {
   at: outboxEvents.at,
 };
 
+/** Events a stream resuming from `after` can no longer get: retention deleted them. */
+export interface StreamGap {
+  /** The position the client resumed from. */
+  after: number;
+  /** The highest position retention deleted in the workspace: the stream continues after it. */
+  through: number;
+  prunedAt: Date;
+}
+
 /**
  * Opens the change stream of the caller's workspace (any role may read it): resolves the
  * workspace now, so a bad one fails before the stream starts. `read(after)` returns the next
  * events in commit order; `wait` resolves at the next sequencer run or after `maxMs`.
+ *
+ * `gap`: when the client resumes from a position (`after` given) and retention has since deleted
+ * an event of this workspace past it, what it missed — exact, because the watermark is the highest
+ * deleted position: `after < through` holds iff some event after `after` is gone.
  */
 export async function openEventStream(
   ctx: RegistryContext,
   hub: OutboxHub,
   actor: Actor,
-  q: { workspace?: string },
+  q: { workspace?: string; after?: number },
 ) {
   requireRole(actor, 'viewer');
   const ws = await resolveWorkspace(ctx.store.db, actor, q.workspace);
+  let gap: StreamGap | null = null;
+  if (q.after !== undefined) {
+    const [mark] = await ctx.store.db
+      .select({ through: outboxPruned.throughPos, prunedAt: outboxPruned.prunedAt })
+      .from(outboxPruned)
+      .where(eq(outboxPruned.workspaceId, ws.id));
+    if (mark && q.after < mark.through)
+      gap = { after: q.after, through: mark.through, prunedAt: mark.prunedAt };
+  }
   let wake: (() => void) | null = null;
   const off = hub.subscribe(() => wake?.());
   hub.kick();
   return {
     workspaceId: ws.id,
+    gap,
     async read(after: number, limit = 500): Promise<OutboxEvent[]> {
       const rows = await ctx.store.db
         .select(eventColumns)
@@ -344,7 +367,9 @@ export async function recordAttempts(db: Db, owner: string, results: AttemptResu
 
 /**
  * Deletes events older than `days` that no delivery still waits for (their delivery log goes with
- * them). The change stream can resume from any event still kept: `days` is its resume window.
+ * them). The change stream can resume from any event still kept: `days` is its resume window. The
+ * same statement raises each workspace's watermark (outbox_pruned) to the highest position it
+ * deleted, so a stream resuming from before it is told of the gap.
  */
 export async function pruneOutbox(db: Db, days: number): Promise<number> {
   const res = await db.execute(sql`
@@ -352,6 +377,12 @@ export async function pruneOutbox(db: Db, days: number): Promise<number> {
       delete from ${outboxEvents} o
       where o.at < now() - (${days} * interval '1 day') and o.pos is not null
         and not exists (select 1 from webhook_deliveries d where d.event_id = o.id and d.status = 'pending')
+      returning o.workspace_id, o.pos
+    ), marked as (
+      insert into ${outboxPruned} (workspace_id, through_pos, pruned_at)
+      select workspace_id, max(pos), now() from gone where workspace_id is not null group by workspace_id
+      on conflict (workspace_id) do update
+        set through_pos = greatest(${outboxPruned}.through_pos, excluded.through_pos), pruned_at = now()
       returning 1
     ) select count(*)::int as n from gone`);
   return Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);

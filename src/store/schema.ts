@@ -349,6 +349,17 @@ export const outboxEvents = pgTable(
   ],
 );
 
+/**
+ * Per workspace, the highest outbox position retention has deleted: a change stream resuming from
+ * an earlier position has missed events, and is told so (a `stream.gap` event) instead of silently
+ * skipping them (drizzle/0009_outbox_pruned.sql).
+ */
+export const outboxPruned = pgTable('outbox_pruned', {
+  workspaceId: uuid('workspace_id').primaryKey(),
+  throughPos: bigint('through_pos', { mode: 'number' }).notNull(),
+  prunedAt: ts('pruned_at').notNull().defaultNow(),
+});
+
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
