@@ -50,6 +50,7 @@ export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './reques
 export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
 export type { ClaimedDelivery, AttemptResult } from './outbox.ts';
+export { DEFAULT_PER_ENDPOINT } from './outbox.ts';
 export type {
   RequestLogRecord,
   RequestLogQuery,
@@ -184,8 +185,8 @@ export function createRegistry(store: Store) {
       hub,
       /** Another process committed something (its NOTIFY arrived): sequence and wake. */
       kick: () => hub.kick(),
-      claim: (owner: string, leaseMs: number, limit: number) =>
-        outbox.claimDeliveries(store.db, owner, leaseMs, limit),
+      claim: (owner: string, leaseMs: number, limit: number, perEndpoint?: number) =>
+        outbox.claimDeliveries(store.db, owner, leaseMs, limit, perEndpoint),
       record: (owner: string, results: outbox.AttemptResult[]) =>
         outbox.recordAttempts(store.db, owner, results),
       prune: (days: number) => outbox.pruneOutbox(store.db, days),

@@ -233,26 +233,44 @@ export interface ClaimedDelivery {
 /** A worker's identity for leases (several processes share one PostgreSQL). */
 export const workerId = () => `w_${randomUUID()}`;
 
+/** Deliveries in flight to one endpoint at once, across every process, unless told otherwise. */
+export const DEFAULT_PER_ENDPOINT = 16;
+
 /**
  * Claims up to `limit` due deliveries of enabled endpoints for `leaseMs` (FOR UPDATE SKIP LOCKED:
  * two workers never claim one delivery at once; an expired lease — its worker died — is claimable
  * again). Counts the attempt.
+ *
+ * At most `perEndpoint` deliveries of one endpoint are in flight at once (live leases, whichever
+ * process holds them): a receiver that hangs holds that many slots until its timeouts, and every
+ * other endpoint keeps being sent on time.
  */
 export async function claimDeliveries(
   db: Db,
   owner: string,
   leaseMs: number,
   limit: number,
+  perEndpoint = DEFAULT_PER_ENDPOINT,
 ): Promise<ClaimedDelivery[]> {
   const res = await db.execute(sql`
-    with due as (
-      select d.id from webhook_deliveries d
-      join webhook_endpoints e on e.id = d.endpoint_id
-      where d.status = 'pending' and d.next_attempt_at <= now()
-        and (d.lease_until is null or d.lease_until < now()) and e.enabled
+    with room as (
+      select e.id, greatest(0, ${perEndpoint}::int - (
+        select count(*) from webhook_deliveries x
+        where x.endpoint_id = e.id and x.status = 'pending' and x.lease_until >= now()))::int as n
+      from webhook_endpoints e where e.enabled
+    ), due as (
+      select d.id from room
+      cross join lateral (
+        select d.id, d.next_attempt_at from webhook_deliveries d
+        where d.endpoint_id = room.id and d.status = 'pending' and d.next_attempt_at <= now()
+          and (d.lease_until is null or d.lease_until < now())
+        order by d.next_attempt_at, d.id
+        limit room.n
+        for update skip locked
+      ) d
+      where room.n > 0
       order by d.next_attempt_at, d.id
       limit ${limit}
-      for update of d skip locked
     ), claimed as (
       update webhook_deliveries d
       set lease_until = now() + (${leaseMs} * interval '1 millisecond'), lease_owner = ${owner},

@@ -50,6 +50,8 @@ export interface Config {
   /** Allow webhook targets on private, loopback and other non-public addresses. */
   webhookAllowPrivate: boolean;
   webhookConcurrency: number;
+  /** Requests in flight to one endpoint at once (a slow receiver holds no more than this). */
+  webhookEndpointConcurrency: number;
   /** Days delivered outbox events are kept: the change stream's resume window. */
   outboxRetentionDays: number;
 }
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: Math.max(100, int(env, 'LECTERN_WEBHOOK_TIMEOUT_MS', 15_000)),
     webhookAllowPrivate: bool(env, 'LECTERN_WEBHOOK_ALLOW_PRIVATE'),
     webhookConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_CONCURRENCY', 64)),
+    webhookEndpointConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_ENDPOINT_CONCURRENCY', 16)),
     outboxRetentionDays: Math.max(1, int(env, 'LECTERN_OUTBOX_RETENTION_DAYS', 7)),
   };
 }

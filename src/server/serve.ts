@@ -99,6 +99,7 @@ export async function serve(config: Config): Promise<Running> {
     timeoutMs: config.webhookTimeoutMs,
     allowPrivate: config.webhookAllowPrivate,
     concurrency: config.webhookConcurrency,
+    perEndpoint: config.webhookEndpointConcurrency,
     retentionDays: config.outboxRetentionDays,
     log: app.log,
     busy: () => inFlight.size > 0,

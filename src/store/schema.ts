@@ -422,6 +422,10 @@ export const webhookDeliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    // The claim's per-endpoint look-up: due deliveries of one endpoint, and its live leases.
+    index('webhook_deliveries_endpoint_due')
+      .on(t.endpointId, t.nextAttemptAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_event').on(t.eventId),
     check('webhook_deliveries_status', sql`${t.status} in ('pending','delivered','failed')`),
   ],
