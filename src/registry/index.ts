@@ -1,6 +1,7 @@
 // The registry: every use case Lectern has, each one transaction, bound to one store. Dialects call
 // these and nothing below them. Every change to a prompt's fields, versions and labels is one call
 // of `write` with a plan (write.ts); deletes, restores and external-id attach/detach have their own.
+import { BUILTIN_PRICES, type PriceTable } from '../model/prices.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor } from '../model/types.ts';
 import type { Change, RegistryContext } from './context.ts';
@@ -70,12 +71,18 @@ const on =
   (...args: A): R =>
     fn(ctx, ...args);
 
-export function createRegistry(store: Store) {
+export interface RegistryOptions {
+  /** Prices for records logged without a cost (default: the built-in table). */
+  prices?: PriceTable;
+}
+
+export function createRegistry(store: Store, opts: RegistryOptions = {}) {
   const listeners = new Set<(changes: Change[]) => void>();
   // Every committed change may have written outbox rows: the hub sequences them at once.
   const hub = new outbox.OutboxHub(store.db, store.backend);
   const ctx: RegistryContext = {
     store,
+    prices: opts.prices ?? BUILTIN_PRICES,
     emit: (changes) => {
       listeners.forEach((l) => l(changes));
       hub.kick();
