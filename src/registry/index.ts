@@ -92,6 +92,8 @@ export function createRegistry(store: Store, opts: RegistryOptions = {}) {
   return {
     store,
     ctx,
+    /** The prices that cost a logged request sent without one (the gateway prices its runs alike). */
+    prices: ctx.prices,
     /** Subscribe to committed changes (read caches invalidate here). */
     onChange(listener: (changes: Change[]) => void): () => void {
       listeners.add(listener);
