@@ -3,10 +3,11 @@
 -- sent a `stream.gap` event first (docs/webhooks.md), so a client knows to resync.
 -- And the delivery claim's per-endpoint look-up (its concurrency cap): due deliveries of one
 -- endpoint and its live leases, without reading the endpoint's whole delivery log.
-CREATE TABLE "outbox_pruned" (
+-- Idempotent (IF NOT EXISTS): a directory that lost the record of it can run it again.
+CREATE TABLE IF NOT EXISTS "outbox_pruned" (
 	"workspace_id" uuid PRIMARY KEY NOT NULL,
 	"through_pos" bigint NOT NULL,
 	"pruned_at" timestamp (6) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "webhook_deliveries_endpoint_due" ON "webhook_deliveries" USING btree ("endpoint_id","next_attempt_at","id") WHERE "webhook_deliveries"."status" = 'pending';
+CREATE INDEX IF NOT EXISTS "webhook_deliveries_endpoint_due" ON "webhook_deliveries" USING btree ("endpoint_id","next_attempt_at","id") WHERE "webhook_deliveries"."status" = 'pending';
