@@ -33,6 +33,23 @@ export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
 
 const MAX_BACKOFF_MS = 5_000;
 
+/** What the writer has done since start (exported at /metrics, src/server/metrics.ts). */
+export interface RequestLogWriterStats {
+  /** INSERT statements that committed (a batch, or one row of a batch being isolated). */
+  batches: number;
+  /** Rows committed. */
+  rowsWritten: number;
+  /** Inserts that failed and were put back to be retried. */
+  failedInserts: number;
+  /** Records that found the queue full and had to wait for room. */
+  backpressureWaits: number;
+  /** Rows the database refused as data (dropped and reported). */
+  dropped: number;
+}
+
+/** Told of every insert statement: how long it took and how many rows it carried. */
+export type InsertObserver = (seconds: number, rows: number, ok: boolean) => void;
+
 interface Durable {
   resolve(): void;
   reject(err: unknown): void;
@@ -72,8 +89,14 @@ export class RequestLogWriter implements RequestLogQueue {
   private closed = false;
   private failures = 0;
   private lastError: unknown = null;
-  /** Rows the database refused as data, since start. */
-  dropped = 0;
+  readonly stats: RequestLogWriterStats = {
+    batches: 0,
+    rowsWritten: 0,
+    failedInserts: 0,
+    backpressureWaits: 0,
+    dropped: 0,
+  };
+  private readonly observers = new Set<InsertObserver>();
 
   constructor(
     private readonly insert: (rows: RequestLogRow[]) => Promise<void>,
@@ -85,8 +108,35 @@ export class RequestLogWriter implements RequestLogQueue {
     return this.queue.length + this.running.size;
   }
 
+  /** Rows the database refused as data, since start. */
+  get dropped(): number {
+    return this.stats.dropped;
+  }
+
+  /** Calls `fn` after every insert statement; returns an unsubscribe function. */
+  observe(fn: InsertObserver): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  /** One insert statement, timed and counted. */
+  private async timedInsert(rows: RequestLogRow[]): Promise<void> {
+    const t0 = performance.now();
+    let ok = false;
+    try {
+      await this.insert(rows);
+      ok = true;
+      this.stats.batches++;
+      this.stats.rowsWritten += rows.length;
+    } finally {
+      const s = (performance.now() - t0) / 1000;
+      for (const o of this.observers) o(s, rows.length, ok);
+    }
+  }
+
   async enqueue(row: RequestLogRow, durable: boolean): Promise<void> {
     if (this.closed) throw unavailable('the request log is shutting down', 1);
+    if (this.queue.length >= this.opts.maxQueue) this.stats.backpressureWaits++;
     while (this.queue.length >= this.opts.maxQueue) await this.waitForRoom();
     if (this.closed) throw unavailable('the request log is shutting down', 1);
     this.queue.push(row);
@@ -223,6 +273,7 @@ export class RequestLogWriter implements RequestLogQueue {
         this.queue.unshift(...back);
         for (const r of back) this.byId.set(r.id, r);
         this.failures++;
+        this.stats.failedInserts++;
         this.lastError = fail.cause;
         this.opts.onError?.(fail.cause, { rows: back.length, dropped: false });
         return;
@@ -235,7 +286,7 @@ export class RequestLogWriter implements RequestLogQueue {
 
   private async insertIsolating(batch: RequestLogRow[]): Promise<void> {
     try {
-      await this.insert(batch);
+      await this.timedInsert(batch);
       return;
     } catch (err) {
       if (!refusedAsData(err) || batch.length === 1) {
@@ -245,7 +296,7 @@ export class RequestLogWriter implements RequestLogQueue {
     }
     for (let i = 0; i < batch.length; i++) {
       try {
-        await this.insert([batch[i]!]);
+        await this.timedInsert([batch[i]!]);
       } catch (err) {
         if (refusedAsData(err)) this.drop(batch[i]!, err);
         else throw new PartialFailure(err, batch.slice(i));
@@ -254,7 +305,7 @@ export class RequestLogWriter implements RequestLogQueue {
   }
 
   private drop(row: RequestLogRow, err: unknown): void {
-    this.dropped++;
+    this.stats.dropped++;
     this.opts.onError?.(err, { rows: 1, dropped: true });
     this.settle(row.id, err);
   }

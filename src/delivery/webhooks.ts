@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
 import type { Registry } from '../registry/index.ts';
-import type { AttemptResult, ClaimedDelivery } from '../registry/index.ts';
+import { DEFAULT_PER_ENDPOINT, type AttemptResult, type ClaimedDelivery } from '../registry/index.ts';
 import {
   hmacHex,
   langfuseAction,
@@ -30,6 +30,11 @@ export interface WorkerOptions {
   allowPrivate: boolean;
   /** Requests in flight at once. */
   concurrency: number;
+  /**
+   * Requests in flight to one endpoint at once, across processes (default 16, at most
+   * `concurrency`): one slow or hanging receiver never holds every slot.
+   */
+  perEndpoint?: number;
   /** Outbox retention in days (delivered events older than this are pruned). */
   retentionDays: number;
   log?: { warn(obj: object, msg: string): void };
@@ -101,6 +106,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   // A claim outlives the slowest attempt (timeout) with room to record it; a worker that died
   // holding one frees it after this.
   const leaseMs = 2 * opts.timeoutMs + 1000;
+  const perEndpoint = Math.max(1, Math.min(opts.perEndpoint ?? DEFAULT_PER_ENDPOINT, opts.concurrency));
   const abort = new AbortController();
   let inflight = 0;
   let pumping = false;
@@ -216,7 +222,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
             if (yielding()) wakeAt(new Date(Date.now() + 25));
             break;
           }
-          const claimed = await registry.outbox.claim(owner, leaseMs, room);
+          const claimed = await registry.outbox.claim(owner, leaseMs, room, perEndpoint);
           if (stopped) {
             // Claimed as we stopped: give them back unsent.
             for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));

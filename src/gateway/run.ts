@@ -12,7 +12,9 @@ import type { RequestAttempt, RequestLogInput, RequestLogSource } from '../model
 import type { PromptRef, Resolved, VersionSelector } from '../registry/index.ts';
 import type { Renderer } from '../templates/tasks.ts';
 import type { RenderMode, VersionMessage } from '../templates/index.ts';
+import { BUILTIN_PRICES, costOf, type PriceTable } from '../model/prices.ts';
 import { aggregateSse } from './aggregate.ts';
+import { TrailerSplicer } from './trailer.ts';
 import { completionAsMessages, flattenText, upstreamMessages } from './messages.ts';
 import { mergeRun, type MergeInput } from './merge.ts';
 import {
@@ -58,6 +60,31 @@ export interface RunInput {
   logBodies?: boolean;
   /** Extra fields of the log record (customer, metadata, trace ids …). */
   log?: Partial<RequestLogInput>;
+  /**
+   * A stream only: bytes to send after the upstream's last event and before its end marker
+   * (`data: [DONE]`), made from the run's figures (Keywords AI's `request_breakdown` chunk).
+   */
+  trailer?: (s: RunSummary) => string;
+}
+
+/** A successful run's figures (Keywords AI `request_breakdown`; the same as its log record). */
+export interface RunSummary {
+  /** The model that answered, as the caller named it, and as the provider reported it. */
+  model: string;
+  responseModel: string | null;
+  provider: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** From the price table (null: unknown model or no token counts). */
+  costUsd: number | null;
+  latencyMs: number;
+  /** Streams: time to the first byte. */
+  ttftMs: number | null;
+  statusCode: number;
+  stream: boolean;
+  /** The answer's first choice's message (a stream's, folded). */
+  completionMessage: Json | null;
+  endTime: Date;
 }
 
 interface RunBase {
@@ -69,7 +96,7 @@ interface RunBase {
 }
 
 export type RunResult =
-  | (RunBase & { kind: 'json'; body: JsonObject })
+  | (RunBase & { kind: 'json'; body: JsonObject; summary: RunSummary })
   | (RunBase & {
       kind: 'stream';
       /** The upstream's SSE bytes, first chunk included, then the rest as they arrive. */
@@ -81,6 +108,8 @@ export interface GatewayDeps {
   renderer: Renderer;
   /** Look a version up (the server memoises it in its read cache). */
   resolve(actor: Actor, ref: PromptRef, sel: VersionSelector): Promise<Resolved>;
+  /** Prices a run that did not come with a cost (model/prices.ts; default: the built-in table). */
+  prices?: PriceTable;
   /** Hand a finished run to the request log (batched off the request path by its owner). */
   logRequest?(actor: Actor, input: RequestLogInput): unknown;
   /** Per-attempt timeout when neither the request nor the provider sets one, ms. */
@@ -152,9 +181,16 @@ const usageOf = (u: Json | undefined) => {
   };
 };
 
+const firstMessage = (body: JsonObject): Json | null => {
+  const choices = body['choices'];
+  const c = Array.isArray(choices) ? choices[0] : undefined;
+  return c && typeof c === 'object' && !Array.isArray(c) ? (c['message'] ?? null) : null;
+};
+
 export function createGateway(deps: GatewayDeps) {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? sleepFor;
+  const prices = deps.prices ?? BUILTIN_PRICES;
 
   function log(actor: Actor, input: RequestLogInput) {
     if (!deps.logRequest) return;
@@ -311,20 +347,36 @@ export function createGateway(deps: GatewayDeps) {
           if ('body' in res) {
             const end = performance.now();
             const usage = usageOf(res.body['usage']);
+            const responseModel = typeof res.body['model'] === 'string' ? res.body['model'] : null;
+            const summary: RunSummary = {
+              model: c.model,
+              responseModel,
+              provider: route.provider.id,
+              inputTokens: usage.inputTokens,
+              outputTokens: usage.outputTokens,
+              costUsd: costOf(prices, [c.model, responseModel], usage.inputTokens, usage.outputTokens),
+              latencyMs: end - started,
+              ttftMs: null,
+              statusCode: 200,
+              stream: false,
+              completionMessage: firstMessage(res.body),
+              endTime: new Date(),
+            };
             log(actor, {
               ...baseLog(),
               provider: route.provider.id,
               model: c.model,
-              responseModel: typeof res.body['model'] === 'string' ? res.body['model'] : null,
+              responseModel,
               apiType: inferProvider(c.model).apiType,
               response: bodies ? res.body : null,
               ...usage,
-              endTime: new Date(),
-              latencyMs: end - started,
+              costUsd: summary.costUsd,
+              endTime: summary.endTime,
+              latencyMs: summary.latencyMs,
               status: 'success',
               statusCode: 200,
             });
-            return { ...common, kind: 'json', body: res.body };
+            return { ...common, kind: 'json', body: res.body, summary };
           }
           return {
             ...common,
@@ -342,6 +394,27 @@ export function createGateway(deps: GatewayDeps) {
               started,
               bodies,
               input.signal,
+              input.trailer &&
+                ((kept: Uint8Array[]) => {
+                  const agg = aggregateSse(Buffer.concat(kept).toString('utf8'));
+                  const usage = usageOf(agg.usage ?? undefined);
+                  const responseModel =
+                    typeof agg.response['model'] === 'string' ? agg.response['model'] : null;
+                  return input.trailer!({
+                    model: c.model,
+                    responseModel,
+                    provider: route.provider.id,
+                    inputTokens: usage.inputTokens,
+                    outputTokens: usage.outputTokens,
+                    costUsd: costOf(prices, [c.model, responseModel], usage.inputTokens, usage.outputTokens),
+                    latencyMs: performance.now() - started,
+                    ttftMs: res.firstByteAt - started,
+                    statusCode: 200,
+                    stream: true,
+                    completionMessage: firstMessage(agg.response),
+                    endTime: new Date(),
+                  });
+                }),
             ),
           };
         }
@@ -402,13 +475,16 @@ export function createGateway(deps: GatewayDeps) {
     started: number,
     bodies: boolean,
     signal: AbortSignal,
+    trailer?: (kept: Uint8Array[]) => string,
   ): AsyncGenerator<Uint8Array> {
     const kept: Uint8Array[] = [res.first];
     let keptBytes = res.first.byteLength;
     let failed: string | null = null;
     let finished = false;
+    const splice = trailer ? new TrailerSplicer(() => trailer(kept)) : null;
     try {
-      yield res.first;
+      if (splice) yield* splice.push(res.first);
+      else yield res.first;
       for (;;) {
         let next: Awaited<ReturnType<typeof res.reader.read>>;
         try {
@@ -423,13 +499,15 @@ export function createGateway(deps: GatewayDeps) {
         }
         if (next.done) {
           finished = true;
+          if (splice) yield* splice.end();
           break;
         }
         if (keptBytes < MAX_LOGGED_STREAM_BYTES) {
           kept.push(next.value);
           keptBytes += next.value.byteLength;
         }
-        yield next.value;
+        if (splice) yield* splice.push(next.value);
+        else yield next.value;
       }
     } finally {
       if (!finished) res.reader.cancel().catch(() => {});

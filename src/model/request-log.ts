@@ -92,6 +92,8 @@ export interface RequestLogReceipt {
   createdAt: Date;
   /** The workspace it was logged in (Keywords AI's `organization_id`). */
   workspaceId: string;
+  /** The cost recorded: the caller's, else the price table's, else null (unknown). */
+  costUsd: number | null;
 }
 
 /** Later additions to a logged request (PromptLayer track-metadata / -score / -prompt / -group). */

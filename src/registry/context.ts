@@ -1,5 +1,6 @@
 // What every use case shares: the store, the caller's scope and role, the transaction wrapper that
 // turns database constraint errors into domain errors, and change notifications for caches.
+import type { PriceTable } from '../model/prices.ts';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Executor, Store, Tx } from '../store/db.ts';
 import { auditEvents, workspaces } from '../store/schema.ts';
@@ -23,6 +24,8 @@ export interface RegistryContext {
    * changes, sent from inside that transaction (see inTx).
    */
   publish?: { channel: string; encode(changes: readonly Change[]): string };
+  /** Prices that give a logged request its cost when the caller sent none (model/prices.ts). */
+  prices: PriceTable;
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };

@@ -1,6 +1,7 @@
 // The registry: every use case Lectern has, each one transaction, bound to one store. Dialects call
 // these and nothing below them. Every change to a prompt's fields, versions and labels is one call
 // of `write` with a plan (write.ts); deletes, restores and external-id attach/detach have their own.
+import { BUILTIN_PRICES, type PriceTable } from '../model/prices.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor } from '../model/types.ts';
 import type { Change, RegistryContext } from './context.ts';
@@ -50,6 +51,7 @@ export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './reques
 export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
 export type { ClaimedDelivery, AttemptResult } from './outbox.ts';
+export { DEFAULT_PER_ENDPOINT } from './outbox.ts';
 export type {
   RequestLogRecord,
   RequestLogQuery,
@@ -69,12 +71,18 @@ const on =
   (...args: A): R =>
     fn(ctx, ...args);
 
-export function createRegistry(store: Store) {
+export interface RegistryOptions {
+  /** Prices for records logged without a cost (default: the built-in table). */
+  prices?: PriceTable;
+}
+
+export function createRegistry(store: Store, opts: RegistryOptions = {}) {
   const listeners = new Set<(changes: Change[]) => void>();
   // Every committed change may have written outbox rows: the hub sequences them at once.
   const hub = new outbox.OutboxHub(store.db, store.backend);
   const ctx: RegistryContext = {
     store,
+    prices: opts.prices ?? BUILTIN_PRICES,
     emit: (changes) => {
       listeners.forEach((l) => l(changes));
       hub.kick();
@@ -84,6 +92,8 @@ export function createRegistry(store: Store) {
   return {
     store,
     ctx,
+    /** The prices that cost a logged request sent without one (the gateway prices its runs alike). */
+    prices: ctx.prices,
     /** Subscribe to committed changes (read caches invalidate here). */
     onChange(listener: (changes: Change[]) => void): () => void {
       listeners.add(listener);
@@ -177,14 +187,15 @@ export function createRegistry(store: Store) {
     listWebhookDeliveries: on(ctx, webhooks.listDeliveries),
     replayWebhookDelivery: on(ctx, webhooks.replayDelivery),
     /** The change stream of the caller's workspace (GET /v1/events). */
-    openEventStream: (actor: Actor, q: { workspace?: string }) => outbox.openEventStream(ctx, hub, actor, q),
+    openEventStream: (actor: Actor, q: { workspace?: string; after?: number }) =>
+      outbox.openEventStream(ctx, hub, actor, q),
     /** The outbox machinery the delivery worker drives (src/delivery/webhooks.ts). */
     outbox: {
       hub,
       /** Another process committed something (its NOTIFY arrived): sequence and wake. */
       kick: () => hub.kick(),
-      claim: (owner: string, leaseMs: number, limit: number) =>
-        outbox.claimDeliveries(store.db, owner, leaseMs, limit),
+      claim: (owner: string, leaseMs: number, limit: number, perEndpoint?: number) =>
+        outbox.claimDeliveries(store.db, owner, leaseMs, limit, perEndpoint),
       record: (owner: string, results: outbox.AttemptResult[]) =>
         outbox.recordAttempts(store.db, owner, results),
       prune: (days: number) => outbox.pruneOutbox(store.db, days),

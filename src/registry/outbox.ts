@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
-import { outboxEvents } from '../store/schema.ts';
+import { outboxEvents, outboxPruned } from '../store/schema.ts';
 import type { Actor } from '../model/types.ts';
 import type { EndpointMode, OutboxEvent } from '../model/webhooks.ts';
 import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
@@ -153,24 +153,47 @@ const eventColumns = {
   at: outboxEvents.at,
 };
 
+/** Events a stream resuming from `after` can no longer get: retention deleted them. */
+export interface StreamGap {
+  /** The position the client resumed from. */
+  after: number;
+  /** The highest position retention deleted in the workspace: the stream continues after it. */
+  through: number;
+  prunedAt: Date;
+}
+
 /**
  * Opens the change stream of the caller's workspace (any role may read it): resolves the
  * workspace now, so a bad one fails before the stream starts. `read(after)` returns the next
  * events in commit order; `wait` resolves at the next sequencer run or after `maxMs`.
+ *
+ * `gap`: when the client resumes from a position (`after` given) and retention has since deleted
+ * an event of this workspace past it, what it missed — exact, because the watermark is the highest
+ * deleted position: `after < through` holds iff some event after `after` is gone.
  */
 export async function openEventStream(
   ctx: RegistryContext,
   hub: OutboxHub,
   actor: Actor,
-  q: { workspace?: string },
+  q: { workspace?: string; after?: number },
 ) {
   requireRole(actor, 'viewer');
   const ws = await resolveWorkspace(ctx.store.db, actor, q.workspace);
+  let gap: StreamGap | null = null;
+  if (q.after !== undefined) {
+    const [mark] = await ctx.store.db
+      .select({ through: outboxPruned.throughPos, prunedAt: outboxPruned.prunedAt })
+      .from(outboxPruned)
+      .where(eq(outboxPruned.workspaceId, ws.id));
+    if (mark && q.after < mark.through)
+      gap = { after: q.after, through: mark.through, prunedAt: mark.prunedAt };
+  }
   let wake: (() => void) | null = null;
   const off = hub.subscribe(() => wake?.());
   hub.kick();
   return {
     workspaceId: ws.id,
+    gap,
     async read(after: number, limit = 500): Promise<OutboxEvent[]> {
       const rows = await ctx.store.db
         .select(eventColumns)
@@ -210,26 +233,44 @@ export interface ClaimedDelivery {
 /** A worker's identity for leases (several processes share one PostgreSQL). */
 export const workerId = () => `w_${randomUUID()}`;
 
+/** Deliveries in flight to one endpoint at once, across every process, unless told otherwise. */
+export const DEFAULT_PER_ENDPOINT = 16;
+
 /**
  * Claims up to `limit` due deliveries of enabled endpoints for `leaseMs` (FOR UPDATE SKIP LOCKED:
  * two workers never claim one delivery at once; an expired lease — its worker died — is claimable
  * again). Counts the attempt.
+ *
+ * At most `perEndpoint` deliveries of one endpoint are in flight at once (live leases, whichever
+ * process holds them): a receiver that hangs holds that many slots until its timeouts, and every
+ * other endpoint keeps being sent on time.
  */
 export async function claimDeliveries(
   db: Db,
   owner: string,
   leaseMs: number,
   limit: number,
+  perEndpoint = DEFAULT_PER_ENDPOINT,
 ): Promise<ClaimedDelivery[]> {
   const res = await db.execute(sql`
-    with due as (
-      select d.id from webhook_deliveries d
-      join webhook_endpoints e on e.id = d.endpoint_id
-      where d.status = 'pending' and d.next_attempt_at <= now()
-        and (d.lease_until is null or d.lease_until < now()) and e.enabled
+    with room as (
+      select e.id, greatest(0, ${perEndpoint}::int - (
+        select count(*) from webhook_deliveries x
+        where x.endpoint_id = e.id and x.status = 'pending' and x.lease_until >= now()))::int as n
+      from webhook_endpoints e where e.enabled
+    ), due as (
+      select d.id from room
+      cross join lateral (
+        select d.id, d.next_attempt_at from webhook_deliveries d
+        where d.endpoint_id = room.id and d.status = 'pending' and d.next_attempt_at <= now()
+          and (d.lease_until is null or d.lease_until < now())
+        order by d.next_attempt_at, d.id
+        limit room.n
+        for update skip locked
+      ) d
+      where room.n > 0
       order by d.next_attempt_at, d.id
       limit ${limit}
-      for update of d skip locked
     ), claimed as (
       update webhook_deliveries d
       set lease_until = now() + (${leaseMs} * interval '1 millisecond'), lease_owner = ${owner},
@@ -344,7 +385,9 @@ export async function recordAttempts(db: Db, owner: string, results: AttemptResu
 
 /**
  * Deletes events older than `days` that no delivery still waits for (their delivery log goes with
- * them). The change stream can resume from any event still kept: `days` is its resume window.
+ * them). The change stream can resume from any event still kept: `days` is its resume window. The
+ * same statement raises each workspace's watermark (outbox_pruned) to the highest position it
+ * deleted, so a stream resuming from before it is told of the gap.
  */
 export async function pruneOutbox(db: Db, days: number): Promise<number> {
   const res = await db.execute(sql`
@@ -352,6 +395,12 @@ export async function pruneOutbox(db: Db, days: number): Promise<number> {
       delete from ${outboxEvents} o
       where o.at < now() - (${days} * interval '1 day') and o.pos is not null
         and not exists (select 1 from webhook_deliveries d where d.event_id = o.id and d.status = 'pending')
+      returning o.workspace_id, o.pos
+    ), marked as (
+      insert into ${outboxPruned} (workspace_id, through_pos, pruned_at)
+      select workspace_id, max(pos), now() from gone where workspace_id is not null group by workspace_id
+      on conflict (workspace_id) do update
+        set through_pos = greatest(${outboxPruned}.through_pos, excluded.through_pos), pruned_at = now()
       returning 1
     ) select count(*)::int as n from gone`);
   return Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0);

@@ -10,6 +10,7 @@ import { requestLogs, requestLogSettings } from '../store/schema.ts';
 import type { Executor } from '../store/db.ts';
 import { badRequest, notFound } from '../model/errors.ts';
 import { isUuid, uuidv7, hex32 } from '../model/ids.ts';
+import { costOf } from '../model/prices.ts';
 import type { Actor, JsonObject } from '../model/types.ts';
 import type {
   RequestLogEnrichment,
@@ -180,6 +181,13 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       // Any key may log: applications run prompts with read-only keys.
       requireRole(actor, 'viewer');
       const base = toRow(input);
+      // No cost sent: the price table's, when it knows the model and a token count is there.
+      base.costUsd ??= costOf(
+        ctx.prices,
+        [base.model, base.responseModel],
+        base.inputTokens,
+        base.outputTokens,
+      );
       if (opts.prompt) {
         const { prompt, version } = await getVersion(ctx, actor, opts.prompt.ref, opts.prompt.version);
         base.promptId = prompt.id;
@@ -193,7 +201,13 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       const id = typeof idOrP === 'number' ? idOrP : await idOrP;
       const createdAt = new Date();
       const row: RequestLogRow = { ...base, id, workspaceId, createdAt, uniqueId: hex32(uuidv7()) };
-      const receipt: RequestLogReceipt = { id: String(id), uniqueId: row.uniqueId, createdAt, workspaceId };
+      const receipt: RequestLogReceipt = {
+        id: String(id),
+        uniqueId: row.uniqueId,
+        createdAt,
+        workspaceId,
+        costUsd: row.costUsd ?? null,
+      };
       if (queue) await queue.enqueue(row, opts.durable ?? false);
       else await insertRows(ctx.store.db, [row]);
       return receipt;

@@ -1,6 +1,8 @@
 // Configuration: every environment variable the server reads is in the README's configuration
 // table, and the README says how to run on PostgreSQL.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
@@ -62,6 +64,31 @@ describe('configuration', () => {
   it('refuses a malformed number with a message naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ LECTERN_BODY_LIMIT: '-1' })).toThrow(/LECTERN_BODY_LIMIT/);
+  });
+
+  it('takes model prices from the built-in table, then LECTERN_PRICES_FILE, then LECTERN_PRICES', () => {
+    expect(loadConfig({}).prices.get('gpt-4o')).toEqual({ input: 2.5, output: 10 });
+    const dir = mkdtempSync(join(tmpdir(), 'lectern-prices-'));
+    try {
+      const file = join(dir, 'prices.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ 'gpt-4o': { input: 2, output: 8 }, 'ours-7b': { input: 0.1, output: 0.1 } }),
+      );
+      const c = loadConfig({
+        LECTERN_PRICES_FILE: file,
+        LECTERN_PRICES: '{"ours-7b": {"input": 0.2, "output": 0.3}, "gpt-4": null}',
+      });
+      expect(c.prices.get('gpt-4o')).toEqual({ input: 2, output: 8 });
+      expect(c.prices.get('ours-7b')).toEqual({ input: 0.2, output: 0.3 });
+      expect(c.prices.has('gpt-4')).toBe(false);
+      expect(() => loadConfig({ LECTERN_PRICES_FILE: join(dir, 'missing.json') })).toThrow(
+        /LECTERN_PRICES_FILE/,
+      );
+      expect(() => loadConfig({ LECTERN_PRICES: '{"gpt-4o": 3}' })).toThrow(/LECTERN_PRICES/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says in the README how to run on PostgreSQL', () => {

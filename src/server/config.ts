@@ -1,6 +1,8 @@
 // Configuration comes from the environment only, read once at start.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseRetrySchedule } from '../model/webhooks.ts';
+import { BUILTIN_PRICES, withPriceOverrides, type PriceTable } from '../model/prices.ts';
 
 export interface Config {
   port: number;
@@ -50,8 +52,12 @@ export interface Config {
   /** Allow webhook targets on private, loopback and other non-public addresses. */
   webhookAllowPrivate: boolean;
   webhookConcurrency: number;
+  /** Requests in flight to one endpoint at once (a slow receiver holds no more than this). */
+  webhookEndpointConcurrency: number;
   /** Days delivered outbox events are kept: the change stream's resume window. */
   outboxRetentionDays: number;
+  /** Model prices for records logged without a cost: built in, then the file, then the variable. */
+  prices: PriceTable;
 }
 
 /** One render thread per core, at least 2 so one long render never queues the next, at most 8. */
@@ -77,6 +83,23 @@ function bool(env: NodeJS.ProcessEnv, name: string): boolean {
   if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
   if (raw === '1' || raw === 'true' || raw === 'yes') return true;
   throw new Error(`${name} must be true or false, got ${env[name]}`);
+}
+
+/** The built-in prices with LECTERN_PRICES_FILE's and then LECTERN_PRICES's overrides applied. */
+function prices(env: NodeJS.ProcessEnv): PriceTable {
+  let table = BUILTIN_PRICES;
+  const file = env.LECTERN_PRICES_FILE;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`LECTERN_PRICES_FILE: cannot read ${file} (${(err as Error).message})`);
+    }
+    table = withPriceOverrides(table, text, `LECTERN_PRICES_FILE ${file}`);
+  }
+  if (env.LECTERN_PRICES) table = withPriceOverrides(table, env.LECTERN_PRICES, 'LECTERN_PRICES');
+  return table;
 }
 
 /** An absolute http(s) URL without query or fragment, kept without its trailing slash. */
@@ -124,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: Math.max(100, int(env, 'LECTERN_WEBHOOK_TIMEOUT_MS', 15_000)),
     webhookAllowPrivate: bool(env, 'LECTERN_WEBHOOK_ALLOW_PRIVATE'),
     webhookConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_CONCURRENCY', 64)),
+    webhookEndpointConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_ENDPOINT_CONCURRENCY', 16)),
     outboxRetentionDays: Math.max(1, int(env, 'LECTERN_OUTBOX_RETENTION_DAYS', 7)),
+    prices: prices(env),
   };
 }

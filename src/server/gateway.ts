@@ -39,6 +39,7 @@ export function installGateway(app: FastifyInstance, opts: GatewayOptions = {}):
   const gateway = createGateway({
     providers: opts.providers ?? loadProviders(),
     renderer: app.renderer,
+    prices: registry.prices,
     resolve,
     logRequest: opts.logRequest ?? ((actor, input) => registry.logRequest(actor, input)),
     defaultTimeoutMs: opts.timeoutMs,

@@ -1,4 +1,5 @@
-// Prometheus metrics at /metrics: request latency per route and status, plus process metrics.
+// Prometheus metrics at /metrics: request latency per route and status, the request log's batching
+// writer (queue depth, inserts, rows, insert latency, backpressure), plus process metrics.
 // Each app gets its own prom-client registry, so several apps in one process never collide.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
@@ -31,6 +32,7 @@ export function installMetrics(app: FastifyInstance): void {
       this.inc(app.feedHealth?.outages ?? 0);
     },
   });
+  installRequestLogMetrics(app, registry);
   // One labelled child per (method, route pattern, status), bounded like the labels themselves:
   // observing through it skips hashing the label set on every request.
   const children = new Map<string, { observe(v: number): void }>();
@@ -54,4 +56,64 @@ export function installMetrics(app: FastifyInstance): void {
       return registry.metrics();
     },
   );
+}
+
+/**
+ * The request log writer's figures. Counters read the writer's own totals at scrape time (no
+ * work on the write path); insert latency is observed per statement.
+ */
+function installRequestLogMetrics(app: FastifyInstance, registry: PromRegistry): void {
+  const writer = app.hasDecorator('requestLogWriter') ? app.requestLogWriter : undefined;
+  if (!writer) return;
+  new Gauge({
+    name: 'lectern_request_log_queue_depth',
+    help: 'Request log records waiting to be written or being inserted',
+    registers: [registry],
+    collect() {
+      this.set(writer.depth);
+    },
+  });
+  const totals: [string, string, keyof typeof writer.stats][] = [
+    ['lectern_request_log_batches_total', 'Request log INSERT statements committed', 'batches'],
+    ['lectern_request_log_rows_written_total', 'Request log records committed', 'rowsWritten'],
+    [
+      'lectern_request_log_insert_failures_total',
+      'Request log inserts that failed and were queued again to be retried',
+      'failedInserts',
+    ],
+    [
+      'lectern_request_log_backpressure_waits_total',
+      'Request log records that found the queue full and waited for room',
+      'backpressureWaits',
+    ],
+    [
+      'lectern_request_log_rows_dropped_total',
+      'Request log records the database refused as data (dropped, logged)',
+      'dropped',
+    ],
+  ];
+  for (const [name, help, key] of totals)
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(writer.stats[key]);
+      },
+    });
+  const flush = new Histogram({
+    name: 'lectern_request_log_flush_duration_seconds',
+    help: 'Time of one request log INSERT statement, by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const ok = flush.labels({ outcome: 'ok' });
+  const failed = flush.labels({ outcome: 'failed' });
+  const off = writer.observe((s, _rows, done) => (done ? ok : failed).observe(s));
+  app.addHook('onClose', (_app, done) => {
+    off();
+    done();
+  });
 }

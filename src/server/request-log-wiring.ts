@@ -6,6 +6,13 @@ import { RequestLogWriter } from '../delivery/request-log-writer.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Config } from './config.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The request log's batching writer of this app (its figures are exported at /metrics). */
+    requestLogWriter: RequestLogWriter;
+  }
+}
+
 export function installRequestLog(
   app: FastifyInstance,
   registry: Registry,
@@ -30,5 +37,6 @@ export function installRequestLog(
       })),
   );
   app.addHook('onClose', () => registry.closeRequestLog());
+  app.decorate('requestLogWriter', writer);
   return writer;
 }

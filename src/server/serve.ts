@@ -44,7 +44,7 @@ export async function serve(config: Config): Promise<Running> {
       owner: 'lectern serve',
     }),
   );
-  const registry = createRegistry(store);
+  const registry = createRegistry(store, { prices: config.prices });
   const boot = await bootstrap(registry, config.adminKey, { reinstateAdminKey: config.adminKeyReinstate });
   const app = await buildApp({ registry, config, warmRenderer: true });
   // On PostgreSQL other processes may write: their changes reach our caches through LISTEN/NOTIFY.
@@ -99,6 +99,7 @@ export async function serve(config: Config): Promise<Running> {
     timeoutMs: config.webhookTimeoutMs,
     allowPrivate: config.webhookAllowPrivate,
     concurrency: config.webhookConcurrency,
+    perEndpoint: config.webhookEndpointConcurrency,
     retentionDays: config.outboxRetentionDays,
     log: app.log,
     busy: () => inFlight.size > 0,

@@ -349,6 +349,17 @@ export const outboxEvents = pgTable(
   ],
 );
 
+/**
+ * Per workspace, the highest outbox position retention has deleted: a change stream resuming from
+ * an earlier position has missed events, and is told so (a `stream.gap` event) instead of silently
+ * skipping them (drizzle/0009_outbox_pruned.sql).
+ */
+export const outboxPruned = pgTable('outbox_pruned', {
+  workspaceId: uuid('workspace_id').primaryKey(),
+  throughPos: bigint('through_pos', { mode: 'number' }).notNull(),
+  prunedAt: ts('pruned_at').notNull().defaultNow(),
+});
+
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
   {
@@ -411,6 +422,10 @@ export const webhookDeliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
+    // The claim's per-endpoint look-up: due deliveries of one endpoint, and its live leases.
+    index('webhook_deliveries_endpoint_due')
+      .on(t.endpointId, t.nextAttemptAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_event').on(t.eventId),
     check('webhook_deliveries_status', sql`${t.status} in ('pending','delivered','failed')`),
   ],

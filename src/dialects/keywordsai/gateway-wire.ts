@@ -5,9 +5,9 @@
 import { badRequest } from '../../model/errors.ts';
 import type { Json, JsonObject } from '../../model/types.ts';
 import { PRODUCTION_LABEL } from '../../model/types.ts';
-import type { PromptVariable, RunInput } from '../../gateway/run.ts';
+import type { PromptVariable, RunInput, RunSummary } from '../../gateway/run.ts';
 import type { WeightedModel } from '../../gateway/policy.ts';
-import { promptRefOf } from './ids.ts';
+import { promptIdOf, promptRefOf } from './ids.ts';
 
 const obj = (v: unknown): JsonObject | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined;
@@ -118,6 +118,8 @@ const str = (v: Json | undefined) => (typeof v === 'string' ? v : typeof v === '
 export interface KaRun {
   input: Omit<RunInput, 'signal'>;
   echo: boolean;
+  /** `request_breakdown: true`: the run's figures go in the answer (requestBreakdown). */
+  breakdown: boolean;
 }
 
 /** A validated `/api/chat/completions` body (schema-checked shapes) → the gateway's input. */
@@ -158,6 +160,7 @@ export function kaRunInput(body: JsonObject, header: string | undefined): KaRun 
   const overrideConfig = obj(prompt['override_config']);
   return {
     echo: prompt['echo'] !== false,
+    breakdown: p['request_breakdown'] === true,
     input: {
       source: 'ka.gateway',
       ref: promptRefOf(prompt['prompt_id']),
@@ -201,4 +204,45 @@ export function kaRunInput(body: JsonObject, header: string | undefined): KaRun 
       },
     },
   };
+}
+
+/**
+ * Keywords AI's `request_breakdown` (runtime.md §2.1): the run's figures as its logging API shows
+ * them — tokens, cost (USD), latency and time to first token in seconds, the model, status, the
+ * messages sent and the message answered — plus the version that ran. In a JSON answer it is the
+ * `request_breakdown` field; in a stream, the fields of a last chunk whose `id` is
+ * `"request_breakdown"` (breakdownChunk).
+ */
+export function requestBreakdown(
+  s: RunSummary,
+  run: { messages: Json[]; promptId: string; versionNumber: number; log?: KaRun['input']['log'] },
+): JsonObject {
+  const total =
+    s.inputTokens === null && s.outputTokens === null ? null : (s.inputTokens ?? 0) + (s.outputTokens ?? 0);
+  return {
+    prompt_tokens: s.inputTokens,
+    completion_tokens: s.outputTokens,
+    total_tokens: total,
+    cost: s.costUsd,
+    latency: s.latencyMs / 1000,
+    time_to_first_token: s.ttftMs === null ? null : s.ttftMs / 1000,
+    model: s.responseModel ?? s.model,
+    provider_id: s.provider,
+    status_code: s.statusCode,
+    status: 'success',
+    stream: s.stream,
+    cached: false,
+    timestamp: s.endTime.toISOString(),
+    prompt_messages: run.messages,
+    completion_message: s.completionMessage,
+    prompt_id: promptIdOf(run.promptId),
+    prompt_version_number: run.versionNumber,
+    customer_identifier: run.log?.customerIdentifier ?? null,
+    metadata: (run.log?.metadata ?? {}) as JsonObject,
+  };
+}
+
+/** The last event of a stream asked for a breakdown (before `data: [DONE]`). */
+export function breakdownChunk(b: JsonObject): string {
+  return `data: ${JSON.stringify({ id: 'request_breakdown', ...b })}\n\n`;
 }

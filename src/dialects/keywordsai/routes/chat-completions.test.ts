@@ -180,6 +180,95 @@ for (const backend of backends) {
       expect((records[0]!.response as any).choices[0].message.content).toBe('echo: stream me please');
     });
 
+    // gpt-4o-mini at $0.15 / $0.60 per 1M tokens (the built-in table), 11 in and 7 out (the fake).
+    const FAKE_COST = (11 * 0.15 + 7 * 0.6) / 1e6;
+
+    it("request_breakdown: the run's figures in the answer, as Keywords AI's logging shows them", async () => {
+      const { data } = await run({ request_breakdown: true });
+      const b = (data as unknown as { request_breakdown: Record<string, any> }).request_breakdown;
+      expect(b).toMatchObject({
+        prompt_tokens: 11,
+        completion_tokens: 7,
+        total_tokens: 18,
+        model: 'gpt-4o-mini',
+        status_code: 200,
+        status: 'success',
+        stream: false,
+        prompt_id: promptId,
+        prompt_version_number: 1,
+        time_to_first_token: null,
+        completion_message: { role: 'assistant', content: 'echo: Where is my order?' },
+        prompt_messages: llm.requests[0]!.body.messages,
+      });
+      expect(b.cost).toBeCloseTo(FAKE_COST, 12);
+      expect(b.latency).toBeGreaterThan(0);
+      expect(b.latency).toBeLessThan(30); // seconds, not ms
+      expect(new Date(b.timestamp).getTime()).toBeGreaterThan(Date.now() - 60_000);
+      // The log record carries the same cost.
+      await new Promise((r) => setTimeout(r, 20));
+      expect(records[0]!.costUsd).toBeCloseTo(FAKE_COST, 12);
+      // Also through respan_params and the params header; never without being asked, never upstream.
+      const nested = await run({ respan_params: { request_breakdown: true } });
+      expect(nested.data).toHaveProperty('request_breakdown.prompt_tokens', 11);
+      const plain = await run();
+      expect(plain.data).not.toHaveProperty('request_breakdown');
+      for (const r of llm.requests) expect(r.body).not.toHaveProperty('request_breakdown');
+    });
+
+    it('request_breakdown in a stream: a last chunk with id "request_breakdown", before [DONE]', async () => {
+      const res = await fetch(`${base}/api/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.keys.editor}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          stream: true,
+          stream_options: { include_usage: true },
+          request_breakdown: true,
+          prompt: { prompt_id: promptId, variables: { question: 'stream me please' }, override: true },
+        }),
+      });
+      expect(res.status).toBe(200);
+      const events = (await res.text())
+        .split('\n\n')
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .map((e) => e.replace(/^data: ?/, ''));
+      expect(events.at(-1)).toBe('[DONE]');
+      const last = JSON.parse(events.at(-2)!);
+      expect(last).toMatchObject({
+        id: 'request_breakdown',
+        prompt_tokens: 11,
+        completion_tokens: 7,
+        stream: true,
+        status_code: 200,
+        model: 'gpt-4o-mini',
+        completion_message: { role: 'assistant', content: 'echo: stream me please' },
+      });
+      expect(last.cost).toBeCloseTo(FAKE_COST, 12);
+      expect(last.time_to_first_token).toBeGreaterThanOrEqual(0);
+      expect(last.time_to_first_token).toBeLessThanOrEqual(last.latency);
+      // Every other event is the upstream's own, unchanged and in order.
+      expect(events.slice(0, -2).every((e) => JSON.parse(e).id.startsWith('chatcmpl-fake-'))).toBe(true);
+
+      // The official SDK reads such a stream to its end: the text, then the breakdown chunk.
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [],
+        stream: true,
+        ...({
+          request_breakdown: true,
+          prompt: { prompt_id: promptId, variables: { question: 'once more' }, override: true },
+        } as object),
+      });
+      let text = '';
+      const ids: string[] = [];
+      for await (const c of stream) {
+        ids.push(c.id);
+        text += c.choices?.[0]?.delta?.content ?? '';
+      }
+      expect(text).toBe('echo: once more');
+      expect(ids.at(-1)).toBe('request_breakdown');
+    });
+
     it('tools and response_format reach the model and come back', async () => {
       const tools = [
         {

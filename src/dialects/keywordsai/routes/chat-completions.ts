@@ -1,13 +1,15 @@
 // POST /api/chat/completions — Keywords AI's OpenAI-compatible gateway with a stored `prompt`
 // (specs/runtime.md §2.1): the version is rendered, the request merged over it, and the candidates
 // tried with fallback, load balance and retries. Answer: the upstream chat.completion (or its SSE
-// stream) unchanged, plus `prompt_message` when `prompt.echo` is on; header Lectern-Prompt-Version.
+// stream) unchanged, plus `prompt_message` when `prompt.echo` is on and the run's figures with
+// `request_breakdown: true` (a field, or a stream's last chunk); header Lectern-Prompt-Version.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { JsonObject } from '../../../model/types.ts';
 import { clientGone, sendStream, versionHeaders } from '../../common/gateway-reply.ts';
-import { kaRunInput } from '../gateway-wire.ts';
+import type { RunResult, RunSummary } from '../../../gateway/run.ts';
+import { breakdownChunk, kaRunInput, requestBreakdown } from '../gateway-wire.ts';
 
 const Obj = Type.Record(Type.String(), Type.Unknown());
 const Version = Type.Union([
@@ -74,6 +76,7 @@ export const body = Type.Object(
     metadata: Type.Optional(Type.Union([Obj, Type.Null()])),
     customer_identifier: Type.Optional(Type.Union([Type.String({ maxLength: 1024 }), Type.Integer()])),
     disable_log: Type.Optional(Type.Boolean()),
+    request_breakdown: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: true },
 );
@@ -109,13 +112,30 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/api/chat/completions', { schema, config: { readOnly: true } }, async (req, reply) => {
       const header = req.headers['x-data-respan-params'] ?? req.headers['x-data-keywordsai-params'];
-      const { input, echo } = kaRunInput(
+      const { input, echo, breakdown } = kaRunInput(
         req.body as JsonObject,
         typeof header === 'string' ? header : undefined,
       );
-      const r = await app.gateway.run(req.actor, { ...input, signal: clientGone(req, reply) });
+      // A stream's breakdown is made when its end comes, from what ran (known by then).
+      let ran: RunResult | undefined;
+      const figures = (s: RunSummary) =>
+        requestBreakdown(s, {
+          messages: ran!.messages,
+          promptId: ran!.resolved.prompt.id,
+          versionNumber: ran!.resolved.version.number,
+          log: input.log,
+        });
+      const r = (ran = await app.gateway.run(req.actor, {
+        ...input,
+        ...(breakdown ? { trailer: (s: RunSummary) => breakdownChunk(figures(s)) } : {}),
+        signal: clientGone(req, reply),
+      }));
       if (r.kind === 'stream') return sendStream(reply, r);
       versionHeaders(reply, r);
-      return echo ? { ...r.body, prompt_message: r.messages } : r.body;
+      return {
+        ...r.body,
+        ...(echo ? { prompt_message: r.messages } : {}),
+        ...(breakdown ? { request_breakdown: figures(r.summary) } : {}),
+      };
     });
 }

@@ -107,7 +107,7 @@ export default function route(app: FastifyInstance) {
         organization_id: r.workspaceId,
         customer_identifier: i.customerIdentifier ?? null,
         status: i.status === 'error' ? 'error' : 'success',
-        cost: i.costUsd ?? null,
+        cost: r.costUsd,
         timestamp: (i.endTime ?? r.createdAt).toISOString(),
         environment: 'prod',
         latency: i.latencyMs === null || i.latencyMs === undefined ? null : i.latencyMs / 1000,

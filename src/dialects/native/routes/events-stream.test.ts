@@ -1,8 +1,10 @@
 // GET /v1/events: a real SSE client over a real port gets the workspace's changes in order,
 // disconnects, resumes with Last-Event-ID and misses nothing (and sees nothing twice); another
-// workspace's changes never appear; a bad workspace answers 404 before any stream starts.
+// workspace's changes never appear; a bad workspace answers 404 before any stream starts; a client
+// resuming from before what retention deleted gets a `stream.gap` event first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { sql } from 'drizzle-orm';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { uniq } from '../testing.ts';
@@ -100,6 +102,67 @@ for (const backend of backends) {
       expect(got.every((g) => g.type === g.json.type)).toBe(true);
       expect(before).toBeGreaterThan(0);
       second.close();
+    });
+
+    /** Everything the stream has now (`follow=false`), parsed. */
+    async function poll(key: string, opts: { lastEventId?: string; after?: number } = {}) {
+      const q = opts.after !== undefined ? `&after=${opts.after}` : '';
+      const res = await fetch(`${base}/v1/events?follow=false${q}`, {
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}),
+        },
+      });
+      expect(res.status).toBe(200);
+      const events: EventSourceMessage[] = [];
+      createParser({ onEvent: (e) => events.push(e) }).feed(await res.text());
+      return events;
+    }
+
+    it('a client resuming from before what retention deleted gets a stream.gap event first', async () => {
+      const a = await newPrompt(t.keys.editor);
+      const b = await newPrompt(t.keys.editor);
+      const c = await newPrompt(t.keys.editor);
+      await t.registry.outbox.hub.idle();
+      const all = await poll(t.keys.viewer);
+      const of = (name: string) => all.filter((e) => JSON.parse(e.data).data.prompt === name);
+      expect(of(a)).toHaveLength(2);
+      const seen = of(a).at(-1)!.id!; // the client read up to A's last event
+      const lastOfB = Number(of(b).at(-1)!.id);
+
+      // A and B's events age out of the window (and another workspace's, which must not matter).
+      await t.registry.store.db.execute(
+        sql`update outbox_events set at = now() - interval '30 days' where prompt_name in (${a}, ${b})`,
+      );
+      expect(await t.registry.outbox.prune(7)).toBeGreaterThanOrEqual(4);
+
+      const resumed = await poll(t.keys.viewer, { lastEventId: seen });
+      expect(resumed[0]!.event).toBe('stream.gap');
+      expect(Number(resumed[0]!.id)).toBe(lastOfB);
+      const gap = JSON.parse(resumed[0]!.data);
+      expect(gap).toMatchObject({
+        type: 'stream.gap',
+        data: { reason: 'retention', after: Number(seen), through: lastOfB },
+      });
+      // Then the stream goes on after the gap: C's events, nothing deleted, nothing twice.
+      const rest = resumed.slice(1);
+      expect(rest.map((e) => JSON.parse(e.data).data.prompt)).toEqual([c, c]);
+      expect(rest.every((e) => Number(e.id) > lastOfB)).toBe(true);
+      expect(rest.some((e) => e.event === 'stream.gap')).toBe(false);
+
+      // `?after=` is a resume point too; one past the deleted events has no gap, nor has a client
+      // that names no position (it asked for whatever there is).
+      const viaQuery = await poll(t.keys.viewer, { after: Number(seen) });
+      expect(viaQuery[0]!.event).toBe('stream.gap');
+      const fromGap = await poll(t.keys.viewer, { lastEventId: String(lastOfB) });
+      expect(fromGap.map((e) => e.event)).not.toContain('stream.gap');
+      expect(fromGap.map((e) => JSON.parse(e.data).data.prompt)).toEqual([c, c]);
+      const fresh = await poll(t.keys.viewer);
+      expect(fresh.map((e) => e.event)).not.toContain('stream.gap');
+
+      // Another workspace's retention is not this one's gap.
+      const other = await poll(t.keys.otherEditor, { lastEventId: seen });
+      expect(other.map((e) => e.event)).not.toContain('stream.gap');
     });
 
     it('answers 404 for a workspace the key cannot see, and 401 without a key', async () => {

@@ -1,7 +1,8 @@
 // GET /v1/events — the change stream of the key's workspace as Server-Sent Events, read from the
 // same outbox webhooks are delivered from, in commit order. `id:` is the event's position: a client
 // that reconnects with Last-Event-ID (or `?after=`) gets every event after it, none twice, as long
-// as it is inside the outbox's retention (LECTERN_OUTBOX_RETENTION_DAYS).
+// as it is inside the outbox's retention (LECTERN_OUTBOX_RETENTION_DAYS); one that resumes from
+// before it first gets a `stream.gap` event (it missed events and should resync).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,6 +16,27 @@ declare module 'fastify' {
   }
 }
 
+/** The event that tells a resuming client it missed events retention deleted (docs/webhooks.md). */
+export const GAP_EVENT = 'stream.gap';
+
+function gapPayload(stream: {
+  workspaceId: string;
+  gap: { after: number; through: number; prunedAt: Date } | null;
+}) {
+  const g = stream.gap!;
+  return {
+    type: GAP_EVENT,
+    timestamp: new Date().toISOString(),
+    data: {
+      workspace_id: stream.workspaceId,
+      reason: 'retention',
+      after: g.after,
+      through: g.through,
+      pruned_at: g.prunedAt.toISOString(),
+    },
+  };
+}
+
 /** A comment line this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
@@ -23,7 +45,9 @@ export const schema = {
   summary: 'Stream changes (Server-Sent Events)',
   description:
     'Each event: `id` (its position), `event` (its type), `data` (the Standard Webhooks payload, as ' +
-    'webhooks send it). Resume with the `Last-Event-ID` header or `after`. Any role may read.',
+    'webhooks send it). Resume with the `Last-Event-ID` header or `after`; when retention has ' +
+    'deleted events after that position, a `stream.gap` event comes first (resync, then read on). ' +
+    'Any role may read.',
   tags: ['webhooks'],
   querystring: Type.Object({
     workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
@@ -53,8 +77,12 @@ export default function route(app: FastifyInstance) {
       const header = req.headers['last-event-id'];
       const fromHeader =
         header !== undefined && /^\d{1,16}$/.test(header.trim()) ? Number(header) : undefined;
-      let after = fromHeader ?? req.query.after ?? 0;
-      const stream = await app.registry.openEventStream(req.actor, { workspace: req.query.workspace });
+      const cursor = fromHeader ?? req.query.after;
+      let after = cursor ?? 0;
+      const stream = await app.registry.openEventStream(req.actor, {
+        workspace: req.query.workspace,
+        ...(cursor !== undefined ? { after: cursor } : {}),
+      });
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -65,6 +93,14 @@ export default function route(app: FastifyInstance) {
         'x-request-id': req.id,
       });
       res.write('retry: 2000\n\n');
+      if (stream.gap) {
+        // Retention deleted events after the client's position: say so before anything else, and
+        // continue after the last deleted one (the client resyncs; what it missed is gone).
+        res.write(
+          `id: ${stream.gap.through}\nevent: ${GAP_EVENT}\ndata: ${JSON.stringify(gapPayload(stream))}\n\n`,
+        );
+        after = stream.gap.through;
+      }
       let closed = false;
       const end = () => {
         if (closed) return;

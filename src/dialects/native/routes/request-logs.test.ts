@@ -154,6 +154,39 @@ for (const backend of backends) {
       expect(r.body.buckets).toBeNull();
     });
 
+    it("a record logged without a cost gets the price table's; the caller's cost wins; usage adds them", async () => {
+      // A prompt of its own, so the other tests' figures stay as they are.
+      const own = await promptWithVersions(t, ['priced']);
+      const log = async (body: Record<string, unknown>) => {
+        const r = await t.call('POST', '/v1/request-logs?wait=commit', {
+          key: t.keys.viewer,
+          body: { prompt_id: own.id, version_number: 1, ...body },
+        });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        return (await t.call<RequestLogFullT>('GET', `/v1/request-logs/${r.body.id}`)).body;
+      };
+      // gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens (docs/request-log.md).
+      const priced = await log({ model: 'gpt-4o-mini', input_tokens: 1000, output_tokens: 500 });
+      expect(priced.cost_usd).toBeCloseTo(0.00045, 12);
+      const dated = await log({
+        model: 'my-alias',
+        response_model: 'gpt-4o-mini-2024-07-18',
+        input_tokens: 1000,
+      });
+      expect(dated.cost_usd).toBeCloseTo(0.00015, 12);
+      const sent = await log({ model: 'gpt-4o-mini', input_tokens: 1000, output_tokens: 500, cost_usd: 1 });
+      expect(sent.cost_usd).toBe(1);
+      const unknown = await log({ model: 'in-house-model', input_tokens: 1000, output_tokens: 500 });
+      expect(unknown.cost_usd).toBeNull();
+      const noTokens = await log({ model: 'gpt-4o-mini' });
+      expect(noTokens.cost_usd).toBeNull();
+
+      const r = await t.call<PromptUsageT>('GET', `/v1/prompts/${own.name}/usage`, { key: t.keys.viewer });
+      const v1 = r.body.versions.find((v) => v.version === 1)!;
+      expect(v1.count).toBe(5);
+      expect(v1.cost_usd).toBeCloseTo(1 + 0.00045 + 0.00015, 10);
+    });
+
     it('the label view counts the versions the label pointed to in the window', async () => {
       const since = new Date(Date.now() - 3_600_000).toISOString();
       const before = await t.call<PromptUsageT>(

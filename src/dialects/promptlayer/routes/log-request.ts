@@ -98,7 +98,7 @@ export default function route(app: FastifyInstance) {
         engine: input.model ?? null,
         input_tokens: input.inputTokens ?? 0,
         output_tokens: input.outputTokens ?? 0,
-        price: input.costUsd ?? 0,
+        price: r!.costUsd ?? 0,
         score: score?.value ?? 0,
         scores: input.scores ?? [],
         tags_array: input.tags ?? [],
