@@ -101,7 +101,8 @@ for (const backend of backends) {
             workspaceId: WS,
             createdAt,
           });
-          const viaDrizzle = rows.map(mk);
+          // The arbitraries make JSON values; the column types want the model's Json.
+          const viaDrizzle = rows.map(mk) as unknown as (typeof requestLogs.$inferInsert & { id: number })[];
           const viaJson = rows.map(mk);
           await store.db.insert(requestLogs).values(viaDrizzle);
           await insertJsonRows(store.db, requestLogs, viaJson);
