@@ -32,6 +32,8 @@ const PROVIDER_KEY = `sk-bench-${randomBytes(8).toString('hex')}`;
 const log = (m: string) => process.stderr.write(`[bench:gateway] ${m}\n`);
 /** `--cpu-prof`: V8 profile of the Lectern child, written to bench/profiles/ when it stops. */
 const CPU_PROF = process.argv.includes('--cpu-prof');
+/** BENCH_GATEWAY_SERVER=path/to/main.js: another build of Lectern (a before/after in one bench). */
+const SERVER = process.env.BENCH_GATEWAY_SERVER ?? 'dist/cli/main.js';
 
 function startChild(
   cmd: string[],
@@ -202,15 +204,11 @@ export async function benchGateway(): Promise<GatewayBench> {
       LECTERN_PROVIDERS_FILE: providersFile,
     };
     const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [];
-    const server = spawn(
-      process.execPath,
-      [...prof, '--max-old-space-size=256', 'dist/cli/main.js', 'serve'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const server = spawn(process.execPath, [...prof, '--max-old-space-size=256', SERVER, 'serve'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(server);
     const base = `http://127.0.0.1:${port}`;
     await waitHealthy(base);

@@ -4,9 +4,9 @@
 // never carries a key.
 //
 // Why not the `openai` SDK (used here until wave 4): it goes through `fetch`, and per streamed call
-// that cost ~300-400 µs of the event loop's CPU against ~45 µs for `request` (measured side by side
-// against the bench upstream: docs/performance.md, "Gateway") — a Request and
-// Headers object, the request body teed (fetch clones a request whose redirect mode is not
+// that cost ~300-400 µs of the event loop's CPU against ~45 µs for `request` (side by side against
+// the bench upstream: `npx tsx bench/gateway-clients.ts`; docs/performance.md, "Gateway") — Request
+// and Headers objects, the request body teed (fetch clones a request whose redirect mode is not
 // `error`), web streams for the answer, AbortSignal.any. The gateway only ever used the SDK as a
 // typed fetch (`create(...).asResponse()`), so the wire is the same: POST {base}/chat/completions,
 // `Authorization: Bearer`, the provider's headers, and OpenAI's error shape read the way the SDK
