@@ -1,7 +1,13 @@
 // The bench's LLM: a bare node:http server answering POST …/chat/completions with fixed bytes —
-// one chat.completion, or (stream: true) 8 chat.completion.chunk events and [DONE], written at
-// once. Both the direct baseline and the gateway call this same process.
+// one chat.completion, or (stream: true) 8 chat.completion.chunk events and [DONE]. Both the
+// direct baseline and the gateway call this same process.
+//   node bench/gateway-upstream.mjs [port] [tokenDelayMs]
+// tokenDelayMs 0 (default): the whole stream written at once — the figure is then CPU only.
+// tokenDelayMs > 0: the role chunk at once, then one event every tokenDelayMs, as an LLM streams
+// tokens over time (the first byte comes at once in both, so time to first byte stays comparable).
 import { createServer } from 'node:http';
+
+const DELAY = Number(process.argv[3] ?? 0);
 
 const completion = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -41,8 +47,19 @@ const server = createServer((req, res) => {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    for (const c of stream) res.write(c);
-    res.end('data: [DONE]\n\n');
+    if (!DELAY) {
+      for (const c of stream) res.write(c);
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    let i = 0;
+    res.write(stream[i++]);
+    const t = setInterval(() => {
+      if (res.destroyed) return clearInterval(t);
+      if (i < stream.length) return void res.write(stream[i++]);
+      clearInterval(t);
+      res.end('data: [DONE]\n\n');
+    }, DELAY);
   });
 });
 server.keepAliveTimeout = 60_000;

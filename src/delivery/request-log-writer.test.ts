@@ -45,6 +45,26 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const connectionLost = () => Object.assign(new Error('connection terminated'), { code: '08006' });
 
 describe('request log writer', () => {
+  it('goes back to the event loop between batches (a synchronous insert never holds it for all)', async () => {
+    // A sink that resolves at once, as PGlite's synchronous WASM insert does: without a yield the
+    // whole queue would be written in one macrotask, I/O waiting behind it.
+    const order: string[] = [];
+    const w = new RequestLogWriter(
+      async (rows) => {
+        order.push(`batch ${rows.length}`);
+      },
+      { ...OPTS, batchSize: 2, flushMs: 10_000 },
+    );
+    for (let i = 1; i <= 5; i++) await w.enqueue(row(i), false);
+    const flushed = w.flush();
+    setImmediate(() => order.push('io'));
+    await flushed;
+    expect(order.indexOf('io')).toBeGreaterThan(0);
+    expect(order.indexOf('io')).toBeLessThan(order.length - 1);
+    expect(order.filter((o) => o.startsWith('batch'))).toEqual(['batch 2', 'batch 2', 'batch 1']);
+    await w.close();
+  });
+
   it('flushes a full batch at once and the rest after the interval', async () => {
     const s = sink();
     const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 1_500 });

@@ -246,7 +246,11 @@ export class RequestLogWriter implements RequestLogQueue {
 
   /** Inserts batches until the queue is empty or an insert fails (never rejects). */
   private async drain(): Promise<void> {
-    while (this.queue.length) {
+    for (let first = true; this.queue.length; first = false) {
+      // Back to the event loop between batches: on PGlite each INSERT runs on it, and the
+      // requests that arrived meanwhile go first (a promise chain alone would never yield).
+      if (!first) await new Promise<void>((r) => setImmediate(r));
+      if (!this.queue.length) break;
       const batch = this.queue.splice(0, this.opts.batchSize);
       for (const r of batch) this.byId.delete(r.id);
       let settled!: () => void;

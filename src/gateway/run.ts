@@ -26,7 +26,7 @@ import {
   type RetryPolicy,
 } from './policy.ts';
 import { inferProvider, routeModel, type ProviderSet } from './providers.ts';
-import { callJson, callStream, type Failure } from './upstream.ts';
+import { callJson, callStream, type Failure, type StreamAnswer } from './upstream.ts';
 
 /** A variable whose value is another stored prompt, rendered and inserted as text (§2.1.3). */
 export interface PromptVariable {
@@ -466,11 +466,11 @@ export function createGateway(deps: GatewayDeps) {
   /**
    * The stream's bytes for the client, unchanged, as they arrive. An upstream failure after the
    * first byte becomes one `data: {"error": …}` event (the `openai` SDK throws APIError on it).
-   * When the client leaves, the reader is cancelled, which aborts the upstream request.
+   * When the client leaves, the upstream request is aborted (its signal) and the body closed.
    */
   async function* passThrough(
     actor: Actor,
-    res: { first: Uint8Array; reader: ReadableStreamDefaultReader<Uint8Array> },
+    res: Pick<StreamAnswer, 'first' | 'rest' | 'cancel'>,
     record: () => RequestLogInput,
     started: number,
     bodies: boolean,
@@ -486,9 +486,9 @@ export function createGateway(deps: GatewayDeps) {
       if (splice) yield* splice.push(res.first);
       else yield res.first;
       for (;;) {
-        let next: Awaited<ReturnType<typeof res.reader.read>>;
+        let next: IteratorResult<Uint8Array>;
         try {
-          next = await res.reader.read();
+          next = await res.rest.next();
         } catch {
           if (signal.aborted) break;
           failed = 'the upstream stream broke off';
@@ -510,7 +510,7 @@ export function createGateway(deps: GatewayDeps) {
         else yield next.value;
       }
     } finally {
-      if (!finished) res.reader.cancel().catch(() => {});
+      if (!finished) res.cancel();
       // Fold and log after the last byte went out (setImmediate: not on the client's path).
       setImmediate(() => {
         const agg = aggregateSse(Buffer.concat(kept).toString('utf8'));

@@ -1,8 +1,17 @@
-// One call to one provider through the `openai` SDK (its own retries off: the run loop owns them),
-// classified into what the routing rules need: ok (a parsed body, or a stream whose first bytes
-// have arrived), or a failure with the upstream status, its Retry-After and a message that never
-// carries a key.
-import OpenAI from 'openai';
+// One call to one provider over undici's `request` (no retries of its own: the run loop owns
+// them), classified into what the routing rules need: ok (a parsed body, or a stream whose first
+// bytes have arrived), or a failure with the upstream status, its Retry-After and a message that
+// never carries a key.
+//
+// Why not the `openai` SDK (used here until wave 4): it goes through `fetch`, and per streamed call
+// that cost ~300-400 µs of the event loop's CPU against ~45 µs for `request` (side by side against
+// the bench upstream: `npx tsx bench/gateway-clients.ts`; docs/performance.md, "Gateway") — Request
+// and Headers objects, the request body teed (fetch clones a request whose redirect mode is not
+// `error`), web streams for the answer, AbortSignal.any. The gateway only ever used the SDK as a
+// typed fetch (`create(...).asResponse()`), so the wire is the same: POST {base}/chat/completions,
+// `Authorization: Bearer`, the provider's headers, and OpenAI's error shape read the way the SDK
+// reads it (`{error: {message}}`).
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { JsonObject } from '../model/types.ts';
 import type { Provider } from './providers.ts';
 import { retryAfterMs } from './policy.ts';
@@ -21,28 +30,21 @@ export type StreamAnswer = {
   ok: true;
   /** The first bytes, already read (fallback is over once they go to the client). */
   first: Uint8Array;
-  reader: ReadableStreamDefaultReader<Uint8Array>;
+  /** The bytes after them, as they arrive. */
+  rest: AsyncIterator<Uint8Array>;
+  /** Stops reading and closes the upstream request (the client went away). */
+  cancel(): void;
   firstByteAt: number;
 };
 
-const clients = new WeakMap<Provider, OpenAI>();
+/** The most of an error answer read for its message. */
+const MAX_ERROR_BYTES = 64 * 1024;
 
-function clientFor(p: Provider, apiKey: string | undefined): OpenAI {
-  const make = (key: string | undefined) =>
-    new OpenAI({
-      baseURL: p.baseURL,
-      // The SDK insists on a key; a keyless local server gets a placeholder it ignores.
-      apiKey: key ?? 'lectern-no-key',
-      maxRetries: 0,
-      defaultHeaders: p.headers,
-      // Timeouts are ours (per attempt, until the first byte of a stream), see `call`.
-      timeout: 24 * 3600 * 1000,
-    });
-  if (apiKey !== undefined) return make(apiKey);
-  let c = clients.get(p);
-  if (!c) clients.set(p, (c = make(p.apiKey)));
-  return c;
-}
+// One keep-alive pool for every provider (undici keeps one per origin inside it). Its own
+// headers/body timeouts stay at undici's defaults (300 s), as they were under fetch: ours is the
+// per-attempt timeout until the first byte, in `call`.
+let agent: Agent | undefined;
+const dispatcher = (): Agent => (agent ??= new Agent({ keepAliveTimeout: 30_000 }));
 
 /** An upstream message with any key we hold cut out (providers echo keys in 401 texts). */
 function scrub(message: string, keys: (string | undefined)[]): string {
@@ -51,30 +53,65 @@ function scrub(message: string, keys: (string | undefined)[]): string {
   return m.length > 1024 ? `${m.slice(0, 1021)}...` : m;
 }
 
-function classify(err: unknown, timedOut: boolean, keys: (string | undefined)[]): Failure {
+/** Reads an error answer the way the `openai` SDK does: `{error: {message}}`, else its text. */
+async function httpFailure(res: Dispatcher.ResponseData, keys: (string | undefined)[]): Promise<Failure> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of res.body as AsyncIterable<Buffer>) {
+      if (size < MAX_ERROR_BYTES) chunks.push(c);
+      size += c.byteLength;
+      if (size >= MAX_ERROR_BYTES) break;
+    }
+  } catch {
+    /* the message is what we have */
+  }
+  res.body.destroy();
+  const text = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BYTES);
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const error = parsed && typeof parsed === 'object' ? (parsed as { error?: unknown }).error : undefined;
+  const inner = error && typeof error === 'object' ? (error as { message?: unknown }).message : undefined;
+  const message =
+    typeof inner === 'string'
+      ? inner
+      : inner !== undefined
+        ? `${res.statusCode} ${JSON.stringify(inner)}`
+        : error !== undefined
+          ? `${res.statusCode} ${JSON.stringify(error)}`
+          : parsed === undefined && text
+            ? `${res.statusCode} ${text}`
+            : `${res.statusCode} status code (no body)`;
+  const header = (n: string) => {
+    const v = res.headers[n.toLowerCase()];
+    return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+  };
+  return {
+    ok: false,
+    status: res.statusCode,
+    reason: 'http',
+    retryAfterMs: retryAfterMs(header),
+    message: scrub(message, keys),
+  };
+}
+
+function classify(err: unknown, timedOut: boolean, aborted: boolean): Failure {
   if (timedOut)
     return { ok: false, status: null, reason: 'timeout', retryAfterMs: undefined, message: 'timed out' };
-  if (err instanceof OpenAI.APIUserAbortError)
+  if (aborted || err instanceof undiciErrors.RequestAbortedError)
     return { ok: false, status: null, reason: 'aborted', retryAfterMs: undefined, message: 'aborted' };
-  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
-    const headers = err.headers;
-    const body = err.error as { message?: unknown } | undefined;
-    const text = typeof body?.message === 'string' ? body.message : err.message;
-    return {
-      ok: false,
-      status: err.status,
-      reason: 'http',
-      retryAfterMs: headers ? retryAfterMs((n) => headers.get(n)) : undefined,
-      message: scrub(text, keys),
-    };
-  }
-  const cause = (err as { cause?: { code?: string } })?.cause?.code;
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e?.cause?.code ?? e?.code;
   return {
     ok: false,
     status: null,
     reason: 'unreachable',
     retryAfterMs: undefined,
-    message: cause ? `connection failed (${cause})` : 'connection failed',
+    message: code ? `connection failed (${code})` : 'connection failed',
   };
 }
 
@@ -87,25 +124,80 @@ export interface CallOptions {
   apiKey?: string;
 }
 
-/** A non-stream call: the parsed body, or a failure. */
-export async function callJson(o: CallOptions): Promise<JsonAnswer | Failure> {
-  const timer = new AbortController();
+/** `{base}/chat/completions`, as the SDK joins them (one slash between). */
+const urlOf = (p: Provider) => `${p.baseURL.replace(/\/+$/, '')}/chat/completions`;
+
+/**
+ * Sends the request; resolves with the answer's head (2xx), or a failure. `timeoutMs` runs until
+ * `settle` is called (the first byte of a stream, the whole body otherwise); `o.signal` (the
+ * client went away) aborts it all.
+ */
+async function call(o: CallOptions): Promise<
+  | {
+      ok: true;
+      res: Dispatcher.ResponseData;
+      /** Stops the timeout clock (the client's going away still aborts the request). */
+      settle: () => void;
+      failed: (err: unknown) => Failure;
+    }
+  | Failure
+> {
+  const ac = new AbortController();
   let timedOut = false;
+  // Linked for the whole call, a stream's too: the client leaving aborts the upstream request
+  // at once, even while a slow upstream is between two chunks.
+  if (o.signal.aborted) ac.abort();
+  else o.signal.addEventListener('abort', () => ac.abort(), { once: true });
   const t = setTimeout(() => {
     timedOut = true;
-    timer.abort();
+    ac.abort();
   }, o.timeoutMs);
+  const settle = () => clearTimeout(t);
+  const keys = [o.provider.apiKey, o.apiKey];
+  const key = o.apiKey ?? o.provider.apiKey;
+  const failed = (err: unknown) => classify(err, timedOut, o.signal.aborted);
   try {
-    const client = clientFor(o.provider, o.apiKey);
-    const res = await client.chat.completions
-      .create(o.body as never, { signal: AbortSignal.any([o.signal, timer.signal]) })
-      .asResponse();
-    const body = (await res.json()) as JsonObject;
+    const res = await request(urlOf(o.provider), {
+      method: 'POST',
+      dispatcher: dispatcher(),
+      signal: ac.signal,
+      headers: {
+        ...o.provider.headers,
+        'content-type': 'application/json',
+        accept: o.body['stream'] === true ? 'text/event-stream' : 'application/json',
+        // A keyless local server gets no Authorization header at all.
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify(o.body),
+    });
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const f = await httpFailure(res, keys);
+      settle();
+      return f;
+    }
+    return { ok: true, res, settle, failed };
+  } catch (err) {
+    settle();
+    return failed(err);
+  }
+}
+
+/** A non-stream call: the parsed body, or a failure. */
+export async function callJson(o: CallOptions): Promise<JsonAnswer | Failure> {
+  const r = await call(o);
+  if (!r.ok) return r;
+  try {
+    const body = (await r.res.body.json()) as JsonObject;
     return { ok: true, body };
   } catch (err) {
-    return classify(err, timedOut, [o.provider.apiKey, o.apiKey]);
+    r.res.body.destroy();
+    const f = r.failed(err);
+    // A 2xx whose body is not JSON: an upstream fault, not a connection one.
+    return err instanceof SyntaxError
+      ? { ...f, reason: 'unreachable', message: 'the upstream answered invalid JSON' }
+      : f;
   } finally {
-    clearTimeout(t);
+    r.settle();
   }
 }
 
@@ -114,20 +206,16 @@ export async function callJson(o: CallOptions): Promise<JsonAnswer | Failure> {
  * timeout covers the wait for the first byte; `signal` (the client went away) aborts it all.
  */
 export async function callStream(o: CallOptions): Promise<StreamAnswer | Failure> {
-  const timer = new AbortController();
-  let timedOut = false;
-  const t = setTimeout(() => {
-    timedOut = true;
-    timer.abort();
-  }, o.timeoutMs);
+  const r = await call(o);
+  if (!r.ok) return r;
+  const body = r.res.body;
+  const rest = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const cancel = () => {
+    body.destroy();
+  };
   try {
-    const client = clientFor(o.provider, o.apiKey);
-    const res = await client.chat.completions
-      .create(o.body as never, { signal: AbortSignal.any([o.signal, timer.signal]) })
-      .asResponse();
-    const reader = res.body!.getReader();
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await rest.next();
       if (done) {
         return {
           ok: false,
@@ -137,11 +225,15 @@ export async function callStream(o: CallOptions): Promise<StreamAnswer | Failure
           message: 'the upstream closed the stream before sending anything',
         };
       }
-      if (value.byteLength > 0) return { ok: true, first: value, reader, firstByteAt: performance.now() };
+      if (value.byteLength > 0) {
+        r.settle();
+        return { ok: true, first: value, rest, cancel, firstByteAt: performance.now() };
+      }
     }
   } catch (err) {
-    return classify(err, timedOut, [o.provider.apiKey, o.apiKey]);
+    cancel();
+    return r.failed(err);
   } finally {
-    clearTimeout(t);
+    r.settle();
   }
 }

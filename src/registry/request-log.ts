@@ -8,6 +8,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { requestLogs, requestLogSettings } from '../store/schema.ts';
 import type { Executor } from '../store/db.ts';
+import { insertJsonRows } from '../store/json-rows-insert.ts';
 import { badRequest, notFound } from '../model/errors.ts';
 import { isUuid, uuidv7, hex32 } from '../model/ids.ts';
 import { costOf } from '../model/prices.ts';
@@ -165,9 +166,13 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       .from(requestLogSettings)
       .where(inArray(requestLogSettings.workspaceId, wsIds));
     const noBodies = new Set(settings.filter((s) => !s.storeBodies).map((s) => s.workspaceId));
-    await db
-      .insert(requestLogs)
-      .values(rows.map((r) => (noBodies.has(r.workspaceId) ? withoutBodies(r) : r)));
+    // One json parameter, not drizzle's many-row builder: the batch is built on the event loop,
+    // and the builder cost ~8x more per row (store/json-rows-insert.ts).
+    await insertJsonRows(
+      db,
+      requestLogs,
+      rows.map((r) => (noBodies.has(r.workspaceId) ? withoutBodies(r) : r)),
+    );
   };
 
   return {

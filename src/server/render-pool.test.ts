@@ -167,6 +167,35 @@ describe('inline renders and fair threads', () => {
     expect(pool.counts).toMatchObject({ inline: 0, thread: 2 });
   });
 
+  it('a task stopped by the clock alone is not marked heavy: the next run is tried inline again', async () => {
+    const pool = createRenderer({ threads: 2 });
+    pools.push(pool);
+    const template = '{{a}} and {{b}}';
+    // A deadline already past: the inline try stops on the clock (a busy machine, in life), not on
+    // a step or size bound.
+    const late = await pool
+      .run({
+        kind: 'template',
+        format: 'mustache',
+        template,
+        variables: { a: 1, b: 2 },
+        mode: 'strict',
+        limits: { timeoutMs: 0 },
+      })
+      .catch((e: unknown) => e);
+    if (late instanceof TemplateError) expect(late.limit).toBe('deadline');
+    expect(pool.counts).toMatchObject({ inline: 0, thread: 1 });
+    const r = await pool.run({
+      kind: 'template',
+      format: 'mustache',
+      template,
+      variables: { a: 1, b: 2 },
+      mode: 'strict',
+    });
+    expect(r.output).toBe('1 and 2');
+    expect(pool.counts).toMatchObject({ inline: 1, thread: 1 });
+  });
+
   it('a task marked heavy is tried inline again once the mark expires (a missed deadline is not for ever)', async () => {
     const pool = createRenderer({ threads: 2, heavyMarkMs: 200 });
     pools.push(pool);

@@ -14,17 +14,24 @@ export class TemplateError extends Error {
   readonly code: TemplateErrorCode;
   readonly position?: TemplatePosition;
   readonly missing?: string[];
+  /**
+   * `deadline`: a render_limit raised by the clock, not by a step or size bound — on a busy
+   * machine a cheap template can miss a tight deadline, so the render pool does not hold it
+   * against the template (src/server/render-pool.ts).
+   */
+  readonly limit?: 'deadline';
 
   constructor(
     code: TemplateErrorCode,
     message: string,
-    extra: { position?: TemplatePosition; missing?: string[]; cause?: unknown } = {},
+    extra: { position?: TemplatePosition; missing?: string[]; limit?: 'deadline'; cause?: unknown } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'TemplateError';
     this.code = code;
     if (extra.position) this.position = extra.position;
     if (extra.missing) this.missing = extra.missing;
+    if (extra.limit) this.limit = extra.limit;
   }
 }
 
@@ -56,4 +63,9 @@ export function missingVariablesError(missing: string[]): TemplateError {
 
 export function renderLimitError(what: string): TemplateError {
   return new TemplateError('render_limit', `Template render stopped: ${what}`);
+}
+
+/** The render ran past its deadline (the clock, not a step or size bound, stopped it). */
+export function renderDeadlineError(what: string): TemplateError {
+  return new TemplateError('render_limit', `Template render stopped: ${what}`, { limit: 'deadline' });
 }

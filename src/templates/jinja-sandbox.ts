@@ -18,7 +18,7 @@ interface EngineInterpreter {
   evaluate(statement: unknown, environment: Environment): unknown;
 }
 const EngineInterpreterClass = Interpreter as unknown as new (env: Environment) => EngineInterpreter;
-import { renderLimitError, TemplateError } from './errors.ts';
+import { renderDeadlineError, renderLimitError, TemplateError } from './errors.ts';
 import { FILTERS, type FilterHost } from './jinja-filters.ts';
 import { printf } from './jinja-printf.ts';
 import {
@@ -115,7 +115,7 @@ export class BoundedInterpreter extends EngineInterpreterClass implements Filter
     if (this.steps > this.limits.maxSteps)
       throw renderLimitError(`more than ${this.limits.maxSteps} evaluation steps`);
     if (this.steps % CHECK_EVERY < cost || cost >= CHECK_EVERY) {
-      if (performance.now() > this.limits.deadline) throw renderLimitError('time limit exceeded');
+      if (performance.now() > this.limits.deadline) throw renderDeadlineError('time limit exceeded');
     }
   }
 

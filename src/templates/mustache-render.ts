@@ -6,7 +6,7 @@
  *   and produces a warning.
  */
 import Mustache from 'mustache';
-import { TemplateError, positionAt } from './errors.ts';
+import { TemplateError, positionAt, renderDeadlineError } from './errors.ts';
 import type { PlainValue } from './python-values.ts';
 import type { Budget } from './engine.ts';
 
@@ -111,7 +111,7 @@ class BudgetedWriter extends Mustache.Writer {
   override renderTokens(...args: Parameters<Mustache.Writer['renderTokens']>): string {
     this.steps += args[0].length;
     if (this.steps > this.budget.maxSteps) throw limit(`more than ${this.budget.maxSteps} steps`);
-    if (performance.now() > this.budget.deadline) throw limit('the time budget ran out');
+    if (performance.now() > this.budget.deadline) throw renderDeadlineError('the time budget ran out');
     return super.renderTokens(...args);
   }
 

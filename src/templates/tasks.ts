@@ -71,6 +71,7 @@ interface SentError {
   message: string;
   position?: TemplatePosition;
   missing?: string[];
+  limit?: 'deadline';
 }
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: SentError };
 
@@ -106,6 +107,7 @@ export function settle(task: RenderTask): Outcome {
     const error: SentError = { code: err.code, message: err.message };
     if (err.position) error.position = err.position;
     if (err.missing) error.missing = err.missing;
+    if (err.limit) error.limit = err.limit;
     return { ok: false, error };
   }
 }
@@ -113,10 +115,11 @@ export function settle(task: RenderTask): Outcome {
 /** The task's result, or its TemplateError rebuilt. */
 export function unwrap<T extends RenderTask>(outcome: Outcome): ResultOf<T> {
   if (outcome.ok) return outcome.value as ResultOf<T>;
-  const { code, message, position, missing } = outcome.error;
+  const { code, message, position, missing, limit } = outcome.error;
   throw new TemplateError(code, message, {
     ...(position ? { position } : {}),
     ...(missing ? { missing } : {}),
+    ...(limit ? { limit } : {}),
   });
 }
 
