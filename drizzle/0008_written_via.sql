@@ -1,0 +1,4 @@
+-- Which API wrote each version (native, cli, import, promptlayer, keywordsai, nemo, langfuse), set by
+-- the registry's write command from the request. Rows written before this migration keep NULL:
+-- "unknown" (nothing recorded it then, and guessing from the audit log would be a guess).
+ALTER TABLE "versions" ADD COLUMN "written_via" text;
