@@ -191,12 +191,13 @@ describe('web UI journeys', () => {
     expect(await v.getByRole('table', { name: 'Load-balance models' }).textContent()).toContain('gpt-4o2');
     expect(await v.getByRole('rowheader', { name: 'city' }).count()).toBe(1);
     expect(await v.getByRole('row', { name: /city Paris/ }).count()).toBe(1);
-    expect(await v.getByText(/writing API not recorded/).count()).toBe(1);
+    expect(await v.getByText(/via native API/).count()).toBe(1);
     await timeline.getByRole('button', { name: /Version 2: from PL/ }).click();
     await page
       .getByRole('region', { name: 'Version 2' })
       .getByText(/via PromptLayer API/)
       .waitFor();
+    await timeline.getByRole('button', { name: /Version 2: from PL/ }).getByText(/via PromptLayer API/).waitFor();
   });
 
   it('4. compares two versions and a version with the unsaved draft in the editor', async () => {

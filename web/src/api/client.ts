@@ -73,6 +73,8 @@ export interface Version {
   metadata: Record<string, unknown>;
   commit_message: string | null;
   author: string | null;
+  /** The API the version was written through; null: before Lectern recorded it. */
+  written_via: 'native' | 'cli' | 'import' | 'promptlayer' | 'keywordsai' | 'nemo' | 'langfuse' | null;
   revision: number;
   created_at: string;
   updated_at: string;
