@@ -197,7 +197,10 @@ describe('web UI journeys', () => {
       .getByRole('region', { name: 'Version 2' })
       .getByText(/via PromptLayer API/)
       .waitFor();
-    await timeline.getByRole('button', { name: /Version 2: from PL/ }).getByText(/via PromptLayer API/).waitFor();
+    await timeline
+      .getByRole('button', { name: /Version 2: from PL/ })
+      .getByText(/via PromptLayer API/)
+      .waitFor();
   });
 
   it('4. compares two versions and a version with the unsaved draft in the editor', async () => {

@@ -245,6 +245,18 @@ export class Client {
     return this.request<Me>('GET', '/v1/me');
   }
 
+  /** The workspace's change stream from now on (or after `lastEventId`), for live updates. */
+  openEvents(signal: AbortSignal, lastEventId?: string) {
+    return fetch(`${this.base}/v1/events${this.ws({ from: 'now' })}`, {
+      headers: {
+        authorization: `Bearer ${this.key}`,
+        accept: 'text/event-stream',
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
+      signal,
+    });
+  }
+
   listPrompts(q: ListQuery) {
     return this.request<Page<Prompt>>('GET', `/v1/prompts${this.ws({ ...q })}`);
   }
