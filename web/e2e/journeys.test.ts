@@ -245,7 +245,7 @@ describe('web UI journeys', () => {
 
     await page.getByRole('tab', { name: 'Edit' }).click();
     const editor = page.getByRole('textbox', { name: 'Message 1 template' });
-    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-content').first().waitFor();
     await editor.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Hello {{name}}\nYour order {{#items}}{{title}}');

@@ -156,6 +156,9 @@ export interface VersionBody {
   model?: string | null;
   params?: Record<string, unknown>;
   variable_defaults?: Record<string, unknown>;
+  tools?: unknown[] | null;
+  tool_choice?: unknown;
+  response_format?: Record<string, unknown> | null;
   commit_message?: string | null;
 }
 
