@@ -1,140 +1,26 @@
 // The UI's client of the native /v1 API: the same public API any program uses, with the user's key
-// as a Bearer token. Types are written by hand from src/dialects/native/wire.ts until the routes'
-// response schemas land; then they should be generated from /openapi.json.
+// as a Bearer token. Its types come from the server's OpenAPI document (types.ts over the generated
+// schema.d.ts).
 
-export type Role = 'admin' | 'editor' | 'viewer';
-export type TemplateFormat = 'mustache' | 'jinja2' | 'f-string';
+import type {
+  ApiKey,
+  AuditEvent,
+  Folders,
+  Label,
+  LabelMove,
+  Me,
+  Message,
+  Page,
+  Prompt,
+  RenderResult,
+  RenderedVersion,
+  Role,
+  TemplateFormat,
+  Version,
+  Workspace,
+} from './types.ts';
 
-export interface Workspace {
-  id: string;
-  seq: number;
-  name: string;
-  description: string | null;
-  created_at: string;
-}
-
-export interface Me {
-  key_id: string;
-  role: Role;
-  workspace_id: string | null;
-  workspace: string | null;
-  all_workspaces: boolean;
-  workspaces: Workspace[];
-}
-
-export interface Prompt {
-  id: string;
-  seq: number;
-  workspace_id: string;
-  name: string;
-  description: string | null;
-  tags: string[];
-  project_id: string | null;
-  kind: 'chat' | 'completion';
-  is_snippet: boolean;
-  metadata: Record<string, unknown>;
-  latest_version: number | null;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
-export interface Message {
-  role: string;
-  content?: unknown;
-  [k: string]: unknown;
-}
-
-export interface Version {
-  id: string;
-  seq: number;
-  prompt_id: string;
-  number: number;
-  status: 'draft' | 'committed';
-  labels: string[];
-  template_type: 'chat' | 'completion';
-  messages: Message[];
-  content: unknown[] | null;
-  template_format: TemplateFormat;
-  input_variables: string[];
-  variable_defaults: Record<string, unknown>;
-  model: string | null;
-  provider: string | null;
-  params: Record<string, unknown>;
-  response_format: Record<string, unknown> | null;
-  json_schema: Record<string, unknown> | null;
-  tools: unknown[] | null;
-  tool_choice: unknown;
-  functions: unknown[] | null;
-  function_call: unknown;
-  fallback_models: string[] | null;
-  load_balance_models: { model: string; weight: number }[] | null;
-  metadata: Record<string, unknown>;
-  commit_message: string | null;
-  author: string | null;
-  /** The API the version was written through; null: before Lectern recorded it. */
-  written_via: 'native' | 'cli' | 'import' | 'promptlayer' | 'keywordsai' | 'nemo' | 'langfuse' | null;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-  committed_at: string | null;
-}
-
-export interface Label {
-  id: string;
-  name: string;
-  version: number;
-  version_id: string;
-  updated_at: string;
-}
-
-export interface LabelMove {
-  id: number;
-  label: string;
-  from_version: number | null;
-  to_version: number | null;
-  actor: string | null;
-  at: string;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  public_key: string;
-  workspace_id: string | null;
-  role: Role;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-export interface AuditEvent {
-  id: string;
-  workspace_id: string | null;
-  actor: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before: unknown;
-  after: unknown;
-  at: string;
-}
-
-export interface Page<T> {
-  data: T[];
-  pagination: { total: number; limit: number; offset: number; next_offset: number | null };
-}
-
-export interface RenderResult {
-  messages?: Message[] | null;
-  content?: unknown[] | null;
-  output?: string;
-  variables?: string[];
-  warnings?: unknown[];
-  missing?: string[];
-  [k: string]: unknown;
-}
+export type * from './types.ts';
 
 /** A failure as the server described it: status, code and message from its error envelope. */
 export class ApiError extends Error {
@@ -264,7 +150,7 @@ export class Client {
     return this.request<Page<Prompt>>('GET', `/v1/prompts${this.ws({ ...q })}`);
   }
   listFolders() {
-    return this.request<{ data: { path: string; count: number }[] }>('GET', `/v1/folders${this.ws()}`);
+    return this.request<Folders>('GET', `/v1/folders${this.ws()}`);
   }
   getPrompt(p: string) {
     return this.request<{ prompt: Prompt; labels: Label[] }>('GET', `/v1/prompts/${enc(p)}${this.ws()}`);
@@ -329,7 +215,7 @@ export class Client {
     return this.request<unknown>('DELETE', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`);
   }
   renderVersion(p: string, version: number, variables: Record<string, unknown>) {
-    return this.request<RenderResult>('POST', `/v1/prompts/${enc(p)}/render${this.ws()}`, {
+    return this.request<RenderedVersion>('POST', `/v1/prompts/${enc(p)}/render${this.ws()}`, {
       version,
       variables,
       mode: 'lenient',
