@@ -19,6 +19,8 @@ import type {
   Version,
   Workspace,
 } from './types.ts';
+import createClient, { type Client as Fetcher } from 'openapi-fetch';
+import type { paths } from './schema';
 
 export type * from './types.ts';
 
@@ -130,13 +132,56 @@ export class Client {
     return qs({ workspace: this.workspace ?? undefined, ...extra });
   }
 
+  /** The typed fetch client over the generated paths (openapi-fetch), with the key. */
+  private get api(): Fetcher<paths> {
+    return (this.fetcher ??= createClient<paths>({
+      baseUrl: this.base || undefined,
+      headers: { authorization: `Bearer ${this.key}` },
+    }));
+  }
+  private fetcher: Fetcher<paths> | undefined;
+
+  /** `?workspace=` for the calls aimed at a workspace (absent: the key's own). */
+  private get wq() {
+    return this.workspace ? { workspace: this.workspace } : {};
+  }
+
+  /**
+   * An openapi-fetch answer as data, or the server's error envelope as an ApiError. `T` is the
+   * UI's narrowing of the generated response type (types.ts).
+   */
+  private async call<T>(sent: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+    let r: Awaited<typeof sent>;
+    try {
+      r = await sent;
+    } catch (e) {
+      throw new ApiError(0, 'network', `cannot reach the server: ${(e as Error).message}`);
+    }
+    if (!r.response.ok) {
+      const body = r.error as
+        | { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+        | string
+        | undefined;
+      const err = typeof body === 'object' ? body?.error : undefined;
+      throw new ApiError(
+        r.response.status,
+        err?.code ?? `http_${r.response.status}`,
+        err?.message ?? ((typeof body === 'string' && body.slice(0, 300)) || r.response.statusText),
+        err?.details ?? {},
+      );
+    }
+    return (r.data ?? null) as T;
+  }
+
   me() {
-    return this.request<Me>('GET', '/v1/me');
+    return this.call<Me>(this.api.GET('/v1/me'));
   }
 
   /** The workspace's change stream from now on (or after `lastEventId`), for live updates. */
   openEvents(signal: AbortSignal, lastEventId?: string) {
-    return fetch(`${this.base}/v1/events${this.ws({ from: 'now' })}`, {
+    // A stream, not a JSON answer: plain fetch (the path is the generated one's).
+    const path: keyof paths = '/v1/events';
+    return fetch(`${this.base}${path}${this.ws({ from: 'now' })}`, {
       headers: {
         authorization: `Bearer ${this.key}`,
         accept: 'text/event-stream',
@@ -147,13 +192,20 @@ export class Client {
   }
 
   listPrompts(q: ListQuery) {
-    return this.request<Page<Prompt>>('GET', `/v1/prompts${this.ws({ ...q })}`);
+    return this.call<Page<Prompt>>(
+      this.api.GET('/v1/prompts', {
+        // The filter's tags are one comma-separated string, which the server splits.
+        params: { query: { ...this.wq, ...q, tags: q.tags ? [q.tags] : undefined } },
+      }),
+    );
   }
   listFolders() {
-    return this.request<Folders>('GET', `/v1/folders${this.ws()}`);
+    return this.call<Folders>(this.api.GET('/v1/folders', { params: { query: this.wq } }));
   }
   getPrompt(p: string) {
-    return this.request<{ prompt: Prompt; labels: Label[] }>('GET', `/v1/prompts/${enc(p)}${this.ws()}`);
+    return this.call<{ prompt: Prompt; labels: Label[] }>(
+      this.api.GET('/v1/prompts/{prompt}', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   createPrompt(body: {
     name: string;
@@ -162,88 +214,122 @@ export class Client {
     is_snippet?: boolean;
     version?: VersionBody;
   }) {
-    return this.request<{ prompt: Prompt; version?: Version }>('POST', `/v1/prompts${this.ws()}`, body);
+    return this.call<{ prompt: Prompt; version?: Version }>(
+      this.api.POST('/v1/prompts', { params: { query: this.wq }, body }),
+    );
   }
   deletePrompt(p: string) {
-    return this.request<unknown>('DELETE', `/v1/prompts/${enc(p)}${this.ws()}`);
+    return this.call<unknown>(
+      this.api.DELETE('/v1/prompts/{prompt}', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   restorePrompt(p: string) {
-    return this.request<unknown>('POST', `/v1/prompts/${enc(p)}/restore${this.ws()}`);
+    return this.call<unknown>(
+      this.api.POST('/v1/prompts/{prompt}/restore', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   listVersions(p: string) {
-    return this.request<Page<Version>>(
-      'GET',
-      `/v1/prompts/${enc(p)}/versions${this.ws({ limit: 500, order: 'desc' })}`,
+    return this.call<Page<Version>>(
+      this.api.GET('/v1/prompts/{prompt}/versions', {
+        params: { path: { prompt: p }, query: { ...this.wq, limit: 500, order: 'desc' } },
+      }),
     );
   }
   getVersion(p: string, n: number | 'latest') {
-    return this.request<{ prompt: Prompt; version: Version }>(
-      'GET',
-      `/v1/prompts/${enc(p)}/versions/${n}${this.ws()}`,
+    return this.call<{ prompt: Prompt; version: Version }>(
+      this.api.GET('/v1/prompts/{prompt}/versions/{version}', {
+        params: { path: { prompt: p, version: n }, query: this.wq },
+      }),
     );
   }
   createVersion(p: string, body: VersionBody & { status?: 'draft' | 'committed'; base?: number }) {
-    return this.request<{ version: Version }>('POST', `/v1/prompts/${enc(p)}/versions${this.ws()}`, body);
+    return this.call<{ version: Version }>(
+      this.api.POST('/v1/prompts/{prompt}/versions', {
+        params: { path: { prompt: p }, query: this.wq },
+        body,
+      }),
+    );
   }
   updateVersion(p: string, n: number, body: VersionBody) {
-    return this.request<{ version: Version }>(
-      'PATCH',
-      `/v1/prompts/${enc(p)}/versions/${n}${this.ws()}`,
-      body,
+    return this.call<{ version: Version }>(
+      this.api.PATCH('/v1/prompts/{prompt}/versions/{version}', {
+        params: { path: { prompt: p, version: n }, query: this.wq },
+        body,
+      }),
     );
   }
   commit(p: string, commit_message?: string) {
-    return this.request<{ version: Version }>('POST', `/v1/prompts/${enc(p)}/commit${this.ws()}`, {
-      ...(commit_message ? { commit_message } : {}),
-    });
+    return this.call<{ version: Version }>(
+      this.api.POST('/v1/prompts/{prompt}/commit', {
+        params: { path: { prompt: p }, query: this.wq },
+        body: commit_message ? { commit_message } : {},
+      }),
+    );
   }
   listLabels(p: string) {
-    return this.request<Page<Label>>('GET', `/v1/prompts/${enc(p)}/labels${this.ws()}`);
+    return this.call<Page<Label>>(
+      this.api.GET('/v1/prompts/{prompt}/labels', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   labelHistory(p: string) {
-    return this.request<Page<LabelMove>>(
-      'GET',
-      `/v1/prompts/${enc(p)}/label-history${this.ws({ limit: 500 })}`,
+    return this.call<Page<LabelMove>>(
+      this.api.GET('/v1/prompts/{prompt}/label-history', {
+        params: { path: { prompt: p }, query: { ...this.wq, limit: 500 } },
+      }),
     );
   }
   setLabel(p: string, label: string, version: number) {
-    return this.request<unknown>('PUT', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`, {
-      version,
-    });
+    return this.call<unknown>(
+      this.api.PUT('/v1/prompts/{prompt}/labels/{label}', {
+        params: { path: { prompt: p, label }, query: this.wq },
+        body: { version },
+      }),
+    );
   }
   deleteLabel(p: string, label: string) {
-    return this.request<unknown>('DELETE', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`);
+    return this.call<unknown>(
+      this.api.DELETE('/v1/prompts/{prompt}/labels/{label}', {
+        params: { path: { prompt: p, label }, query: this.wq },
+      }),
+    );
   }
   renderVersion(p: string, version: number, variables: Record<string, unknown>) {
-    return this.request<RenderedVersion>('POST', `/v1/prompts/${enc(p)}/render${this.ws()}`, {
-      version,
-      variables,
-      mode: 'lenient',
-    });
+    return this.call<RenderedVersion>(
+      this.api.POST('/v1/prompts/{prompt}/render', {
+        params: { path: { prompt: p }, query: this.wq },
+        body: { version, variables, mode: 'lenient' },
+      }),
+    );
   }
   renderStateless(
     format: TemplateFormat,
     src: { messages: Message[] } | { template: string },
     variables: Record<string, unknown>,
   ) {
-    return this.request<RenderResult>('POST', '/v1/render', { format, ...src, variables, mode: 'lenient' });
+    return this.call<RenderResult>(
+      this.api.POST('/v1/render', { body: { format, ...src, variables, mode: 'lenient' } }),
+    );
   }
   listKeys() {
-    return this.request<Page<ApiKey>>('GET', '/v1/keys?limit=500&include_revoked=true');
+    return this.call<Page<ApiKey>>(
+      this.api.GET('/v1/keys', { params: { query: { limit: 500, include_revoked: true } } }),
+    );
   }
   createKey(body: { name: string; role: Role; workspace?: string | null }) {
-    return this.request<{ key: ApiKey; secret: string }>('POST', '/v1/keys', body);
+    return this.call<{ key: ApiKey; secret: string }>(this.api.POST('/v1/keys', { body }));
   }
   revokeKey(id: string) {
-    return this.request<unknown>('DELETE', `/v1/keys/${enc(id)}`);
+    return this.call<unknown>(this.api.DELETE('/v1/keys/{id}', { params: { path: { id } } }));
   }
   listWorkspaces() {
-    return this.request<Page<Workspace>>('GET', '/v1/workspaces?limit=500');
+    return this.call<Page<Workspace>>(this.api.GET('/v1/workspaces', { params: { query: { limit: 500 } } }));
   }
   createWorkspace(name: string) {
-    return this.request<unknown>('POST', '/v1/workspaces', { name });
+    return this.call<unknown>(this.api.POST('/v1/workspaces', { body: { name } }));
   }
   listAudit(q: { action?: string; entity_id?: string; limit?: number; offset?: number }) {
-    return this.request<Page<AuditEvent>>('GET', `/v1/audit${this.ws({ ...q })}`);
+    return this.call<Page<AuditEvent>>(
+      this.api.GET('/v1/audit', { params: { query: { ...this.wq, ...q } } }),
+    );
   }
 }
