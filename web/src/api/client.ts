@@ -66,8 +66,6 @@ export interface ListQuery {
   offset?: number;
 }
 
-const enc = encodeURIComponent;
-
 function qs(params: Record<string, string | number | undefined>): string {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
