@@ -222,7 +222,7 @@ describe('web UI journeys', () => {
     // Edit without saving, then compare the saved version with the editor's content.
     await page.getByRole('tab', { name: 'Edit' }).click();
     const editor = page.getByRole('textbox', { name: 'Message 1 template' });
-    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-content').first().waitFor();
     await editor.click();
     await page.keyboard.press('End');
     await page.keyboard.type(' today');
@@ -319,7 +319,7 @@ describe('web UI journeys', () => {
 
     // The unsaved editor content renders through the server too; its errors are shown.
     await page.getByRole('tab', { name: 'Edit' }).click();
-    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-content').first().waitFor();
     await page.getByRole('textbox', { name: 'Message 1 template' }).click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Bye {{name}} {{#open}}');
