@@ -128,7 +128,8 @@ export function UsageChart({ usage, bucket }: { usage: PromptUsage; bucket: keyo
   const t0 = new Date(usage.since).getTime();
   const t1 = new Date(usage.until).getTime();
   const max = Math.max(1, ...buckets.map((b) => b.count));
-  const x = (t: number) => P + ((t - t0) / Math.max(1, t1 - t0)) * (W - 2 * P);
+  // The first bucket can start before the window (a partial day): it is drawn at the window's edge.
+  const x = (t: number) => P + ((Math.max(t, t0) - t0) / Math.max(1, t1 - t0)) * (W - 2 * P);
   const y = (n: number) => H - P - (n / max) * (H - 2 * P);
   const series = seriesOf(buckets, t0, t1, bucket);
   const versions = [...series.keys()];
