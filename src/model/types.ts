@@ -146,7 +146,15 @@ export interface ApiKey {
  * The API a write came through. `cli`: the native API called by Lectern's own CLI (it says so in
  * `X-Lectern-Client`); `import`: the native bulk import (`POST /v1/import`, `lectern import`/`migrate`).
  */
-export const WRITE_APIS = ['native', 'cli', 'import', 'promptlayer', 'keywordsai', 'nemo', 'langfuse'] as const;
+export const WRITE_APIS = [
+  'native',
+  'cli',
+  'import',
+  'promptlayer',
+  'keywordsai',
+  'nemo',
+  'langfuse',
+] as const;
 export type WriteApi = (typeof WRITE_APIS)[number];
 
 /** Who is calling: the resolved API key, and the API the request came through (if any). */

@@ -19,7 +19,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { WRITE_APIS, type Json, type JsonObject, type LoadBalanceModel, type Message } from '../model/types.ts';
+import {
+  WRITE_APIS,
+  type Json,
+  type JsonObject,
+  type LoadBalanceModel,
+  type Message,
+} from '../model/types.ts';
 import type { RequestAttempt, RequestScore } from '../model/request-log.ts';
 import { orderedJson } from './json-columns.ts';
 
