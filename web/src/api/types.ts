@@ -6,13 +6,13 @@
 import type { components, operations } from './schema';
 
 type S = components['schemas'];
-type Json200<O extends keyof operations> = operations[O] extends {
+export type Json200<O extends keyof operations> = operations[O] extends {
   responses: { 200: { content: { 'application/json': infer R } } };
 }
   ? R
   : never;
 /** Replace some fields of a generated type (the rest stay as generated). */
-type Narrow<T, N extends { [K in keyof T]?: unknown }> = Omit<T, keyof N> & N;
+export type Narrow<T, N extends { [K in keyof T]?: unknown }> = Omit<T, keyof N> & N;
 
 export type Role = 'admin' | 'editor' | 'viewer';
 export type TemplateFormat = 'mustache' | 'jinja2' | 'f-string';
