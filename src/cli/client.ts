@@ -1,6 +1,7 @@
 // The CLI's HTTP client for a Lectern server's native API (/v1): URL + key from the flags or
 // LECTERN_URL / LECTERN_API_KEY, never the server's database. Every failure becomes a CliError with
 // one of the documented exit codes and a message that says what to do.
+import { CLIENT_HEADER } from '../dialects/common/write-api.ts';
 
 /** Documented in docs/cli.md; scripts rely on these. */
 export const EXIT = {
@@ -70,7 +71,12 @@ export class Client {
     path: string,
     init: { body?: unknown; stream?: ReadableStream; headers?: Record<string, string> } = {},
   ) {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.key}`, ...init.headers };
+    // The client header lets the server record a version the CLI wrote as `cli`, not `native`.
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.key}`,
+      [CLIENT_HEADER]: 'cli',
+      ...init.headers,
+    };
     let body: string | ReadableStream | undefined = init.stream;
     if (init.body !== undefined) {
       headers['content-type'] ??= 'application/json';

@@ -5,7 +5,7 @@
 // check of one record as it arrives (import streams, never holding more than a batch).
 import { LecternError } from './errors.ts';
 import type { SnakeContent } from './version-snake.ts';
-import type { JsonObject } from './types.ts';
+import { WRITE_APIS, type JsonObject, type WriteApi } from './types.ts';
 
 export const EXPORT_FORMAT = 'lectern-export';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -39,6 +39,8 @@ export interface VersionRecord extends SnakeContent {
   number: number;
   status: 'draft' | 'committed';
   author: string | null;
+  /** The API that wrote it (null: unknown). Absent in exports made before Lectern recorded it. */
+  written_via?: WriteApi | null;
   content_hash: string;
   created_at: string;
   updated_at: string;
@@ -139,6 +141,12 @@ export function checkRecord(line: number, r: unknown): ExportRecord {
         'fallback_models / load_balance_models',
       );
       need(r.author === null || isUuid(r.author), 'author');
+      need(
+        r.written_via === undefined ||
+          r.written_via === null ||
+          (WRITE_APIS as readonly unknown[]).includes(r.written_via),
+        'written_via',
+      );
       need(
         isTime(r.created_at) && isTime(r.updated_at) && (r.committed_at === null || isTime(r.committed_at)),
         'times',

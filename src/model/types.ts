@@ -88,6 +88,8 @@ export interface Version extends VersionContent {
   status: VersionStatus;
   revision: number; // bumped by each in-place draft edit
   author: string | null; // API key id
+  /** The API the version was written through; null for versions written before it was recorded. */
+  writtenVia: WriteApi | null;
   createdAt: Date;
   updatedAt: Date;
   committedAt: Date | null;
@@ -140,11 +142,28 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
-/** Who is calling: the resolved API key. */
+/**
+ * The API a write came through. `cli`: the native API called by Lectern's own CLI (it says so in
+ * `X-Lectern-Client`); `import`: the native bulk import (`POST /v1/import`, `lectern import`/`migrate`).
+ */
+export const WRITE_APIS = [
+  'native',
+  'cli',
+  'import',
+  'promptlayer',
+  'keywordsai',
+  'nemo',
+  'langfuse',
+] as const;
+export type WriteApi = (typeof WRITE_APIS)[number];
+
+/** Who is calling: the resolved API key, and the API the request came through (if any). */
 export interface Actor {
   keyId: string;
   role: Role;
   workspaceId: string | null;
+  /** Set per request by the server from the route's dialect; versions record it (`writtenVia`). */
+  via?: WriteApi;
 }
 
 export interface Page<T> {

@@ -126,6 +126,7 @@ export async function* exportWorkspace(
           status: v.status,
           ...snakeOfContent(v),
           author: v.author,
+          written_via: v.writtenVia,
           content_hash: contentHash(v),
           created_at: iso(v.createdAt)!,
           updated_at: iso(v.updatedAt)!,
@@ -405,6 +406,9 @@ async function writeBatch(
         status: v.status,
         ...contentOfSnake(v),
         author: v.author,
+        // Kept from the export; a line that does not say (an older export, a migration from
+        // another product) was written into this store by the import.
+        writtenVia: v.written_via === undefined ? ('import' as const) : v.written_via,
         createdAt: new Date(v.created_at),
         updatedAt: new Date(v.updated_at),
         committedAt: v.committed_at ? new Date(v.committed_at) : null,

@@ -203,6 +203,14 @@ export async function openEventStream(
         .limit(limit);
       return rows as OutboxEvent[];
     },
+    /** The newest event's position (0: none yet): a client that wants only what happens from now. */
+    async head(): Promise<number> {
+      const [row] = await ctx.store.db
+        .select({ pos: sql<string | null>`max(${outboxEvents.pos})` })
+        .from(outboxEvents)
+        .where(eq(outboxEvents.workspaceId, ws.id));
+      return Number(row?.pos ?? 0);
+    },
     wait(maxMs: number): Promise<void> {
       return new Promise((resolve) => {
         const t = setTimeout(done, maxMs);

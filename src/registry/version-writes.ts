@@ -89,6 +89,7 @@ export async function appendVersion(
     number,
     status,
     author: actor.keyId,
+    writtenVia: actor.via ?? null,
     createdAt: now,
     updatedAt: now,
     committedAt: status === 'committed' ? now : null,
@@ -186,7 +187,14 @@ export async function editDraftTx(
   validateContent(content);
   const [row] = await tx
     .update(versions)
-    .set({ ...content, revision: current.revision + 1, updatedAt: new Date(), author: actor.keyId })
+    .set({
+      ...content,
+      revision: current.revision + 1,
+      updatedAt: new Date(),
+      author: actor.keyId,
+      // An edit in place rewrites the content: the draft now holds what this API wrote.
+      writtenVia: actor.via ?? null,
+    })
     .where(eq(versions.id, current.id))
     .returning();
   const p = await touchPrompt(

@@ -36,6 +36,7 @@ import { installStaticUi } from './static-ui.ts';
 import { installGateway, type GatewayOptions } from './gateway.ts';
 import { authLater, installBodyKeyAuth } from './body-key.ts';
 import { installRequestLog } from './request-log-wiring.ts';
+import { actorVia } from './actor-via.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -160,11 +161,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return done(err as Error);
     }
     if (cached) {
-      req.actor = cached;
+      req.actor = actorVia(cached, req);
       return done();
     }
     app.authenticator.actorFor(creds).then((actor) => {
-      req.actor = actor;
+      req.actor = actorVia(actor, req);
       done();
     }, done);
   });

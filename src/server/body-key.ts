@@ -7,6 +7,7 @@
 // Lectern's access log never prints bodies.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashKey } from '../registry/keys.ts';
+import { actorVia } from './actor-via.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,6 +38,7 @@ export function installBodyKeyAuth(app: FastifyInstance): void {
     if (req.actor) return; // a header key was presented and checked already
     const creds = key ? { key, hash: hashKey(key) } : undefined;
     req.keyHash = creds?.hash;
-    req.actor = app.authenticator.cachedActor(creds) ?? (await app.authenticator.actorFor(creds));
+    const actor = app.authenticator.cachedActor(creds) ?? (await app.authenticator.actorFor(creds));
+    req.actor = actorVia(actor, req);
   });
 }

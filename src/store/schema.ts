@@ -19,7 +19,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { Json, JsonObject, LoadBalanceModel, Message } from '../model/types.ts';
+import {
+  WRITE_APIS,
+  type Json,
+  type JsonObject,
+  type LoadBalanceModel,
+  type Message,
+} from '../model/types.ts';
 import type { RequestAttempt, RequestScore } from '../model/request-log.ts';
 import { orderedJson } from './json-columns.ts';
 
@@ -155,6 +161,8 @@ export const versions = pgTable(
     metadata: obj('metadata'),
     commitMessage: text('commit_message'),
     author: uuid('author'),
+    // The API the version came through (model/types.ts WRITE_APIS); NULL: written before 0008.
+    writtenVia: text('written_via', { enum: WRITE_APIS }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     committedAt: ts('committed_at'),

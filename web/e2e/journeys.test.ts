@@ -191,10 +191,14 @@ describe('web UI journeys', () => {
     expect(await v.getByRole('table', { name: 'Load-balance models' }).textContent()).toContain('gpt-4o2');
     expect(await v.getByRole('rowheader', { name: 'city' }).count()).toBe(1);
     expect(await v.getByRole('row', { name: /city Paris/ }).count()).toBe(1);
-    expect(await v.getByText(/writing API not recorded/).count()).toBe(1);
+    expect(await v.getByText(/via native API/).count()).toBe(1);
     await timeline.getByRole('button', { name: /Version 2: from PL/ }).click();
     await page
       .getByRole('region', { name: 'Version 2' })
+      .getByText(/via PromptLayer API/)
+      .waitFor();
+    await timeline
+      .getByRole('button', { name: /Version 2: from PL/ })
       .getByText(/via PromptLayer API/)
       .waitFor();
   });
@@ -218,7 +222,7 @@ describe('web UI journeys', () => {
     // Edit without saving, then compare the saved version with the editor's content.
     await page.getByRole('tab', { name: 'Edit' }).click();
     const editor = page.getByRole('textbox', { name: 'Message 1 template' });
-    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-content').first().waitFor();
     await editor.click();
     await page.keyboard.press('End');
     await page.keyboard.type(' today');
@@ -241,7 +245,7 @@ describe('web UI journeys', () => {
 
     await page.getByRole('tab', { name: 'Edit' }).click();
     const editor = page.getByRole('textbox', { name: 'Message 1 template' });
-    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-content').first().waitFor();
     await editor.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Hello {{name}}\nYour order {{#items}}{{title}}');
@@ -315,7 +319,7 @@ describe('web UI journeys', () => {
 
     // The unsaved editor content renders through the server too; its errors are shown.
     await page.getByRole('tab', { name: 'Edit' }).click();
-    await page.locator('.cm-content').waitFor();
+    await page.locator('.cm-content').first().waitFor();
     await page.getByRole('textbox', { name: 'Message 1 template' }).click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Bye {{name}} {{#open}}');

@@ -15,6 +15,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, Client, type Me } from './api/client.ts';
 import { href, useRoute } from './lib/router.ts';
 import { PromptList } from './pages/prompt-list.tsx';
+import { keysToInvalidate, startLiveUpdates } from './lib/live-updates.ts';
 
 // Only the list is in the first bundle: the detail page (with the diff library and, further on
 // demand, the editor) and administration load when first opened.
@@ -204,6 +205,38 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string, me: Me, remember: bo
   );
 }
 
+/** Keeps the cached queries in step with changes made elsewhere (lib/live-updates.ts). */
+function useLiveUpdates(s: Session): 'connecting' | 'live' | 'reconnecting' {
+  const qc = useQueryClient();
+  const [state, setState] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
+  useEffect(() => {
+    setState('connecting');
+    return startLiveUpdates({
+      open: (signal, last) => s.client.openEvents(signal, last),
+      onOpen: () => {
+        // The stream starts at the newest event: data fetched before it opened may have missed a
+        // change made in between (or while a dropped stream was reconnecting). Refetch those only.
+        const openedAt = Date.now();
+        void qc.invalidateQueries({
+          predicate: (q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt < openedAt - 50,
+        });
+      },
+      onState: setState,
+      onEvents: (events) => {
+        const seen = new Set<string>();
+        for (const e of events)
+          for (const key of keysToInvalidate(e, s.workspace)) {
+            const k = JSON.stringify(key);
+            if (seen.has(k)) continue;
+            seen.add(k);
+            void qc.invalidateQueries({ queryKey: key });
+          }
+      },
+    });
+  }, [s.client, s.workspace, qc]);
+  return state;
+}
+
 function Shell({
   onSignOut,
   onWorkspace,
@@ -217,6 +250,7 @@ function Shell({
 }) {
   const s = useSession();
   const route = useRoute();
+  const live = useLiveUpdates(s);
   return (
     <div className="shell">
       <header className="topbar">
@@ -267,6 +301,14 @@ function Shell({
               Workspace: {s.workspace}
             </span>
           )}
+          <span
+            className={`live live-${live}`}
+            role="status"
+            title="Changes made elsewhere appear here without a reload"
+          >
+            <span className="live-dot" aria-hidden="true" />
+            {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          </span>
           <span className={`pill role-${s.me.role}`} aria-label={`Role ${s.me.role}`}>
             Role: {s.me.role}
           </span>

@@ -6,11 +6,13 @@ import { toKwError } from './errors.ts';
 import { hasOverlongSegment, pathSegmentTooLong } from '../common/path-limits.ts';
 import { routes } from './routes/index.ts';
 import keywordsaiGateway from './gateway.ts';
+import { declareApi } from '../common/write-api.ts';
 
 /** Shared response schemas, added at the root by server/app.ts. */
 export { components as schemas } from './responses.ts';
 
 export default async function keywordsaiApi(app: FastifyInstance): Promise<void> {
+  declareApi(app, 'keywordsai');
   app.setErrorHandler((err, req, reply) => {
     const e = toKwError(err);
     if (e.status >= 500) req.log.error({ err }, 'request failed');

@@ -7,11 +7,13 @@ import { LecternError } from '../../model/errors.ts';
 import { hasOverlongSegment, pathSegmentTooLong } from '../common/path-limits.ts';
 import { toLfError } from './errors.ts';
 import { routes } from './routes/index.ts';
+import { declareApi } from '../common/write-api.ts';
 
 /** Shared response schemas, added at the root by server/app.ts. */
 export { components as schemas } from './responses.ts';
 
 export default async function langfuseApi(app: FastifyInstance): Promise<void> {
+  declareApi(app, 'langfuse');
   app.setErrorHandler((err, req, reply) => {
     const e = toLfError(err);
     if (e.status >= 500) req.log.error({ err }, 'request failed');

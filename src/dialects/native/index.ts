@@ -4,11 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { toProblem } from '../common/errors.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { routes } from './routes/index.ts';
+import { declareApi } from '../common/write-api.ts';
 
 /** Shared response schemas, added at the root by server/app.ts (see there). */
 export { components as schemas } from './responses.ts';
 
 export default async function nativeApi(app: FastifyInstance): Promise<void> {
+  declareApi(app, 'native');
   app.setErrorHandler((err, req, reply) => {
     const p = toProblem(err);
     if (p.status >= 500 && p.status !== 502 && p.status !== 504) req.log.error({ err }, 'request failed');

@@ -3,6 +3,7 @@
 // order wire.ts writes (the serialiser writes declared fields in schema order, required first);
 // client-authored objects are unconstrained (see ../common/schema.ts).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { WRITE_APIS, type WriteApi } from '../../model/types.ts';
 import { Anything, FreeObject, NullableTimestamp, Timestamp, nullable, ref } from '../common/schema.ts';
 
 const NullableString = nullable(Type.String());
@@ -62,6 +63,13 @@ export const Version = Type.Object(
     metadata: FreeObject(),
     commit_message: NullableString,
     author: NullableString,
+    // One string type with an enum (not a union of literals): the serialiser keeps its fast path.
+    written_via: Type.Unsafe<WriteApi | null>({
+      type: ['string', 'null'],
+      enum: [...WRITE_APIS, null],
+      description:
+        "the API the version was written through (`cli`: the native API from Lectern's CLI; `import`: a bulk import); null: unknown (written before Lectern recorded it)",
+    }),
     content_hash: Type.String({
       description: 'sha256 of the runnable content, as `lectern push` computes it',
     }),

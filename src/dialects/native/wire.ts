@@ -70,6 +70,7 @@ export function versionWire(v: Version & { labels?: string[] }) {
     metadata: v.metadata,
     commit_message: v.commitMessage,
     author: v.author,
+    written_via: v.writtenVia,
     // The same hash `lectern push` computes from a file (model/content-hash.ts).
     content_hash: contentHash(v),
     revision: v.revision,

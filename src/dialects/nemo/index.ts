@@ -4,11 +4,13 @@
 import type { FastifyInstance } from 'fastify';
 import { nemoErrorHandler } from './errors.ts';
 import { routes } from './routes/index.ts';
+import { declareApi } from '../common/write-api.ts';
 
 /** Shared response schemas, added at the root by server/app.ts. */
 export { components as schemas } from './responses.ts';
 
 export default async function nemoApi(app: FastifyInstance): Promise<void> {
+  declareApi(app, 'nemo');
   app.setErrorHandler(nemoErrorHandler);
   for (const route of routes) route(app);
   // Unknown paths under /apis answer as FastAPI does.

@@ -4,11 +4,13 @@
 import type { FastifyInstance } from 'fastify';
 import { promptlayerErrorHandler } from './errors.ts';
 import { routes } from './routes/index.ts';
+import { declareApi } from '../common/write-api.ts';
 
 /** Shared response schemas, added at the root by server/app.ts. */
 export { components as schemas } from './responses.ts';
 
 export default async function promptlayerApi(app: FastifyInstance): Promise<void> {
+  declareApi(app, 'promptlayer');
   app.setErrorHandler(promptlayerErrorHandler);
   for (const route of routes) route(app);
 }

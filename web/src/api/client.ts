@@ -1,138 +1,28 @@
 // The UI's client of the native /v1 API: the same public API any program uses, with the user's key
-// as a Bearer token. Types are written by hand from src/dialects/native/wire.ts until the routes'
-// response schemas land; then they should be generated from /openapi.json.
+// as a Bearer token. Its types come from the server's OpenAPI document (types.ts over the generated
+// schema.d.ts).
 
-export type Role = 'admin' | 'editor' | 'viewer';
-export type TemplateFormat = 'mustache' | 'jinja2' | 'f-string';
+import type {
+  ApiKey,
+  AuditEvent,
+  Folders,
+  Label,
+  LabelMove,
+  Me,
+  Message,
+  Page,
+  Prompt,
+  RenderResult,
+  RenderedVersion,
+  Role,
+  TemplateFormat,
+  Version,
+  Workspace,
+} from './types.ts';
+import createClient, { type Client as Fetcher } from 'openapi-fetch';
+import type { paths } from './schema';
 
-export interface Workspace {
-  id: string;
-  seq: number;
-  name: string;
-  description: string | null;
-  created_at: string;
-}
-
-export interface Me {
-  key_id: string;
-  role: Role;
-  workspace_id: string | null;
-  workspace: string | null;
-  all_workspaces: boolean;
-  workspaces: Workspace[];
-}
-
-export interface Prompt {
-  id: string;
-  seq: number;
-  workspace_id: string;
-  name: string;
-  description: string | null;
-  tags: string[];
-  project_id: string | null;
-  kind: 'chat' | 'completion';
-  is_snippet: boolean;
-  metadata: Record<string, unknown>;
-  latest_version: number | null;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
-export interface Message {
-  role: string;
-  content?: unknown;
-  [k: string]: unknown;
-}
-
-export interface Version {
-  id: string;
-  seq: number;
-  prompt_id: string;
-  number: number;
-  status: 'draft' | 'committed';
-  labels: string[];
-  template_type: 'chat' | 'completion';
-  messages: Message[];
-  content: unknown[] | null;
-  template_format: TemplateFormat;
-  input_variables: string[];
-  variable_defaults: Record<string, unknown>;
-  model: string | null;
-  provider: string | null;
-  params: Record<string, unknown>;
-  response_format: Record<string, unknown> | null;
-  json_schema: Record<string, unknown> | null;
-  tools: unknown[] | null;
-  tool_choice: unknown;
-  functions: unknown[] | null;
-  function_call: unknown;
-  fallback_models: string[] | null;
-  load_balance_models: { model: string; weight: number }[] | null;
-  metadata: Record<string, unknown>;
-  commit_message: string | null;
-  author: string | null;
-  revision: number;
-  created_at: string;
-  updated_at: string;
-  committed_at: string | null;
-}
-
-export interface Label {
-  id: string;
-  name: string;
-  version: number;
-  version_id: string;
-  updated_at: string;
-}
-
-export interface LabelMove {
-  id: number;
-  label: string;
-  from_version: number | null;
-  to_version: number | null;
-  actor: string | null;
-  at: string;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  public_key: string;
-  workspace_id: string | null;
-  role: Role;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-export interface AuditEvent {
-  id: string;
-  workspace_id: string | null;
-  actor: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before: unknown;
-  after: unknown;
-  at: string;
-}
-
-export interface Page<T> {
-  data: T[];
-  pagination: { total: number; limit: number; offset: number; next_offset: number | null };
-}
-
-export interface RenderResult {
-  messages?: Message[] | null;
-  content?: unknown[] | null;
-  output?: string;
-  variables?: string[];
-  warnings?: unknown[];
-  missing?: string[];
-  [k: string]: unknown;
-}
+export type * from './types.ts';
 
 /** A failure as the server described it: status, code and message from its error envelope. */
 export class ApiError extends Error {
@@ -154,6 +44,9 @@ export interface VersionBody {
   model?: string | null;
   params?: Record<string, unknown>;
   variable_defaults?: Record<string, unknown>;
+  tools?: unknown[] | null;
+  tool_choice?: unknown;
+  response_format?: Record<string, unknown> | null;
   commit_message?: string | null;
 }
 
@@ -172,8 +65,6 @@ export interface ListQuery {
   limit?: number;
   offset?: number;
 }
-
-const enc = encodeURIComponent;
 
 function qs(params: Record<string, string | number | undefined>): string {
   const u = new URLSearchParams();
@@ -239,18 +130,80 @@ export class Client {
     return qs({ workspace: this.workspace ?? undefined, ...extra });
   }
 
+  /** The typed fetch client over the generated paths (openapi-fetch), with the key. */
+  private get api(): Fetcher<paths> {
+    return (this.fetcher ??= createClient<paths>({
+      baseUrl: this.base || undefined,
+      headers: { authorization: `Bearer ${this.key}` },
+    }));
+  }
+  private fetcher: Fetcher<paths> | undefined;
+
+  /** `?workspace=` for the calls aimed at a workspace (absent: the key's own). */
+  private get wq() {
+    return this.workspace ? { workspace: this.workspace } : {};
+  }
+
+  /**
+   * An openapi-fetch answer as data, or the server's error envelope as an ApiError. `T` is the
+   * UI's narrowing of the generated response type (types.ts).
+   */
+  private async call<T>(sent: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+    let r: Awaited<typeof sent>;
+    try {
+      r = await sent;
+    } catch (e) {
+      throw new ApiError(0, 'network', `cannot reach the server: ${(e as Error).message}`);
+    }
+    if (!r.response.ok) {
+      const body = r.error as
+        | { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+        | string
+        | undefined;
+      const err = typeof body === 'object' ? body?.error : undefined;
+      throw new ApiError(
+        r.response.status,
+        err?.code ?? `http_${r.response.status}`,
+        err?.message ?? ((typeof body === 'string' && body.slice(0, 300)) || r.response.statusText),
+        err?.details ?? {},
+      );
+    }
+    return (r.data ?? null) as T;
+  }
+
   me() {
-    return this.request<Me>('GET', '/v1/me');
+    return this.call<Me>(this.api.GET('/v1/me'));
+  }
+
+  /** The workspace's change stream from now on (or after `lastEventId`), for live updates. */
+  openEvents(signal: AbortSignal, lastEventId?: string) {
+    // A stream, not a JSON answer: plain fetch (the path is the generated one's).
+    const path: keyof paths = '/v1/events';
+    return fetch(`${this.base}${path}${this.ws({ from: 'now' })}`, {
+      headers: {
+        authorization: `Bearer ${this.key}`,
+        accept: 'text/event-stream',
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
+      signal,
+    });
   }
 
   listPrompts(q: ListQuery) {
-    return this.request<Page<Prompt>>('GET', `/v1/prompts${this.ws({ ...q })}`);
+    return this.call<Page<Prompt>>(
+      this.api.GET('/v1/prompts', {
+        // The filter's tags are one comma-separated string, which the server splits.
+        params: { query: { ...this.wq, ...q, tags: q.tags ? [q.tags] : undefined } },
+      }),
+    );
   }
   listFolders() {
-    return this.request<{ data: { path: string; count: number }[] }>('GET', `/v1/folders${this.ws()}`);
+    return this.call<Folders>(this.api.GET('/v1/folders', { params: { query: this.wq } }));
   }
   getPrompt(p: string) {
-    return this.request<{ prompt: Prompt; labels: Label[] }>('GET', `/v1/prompts/${enc(p)}${this.ws()}`);
+    return this.call<{ prompt: Prompt; labels: Label[] }>(
+      this.api.GET('/v1/prompts/{prompt}', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   createPrompt(body: {
     name: string;
@@ -259,88 +212,122 @@ export class Client {
     is_snippet?: boolean;
     version?: VersionBody;
   }) {
-    return this.request<{ prompt: Prompt; version?: Version }>('POST', `/v1/prompts${this.ws()}`, body);
+    return this.call<{ prompt: Prompt; version?: Version }>(
+      this.api.POST('/v1/prompts', { params: { query: this.wq }, body }),
+    );
   }
   deletePrompt(p: string) {
-    return this.request<unknown>('DELETE', `/v1/prompts/${enc(p)}${this.ws()}`);
+    return this.call<unknown>(
+      this.api.DELETE('/v1/prompts/{prompt}', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   restorePrompt(p: string) {
-    return this.request<unknown>('POST', `/v1/prompts/${enc(p)}/restore${this.ws()}`);
+    return this.call<unknown>(
+      this.api.POST('/v1/prompts/{prompt}/restore', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   listVersions(p: string) {
-    return this.request<Page<Version>>(
-      'GET',
-      `/v1/prompts/${enc(p)}/versions${this.ws({ limit: 500, order: 'desc' })}`,
+    return this.call<Page<Version>>(
+      this.api.GET('/v1/prompts/{prompt}/versions', {
+        params: { path: { prompt: p }, query: { ...this.wq, limit: 500, order: 'desc' } },
+      }),
     );
   }
   getVersion(p: string, n: number | 'latest') {
-    return this.request<{ prompt: Prompt; version: Version }>(
-      'GET',
-      `/v1/prompts/${enc(p)}/versions/${n}${this.ws()}`,
+    return this.call<{ prompt: Prompt; version: Version }>(
+      this.api.GET('/v1/prompts/{prompt}/versions/{version}', {
+        params: { path: { prompt: p, version: n }, query: this.wq },
+      }),
     );
   }
   createVersion(p: string, body: VersionBody & { status?: 'draft' | 'committed'; base?: number }) {
-    return this.request<{ version: Version }>('POST', `/v1/prompts/${enc(p)}/versions${this.ws()}`, body);
+    return this.call<{ version: Version }>(
+      this.api.POST('/v1/prompts/{prompt}/versions', {
+        params: { path: { prompt: p }, query: this.wq },
+        body,
+      }),
+    );
   }
   updateVersion(p: string, n: number, body: VersionBody) {
-    return this.request<{ version: Version }>(
-      'PATCH',
-      `/v1/prompts/${enc(p)}/versions/${n}${this.ws()}`,
-      body,
+    return this.call<{ version: Version }>(
+      this.api.PATCH('/v1/prompts/{prompt}/versions/{version}', {
+        params: { path: { prompt: p, version: n }, query: this.wq },
+        body,
+      }),
     );
   }
   commit(p: string, commit_message?: string) {
-    return this.request<{ version: Version }>('POST', `/v1/prompts/${enc(p)}/commit${this.ws()}`, {
-      ...(commit_message ? { commit_message } : {}),
-    });
+    return this.call<{ version: Version }>(
+      this.api.POST('/v1/prompts/{prompt}/commit', {
+        params: { path: { prompt: p }, query: this.wq },
+        body: commit_message ? { commit_message } : {},
+      }),
+    );
   }
   listLabels(p: string) {
-    return this.request<Page<Label>>('GET', `/v1/prompts/${enc(p)}/labels${this.ws()}`);
+    return this.call<Page<Label>>(
+      this.api.GET('/v1/prompts/{prompt}/labels', { params: { path: { prompt: p }, query: this.wq } }),
+    );
   }
   labelHistory(p: string) {
-    return this.request<Page<LabelMove>>(
-      'GET',
-      `/v1/prompts/${enc(p)}/label-history${this.ws({ limit: 500 })}`,
+    return this.call<Page<LabelMove>>(
+      this.api.GET('/v1/prompts/{prompt}/label-history', {
+        params: { path: { prompt: p }, query: { ...this.wq, limit: 500 } },
+      }),
     );
   }
   setLabel(p: string, label: string, version: number) {
-    return this.request<unknown>('PUT', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`, {
-      version,
-    });
+    return this.call<unknown>(
+      this.api.PUT('/v1/prompts/{prompt}/labels/{label}', {
+        params: { path: { prompt: p, label }, query: this.wq },
+        body: { version },
+      }),
+    );
   }
   deleteLabel(p: string, label: string) {
-    return this.request<unknown>('DELETE', `/v1/prompts/${enc(p)}/labels/${enc(label)}${this.ws()}`);
+    return this.call<unknown>(
+      this.api.DELETE('/v1/prompts/{prompt}/labels/{label}', {
+        params: { path: { prompt: p, label }, query: this.wq },
+      }),
+    );
   }
   renderVersion(p: string, version: number, variables: Record<string, unknown>) {
-    return this.request<RenderResult>('POST', `/v1/prompts/${enc(p)}/render${this.ws()}`, {
-      version,
-      variables,
-      mode: 'lenient',
-    });
+    return this.call<RenderedVersion>(
+      this.api.POST('/v1/prompts/{prompt}/render', {
+        params: { path: { prompt: p }, query: this.wq },
+        body: { version, variables, mode: 'lenient' },
+      }),
+    );
   }
   renderStateless(
     format: TemplateFormat,
     src: { messages: Message[] } | { template: string },
     variables: Record<string, unknown>,
   ) {
-    return this.request<RenderResult>('POST', '/v1/render', { format, ...src, variables, mode: 'lenient' });
+    return this.call<RenderResult>(
+      this.api.POST('/v1/render', { body: { format, ...src, variables, mode: 'lenient' } }),
+    );
   }
   listKeys() {
-    return this.request<Page<ApiKey>>('GET', '/v1/keys?limit=500&include_revoked=true');
+    return this.call<Page<ApiKey>>(
+      this.api.GET('/v1/keys', { params: { query: { limit: 500, include_revoked: true } } }),
+    );
   }
   createKey(body: { name: string; role: Role; workspace?: string | null }) {
-    return this.request<{ key: ApiKey; secret: string }>('POST', '/v1/keys', body);
+    return this.call<{ key: ApiKey; secret: string }>(this.api.POST('/v1/keys', { body }));
   }
   revokeKey(id: string) {
-    return this.request<unknown>('DELETE', `/v1/keys/${enc(id)}`);
+    return this.call<unknown>(this.api.DELETE('/v1/keys/{id}', { params: { path: { id } } }));
   }
   listWorkspaces() {
-    return this.request<Page<Workspace>>('GET', '/v1/workspaces?limit=500');
+    return this.call<Page<Workspace>>(this.api.GET('/v1/workspaces', { params: { query: { limit: 500 } } }));
   }
   createWorkspace(name: string) {
-    return this.request<unknown>('POST', '/v1/workspaces', { name });
+    return this.call<unknown>(this.api.POST('/v1/workspaces', { body: { name } }));
   }
   listAudit(q: { action?: string; entity_id?: string; limit?: number; offset?: number }) {
-    return this.request<Page<AuditEvent>>('GET', `/v1/audit${this.ws({ ...q })}`);
+    return this.call<Page<AuditEvent>>(
+      this.api.GET('/v1/audit', { params: { query: { ...this.wq, ...q } } }),
+    );
   }
 }

@@ -15,8 +15,10 @@ import { StreamLanguage, syntaxHighlighting, HighlightStyle, bracketMatching } f
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { jinja2 } from '@codemirror/legacy-modes/mode/jinja2';
 import { tags } from '@lezer/highlight';
+import { json } from '@codemirror/lang-json';
 
-export type Format = 'mustache' | 'jinja2' | 'f-string';
+/** A template format, or `json` for the version's JSON fields (tools, response_format, …). */
+export type Format = 'mustache' | 'jinja2' | 'f-string' | 'json';
 
 const mustache = StreamLanguage.define<{ inTag: boolean }>({
   name: 'mustache',
@@ -65,12 +67,19 @@ const fstring = StreamLanguage.define<{ depth: number }>({
 });
 
 const languageFor = (f: Format) =>
-  f === 'jinja2' ? StreamLanguage.define(jinja2) : f === 'mustache' ? mustache : fstring;
+  f === 'json'
+    ? json()
+    : f === 'jinja2'
+      ? StreamLanguage.define(jinja2)
+      : f === 'mustache'
+        ? mustache
+        : fstring;
 
 const style = HighlightStyle.define([
   { tag: tags.keyword, color: 'var(--cm-keyword)', fontWeight: '600' },
   { tag: tags.variableName, color: 'var(--cm-variable)' },
   { tag: [tags.string, tags.escape], color: 'var(--cm-string)' },
+  { tag: tags.propertyName, color: 'var(--cm-variable)' },
   { tag: tags.comment, color: 'var(--cm-comment)', fontStyle: 'italic' },
   { tag: [tags.number, tags.bool, tags.atom], color: 'var(--cm-number)' },
   { tag: tags.operator, color: 'var(--cm-keyword)' },
@@ -90,6 +99,7 @@ export function createEditor(opts: {
   format: Format;
   label: string;
   readOnly: boolean;
+  placeholder?: string;
   onChange: (text: string) => void;
 }): Handle {
   const lang = new Compartment();
@@ -109,7 +119,7 @@ export function createEditor(opts: {
         lang.of(languageFor(opts.format)),
         syntaxHighlighting(style),
         EditorView.lineWrapping,
-        placeholder('Template text…'),
+        placeholder(opts.placeholder ?? 'Template text…'),
         EditorState.readOnly.of(opts.readOnly),
         // The page's CSP allows <style> elements with this response's nonce only.
         EditorView.cspNonce.of(

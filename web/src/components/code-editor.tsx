@@ -1,4 +1,4 @@
-// A template editor: CodeMirror 6 loaded on demand (a plain textarea until it arrives, so the
+// A template (or JSON) editor: CodeMirror 6 loaded on demand (a plain textarea until it arrives, so the
 // field works at once). Errors come from the server's renderer, shown at their line and column.
 import { useEffect, useRef, useState } from 'react';
 import type { Format, Handle } from './cm.ts';
@@ -17,6 +17,7 @@ export function CodeEditor({
   label,
   issue,
   readOnly = false,
+  placeholder,
 }: {
   value: string;
   onChange: (v: string) => void;
@@ -24,6 +25,7 @@ export function CodeEditor({
   label: string;
   issue?: TemplateIssue | null;
   readOnly?: boolean;
+  placeholder?: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const handle = useRef<Handle | null>(null);
@@ -45,6 +47,7 @@ export function CodeEditor({
         format,
         label,
         readOnly,
+        placeholder,
         onChange: (t) => change.current(t),
       });
       if (hadFocus) {
@@ -80,6 +83,7 @@ export function CodeEditor({
           aria-label={label}
           value={value}
           readOnly={readOnly}
+          placeholder={placeholder}
           onChange={(e) => {
             initial.current = e.target.value;
             onChange(e.target.value);

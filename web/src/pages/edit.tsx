@@ -15,6 +15,7 @@ import { useSession } from '../app.tsx';
 import type { Comparable } from '../lib/diff-model.ts';
 import { messageText } from '../lib/diff-model.ts';
 import { variableRows } from '../lib/variables.ts';
+import { jsonText, parseJsonField } from '../lib/json-fields.ts';
 import { CodeEditor, type TemplateIssue } from '../components/code-editor.tsx';
 import { Dialog, ErrorNote } from '../components/ui.tsx';
 import { DiffView } from './diff-view.tsx';
@@ -26,6 +27,10 @@ export interface DraftState {
   blocks: { role: string; text: string }[];
   model: string;
   paramsText: string;
+  /** The JSON fields, as the user typed them (lib/json-fields.ts parses and checks them). */
+  toolsText: string;
+  toolChoiceText: string;
+  responseFormatText: string;
   commitMessage: string;
   /** The content as a version, for Compare and Preview. */
   content: Comparable;
@@ -48,6 +53,9 @@ function fromVersion(p: Prompt, v: Version | undefined): DraftState {
       blocks,
       model: v?.model ?? '',
       paramsText: v && Object.keys(v.params ?? {}).length ? JSON.stringify(v.params, null, 2) : '',
+      toolsText: jsonText(v?.tools),
+      toolChoiceText: jsonText(v?.tool_choice),
+      responseFormatText: jsonText(v?.response_format),
       commitMessage: '',
       variables: v?.input_variables ?? [],
       content: null as unknown as Comparable,
@@ -67,8 +75,41 @@ function parseParams(t: string): Record<string, unknown> | Error {
   }
 }
 
+/** The JSON fields of the editor: what each holds, its label, and where its text lives. */
+export const JSON_FIELDS = [
+  {
+    key: 'tools',
+    text: 'toolsText',
+    kind: 'array',
+    label: 'Tools',
+    hint: 'a JSON array of tool definitions',
+  },
+  {
+    key: 'tool_choice',
+    text: 'toolChoiceText',
+    kind: 'any',
+    label: 'Tool choice',
+    hint: '"auto", "none", or an object',
+  },
+  {
+    key: 'response_format',
+    text: 'responseFormatText',
+    kind: 'object',
+    label: 'Response format',
+    hint: 'a JSON object, e.g. {"type": "json_schema", …}',
+  },
+] as const;
+
+function jsonFields(d: DraftState) {
+  return JSON_FIELDS.map((f) => ({ ...f, result: parseJsonField(d[f.text], f.kind, f.label) }));
+}
+
 function withContent(d: DraftState, base?: Version): DraftState {
   const params = parseParams(d.paramsText);
+  // A field that does not parse keeps the base's value in the diff until it does.
+  const fields = Object.fromEntries(
+    jsonFields(d).map((f) => [f.key, f.result.ok ? f.result.value : (base?.[f.key] ?? null)]),
+  );
   const messages: Message[] =
     d.type === 'chat'
       ? d.blocks.map((b, i) => {
@@ -93,6 +134,9 @@ function withContent(d: DraftState, base?: Version): DraftState {
       input_variables: d.variables,
       model: d.model.trim() || null,
       params: params instanceof Error ? (base?.params ?? {}) : params,
+      tools: fields.tools as unknown[] | null,
+      tool_choice: fields.tool_choice,
+      response_format: fields.response_format as Record<string, unknown> | null,
     },
   };
 }
@@ -105,6 +149,9 @@ function bodyOf(d: DraftState): VersionBody {
     template_format: d.format,
     model: c.model ?? null,
     params: c.params ?? {},
+    tools: c.tools ?? null,
+    tool_choice: c.tool_choice ?? null,
+    response_format: c.response_format ?? null,
     commit_message: d.commitMessage.trim() || null,
   };
 }
@@ -200,7 +247,8 @@ export function EditView({
     },
   });
 
-  const blocked = firstIssue >= 0 || params instanceof Error;
+  const fieldResults = jsonFields(d);
+  const blocked = firstIssue >= 0 || params instanceof Error || fieldResults.some((f) => !f.result.ok);
   return (
     <form
       className="editor-form"
@@ -321,6 +369,31 @@ export function EditView({
           {params.message}
         </p>
       )}
+      <section aria-labelledby="json-fields-title" className="card json-fields">
+        <h2 id="json-fields-title">Tools and response format</h2>
+        <p className="muted">JSON, checked as you type; leave a field empty for none.</p>
+        {fieldResults.map((f) => (
+          <div key={f.key} className="field">
+            <span id={`${f.key}-label`}>
+              {f.label} <span className="muted">({f.hint})</span>
+            </span>
+            <CodeEditor
+              value={d[f.text]}
+              format="json"
+              label={`${f.label} (JSON)`}
+              placeholder={f.kind === 'array' ? '[]' : f.kind === 'object' ? '{}' : '"auto"'}
+              issue={f.result.ok ? null : f.result.issue}
+              onChange={(t) => update({ [f.text]: t } as Partial<DraftState>)}
+            />
+            {!f.result.ok && (
+              <p role="alert" className="syntax-error">
+                JSON error at line {f.result.issue.line}, column {f.result.issue.column}:{' '}
+                {f.result.issue.message}
+              </p>
+            )}
+          </div>
+        ))}
+      </section>
       <label className="field">
         <span>Commit message</span>
         <input value={d.commitMessage} onChange={(e) => update({ commitMessage: e.target.value })} />

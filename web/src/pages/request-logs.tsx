@@ -139,6 +139,13 @@ export function RequestLogs() {
   );
 }
 
+/** Absent, null or empty: said in words, not shown as `null` or `{}`. */
+const isNothing = (v: unknown) =>
+  v === null ||
+  v === undefined ||
+  (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) ||
+  (Array.isArray(v) && v.length === 0);
+
 function RequestDetail({ id }: { id: string }) {
   const s = useSession();
   const r = useQuery({
@@ -171,7 +178,13 @@ function RequestDetail({ id }: { id: string }) {
       ).map(([title, value]) => (
         <div key={title}>
           <h3>{title}</h3>
-          <JsonBlock label={title} value={value} />
+          {isNothing(value) ? (
+            <p className="muted" aria-label={title}>
+              {title === 'Variables' ? 'No variables were logged.' : 'Nothing was logged.'}
+            </p>
+          ) : (
+            <JsonBlock label={title} value={value} />
+          )}
         </div>
       ))}
     </article>

@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../app.tsx';
 import { promptUsage, type PromptUsage } from '../api/request-log.ts';
 import { Empty, ErrorNote } from '../components/ui.tsx';
+import { BUCKET_MS, seriesOf } from '../lib/usage-series.ts';
 
 const WINDOWS = [
   ['1', 'Last 24 hours', 'hour'],
@@ -57,12 +58,12 @@ export function UsageView({ name, labels }: { name: string; labels: string[] }) 
       </div>
       {usage.isError && <ErrorNote error={usage.error} />}
       {usage.isLoading && <p aria-live="polite">Loading usage…</p>}
-      {usage.data && <UsageBody usage={usage.data} />}
+      {usage.data && <UsageBody usage={usage.data} bucket={bucket} />}
     </section>
   );
 }
 
-function UsageBody({ usage }: { usage: PromptUsage }) {
+function UsageBody({ usage, bucket }: { usage: PromptUsage; bucket: keyof typeof BUCKET_MS }) {
   if (!usage.versions.length) return <Empty>No requests were logged for this prompt in this window.</Empty>;
   const scoreNames = [...new Set(usage.versions.flatMap((v) => Object.keys(v.scores)))].sort();
   return (
@@ -74,7 +75,7 @@ function UsageBody({ usage }: { usage: PromptUsage }) {
           {usage.label.versions.join(', ') || 'none'} in this window.
         </p>
       )}
-      <UsageChart usage={usage} />
+      <UsageChart usage={usage} bucket={bucket} />
       <table className="table" aria-label="Usage per version">
         <thead>
           <tr>
@@ -118,7 +119,7 @@ function UsageBody({ usage }: { usage: PromptUsage }) {
 }
 
 /** Requests per bucket, one line per version. */
-export function UsageChart({ usage }: { usage: PromptUsage }) {
+export function UsageChart({ usage, bucket }: { usage: PromptUsage; bucket: keyof typeof BUCKET_MS }) {
   const buckets = usage.buckets ?? [];
   if (!buckets.length) return null;
   const W = 640;
@@ -127,9 +128,11 @@ export function UsageChart({ usage }: { usage: PromptUsage }) {
   const t0 = new Date(usage.since).getTime();
   const t1 = new Date(usage.until).getTime();
   const max = Math.max(1, ...buckets.map((b) => b.count));
-  const x = (t: number) => P + ((t - t0) / Math.max(1, t1 - t0)) * (W - 2 * P);
+  // The first bucket can start before the window (a partial day): it is drawn at the window's edge.
+  const x = (t: number) => P + ((Math.max(t, t0) - t0) / Math.max(1, t1 - t0)) * (W - 2 * P);
   const y = (n: number) => H - P - (n / max) * (H - 2 * P);
-  const versions = [...new Set(buckets.map((b) => b.version))];
+  const series = seriesOf(buckets, t0, t1, bucket);
+  const versions = [...series.keys()];
   return (
     <figure className="usage-chart">
       <svg
@@ -152,23 +155,23 @@ export function UsageChart({ usage }: { usage: PromptUsage }) {
           {new Date(t1).toLocaleDateString()}
         </text>
         {versions.map((v, i) => {
-          const pts = buckets
-            .filter((b) => b.version === v)
-            .map((b) => `${x(new Date(b.start).getTime()).toFixed(1)},${y(b.count).toFixed(1)}`);
+          const points = series.get(v)!;
+          const pts = points.map(([t, n]) => `${x(t).toFixed(1)},${y(n).toFixed(1)}`);
           const color = COLORS[i % COLORS.length]!;
           return (
             <g key={String(v)}>
               <polyline points={pts.join(' ')} fill="none" stroke={color} strokeWidth="2" />
-              {pts.map((p) => {
-                const [cx, cy] = p.split(',');
-                return <circle key={p} cx={cx} cy={cy} r="3" fill={color} />;
-              })}
+              {points.map(([t, n]) =>
+                n > 0 ? (
+                  <circle key={t} cx={x(t).toFixed(1)} cy={y(n).toFixed(1)} r="3" fill={color} />
+                ) : null,
+              )}
             </g>
           );
         })}
       </svg>
       <figcaption>
-        Requests per {buckets.length > 1 && usage.buckets ? 'bucket' : 'period'}:{' '}
+        Requests per {bucket}:{' '}
         {versions.map((v, i) => (
           <span key={String(v)} className="legend" style={{ color: COLORS[i % COLORS.length] }}>
             ● {v === null ? 'unlinked' : `v${v}`}{' '}

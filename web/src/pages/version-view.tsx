@@ -10,13 +10,19 @@ import { JsonBlock, LabelChip, Time } from '../components/ui.tsx';
  * Which API wrote a version, from the marks a dialect keeps in its metadata. Lectern records no
  * writer per version, so a version without a mark says so rather than guess.
  */
+const API_NAMES: Record<NonNullable<Version['written_via']>, string> = {
+  native: 'native API',
+  cli: 'Lectern CLI',
+  import: 'import',
+  promptlayer: 'PromptLayer API',
+  keywordsai: 'Keywords AI API',
+  nemo: 'NeMo API',
+  langfuse: 'Langfuse API',
+};
+
+/** Which API wrote the version, as the server recorded it (null: written before it recorded it). */
 export function writtenThrough(v: Version): string {
-  const m = v.metadata ?? {};
-  if ('_promptlayer' in m) return 'via PromptLayer API';
-  if (Object.keys(m).some((k) => k.startsWith('keywordsai') || k === 'is_enforcing_response_format'))
-    return 'via Keywords AI API';
-  if (Object.keys(m).some((k) => k.startsWith('_nemo') || k.startsWith('nemo'))) return 'via NeMo API';
-  return 'writing API not recorded';
+  return v.written_via ? `via ${API_NAMES[v.written_via]}` : 'writing API unknown';
 }
 
 function KeyValues({ data, label }: { data: Record<string, unknown>; label: string }) {

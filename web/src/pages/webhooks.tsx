@@ -4,36 +4,13 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Client } from '../api/client.ts';
+import type { Json200 } from '../api/types.ts';
 import { useSession } from '../app.tsx';
 import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 
-interface Endpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  events: string[] | null;
-  prompts: string[] | null;
-  mode: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-  rotating: boolean;
-  last_success_at: string | null;
-  last_failure_at: string | null;
-  created_at: string;
-}
-
-interface Delivery {
-  id: number;
-  webhook_id: string;
-  event_type: string;
-  prompt: string | null;
-  status: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-}
+// From the generated OpenAPI types (api/types.ts).
+type Endpoint = Json200<'getWebhook'>['webhook'];
+type Delivery = Json200<'listWebhookDeliveries'>['data'][number];
 
 const wsq = (c: Client) => (c.workspace ? `?workspace=${encodeURIComponent(c.workspace)}` : '');
 const api = {

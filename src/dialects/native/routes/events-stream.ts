@@ -52,6 +52,11 @@ export const schema = {
   querystring: Type.Object({
     workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    from: Type.Optional(
+      Type.Literal('now', {
+        description: 'now: only events after the newest one (a live view that has just loaded its data)',
+      }),
+    ),
     follow: Type.Boolean({
       default: true,
       description: 'false: send the events there are now and end the response (polling clients)',
@@ -83,6 +88,15 @@ export default function route(app: FastifyInstance) {
         workspace: req.query.workspace,
         ...(cursor !== undefined ? { after: cursor } : {}),
       });
+      // A resume position wins over `from=now`: a reconnecting client must not skip what it missed.
+      if (req.query.from === 'now' && cursor === undefined) {
+        try {
+          after = await stream.head();
+        } catch (err) {
+          stream.close();
+          throw err;
+        }
+      }
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
