@@ -29,9 +29,7 @@ export interface RouteSchema {
  * `import { schema as getRaw } from './get-raw.ts'`. A test then reads only fields the route
  * promises: a renamed or dropped field is a type error in every test that reads it.
  */
-export type ResponseOf<S extends RouteSchema, C extends keyof S['response'] = 200> = Static<
-  S['response'][C]
->;
+export type ResponseOf<S extends RouteSchema, C extends keyof S['response'] = 200> = Static<S['response'][C]>;
 
 /**
  * An answer as a test sees it. `T` types the body: `call<ResponseOf<typeof schema>>(…)` (or a
