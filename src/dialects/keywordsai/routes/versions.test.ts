@@ -3,8 +3,6 @@ import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
 import type { schema as commitsCreate } from './commits-create.ts';
 import type { schema as deploymentsCreate } from './deployments-create.ts';
-import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
-import type { schema as promptlayerGetRaw } from '../../promptlayer/routes/get-raw.ts';
 import type { schema as promptsCreate } from './prompts-create.ts';
 import type { schema as promptsGet } from './prompts-get.ts';
 import type { schema as versionsCreate } from './versions-create.ts';
@@ -16,8 +14,6 @@ import type { schema as versionsUpdate } from './versions-update.ts';
 /** Bodies typed from the response schemas the routes declare. */
 type CommitsCreateBody = ResponseOf<typeof commitsCreate, 201>;
 type DeploymentsCreateBody = ResponseOf<typeof deploymentsCreate, 201>;
-type NativePromptsGetBody = ResponseOf<typeof nativePromptsGet>;
-type PromptlayerGetRawBody = ResponseOf<typeof promptlayerGetRaw>;
 type PromptsCreateBody = ResponseOf<typeof promptsCreate, 201>;
 type PromptsGetBody = ResponseOf<typeof promptsGet>;
 type VersionsCreateBody = ResponseOf<typeof versionsCreate, 201>;
@@ -385,7 +381,7 @@ for (const backend of backends) {
         const check = async (number: number, model: string) => {
           const r = await t.registry.getVersion(await actor(), { id: uuid }, { label: 'production' });
           expect(r.version).toMatchObject({ number, model });
-          const native = await t.call<NativePromptsGetBody>('GET', `/v1/prompts/${uuid}`, {
+          const native = await t.call('GET', `/v1/prompts/${uuid}`, {
             key: t.keys.viewer,
           });
           expect(native.status).toBe(200);
@@ -393,13 +389,9 @@ for (const backend of backends) {
             expect.objectContaining({ name: 'production', version: number }),
           ]);
           // PromptLayer's label=production serves the same version from the same store.
-          const pl = await t.call<PromptlayerGetRawBody>(
-            'GET',
-            `/prompt-templates/${name}?label=production`,
-            {
-              key: t.keys.viewer,
-            },
-          );
+          const pl = await t.call('GET', `/prompt-templates/${name}?label=production`, {
+            key: t.keys.viewer,
+          });
           expect(pl.status).toBe(200);
           expect(pl.body).toMatchObject({ prompt_name: name, version: number });
           expect(JSON.stringify(pl.body)).toContain(model);
