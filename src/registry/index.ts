@@ -15,6 +15,7 @@ import * as versionReads from './version-reads.ts';
 import * as versionWrites from './version-writes.ts';
 import * as summaries from './version-summaries.ts';
 import * as snippets from './snippet-usage.ts';
+import * as templateReads from './template-reads.ts';
 import * as promptPages from './prompt-pages.ts';
 import * as versionGroups from './version-groups.ts';
 import * as writes from './write.ts';
@@ -41,6 +42,7 @@ export type {
 export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
 export type { SnippetUsage, SnippetUser } from './snippet-usage.ts';
+export type { TemplateRead } from './template-reads.ts';
 export type { PromptWithLatest, PromptPageQuery } from './prompt-pages.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
@@ -117,6 +119,7 @@ export function createRegistry(store: Store, opts: RegistryOptions = {}) {
     getPrompt: on(ctx, prompts.getPrompt),
     listPrompts: on(ctx, prompts.listPrompts),
     listPromptsWithLatest: on(ctx, promptPages.listPromptsWithLatest),
+    getPromptWithLatest: on(ctx, promptPages.getPromptWithLatest),
     listFolders: on(ctx, prompts.listFolders),
     deletePrompt: on(ctx, prompts.deletePrompt),
     deletePrompts: on(ctx, prompts.deletePrompts),
@@ -125,6 +128,8 @@ export function createRegistry(store: Store, opts: RegistryOptions = {}) {
     deleteVersion: on(ctx, versionWrites.deleteVersion),
     getVersion: on(ctx, versionReads.getVersion),
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
+    /** A version with its labels, workspace seq and (on request) snippets expanded: one call. */
+    getTemplate: on(ctx, templateReads.getTemplate),
     listVersions: on(ctx, versionReads.listVersions),
     snippetUsage: on(ctx, snippets.snippetUsage),
     promptWithVersions: on(ctx, versionReads.promptWithVersions),

@@ -1,4 +1,4 @@
-// A page of prompts with what a list shows beside each: its newest version and its project's name.
+// A page of prompts (or one prompt) with what a list shows beside each: its newest version and its project's name.
 // A condition SQL cannot decide (NeMo filters on what the newest version shows) comes as `keep`:
 // SQL narrows with the rest of the query, the candidates are read in chunks, and the page is cut
 // from the kept rows — all inside this one call, so a list route stays parse, one call, map.
@@ -7,7 +7,7 @@ import type { Executor } from '../store/db.ts';
 import { projects } from '../store/schema.ts';
 import type { Actor, Page, Prompt } from '../model/types.ts';
 import type { RegistryContext } from './context.ts';
-import { listPrompts, type PromptListQuery } from './prompts.ts';
+import { findPrompt, listPrompts, type PromptListQuery, type PromptRef } from './prompts.ts';
 import { summariesOf } from './version-summaries.ts';
 import type { VersionView } from './version-reads.ts';
 
@@ -55,6 +55,17 @@ async function withLatest(db: Executor, actor: Actor, ps: Prompt[]): Promise<Pro
     latest: sums.get(p.id)?.latest ?? null,
     project: p.projectId ? (names.get(p.projectId) ?? null) : null,
   }));
+}
+
+/** One prompt with its newest version and its project's name (NeMo's single-prompt read). */
+export async function getPromptWithLatest(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+): Promise<PromptWithLatest> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  return (await withLatest(db, actor, [prompt]))[0]!;
 }
 
 export async function listPromptsWithLatest(

@@ -14,6 +14,7 @@ import { auditEvents, projects, prompts, versions } from '../store/schema.ts';
 import { badRequest, isFault, LecternError } from '../model/errors.ts';
 import { checkIfMatch } from '../model/etag.ts';
 import { completeContent, contentOf } from '../model/version-content.ts';
+import { resolveSnippets, tagsOfContent } from '../model/snippet-expansion.ts';
 import type { Actor, Label, Prompt, Version, VersionContent } from '../model/types.ts';
 import {
   audit,
@@ -52,6 +53,7 @@ import {
   type ExternalIdKey,
 } from './external-ids.ts';
 import { summariesOf, type VersionSummary } from './version-summaries.ts';
+import { snippetFetcher } from './template-reads.ts';
 
 /** Which prompt a write acts on. */
 export type WriteTarget =
@@ -136,6 +138,12 @@ export interface WritePlan {
    * another type is a `kind_locked` refusal, nothing written.
    */
   sameKind?: boolean;
+  /**
+   * Texts whose snippet tags must name snippets that exist (PromptLayer): expanded under the lock,
+   * the locked prompt's name starting the cycle check. A missing snippet, a cycle or an expansion
+   * past the output bound refuses the write with the expansion's error; nothing is written.
+   */
+  snippetsIn?: Pick<VersionContent, 'messages' | 'content'>;
 }
 
 export type LabelResult = Label & { versionSeq: number };
@@ -304,6 +312,10 @@ async function run(tx: Tx, rec: Recorder, actor: Actor, plan: WritePlan): Promis
   const at = await locate(tx, rec, actor, plan);
   let prompt = at.prompt;
   let touched = at.promptCreated;
+
+  if (plan.snippetsIn && tagsOfContent(plan.snippetsIn).length) {
+    await resolveSnippets(plan.snippetsIn, snippetFetcher(tx, actor), prompt.name);
+  }
 
   // Prompt fields (a rename with a free name, a metadata merge), read and written under the lock.
   if (plan.fields !== undefined && plan.target.kind !== 'create') {

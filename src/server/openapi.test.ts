@@ -88,6 +88,62 @@ describe(`OpenAPI document on ${backend.name}`, () => {
     expect(Object.keys(doc.paths).filter((p) => p.includes('*'))).toEqual([]);
   });
 
+  // Every GET of the document is called with real ids: one whose answer carries an ETag must
+  // answer 304 to If-None-Match and declare it; one declaring 304 must answer it.
+  it('declares 304 on exactly the routes that answer it to If-None-Match', async () => {
+    const created = await t.call<{ prompt: { id: string; seq: number; name: string } }>(
+      'POST',
+      '/v1/prompts',
+      {
+        body: {
+          name: 'openapi-304',
+          version: { messages: [{ role: 'user', content: 'x' }] },
+          labels: ['production'],
+        },
+      },
+    );
+    expect(created.status).toBe(201);
+    const p = created.body.prompt;
+    const value = (path: string, param: string): string => {
+      if (param === 'prompt') return p.id;
+      if (param === 'version') return '1';
+      if (param === 'label') return 'production';
+      if (param === 'identifier' || param === 'prompt_template_id') return String(p.seq);
+      if (param === 'prompt_id')
+        return path.startsWith('/api/prompts') ? p.id.replace(/-/g, '') : String(p.seq);
+      if (param === 'name') return path.includes('/prompts/{name}') ? p.name : 'default';
+      if (param === 'workspace') return 'default';
+      return 'none';
+    };
+    const answering: string[] = [];
+    const declaring: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const op = item.get;
+      if (!op) continue;
+      const at = path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(value(path, name)));
+      // A stream that follows new events never ends: poll it.
+      const follows = (op as { parameters?: { name: string }[] }).parameters?.some(
+        (q) => q.name === 'follow',
+      );
+      const url = follows ? `${at}?follow=false` : at;
+      const name = `GET ${path}`;
+      if (op.responses?.['304']) declaring.push(name);
+      const first = await t.call('GET', url, { key: t.keys.admin });
+      const etag = first.headers['etag'];
+      if (first.status !== 200 || typeof etag !== 'string') continue;
+      const again = await t.call('GET', url, { key: t.keys.admin, headers: { 'if-none-match': etag } });
+      if (again.status === 304) answering.push(name);
+    }
+    expect(answering.length).toBeGreaterThanOrEqual(3);
+    expect(declaring.sort()).toEqual(answering.sort());
+    for (const name of declaring) {
+      const [, path] = name.split(' ');
+      const r304 = doc.paths[path!]!.get!.responses!['304'] as { content?: unknown; headers?: object };
+      expect(r304.content, name).toBeUndefined();
+      expect(r304.headers, name).toHaveProperty('etag');
+    }
+  });
+
   it('marks a query parameter with a default as optional', () => {
     const list = doc.paths['/v1/prompts']!.get as unknown as {
       parameters: { name: string; in: string; required?: boolean }[];

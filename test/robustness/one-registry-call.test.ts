@@ -289,6 +289,23 @@ const READ_ROWS: Record<string, (f: Fixture) => Req> = {
   'GET /prompt-templates/:identifier/labels (by name)': (f) => ({
     url: `/prompt-templates/${f.name}/labels`,
   }),
+  'GET /prompt-templates/:identifier (snippets expanded)': (f) => ({
+    url: `/prompt-templates/expands-${f.n}`,
+  }),
+  'GET /prompt-templates/:identifier (by label, snippets kept)': (f) => ({
+    url: `/prompt-templates/${f.seq}?label=production&resolve_snippets=false&include_llm_kwargs=true`,
+  }),
+  'POST /prompt-templates/:identifier (rendered)': (f) => ({
+    url: `/prompt-templates/expands-${f.n}`,
+    body: { input_variables: { x: 'y' } },
+  }),
+  'POST /prompt-templates/:identifier (by version, not rendered)': (f) => ({
+    url: `/prompt-templates/${f.name}`,
+    body: { version: 1, skip_input_variable_rendering: true },
+  }),
+  'GET /apis/models/v2/workspaces/:workspace/prompts/:name': (f) => ({
+    url: `/apis/models/v2/workspaces/default/prompts/${f.name}`,
+  }),
   'GET /prompt-templates/:identifier/snippet-usage': (f) => ({
     url: `/prompt-templates/${f.seq}/snippet-usage?prompt_version_number=1`,
   }),
@@ -447,6 +464,50 @@ for (const backend of backends.slice(0, 1)) {
       });
     }
 
+    // Writes whose body brings snippet tags: the snippets are checked inside the write, under the lock.
+    const SNIPPET_WRITES: Record<string, (f: Fixture, tag: string) => Req> = {
+      'PATCH /rest/prompt-templates/:identifier': (f, tag) => ({
+        url: `/rest/prompt-templates/${f.name}`,
+        body: { messages: { '0': { role: 'user', content: [{ type: 'text', text: tag }] } } },
+      }),
+      'POST /rest/prompt-templates': (f, tag) => ({
+        url: '/rest/prompt-templates',
+        body: { prompt_template: { prompt_name: f.name }, prompt_version: plTemplate(tag) },
+      }),
+      'PUT /prompt-templates/by-external-id/:source/:external_id': (f, tag) => ({
+        url: `/prompt-templates/by-external-id/cms/snip-${f.n}`,
+        body: { prompt_template: { prompt_name: f.name }, prompt_version: plTemplate(tag) },
+      }),
+    };
+    for (const route of Object.keys(SNIPPET_WRITES)) {
+      it(`${route} with snippet tags makes one registry call`, async () => {
+        const f = await fixture();
+        const snippet = await inject('POST', '/rest/prompt-templates', {
+          prompt_template: { prompt_name: `tagged-${f.n}` },
+          prompt_version: { prompt_template: { type: 'completion', content: [{ type: 'text', text: 's' }] } },
+        });
+        expect(snippet.status).toBe(201);
+        const req = SNIPPET_WRITES[route]!(f, `use @@@tagged-${f.n}@@@`);
+        count.calls.length = 0;
+        count.on.value = true;
+        const res = await inject(route.split(' ')[0]!, req.url, req.body);
+        count.on.value = false;
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+        expect(count.calls).toHaveLength(1);
+        // A tag naming no snippet is refused by that one call, nothing written.
+        const missing = SNIPPET_WRITES[route]!(f, `use @@@absent-${f.n}@@@`);
+        const before = await inject('GET', `/v1/prompts/${f.id}/versions`);
+        count.calls.length = 0;
+        count.on.value = true;
+        const refused = await inject(route.split(' ')[0]!, missing.url, missing.body);
+        count.on.value = false;
+        expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+        expect(count.calls).toHaveLength(1);
+        const after = await inject('GET', `/v1/prompts/${f.id}/versions`);
+        expect(after.body).toEqual(before.body);
+      });
+    }
+
     for (const route of Object.keys(READ_ROWS)) {
       it(`${route} makes one registry call`, async () => {
         const f = await fixture();
@@ -456,15 +517,30 @@ for (const backend of backends.slice(0, 1)) {
           version: { messages: msg(`@@@${f.name}@label:production@@@`) },
         });
         expect(user.status).toBe(201);
+        // A completion snippet and a template that expands it (a chat template is no snippet).
+        for (const [name, text] of [
+          [`snip-${f.n}`, 'snippet text'],
+          [`expands-${f.n}`, `before @@@snip-${f.n}@@@ {{x}}`],
+        ]) {
+          const r = await inject('POST', '/rest/prompt-templates', {
+            prompt_template: { prompt_name: name },
+            prompt_version: { prompt_template: { type: 'completion', content: [{ type: 'text', text }] } },
+          });
+          expect(r.status, JSON.stringify(r.body)).toBe(201);
+        }
         const req = READ_ROWS[route]!(f);
         count.calls.length = 0;
         count.on.value = true;
-        const res = await inject('GET', req.url);
+        const res = await inject(route.split(' ')[0]!, req.url, req.body);
         count.on.value = false;
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         expect(count.calls).toHaveLength(1);
         if (route.includes('snippet-usage')) expect(res.body.snippet_usage).toHaveLength(1);
         if (route.includes('labels')) expect(res.body.release_labels).toHaveLength(1);
+        if (route.includes('snippets expanded') || route.includes('(rendered)')) {
+          expect(res.body.snippets).toHaveLength(1);
+          expect(JSON.stringify(res.body.prompt_template)).not.toContain('@@@');
+        }
       });
     }
   });

@@ -1,6 +1,7 @@
 // A whole Lectern app on a test backend, with one key of each kind, for route tests. Requests go
 // through Fastify's real routing, hooks and serialisation (inject), or a real port (listen).
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { Store } from '../../src/store/db.ts';
 import { createRegistry, type Registry } from '../../src/registry/index.ts';
@@ -17,9 +18,22 @@ export interface TestKeys {
   otherViewer: string; // workspace other
 }
 
+/** What a route declares beside its handler (`export const schema`): its response schemas. */
+export interface RouteSchema {
+  response: { [code: string | number]: TSchema };
+}
+
 /**
- * An answer as a test sees it. `T` types the body: pass a response type the routes export (e.g.
- * `call<ResolvedT>(…)` from src/dialects/native/responses.ts); untyped calls stay `any`.
+ * The body a route answers with `code` (200 unless given), typed from the response schema the
+ * route declares: `t.call<ResponseOf<typeof getRaw>>('GET', …)` with
+ * `import { schema as getRaw } from './get-raw.ts'`. A test then reads only fields the route
+ * promises: a renamed or dropped field is a type error in every test that reads it.
+ */
+export type ResponseOf<S extends RouteSchema, C extends keyof S['response'] = 200> = Static<S['response'][C]>;
+
+/**
+ * An answer as a test sees it. `T` types the body: `call<ResponseOf<typeof schema>>(…)` (or a
+ * response type the routes export, e.g. `ResolvedT`); untyped calls stay `any`.
  */
 export interface TestResponse<T = any> {
   status: number;

@@ -33,3 +33,12 @@ export function nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null
 /** An ISO-8601 timestamp as the wire carries it (a string; not `format`, which would re-encode). */
 export const Timestamp = Type.String({ description: 'ISO-8601 timestamp' });
 export const NullableTimestamp = nullable(Timestamp);
+
+/**
+ * A conditional GET's answer while the client's copy is current (its If-None-Match holds the
+ * ETag): no body. Declared on every route that can answer it, so /openapi.json says so.
+ */
+export const NotModified = Type.Null({
+  description: 'Not Modified: the ETag sent in If-None-Match is still current (no body)',
+  headers: { etag: Type.String({ description: 'The current ETag' }) },
+});

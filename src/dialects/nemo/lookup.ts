@@ -1,47 +1,6 @@
-// What the prompt routes share: project names of a workspace, a prompt with its newest version as a
-// NeMo object, and registry errors turned into NeMo's exact texts.
-import type { FastifyInstance } from 'fastify';
+// What the prompt routes share: registry errors turned into NeMo's exact texts.
 import { LecternError, type Fault } from '../../model/errors.ts';
-import type { Actor, Prompt } from '../../model/types.ts';
 import { NemoHttpError } from './errors.ts';
-import { promptWire, type PromptWire } from './wire.ts';
-
-/** Project id → name for a workspace (all of its live projects). */
-export async function projectNames(
-  app: FastifyInstance,
-  actor: Actor,
-  workspace: string,
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let offset = 0; ; offset += 500) {
-    const page = await app.registry.listProjects(actor, workspace, { limit: 500, offset });
-    for (const p of page.items) out.set(p.id, p.name);
-    if (page.items.length < 500) return out;
-  }
-}
-
-/** Prompts as NeMo objects, each with its newest version (one query for all versions). */
-export async function promptViews(
-  app: FastifyInstance,
-  actor: Actor,
-  workspace: string,
-  prompts: Prompt[],
-  projects?: Map<string, string>,
-): Promise<PromptWire[]> {
-  const names = projects ?? (await projectNames(app, actor, workspace));
-  const versions = await app.registry.versionSummariesOf(
-    actor,
-    prompts.map((p) => p.id),
-  );
-  return prompts.map((p) =>
-    promptWire(
-      p,
-      versions.get(p.id)?.latest ?? undefined,
-      workspace,
-      p.projectId ? (names.get(p.projectId) ?? null) : null,
-    ),
-  );
-}
 
 export const promptNotFound = (ws: string, name: string) =>
   new NemoHttpError(404, `Prompt not found: ${ws}/${name}`);

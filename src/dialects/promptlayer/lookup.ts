@@ -1,11 +1,11 @@
-// Registry look-ups shared by the routes: `{identifier}` (a seq first, then a name), the snippet
-// fetcher, workspace integer ids, and version ids of labels.
+// Registry look-ups shared by the routes: `{identifier}` (a seq first, then a name), the get
+// routes' template read, the snippet fetcher of publish, and workspace integer ids.
 import type { FastifyInstance } from 'fastify';
 import { isFault, isPromptMissing, LecternError, notFound, unprocessable } from '../../model/errors.ts';
 import type { Actor, Prompt } from '../../model/types.ts';
-import type { PromptRef, Resolved, VersionSelector } from '../../registry/index.ts';
+import type { PromptRef, TemplateRead, VersionSelector } from '../../registry/index.ts';
 import { TemplateError } from '../../templates/index.ts';
-import { SnippetError, type SnippetFetcher } from './snippets.ts';
+import { SnippetError } from '../../model/snippet-expansion.ts';
 
 const isNotFound = (e: unknown) =>
   isFault(e, 'prompt_not_found', 'workspace_not_found', 'version_not_found', 'label_not_found');
@@ -32,28 +32,35 @@ export const templateMissing =
     throw isPromptMissing(e) ? notFound(`Prompt template ${identifier}`) : e;
   };
 
-/** The version an identifier and selector name (memoised in the read cache: the get routes' look-up). */
-export function resolveVersion(
+/**
+ * The version an identifier and selector name, with its workspace seq and (when `expandSnippets`)
+ * its snippets expanded: the get routes' one registry call, memoised in the read cache while
+ * nothing in the workspace changes (snippets are prompts of the same workspace).
+ */
+export function readTemplate(
   app: FastifyInstance,
   actor: Actor,
   identifier: string,
   sel: VersionSelector,
-): Promise<Resolved> {
-  const load = () => resolveUncached(app, actor, identifier, sel);
+  expandSnippets: boolean,
+): Promise<TemplateRead> {
+  const load = () => readUncached(app, actor, identifier, sel, expandSnippets);
   if (!app.readCache) return load();
-  const key = `pl:resolve\u0000${actor.role}\u0000${identifier}\u0000${JSON.stringify(sel)}`;
+  const key = `pl:template\u0000${actor.role}\u0000${identifier}\u0000${JSON.stringify(sel)}\u0000${expandSnippets}`;
   return app.readCache.memo(key, actor.workspaceId ?? '*', load);
 }
 
-async function resolveUncached(
+async function readUncached(
   app: FastifyInstance,
   actor: Actor,
   identifier: string,
   sel: VersionSelector,
-): Promise<Resolved> {
+  expandSnippets: boolean,
+): Promise<TemplateRead> {
   try {
-    return await app.registry.getVersion(actor, identifierRef(identifier), sel);
+    return await app.registry.getTemplate(actor, identifierRef(identifier), sel, { expandSnippets });
   } catch (e) {
+    if (isSnippetProblem(e)) throw snippetProblem(e, ['prompt_template']);
     if (isPromptMissing(e)) throw notFound(`Prompt template ${identifier}`);
     if (isNotFound(e)) {
       const what =
@@ -67,24 +74,9 @@ async function resolveUncached(
   }
 }
 
-/** Snippets live in the caller's workspace, named exactly (case-sensitive). */
-export function snippetFetcher(app: FastifyInstance, actor: Actor, workspace?: string): SnippetFetcher {
-  return async (tag) => {
-    const sel: VersionSelector =
-      tag.version !== undefined
-        ? { number: tag.version }
-        : tag.label !== undefined
-          ? { label: tag.label }
-          : { latest: true };
-    try {
-      const r = await app.registry.getVersion(actor, { name: tag.name, workspace }, sel);
-      return { number: r.version.number, content: r.version };
-    } catch (e) {
-      if (isNotFound(e)) return null;
-      throw e;
-    }
-  };
-}
+/** A snippet that cannot be expanded: missing, a cycle, too deep, or past the output bound. */
+const isSnippetProblem = (e: unknown): boolean =>
+  e instanceof SnippetError || (e instanceof TemplateError && e.code === 'render_limit');
 
 /** Snippet failures on publish are 422 in PromptLayer's `detail` list; on read, 422 as well. */
 export function snippetProblem(e: unknown, where: (string | number)[] = ['body']): unknown {

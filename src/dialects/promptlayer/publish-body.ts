@@ -1,14 +1,13 @@
 // The publish body (CreatePromptTemplate), shared by POST /rest/prompt-templates and the upsert by
 // external id (PUT /prompt-templates/by-external-id/...): its schema, and its mapping onto registry
 // inputs after the checks that must pass before anything is written (blueprint rules, snippets).
-import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { unprocessable } from '../../model/errors.ts';
-import type { Actor, JsonObject, VersionContent } from '../../model/types.ts';
+import type { JsonObject, VersionContent } from '../../model/types.ts';
 import type { ExternalIdKey, PromptInput, PromptPatch } from '../../registry/index.ts';
 import { templateProblems } from './blueprint.ts';
 import { contentFromWire } from './mapping.ts';
-import { snippetFetcher, snippetProblem } from './lookup.ts';
+import { snippetProblem } from './lookup.ts';
 import {
   CommitMessage,
   ExternalIdValue,
@@ -17,7 +16,6 @@ import {
   PromptTemplate,
   ReleaseLabels,
 } from './schemas.ts';
-import { resolveSnippets, tagsOfContent } from './snippets.ts';
 
 export const PublishBody = Type.Object({
   prompt_template: Type.Object({
@@ -49,21 +47,21 @@ export interface PublishInput {
   labels: string[];
   /** The body's `external_ids`, to map onto the template written. */
   externalIds: ExternalIdKey[];
+  /** The texts whose snippets the write checks. */
+  snippetsIn: Pick<VersionContent, 'messages' | 'content'>;
 }
+
+/** Where a publish body's template is, for its 422 list. */
+const TEMPLATE_AT = ['body', 'prompt_version', 'prompt_template'];
 
 /**
  * Checks a publish body and maps it onto registry inputs: the blueprint's per-role rules (spec
- * §1.2–1.4) as pydantic's 422 list, and every referenced snippet existing (and not leading back to
- * `selfName`, the template being written: by default the body's prompt_name).
+ * §1.2–1.4) as pydantic's 422 list. Its snippets are checked by the write (`snippetsIn`), under
+ * the lock of the template the version lands on: each must exist and not lead back to it.
  */
-export async function publishInputOf(
-  app: FastifyInstance,
-  actor: Actor,
-  body: PublishBody,
-  selfName: () => Promise<string> = async () => body.prompt_template.prompt_name,
-): Promise<PublishInput> {
+export function publishInputOf(body: PublishBody): PublishInput {
   const { prompt_template: pt, prompt_version: pv } = body;
-  const where = ['body', 'prompt_version', 'prompt_template'];
+  const where = TEMPLATE_AT;
   const problems = templateProblems(pv.prompt_template as JsonObject);
   if (problems.length) {
     throw unprocessable(
@@ -76,13 +74,6 @@ export async function publishInputOf(
     pv.metadata as JsonObject | null | undefined,
     pv.commit_message,
   );
-  // Only a body with snippet tags reads anything before the write (the snippets must exist).
-  const texts = { messages: content.messages ?? [], content: content.content ?? null };
-  if (tagsOfContent(texts).length) {
-    await resolveSnippets(texts, snippetFetcher(app, actor), await selfName()).catch((e: unknown) => {
-      throw snippetProblem(e, where);
-    });
-  }
   const tags = pt.tags ?? undefined;
   return {
     prompt: { name: pt.prompt_name, tags, kind: content.templateType, isSnippet: pt.is_snippet ?? false },
@@ -90,5 +81,9 @@ export async function publishInputOf(
     content,
     labels: body.release_labels ?? [],
     externalIds: (body.external_ids ?? []).map((e) => ({ source: e.source, externalId: e.external_id })),
+    snippetsIn: { messages: content.messages ?? [], content: content.content ?? null },
   };
 }
+
+/** A publish write's failure in PromptLayer's words: a snippet problem is a 422 at the template. */
+export const publishFailure = (e: unknown): unknown => snippetProblem(e, TEMPLATE_AT);

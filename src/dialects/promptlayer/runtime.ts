@@ -1,16 +1,14 @@
 // What the get endpoints serve from a version: snippets expanded, variables rendered leniently
 // (missing ones render empty and are named in `warning`), placeholder messages spliced, llm_kwargs.
 import type { FastifyInstance } from 'fastify';
-import type { Actor, Json, JsonObject, Message, Prompt } from '../../model/types.ts';
-import type { VersionView } from '../../registry/index.ts';
+import type { SnippetReference } from '../../model/snippet-expansion.ts';
+import type { Actor, Json, JsonObject, Message } from '../../model/types.ts';
+import type { TemplateRead } from '../../registry/index.ts';
 import type { VersionMessage } from '../../templates/index.ts';
 import { buildLlmKwargs } from './llm-kwargs.ts';
 import { isObject, templateWire } from './mapping.ts';
-import { snippetFetcher, snippetProblem } from './lookup.ts';
-import { resolveSnippets, type SnippetReference } from './snippets.ts';
 
 export interface RuntimeOptions {
-  resolveSnippets: boolean;
   variables?: JsonObject | null;
   render: boolean;
   llmKwargs: boolean;
@@ -34,26 +32,17 @@ function splicePlaceholders(messages: Message[], vars: JsonObject): Message[] {
   });
 }
 
+/** Serves a template read (its snippets already expanded when they were asked for). */
 export async function serveVersion(
   app: FastifyInstance,
   actor: Actor,
-  prompt: Prompt,
-  version: VersionView,
+  read: TemplateRead,
   opts: RuntimeOptions,
 ): Promise<Served> {
-  let messages: Message[] = version.messages;
-  let content: Json[] | null = version.content;
-  let snippets: SnippetReference[] = [];
-  if (opts.resolveSnippets) {
-    const expand = () =>
-      resolveSnippets(version, snippetFetcher(app, actor), prompt.name).catch((e: unknown) => {
-        throw snippetProblem(e, ['prompt_template']);
-      });
-    // Expanded once per version while nothing in the workspace changes (snippets are its prompts).
-    const key = `pl:snippets\u0000${actor.role}\u0000${version.id}\u0000${prompt.name}`;
-    const r = await (app.readCache ? app.readCache.memo(key, actor.workspaceId ?? '*', expand) : expand());
-    ({ messages, content, snippets } = r);
-  }
+  const { version, expanded } = read;
+  const messages: Message[] = expanded?.messages ?? version.messages;
+  const content: Json[] | null = expanded ? expanded.content : version.content;
+  const snippets: SnippetReference[] = expanded?.snippets ?? [];
   let warning: string | null = null;
   let rendered = { messages, content };
   if (opts.render) {

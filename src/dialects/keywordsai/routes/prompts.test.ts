@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { schema as deploymentsCreate } from './deployments-create.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as promptsDelete } from './prompts-delete.ts';
+import type { schema as promptsGet } from './prompts-get.ts';
+import type { schema as promptsUpdate } from './prompts-update.ts';
+import type { schema as versionsCreate } from './versions-create.ts';
+
+/** Bodies typed from the response schemas the routes declare. */
+type DeploymentsCreateBody = ResponseOf<typeof deploymentsCreate, 201>;
+type PromptsCreateBody = ResponseOf<typeof promptsCreate, 201>;
+type PromptsDeleteBody = ResponseOf<typeof promptsDelete, 204>;
+type PromptsGetBody = ResponseOf<typeof promptsGet>;
+type PromptsUpdateBody = ResponseOf<typeof promptsUpdate>;
+type VersionsCreateBody = ResponseOf<typeof versionsCreate, 201>;
+type ErrorBody = ResponseOf<typeof deploymentsCreate, '4xx'>;
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -15,7 +30,7 @@ for (const backend of backends) {
     afterAll(() => t?.close());
 
     const create = async (body?: unknown, key?: string) => {
-      const res = await t.call('POST', '/api/prompts/', { body, key });
+      const res = await t.call<PromptsCreateBody>('POST', '/api/prompts/', { body, key });
       expect(res.status).toBe(201);
       return res.body;
     };
@@ -36,7 +51,7 @@ for (const backend of backends) {
         expect(a.prompt_id).toMatch(HEX32);
         expect(a.id).toBe(a.prompt_id);
         expect(a.created_at).toMatch(TIME);
-        const b = await t.call('POST', '/api/prompts', {
+        const b = await t.call<PromptsCreateBody>('POST', '/api/prompts', {
           body: '',
           headers: { 'content-type': 'application/json' },
         });
@@ -64,12 +79,14 @@ for (const backend of backends) {
           });
           expect(got.body.prompt_versions).toEqual([]);
         }
-        const upd = await t.call('PATCH', `/api/prompts/${p.prompt_id}/`, {
+        const upd = await t.call<PromptsUpdateBody>('PATCH', `/api/prompts/${p.prompt_id}/`, {
           body: { name: 'kw-renamed', description: 'second' },
         });
         expect(upd.status).toBe(200);
         expect(upd.body).toMatchObject({ name: 'kw-renamed', description: 'second' });
-        const upd2 = await t.call('PATCH', `/api/prompts/${p.prompt_id}`, { body: { description: 'third' } });
+        const upd2 = await t.call<PromptsUpdateBody>('PATCH', `/api/prompts/${p.prompt_id}`, {
+          body: { description: 'third' },
+        });
         expect(upd2.body).toMatchObject({ name: 'kw-renamed', description: 'third' });
       });
 
@@ -78,11 +95,11 @@ for (const backend of backends) {
         for (let i = 0; i < 3; i++) ids.push((await create({ name: 'kw-same' })).prompt_id);
         expect(new Set(ids).size).toBe(3);
         const shown = await Promise.all(
-          ids.map(async (id) => (await t.call('GET', `/api/prompts/${id}/`)).body.name),
+          ids.map(async (id) => (await t.call<PromptsGetBody>('GET', `/api/prompts/${id}/`)).body.name),
         );
         expect(shown).toEqual(['kw-same', 'kw-same', 'kw-same']);
         const other = await create({ name: 'kw-other' });
-        const renamed = await t.call('PATCH', `/api/prompts/${other.prompt_id}/`, {
+        const renamed = await t.call<PromptsUpdateBody>('PATCH', `/api/prompts/${other.prompt_id}/`, {
           body: { name: 'kw-same' },
         });
         expect(renamed.status).toBe(200);
@@ -92,7 +109,7 @@ for (const backend of backends) {
         });
         expect(filtered.body.total_count).toBe(4);
         // Renaming back to a free name drops the alias.
-        const back = await t.call('PATCH', `/api/prompts/${other.prompt_id}/`, {
+        const back = await t.call<PromptsUpdateBody>('PATCH', `/api/prompts/${other.prompt_id}/`, {
           body: { name: 'kw-other-2' },
         });
         expect(back.body.name).toBe('kw-other-2');
@@ -102,21 +119,26 @@ for (const backend of backends) {
         const p = await create({ name: 'kw-state' });
         const base = `/api/prompts/${p.prompt_id}`;
         for (let i = 0; i < 3; i++)
-          expect((await t.call('POST', `${base}/versions/`, { body: V })).status).toBe(201);
-        expect((await t.call('POST', `${base}/deployments/`, { body: { version: 2 } })).status).toBe(201);
-        const got = (await t.call('GET', `${base}/`)).body;
+          expect((await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V })).status).toBe(
+            201,
+          );
+        expect(
+          (await t.call<DeploymentsCreateBody>('POST', `${base}/deployments/`, { body: { version: 2 } }))
+            .status,
+        ).toBe(201);
+        const got = (await t.call<PromptsGetBody>('GET', `${base}/`)).body;
         expect(got.current_version).toMatchObject({ version: 3, readonly: false, is_deployed: false });
         expect(got.live_version).toMatchObject({ version: 2, readonly: true, is_deployed: true });
         expect(got.prompt_live_version_number).toBe(2);
         expect(got.commit_count).toBe(2);
-        expect(got.prompt_versions.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
+        expect(got.prompt_versions!.map((v) => v.version)).toEqual([3, 2, 1]);
       });
 
       it('legacy PATCH prompt {"deploy": true} makes the newest committed version live', async () => {
         const p = await create({ name: 'kw-legacy-deploy' });
         const base = `/api/prompts/${p.prompt_id}`;
-        await t.call('POST', `${base}/versions`, { body: V });
-        await t.call('POST', `${base}/versions`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions`, { body: V });
         const res = await t.call('PATCH', base, { body: { deploy: true } });
         expect(res.status).toBe(200);
         expect(res.body.prompt_live_version_number).toBe(1);
@@ -231,10 +253,10 @@ for (const backend of backends) {
 
       it('soft-deletes: gone from the list and retrieve, listed in the trash filter', async () => {
         const p = await create({ name: 'kw-doomed' });
-        const del = await t.call('DELETE', `/api/prompts/${p.prompt_id}/`);
+        const del = await t.call<PromptsDeleteBody>('DELETE', `/api/prompts/${p.prompt_id}/`);
         expect(del.status).toBe(204);
         expect(del.raw).toBe('');
-        expect((await t.call('GET', `/api/prompts/${p.prompt_id}`)).status).toBe(404);
+        expect((await t.call<PromptsGetBody>('GET', `/api/prompts/${p.prompt_id}`)).status).toBe(404);
         const trash = await t.call('POST', '/api/prompts/list/', {
           body: { filters: { is_deleted: { operator: '', value: [true] } } },
         });
@@ -260,11 +282,13 @@ for (const backend of backends) {
       });
 
       it('answers 400 naming the field for a bad create/update body, a bad filter and a bad sort', async () => {
-        const bad = await t.call('POST', '/api/prompts/', { body: { name: 42 } });
+        const bad = await t.call<ErrorBody>('POST', '/api/prompts/', { body: { name: 42 } });
         expect(bad.status).toBe(400);
         expect(bad.body.detail).toMatch(/^name: /);
         const p = await create({ name: 'kw-errors' });
-        const upd = await t.call('PATCH', `/api/prompts/${p.prompt_id}/`, { body: { description: ['x'] } });
+        const upd = await t.call<ErrorBody>('PATCH', `/api/prompts/${p.prompt_id}/`, {
+          body: { description: ['x'] },
+        });
         expect(upd.status).toBe(400);
         expect(upd.body.detail).toMatch(/^description: /);
         const filt = await t.call('POST', '/api/prompts/list/', {
@@ -280,14 +304,16 @@ for (const backend of backends) {
         const sort = await t.call('GET', '/api/prompts/?sort_by=-colour');
         expect(sort.status).toBe(400);
         expect(sort.body.detail).toMatch(/^sort_by: /);
-        const json = await t.call('POST', '/api/prompts/', { body: '{"name": ' });
+        const json = await t.call<ErrorBody>('POST', '/api/prompts/', { body: '{"name": ' });
         expect(json.status).toBe(400);
         expect(typeof json.body.detail).toBe('string');
       });
 
       it('legacy deploy on a prompt without versions is a 400', async () => {
         const p = await create({ name: 'kw-empty-deploy' });
-        const res = await t.call('PATCH', `/api/prompts/${p.prompt_id}/`, { body: { deploy: true } });
+        const res = await t.call<ErrorBody>('PATCH', `/api/prompts/${p.prompt_id}/`, {
+          body: { deploy: true },
+        });
         expect(res.status).toBe(400);
         expect(res.body.detail).toMatch(/deploy/);
       });
@@ -298,7 +324,7 @@ for (const backend of backends) {
         const none = await t.call('GET', '/api/prompts/', { key: null });
         expect(none.status).toBe(401);
         expect(none.body).toEqual({ detail: 'Authentication credentials were not provided.' });
-        const wrong = await t.call('POST', '/api/prompts/', { key: 'lec_nope', body: {} });
+        const wrong = await t.call<ErrorBody>('POST', '/api/prompts/', { key: 'lec_nope', body: {} });
         expect(wrong.status).toBe(401);
         expect(wrong.body.detail).toMatch(/Invalid/);
       });

@@ -1,6 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { schema as commitsCreate } from './commits-create.ts';
+import type { schema as deploymentsCreate } from './deployments-create.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as promptsGet } from './prompts-get.ts';
+import type { schema as versionsCreate } from './versions-create.ts';
+import type { schema as versionsDelete } from './versions-delete.ts';
+import type { schema as versionsGet } from './versions-get.ts';
+import type { schema as versionsList } from './versions-list.ts';
+import type { schema as versionsUpdate } from './versions-update.ts';
+
+/** Bodies typed from the response schemas the routes declare. */
+type CommitsCreateBody = ResponseOf<typeof commitsCreate, 201>;
+type DeploymentsCreateBody = ResponseOf<typeof deploymentsCreate, 201>;
+type PromptsCreateBody = ResponseOf<typeof promptsCreate, 201>;
+type PromptsGetBody = ResponseOf<typeof promptsGet>;
+type VersionsCreateBody = ResponseOf<typeof versionsCreate, 201>;
+type VersionsDeleteBody = ResponseOf<typeof versionsDelete, 204>;
+type VersionsGetBody = ResponseOf<typeof versionsGet>;
+type VersionsListBody = ResponseOf<typeof versionsList>;
+type VersionsUpdateBody = ResponseOf<typeof versionsUpdate>;
+type ErrorBody = ResponseOf<typeof commitsCreate, '4xx'>;
 import { uuidFromHex32 } from '../../../model/ids.ts';
 import type { VersionT } from '../responses.ts';
 
@@ -170,7 +191,7 @@ for (const backend of backends) {
 
     let n = 0;
     const newPrompt = async (): Promise<string> => {
-      const res = await t.call('POST', '/api/prompts/', { body: { name: `kw-v-${++n}` } });
+      const res = await t.call<PromptsCreateBody>('POST', '/api/prompts/', { body: { name: `kw-v-${++n}` } });
       expect(res.status).toBe(201);
       return res.body.prompt_id;
     };
@@ -180,11 +201,11 @@ for (const backend of backends) {
       it('create, edit draft, freeze on new version, deploy, roll back, refuse read-only edits and live deletes', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        const fresh = (await t.call('GET', `${base}/`)).body;
+        const fresh = (await t.call<PromptsGetBody>('GET', `${base}/`)).body;
         expect(fresh).toMatchObject({ current_version: null, live_version: null, commit_count: 0 });
 
         // 1. The first version is the draft.
-        const v1 = await t.call('POST', `${base}/versions/`, { body: V });
+        const v1 = await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
         expect(v1.status).toBe(201);
         expect(v1.body).toMatchObject({ version: 1, readonly: false, is_deployed: false, id: `${pid}-1` });
         expect(v1.body.prompt_version_id).toBe(`${pid}-1`);
@@ -192,26 +213,32 @@ for (const backend of backends) {
         expect(v1.body.response_format).toEqual({ type: 'text' });
 
         // 2. The draft is edited in place.
-        const e1 = await t.call('PATCH', `${base}/versions/1/`, { body: { temperature: 0.2 } });
+        const e1 = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, {
+          body: { temperature: 0.2 },
+        });
         expect(e1.status).toBe(200);
         expect(e1.body).toMatchObject({ version: 1, temperature: 0.2, readonly: false });
 
         // 3. A new version freezes the old draft.
-        const v2 = await t.call('POST', `${base}/versions`, { body: { ...V, model: 'gpt-4o-mini' } });
+        const v2 = await t.call<VersionsCreateBody>('POST', `${base}/versions`, {
+          body: { ...V, model: 'gpt-4o-mini' },
+        });
         expect(v2.body).toMatchObject({ version: 2, readonly: false });
-        expect((await t.call('GET', `${base}/versions/1/`)).body).toMatchObject({
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/1/`)).body).toMatchObject({
           readonly: true,
           temperature: 0.2,
         });
 
         // 4. The read-only version refuses edits, and stays as it was.
-        const refused = await t.call('PATCH', `${base}/versions/1/`, { body: { temperature: 1 } });
+        const refused = await t.call<ErrorBody>('PATCH', `${base}/versions/1/`, { body: { temperature: 1 } });
         expect(refused.status).toBe(400);
         expect(refused.body.detail).toMatch(/read-only/);
         expect((await t.call<VersionT>('GET', `${base}/versions/1`)).body.temperature).toBe(0.2);
 
         // 5. Deploying the draft commits it and makes it live.
-        const d2 = await t.call('PATCH', `${base}/versions/2`, { body: { deploy: true } });
+        const d2 = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/2`, {
+          body: { deploy: true },
+        });
         expect(d2.status).toBe(200);
         expect(d2.body).toMatchObject({ version: 2, readonly: true, is_deployed: true });
         let p = (await t.call('GET', base)).body;
@@ -219,11 +246,13 @@ for (const backend of backends) {
         expect(p.live_version).toMatchObject({ version: 2, model: 'gpt-4o-mini' });
 
         // 6. Roll back by deploying an older version: exactly one live version.
-        await t.call('POST', `${base}/versions/`, { body: V });
-        const rb = await t.call('POST', `${base}/deployments/`, { body: { version: 1 } });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        const rb = await t.call<DeploymentsCreateBody>('POST', `${base}/deployments/`, {
+          body: { version: 1 },
+        });
         expect(rb.status).toBe(201);
         expect(rb.body).toMatchObject({ version: 1, readonly: true, is_deployed: true });
-        const list = (await t.call('GET', `${base}/versions/`)).body;
+        const list = (await t.call<VersionsListBody>('GET', `${base}/versions/`)).body;
         expect(list.results.map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
         expect(list.results.map((v: { is_deployed: boolean }) => v.is_deployed)).toEqual([
           false,
@@ -236,23 +265,25 @@ for (const backend of backends) {
         expect(p.current_version).toMatchObject({ version: 3, readonly: false });
 
         // 7. The live version cannot be deleted; another can (and its number is not reused).
-        const delLive = await t.call('DELETE', `${base}/versions/1/`);
+        const delLive = await t.call<ErrorBody>('DELETE', `${base}/versions/1/`);
         expect(delLive.status).toBe(400);
         expect(delLive.body.detail).toMatch(/live/);
-        expect((await t.call('GET', `${base}/versions/1/`)).status).toBe(200);
-        const del2 = await t.call('DELETE', `${base}/versions/2`);
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/1/`)).status).toBe(200);
+        const del2 = await t.call<VersionsDeleteBody>('DELETE', `${base}/versions/2`);
         expect(del2.status).toBe(204);
-        expect((await t.call('GET', `${base}/versions/2/`)).status).toBe(404);
-        const v4 = await t.call('POST', `${base}/versions/`, { body: V });
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/2/`)).status).toBe(404);
+        const v4 = await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
         expect(v4.body.version).toBe(4);
-        expect((await t.call('GET', `${base}/versions/3`)).body.readonly).toBe(true);
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/3`)).body.readonly).toBe(true);
       });
 
       it('commits the draft with its description and moves the draft on', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: { ...V, temperature: 1.1 } });
-        const c = await t.call('POST', `${base}/commits/`, { body: { description: 'ship it' } });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: { ...V, temperature: 1.1 } });
+        const c = await t.call<CommitsCreateBody>('POST', `${base}/commits/`, {
+          body: { description: 'ship it' },
+        });
         expect(c.status).toBe(201);
         expect(c.body).toMatchObject({
           version: 1,
@@ -260,12 +291,12 @@ for (const backend of backends) {
           description: 'ship it',
           is_deployed: false,
         });
-        const draft = (await t.call('GET', `${base}/versions/latest/`)).body;
+        const draft = (await t.call<VersionsGetBody>('GET', `${base}/versions/latest/`)).body;
         expect(draft).toMatchObject({ version: 2, readonly: false, temperature: 1.1, description: '' });
         expect(draft.messages).toEqual(V.messages);
         // Deploying the draft commits it; with no draft left, a commit is refused.
-        await t.call('POST', `${base}/deployments`, { body: { version: 2 } });
-        const none = await t.call('POST', `${base}/commits`, { body: {} });
+        await t.call<DeploymentsCreateBody>('POST', `${base}/deployments`, { body: { version: 2 } });
+        const none = await t.call<ErrorBody>('POST', `${base}/commits`, { body: {} });
         expect(none.status).toBe(400);
         expect(none.body.detail).toMatch(/no draft/);
       });
@@ -273,8 +304,8 @@ for (const backend of backends) {
       it('PATCH edits the draft and deploys it in one request: the edit first, then the deploy', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
-        const res = await t.call('PATCH', `${base}/versions/1/`, {
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        const res = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, {
           body: { temperature: 1.5, description: 'final', deploy: true },
         });
         expect(res.status).toBe(200);
@@ -285,64 +316,74 @@ for (const backend of backends) {
           readonly: true,
           is_deployed: true,
         });
-        expect((await t.call('GET', `${base}/`)).body.prompt_live_version_number).toBe(1);
+        expect((await t.call<PromptsGetBody>('GET', `${base}/`)).body.prompt_live_version_number).toBe(1);
       });
 
       it('PATCH deploy: true on a committed version makes it live; deploy: false never un-deploys', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
-        await t.call('POST', `${base}/versions/`, { body: V });
-        await t.call('POST', `${base}/versions/`, { body: V });
-        const d1 = await t.call('PATCH', `${base}/versions/1/`, { body: { deploy: true } });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        const d1 = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, {
+          body: { deploy: true },
+        });
         expect(d1.status).toBe(200);
         expect(d1.body).toMatchObject({ version: 1, readonly: true, is_deployed: true });
-        const d2 = await t.call('PATCH', `${base}/versions/2/`, { body: { deploy: true } });
+        const d2 = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/2/`, {
+          body: { deploy: true },
+        });
         expect(d2.body).toMatchObject({ version: 2, is_deployed: true });
-        expect((await t.call('GET', `${base}/versions/1/`)).body.is_deployed).toBe(false);
-        const off = await t.call('PATCH', `${base}/versions/2/`, { body: { deploy: false } });
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/1/`)).body.is_deployed).toBe(false);
+        const off = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/2/`, {
+          body: { deploy: false },
+        });
         expect(off.status).toBe(200);
         expect(off.body.is_deployed).toBe(true);
         // The draft stays the draft: deploying older versions does not commit it.
-        expect((await t.call('GET', `${base}/versions/3/`)).body.readonly).toBe(false);
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/3/`)).body.readonly).toBe(false);
       });
 
       it('PATCH with an edit of a committed version and deploy: true is refused whole', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
-        await t.call('POST', `${base}/versions/`, { body: V });
-        const res = await t.call('PATCH', `${base}/versions/1/`, {
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        const res = await t.call<ErrorBody>('PATCH', `${base}/versions/1/`, {
           body: { temperature: 1.9, deploy: true },
         });
         expect(res.status).toBe(400);
         expect(res.body.detail).toMatch(/read-only/);
-        const v1 = (await t.call('GET', `${base}/versions/1/`)).body;
+        const v1 = (await t.call<VersionsGetBody>('GET', `${base}/versions/1/`)).body;
         expect(v1).toMatchObject({ temperature: 0.7, is_deployed: false });
-        expect((await t.call('GET', `${base}/`)).body.live_version).toBeNull();
+        expect((await t.call<PromptsGetBody>('GET', `${base}/`)).body.live_version).toBeNull();
       });
 
       it('create with deploy: true commits the new version and makes it live', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
-        const v2 = await t.call('POST', `${base}/versions/`, { body: { ...V, deploy: true } });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        const v2 = await t.call<VersionsCreateBody>('POST', `${base}/versions/`, {
+          body: { ...V, deploy: true },
+        });
         expect(v2.body).toMatchObject({ version: 2, readonly: true, is_deployed: true });
-        expect((await t.call('GET', `${base}/versions/1`)).body.readonly).toBe(true);
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/1`)).body.readonly).toBe(true);
       });
 
       it('a version deployed here is what the native API and the registry return for label production', async () => {
         const pid = await newPrompt();
         const name = `kw-v-${n}`;
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: { ...V, model: 'model-one' } });
-        await t.call('POST', `${base}/versions/`, { body: { ...V, model: 'model-two' } });
-        await t.call('POST', `${base}/deployments/`, { body: { version: 1 } });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: { ...V, model: 'model-one' } });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: { ...V, model: 'model-two' } });
+        await t.call<DeploymentsCreateBody>('POST', `${base}/deployments/`, { body: { version: 1 } });
         const uuid = uuidFromHex32(pid)!;
         const check = async (number: number, model: string) => {
           const r = await t.registry.getVersion(await actor(), { id: uuid }, { label: 'production' });
           expect(r.version).toMatchObject({ number, model });
-          const native = await t.call('GET', `/v1/prompts/${uuid}`, { key: t.keys.viewer });
+          const native = await t.call('GET', `/v1/prompts/${uuid}`, {
+            key: t.keys.viewer,
+          });
           expect(native.status).toBe(200);
           expect(native.body.labels).toEqual([
             expect.objectContaining({ name: 'production', version: number }),
@@ -356,7 +397,7 @@ for (const backend of backends) {
           expect(JSON.stringify(pl.body)).toContain(model);
         };
         await check(1, 'model-one');
-        await t.call('PATCH', `${base}/versions/2/`, { body: { deploy: true } });
+        await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/2/`, { body: { deploy: true } });
         await check(2, 'model-two');
         // And a label moved elsewhere (natively) is this dialect's live version.
         const a = await actor();
@@ -364,9 +405,9 @@ for (const backend of backends) {
           target: { kind: 'prompt', ref: { id: uuid } },
           labels: [{ name: 'production', to: { number: 1 } }],
         });
-        const p = (await t.call('GET', `${base}/`)).body;
+        const p = (await t.call<PromptsGetBody>('GET', `${base}/`)).body;
         expect(p.prompt_live_version_number).toBe(1);
-        expect(p.live_version.model).toBe('model-one');
+        expect(p.live_version!.model).toBe('model-one');
       });
     });
 
@@ -407,28 +448,30 @@ for (const backend of backends) {
       it('every request field round-trips through create, retrieve and PATCH', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        const created = await t.call('POST', `${base}/versions/`, { body: FULL });
+        const created = await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: FULL });
         expect(created.status).toBe(201);
         expect(pick(created.body, Object.keys(FULL))).toEqual(FULL);
         for (const f of RESPONSE_FIELDS) expect(created.body, f).toHaveProperty(f);
         expect(created.body.edited_by).toEqual(expect.objectContaining({ email: expect.any(String) }));
-        const got = await t.call('GET', `${base}/versions/1/`);
+        const got = await t.call<VersionsGetBody>('GET', `${base}/versions/1/`);
         expect(pick(got.body, Object.keys(FULL))).toEqual(FULL);
 
-        const patched = await t.call('PATCH', `${base}/versions/1/`, { body: FULL2 });
+        const patched = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, { body: FULL2 });
         expect(patched.status).toBe(200);
         expect(pick(patched.body, Object.keys(FULL2))).toEqual(FULL2);
         for (const f of RESPONSE_FIELDS) expect(patched.body, f).toHaveProperty(f);
-        expect(pick((await t.call('GET', `${base}/versions/1`)).body, Object.keys(FULL2))).toEqual(FULL2);
+        expect(
+          pick((await t.call<VersionsGetBody>('GET', `${base}/versions/1`)).body, Object.keys(FULL2)),
+        ).toEqual(FULL2);
       });
 
       it('a PATCH of one field changes only that field', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: FULL });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: FULL });
         let expected: Record<string, unknown> = { ...FULL };
         for (const [k, v] of Object.entries(FULL2)) {
-          const res = await t.call('PATCH', `${base}/versions/1/`, { body: { [k]: v } });
+          const res = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, { body: { [k]: v } });
           expect(res.status, k).toBe(200);
           expected = { ...expected, [k]: v };
           expect(pick(res.body, Object.keys(FULL)), k).toEqual(expected);
@@ -438,12 +481,12 @@ for (const backend of backends) {
       it('null clears each nullable field', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: FULL });
-        const res = await t.call('PATCH', `${base}/versions/1/`, {
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: FULL });
+        const res = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, {
           body: Object.fromEntries(NULLABLE.map((k) => [k, null])),
         });
         expect(res.status).toBe(200);
-        for (const k of NULLABLE) expect(res.body[k], k).toBeNull();
+        for (const k of NULLABLE) expect((res.body as Record<string, unknown>)[k], k).toBeNull();
         expect(res.body.model).toBe(FULL.model);
         expect(res.body.messages).toEqual(FULL.messages);
       });
@@ -451,7 +494,7 @@ for (const backend of backends) {
       it('ignores server-owned fields a client sends back (id, version, readonly …)', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        const res = await t.call('POST', `${base}/versions/`, {
+        const res = await t.call<VersionsCreateBody>('POST', `${base}/versions/`, {
           body: { ...V, id: 'x', prompt_version_id: 'y', version: 99, readonly: true, parent_prompt: 'z' },
         });
         expect(res.body).toMatchObject({ id: `${pid}-1`, version: 1, readonly: false, parent_prompt: pid });
@@ -460,14 +503,14 @@ for (const backend of backends) {
       it('accepts the boundaries of every range', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
         for (const body of [
           { temperature: 0, top_p: 0, frequency_penalty: -2, presence_penalty: -2, max_tokens: 1 },
           { temperature: 2, top_p: 1, frequency_penalty: 2, presence_penalty: 2 },
           { load_balance_models: [{ model: 'a', weight: 0.0001 }], tool_choice: 'none' },
           { reasoning_effort: 'medium', verbosity: 'medium', response_format: { type: 'text' } },
         ]) {
-          const res = await t.call('PATCH', `${base}/versions/1/`, { body });
+          const res = await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/1/`, { body });
           expect(res.status, JSON.stringify(body)).toBe(200);
           expect(pick(res.body, Object.keys(body))).toEqual(body);
         }
@@ -478,21 +521,21 @@ for (const backend of backends) {
       it('every range is enforced with a 400 naming the field, on create and on PATCH', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
         for (const [field, value, named] of OUT_OF_RANGE) {
-          const c = await t.call('POST', `${base}/versions/`, { body: { ...V, [field]: value } });
+          const c = await t.call<ErrorBody>('POST', `${base}/versions/`, { body: { ...V, [field]: value } });
           expect(c.status, `create ${field}=${JSON.stringify(value)}`).toBe(400);
           expect(c.body.detail, `create ${field}`).toMatch(
             new RegExp(`^${named.replace(/[[\].]/g, '\\$&')}: `),
           );
-          const p = await t.call('PATCH', `${base}/versions/1/`, { body: { [field]: value } });
+          const p = await t.call<ErrorBody>('PATCH', `${base}/versions/1/`, { body: { [field]: value } });
           expect(p.status, `patch ${field}=${JSON.stringify(value)}`).toBe(400);
           expect(p.body.detail, `patch ${field}`).toMatch(
             new RegExp(`^${named.replace(/[[\].]/g, '\\$&')}: `),
           );
         }
         // Nothing was created or changed by the refused requests.
-        const list = (await t.call('GET', `${base}/versions/`)).body;
+        const list = (await t.call<VersionsListBody>('GET', `${base}/versions/`)).body;
         expect(list.count).toBe(1);
         expect(list.results[0]).toMatchObject({ temperature: 0.7, model: 'gpt-4o' });
       });
@@ -503,7 +546,7 @@ for (const backend of backends) {
           [{ model: 'gpt-4o' }, 'messages'],
           [{ messages: V.messages }, 'model'],
         ] as const) {
-          const res = await t.call('POST', `/api/prompts/${pid}/versions/`, { body });
+          const res = await t.call<ErrorBody>('POST', `/api/prompts/${pid}/versions/`, { body });
           expect(res.status).toBe(400);
           expect(res.body.detail).toBe(`${field}: This field is required.`);
         }
@@ -512,21 +555,25 @@ for (const backend of backends) {
       it('404 for unknown versions and prompts; version path forms', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        expect((await t.call('GET', `${base}/versions/latest/`)).status).toBe(404);
-        await t.call('POST', `${base}/versions/`, { body: V });
-        await t.call('POST', `${base}/versions/`, { body: V });
-        expect((await t.call('GET', `${base}/versions/latest`)).body.version).toBe(2);
-        expect((await t.call('GET', `${base}/versions/${pid}-1/`)).body.version).toBe(1);
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/latest/`)).status).toBe(404);
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/latest`)).body.version).toBe(2);
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/${pid}-1/`)).body.version).toBe(1);
         for (const v of ['3', '0', 'abc', `${'0'.repeat(32)}-1`, '99999999999']) {
-          const res = await t.call('GET', `${base}/versions/${v}/`);
+          const res = await t.call<ErrorBody>('GET', `${base}/versions/${v}/`);
           expect(res.status, v).toBe(404);
           expect(typeof res.body.detail).toBe('string');
         }
-        expect((await t.call('PATCH', `${base}/versions/7/`, { body: { temperature: 1 } })).status).toBe(404);
-        expect((await t.call('POST', `/api/prompts/${'f'.repeat(32)}/versions/`, { body: V })).status).toBe(
-          404,
-        );
-        const bad = await t.call('POST', `${base}/deployments/`, { body: {} });
+        expect(
+          (await t.call<VersionsUpdateBody>('PATCH', `${base}/versions/7/`, { body: { temperature: 1 } }))
+            .status,
+        ).toBe(404);
+        expect(
+          (await t.call<VersionsCreateBody>('POST', `/api/prompts/${'f'.repeat(32)}/versions/`, { body: V }))
+            .status,
+        ).toBe(404);
+        const bad = await t.call<ErrorBody>('POST', `${base}/deployments/`, { body: {} });
         expect(bad.status).toBe(400);
         expect(bad.body.detail).toMatch(/^version: /);
       });
@@ -534,15 +581,20 @@ for (const backend of backends) {
       it('paginates versions newest first with page_size up to 500', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        for (let i = 0; i < 3; i++) await t.call('POST', `${base}/versions/`, { body: V });
-        const p1 = await t.call('GET', `${base}/versions/?page_size=2`, { headers: { host: 'h.test' } });
+        for (let i = 0; i < 3; i++)
+          await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        const p1 = await t.call<VersionsListBody>('GET', `${base}/versions/?page_size=2`, {
+          headers: { host: 'h.test' },
+        });
         expect(p1.body).toMatchObject({ count: 3, previous: null });
         expect(p1.body.results.map((v: { version: number }) => v.version)).toEqual([3, 2]);
         expect(p1.body.next).toBe(`http://h.test${base}/versions/?page_size=2&page=2`);
-        const p2 = await t.call('GET', `${base}/versions/?page_size=2&page=2`);
+        const p2 = await t.call<VersionsListBody>('GET', `${base}/versions/?page_size=2&page=2`);
         expect(p2.body.results.map((v: { version: number }) => v.version)).toEqual([1]);
         expect(p2.body.next).toBeNull();
-        expect((await t.call('GET', `${base}/versions/?page_size=900`)).body.results).toHaveLength(3);
+        expect(
+          (await t.call<VersionsListBody>('GET', `${base}/versions/?page_size=900`)).body.results,
+        ).toHaveLength(3);
       });
     });
 
@@ -568,8 +620,10 @@ for (const backend of backends) {
       it('403 for a viewer that writes; reads are allowed', async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
-        expect((await t.call('GET', `${base}/versions/1/`, { key: t.keys.viewer })).status).toBe(200);
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
+        expect(
+          (await t.call<VersionsGetBody>('GET', `${base}/versions/1/`, { key: t.keys.viewer })).status,
+        ).toBe(200);
         for (const [method, path, body] of [
           ['POST', `${base}/versions/`, V],
           ['PATCH', `${base}/versions/1/`, { temperature: 1 }],
@@ -581,7 +635,7 @@ for (const backend of backends) {
           const res = await t.call(method, path, { key: t.keys.viewer, body });
           expect(res.status, `${method} ${path}`).toBe(403);
         }
-        expect((await t.call('GET', `${base}/versions/1/`)).body).toMatchObject({
+        expect((await t.call<VersionsGetBody>('GET', `${base}/versions/1/`)).body).toMatchObject({
           temperature: 0.7,
           is_deployed: false,
         });
@@ -590,7 +644,7 @@ for (const backend of backends) {
       it("404 for another workspace's prompt on every version route", async () => {
         const pid = await newPrompt();
         const base = `/api/prompts/${pid}`;
-        await t.call('POST', `${base}/versions/`, { body: V });
+        await t.call<VersionsCreateBody>('POST', `${base}/versions/`, { body: V });
         for (const [method, path, body] of [
           ['GET', `${base}/versions/`, undefined],
           ['GET', `${base}/versions/1/`, undefined],

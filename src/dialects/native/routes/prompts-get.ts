@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { labelWire, promptWire } from '../wire.ts';
 import { promptRef } from '../mapping.ts';
 import { withEtag } from '../http.ts';
+import { NotModified } from '../../common/schema.ts';
 import { PromptParams, WorkspaceQuery } from '../schemas.ts';
 import { PromptWithLabels, errors } from '../responses.ts';
 
@@ -17,7 +18,7 @@ export const schema = {
     WorkspaceQuery,
     Type.Object({ include_deleted: Type.Optional(Type.Boolean()) }),
   ]),
-  response: { 200: PromptWithLabels, ...errors },
+  response: { 200: PromptWithLabels, 304: NotModified, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts). */

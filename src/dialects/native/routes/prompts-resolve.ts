@@ -7,6 +7,7 @@ import { badRequest } from '../../../model/errors.ts';
 import { resolvedWire } from '../wire.ts';
 import { promptRef, versionSelector } from '../mapping.ts';
 import { withEtag } from '../http.ts';
+import { NotModified } from '../../common/schema.ts';
 import { PromptParams, VersionRef, WorkspaceQuery } from '../schemas.ts';
 import { Resolved, errors } from '../responses.ts';
 
@@ -25,7 +26,7 @@ export const schema = {
       version: Type.Optional(VersionRef),
     }),
   ]),
-  response: { 200: Resolved, ...errors },
+  response: { 200: Resolved, 304: NotModified, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts). */

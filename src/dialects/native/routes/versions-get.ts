@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { resolvedWire } from '../wire.ts';
 import { promptRef, versionSelector } from '../mapping.ts';
 import { withEtag } from '../http.ts';
+import { NotModified } from '../../common/schema.ts';
 import { VersionParams, WorkspaceQuery } from '../schemas.ts';
 import { Resolved, errors } from '../responses.ts';
 
@@ -13,7 +14,7 @@ export const schema = {
   tags: ['versions'],
   params: VersionParams,
   querystring: WorkspaceQuery,
-  response: { 200: Resolved, ...errors },
+  response: { 200: Resolved, 304: NotModified, ...errors },
 };
 
 /** Answers are kept by the read cache (server/read-cache.ts). */

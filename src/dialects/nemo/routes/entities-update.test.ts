@@ -2,7 +2,14 @@
 // cleared, as NeMo's PUT replaces every mutable field), the name stays, `updated_at` moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { schema as projectsUpdate } from './projects-update.ts';
+import type { schema as workspacesUpdate } from './workspaces-update.ts';
+
+/** Bodies typed from the response schemas the routes declare. */
+type ProjectsUpdateBody = ResponseOf<typeof projectsUpdate>;
+type WorkspacesUpdateBody = ResponseOf<typeof workspacesUpdate>;
+type ErrorBody = ResponseOf<typeof projectsUpdate, '4xx'>;
 
 const W = '/apis/entities/v2/workspaces';
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -47,21 +54,35 @@ for (const backend of backends) {
         expect(bad.body.detail[0].loc).toEqual(['body', 'description']);
         const long = await admin('PUT', `${W}/default`, { description: 'x'.repeat(1001) });
         expect(long.status).toBe(422);
-        const notJson = await t.call('PUT', `${W}/default`, { key: t.keys.admin, body: '{"description":' });
+        const notJson = await t.call<ErrorBody>('PUT', `${W}/default`, {
+          key: t.keys.admin,
+          body: '{"description":',
+        });
         expect(notJson.status).toBe(422);
         expect(Array.isArray(notJson.body.detail)).toBe(true);
       });
 
       it('only admins update; a bound key cannot see another workspace', async () => {
-        expect((await t.call('PUT', `${W}/default`, { body: { description: 'e' } })).status).toBe(403);
         expect(
-          (await t.call('PUT', `${W}/default`, { key: t.keys.viewer, body: { description: 'v' } })).status,
+          (await t.call<WorkspacesUpdateBody>('PUT', `${W}/default`, { body: { description: 'e' } })).status,
+        ).toBe(403);
+        expect(
+          (
+            await t.call<WorkspacesUpdateBody>('PUT', `${W}/default`, {
+              key: t.keys.viewer,
+              body: { description: 'v' },
+            })
+          ).status,
         ).toBe(403);
         expect((await admin('GET', `${W}/default`)).body.description).not.toBe('e');
         await admin('POST', W, { name: 'put-hidden' });
         expect(
-          (await t.call('PUT', `${W}/put-hidden`, { key: t.keys.otherEditor, body: { description: 'x' } }))
-            .status,
+          (
+            await t.call<WorkspacesUpdateBody>('PUT', `${W}/put-hidden`, {
+              key: t.keys.otherEditor,
+              body: { description: 'x' },
+            })
+          ).status,
         ).toBe(403);
       });
     });
@@ -95,7 +116,10 @@ for (const backend of backends) {
           body: { detail: 'Project not found: default/ghost' },
         });
         expect(
-          await t.call('PUT', `${W}/nowhere/projects/p1`, { key: t.keys.admin, body: {} }),
+          await t.call<ProjectsUpdateBody>('PUT', `${W}/nowhere/projects/p1`, {
+            key: t.keys.admin,
+            body: {},
+          }),
         ).toMatchObject({
           status: 404,
           body: { detail: 'Project not found: nowhere/p1' },

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { schema as projectsCreate } from './projects-create.ts';
+import type { schema as workspacesCreate } from './workspaces-create.ts';
+import type { schema as workspacesDelete } from './workspaces-delete.ts';
+import type { schema as workspacesGet } from './workspaces-get.ts';
+import type { schema as workspacesList } from './workspaces-list.ts';
+
+/** Bodies typed from the response schemas the routes declare. */
+type ProjectsCreateBody = ResponseOf<typeof projectsCreate, 201>;
+type WorkspacesCreateBody = ResponseOf<typeof workspacesCreate, 201>;
+type WorkspacesDeleteBody = ResponseOf<typeof workspacesDelete, 204>;
+type WorkspacesGetBody = ResponseOf<typeof workspacesGet>;
+type WorkspacesListBody = ResponseOf<typeof workspacesList>;
 
 const W = '/apis/entities/v2/workspaces';
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -74,12 +86,18 @@ for (const backend of backends) {
       });
 
       it('only admins create or delete workspaces; bound keys see only their own', async () => {
-        expect((await t.call('POST', W, { body: { name: 'by-editor' } })).status).toBe(403);
-        expect((await t.call('DELETE', `${W}/other`, { key: t.keys.viewer })).status).toBe(403);
-        const mine = await t.call('GET', W, { key: t.keys.viewer });
-        expect(mine.body.data.map((w: { name: string }) => w.name)).toEqual(['default']);
-        expect((await t.call('GET', `${W}/other`, { key: t.keys.viewer })).status).toBe(404);
-        expect((await t.call('GET', W, { key: null })).status).toBe(401);
+        expect((await t.call<WorkspacesCreateBody>('POST', W, { body: { name: 'by-editor' } })).status).toBe(
+          403,
+        );
+        expect(
+          (await t.call<WorkspacesDeleteBody>('DELETE', `${W}/other`, { key: t.keys.viewer })).status,
+        ).toBe(403);
+        const mine = await t.call<WorkspacesListBody>('GET', W, { key: t.keys.viewer });
+        expect(mine.body.data.map((w) => w.name)).toEqual(['default']);
+        expect((await t.call<WorkspacesGetBody>('GET', `${W}/other`, { key: t.keys.viewer })).status).toBe(
+          404,
+        );
+        expect((await t.call<WorkspacesListBody>('GET', W, { key: null })).status).toBe(401);
       });
     });
 
@@ -118,7 +136,10 @@ for (const backend of backends) {
           body: { detail: "Project 'proj-y' already exists in workspace 'default'" },
         });
         expect(
-          await t.call('POST', `${W}/ghost/projects`, { key: t.keys.admin, body: { name: 'p1' } }),
+          await t.call<ProjectsCreateBody>('POST', `${W}/ghost/projects`, {
+            key: t.keys.admin,
+            body: { name: 'p1' },
+          }),
         ).toMatchObject({
           status: 422,
           body: { detail: "Workspace 'ghost' does not exist. Please create the workspace first." },

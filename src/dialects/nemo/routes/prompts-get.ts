@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PromptPath } from '../schemas.ts';
-import { promptViews, translatePromptError } from '../lookup.ts';
+import { translatePromptError } from '../lookup.ts';
+import { promptWire } from '../wire.ts';
 import { PromptBody, errors } from '../responses.ts';
 
 export const schema = {
@@ -22,8 +23,8 @@ export default function route(app: FastifyInstance) {
     .get('/apis/models/v2/workspaces/:workspace/prompts/:name', { schema, config }, async (req) => {
       const { workspace, name } = req.params;
       try {
-        const p = await app.registry.getPrompt(req.actor, { name, workspace });
-        return (await promptViews(app, req.actor, workspace, [p]))[0];
+        const r = await app.registry.getPromptWithLatest(req.actor, { name, workspace });
+        return promptWire(r.prompt, r.latest ?? undefined, workspace, r.project);
       } catch (err) {
         throw translatePromptError(err, workspace, name);
       }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { PublishBody, publishInputOf } from '../publish-body.ts';
+import { PublishBody, publishFailure, publishInputOf } from '../publish-body.ts';
 import { ExternalIdValue, ExternalSource } from '../schemas.ts';
 import { createdWire } from '../wire.ts';
 import { CreatedBody, errors } from '../responses.ts';
@@ -24,22 +24,21 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .put('/prompt-templates/by-external-id/:source/:external_id', { schema }, async (req, reply) => {
       const key = { source: req.params.source, externalId: req.params.external_id };
-      // Snippet cycles are judged against the template the version will land on: the mapped one
-      // (looked up only when the body has snippet tags to check).
-      const input = await publishInputOf(
-        app,
-        req.actor,
-        req.body,
-        async () =>
-          (await app.registry.findByExternalId(req.actor, key))?.name ?? req.body.prompt_template.prompt_name,
-      );
-      const out = await app.registry.write(req.actor, {
-        target: { kind: 'external_id', key, prompt: input.prompt, onExisting: input.onExisting },
-        version: { mode: 'new_committed', content: input.content },
-        labels: input.labels.map((name) => ({ name, to: 'written' as const })),
-        attach: input.externalIds,
-        withExternalIds: true,
-      });
+      const input = publishInputOf(req.body);
+      // Snippet cycles are judged against the template the version lands on (the mapped one, else
+      // the body's): the write checks them under that template's lock.
+      const out = await app.registry
+        .write(req.actor, {
+          target: { kind: 'external_id', key, prompt: input.prompt, onExisting: input.onExisting },
+          version: { mode: 'new_committed', content: input.content },
+          labels: input.labels.map((name) => ({ name, to: 'written' as const })),
+          attach: input.externalIds,
+          withExternalIds: true,
+          snippetsIn: input.snippetsIn,
+        })
+        .catch((e: unknown) => {
+          throw publishFailure(e);
+        });
       return reply.code(out.created ? 201 : 200).send(createdWire(out.prompt, out.version!, out.externalIds));
     });
 }

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest } from '../../../model/errors.ts';
 import { metadataWire, selectorOf } from '../mapping.ts';
-import { resolveVersion, workspaceSeq } from '../lookup.ts';
+import { readTemplate } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
 import { Raw, errors } from '../responses.ts';
@@ -35,14 +35,15 @@ export default function route(app: FastifyInstance) {
       if (q.version !== undefined && q.label !== undefined) {
         throw badRequest('version and label are mutually exclusive');
       }
-      const { prompt, version } = await resolveVersion(
+      const read = await readTemplate(
         app,
         req.actor,
         req.params.identifier,
         selectorOf(q.version, q.label),
+        q.resolve_snippets !== false,
       );
-      const served = await serveVersion(app, req.actor, prompt, version, {
-        resolveSnippets: q.resolve_snippets !== false,
+      const { prompt, version } = read;
+      const served = await serveVersion(app, req.actor, read, {
         render: false,
         llmKwargs: q.include_llm_kwargs === true,
       });
@@ -52,7 +53,7 @@ export default function route(app: FastifyInstance) {
         prompt_name: prompt.name,
         version: version.number,
         prompt_version_id: version.seq,
-        workspace_id: await workspaceSeq(app, req.actor, prompt),
+        workspace_id: read.workspaceSeq,
         prompt_template: served.prompt_template,
         snippets: served.snippets,
         metadata: metadataWire(version),

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { JsonObject } from '../../../model/types.ts';
 import { metadataWire, selectorOf } from '../mapping.ts';
-import { resolveVersion, workspaceSeq } from '../lookup.ts';
+import { readTemplate } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
 import { Rendered, errors } from '../responses.ts';
@@ -50,14 +50,15 @@ export default function route(app: FastifyInstance) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/prompt-templates/:identifier', { schema, config: { ...config, readOnly: true } }, async (req) => {
       const b = req.body ?? {};
-      const { prompt, version } = await resolveVersion(
+      const read = await readTemplate(
         app,
         req.actor,
         req.params.identifier,
         selectorOf(b.version, b.label),
+        true,
       );
-      const served = await serveVersion(app, req.actor, prompt, version, {
-        resolveSnippets: true,
+      const { prompt, version } = read;
+      const served = await serveVersion(app, req.actor, read, {
         variables: (b.input_variables as JsonObject | null | undefined) ?? null,
         render: !b.skip_input_variable_rendering,
         llmKwargs: true,
@@ -70,7 +71,7 @@ export default function route(app: FastifyInstance) {
         id: prompt.seq,
         prompt_name: prompt.name,
         tags: prompt.tags,
-        workspace_id: await workspaceSeq(app, req.actor, prompt),
+        workspace_id: read.workspaceSeq,
         commit_message: version.commitMessage,
         metadata: metadataWire(version),
         prompt_template: served.prompt_template,

@@ -2,7 +2,15 @@
 // rendering options, llm_kwargs per provider, placeholders, and snippet usage by version and label.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { schema as getRaw } from './get-raw.ts';
+import type { schema as getRendered } from './get-rendered.ts';
+import type { schema as snippetUsage } from './snippet-usage.ts';
+import type { schema as publishSchema } from './publish.ts';
+
+/** The template and llm_kwargs are the client's own shapes (unconstrained in the schema). */
+type ChatTemplate = { messages: { role: string; content: { text: string }[] }[] };
+type Kwargs = { messages: { content: unknown }[] };
 
 const text = (s: string) => [{ type: 'text', text: s }];
 
@@ -12,7 +20,7 @@ for (const backend of backends) {
     beforeAll(async () => {
       t = await startTestApp(backend);
       const publish = (version: Record<string, unknown>, labels: string[] = []) =>
-        t.call('POST', '/rest/prompt-templates', {
+        t.call<ResponseOf<typeof publishSchema, 201>>('POST', '/rest/prompt-templates', {
           body: {
             prompt_template: { prompt_name: 'run-me' },
             prompt_version: version,
@@ -53,7 +61,8 @@ for (const backend of backends) {
       ).toBe(201);
     });
     afterAll(() => t?.close());
-    const run = (body: unknown) => t.call('POST', '/prompt-templates/run-me', { auth: 'x-api-key', body });
+    const run = (body: unknown) =>
+      t.call<ResponseOf<typeof getRendered>>('POST', '/prompt-templates/run-me', { auth: 'x-api-key', body });
 
     it('selects latest by default, a version by number, and a label (which wins over version)', async () => {
       expect((await run({})).body.version).toBe(2);
@@ -79,10 +88,10 @@ for (const backend of backends) {
         },
       });
       expect(res.status).toBe(200);
-      const msgs = res.body.prompt_template.messages;
+      const msgs = (res.body.prompt_template as ChatTemplate).messages;
       expect(msgs.map((m: { role: string }) => m.role)).toEqual(['system', 'assistant', 'user']);
-      expect(msgs[0].content[0].text).toBe('Sys W');
-      expect(msgs[2].content[0].text).toBe('Q ');
+      expect(msgs[0]!.content[0]!.text).toBe('Sys W');
+      expect(msgs[2]!.content[0]!.text).toBe('Q ');
       expect(res.body.warning).toBe('Some input variables are missing: (`q`)');
     });
 
@@ -112,21 +121,22 @@ for (const backend of backends) {
       });
       // Without input_variables the template comes back unrendered, llm_kwargs rendered empty.
       const bare = await run({ version: 1 });
-      expect(bare.body.prompt_template.messages[0].content[0].text).toBe('Sys {who}');
-      expect(bare.body.llm_kwargs.messages[0].content).toBe('Sys ');
+      expect((bare.body.prompt_template as ChatTemplate).messages[0]!.content[0]!.text).toBe('Sys {who}');
+      expect((bare.body.llm_kwargs as Kwargs).messages[0]!.content).toBe('Sys ');
       // A version with no model has no llm_kwargs.
       expect((await run({ version: 2 })).body.llm_kwargs).toBeNull();
     });
 
     it('GET raw: version or label, llm_kwargs only on request, 400 for both', async () => {
-      const raw = await t.call('GET', '/prompt-templates/run-me?label=prod');
+      const get = (url: string) => t.call<ResponseOf<typeof getRaw>>('GET', url);
+      const raw = await get('/prompt-templates/run-me?label=prod');
       expect(raw.status).toBe(200);
       expect(raw.body).toMatchObject({ success: true, version: 1, llm_kwargs: null, snippets: [] });
       expect(raw.body.created_at).toEqual(expect.any(String));
-      const kw = await t.call('GET', '/prompt-templates/run-me?version=1&include_llm_kwargs=true');
+      const kw = await get('/prompt-templates/run-me?version=1&include_llm_kwargs=true');
       expect(kw.body.llm_kwargs).toMatchObject({ model: 'gpt-4o', temperature: 0.4 });
-      expect(kw.body.prompt_template.messages[0].content[0].text).toBe('Sys {who}');
-      const both = await t.call('GET', '/prompt-templates/run-me?version=1&label=prod');
+      expect((kw.body.prompt_template as ChatTemplate).messages[0]!.content[0]!.text).toBe('Sys {who}');
+      const both = await get('/prompt-templates/run-me?version=1&label=prod');
       expect(both.status).toBe(400);
       expect(both.body).toMatchObject({ success: false });
     });
@@ -138,7 +148,7 @@ for (const backend of backends) {
         extra: Record<string, unknown> = {},
         labels: string[] = [],
       ) =>
-        t.call('POST', '/rest/prompt-templates', {
+        t.call<ResponseOf<typeof publishSchema, 201>>('POST', '/rest/prompt-templates', {
           body: {
             prompt_template: { prompt_name: name, ...extra },
             prompt_version: { prompt_template: { type: 'completion', content: text(content) } },
@@ -150,7 +160,9 @@ for (const backend of backends) {
       await pub('user-a', '@@@snip@@@', {}, ['prod']); // latest: resolves to v2
       await pub('user-b', '@@@snip@label:stable@@@'); // v1 through the label
       await pub('user-b', '@@@snip@version_number:2@@@', {}, ['prod']);
-      const all = await t.call('GET', '/prompt-templates/snip/snippet-usage');
+      const usage = (url: string) => t.call<ResponseOf<typeof snippetUsage>>('GET', url);
+      type Use = { prompt_name: string; version_numbers: number[] };
+      const all = await usage('/prompt-templates/snip/snippet-usage');
       expect(all.status).toBe(200);
       expect(all.body).toMatchObject({
         success: true,
@@ -158,28 +170,22 @@ for (const backend of backends) {
         total_prompts_using_snippet: 2,
         total_labels_using_snippet: 2,
       });
-      expect(
-        all.body.snippet_usage.map((u: { prompt_name: string; version_numbers: number[] }) => [
-          u.prompt_name,
-          u.version_numbers,
-        ]),
-      ).toEqual(
+      expect((all.body.snippet_usage as Use[]).map((u) => [u.prompt_name, u.version_numbers])).toEqual(
         expect.arrayContaining([
           ['user-a', [1]],
           ['user-b', [1, 2]],
         ]),
       );
-      expect(
-        all.body.label_usage
-          .map((l: { prompt_name: string; label_name: string }) => `${l.prompt_name}:${l.label_name}`)
-          .sort(),
-      ).toEqual(['user-a:prod', 'user-b:prod']);
-      const v1 = await t.call('GET', '/prompt-templates/snip/snippet-usage?prompt_version_number=1');
+      expect(all.body.label_usage.map((l) => `${l.prompt_name}:${l.label_name}`).sort()).toEqual([
+        'user-a:prod',
+        'user-b:prod',
+      ]);
+      const v1 = await usage('/prompt-templates/snip/snippet-usage?prompt_version_number=1');
       expect(v1.body.snippet_usage).toEqual([
         expect.objectContaining({ prompt_name: 'user-b', version_numbers: [1] }),
       ]);
       expect(v1.body.total_labels_using_snippet).toBe(0);
-      expect((await t.call('GET', '/prompt-templates/nowhere/snippet-usage')).status).toBe(404);
+      expect((await usage('/prompt-templates/nowhere/snippet-usage')).status).toBe(404);
     });
   });
 }

@@ -7,12 +7,12 @@ import { Type } from '@sinclair/typebox';
 import { badRequest, isFault, isPromptMissing, LecternError, notFound } from '../../../model/errors.ts';
 import type { Json, Message } from '../../../model/types.ts';
 import { contentOf } from '../../../model/version-content.ts';
-import type { PromptRef, VersionSelector } from '../../../registry/index.ts';
+import type { VersionSelector } from '../../../registry/index.ts';
 import { isObject, promptRefs, selectorOf } from '../mapping.ts';
-import { findPromptByIdentifier, snippetFetcher, snippetProblem } from '../lookup.ts';
+import { snippetProblem } from '../lookup.ts';
 import { mergePatch, type PatchBody } from '../patch-merge.ts';
 import { CommitMessage, ReleaseLabels } from '../schemas.ts';
-import { resolveSnippets, SnippetError, tagsOfContent } from '../snippets.ts';
+import { SnippetError } from '../../../model/snippet-expansion.ts';
 import { createdWire } from '../wire.ts';
 import { CreatedBody, errors } from '../responses.ts';
 
@@ -54,22 +54,11 @@ export default function route(app: FastifyInstance) {
         messages: itemsOf(b.messages).filter(isObject) as Message[],
         content: itemsOf(b.content),
       };
-      // The prompt is found and locked by the writing transaction itself. Only a patch that brings
-      // snippet tags in needs it first: those snippets must exist (checked before the write, like
-      // publish), and the check reads through the registry, outside the transaction.
-      let refs: PromptRef[] = promptRefs(req.params.identifier);
-      if (tagsOfContent(brought).length) {
-        const prompt = await findPromptByIdentifier(app, req.actor, req.params.identifier);
-        refs = [{ id: prompt.id }];
-        await resolveSnippets(brought, snippetFetcher(app, req.actor), prompt.name).catch((e: unknown) => {
-          throw e instanceof SnippetError ? snippetProblem(e) : e;
-        });
-      }
       const sel = selectorOf(b.version, b.label);
       let out;
       try {
         out = await app.registry.write(req.actor, {
-          target: { kind: 'prompt', ref: refs },
+          target: { kind: 'prompt', ref: promptRefs(req.params.identifier) },
           version: {
             mode: 'new_committed',
             base: sel,
@@ -81,9 +70,11 @@ export default function route(app: FastifyInstance) {
           },
           labels: (b.release_labels ?? []).map((name) => ({ name, to: 'written' as const })),
           withExternalIds: true,
+          // Snippets a patch brings in must exist: checked under the prompt's lock, in the write.
+          snippetsIn: brought,
         });
       } catch (e) {
-        throw notFoundFor(e, req.params.identifier, sel);
+        throw e instanceof SnippetError ? snippetProblem(e) : notFoundFor(e, req.params.identifier, sel);
       }
       return reply.code(201).send(createdWire(out.prompt, out.version!, out.externalIds));
     });

@@ -2,7 +2,7 @@
 // that name, moving `release_labels` onto it. 201 with CreatePromptTemplateResponse.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { PublishBody, publishInputOf } from '../publish-body.ts';
+import { PublishBody, publishFailure, publishInputOf } from '../publish-body.ts';
 import { createdWire } from '../wire.ts';
 import { CreatedBody, errors } from '../responses.ts';
 
@@ -18,17 +18,22 @@ export default function route(app: FastifyInstance) {
   app
     .withTypeProvider<TypeBoxTypeProvider>()
     .post('/rest/prompt-templates', { schema }, async (req, reply) => {
-      const input = await publishInputOf(app, req.actor, req.body);
-      // One write: find-or-create the template, append the version, move the labels and map the
-      // external ids (409, and nothing written, if one is taken). Two first publishers of one name
-      // are sorted out by the registry (the loser appends).
-      const out = await app.registry.write(req.actor, {
-        target: { kind: 'publish', prompt: input.prompt, onExisting: input.onExisting },
-        version: { mode: 'new_committed', content: input.content },
-        labels: input.labels.map((name) => ({ name, to: 'written' as const })),
-        attach: input.externalIds,
-        withExternalIds: true,
-      });
+      const input = publishInputOf(req.body);
+      // One write: find-or-create the template, check its snippets, append the version, move the
+      // labels and map the external ids (409, and nothing written, if one is taken). Two first
+      // publishers of one name are sorted out by the registry (the loser appends).
+      const out = await app.registry
+        .write(req.actor, {
+          target: { kind: 'publish', prompt: input.prompt, onExisting: input.onExisting },
+          version: { mode: 'new_committed', content: input.content },
+          labels: input.labels.map((name) => ({ name, to: 'written' as const })),
+          attach: input.externalIds,
+          withExternalIds: true,
+          snippetsIn: input.snippetsIn,
+        })
+        .catch((e: unknown) => {
+          throw publishFailure(e);
+        });
       return reply.code(201).send(createdWire(out.prompt, out.version!, out.externalIds));
     });
 }

@@ -1,10 +1,10 @@
 // Snippet expansion as a pure function: nested snippets stop at the output bound before the
 // expansion is built, whatever the nesting multiplies to.
 import { describe, expect, it } from 'vitest';
-import type { VersionContent } from '../../model/types.ts';
-import { TemplateError } from '../../templates/index.ts';
-import { OutputBudget } from '../../templates/output-budget.ts';
-import { resolveSnippets, type SnippetFetcher } from './snippets.ts';
+import type { VersionContent } from './types.ts';
+import { TemplateError } from '../templates/index.ts';
+import { OutputBudget } from '../templates/output-budget.ts';
+import { resolveSnippets, type SnippetFetcher } from './snippet-expansion.ts';
 
 const completion = (text: string) =>
   ({

@@ -1,11 +1,14 @@
-// Snippets: `@@@name@@@`, `@@@name@version_number:N@@@`, `@@@name@label:L@@@` inside any text block,
+// PromptLayer's snippets, expanded (pure; the registry reads the snippets through `fetch`):
+// `@@@name@@@`, `@@@name@version_number:N@@@`, `@@@name@label:L@@@` inside any text block,
 // replaced on read by the referenced completion template's text, recursively. A chain that comes
 // back to a template already being expanded is a cycle, refused rather than expanded forever; an
 // expansion larger than the render output bound is refused (render_limit) before it is built.
-import type { Json, Message, VersionContent } from '../../model/types.ts';
-import { SNIPPET_TAG as TAG, tagOf, textsOf, type SnippetTag } from '../../model/snippet-tags.ts';
-import { OutputBudget } from '../../templates/output-budget.ts';
-import { isObject } from './mapping.ts';
+import type { Json, Message, VersionContent } from './types.ts';
+import { SNIPPET_TAG as TAG, tagOf, textsOf, type SnippetTag } from './snippet-tags.ts';
+import { OutputBudget } from '../templates/output-budget.ts';
+
+const isObject = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface SnippetReference {
   prompt_name: string;
@@ -25,8 +28,7 @@ export class SnippetError extends Error {
 
 export const MAX_SNIPPET_DEPTH = 16;
 
-// The parser is pure and shared with the registry (which finds the versions using a snippet).
-export { parseTags, tagsOfContent, type SnippetTag } from '../../model/snippet-tags.ts';
+export { parseTags, tagsOfContent, type SnippetTag } from './snippet-tags.ts';
 
 /** Fetches the version a tag names; null when the template, version or label does not exist. */
 export type SnippetFetcher = (tag: SnippetTag) => Promise<{ number: number; content: VersionContent } | null>;
@@ -42,13 +44,20 @@ function snippetText(name: string, v: VersionContent): string {
   return textsOf([], v.content).join('');
 }
 
+/** A version's texts with every snippet tag replaced, and the snippets used. */
+export interface Expansion {
+  messages: Message[];
+  content: Json[] | null;
+  snippets: SnippetReference[];
+}
+
 /** Expands every tag in the version's texts; returns new messages/content and the references used. */
 export async function resolveSnippets(
   v: Pick<VersionContent, 'messages' | 'content'>,
   fetch: SnippetFetcher,
   selfName?: string,
   budget: OutputBudget = new OutputBudget(),
-): Promise<{ messages: Message[]; content: Json[] | null; snippets: SnippetReference[] }> {
+): Promise<Expansion> {
   const refs = new Map<string, SnippetReference>();
   const cache = new Map<string, string>();
   const what = 'the template with its snippets expanded';

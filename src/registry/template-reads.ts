@@ -1,0 +1,65 @@
+// A version as a run-time client fetches it (PromptLayer's get-template routes): the prompt, the
+// version with its labels, the workspace's integer id and, on request, the version's texts with
+// their snippets expanded — in one call. Snippets are prompts of the caller's workspace, read
+// through the same executor (a write's transaction checks them under its lock with `snippetFetcher`);
+// the expansion itself is the pure one in model/snippet-expansion.ts, bounded by the output budget.
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../store/db.ts';
+import { workspaces } from '../store/schema.ts';
+import { isFault } from '../model/errors.ts';
+import { resolveSnippets, type Expansion, type SnippetFetcher } from '../model/snippet-expansion.ts';
+import type { Actor } from '../model/types.ts';
+import type { RegistryContext } from './context.ts';
+import { findPrompt, type PromptRef } from './prompts.ts';
+import { findVersion, type Resolved, type VersionSelector } from './version-reads.ts';
+
+export interface TemplateRead extends Resolved {
+  /** The prompt's workspace seq (PromptLayer's integer `workspace_id`). */
+  workspaceSeq: number;
+  /** The version's messages and content with every snippet tag replaced; null unless asked for. */
+  expanded: Expansion | null;
+}
+
+/**
+ * One version with what serving it needs. A snippet that is missing, a cycle, or an expansion past
+ * the output bound throws the expansion's own error (`SnippetError`, `render_limit`).
+ */
+export async function getTemplate(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  sel: VersionSelector,
+  opts: { expandSnippets: boolean },
+): Promise<TemplateRead> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  const [version, ws] = await Promise.all([
+    findVersion(db, prompt, sel),
+    db.select({ seq: workspaces.seq }).from(workspaces).where(eq(workspaces.id, prompt.workspaceId)),
+  ]);
+  const expanded = opts.expandSnippets
+    ? await resolveSnippets(version, snippetFetcher(db, actor), prompt.name)
+    : null;
+  return { prompt, version, workspaceSeq: ws[0]?.seq ?? 0, expanded };
+}
+
+/** The version a snippet tag names, in the caller's workspace (named exactly); null when absent. */
+export function snippetFetcher(db: Executor, actor: Actor): SnippetFetcher {
+  return async (tag) => {
+    const sel: VersionSelector =
+      tag.version !== undefined
+        ? { number: tag.version }
+        : tag.label !== undefined
+          ? { label: tag.label }
+          : { latest: true };
+    try {
+      const prompt = await findPrompt(db, actor, { name: tag.name });
+      const version = await findVersion(db, prompt, sel);
+      return { number: version.number, content: version };
+    } catch (e) {
+      if (isFault(e, 'prompt_not_found', 'workspace_not_found', 'version_not_found', 'label_not_found'))
+        return null;
+      throw e;
+    }
+  };
+}
