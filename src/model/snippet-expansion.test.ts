@@ -19,7 +19,9 @@ const library: Record<string, string> = {
   c: '@@@b@@@'.repeat(500),
 };
 const fetch: SnippetFetcher = async (tag) =>
-  library[tag.name] === undefined ? null : { number: 1, content: completion(library[tag.name]!) };
+  library[tag.name] === undefined
+    ? null
+    : { id: `id-${tag.name}`, number: 1, content: completion(library[tag.name]!) };
 
 describe('snippet expansion bound', () => {
   it('expands within the bound', async () => {
@@ -49,5 +51,68 @@ describe('snippet expansion bound', () => {
         new OutputBudget(120_000),
       ),
     ).resolves.toBeTruthy();
+  });
+});
+
+describe('snippet resolution', () => {
+  const store: Record<string, VersionContent> = {
+    a: completion('A(@@@b@@@)'),
+    b: completion('B'),
+    loop1: completion('@@@loop2@@@'),
+    loop2: completion('@@@loop1@@@'),
+    chat: {
+      templateType: 'chat',
+      messages: [{ role: 'user', content: 'x' }],
+      content: null,
+    } as unknown as VersionContent,
+  };
+  const lookup: SnippetFetcher = async (tag) =>
+    store[tag.name] ? { id: `id-${tag.name}`, number: 1, content: store[tag.name]! } : null;
+  const root = { id: 'root', name: 'root', version: 3 };
+  const run = (t: string) =>
+    resolveSnippets({ messages: [], content: [{ type: 'text', text: t }] }, lookup, root);
+
+  it('expands recursively and returns the graph of what each version references', async () => {
+    const r = await resolveSnippets(
+      { messages: [{ role: 'user', content: '[@@@a@label:production@@@] @@@b@@@' }], content: null },
+      lookup,
+      root,
+    );
+    expect(r.messages[0]!.content).toBe('[A(B)] B');
+    expect(r.graph).toEqual({
+      root,
+      dependencies: {
+        root: [
+          { id: 'id-a', name: 'a', version: 1 },
+          { id: 'id-b', name: 'b', version: 1 },
+        ],
+        'id-a': [{ id: 'id-b', name: 'b', version: 1 }],
+      },
+    });
+    // Innermost first: a snippet is recorded once its own expansion is done.
+    expect(r.snippets).toEqual([
+      { prompt_name: 'b', version: 1, label: null },
+      { prompt_name: 'a', version: 1, label: 'production' },
+    ]);
+  });
+
+  it('refuses cycles, missing snippets and chat templates, naming the tag and the chain', async () => {
+    await expect(run('@@@loop1@@@')).rejects.toMatchObject({
+      kind: 'cycle',
+      path: ['root', 'loop1', 'loop2', 'loop1'],
+    });
+    await expect(run('@@@ghost@label:staging@@@')).rejects.toMatchObject({
+      kind: 'missing',
+      tag: { name: 'ghost', label: 'staging' },
+    });
+    await expect(run('@@@chat@@@')).rejects.toMatchObject({ kind: 'not_completion', snippet: 'chat' });
+  });
+
+  it('a reference back to the version being expanded is a cycle', async () => {
+    await expect(run('@@@root@@@')).rejects.toMatchObject({ kind: 'cycle', path: ['root', 'root'] });
+  });
+
+  it('has no graph when nothing was expanded', async () => {
+    expect((await run('no tags')).graph).toBeNull();
   });
 });

@@ -38,7 +38,11 @@ export async function getTemplate(
     db.select({ seq: workspaces.seq }).from(workspaces).where(eq(workspaces.id, prompt.workspaceId)),
   ]);
   const expanded = opts.expandSnippets
-    ? await resolveSnippets(version, snippetFetcher(db, actor), prompt.name)
+    ? await resolveSnippets(version, snippetFetcher(db, actor), {
+        id: version.id,
+        name: prompt.name,
+        version: version.number,
+      })
     : null;
   return { prompt, version, workspaceSeq: ws[0]?.seq ?? 0, expanded };
 }
@@ -55,7 +59,7 @@ export function snippetFetcher(db: Executor, actor: Actor): SnippetFetcher {
     try {
       const prompt = await findPrompt(db, actor, { name: tag.name });
       const version = await findVersion(db, prompt, sel);
-      return { number: version.number, content: version };
+      return { id: version.id, number: version.number, content: version };
     } catch (e) {
       if (isFault(e, 'prompt_not_found', 'workspace_not_found', 'version_not_found', 'label_not_found'))
         return null;

@@ -7,6 +7,8 @@ import { labels, prompts, versions } from '../store/schema.ts';
 import type { Actor, Prompt } from '../model/types.ts';
 import { resolveWorkspace, type RegistryContext } from './context.ts';
 import { findPrompt, type PromptRef } from './prompts.ts';
+import { resolveSnippets, type Expansion } from '../model/snippet-expansion.ts';
+import { snippetFetcher } from './template-reads.ts';
 import {
   findVersion,
   versionWithLabels,
@@ -18,13 +20,18 @@ import {
 
 export const LATEST_LABEL = 'latest';
 
-/** One version (by number, label or latest) and the number of the prompt's newest live version. */
+/**
+ * One version (by number, label or latest) and the number of the prompt's newest live version;
+ * with `expandSnippets`, its texts with every reference expanded and the resolution graph (a
+ * missing, cyclic or oversized reference throws the expansion's `SnippetError` / `render_limit`).
+ */
 export async function getVersionWithLatest(
   ctx: RegistryContext,
   actor: Actor,
   ref: PromptRef,
   sel: VersionSelector,
-): Promise<Resolved & { latestNumber: number }> {
+  opts: { expandSnippets?: boolean } = {},
+): Promise<Resolved & { latestNumber: number; expanded: Expansion | null }> {
   const db = ctx.store.db;
   const prompt = await findPrompt(db, actor, ref);
   const [version, top] = await Promise.all([
@@ -34,7 +41,14 @@ export async function getVersionWithLatest(
       .from(versions)
       .where(and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt))),
   ]);
-  return { prompt, version, latestNumber: top[0]?.n ?? version.number };
+  const expanded = opts.expandSnippets
+    ? await resolveSnippets(version, snippetFetcher(db, actor), {
+        id: version.id,
+        name: prompt.name,
+        version: version.number,
+      })
+    : null;
+  return { prompt, version, latestNumber: top[0]?.n ?? version.number, expanded };
 }
 
 export interface VersionGroupQuery {

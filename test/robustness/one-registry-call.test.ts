@@ -303,6 +303,9 @@ const READ_ROWS: Record<string, (f: Fixture) => Req> = {
     url: `/prompt-templates/${f.name}`,
     body: { version: 1, skip_input_variable_rendering: true },
   }),
+  'GET /api/public/v2/prompts/:name (references resolved)': (f) => ({
+    url: `/api/public/v2/prompts/expands-${f.n}?label=latest`,
+  }),
   'GET /apis/models/v2/workspaces/:workspace/prompts/:name': (f) => ({
     url: `/apis/models/v2/workspaces/default/prompts/${f.name}`,
   }),
@@ -508,6 +511,40 @@ for (const backend of backends.slice(0, 1)) {
       });
     }
 
+    // Langfuse's create with a prompt reference: resolved inside the write, a bad one refused (400).
+    it('POST /api/public/v2/prompts with a prompt reference makes one registry call', async () => {
+      const f = await fixture();
+      const target = await inject('POST', '/api/public/v2/prompts', {
+        name: `lf-target-${f.n}`,
+        prompt: 'T',
+      });
+      expect(target.status).toBe(201);
+      const ref = (name: string) => `use @@@langfusePrompt:name=${name}|label=latest@@@`;
+      count.calls.length = 0;
+      count.on.value = true;
+      const res = await inject('POST', '/api/public/v2/prompts', {
+        name: `lf-user-${f.n}`,
+        prompt: ref(`lf-target-${f.n}`),
+      });
+      count.on.value = false;
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(count.calls).toHaveLength(1);
+      count.calls.length = 0;
+      count.on.value = true;
+      const refused = await inject('POST', '/api/public/v2/prompts', {
+        name: `lf-user-${f.n}`,
+        prompt: ref(`lf-absent-${f.n}`),
+      });
+      count.on.value = false;
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.message).toContain(
+        `referenced prompt not found: @@@langfusePrompt:name=lf-absent-${f.n}`,
+      );
+      expect(count.calls).toHaveLength(1);
+      const versions = await inject('GET', `/v1/prompts/lf-user-${f.n}/versions`);
+      expect(versions.body.data).toHaveLength(1);
+    });
+
     for (const route of Object.keys(READ_ROWS)) {
       it(`${route} makes one registry call`, async () => {
         const f = await fixture();
@@ -537,6 +574,10 @@ for (const backend of backends.slice(0, 1)) {
         expect(count.calls).toHaveLength(1);
         if (route.includes('snippet-usage')) expect(res.body.snippet_usage).toHaveLength(1);
         if (route.includes('labels')) expect(res.body.release_labels).toHaveLength(1);
+        if (route.includes('references resolved')) {
+          expect(res.body.resolutionGraph.dependencies).toBeDefined();
+          expect(res.body.prompt).not.toContain('@@@');
+        }
         if (route.includes('snippets expanded') || route.includes('(rendered)')) {
           expect(res.body.snippets).toHaveLength(1);
           expect(JSON.stringify(res.body.prompt_template)).not.toContain('@@@');

@@ -1,20 +1,15 @@
 // GET one prompt: the version the selector names, its text in a form Langfuse clients compile
 // (template-format.ts), its references resolved (or given back in Langfuse's syntax) and the
-// resolution graph. One registry call finds the version; each reference is a look-up of its own.
+// resolution graph — all from one registry call (the expansion is the registry's, shared with
+// PromptLayer's snippets: Langfuse references are stored as the same tags).
 import type { FastifyInstance } from 'fastify';
 import { badRequest, isFault, LecternError } from '../../model/errors.ts';
 import type { Actor, Json, Message, TemplateFormat } from '../../model/types.ts';
 import type { VersionSelector } from '../../registry/index.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { fetchedWire, isObject, LATEST, promptOf } from './mapping.ts';
-import {
-  mapTexts,
-  ReferenceError,
-  resolveReferences,
-  toLangfuse,
-  type ReferenceFetcher,
-  type ResolutionGraph,
-} from './references.ts';
+import { MAX_SNIPPET_DEPTH, SnippetError } from '../../model/snippet-expansion.ts';
+import { langfuseTagOf, mapTexts, ReferenceError, toLangfuse } from './references.ts';
 import { NotRepresentable, textForLangfuse } from './template-format.ts';
 
 export const isNotFound = (e: unknown) =>
@@ -32,43 +27,27 @@ export function selectorOf(q: Selector): { sel: VersionSelector; what: string } 
   return { sel: label === LATEST ? { latest: true } : { label }, what: `with label '${label}'` };
 }
 
-function fetcher(app: FastifyInstance, actor: Actor): ReferenceFetcher {
-  return async (tag) => {
-    const sel: VersionSelector =
-      tag.version !== undefined
-        ? { number: tag.version }
-        : tag.label !== undefined
-          ? { label: tag.label }
-          : { latest: true };
-    try {
-      const r = await app.registry.getVersion(actor, { name: tag.name }, sel);
-      return { id: r.version.id, name: r.prompt.name, number: r.version.number, content: r.version };
-    } catch (e) {
-      if (isNotFound(e)) return null;
-      throw e;
-    }
-  };
+/** A reference that cannot be resolved (the expansion's typed error), in Langfuse's words. */
+function referenceMessage(e: SnippetError): string {
+  switch (e.kind) {
+    case 'missing':
+      return `referenced prompt not found: ${langfuseTagOf(e.tag)}`;
+    case 'cycle':
+      return `circular prompt reference: ${e.path.join(' -> ')}`;
+    case 'not_completion':
+      return `referenced prompt ${e.snippet} is a chat prompt; only text prompts can be referenced`;
+    case 'too_deep':
+      return `prompt references nest deeper than ${MAX_SNIPPET_DEPTH} levels`;
+  }
 }
 
 /** Reference failures are the client's: 400, as Langfuse answers a bad graph. */
 export function referenceProblem(e: unknown): unknown {
   if (e instanceof ReferenceError) return badRequest(e.message, { field: 'prompt' });
+  if (e instanceof SnippetError) return badRequest(referenceMessage(e), { field: 'prompt' });
   if (e instanceof TemplateError && e.code === 'render_limit')
     return badRequest(e.message, { field: 'prompt' });
   return e;
-}
-
-/** Checks (by resolving) the references of a text about to be stored. */
-export async function checkReferences(
-  app: FastifyInstance,
-  actor: Actor,
-  name: string,
-  v: { messages: Message[]; content: Json[] | null },
-): Promise<void> {
-  if (!JSON.stringify([v.messages, v.content]).includes('@@@')) return;
-  await resolveReferences({ id: '', name, version: 0 }, v, fetcher(app, actor)).catch((e: unknown) => {
-    throw referenceProblem(e);
-  });
 }
 
 export async function fetchPrompt(
@@ -80,22 +59,16 @@ export async function fetchPrompt(
   const { sel, what } = selectorOf(q);
   let r;
   try {
-    r = await app.registry.getVersionWithLatest(actor, { name }, sel);
+    r = await app.registry.getVersionWithLatest(actor, { name }, sel, { expandSnippets: q.resolve });
   } catch (e) {
-    if (!isNotFound(e)) throw e;
-    throw new LecternError({ kind: 'not_found', what: 'prompt' }, `Prompt not found: '${name}' ${what}`);
+    if (isNotFound(e))
+      throw new LecternError({ kind: 'not_found', what: 'prompt' }, `Prompt not found: '${name}' ${what}`);
+    throw referenceProblem(e);
   }
   const { prompt, version } = r;
-  let texts: { messages: Message[]; content: Json[] | null };
-  let graph: ResolutionGraph | null = null;
-  if (q.resolve) {
-    const root = { id: version.id, name: prompt.name, version: version.number };
-    const out = await resolveReferences(root, version, fetcher(app, actor)).catch((e: unknown) => {
-      throw referenceProblem(e);
-    });
-    texts = out;
-    graph = out.graph;
-  } else texts = await mapTexts(version, toLangfuse);
+  let texts: { messages: Message[]; content: Json[] | null } =
+    r.expanded ?? (await mapTexts(version, toLangfuse));
+  const graph = r.expanded?.graph ?? null;
   // Each message may carry its own format (PromptLayer writes one per message).
   const formatOf = (m?: Message): TemplateFormat => {
     const own = m && isObject(m) ? m['template_format'] : undefined;

@@ -1,20 +1,14 @@
-// The Langfuse mapping's pure rules: config round trip, reference tags <-> snippet tags, reference
-// resolution (graph, cycles, missing, chat targets), f-string / Jinja2 conversion for Langfuse
-// clients, and the error envelope's Retry-After and exact texts.
+// The Langfuse mapping's pure rules: config round trip, reference tags <-> snippet tags, f-string /
+// Jinja2 conversion for Langfuse clients, and the error envelope's Retry-After and exact texts.
+// (Reference resolution is the registry's snippet expansion: model/snippet-expansion.test.ts.)
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Mustache from 'mustache';
 import { completeContent } from '../../model/version-content.ts';
 import { unavailable, LecternError } from '../../model/errors.ts';
-import type { JsonObject, VersionContent } from '../../model/types.ts';
+import type { JsonObject } from '../../model/types.ts';
 import { configOf, contentOfConfig, messagesOfWire, wireMessages } from './mapping.ts';
-import {
-  resolveReferences,
-  toLangfuse,
-  toStored,
-  ReferenceError,
-  type ReferenceFetcher,
-} from './references.ts';
+import { toLangfuse, toStored, ReferenceError } from './references.ts';
 import { fstringToLangfuse, jinjaToLangfuse, NotRepresentable } from './template-format.ts';
 import { lfFault, toLfError } from './errors.ts';
 
@@ -125,45 +119,6 @@ describe('reference tags', () => {
       'name=a@b|label=p',
     ])
       expect(() => toStored(`@@@langfusePrompt:${bad}@@@`)).toThrow(ReferenceError);
-  });
-});
-
-describe('reference resolution', () => {
-  const text = (t: string): VersionContent =>
-    completeContent({ templateType: 'completion', content: [{ type: 'text', text: t }] });
-  const store: Record<string, VersionContent> = {
-    a: text('A(@@@b@@@)'),
-    b: text('B'),
-    loop1: text('@@@loop2@@@'),
-    loop2: text('@@@loop1@@@'),
-    chat: completeContent({ templateType: 'chat', messages: [{ role: 'user', content: 'x' }] }),
-  };
-  const fetch: ReferenceFetcher = async (tag) =>
-    store[tag.name] ? { id: `id-${tag.name}`, name: tag.name, number: 1, content: store[tag.name]! } : null;
-  const root = { id: 'root', name: 'root', version: 3 };
-
-  it('expands recursively and returns the graph', async () => {
-    const r = await resolveReferences(
-      root,
-      { messages: [{ role: 'user', content: '[@@@a@label:production@@@]' }], content: null },
-      fetch,
-    );
-    expect(r.messages[0]!.content).toBe('[A(B)]');
-    expect(r.graph).toEqual({
-      root,
-      dependencies: {
-        root: [{ id: 'id-a', name: 'a', version: 1 }],
-        'id-a': [{ id: 'id-b', name: 'b', version: 1 }],
-      },
-    });
-  });
-  it('refuses cycles, missing prompts and chat targets', async () => {
-    const run = (t: string) =>
-      resolveReferences(root, { messages: [], content: [{ type: 'text', text: t }] }, fetch);
-    await expect(run('@@@loop1@@@')).rejects.toMatchObject({ kind: 'cycle' });
-    await expect(run('@@@ghost@@@')).rejects.toMatchObject({ kind: 'missing' });
-    await expect(run('@@@chat@@@')).rejects.toMatchObject({ kind: 'not_text' });
-    expect((await run('no tags')).graph).toBeNull();
   });
 });
 

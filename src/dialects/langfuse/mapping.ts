@@ -10,7 +10,7 @@
 import type { Json, JsonObject, Message, Prompt, VersionContent } from '../../model/types.ts';
 import { mergeObjects, objectOf } from '../../model/json-order.ts';
 import type { VersionView } from '../../registry/index.ts';
-import { type ResolutionGraph } from './references.ts';
+import type { ResolutionGraph } from '../../model/snippet-expansion.ts';
 
 /** Where this dialect keeps config keys the model has no field for, inside version metadata. */
 export const EXTRAS_KEY = '_langfuse';

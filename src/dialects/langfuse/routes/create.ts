@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { badRequest } from '../../../model/errors.ts';
 import type { JsonObject, VersionContent } from '../../../model/types.ts';
-import { checkReferences, referenceProblem } from '../fetch.ts';
+import { referenceProblem } from '../fetch.ts';
 import { contentOfConfig, messagesOfWire, promptWire, LATEST, type WireChatItem } from '../mapping.ts';
 import { toStored } from '../references.ts';
 import { checkLabels, checkName, checkPlaceholders } from '../rules.ts';
@@ -84,21 +84,24 @@ export default function route(app: FastifyInstance) {
       } catch (e) {
         throw referenceProblem(e);
       }
-      await checkReferences(app, req.actor, b.name, {
-        messages: content.messages!,
-        content: content.content!,
-      });
       const tags = b.tags === null || b.tags === undefined ? undefined : [...new Set(b.tags)];
-      const r = await app.registry.write(req.actor, {
-        target: {
-          kind: 'publish',
-          prompt: { name: b.name, tags: tags ?? [], kind: content.templateType },
-          onExisting: tags ? { tags } : {},
-        },
-        sameKind: true,
-        version: { mode: 'new_committed', content },
-        labels: labels.map((name) => ({ name, to: 'written' as const })),
-      });
+      const r = await app.registry
+        .write(req.actor, {
+          target: {
+            kind: 'publish',
+            prompt: { name: b.name, tags: tags ?? [], kind: content.templateType },
+            onExisting: tags ? { tags } : {},
+          },
+          sameKind: true,
+          version: { mode: 'new_committed', content },
+          labels: labels.map((name) => ({ name, to: 'written' as const })),
+          // References are resolved inside the write, under the prompt's lock: one call, and a
+          // missing, cyclic or chat reference writes nothing.
+          snippetsIn: { messages: content.messages!, content: content.content! },
+        })
+        .catch((e: unknown) => {
+          throw referenceProblem(e);
+        });
       return reply.code(201).send(promptWire(r.prompt, r.version!, true));
     });
 }
