@@ -22,7 +22,15 @@ export interface RegistryContext {
    * Set while a change feed publishes to other processes: the NOTIFY payload for a transaction's
    * changes, sent from inside that transaction (see inTx).
    */
-  publish?: { channel: string; encode(changes: readonly Change[]): string };
+  publish?: {
+    channel: string;
+    encode(changes: readonly Change[]): string;
+    /**
+     * Takes prompt changes after their commit, to publish outside any transaction (coalesced; see
+     * change-publisher.ts for why). Without it, they are published from inside the transaction.
+     */
+    afterCommit?(changes: readonly Change[]): void;
+  };
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -47,22 +55,26 @@ export interface Recorder {
 
 /**
  * Runs `fn` in one transaction; after commit, emits the changes it recorded. With a change feed,
- * the changes are also published (NOTIFY) from inside the transaction — by a statement of the write
- * that took `rec.notification()`, or as the transaction's last statement: PostgreSQL delivers a
- * notification only when, and as soon as, its transaction commits — never for a rollback, and
- * never lost between a commit and a separate NOTIFY — and it costs no extra connection checkout.
+ * key and workspace changes are also published (NOTIFY) from inside the transaction — by a
+ * statement of the write that took `rec.notification()`, or as the transaction's last statement:
+ * PostgreSQL delivers a notification only when its transaction commits, never for a rollback, and
+ * never loses it between a commit and a separate NOTIFY (a revoked key must be refused everywhere).
+ * Prompt changes, the hot writes, go to `publish.afterCommit` instead: a NOTIFY inside the
+ * transaction would serialise every write's commit (change-publisher.ts).
  */
 export async function inTx<T>(ctx: RegistryContext, fn: (tx: Tx, rec: Recorder) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
+  const inside: Change[] = [];
   let published = 0;
   const pub = ctx.publish;
   const rec = ((c: Change) => {
     changes.push(c);
+    if (c.kind !== 'prompt' || !pub?.afterCommit) inside.push(c);
   }) as Recorder;
   rec.notification = () => {
-    if (!pub || changes.length === published) return undefined;
-    const payload = pub.encode(changes.slice(published));
-    published = changes.length;
+    if (!pub || inside.length === published) return undefined;
+    const payload = pub.encode(inside.slice(published));
+    published = inside.length;
     return ctx.store.notifySql(pub.channel, payload);
   };
   let result: T;
@@ -77,7 +89,12 @@ export async function inTx<T>(ctx: RegistryContext, fn: (tx: Tx, rec: Recorder) 
   } catch (err) {
     throw translateDbError(err);
   }
-  if (changes.length) ctx.emit(changes);
+  if (changes.length) {
+    ctx.emit(changes);
+    if (pub?.afterCommit && inside.length < changes.length) {
+      pub.afterCommit(changes.filter((c) => !inside.includes(c)));
+    }
+  }
   return result;
 }
 
