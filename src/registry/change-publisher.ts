@@ -3,9 +3,8 @@
 // Why not from inside the writing transaction (as keys and workspaces still are, see inTx):
 // PostgreSQL serialises the commits of every transaction that has queued a NOTIFY on one global
 // lock, held through the commit's WAL flush — so notifying writes commit one at a time. Measured
-// on these machines by bench/notify-commit-probe.ts (32 connections, one insert each): 2,100-4,500
-// commits/s with a NOTIFY in the transaction against 8,800-11,500 without (load 7; 550-710 against
-// 2,800-4,200 at load 16). A NOTIFY sent alone writes no WAL: its commit holds the
+// on these machines (32 connections, one insert each): 550-710 commits/s with a NOTIFY in the
+// transaction against 2,800-4,200 without. A NOTIFY sent alone writes no WAL: its commit holds the
 // lock for microseconds — and no separate one is needed: the outbox sequencer runs within a few ms
 // of every commit anyway (its statement writes WAL, but the sequencer runs one at a time), so its
 // one-round-trip statement carries the process's queued change messages too.
