@@ -22,15 +22,7 @@ export interface RegistryContext {
    * Set while a change feed publishes to other processes: the NOTIFY payload for a transaction's
    * changes, sent from inside that transaction (see inTx).
    */
-  publish?: {
-    channel: string;
-    encode(changes: readonly Change[]): string;
-    /**
-     * Takes prompt changes after their commit, to publish outside any transaction (coalesced; see
-     * change-publisher.ts for why). Without it, they are published from inside the transaction.
-     */
-    afterCommit?(changes: readonly Change[]): void;
-  };
+  publish?: { channel: string; encode(changes: readonly Change[]): string };
 }
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -55,26 +47,22 @@ export interface Recorder {
 
 /**
  * Runs `fn` in one transaction; after commit, emits the changes it recorded. With a change feed,
- * key and workspace changes are also published (NOTIFY) from inside the transaction — by a
- * statement of the write that took `rec.notification()`, or as the transaction's last statement:
- * PostgreSQL delivers a notification only when its transaction commits, never for a rollback, and
- * never loses it between a commit and a separate NOTIFY (a revoked key must be refused everywhere).
- * Prompt changes, the hot writes, go to `publish.afterCommit` instead: a NOTIFY inside the
- * transaction would serialise every write's commit (change-publisher.ts).
+ * the changes are also published (NOTIFY) from inside the transaction — by a statement of the write
+ * that took `rec.notification()`, or as the transaction's last statement: PostgreSQL delivers a
+ * notification only when, and as soon as, its transaction commits — never for a rollback, and
+ * never lost between a commit and a separate NOTIFY — and it costs no extra connection checkout.
  */
 export async function inTx<T>(ctx: RegistryContext, fn: (tx: Tx, rec: Recorder) => Promise<T>): Promise<T> {
   const changes: Change[] = [];
-  const inside: Change[] = [];
   let published = 0;
   const pub = ctx.publish;
   const rec = ((c: Change) => {
     changes.push(c);
-    if (c.kind !== 'prompt' || !pub?.afterCommit) inside.push(c);
   }) as Recorder;
   rec.notification = () => {
-    if (!pub || inside.length === published) return undefined;
-    const payload = pub.encode(inside.slice(published));
-    published = inside.length;
+    if (!pub || changes.length === published) return undefined;
+    const payload = pub.encode(changes.slice(published));
+    published = changes.length;
     return ctx.store.notifySql(pub.channel, payload);
   };
   let result: T;
@@ -89,12 +77,7 @@ export async function inTx<T>(ctx: RegistryContext, fn: (tx: Tx, rec: Recorder) 
   } catch (err) {
     throw translateDbError(err);
   }
-  if (changes.length) {
-    ctx.emit(changes);
-    if (pub?.afterCommit && inside.length < changes.length) {
-      pub.afterCommit(changes.filter((c) => !inside.includes(c)));
-    }
-  }
+  if (changes.length) ctx.emit(changes);
   return result;
 }
 

@@ -22,7 +22,6 @@ import { createRequestLog } from './request-log.ts';
 import * as requestLinks from './request-links.ts';
 import * as webhooks from './webhooks.ts';
 import * as outbox from './outbox.ts';
-import { ChangePublisher } from './change-publisher.ts';
 import * as requestLogReads from './request-log-reads.ts';
 
 export type { Change } from './context.ts';
@@ -91,23 +90,14 @@ export function createRegistry(store: Store) {
       return () => listeners.delete(listener);
     },
     /**
-     * Publish every transaction's changes on `channel` (NOTIFY) with the payload `encode` makes (the
-     * change feed does this on PostgreSQL): keys and workspaces from inside the transaction, prompt
-     * changes just after commit, coalesced (change-publisher.ts). Returns a stop function that
-     * sends what is still queued.
+     * Publish every transaction's changes on `channel` (NOTIFY) from inside the transaction, with
+     * the payload `encode` makes (the change feed does this on PostgreSQL). Returns a stop function.
      */
-    publishChanges(channel: string, encode: (changes: readonly Change[]) => string): () => Promise<void> {
-      const publisher = new ChangePublisher(encode, (p) => store.notify(channel, p));
-      const pub = { channel, encode, afterCommit: (cs: readonly Change[]) => publisher.add(cs) };
+    publishChanges(channel: string, encode: (changes: readonly Change[]) => string): () => void {
+      const pub = { channel, encode };
       ctx.publish = pub;
-      hub.fallbackChannel = store.channelName(channel);
-      hub.notices = publisher;
-      return async () => {
+      return () => {
         if (ctx.publish === pub) ctx.publish = undefined;
-        hub.fallbackChannel = undefined;
-        hub.notices = undefined;
-        await hub.idle();
-        await publisher.flush();
       };
     },
 

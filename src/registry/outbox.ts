@@ -41,19 +41,6 @@ export class OutboxHub {
     private readonly windowMs = 3,
   ) {}
 
-  /**
-   * Set while a change feed publishes (PostgreSQL): each run NOTIFYs here, from its own statement,
-   * the workspaces of the rows it numbered — the feed's fallback for a writer that died between
-   * its commit and its NOTIFY (change-publisher.ts).
-   */
-  fallbackChannel?: string;
-  /**
-   * Set with fallbackChannel: the change notifications this process's commits left to send
-   * (change-publisher.ts). Each run sends them from its own statement — no round trip of their
-   * own — and hands them back if the run fails.
-   */
-  notices?: { take(): string[]; giveBack(payloads: string[]): void };
-
   /** Something may have been committed: sequence it (within windowMs), then wake the subscribers. */
   kick(): void {
     if (this.running) {
@@ -75,14 +62,12 @@ export class OutboxHub {
     this.running = (async () => {
       do {
         this.again = false;
-        let own = this.fallbackChannel ? (this.notices?.take() ?? []) : [];
         try {
-          while ((await sequence(this.db, this.backend, this.fallbackChannel, own)) === BATCH) {
-            own = []; // sent with the first batch; a full batch: there may be more
+          while ((await sequence(this.db, this.backend)) === BATCH) {
+            /* a full batch: there may be more */
           }
         } catch {
-          // The database is unreachable right now: the poll tries again (with these notices).
-          if (own.length) this.notices?.giveBack(own);
+          // The database is unreachable right now: the poll tries again.
         }
         for (const s of this.subs) s();
       } while (this.again);
@@ -116,78 +101,40 @@ export class OutboxHub {
   }
 }
 
-/** Numbers a batch and fans it out (see sequence); its counts and the fallback NOTIFY follow. */
-const NUMBER_BATCH = `
-  with next as (
-    select id from outbox_events where pos is null order by id limit ${BATCH} for update
-  ), numbered as (
-    update outbox_events o set pos = nextval('outbox_pos_seq'), sequenced_at = now()
-    from next where o.id = next.id
-    returning o.id, o.workspace_id, o.type, o.prompt_name, o.data
-  ), fanned as (
-    insert into webhook_deliveries (endpoint_id, event_id, part)
-    select e.id, n.id, p.part
-    from numbered n
-    join webhook_endpoints e on e.workspace_id = n.workspace_id and e.enabled
-      and (e.events is null or e.events ? n.type)
-      and (e.prompts is null or e.prompts ? n.prompt_name)
-    cross join lateral generate_series(0,
-      case when e.mode = 'langfuse' and n.type = 'prompt.label.moved'
-                and n.data->'from_version' is not null and n.data->'from_version' <> 'null'::jsonb
-           then 1 else 0 end) as p(part)
-    on conflict do nothing
-    returning 1
-  )
-`;
-
-/** The fallback NOTIFY (see fallbackChannel); a payload over NOTIFY's limit says "drop everything". */
-const told = (channel: string) => `, told as (
-    select pg_notify('${channel.replace(/'/g, "''")}', case when length(m) <= 7000 then m else '{"o":"outbox"}' end)
-    from (select json_build_object('o', 'outbox', 'c', json_agg(json_build_object('k', 'prompt', 'w', w)))::text as m
-          from (select distinct workspace_id as w from numbered) d) msg
-    where exists (select 1 from numbered)
-  )`;
-/** This process's own change notifications, sent by the same statement. */
-const ownNotices = (channel: string, payloads: readonly string[]) => `, own as (
-    select pg_notify('${channel.replace(/'/g, "''")}', p)
-    from unnest(array[${payloads.map((p) => `'${p.replace(/'/g, "''")}'`).join(', ')}]::text[]) p
-  )`;
-const counts = (withTold: boolean, withOwn: boolean) =>
-  ` select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f${
-    withTold ? ', (select count(*) from told)::int as t' : ''
-  }${withOwn ? ', (select count(*) from own)::int as o' : ''}`;
-
 /**
  * Numbers up to BATCH committed rows in commit order and fans each out to the enabled endpoints of
  * its workspace whose filters let it through (Langfuse mode: two deliveries for a label move).
  * Returns how many rows it numbered.
- *
- * One round trip, where it was four (begin, lock, number, commit): on PostgreSQL the lock and the
- * numbering go as one multi-statement query — one implicit transaction, so the advisory lock is
- * held until it ends, and each of its statements reads a fresh snapshot (READ COMMITTED), so the
- * numbering, which starts once the lock is held, sees every row committed before, the previous
- * run's numbers included. PGlite has one connection (statements are serialised) and one process:
- * the statement alone is the transaction.
  */
-export async function sequence(
-  db: Db,
-  backend: 'postgres' | 'pglite',
-  fallbackChannel?: string,
-  own: readonly string[] = [],
-): Promise<number> {
-  const withOwn = !!fallbackChannel && own.length > 0;
-  const numbering =
-    NUMBER_BATCH +
-    (fallbackChannel ? told(fallbackChannel) : '') +
-    (withOwn ? ownNotices(fallbackChannel, own) : '') +
-    counts(!!fallbackChannel, withOwn);
-  const res: unknown = await db.execute(
-    sql.raw(
-      backend === 'postgres' ? `select pg_advisory_xact_lock(${SEQUENCER_LOCK}); ${numbering}` : numbering,
-    ),
-  );
-  const last = Array.isArray(res) ? (res as unknown[])[res.length - 1] : res;
-  return Number(rowsOf<{ n: number }>(last)[0]?.n ?? 0);
+export async function sequence(db: Db, backend: 'postgres' | 'pglite'): Promise<number> {
+  return db.transaction(async (tx) => {
+    // PGlite has one connection (transactions are serialised) and one process: no lock needed.
+    if (backend === 'postgres') await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+    const res = await tx.execute(sql`
+      with next as (
+        select id from ${outboxEvents} where pos is null order by id limit ${BATCH} for update
+      ), numbered as (
+        update ${outboxEvents} o set pos = nextval('outbox_pos_seq'), sequenced_at = now()
+        from next where o.id = next.id
+        returning o.id, o.workspace_id, o.type, o.prompt_name, o.data
+      ), fanned as (
+        insert into webhook_deliveries (endpoint_id, event_id, part)
+        select e.id, n.id, p.part
+        from numbered n
+        join webhook_endpoints e on e.workspace_id = n.workspace_id and e.enabled
+          and (e.events is null or e.events ? n.type)
+          and (e.prompts is null or e.prompts ? n.prompt_name)
+        cross join lateral generate_series(0,
+          case when e.mode = 'langfuse' and n.type = 'prompt.label.moved'
+                    and n.data->'from_version' is not null and n.data->'from_version' <> 'null'::jsonb
+               then 1 else 0 end) as p(part)
+        on conflict do nothing
+        returning 1
+      )
+      select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f`);
+    const row = rowsOf<{ n: number }>(res)[0];
+    return Number(row?.n ?? 0);
+  });
 }
 
 export function rowsOf<T>(res: unknown): T[] {

@@ -1,7 +1,6 @@
-// Keeps several Lectern processes on one PostgreSQL coherent: every change is published with NOTIFY
-// on `lectern_changes` (payload {o: origin, c: [{k, w, p}]}) — key and workspace changes by the
-// transaction that makes them (delivered when, and only if, it commits), prompt changes just after
-// their commit, several per message (registry/change-publisher.ts) — and every process LISTENs
+// Keeps several Lectern processes on one PostgreSQL coherent: every change is published by the
+// transaction that makes it, with NOTIFY on `lectern_changes` (payload {o: origin, c: [{k, w, p}]};
+// PostgreSQL delivers it when, and only if, that transaction commits), and every process LISTENs
 // and applies the changes of the others to its caches (read cache, API-key cache). PGlite belongs
 // to one process, so there the local change listeners are all coherence needs.
 import { randomUUID } from 'node:crypto';
@@ -9,11 +8,6 @@ import type { Store } from '../store/db.ts';
 import type { Change } from '../registry/index.ts';
 
 export const CHANGE_CHANNEL = 'lectern_changes';
-/**
- * The origin of the outbox sequencer's fallback messages (registry/outbox.ts): no process's own, so
- * every process applies them; they tell of rows already numbered, so they start no sequencer run.
- */
-export const OUTBOX_ORIGIN = 'outbox';
 /** PostgreSQL refuses NOTIFY payloads from 8000 bytes; above this a message says "drop everything". */
 const MAX_PAYLOAD = 7000;
 
@@ -50,14 +44,6 @@ export function decodeChanges(origin: string, payload: string): Change[] | 'all'
   }));
 }
 
-function fromOutbox(payload: string): boolean {
-  try {
-    return (JSON.parse(payload) as Message | null)?.o === OUTBOX_ORIGIN;
-  } catch {
-    return false;
-  }
-}
-
 export interface ChangeFeed {
   /** Stops publishing (transactions committed from now on notify no one) and listening. */
   stop(): Promise<void>;
@@ -65,8 +51,7 @@ export interface ChangeFeed {
 
 export interface ChangeFeedOptions {
   /** Changes committed by another process ('all' when they could not be told apart). */
-  /** `numbered`: told by the outbox sequencer, of rows it already numbered (nothing to sequence). */
-  onRemote?: (changes: Change[] | 'all', meta: { numbered: boolean }) => void;
+  onRemote?: (changes: Change[] | 'all') => void;
   /** The feed went down (false: other processes' changes go unheard) or came back (true). */
   onState?: (up: boolean) => void;
 }
@@ -74,7 +59,7 @@ export interface ChangeFeedOptions {
 export async function startChangeFeed(
   store: Store,
   registry: {
-    publishChanges(channel: string, encode: (changes: readonly Change[]) => string): () => Promise<void>;
+    publishChanges(channel: string, encode: (changes: readonly Change[]) => string): () => void;
   },
   opts: ChangeFeedOptions = {},
 ): Promise<ChangeFeed> {
@@ -83,17 +68,16 @@ export async function startChangeFeed(
   const unlisten = opts.onRemote
     ? await store.listen(CHANGE_CHANNEL, (payload) => {
         const changes = decodeChanges(origin, payload);
-        if (changes) opts.onRemote!(changes, { numbered: fromOutbox(payload) });
+        if (changes) opts.onRemote!(changes);
       })
     : async () => {};
   const offState = opts.onState && store.onFeedState ? store.onFeedState(opts.onState) : () => {};
-  // Keys and workspaces are published by the writing transaction itself, prompt changes just after
-  // its commit (registry inTx, change-publisher.ts); the outbox's fallback under OUTBOX_ORIGIN.
+  // Published by the writing transaction itself (registry inTx): delivered exactly when it commits.
   const off = registry.publishChanges(CHANGE_CHANNEL, (changes) => encodeChanges(origin, changes));
   return {
     async stop() {
       offState();
-      await off();
+      off();
       await unlisten();
     },
   };

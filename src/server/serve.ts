@@ -49,8 +49,8 @@ export async function serve(config: Config): Promise<Running> {
   const app = await buildApp({ registry, config, warmRenderer: true });
   // On PostgreSQL other processes may write: their changes reach our caches through LISTEN/NOTIFY.
   const feed = await startChangeFeed(store, registry, {
-    onRemote: (changes, { numbered }) => {
-      if (!numbered) registry.outbox.kick(); // another process's outbox rows: sequence them, deliver
+    onRemote: (changes) => {
+      registry.outbox.kick(); // another process's outbox rows: sequence them, deliver
       if (changes === 'all') app.readCache?.invalidateAll();
       else app.readCache?.invalidate(changes);
       if (changes === 'all' || changes.some((c) => c.kind === 'key' || c.kind === 'workspace')) {

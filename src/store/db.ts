@@ -48,8 +48,6 @@ export interface Store {
    * delivered when the transaction commits, dropped if it rolls back.
    */
   notifySql(channel: string, payload: string): SQL;
-  /** The name a channel has in the database (namespaced per schema on PostgreSQL). */
-  channelName(channel: string): string;
   close(): Promise<void>;
   /**
    * PostgreSQL: whether the LISTEN connection is up, and a subscription to its changes. While it is
@@ -208,7 +206,6 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     notifySql(channel, payload) {
       return sql`select pg_notify(${`${namespace}_${channel}`}, ${payload})`;
     },
-    channelName: (channel) => `${namespace}_${channel}`,
     feedUp: () => up,
     onFeedState(l) {
       stateListeners.add(l);
@@ -273,7 +270,6 @@ async function openPglite(
     notifySql(channel, payload) {
       return sql`select pg_notify(${channel}, ${payload})`;
     },
-    channelName: (channel) => channel,
     async close() {
       try {
         await client.close();
