@@ -13,6 +13,7 @@ import { attackableRoutes, hostileRequest } from '../test/support/hostile.ts';
 import { crashScenario } from '../test/support/crash.ts';
 import { shutdownScenario } from '../test/support/shutdown.ts';
 import { connectionFaultScenario } from '../test/support/connection-faults.ts';
+import { DEFAULT_TIMEOUT_MS } from '../src/templates/index.ts';
 import {
   checkAcknowledged,
   createTarget,
@@ -23,6 +24,7 @@ import {
 } from '../test/support/writers.ts';
 
 const SCALE = Number(process.env.STRESS_SCALE ?? 1);
+const BOMB = '{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}';
 const PG_URL = process.env.LECTERN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Row {
@@ -37,6 +39,8 @@ interface Row {
   hostileStateChanges: number;
   invariantViolations: number;
   bombCheapMaxMs: number;
+  fairRenderMaxMs: number;
+  snippetBomb: string;
   shutdown: string;
   connectionResets: string;
   seconds: number;
@@ -84,6 +88,8 @@ async function runBackend(backend: 'pglite' | 'postgres'): Promise<{ row: Row; p
     hostileStateChanges: 0,
     invariantViolations: 0,
     bombCheapMaxMs: 0,
+    fairRenderMaxMs: 0,
+    snippetBomb: '',
     shutdown: '',
     connectionResets: 'n/a',
     seconds: 0,
@@ -164,7 +170,7 @@ async function runBackend(backend: 'pglite' | 'postgres'): Promise<{ row: Row; p
           messages: [
             {
               role: 'user',
-              content: '{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}',
+              content: BOMB,
             },
           ],
         },
@@ -179,6 +185,66 @@ async function runBackend(backend: 'pglite' | 'postgres'): Promise<{ row: Row; p
       const r = await pending;
       if (r.status !== 422) problems.push(`render bomb -> ${r.status}`);
     }
+    // 4b. Fairness: one key's render bombs (16 at once) against another key's small renders,
+    // which must not wait longer than one render budget.
+    const small = await call('POST', '/v1/prompts', {
+      body: {
+        name: 'stress-small',
+        version: { template_format: 'mustache', messages: [{ role: 'user', content: 'Hi {{name}}' }] },
+      },
+    });
+    const smallRender = () =>
+      call('POST', `/v1/prompts/${small.body.prompt.id}/render`, { body: { variables: { name: 'Ada' } } });
+    await smallRender(); // warm: the first look-up is not what this measures
+    let bombsDone = false;
+    const bombs = Promise.all(
+      Array.from({ length: 16 }, () =>
+        call('POST', '/v1/render', {
+          key: t.keys.viewer,
+          body: { format: 'jinja2', template: BOMB, variables: {} },
+        }),
+      ),
+    ).finally(() => (bombsDone = true));
+    await new Promise((r) => setTimeout(r, 20));
+    while (!bombsDone) {
+      const s = Date.now();
+      const r = await smallRender();
+      row.fairRenderMaxMs = Math.max(row.fairRenderMaxMs, Date.now() - s);
+      if (r.status !== 200) problems.push(`render next to another key's bombs -> ${r.status}`);
+    }
+    for (const r of await bombs) {
+      if (r.status !== 422 && r.status !== 429) problems.push(`render bomb (fairness) -> ${r.status}`);
+    }
+    if (row.fairRenderMaxMs > DEFAULT_TIMEOUT_MS) {
+      problems.push(
+        `another key's render waited ${row.fairRenderMaxMs} ms behind bombs (budget ${DEFAULT_TIMEOUT_MS} ms)`,
+      );
+    }
+
+    // 4c. Snippet-expansion bombs (PromptLayer): 100 characters × 500 × 500 refused at publish.
+    const pub = (name: string, content: string, extra: Record<string, unknown> = {}) =>
+      call('POST', '/rest/prompt-templates', {
+        body: {
+          prompt_template: { prompt_name: name, ...extra },
+          prompt_version: {
+            prompt_template: { type: 'completion', content: [{ type: 'text', text: content }] },
+          },
+        },
+      });
+    const snippets = [
+      await pub('stress-s100', 'x'.repeat(100), { is_snippet: true }),
+      await pub('stress-s500', '@@@stress-s100@@@'.repeat(500), { is_snippet: true }),
+    ];
+    const huge = await pub('stress-s25m', '@@@stress-s500@@@'.repeat(500));
+    const after = await call('GET', `/v1/prompts/${lt.id}`);
+    row.snippetBomb = `${snippets.map((r) => r.status).join('+')} then ${huge.status}, next ${after.status}`;
+    if (snippets.some((r) => r.status !== 201) || huge.status !== 422 || after.status !== 200) {
+      problems.push(`snippet expansion bomb: ${row.snippetBomb}`);
+    }
+    log(
+      `${backend} fairness: other key's render max ${row.fairRenderMaxMs} ms; snippet bomb ${row.snippetBomb}`,
+    );
+
     const finalV = await checkInvariants(t.store);
     row.invariantViolations += finalV.length;
     problems.push(...finalV);
@@ -258,6 +324,8 @@ async function main() {
     ['invariantViolations', 'other violations'],
     ['bombCheapMaxMs', 'cheap req. during bomb (max ms)'],
     ['shutdown', 'SIGTERM under load'],
+    ['fairRenderMaxMs', "other key's render during bombs (max ms)"],
+    ['snippetBomb', 'snippet expansion bomb (statuses)'],
     ['connectionResets', 'connection resets under load'],
     ['seconds', 's'],
   ];

@@ -18,7 +18,15 @@ import {
 } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../store/db.ts';
-import { auditEvents, labels, projects, prompts, versions, workspaces } from '../store/schema.ts';
+import {
+  auditEvents,
+  labels,
+  projects,
+  promptCounts,
+  prompts,
+  versions,
+  workspaces,
+} from '../store/schema.ts';
 import {
   badRequest,
   isPromptMissing,
@@ -272,6 +280,8 @@ export async function listPrompts(
   const status = q.status ?? 'active';
   if (status === 'active') conds.push(isNull(prompts.deletedAt));
   if (status === 'deleted') conds.push(isNotNull(prompts.deletedAt));
+  // Conditions past these narrow the list: then the total is counted, else read from the counter.
+  const scopeOnly = conds.length;
   if (q.name !== undefined) conds.push(eq(prompts.name, q.name));
   if (q.nameContains) conds.push(ilike(prompts.name, `%${q.nameContains.replace(/[\\%_]/g, '\\$&')}%`));
   if (q.tags?.length) conds.push(sql`${prompts.tags} @> ${JSON.stringify(q.tags)}::jsonb`);
@@ -334,7 +344,8 @@ export async function listPrompts(
   if (q.createdBefore) conds.push(lt(prompts.createdAt, nextMs(q.createdBefore)));
   if (q.updatedAfter) conds.push(gte(prompts.updatedAt, q.updatedAfter));
   if (q.updatedBefore) conds.push(lt(prompts.updatedAt, nextMs(q.updatedBefore)));
-  if (q.where) {
+  // An empty `and` (Keywords AI's list without filters) keeps every row: not a narrowing filter.
+  if (q.where && !('and' in q.where && q.where.and.length === 0)) {
     try {
       conds.push(compilePromptFilter(q.where, { displayName: q.displayName }));
     } catch (e) {
@@ -360,9 +371,27 @@ export async function listPrompts(
       .orderBy(...order)
       .limit(q.limit)
       .offset(q.offset),
-    db.select({ n: count() }).from(prompts).where(where),
+    conds.length === scopeOnly ? workspaceTotal(db, ws.id, status) : countWhere(db, where),
   ]);
-  return { items, total: Number(total[0]?.n ?? 0) };
+  return { items, total };
+}
+
+async function countWhere(db: Executor, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(prompts).where(where);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * A workspace's prompts by status, from the counter the triggers of migration 0010 keep in every
+ * writing statement: one row, where counting is a scan of the workspace (O(n) at every list).
+ */
+async function workspaceTotal(db: Executor, workspaceId: string, status: 'active' | 'deleted' | 'all') {
+  const [row] = await db
+    .select({ live: promptCounts.live, deleted: promptCounts.deleted })
+    .from(promptCounts)
+    .where(eq(promptCounts.workspaceId, workspaceId));
+  if (!row) return 0; // no prompt was ever written in this workspace
+  return status === 'active' ? row.live : status === 'deleted' ? row.deleted : row.live + row.deleted;
 }
 
 /**

@@ -130,6 +130,20 @@ export const prompts = pgTable(
   ],
 );
 
+/**
+ * How many prompts each workspace has, live and deleted: the `total` of an unfiltered list, read
+ * in one row instead of counted over the workspace (an O(n) scan: 30 ms at 100,000 prompts).
+ * Kept by statement triggers on `prompts` (drizzle/0010_prompt_counts.sql), so every write path —
+ * the registry, imports, a bulk load in SQL — keeps it exact, in the writing transaction.
+ */
+export const promptCounts = pgTable('prompt_counts', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id),
+  live: bigint('live', { mode: 'number' }).notNull().default(0),
+  deleted: bigint('deleted', { mode: 'number' }).notNull().default(0),
+});
+
 export const versions = pgTable(
   'versions',
   {
