@@ -44,7 +44,7 @@ export interface paths {
     };
     /**
      * Stream changes (Server-Sent Events)
-     * @description Each event: `id` (its position), `event` (its type), `data` (the Standard Webhooks payload, as webhooks send it). Resume with the `Last-Event-ID` header or `after`. Any role may read.
+     * @description Each event: `id` (its position), `event` (its type), `data` (the Standard Webhooks payload, as webhooks send it). Resume with the `Last-Event-ID` header or `after`; when retention has deleted events after that position, a `stream.gap` event comes first (resync, then read on). Any role may read.
      */
     get: operations['streamEvents'];
     put?: never;
@@ -1858,6 +1858,15 @@ export interface operations {
           };
         };
       };
+      /** @description Not Modified: the ETag sent in If-None-Match is still current (no body) */
+      304: {
+        headers: {
+          /** @description The current ETag */
+          etag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   deletePrompt: {
@@ -2448,6 +2457,15 @@ export interface operations {
           };
         };
       };
+      /** @description Not Modified: the ETag sent in If-None-Match is still current (no body) */
+      304: {
+        headers: {
+          /** @description The current ETag */
+          etag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   restorePrompt: {
@@ -2859,6 +2877,15 @@ export interface operations {
             version: components['schemas']['NativeVersion'];
           };
         };
+      };
+      /** @description Not Modified: the ETag sent in If-None-Match is still current (no body) */
+      304: {
+        headers: {
+          /** @description The current ETag */
+          etag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
