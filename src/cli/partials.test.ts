@@ -61,6 +61,10 @@ describe('snippet references as Dotprompt partials', () => {
     // Not spellable, or not a canonical tag: kept as the tag it is.
     expect(partialsOfTags('@@@trailing\\@@@')).toBe('@@@trailing\\@@@');
     expect(partialsOfTags('@@@a@version_number:03@@@')).toBe('@@@a@version_number:03@@@');
+    // Names Handlebars refuses to look a partial up by (Object.prototype's own): kept as tags.
+    expect(partialsOfTags('@@@valueOf@@@ @@@constructor@label:p@@@')).toBe(
+      '@@@valueOf@@@ @@@constructor@label:p@@@',
+    );
     expect(tagsOfPartials('{{>tone   label="p"  }} and {{> "a b" version=2}}')).toBe(
       '@@@tone@label:p@@@ and @@@a b@version_number:2@@@',
     );

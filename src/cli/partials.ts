@@ -9,6 +9,7 @@
 // - A name that is a plain Handlebars path (`support/policies`) is written bare; any other name as a
 //   Handlebars string literal (`{{> "a b"}}`, `"` written `\"`), which Handlebars and Dotprompt
 //   resolve to the same partial name. A name Handlebars cannot spell (a line break, a trailing `\`)
+//   or will not look up (`valueOf`, `constructor`: Object.prototype's own names)
 //   and a tag that is not in its canonical spelling (`version_number:03`) stay tags: never lossy.
 // - A pinned reference keeps its pin as a Handlebars hash argument: Dotprompt renders the partial file
 //   as pulled (the snippet's latest version), Lectern keeps resolving the pinned one.
@@ -49,8 +50,12 @@ const unquote = (content: string) => content.replace(/\\"/g, '"');
 
 const bare = (name: string) => BARE.test(name) && name.split('/').every((s) => !KEYWORDS.has(s));
 
+/** Names Handlebars will not look a partial up by (it refuses Object.prototype's own properties). */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** The partial that spells a tag, or null to keep the tag as it is. */
 export function partialOf(t: SnippetTag): string | null {
+  if (PROTOTYPE_NAMES.has(t.name)) return null;
   const name = bare(t.name) ? t.name : quoted(t.name);
   if (name === null) return null;
   if (t.version !== undefined) return `{{> ${name} version=${t.version}}}`;
