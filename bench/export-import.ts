@@ -26,6 +26,10 @@ async function server(dir: string) {
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     env: {
       ...process.env,
+      // Embedded stores of their own: an inherited DATABASE_URL (`npm run bench` with PostgreSQL)
+      // would put both servers on one database, so the import would find everything already there.
+      DATABASE_URL: '',
+      LECTERN_PG_SCHEMA: '',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -55,7 +55,9 @@ if (spec.backend === 'postgres') {
   close = () => pool.end();
 } else {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(spec.dataDir!);
+  const { pgliteExtensions } = await import('../src/store/pglite-seed.ts');
+  // The schema's trigram indexes need pg_trgm loaded, as Lectern's own store loads it.
+  const db = await PGlite.create(spec.dataDir!, { extensions: await pgliteExtensions() });
   query = (t, p) => db.query(t, p as unknown[]) as never;
   runTx = (fn) => db.transaction((tx) => fn((t, p) => tx.query(t, p as unknown[]) as never));
   close = () => db.close();
