@@ -187,6 +187,34 @@ const firstMessage = (body: JsonObject): Json | null => {
   return c && typeof c === 'object' && !Array.isArray(c) ? (c['message'] ?? null) : null;
 };
 
+/** What a successful run reports, from the upstream's answer (a stream's, folded) and its usage. */
+function summaryOf(a: {
+  model: string;
+  provider: string;
+  prices: PriceTable;
+  answer: JsonObject;
+  usage: ReturnType<typeof usageOf>;
+  latencyMs: number;
+  ttftMs: number | null;
+  stream: boolean;
+}): RunSummary {
+  const responseModel = typeof a.answer['model'] === 'string' ? a.answer['model'] : null;
+  return {
+    model: a.model,
+    responseModel,
+    provider: a.provider,
+    inputTokens: a.usage.inputTokens,
+    outputTokens: a.usage.outputTokens,
+    costUsd: costOf(a.prices, [a.model, responseModel], a.usage.inputTokens, a.usage.outputTokens),
+    latencyMs: a.latencyMs,
+    ttftMs: a.ttftMs,
+    statusCode: 200,
+    stream: a.stream,
+    completionMessage: firstMessage(a.answer),
+    endTime: new Date(),
+  };
+}
+
 export function createGateway(deps: GatewayDeps) {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? sleepFor;
@@ -345,23 +373,18 @@ export function createGateway(deps: GatewayDeps) {
           });
           const common = { resolved, messages: merged.body['messages'] as Json[], model: c.model };
           if ('body' in res) {
-            const end = performance.now();
             const usage = usageOf(res.body['usage']);
-            const responseModel = typeof res.body['model'] === 'string' ? res.body['model'] : null;
-            const summary: RunSummary = {
+            const summary = summaryOf({
               model: c.model,
-              responseModel,
               provider: route.provider.id,
-              inputTokens: usage.inputTokens,
-              outputTokens: usage.outputTokens,
-              costUsd: costOf(prices, [c.model, responseModel], usage.inputTokens, usage.outputTokens),
-              latencyMs: end - started,
+              prices,
+              answer: res.body,
+              usage,
+              latencyMs: performance.now() - started,
               ttftMs: null,
-              statusCode: 200,
               stream: false,
-              completionMessage: firstMessage(res.body),
-              endTime: new Date(),
-            };
+            });
+            const { responseModel } = summary;
             log(actor, {
               ...baseLog(),
               provider: route.provider.id,
@@ -397,23 +420,18 @@ export function createGateway(deps: GatewayDeps) {
               input.trailer &&
                 ((kept: Uint8Array[]) => {
                   const agg = aggregateSse(Buffer.concat(kept).toString('utf8'));
-                  const usage = usageOf(agg.usage ?? undefined);
-                  const responseModel =
-                    typeof agg.response['model'] === 'string' ? agg.response['model'] : null;
-                  return input.trailer!({
-                    model: c.model,
-                    responseModel,
-                    provider: route.provider.id,
-                    inputTokens: usage.inputTokens,
-                    outputTokens: usage.outputTokens,
-                    costUsd: costOf(prices, [c.model, responseModel], usage.inputTokens, usage.outputTokens),
-                    latencyMs: performance.now() - started,
-                    ttftMs: res.firstByteAt - started,
-                    statusCode: 200,
-                    stream: true,
-                    completionMessage: firstMessage(agg.response),
-                    endTime: new Date(),
-                  });
+                  return input.trailer!(
+                    summaryOf({
+                      model: c.model,
+                      provider: route.provider.id,
+                      prices,
+                      answer: agg.response,
+                      usage: usageOf(agg.usage ?? undefined),
+                      latencyMs: performance.now() - started,
+                      ttftMs: res.firstByteAt - started,
+                      stream: true,
+                    }),
+                  );
                 }),
             ),
           };

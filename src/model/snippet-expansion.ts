@@ -6,11 +6,8 @@
 // back to a template already being expanded is a cycle, refused rather than expanded forever; an
 // expansion larger than the render output bound is refused (render_limit) before it is built.
 import type { Json, Message, VersionContent } from './types.ts';
-import { SNIPPET_TAG as TAG, tagOf, textsOf, type SnippetTag } from './snippet-tags.ts';
+import { mapTexts, SNIPPET_TAG as TAG, tagOf, textsOf, type SnippetTag } from './snippet-tags.ts';
 import { OutputBudget } from '../templates/output-budget.ts';
-
-const isObject = (v: unknown): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface SnippetReference {
   prompt_name: string;
@@ -149,24 +146,7 @@ export async function resolveSnippets(
   };
 
   const stack = root ? [root.name] : [];
-  const mapContent = async (c: Json | undefined): Promise<Json | undefined> => {
-    if (typeof c === 'string') return expandSlot(c, stack);
-    if (!Array.isArray(c)) return c;
-    const blocks: Json[] = [];
-    for (const b of c) {
-      if (isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string') {
-        blocks.push({ ...b, text: await expandSlot(b['text'], stack) });
-      } else blocks.push(b);
-    }
-    return blocks;
-  };
-  const messages: Message[] = [];
-  for (const m of v.messages) {
-    const copy: Message = { ...m };
-    if ('content' in m) copy.content = (await mapContent(m.content)) as Json;
-    messages.push(copy);
-  }
-  const content = v.content === null ? null : ((await mapContent(v.content)) as Json[]);
+  const { messages, content } = await mapTexts(v, (text) => expandSlot(text, stack));
   const graph = root && Object.keys(dependencies).length ? { root, dependencies } : null;
   return { messages, content, snippets: [...refs.values()], graph };
 }

@@ -43,6 +43,34 @@ export function textsOf(messages: Message[], content: Json[] | null): string[] {
   return out;
 }
 
+/**
+ * Every text slot of a version (as `textsOf` finds them) mapped through `f`, in order; everything
+ * else is kept as it is. Messages are copied, never changed in place.
+ */
+export async function mapTexts(
+  v: Pick<VersionContent, 'messages' | 'content'>,
+  f: (text: string) => Promise<string> | string,
+): Promise<{ messages: Message[]; content: Json[] | null }> {
+  const mapContent = async (c: Json | undefined): Promise<Json | undefined> => {
+    if (typeof c === 'string') return f(c);
+    if (!Array.isArray(c)) return c;
+    const blocks: Json[] = [];
+    for (const b of c) {
+      if (isObject(b) && b['type'] === 'text' && typeof b['text'] === 'string') {
+        blocks.push({ ...b, text: await f(b['text']) } as Json);
+      } else blocks.push(b);
+    }
+    return blocks;
+  };
+  const messages: Message[] = [];
+  for (const m of v.messages) {
+    const copy: Message = { ...m };
+    if ('content' in m) copy.content = (await mapContent(m.content)) as Json;
+    messages.push(copy);
+  }
+  return { messages, content: v.content === null ? null : ((await mapContent(v.content)) as Json[]) };
+}
+
 export function tagsOfContent(v: Pick<VersionContent, 'messages' | 'content'>): SnippetTag[] {
   return textsOf(v.messages, v.content).flatMap(parseTags);
 }

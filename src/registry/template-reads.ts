@@ -8,10 +8,10 @@ import type { Executor } from '../store/db.ts';
 import { workspaces } from '../store/schema.ts';
 import { isFault } from '../model/errors.ts';
 import { resolveSnippets, type Expansion, type SnippetFetcher } from '../model/snippet-expansion.ts';
-import type { Actor } from '../model/types.ts';
+import type { Actor, Prompt } from '../model/types.ts';
 import type { RegistryContext } from './context.ts';
 import { findPrompt, type PromptRef } from './prompts.ts';
-import { findVersion, type Resolved, type VersionSelector } from './version-reads.ts';
+import { findVersion, type Resolved, type VersionSelector, type VersionView } from './version-reads.ts';
 
 export interface TemplateRead extends Resolved {
   /** The prompt's workspace seq (PromptLayer's integer `workspace_id`). */
@@ -37,14 +37,22 @@ export async function getTemplate(
     findVersion(db, prompt, sel),
     db.select({ seq: workspaces.seq }).from(workspaces).where(eq(workspaces.id, prompt.workspaceId)),
   ]);
-  const expanded = opts.expandSnippets
-    ? await resolveSnippets(version, snippetFetcher(db, actor), {
-        id: version.id,
-        name: prompt.name,
-        version: version.number,
-      })
-    : null;
+  const expanded = opts.expandSnippets ? await expandVersion(db, actor, prompt, version) : null;
   return { prompt, version, workspaceSeq: ws[0]?.seq ?? 0, expanded };
+}
+
+/** A version's texts with its snippets expanded, the version itself starting the graph and the cycle check. */
+export function expandVersion(
+  db: Executor,
+  actor: Actor,
+  prompt: Prompt,
+  version: VersionView,
+): Promise<Expansion> {
+  return resolveSnippets(version, snippetFetcher(db, actor), {
+    id: version.id,
+    name: prompt.name,
+    version: version.number,
+  });
 }
 
 /** The version a snippet tag names, in the caller's workspace (named exactly); null when absent. */

@@ -7,8 +7,8 @@ import { labels, prompts, versions } from '../store/schema.ts';
 import type { Actor, Prompt } from '../model/types.ts';
 import { resolveWorkspace, type RegistryContext } from './context.ts';
 import { findPrompt, type PromptRef } from './prompts.ts';
-import { resolveSnippets, type Expansion } from '../model/snippet-expansion.ts';
-import { snippetFetcher } from './template-reads.ts';
+import type { Expansion } from '../model/snippet-expansion.ts';
+import { expandVersion } from './template-reads.ts';
 import {
   findVersion,
   versionWithLabels,
@@ -41,13 +41,7 @@ export async function getVersionWithLatest(
       .from(versions)
       .where(and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt))),
   ]);
-  const expanded = opts.expandSnippets
-    ? await resolveSnippets(version, snippetFetcher(db, actor), {
-        id: version.id,
-        name: prompt.name,
-        version: version.number,
-      })
-    : null;
+  const expanded = opts.expandSnippets ? await expandVersion(db, actor, prompt, version) : null;
   return { prompt, version, latestNumber: top[0]?.n ?? version.number, expanded };
 }
 

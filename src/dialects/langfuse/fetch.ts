@@ -9,7 +9,8 @@ import type { VersionSelector } from '../../registry/index.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { fetchedWire, isObject, LATEST, promptOf } from './mapping.ts';
 import { MAX_SNIPPET_DEPTH, SnippetError } from '../../model/snippet-expansion.ts';
-import { langfuseTagOf, mapTexts, ReferenceError, toLangfuse } from './references.ts';
+import { mapTexts } from '../../model/snippet-tags.ts';
+import { langfuseTagOf, ReferenceError, toLangfuse } from './references.ts';
 import { NotRepresentable, textForLangfuse } from './template-format.ts';
 
 export const isNotFound = (e: unknown) =>

@@ -5,10 +5,7 @@
 // them (model/snippet-expansion.ts: recursively, text prompts only, cycles refused, within the
 // render output bound) with the resolution graph Langfuse returns; with resolve=false they are
 // given back in Langfuse's syntax.
-import type { Json, JsonObject, Message, VersionContent } from '../../model/types.ts';
 import { SNIPPET_TAG, tagOf, type SnippetTag } from '../../model/snippet-tags.ts';
-
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A reference: the model's snippet tag (a name, and a version or a label). */
 export type ReferenceTag = SnippetTag;
@@ -74,28 +71,4 @@ export function toStored(text: string): string {
 /** Lectern snippet tags in a text as Langfuse reference tags. */
 export function toLangfuse(text: string): string {
   return text.includes('@@@') ? text.replace(SNIPPET_TAG, (...m) => langfuseTagOf(tagOf(m as never))) : text;
-}
-
-/** Every text slot of a version, mapped (string message contents and the completion's text blocks). */
-export async function mapTexts(
-  v: Pick<VersionContent, 'messages' | 'content'>,
-  f: (text: string) => Promise<string> | string,
-): Promise<{ messages: Message[]; content: Json[] | null }> {
-  const mapContent = async (c: Json | undefined): Promise<Json | undefined> => {
-    if (typeof c === 'string') return f(c);
-    if (!Array.isArray(c)) return c;
-    const out: Json[] = [];
-    for (const b of c) {
-      if (isObject(b) && typeof b['text'] === 'string') out.push({ ...b, text: await f(b['text']) });
-      else out.push(b);
-    }
-    return out;
-  };
-  const messages: Message[] = [];
-  for (const m of v.messages) {
-    const copy: Message = { ...m };
-    if ('content' in m) copy.content = (await mapContent(m.content)) as Json;
-    messages.push(copy);
-  }
-  return { messages, content: v.content === null ? null : ((await mapContent(v.content)) as Json[]) };
 }
