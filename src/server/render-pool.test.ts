@@ -197,7 +197,8 @@ describe('inline renders and fair threads', () => {
   });
 
   it('a task marked heavy is tried inline again once the mark expires (a missed deadline is not for ever)', async () => {
-    const pool = createRenderer({ threads: 2, heavyMarkMs: 200 });
+    // A mark long enough that a loaded machine's pause between two runs never outlives it.
+    const pool = createRenderer({ threads: 2, heavyMarkMs: 1_500 });
     pools.push(pool);
     const big = { a: 'y'.repeat(10_000) };
     const task = {
@@ -212,7 +213,7 @@ describe('inline renders and fair threads', () => {
     await pool.run({ ...task, variables: { a: 'y' } });
     expect(pool.counts).toMatchObject({ inline: 0, thread: 2 });
     // … and inline again after it.
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 1_600));
     expect((await pool.run({ ...task, variables: { a: 'y' } })).output).toBe('yyyy');
     expect(pool.counts).toMatchObject({ inline: 1, thread: 2 });
   });
