@@ -4,7 +4,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { unprocessable } from '../../model/errors.ts';
 import type { JsonObject, VersionContent } from '../../model/types.ts';
-import type { ExternalIdKey, PromptInput, PromptPatch } from '../../registry/index.ts';
+import type {
+  ExternalIdKey,
+  PromptInput,
+  PromptPatch,
+  WritePlan,
+  WriteTarget,
+} from '../../registry/index.ts';
 import { templateProblems } from './blueprint.ts';
 import { contentFromWire } from './mapping.ts';
 import { snippetProblem } from './lookup.ts';
@@ -59,6 +65,20 @@ const TEMPLATE_AT = ['body', 'prompt_version', 'prompt_template'];
  * §1.2–1.4) as pydantic's 422 list. Its snippets are checked by the write (`snippetsIn`), under
  * the lock of the template the version lands on: each must exist and not lead back to it.
  */
+/**
+ * The one write a publish makes, onto `target`: append a committed version, move the body's labels
+ * onto it, map its external ids (409 and nothing written if one is taken) and check its snippets
+ * under the lock of the template it lands on.
+ */
+export const publishPlan = (input: PublishInput, target: WriteTarget): WritePlan => ({
+  target,
+  version: { mode: 'new_committed', content: input.content },
+  labels: input.labels.map((name) => ({ name, to: 'written' as const })),
+  attach: input.externalIds,
+  withExternalIds: true,
+  snippetsIn: input.snippetsIn,
+});
+
 export function publishInputOf(body: PublishBody): PublishInput {
   const { prompt_template: pt, prompt_version: pv } = body;
   const where = TEMPLATE_AT;

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { PublishBody, publishFailure, publishInputOf } from '../publish-body.ts';
+import { PublishBody, publishFailure, publishInputOf, publishPlan } from '../publish-body.ts';
 import { ExternalIdValue, ExternalSource } from '../schemas.ts';
 import { createdWire } from '../wire.ts';
 import { CreatedBody, errors } from '../responses.ts';
@@ -28,14 +28,15 @@ export default function route(app: FastifyInstance) {
       // Snippet cycles are judged against the template the version lands on (the mapped one, else
       // the body's): the write checks them under that template's lock.
       const out = await app.registry
-        .write(req.actor, {
-          target: { kind: 'external_id', key, prompt: input.prompt, onExisting: input.onExisting },
-          version: { mode: 'new_committed', content: input.content },
-          labels: input.labels.map((name) => ({ name, to: 'written' as const })),
-          attach: input.externalIds,
-          withExternalIds: true,
-          snippetsIn: input.snippetsIn,
-        })
+        .write(
+          req.actor,
+          publishPlan(input, {
+            kind: 'external_id',
+            key,
+            prompt: input.prompt,
+            onExisting: input.onExisting,
+          }),
+        )
         .catch((e: unknown) => {
           throw publishFailure(e);
         });

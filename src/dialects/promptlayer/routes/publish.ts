@@ -2,7 +2,7 @@
 // that name, moving `release_labels` onto it. 201 with CreatePromptTemplateResponse.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { PublishBody, publishFailure, publishInputOf } from '../publish-body.ts';
+import { PublishBody, publishFailure, publishInputOf, publishPlan } from '../publish-body.ts';
 import { createdWire } from '../wire.ts';
 import { CreatedBody, errors } from '../responses.ts';
 
@@ -23,14 +23,10 @@ export default function route(app: FastifyInstance) {
       // labels and map the external ids (409, and nothing written, if one is taken). Two first
       // publishers of one name are sorted out by the registry (the loser appends).
       const out = await app.registry
-        .write(req.actor, {
-          target: { kind: 'publish', prompt: input.prompt, onExisting: input.onExisting },
-          version: { mode: 'new_committed', content: input.content },
-          labels: input.labels.map((name) => ({ name, to: 'written' as const })),
-          attach: input.externalIds,
-          withExternalIds: true,
-          snippetsIn: input.snippetsIn,
-        })
+        .write(
+          req.actor,
+          publishPlan(input, { kind: 'publish', prompt: input.prompt, onExisting: input.onExisting }),
+        )
         .catch((e: unknown) => {
           throw publishFailure(e);
         });
