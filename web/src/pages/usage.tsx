@@ -18,7 +18,15 @@ const COLORS = ['#3b4fd8', '#17794a', '#b42323', '#a05a00', '#8a2fb5', '#0b7fa8'
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const usd = (v: number) => (v ? `$${v.toFixed(4)}` : '—');
+// Per-version costs are often fractions of a cent: two significant digits below a cent, so
+// 36 millionths reads "$0.000036", not "$0.0000".
+const cents = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumSignificantDigits: 2,
+});
+const dollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const usd = (v: number) => (!v ? '—' : v < 0.01 ? cents.format(v) : dollars.format(v));
 
 export function UsageView({ name, labels }: { name: string; labels: string[] }) {
   const s = useSession();
