@@ -32,13 +32,21 @@ export const authLater = (req: FastifyRequest, hasHeaderKey: boolean) =>
   req.routeOptions.config?.bodyKey === true && !hasHeaderKey;
 
 export function installBodyKeyAuth(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
-    if (req.routeOptions.config?.bodyKey !== true) return;
+  // Callback style: every POST passes here, and only the body-key routes need more than a look.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.routeOptions.config?.bodyKey !== true) return done();
     const key = takeBodyKey(req);
-    if (req.actor) return; // a header key was presented and checked already
+    if (req.actor) return done(); // a header key was presented and checked already
     const creds = key ? { key, hash: hashKey(key) } : undefined;
     req.keyHash = creds?.hash;
-    const actor = app.authenticator.cachedActor(creds) ?? (await app.authenticator.actorFor(creds));
-    req.actor = actorVia(actor, req);
+    const cached = app.authenticator.cachedActor(creds);
+    if (cached) {
+      req.actor = actorVia(cached, req);
+      return done();
+    }
+    app.authenticator.actorFor(creds).then((actor) => {
+      req.actor = actorVia(actor, req);
+      done();
+    }, done);
   });
 }

@@ -17,6 +17,7 @@ import {
   settle,
   taskWeight,
   unwrap,
+  weightOf,
   withLimits,
   type Limits,
   type Outcome,
@@ -227,18 +228,42 @@ export function createRenderer(opts: RendererOptions): Renderer {
     else heavyObjects.set(identity(task), Date.now() + heavyMs);
   };
 
+  // A stored version's templates and defaults are the same objects at every render of it (the
+  // read cache memoises the read): what they weigh and whether their work is bounded is worked out
+  // once per such object; only the caller's variables are weighed each time.
+  const versionFacts = new WeakMap<object, VersionFacts>();
+  const fitsInline = (task: RenderTask): boolean => {
+    if (task.kind !== 'version' || !task.input.messages) {
+      return taskWeight(task, inlineMaxWeight) <= inlineMaxWeight && hasBoundedWork(task);
+    }
+    const { messages, content, variableDefaults, defaultFormat, variables } = task.input;
+    let f = versionFacts.get(messages);
+    if (
+      !f ||
+      f.content !== content ||
+      f.variableDefaults !== variableDefaults ||
+      f.defaultFormat !== defaultFormat
+    ) {
+      f = {
+        content,
+        variableDefaults,
+        defaultFormat,
+        weight: weightOf([messages, content, variableDefaults], inlineMaxWeight),
+        bounded: hasBoundedWork(task),
+      };
+      versionFacts.set(messages, f);
+    }
+    if (!f.bounded || f.weight > inlineMaxWeight) return false;
+    return f.weight + weightOf([variables], inlineMaxWeight - f.weight) <= inlineMaxWeight;
+  };
+
   return {
     threads: opts.threads,
     counts,
     async run<T extends RenderTask>(task: T, runOpts: RunOptions = {}) {
       const key = runOpts.key ?? '';
       admit(key);
-      if (
-        inlineMaxWeight > 0 &&
-        !isHeavy(task) &&
-        taskWeight(task, inlineMaxWeight) <= inlineMaxWeight &&
-        hasBoundedWork(task)
-      ) {
+      if (inlineMaxWeight > 0 && !isHeavy(task) && fitsInline(task)) {
         const outcome = settle(withLimits(task, INLINE_LIMITS));
         if (outcome.ok || outcome.error.code !== 'render_limit') {
           counts.inline++;
@@ -269,6 +294,14 @@ export function createRenderer(opts: RendererOptions): Renderer {
       await pool?.destroy();
     },
   };
+}
+
+interface VersionFacts {
+  content: unknown;
+  variableDefaults: unknown;
+  defaultFormat: string;
+  weight: number;
+  bounded: boolean;
 }
 
 /** The object a task's template lives in (stable for a cached version). */

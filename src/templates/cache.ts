@@ -4,7 +4,10 @@
  */
 import { LRUCache } from 'lru-cache';
 
-const cache = new LRUCache<string, object>({
+// Keyed by the template text itself, each entry holding its parse per format: a key built as
+// `format + text` is a new string at every look-up, hashed over its whole length each time, where
+// a stored version's text is one string whose hash V8 keeps (a render looks it up per request).
+const cache = new LRUCache<string, Record<string, object>>({
   max: 2000,
   // Bound memory by template text as well as by count: templates can be long.
   maxSize: 32 * 1024 * 1024,
@@ -19,8 +22,8 @@ export function cachedParse<T extends object>(
   template: string,
   parseTemplate: (template: string) => T,
 ): T {
-  const key = `${format}\u0000${template}`;
-  const found = cache.get(key);
+  let entry = cache.get(template);
+  const found = entry?.[format];
   if (found) {
     hits++;
     return found as T;
@@ -28,7 +31,8 @@ export function cachedParse<T extends object>(
   parses++;
   // Failed parses throw here and are not cached; the error is cheap to recompute.
   const parsed = parseTemplate(template);
-  cache.set(key, parsed);
+  if (!entry) cache.set(template, (entry = Object.create(null) as Record<string, object>));
+  entry[format] = parsed;
   return parsed;
 }
 

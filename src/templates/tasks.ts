@@ -143,11 +143,18 @@ export function withLimits(task: RenderTask, limits: Limits): RenderTask {
  * soon as it is known to exceed it, so weighing a huge input costs no more than weighing a small one.
  */
 export function taskWeight(task: RenderTask, cap: number): number {
-  let total = 0;
-  const stack: unknown[] =
+  return weightOf(
     task.kind === 'version'
       ? [task.input.messages, task.input.content, task.input.variables, task.input.variableDefaults]
-      : [task.kind === 'template' ? task.template : task.messages, task.variables];
+      : [task.kind === 'template' ? task.template : task.messages, task.variables],
+    cap,
+  );
+}
+
+/** The weight of some values together, as taskWeight counts it (`cap + 1` once past `cap`). */
+export function weightOf(values: unknown[], cap: number): number {
+  let total = 0;
+  const stack: unknown[] = [...values];
   while (stack.length) {
     const v = stack.pop();
     if (typeof v === 'string') total += v.length;

@@ -3,7 +3,7 @@
  * parts) and of a completion's content, each in its message's own format or the version default.
  * Inputs are never mutated; unknown keys and non-text parts are copied through unchanged.
  */
-import { cloneJson, objectOf } from '../model/json-order.ts';
+import { cloneJson, isIndexKey, objectOf, setKey } from '../model/json-order.ts';
 import { TemplateError, missingVariablesError } from './errors.ts';
 import {
   budgetFrom,
@@ -112,9 +112,16 @@ export function renderVersionMessages(input: RenderVersionInput): RenderVersionR
     messages = input.messages.map((message) => {
       // Every key in its place (content too, filled in once rendered); integer-like keys and
       // `__proto__` kept as sent (json-order.ts).
-      const copy = objectOf(
-        Object.keys(message).map((key) => [key, key === 'content' ? undefined : cloneJson(message[key])]),
-      ) as VersionMessage;
+      const keys = Object.keys(message);
+      let copy: VersionMessage;
+      if (keys.some(isIndexKey)) {
+        copy = objectOf(
+          keys.map((key) => [key, key === 'content' ? undefined : cloneJson(message[key])]),
+        ) as VersionMessage;
+      } else {
+        copy = {};
+        for (const key of keys) setKey(copy, key, key === 'content' ? undefined : cloneJson(message[key]));
+      }
       if ('content' in message) {
         collectContent(
           message['content'],
@@ -172,8 +179,12 @@ export function extractVersionVariables(
         : Array.isArray(value)
           ? value.filter(isTextPart).map((p) => p.text)
           : [];
-    for (const text of texts)
+    for (const text of texts) {
+      // No brace, no variable in any of the three formats (and nothing that fails to parse): a
+      // rendered text, looked at again for its variables, is not parsed into the template cache.
+      if (!text.includes('{') && !text.includes('}')) continue;
       for (const name of parseTemplate(format, text).parsed.variables) names.add(name);
+    }
   };
   for (const message of messages ?? []) visit(message['content'], formatOf(message, defaultFormat));
   visit(content, defaultFormat);

@@ -91,6 +91,16 @@ export interface PlModel {
  * PromptLayer's own answer for such a template has no model either).
  */
 export function foreignModel(c: VersionContent): PlModel | null {
+  // A version is never changed once read (a memoised read is shared by every render of it), and
+  // every render of one asks this twice (metadata, llm_kwargs): worked out once per version object.
+  let m = foreignModels.get(c);
+  if (m === undefined) foreignModels.set(c, (m = foreignModelOf(c)));
+  return m;
+}
+
+const foreignModels = new WeakMap<VersionContent, PlModel | null>();
+
+function foreignModelOf(c: VersionContent): PlModel | null {
   if (c.model === null) return null;
   const inferred = providerOfModel(c.model);
   const provider = c.provider ?? inferred.provider;

@@ -6,7 +6,7 @@ import type { Json, JsonObject, Message, TemplateFormat, VersionContent } from '
 import { unprocessable } from '../../model/errors.ts';
 import type { PromptRef, VersionSelector } from '../../registry/index.ts';
 import { extractVersionVariables, type VersionMessage } from '../../templates/index.ts';
-import { mergeObjects, objectOf } from '../../model/json-order.ts';
+import { isIndexKey, mergeObjects, objectOf, setKey } from '../../model/json-order.ts';
 import { foreignModel } from './foreign-view.ts';
 
 // Objects are copied with mergeObjects / objectOf rather than spreads: they keep the key order
@@ -145,11 +145,26 @@ export function wireMessage(m: Message, fmt: TemplateFormat): JsonObject {
   // The defaults PromptLayer's server fills in on every message it stores.
   const defaults: JsonObject = { name: null, raw_request_display_role: '', dataset_examples: [] };
   if (m.role === 'assistant') Object.assign(defaults, { function_call: null, tool_calls: null });
-  return mergeObjects(defaults, objectOf(Object.entries(m).filter(([, v]) => v !== undefined)), {
+  const tail = {
     content: blocksOf(m.content),
     template_format: own,
     input_variables: variablesOf([m as VersionMessage], null, own),
-  }) as JsonObject;
+  };
+  const keys = Object.keys(m);
+  // Built in place, as mergeObjects would (a key keeps its first place, takes its last value),
+  // unless an integer-like key needs the ordered path: this runs for every message of every render.
+  if (keys.some(isIndexKey)) {
+    return mergeObjects(
+      defaults,
+      objectOf(Object.entries(m).filter(([, v]) => v !== undefined)),
+      tail,
+    ) as JsonObject;
+  }
+  for (const k of keys) if (m[k] !== undefined) setKey(defaults, k, m[k]!);
+  defaults['content'] = tail.content;
+  defaults['template_format'] = tail.template_format;
+  defaults['input_variables'] = tail.input_variables;
+  return defaults;
 }
 
 /** The wire `prompt_template` of a version (optionally with already-transformed messages/content). */

@@ -6,7 +6,7 @@ import type { Actor, Json, JsonObject, Message } from '../../model/types.ts';
 import type { TemplateRead } from '../../registry/index.ts';
 import type { VersionMessage } from '../../templates/index.ts';
 import { buildLlmKwargs } from './llm-kwargs.ts';
-import { isObject, templateWire } from './mapping.ts';
+import { isObject, metadataWire, templateWire } from './mapping.ts';
 
 export interface RuntimeOptions {
   variables?: JsonObject | null;
@@ -19,9 +19,43 @@ export interface RuntimeOptions {
 
 export interface Served {
   prompt_template: JsonObject;
+  metadata: JsonObject | null;
   llm_kwargs: JsonObject | null;
   snippets: SnippetReference[];
   warning: string | null;
+}
+
+/** What serving a read needs that does not depend on the request: worked out once per read. */
+interface Prepared {
+  messages: Message[];
+  content: Json[] | null;
+  snippets: SnippetReference[];
+  metadata: JsonObject | null;
+  hasPlaceholders: boolean;
+  /** The stored (unrendered) prompt_template, made on first use. */
+  template?: JsonObject;
+}
+
+// Keyed by the read itself: a read the read cache memoised (lookup.ts) is one shared object until
+// a change in its workspace replaces it, so this lives and goes exactly as that entry does (no
+// invalidation of its own); an uncached read is a new object every time and prepared once. Reads
+// are never mutated (read-cache.ts: memoised values are shared), so neither are these.
+const preparedReads = new WeakMap<TemplateRead, Prepared>();
+
+function prepare(read: TemplateRead): Prepared {
+  let p = preparedReads.get(read);
+  if (p) return p;
+  const { version, expanded } = read;
+  const messages: Message[] = expanded?.messages ?? version.messages;
+  p = {
+    messages,
+    content: expanded ? expanded.content : version.content,
+    snippets: expanded?.snippets ?? [],
+    metadata: metadataWire(version),
+    hasPlaceholders: messages.some((m) => m.role === 'placeholder'),
+  };
+  preparedReads.set(read, p);
+  return p;
 }
 
 /** A placeholder message whose name is a variable holding a list of messages is replaced by them. */
@@ -39,10 +73,9 @@ export async function serveVersion(
   read: TemplateRead,
   opts: RuntimeOptions,
 ): Promise<Served> {
-  const { version, expanded } = read;
-  const messages: Message[] = expanded?.messages ?? version.messages;
-  const content: Json[] | null = expanded ? expanded.content : version.content;
-  const snippets: SnippetReference[] = expanded?.snippets ?? [];
+  const { version } = read;
+  const p = prepare(read);
+  const { messages, content, snippets } = p;
   let warning: string | null = null;
   let rendered = { messages, content };
   if (opts.render) {
@@ -62,7 +95,9 @@ export async function serveVersion(
       { key: actor.keyId },
     );
     rendered = {
-      messages: splicePlaceholders((r.messages ?? []) as Message[], vars),
+      messages: p.hasPlaceholders
+        ? splicePlaceholders((r.messages ?? []) as Message[], vars)
+        : ((r.messages ?? []) as Message[]),
       content: (r.content as Json[] | null) ?? null,
     };
     if (opts.variables && r.missing.length) {
@@ -71,9 +106,12 @@ export async function serveVersion(
   }
   // Variables render into prompt_template only when the caller sent some; llm_kwargs always render
   // (missing ones empty) unless skip_input_variable_rendering.
-  const shown = opts.variables && opts.render ? rendered : { messages, content };
+  const shown = opts.variables && opts.render ? rendered : null;
   return {
-    prompt_template: templateWire(version, shown),
+    prompt_template: shown
+      ? templateWire(version, shown)
+      : (p.template ??= templateWire(version, { messages, content })),
+    metadata: p.metadata,
     llm_kwargs: opts.llmKwargs
       ? buildLlmKwargs({
           version,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest } from '../../../model/errors.ts';
-import { metadataWire, selectorOf } from '../mapping.ts';
+import { selectorOf } from '../mapping.ts';
 import { readTemplate } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
@@ -56,7 +56,7 @@ export default function route(app: FastifyInstance) {
         workspace_id: read.workspaceSeq,
         prompt_template: served.prompt_template,
         snippets: served.snippets,
-        metadata: metadataWire(version),
+        metadata: served.metadata,
         commit_message: version.commitMessage,
         tags: prompt.tags,
         created_at: version.createdAt.toISOString(),

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { JsonObject } from '../../../model/types.ts';
-import { metadataWire, selectorOf } from '../mapping.ts';
+import { selectorOf } from '../mapping.ts';
 import { readTemplate } from '../lookup.ts';
 import { serveVersion } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
@@ -73,7 +73,7 @@ export default function route(app: FastifyInstance) {
         tags: prompt.tags,
         workspace_id: read.workspaceSeq,
         commit_message: version.commitMessage,
-        metadata: metadataWire(version),
+        metadata: served.metadata,
         prompt_template: served.prompt_template,
         llm_kwargs: served.llm_kwargs,
         provider_base_url: null,
