@@ -5,7 +5,6 @@
 // concurrently, and records each batch of results in one statement. Writers never wait for it:
 // nothing here runs inside a write's transaction.
 import { performance } from 'node:perf_hooks';
-import { Webhook } from 'standardwebhooks';
 import type { Registry } from '../registry/index.ts';
 import { DEFAULT_PER_ENDPOINT, type AttemptResult, type ClaimedDelivery } from '../registry/index.ts';
 import {
@@ -18,10 +17,11 @@ import {
   promptlayerPayload,
   sortedJson,
   standardPayload,
+  standardSignature,
   verdictOf,
   webhookId,
 } from '../model/webhooks.ts';
-import { egressAgent, post } from './egress.ts';
+import { Deadlines, egressAgent, post } from './egress.ts';
 
 export interface WorkerOptions {
   /** Seconds to wait after attempt n (n = 1…); past the end, the delivery has failed. */
@@ -57,16 +57,30 @@ export interface WebhookWorker {
   readonly owner: string;
 }
 
-/** The body and headers one delivery sends; null when its mode has no such event (not sent). */
+/**
+ * The body and headers one delivery sends; null when its mode has no such event (not sent).
+ * `bodies`: bodies already made for the same event in this claim (a standard or PromptLayer body
+ * is the same for every endpoint of the mode: serialised once, not once per endpoint).
+ */
 export async function requestFor(
   registry: Registry,
   d: ClaimedDelivery,
   now = new Date(),
+  bodies?: Map<string, string>,
 ): Promise<{ body: string; headers: Record<string, string> } | null> {
   const id = webhookId(d.event.id, d.part);
   const ts = Math.floor(now.getTime() / 1000);
   let body: string;
   const extra: Record<string, string> = {};
+  const memo = (make: () => string) => {
+    const k = `${d.mode}:${id}`;
+    let b = bodies?.get(k);
+    if (b === undefined) {
+      b = make();
+      bodies?.set(k, b);
+    }
+    return b;
+  };
   if (d.mode === 'langfuse') {
     const action = langfuseAction(d.event.type);
     if (!action) return null;
@@ -80,13 +94,13 @@ export async function requestFor(
     const type = promptlayerEventType(d.event);
     if (!type) return null;
     // PromptLayer signs json.dumps(payload, sort_keys=True): the body is sent in exactly that form.
-    body = sortedJson(promptlayerPayload(d.event, type));
+    body = memo(() => sortedJson(promptlayerPayload(d.event, type)));
     extra['x-promptlayer-signature'] = hmacHex(d.secrets[0]!, body);
   } else {
-    body = JSON.stringify(standardPayload(d.event));
+    body = memo(() => JSON.stringify(standardPayload(d.event)));
   }
   // Standard Webhooks signature in every mode; during a rotation, one per secret.
-  const signature = d.secrets.map((s) => new Webhook(s).sign(id, now, body)).join(' ');
+  const signature = d.secrets.map((s) => standardSignature(s, id, ts, body)).join(' ');
   return {
     body,
     headers: {
@@ -107,7 +121,8 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   // holding one frees it after this.
   const leaseMs = 2 * opts.timeoutMs + 1000;
   const perEndpoint = Math.max(1, Math.min(opts.perEndpoint ?? DEFAULT_PER_ENDPOINT, opts.concurrency));
-  const abort = new AbortController();
+  // Each request's deadline (timeoutMs), and the stop's abort of whatever is still in flight.
+  const deadlines = new Deadlines(opts.timeoutMs);
   let inflight = 0;
   let pumping = false;
   let again = false;
@@ -160,15 +175,19 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     if (inflight === 0 && !flushing && !flushTimer && !results.length) for (const f of idle) f();
   };
 
-  const send = async (d: ClaimedDelivery) => {
+  const send = async (d: ClaimedDelivery, bodies: Map<string, string>) => {
     const t0 = Date.now();
     let r: AttemptResult;
     try {
-      const req = await requestFor(registry, d);
+      const req = await requestFor(registry, d, new Date(t0), bodies);
       if (!req) {
         r = base(d, 0, 'not_applicable', null, `no ${d.mode} equivalent: not sent`);
       } else {
-        const res = await post(agent, d.url, req.headers, req.body, { ...opts, signal: abort.signal });
+        const res = await post(agent, d.url, req.headers, req.body, {
+          allowPrivate: opts.allowPrivate,
+          timeoutMs: opts.timeoutMs,
+          signal: deadlines.signal(t0),
+        });
         const ms = Date.now() - t0;
         if (res.failure === 'aborted') {
           r = base(d, ms, 'skipped', null, res.error);
@@ -230,7 +249,8 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
             break;
           }
           inflight += claimed.length;
-          for (const d of claimed) void send(d);
+          const bodies = new Map<string, string>();
+          for (const d of claimed) void send(d, bodies);
           if (claimed.length === room) again = true;
         } while (again && !stopped);
       } catch (err) {
@@ -262,7 +282,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
         idle.add(resolve);
         settle();
       });
-      const t = setTimeout(() => abort.abort(), graceMs);
+      const t = setTimeout(() => deadlines.abortAll(), graceMs);
       await done;
       clearTimeout(t);
       await agent.close().catch(() => {});
