@@ -8,7 +8,7 @@
 // The sequencer numbers committed, not-yet-numbered rows (`pos`) under an advisory lock held until
 // its own commit, so `pos` grows in the order rows become visible: a cursor over it misses nothing.
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { outboxEvents, outboxPruned } from '../store/schema.ts';
 import type { Actor } from '../model/types.ts';
@@ -141,25 +141,19 @@ export function rowsOf<T>(res: unknown): T[] {
   return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[];
 }
 
-const eventColumns = {
-  id: outboxEvents.id,
-  pos: outboxEvents.pos,
-  workspaceId: outboxEvents.workspaceId,
-  type: outboxEvents.type,
-  promptId: outboxEvents.promptId,
-  promptName: outboxEvents.promptName,
-  data: outboxEvents.data,
-  actor: outboxEvents.actor,
-  at: outboxEvents.at,
-};
-
-/** Events a stream resuming from `after` can no longer get: retention deleted them. */
+/** Events a stream can no longer get: retention deleted them before it read them. */
 export interface StreamGap {
-  /** The position the client resumed from. */
+  /** The client's position when the loss was found. */
   after: number;
   /** The highest position retention deleted in the workspace: the stream continues after it. */
   through: number;
   prunedAt: Date;
+}
+
+/** One read of the change stream: the gap found first (if any), then the next events after it. */
+export interface StreamRead {
+  gap: StreamGap | null;
+  events: OutboxEvent[];
 }
 
 /**
@@ -167,9 +161,16 @@ export interface StreamGap {
  * workspace now, so a bad one fails before the stream starts. `read(after)` returns the next
  * events in commit order; `wait` resolves at the next sequencer run or after `maxMs`.
  *
- * `gap`: when the client resumes from a position (`after` given) and retention has since deleted
- * an event of this workspace past it, what it missed — exact, because the watermark is the highest
- * deleted position: `after < through` holds iff some event after `after` is gone.
+ * Every read checks, in the same statement (one snapshot: the deletion and its watermark are seen
+ * together or not at all), whether retention has deleted an event of this workspace past the
+ * client's position — when it resumed from an old one, and equally while it is connected (it fell
+ * behind by more than the retention window, or retention ran between two reads). Exact, because
+ * the watermark is the highest deleted position: `after < through` holds iff some event after
+ * `after` is gone. Then `gap` says so and the events continue after `through`.
+ *
+ * A client that names no position asked for whatever there is: what retention deleted before it
+ * connected is no gap for it. Its floor is the watermark it first saw; only a loss above that
+ * (and above its position) is reported.
  */
 export async function openEventStream(
   ctx: RegistryContext,
@@ -179,29 +180,42 @@ export async function openEventStream(
 ) {
   requireRole(actor, 'viewer');
   const ws = await resolveWorkspace(ctx.store.db, actor, q.workspace);
-  let gap: StreamGap | null = null;
-  if (q.after !== undefined) {
-    const [mark] = await ctx.store.db
-      .select({ through: outboxPruned.throughPos, prunedAt: outboxPruned.prunedAt })
-      .from(outboxPruned)
-      .where(eq(outboxPruned.workspaceId, ws.id));
-    if (mark && q.after < mark.through)
-      gap = { after: q.after, through: mark.through, prunedAt: mark.prunedAt };
-  }
+  // Positioned clients: every loss after their position counts. Others: set at the first read.
+  let floor: number | null = q.after !== undefined ? 0 : null;
   let wake: (() => void) | null = null;
   const off = hub.subscribe(() => wake?.());
   hub.kick();
   return {
     workspaceId: ws.id,
-    gap,
-    async read(after: number, limit = 500): Promise<OutboxEvent[]> {
-      const rows = await ctx.store.db
-        .select(eventColumns)
-        .from(outboxEvents)
-        .where(and(eq(outboxEvents.workspaceId, ws.id), gt(outboxEvents.pos, after)))
-        .orderBy(asc(outboxEvents.pos))
-        .limit(limit);
-      return rows as OutboxEvent[];
+    async read(after: number, limit = 500): Promise<StreamRead> {
+      const res = await ctx.store.db.execute(sql`
+        with mark as (
+          select coalesce(max(m.through_pos), 0)::bigint as through, max(m.pruned_at) as pruned_at
+          from ${outboxPruned} m where m.workspace_id = ${ws.id}
+        ), s as (
+          select through, pruned_at,
+            case when through > greatest(${after}::bigint, ${floor ?? Number.MAX_SAFE_INTEGER}::bigint)
+                 then through else ${after}::bigint end as start
+          from mark
+        )
+        select s.through as mark_through, s.pruned_at as mark_pruned_at, s.start as mark_start,
+               o.id as event_id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data,
+               o.actor, o.at
+        from s left join lateral (
+          select * from ${outboxEvents} e
+          where e.workspace_id = ${ws.id} and e.pos > s.start
+          order by e.pos limit ${limit}
+        ) o on true
+        order by o.pos`);
+      const rows = rowsOf<Record<string, unknown>>(res);
+      const head = rows[0]!;
+      const through = Number(head.mark_through);
+      const start = Number(head.mark_start);
+      floor ??= through;
+      return {
+        gap: start > after ? { after, through: start, prunedAt: dateOf(head.mark_pruned_at) } : null,
+        events: rows.filter((r) => r.event_id !== null && r.event_id !== undefined).map(eventOf),
+      };
     },
     /** The newest event's position (0: none yet): a client that wants only what happens from now. */
     async head(): Promise<number> {
@@ -223,6 +237,23 @@ export async function openEventStream(
       });
     },
     close: off,
+  };
+}
+
+const dateOf = (x: unknown) => (x instanceof Date ? x : new Date(String(x)));
+
+/** An outbox row as raw SQL returns it (either driver), with its id as `event_id`. */
+function eventOf(r: Record<string, unknown>): OutboxEvent {
+  return {
+    id: Number(r.event_id),
+    pos: r.pos === null ? null : Number(r.pos),
+    workspaceId: (r.workspace_id as string | null) ?? null,
+    type: String(r.type),
+    promptId: (r.prompt_id as string | null) ?? null,
+    promptName: (r.prompt_name as string | null) ?? null,
+    data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as OutboxEvent['data'],
+    actor: (r.actor as string | null) ?? null,
+    at: dateOf(r.at),
   };
 }
 
@@ -301,17 +332,7 @@ export async function claimDeliveries(
     url: String(r.url),
     mode: r.mode as EndpointMode,
     secrets: [String(r.secret), ...(r.previous_secret ? [String(r.previous_secret)] : [])],
-    event: {
-      id: Number(r.event_id),
-      pos: r.pos === null ? null : Number(r.pos),
-      workspaceId: (r.workspace_id as string | null) ?? null,
-      type: String(r.type),
-      promptId: (r.prompt_id as string | null) ?? null,
-      promptName: (r.prompt_name as string | null) ?? null,
-      data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as OutboxEvent['data'],
-      actor: (r.actor as string | null) ?? null,
-      at: r.at instanceof Date ? r.at : new Date(String(r.at)),
-    },
+    event: eventOf(r),
   }));
 }
 
