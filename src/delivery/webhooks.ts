@@ -6,7 +6,12 @@
 // nothing here runs inside a write's transaction.
 import { performance } from 'node:perf_hooks';
 import type { Registry } from '../registry/index.ts';
-import { DEFAULT_PER_ENDPOINT, type AttemptResult, type ClaimedDelivery } from '../registry/index.ts';
+import {
+  DEFAULT_PER_ENDPOINT,
+  type AttemptResult,
+  type ClaimedDelivery,
+  type SequencerRun,
+} from '../registry/index.ts';
 import {
   hmacHex,
   langfuseAction,
@@ -48,6 +53,9 @@ export interface WorkerOptions {
 
 /** Requests in flight while yielding to request load. */
 const YIELD_CONCURRENCY = 2;
+
+/** A claim statement runs at least this often while there may be work (retries, other processes'). */
+const CLAIM_AT_LEAST_MS = 1000;
 
 export interface WebhookWorker {
   /** Resolves when every request in flight has ended (aborted past `graceMs`) and been recorded. */
@@ -168,7 +176,8 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
         flushing = null;
         if (results.length) flush();
         else settle();
-        pump();
+        // Finished sends make room: claim what waits, if anything is known to.
+        if (backlog) pump();
       });
   };
   const settle = () => {
@@ -224,6 +233,24 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   sampler.unref();
   const yielding = () => saturated && (opts.busy?.() ?? false);
 
+  // Whether due deliveries may be waiting beyond what this worker holds (a claim came back full, or
+  // the sequencer fanned out more than it could hand over). Unknown at start: claim.
+  let backlog = true;
+  let lastClaimAt = 0;
+
+  const take = (claimed: ClaimedDelivery[]) => {
+    if (stopped) {
+      // Handed over as we stopped: give them back unsent.
+      for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
+      flush();
+      return;
+    }
+    inflight += claimed.length;
+    const bodies = new Map<string, string>();
+    for (const d of claimed) void send(d, bodies);
+  };
+  const room = () => (stopped ? 0 : (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight);
+
   const pump = () => {
     if (stopped) return;
     if (pumping) {
@@ -235,23 +262,24 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       try {
         do {
           again = false;
-          const room = (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight;
-          if (room <= 0) {
+          const free = room();
+          if (free <= 0) {
             // Yielding: look again shortly (a finished send pumps too).
+            backlog = true;
             if (yielding()) wakeAt(new Date(Date.now() + 25));
             break;
           }
-          const claimed = await registry.outbox.claim(owner, leaseMs, room, perEndpoint);
+          lastClaimAt = Date.now();
+          const claimed = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
+          backlog = claimed.length === free;
           if (stopped) {
             // Claimed as we stopped: give them back unsent.
             for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
             flush();
             break;
           }
-          inflight += claimed.length;
-          const bodies = new Map<string, string>();
-          for (const d of claimed) void send(d, bodies);
-          if (claimed.length === room) again = true;
+          take(claimed);
+          if (backlog) again = true;
         } while (again && !stopped);
       } catch (err) {
         opts.log?.warn({ err }, 'webhook claim failed');
@@ -261,7 +289,18 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     })();
   };
 
-  const off = registry.outbox.hub.subscribe(pump);
+  // New deliveries are claimed for this worker by the sequencer as it fans them out (one statement
+  // instead of a fan-out and a claim); a claim statement runs after a sequencer run only when that
+  // left something behind, when nothing was numbered (a poll, another process's commit), or when
+  // the last claim is older than CLAIM_AT_LEAST_MS (retries, expired leases of dead processes).
+  const unclaim = registry.outbox.hub.setClaimer({ owner, leaseMs, perEndpoint, room, take });
+  const onRun = (run: SequencerRun | null) => {
+    if (run && run.fanned > run.leased) backlog = true;
+    const nothingLeft = run !== null && run.numbered > 0 && run.fanned === run.leased;
+    if (nothingLeft && !backlog && Date.now() - lastClaimAt < CLAIM_AT_LEAST_MS) return;
+    pump();
+  };
+  const off = registry.outbox.hub.subscribe(onRun);
   registry.outbox.hub.kick();
   // Retention: once at start and then every hour.
   const prune = () => void registry.outbox.prune(opts.retentionDays).catch(() => {});
@@ -275,6 +314,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     async stop(graceMs = Math.min(opts.timeoutMs, 5000)) {
       stopped = true;
       off();
+      unclaim();
       if (timer) clearTimeout(timer);
       clearInterval(pruner);
       clearInterval(sampler);

@@ -21,6 +21,30 @@ const SEQUENCER_LOCK = 7_402_117;
 const BATCH = 1000;
 
 /**
+ * What one hub run did, for its subscribers: rows numbered, deliveries fanned out, and how many of
+ * those the claimer took at once (all of them: nothing new is left for a claim to find).
+ */
+export interface SequencerRun {
+  numbered: number;
+  fanned: number;
+  leased: number;
+}
+
+/**
+ * The delivery worker of this process, as the sequencer sees it: the new deliveries it fans out are
+ * claimed for this worker in the same statement (up to its room, within each endpoint's cap) and
+ * handed over, instead of a claim statement updating each of them again just after.
+ */
+export interface Claimer {
+  owner: string;
+  leaseMs: number;
+  perEndpoint: number;
+  /** Requests this worker can start now. */
+  room(): number;
+  take(claimed: ClaimedDelivery[]): void;
+}
+
+/**
  * One per registry: runs the sequencer when told that something may have changed (coalescing
  * calls that arrive while it runs into one more run) and then tells its subscribers (the delivery
  * worker, change streams). A slow poll covers a missed wake-up.
@@ -28,8 +52,9 @@ const BATCH = 1000;
 export class OutboxHub {
   private running: Promise<void> | null = null;
   private again = false;
-  private readonly subs = new Set<() => void>();
+  private readonly subs = new Set<(run: SequencerRun | null) => void>();
   private poll: NodeJS.Timeout | null = null;
+  private claimer: Claimer | null = null;
 
   private scheduled: NodeJS.Timeout | null = null;
 
@@ -54,6 +79,14 @@ export class OutboxHub {
     }, this.windowMs);
   }
 
+  /** The worker whose deliveries the sequencer claims as it fans them out; returns its removal. */
+  setClaimer(c: Claimer): () => void {
+    this.claimer = c;
+    return () => {
+      if (this.claimer === c) this.claimer = null;
+    };
+  }
+
   private run(): void {
     if (this.running) {
       this.again = true;
@@ -62,14 +95,29 @@ export class OutboxHub {
     this.running = (async () => {
       do {
         this.again = false;
+        let run: SequencerRun | null = { numbered: 0, fanned: 0, leased: 0 };
         try {
-          while ((await sequence(this.db, this.backend)) === BATCH) {
-            /* a full batch: there may be more */
+          for (;;) {
+            const c = this.claimer;
+            const room = c ? c.room() : 0;
+            const r = await sequence(
+              this.db,
+              this.backend,
+              c && room > 0
+                ? { owner: c.owner, leaseMs: c.leaseMs, perEndpoint: c.perEndpoint, limit: room }
+                : null,
+            );
+            run.numbered += r.numbered;
+            run.fanned += r.fanned;
+            run.leased += r.claimed.length;
+            if (r.claimed.length) c!.take(r.claimed);
+            if (r.numbered < BATCH) break; // a full batch: there may be more
           }
         } catch {
           // The database is unreachable right now: the poll tries again.
+          run = null;
         }
-        for (const s of this.subs) s();
+        for (const s of this.subs) s(run);
       } while (this.again);
     })().finally(() => {
       this.running = null;
@@ -77,7 +125,7 @@ export class OutboxHub {
   }
 
   /** Runs `fn` after every sequencer run; returns an unsubscribe function. */
-  subscribe(fn: () => void): () => void {
+  subscribe(fn: (run: SequencerRun | null) => void): () => void {
     this.subs.add(fn);
     if (!this.poll) {
       this.poll = setInterval(() => this.kick(), this.pollMs);
@@ -104,22 +152,32 @@ export class OutboxHub {
 /**
  * Numbers up to BATCH committed rows in commit order and fans each out to the enabled endpoints of
  * its workspace whose filters let it through (Langfuse mode: two deliveries for a label move).
- * Returns how many rows it numbered.
+ *
+ * With `claim`, the new deliveries are claimed for that worker as they are inserted — up to
+ * `limit`, and per endpoint up to the room its cap leaves (live leases of every process, as
+ * claimDeliveries counts them), oldest event first — and returned with what sending them needs:
+ * the same lease and attempt count a claim would give them, without a second statement updating
+ * each row. The rest are inserted unclaimed, for claimDeliveries.
  */
-export async function sequence(db: Db, backend: 'postgres' | 'pglite'): Promise<number> {
+export async function sequence(
+  db: Db,
+  backend: 'postgres' | 'pglite',
+  claim: { owner: string; leaseMs: number; perEndpoint: number; limit: number } | null = null,
+): Promise<{ numbered: number; fanned: number; claimed: ClaimedDelivery[] }> {
   return db.transaction(async (tx) => {
     // PGlite has one connection (transactions are serialised) and one process: no lock needed.
     if (backend === 'postgres') await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+    const limit = claim?.limit ?? 0;
     const res = await tx.execute(sql`
       with next as (
         select id from ${outboxEvents} where pos is null order by id limit ${BATCH} for update
       ), numbered as (
         update ${outboxEvents} o set pos = nextval('outbox_pos_seq'), sequenced_at = now()
         from next where o.id = next.id
-        returning o.id, o.workspace_id, o.type, o.prompt_name, o.data
-      ), fanned as (
-        insert into webhook_deliveries (endpoint_id, event_id, part)
-        select e.id, n.id, p.part
+        returning o.id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data, o.actor, o.at
+      ), cand as (
+        select e.id as endpoint_id, n.id as event_id, p.part, n.pos,
+               row_number() over (partition by e.id order by n.pos, p.part) as rn
         from numbered n
         join webhook_endpoints e on e.workspace_id = n.workspace_id and e.enabled
           and (e.events is null or e.events ? n.type)
@@ -128,12 +186,45 @@ export async function sequence(db: Db, backend: 'postgres' | 'pglite'): Promise<
           case when e.mode = 'langfuse' and n.type = 'prompt.label.moved'
                     and n.data->'from_version' is not null and n.data->'from_version' <> 'null'::jsonb
                then 1 else 0 end) as p(part)
+      ), room as (
+        select r.endpoint_id, greatest(0, ${claim?.perEndpoint ?? 0}::int - (
+          select count(*) from webhook_deliveries x
+          where x.endpoint_id = r.endpoint_id and x.status = 'pending' and x.lease_until >= now()))::int as n
+        from (select distinct endpoint_id from cand) r
+        where ${limit}::int > 0
+      ), pick as (
+        select c.endpoint_id, c.event_id, c.part
+        from cand c join room r on r.endpoint_id = c.endpoint_id and c.rn <= r.n
+        order by c.pos, c.part, c.endpoint_id
+        limit ${limit}
+      ), fanned as (
+        insert into webhook_deliveries (endpoint_id, event_id, part, attempts, lease_until, lease_owner)
+        select c.endpoint_id, c.event_id, c.part,
+               case when p.event_id is null then 0 else 1 end,
+               case when p.event_id is null then null
+                    else now() + (${claim?.leaseMs ?? 0} * interval '1 millisecond') end,
+               case when p.event_id is null then null else ${claim?.owner ?? null}::text end
+        from cand c
+        left join pick p on p.endpoint_id = c.endpoint_id and p.event_id = c.event_id and p.part = c.part
         on conflict do nothing
-        returning 1
+        returning id, endpoint_id, event_id, part, attempts, lease_owner
+      ), counts as (
+        select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f
       )
-      select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f`);
-    const row = rowsOf<{ n: number }>(res)[0];
-    return Number(row?.n ?? 0);
+      select counts.n, counts.f, d.id, d.part, d.attempts, d.endpoint_id, e.url, e.mode, e.secret,
+             case when e.previous_secret_until > now() then e.previous_secret end as previous_secret,
+             o.id as event_id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data,
+             o.actor, o.at
+      from counts
+      left join fanned d on d.lease_owner is not null
+      left join webhook_endpoints e on e.id = d.endpoint_id
+      left join numbered o on o.id = d.event_id`);
+    const rows = rowsOf<Record<string, unknown>>(res);
+    return {
+      numbered: Number(rows[0]?.n ?? 0),
+      fanned: Number(rows[0]?.f ?? 0),
+      claimed: rows.filter((r) => r.id !== null && r.id !== undefined).map(claimedOf),
+    };
   });
 }
 
@@ -324,7 +415,12 @@ export async function claimDeliveries(
     from claimed c
     join webhook_endpoints e on e.id = c.endpoint_id
     join ${outboxEvents} o on o.id = c.event_id`);
-  return rowsOf<Record<string, unknown>>(res).map((r) => ({
+  return rowsOf<Record<string, unknown>>(res).map(claimedOf);
+}
+
+/** A claimed delivery as raw SQL returns it (claimDeliveries and sequence select the same columns). */
+function claimedOf(r: Record<string, unknown>): ClaimedDelivery {
+  return {
     id: Number(r.id),
     part: Number(r.part),
     attempts: Number(r.attempts),
@@ -333,7 +429,7 @@ export async function claimDeliveries(
     mode: r.mode as EndpointMode,
     secrets: [String(r.secret), ...(r.previous_secret ? [String(r.previous_secret)] : [])],
     event: eventOf(r),
-  }));
+  };
 }
 
 /** The result of one attempt, as the worker decided it (model/webhooks.ts verdictOf). */
