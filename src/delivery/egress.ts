@@ -2,6 +2,7 @@
 // checks the addresses a name resolves to (the address connected to is the one checked, so a DNS
 // answer that changes between check and connect cannot slip through), no redirects, a timeout.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
@@ -51,6 +52,52 @@ export function egressAgent(opts: { allowPrivate: boolean; timeoutMs: number }):
   });
 }
 
+/**
+ * Deadlines for requests in flight, shared: every request started within one `slotMs` slot gets the
+ * same signal, aborted (TimeoutError) when the slot's last request reaches `timeoutMs` (so a request
+ * is cut between timeoutMs and timeoutMs + slotMs after its start), and `abortAll` aborts every live
+ * one (AbortError: the worker stopping). One AbortController and timer per slot instead of
+ * AbortSignal.timeout + AbortSignal.any per request, which cost a delivery ~25 µs.
+ */
+export class Deadlines {
+  private slots = new Map<number, AbortController>();
+  private ended: AbortSignal | null = null;
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly slotMs = 100,
+  ) {}
+
+  signal(now = Date.now()): AbortSignal {
+    if (this.ended) return this.ended;
+    const slot = Math.floor(now / this.slotMs);
+    let c = this.slots.get(slot);
+    if (!c) {
+      const ctl = new AbortController();
+      c = ctl;
+      // Every request of the slot listens to it.
+      setMaxListeners(0, ctl.signal);
+      this.slots.set(slot, ctl);
+      const t = setTimeout(
+        () => {
+          this.slots.delete(slot);
+          ctl.abort(new DOMException(`timeout after ${this.timeoutMs} ms`, 'TimeoutError'));
+        },
+        (slot + 1) * this.slotMs - now + this.timeoutMs,
+      );
+      t.unref();
+    }
+    return c.signal;
+  }
+
+  /** Aborts every request in flight, and from now on every new one at once. */
+  abortAll(): void {
+    const reason = new DOMException('stopping', 'AbortError');
+    for (const c of this.slots.values()) c.abort(reason);
+    this.slots.clear();
+    this.ended = AbortSignal.abort(reason);
+  }
+}
+
 /** Why a POST got no usable answer; null when the receiver answered (any status). */
 export type PostFailure = 'refused' | 'timeout' | 'aborted' | 'network' | 'redirect';
 
@@ -72,6 +119,7 @@ export async function post(
   url: string,
   headers: Record<string, string>,
   body: string,
+  /** `signal` bounds the whole request (a Deadlines signal); without one, a timer of `timeoutMs`. */
   opts: { allowPrivate: boolean; timeoutMs: number; signal?: AbortSignal },
 ): Promise<PostResult> {
   try {
@@ -80,9 +128,7 @@ export async function post(
     if (!opts.allowPrivate && isIP(host) && !isPublicAddress(host)) {
       throw new EgressRefused(`${host} is a private or reserved address`);
     }
-    const signal = opts.signal
-      ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)])
-      : AbortSignal.timeout(opts.timeoutMs);
+    const signal = opts.signal ?? AbortSignal.timeout(opts.timeoutMs);
     const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
     let text = '';
     for await (const chunk of res.body) {

@@ -5,9 +5,13 @@
 // concurrently, and records each batch of results in one statement. Writers never wait for it:
 // nothing here runs inside a write's transaction.
 import { performance } from 'node:perf_hooks';
-import { Webhook } from 'standardwebhooks';
 import type { Registry } from '../registry/index.ts';
-import { DEFAULT_PER_ENDPOINT, type AttemptResult, type ClaimedDelivery } from '../registry/index.ts';
+import {
+  DEFAULT_PER_ENDPOINT,
+  type AttemptResult,
+  type ClaimedDelivery,
+  type SequencerRun,
+} from '../registry/index.ts';
 import {
   hmacHex,
   langfuseAction,
@@ -18,10 +22,11 @@ import {
   promptlayerPayload,
   sortedJson,
   standardPayload,
+  standardSignature,
   verdictOf,
   webhookId,
 } from '../model/webhooks.ts';
-import { egressAgent, post } from './egress.ts';
+import { Deadlines, egressAgent, post } from './egress.ts';
 
 export interface WorkerOptions {
   /** Seconds to wait after attempt n (n = 1…); past the end, the delivery has failed. */
@@ -49,6 +54,9 @@ export interface WorkerOptions {
 /** Requests in flight while yielding to request load. */
 const YIELD_CONCURRENCY = 2;
 
+/** A claim statement runs at least this often while there may be work (retries, other processes'). */
+const CLAIM_AT_LEAST_MS = 1000;
+
 export interface WebhookWorker {
   /** Resolves when every request in flight has ended (aborted past `graceMs`) and been recorded. */
   stop(graceMs?: number): Promise<void>;
@@ -57,16 +65,30 @@ export interface WebhookWorker {
   readonly owner: string;
 }
 
-/** The body and headers one delivery sends; null when its mode has no such event (not sent). */
+/**
+ * The body and headers one delivery sends; null when its mode has no such event (not sent).
+ * `bodies`: bodies already made for the same event in this claim (a standard or PromptLayer body
+ * is the same for every endpoint of the mode: serialised once, not once per endpoint).
+ */
 export async function requestFor(
   registry: Registry,
   d: ClaimedDelivery,
   now = new Date(),
+  bodies?: Map<string, string>,
 ): Promise<{ body: string; headers: Record<string, string> } | null> {
   const id = webhookId(d.event.id, d.part);
   const ts = Math.floor(now.getTime() / 1000);
   let body: string;
   const extra: Record<string, string> = {};
+  const memo = (make: () => string) => {
+    const k = `${d.mode}:${id}`;
+    let b = bodies?.get(k);
+    if (b === undefined) {
+      b = make();
+      bodies?.set(k, b);
+    }
+    return b;
+  };
   if (d.mode === 'langfuse') {
     const action = langfuseAction(d.event.type);
     if (!action) return null;
@@ -80,13 +102,13 @@ export async function requestFor(
     const type = promptlayerEventType(d.event);
     if (!type) return null;
     // PromptLayer signs json.dumps(payload, sort_keys=True): the body is sent in exactly that form.
-    body = sortedJson(promptlayerPayload(d.event, type));
+    body = memo(() => sortedJson(promptlayerPayload(d.event, type)));
     extra['x-promptlayer-signature'] = hmacHex(d.secrets[0]!, body);
   } else {
-    body = JSON.stringify(standardPayload(d.event));
+    body = memo(() => JSON.stringify(standardPayload(d.event)));
   }
   // Standard Webhooks signature in every mode; during a rotation, one per secret.
-  const signature = d.secrets.map((s) => new Webhook(s).sign(id, now, body)).join(' ');
+  const signature = d.secrets.map((s) => standardSignature(s, id, ts, body)).join(' ');
   return {
     body,
     headers: {
@@ -107,7 +129,8 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   // holding one frees it after this.
   const leaseMs = 2 * opts.timeoutMs + 1000;
   const perEndpoint = Math.max(1, Math.min(opts.perEndpoint ?? DEFAULT_PER_ENDPOINT, opts.concurrency));
-  const abort = new AbortController();
+  // Each request's deadline (timeoutMs), and the stop's abort of whatever is still in flight.
+  const deadlines = new Deadlines(opts.timeoutMs);
   let inflight = 0;
   let pumping = false;
   let again = false;
@@ -153,22 +176,27 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
         flushing = null;
         if (results.length) flush();
         else settle();
-        pump();
+        // Finished sends make room: claim what waits, if anything is known to.
+        if (backlog) pump();
       });
   };
   const settle = () => {
     if (inflight === 0 && !flushing && !flushTimer && !results.length) for (const f of idle) f();
   };
 
-  const send = async (d: ClaimedDelivery) => {
+  const send = async (d: ClaimedDelivery, bodies: Map<string, string>) => {
     const t0 = Date.now();
     let r: AttemptResult;
     try {
-      const req = await requestFor(registry, d);
+      const req = await requestFor(registry, d, new Date(t0), bodies);
       if (!req) {
         r = base(d, 0, 'not_applicable', null, `no ${d.mode} equivalent: not sent`);
       } else {
-        const res = await post(agent, d.url, req.headers, req.body, { ...opts, signal: abort.signal });
+        const res = await post(agent, d.url, req.headers, req.body, {
+          allowPrivate: opts.allowPrivate,
+          timeoutMs: opts.timeoutMs,
+          signal: deadlines.signal(t0),
+        });
         const ms = Date.now() - t0;
         if (res.failure === 'aborted') {
           r = base(d, ms, 'skipped', null, res.error);
@@ -205,6 +233,24 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   sampler.unref();
   const yielding = () => saturated && (opts.busy?.() ?? false);
 
+  // Whether due deliveries may be waiting beyond what this worker holds (a claim came back full, or
+  // the sequencer fanned out more than it could hand over). Unknown at start: claim.
+  let backlog = true;
+  let lastClaimAt = 0;
+
+  const take = (claimed: ClaimedDelivery[]) => {
+    if (stopped) {
+      // Handed over as we stopped: give them back unsent.
+      for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
+      flush();
+      return;
+    }
+    inflight += claimed.length;
+    const bodies = new Map<string, string>();
+    for (const d of claimed) void send(d, bodies);
+  };
+  const room = () => (stopped ? 0 : (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight);
+
   const pump = () => {
     if (stopped) return;
     if (pumping) {
@@ -216,22 +262,24 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       try {
         do {
           again = false;
-          const room = (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight;
-          if (room <= 0) {
+          const free = room();
+          if (free <= 0) {
             // Yielding: look again shortly (a finished send pumps too).
+            backlog = true;
             if (yielding()) wakeAt(new Date(Date.now() + 25));
             break;
           }
-          const claimed = await registry.outbox.claim(owner, leaseMs, room, perEndpoint);
+          lastClaimAt = Date.now();
+          const claimed = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
+          backlog = claimed.length === free;
           if (stopped) {
             // Claimed as we stopped: give them back unsent.
             for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
             flush();
             break;
           }
-          inflight += claimed.length;
-          for (const d of claimed) void send(d);
-          if (claimed.length === room) again = true;
+          take(claimed);
+          if (backlog) again = true;
         } while (again && !stopped);
       } catch (err) {
         opts.log?.warn({ err }, 'webhook claim failed');
@@ -241,7 +289,18 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     })();
   };
 
-  const off = registry.outbox.hub.subscribe(pump);
+  // New deliveries are claimed for this worker by the sequencer as it fans them out (one statement
+  // instead of a fan-out and a claim); a claim statement runs after a sequencer run only when that
+  // left something behind, when nothing was numbered (a poll, another process's commit), or when
+  // the last claim is older than CLAIM_AT_LEAST_MS (retries, expired leases of dead processes).
+  const unclaim = registry.outbox.hub.setClaimer({ owner, leaseMs, perEndpoint, room, take });
+  const onRun = (run: SequencerRun | null) => {
+    if (run && run.fanned > run.leased) backlog = true;
+    const nothingLeft = run !== null && run.numbered > 0 && run.fanned === run.leased;
+    if (nothingLeft && !backlog && Date.now() - lastClaimAt < CLAIM_AT_LEAST_MS) return;
+    pump();
+  };
+  const off = registry.outbox.hub.subscribe(onRun);
   registry.outbox.hub.kick();
   // Retention: once at start and then every hour.
   const prune = () => void registry.outbox.prune(opts.retentionDays).catch(() => {});
@@ -255,6 +314,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     async stop(graceMs = Math.min(opts.timeoutMs, 5000)) {
       stopped = true;
       off();
+      unclaim();
       if (timer) clearTimeout(timer);
       clearInterval(pruner);
       clearInterval(sampler);
@@ -262,7 +322,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
         idle.add(resolve);
         settle();
       });
-      const t = setTimeout(() => abort.abort(), graceMs);
+      const t = setTimeout(() => deadlines.abortAll(), graceMs);
       await done;
       clearTimeout(t);
       await agent.close().catch(() => {});

@@ -237,6 +237,24 @@ function pyString(s: string): string {
 
 export const hmacHex = (key: string, data: string) => createHmac('sha256', key).update(data).digest('hex');
 
+/** Decoded `whsec_` keys: one decode per secret, not per delivery (a handful of endpoints). */
+const standardKeys = new Map<string, Buffer>();
+
+/**
+ * The Standard Webhooks signature, `v1,<base64 HMAC-SHA256(key, "<id>.<ts>.<body>")>` with the key
+ * the base64 after `whsec_` — what the reference library's `Webhook#sign` computes (a property test
+ * holds them equal), on node:crypto rather than its pure-JS SHA-256, which cost a delivery ~15 µs.
+ */
+export function standardSignature(secret: string, id: string, unixSeconds: number, body: string): string {
+  let key = standardKeys.get(secret);
+  if (!key) {
+    if (standardKeys.size >= 1024) standardKeys.clear();
+    key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+    standardKeys.set(secret, key);
+  }
+  return `v1,${createHmac('sha256', key).update(`${id}.${unixSeconds}.${body}`).digest('base64')}`;
+}
+
 /** What an attempt's outcome means for the delivery and its endpoint. */
 export type Verdict =
   | { kind: 'delivered' }

@@ -52,7 +52,7 @@ export type { ImportReport } from './bulk.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
 export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
-export type { ClaimedDelivery, AttemptResult } from './outbox.ts';
+export type { ClaimedDelivery, AttemptResult, SequencerRun } from './outbox.ts';
 export { DEFAULT_PER_ENDPOINT } from './outbox.ts';
 export type {
   RequestLogRecord,

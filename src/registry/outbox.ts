@@ -8,7 +8,7 @@
 // The sequencer numbers committed, not-yet-numbered rows (`pos`) under an advisory lock held until
 // its own commit, so `pos` grows in the order rows become visible: a cursor over it misses nothing.
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { outboxEvents, outboxPruned } from '../store/schema.ts';
 import type { Actor } from '../model/types.ts';
@@ -21,6 +21,30 @@ const SEQUENCER_LOCK = 7_402_117;
 const BATCH = 1000;
 
 /**
+ * What one hub run did, for its subscribers: rows numbered, deliveries fanned out, and how many of
+ * those the claimer took at once (all of them: nothing new is left for a claim to find).
+ */
+export interface SequencerRun {
+  numbered: number;
+  fanned: number;
+  leased: number;
+}
+
+/**
+ * The delivery worker of this process, as the sequencer sees it: the new deliveries it fans out are
+ * claimed for this worker in the same statement (up to its room, within each endpoint's cap) and
+ * handed over, instead of a claim statement updating each of them again just after.
+ */
+export interface Claimer {
+  owner: string;
+  leaseMs: number;
+  perEndpoint: number;
+  /** Requests this worker can start now. */
+  room(): number;
+  take(claimed: ClaimedDelivery[]): void;
+}
+
+/**
  * One per registry: runs the sequencer when told that something may have changed (coalescing
  * calls that arrive while it runs into one more run) and then tells its subscribers (the delivery
  * worker, change streams). A slow poll covers a missed wake-up.
@@ -28,8 +52,9 @@ const BATCH = 1000;
 export class OutboxHub {
   private running: Promise<void> | null = null;
   private again = false;
-  private readonly subs = new Set<() => void>();
+  private readonly subs = new Set<(run: SequencerRun | null) => void>();
   private poll: NodeJS.Timeout | null = null;
+  private claimer: Claimer | null = null;
 
   private scheduled: NodeJS.Timeout | null = null;
 
@@ -54,6 +79,14 @@ export class OutboxHub {
     }, this.windowMs);
   }
 
+  /** The worker whose deliveries the sequencer claims as it fans them out; returns its removal. */
+  setClaimer(c: Claimer): () => void {
+    this.claimer = c;
+    return () => {
+      if (this.claimer === c) this.claimer = null;
+    };
+  }
+
   private run(): void {
     if (this.running) {
       this.again = true;
@@ -62,14 +95,29 @@ export class OutboxHub {
     this.running = (async () => {
       do {
         this.again = false;
+        let run: SequencerRun | null = { numbered: 0, fanned: 0, leased: 0 };
         try {
-          while ((await sequence(this.db, this.backend)) === BATCH) {
-            /* a full batch: there may be more */
+          for (;;) {
+            const c = this.claimer;
+            const room = c ? c.room() : 0;
+            const r = await sequence(
+              this.db,
+              this.backend,
+              c && room > 0
+                ? { owner: c.owner, leaseMs: c.leaseMs, perEndpoint: c.perEndpoint, limit: room }
+                : null,
+            );
+            run.numbered += r.numbered;
+            run.fanned += r.fanned;
+            run.leased += r.claimed.length;
+            if (r.claimed.length) c!.take(r.claimed);
+            if (r.numbered < BATCH) break; // a full batch: there may be more
           }
         } catch {
           // The database is unreachable right now: the poll tries again.
+          run = null;
         }
-        for (const s of this.subs) s();
+        for (const s of this.subs) s(run);
       } while (this.again);
     })().finally(() => {
       this.running = null;
@@ -77,7 +125,7 @@ export class OutboxHub {
   }
 
   /** Runs `fn` after every sequencer run; returns an unsubscribe function. */
-  subscribe(fn: () => void): () => void {
+  subscribe(fn: (run: SequencerRun | null) => void): () => void {
     this.subs.add(fn);
     if (!this.poll) {
       this.poll = setInterval(() => this.kick(), this.pollMs);
@@ -104,22 +152,32 @@ export class OutboxHub {
 /**
  * Numbers up to BATCH committed rows in commit order and fans each out to the enabled endpoints of
  * its workspace whose filters let it through (Langfuse mode: two deliveries for a label move).
- * Returns how many rows it numbered.
+ *
+ * With `claim`, the new deliveries are claimed for that worker as they are inserted — up to
+ * `limit`, and per endpoint up to the room its cap leaves (live leases of every process, as
+ * claimDeliveries counts them), oldest event first — and returned with what sending them needs:
+ * the same lease and attempt count a claim would give them, without a second statement updating
+ * each row. The rest are inserted unclaimed, for claimDeliveries.
  */
-export async function sequence(db: Db, backend: 'postgres' | 'pglite'): Promise<number> {
+export async function sequence(
+  db: Db,
+  backend: 'postgres' | 'pglite',
+  claim: { owner: string; leaseMs: number; perEndpoint: number; limit: number } | null = null,
+): Promise<{ numbered: number; fanned: number; claimed: ClaimedDelivery[] }> {
   return db.transaction(async (tx) => {
     // PGlite has one connection (transactions are serialised) and one process: no lock needed.
     if (backend === 'postgres') await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+    const limit = claim?.limit ?? 0;
     const res = await tx.execute(sql`
       with next as (
         select id from ${outboxEvents} where pos is null order by id limit ${BATCH} for update
       ), numbered as (
         update ${outboxEvents} o set pos = nextval('outbox_pos_seq'), sequenced_at = now()
         from next where o.id = next.id
-        returning o.id, o.workspace_id, o.type, o.prompt_name, o.data
-      ), fanned as (
-        insert into webhook_deliveries (endpoint_id, event_id, part)
-        select e.id, n.id, p.part
+        returning o.id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data, o.actor, o.at
+      ), cand as (
+        select e.id as endpoint_id, n.id as event_id, p.part, n.pos,
+               row_number() over (partition by e.id order by n.pos, p.part) as rn
         from numbered n
         join webhook_endpoints e on e.workspace_id = n.workspace_id and e.enabled
           and (e.events is null or e.events ? n.type)
@@ -128,12 +186,45 @@ export async function sequence(db: Db, backend: 'postgres' | 'pglite'): Promise<
           case when e.mode = 'langfuse' and n.type = 'prompt.label.moved'
                     and n.data->'from_version' is not null and n.data->'from_version' <> 'null'::jsonb
                then 1 else 0 end) as p(part)
+      ), room as (
+        select r.endpoint_id, greatest(0, ${claim?.perEndpoint ?? 0}::int - (
+          select count(*) from webhook_deliveries x
+          where x.endpoint_id = r.endpoint_id and x.status = 'pending' and x.lease_until >= now()))::int as n
+        from (select distinct endpoint_id from cand) r
+        where ${limit}::int > 0
+      ), pick as (
+        select c.endpoint_id, c.event_id, c.part
+        from cand c join room r on r.endpoint_id = c.endpoint_id and c.rn <= r.n
+        order by c.pos, c.part, c.endpoint_id
+        limit ${limit}
+      ), fanned as (
+        insert into webhook_deliveries (endpoint_id, event_id, part, attempts, lease_until, lease_owner)
+        select c.endpoint_id, c.event_id, c.part,
+               case when p.event_id is null then 0 else 1 end,
+               case when p.event_id is null then null
+                    else now() + (${claim?.leaseMs ?? 0} * interval '1 millisecond') end,
+               case when p.event_id is null then null else ${claim?.owner ?? null}::text end
+        from cand c
+        left join pick p on p.endpoint_id = c.endpoint_id and p.event_id = c.event_id and p.part = c.part
         on conflict do nothing
-        returning 1
+        returning id, endpoint_id, event_id, part, attempts, lease_owner
+      ), counts as (
+        select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f
       )
-      select (select count(*) from numbered)::int as n, (select count(*) from fanned)::int as f`);
-    const row = rowsOf<{ n: number }>(res)[0];
-    return Number(row?.n ?? 0);
+      select counts.n, counts.f, d.id, d.part, d.attempts, d.endpoint_id, e.url, e.mode, e.secret,
+             case when e.previous_secret_until > now() then e.previous_secret end as previous_secret,
+             o.id as event_id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data,
+             o.actor, o.at
+      from counts
+      left join fanned d on d.lease_owner is not null
+      left join webhook_endpoints e on e.id = d.endpoint_id
+      left join numbered o on o.id = d.event_id`);
+    const rows = rowsOf<Record<string, unknown>>(res);
+    return {
+      numbered: Number(rows[0]?.n ?? 0),
+      fanned: Number(rows[0]?.f ?? 0),
+      claimed: rows.filter((r) => r.id !== null && r.id !== undefined).map(claimedOf),
+    };
   });
 }
 
@@ -141,25 +232,19 @@ export function rowsOf<T>(res: unknown): T[] {
   return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[];
 }
 
-const eventColumns = {
-  id: outboxEvents.id,
-  pos: outboxEvents.pos,
-  workspaceId: outboxEvents.workspaceId,
-  type: outboxEvents.type,
-  promptId: outboxEvents.promptId,
-  promptName: outboxEvents.promptName,
-  data: outboxEvents.data,
-  actor: outboxEvents.actor,
-  at: outboxEvents.at,
-};
-
-/** Events a stream resuming from `after` can no longer get: retention deleted them. */
+/** Events a stream can no longer get: retention deleted them before it read them. */
 export interface StreamGap {
-  /** The position the client resumed from. */
+  /** The client's position when the loss was found. */
   after: number;
   /** The highest position retention deleted in the workspace: the stream continues after it. */
   through: number;
   prunedAt: Date;
+}
+
+/** One read of the change stream: the gap found first (if any), then the next events after it. */
+export interface StreamRead {
+  gap: StreamGap | null;
+  events: OutboxEvent[];
 }
 
 /**
@@ -167,9 +252,16 @@ export interface StreamGap {
  * workspace now, so a bad one fails before the stream starts. `read(after)` returns the next
  * events in commit order; `wait` resolves at the next sequencer run or after `maxMs`.
  *
- * `gap`: when the client resumes from a position (`after` given) and retention has since deleted
- * an event of this workspace past it, what it missed — exact, because the watermark is the highest
- * deleted position: `after < through` holds iff some event after `after` is gone.
+ * Every read checks, in the same statement (one snapshot: the deletion and its watermark are seen
+ * together or not at all), whether retention has deleted an event of this workspace past the
+ * client's position — when it resumed from an old one, and equally while it is connected (it fell
+ * behind by more than the retention window, or retention ran between two reads). Exact, because
+ * the watermark is the highest deleted position: `after < through` holds iff some event after
+ * `after` is gone. Then `gap` says so and the events continue after `through`.
+ *
+ * A client that names no position asked for whatever there is: what retention deleted before it
+ * connected is no gap for it. Its floor is the watermark it first saw; only a loss above that
+ * (and above its position) is reported.
  */
 export async function openEventStream(
   ctx: RegistryContext,
@@ -179,29 +271,42 @@ export async function openEventStream(
 ) {
   requireRole(actor, 'viewer');
   const ws = await resolveWorkspace(ctx.store.db, actor, q.workspace);
-  let gap: StreamGap | null = null;
-  if (q.after !== undefined) {
-    const [mark] = await ctx.store.db
-      .select({ through: outboxPruned.throughPos, prunedAt: outboxPruned.prunedAt })
-      .from(outboxPruned)
-      .where(eq(outboxPruned.workspaceId, ws.id));
-    if (mark && q.after < mark.through)
-      gap = { after: q.after, through: mark.through, prunedAt: mark.prunedAt };
-  }
+  // Positioned clients: every loss after their position counts. Others: set at the first read.
+  let floor: number | null = q.after !== undefined ? 0 : null;
   let wake: (() => void) | null = null;
   const off = hub.subscribe(() => wake?.());
   hub.kick();
   return {
     workspaceId: ws.id,
-    gap,
-    async read(after: number, limit = 500): Promise<OutboxEvent[]> {
-      const rows = await ctx.store.db
-        .select(eventColumns)
-        .from(outboxEvents)
-        .where(and(eq(outboxEvents.workspaceId, ws.id), gt(outboxEvents.pos, after)))
-        .orderBy(asc(outboxEvents.pos))
-        .limit(limit);
-      return rows as OutboxEvent[];
+    async read(after: number, limit = 500): Promise<StreamRead> {
+      const res = await ctx.store.db.execute(sql`
+        with mark as (
+          select coalesce(max(m.through_pos), 0)::bigint as through, max(m.pruned_at) as pruned_at
+          from ${outboxPruned} m where m.workspace_id = ${ws.id}
+        ), s as (
+          select through, pruned_at,
+            case when through > greatest(${after}::bigint, ${floor ?? Number.MAX_SAFE_INTEGER}::bigint)
+                 then through else ${after}::bigint end as start
+          from mark
+        )
+        select s.through as mark_through, s.pruned_at as mark_pruned_at, s.start as mark_start,
+               o.id as event_id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data,
+               o.actor, o.at
+        from s left join lateral (
+          select * from ${outboxEvents} e
+          where e.workspace_id = ${ws.id} and e.pos > s.start
+          order by e.pos limit ${limit}
+        ) o on true
+        order by o.pos`);
+      const rows = rowsOf<Record<string, unknown>>(res);
+      const head = rows[0]!;
+      const through = Number(head.mark_through);
+      const start = Number(head.mark_start);
+      floor ??= through;
+      return {
+        gap: start > after ? { after, through: start, prunedAt: dateOf(head.mark_pruned_at) } : null,
+        events: rows.filter((r) => r.event_id !== null && r.event_id !== undefined).map(eventOf),
+      };
     },
     /** The newest event's position (0: none yet): a client that wants only what happens from now. */
     async head(): Promise<number> {
@@ -223,6 +328,23 @@ export async function openEventStream(
       });
     },
     close: off,
+  };
+}
+
+const dateOf = (x: unknown) => (x instanceof Date ? x : new Date(String(x)));
+
+/** An outbox row as raw SQL returns it (either driver), with its id as `event_id`. */
+function eventOf(r: Record<string, unknown>): OutboxEvent {
+  return {
+    id: Number(r.event_id),
+    pos: r.pos === null ? null : Number(r.pos),
+    workspaceId: (r.workspace_id as string | null) ?? null,
+    type: String(r.type),
+    promptId: (r.prompt_id as string | null) ?? null,
+    promptName: (r.prompt_name as string | null) ?? null,
+    data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as OutboxEvent['data'],
+    actor: (r.actor as string | null) ?? null,
+    at: dateOf(r.at),
   };
 }
 
@@ -293,7 +415,12 @@ export async function claimDeliveries(
     from claimed c
     join webhook_endpoints e on e.id = c.endpoint_id
     join ${outboxEvents} o on o.id = c.event_id`);
-  return rowsOf<Record<string, unknown>>(res).map((r) => ({
+  return rowsOf<Record<string, unknown>>(res).map(claimedOf);
+}
+
+/** A claimed delivery as raw SQL returns it (claimDeliveries and sequence select the same columns). */
+function claimedOf(r: Record<string, unknown>): ClaimedDelivery {
+  return {
     id: Number(r.id),
     part: Number(r.part),
     attempts: Number(r.attempts),
@@ -301,18 +428,8 @@ export async function claimDeliveries(
     url: String(r.url),
     mode: r.mode as EndpointMode,
     secrets: [String(r.secret), ...(r.previous_secret ? [String(r.previous_secret)] : [])],
-    event: {
-      id: Number(r.event_id),
-      pos: r.pos === null ? null : Number(r.pos),
-      workspaceId: (r.workspace_id as string | null) ?? null,
-      type: String(r.type),
-      promptId: (r.prompt_id as string | null) ?? null,
-      promptName: (r.prompt_name as string | null) ?? null,
-      data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as OutboxEvent['data'],
-      actor: (r.actor as string | null) ?? null,
-      at: r.at instanceof Date ? r.at : new Date(String(r.at)),
-    },
-  }));
+    event: eventOf(r),
+  };
 }
 
 /** The result of one attempt, as the worker decided it (model/webhooks.ts verdictOf). */

@@ -1,13 +1,15 @@
 // GET /v1/events: a real SSE client over a real port gets the workspace's changes in order,
 // disconnects, resumes with Last-Event-ID and misses nothing (and sees nothing twice); another
 // workspace's changes never appear; a bad workspace answers 404 before any stream starts; a client
-// resuming from before what retention deleted gets a `stream.gap` event first.
+// resuming from before what retention deleted gets a `stream.gap` event first, and so does a
+// connected client when retention deletes events it has not read yet; a slow client is waited for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { sql } from 'drizzle-orm';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { uniq } from '../testing.ts';
+import { pruneOutbox, rowsOf } from '../../../registry/outbox.ts';
 
 interface Client {
   events: EventSourceMessage[];
@@ -163,6 +165,88 @@ for (const backend of backends) {
       // Another workspace's retention is not this one's gap.
       const other = await poll(t.keys.otherEditor, { lastEventId: seen });
       expect(other.map((e) => e.event)).not.toContain('stream.gap');
+    });
+
+    it('a connected client is told by a stream.gap when retention deletes events it has not read', async () => {
+      // Connected with no position (it asked for whatever there is): what retention deleted
+      // before it came is no gap for it; what is deleted while it is connected is.
+      const live = await connect(base, t.keys.viewer);
+      const a = await newPrompt(t.keys.editor);
+      const hasA = () => live.events.some((e) => JSON.parse(e.data).data.prompt === a);
+      for (let i = 0; i < 500 && !hasA(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(hasA()).toBe(true);
+      const seen = Number(live.events.at(-1)!.id);
+      const workspaceId = JSON.parse(live.events.at(-1)!.data).data.workspace_id as string;
+      const before = live.events.length;
+
+      // Events the client has not read yet are committed, numbered and pruned in one transaction
+      // (as if the client had fallen behind by more than the window): it never sees them.
+      const gone = uniq('gone');
+      const db = t.registry.store.db;
+      let through = 0;
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`
+          insert into outbox_events (workspace_id, type, prompt_name, data, at)
+          select ${workspaceId}::uuid, 'prompt.created', ${gone}, '{"is_snippet":false}'::jsonb,
+                 now() - interval '30 days'
+          from generate_series(1, 3)`);
+        const numbered = await tx.execute(sql`
+          update outbox_events set pos = nextval('outbox_pos_seq'), sequenced_at = now()
+          where pos is null and prompt_name = ${gone} returning pos`);
+        through = Math.max(...rowsOf<{ pos: string }>(numbered).map((r) => Number(r.pos)));
+        expect(await pruneOutbox(tx as unknown as typeof db, 7)).toBeGreaterThanOrEqual(3);
+      });
+      expect(through).toBeGreaterThan(seen);
+
+      // The next change wakes the stream: first the gap, then the change, never a silent hole.
+      const b = await newPrompt(t.keys.editor);
+      await live.until(before + 3); // stream.gap + B's two events
+      const got = live.events.slice(before);
+      expect(got[0]!.event).toBe('stream.gap');
+      expect(Number(got[0]!.id)).toBe(through);
+      expect(JSON.parse(got[0]!.data)).toMatchObject({
+        type: 'stream.gap',
+        data: { reason: 'retention', workspace_id: workspaceId, after: seen, through },
+      });
+      expect(got.slice(1).map((e) => JSON.parse(e.data).data.prompt)).toEqual([b, b]);
+      expect(got.slice(1).every((e) => Number(e.id) > through)).toBe(true);
+      // Nothing deleted reached it, and the gap is told once.
+      expect(live.events.some((e) => e.data.includes(gone))).toBe(false);
+      await newPrompt(t.keys.editor);
+      await live.until(before + 5);
+      expect(live.events.filter((e) => e.event === 'stream.gap')).toHaveLength(1);
+      live.close();
+    });
+
+    it('a slow client is not buffered without bound: the stream waits for it and misses nothing', async () => {
+      // 1,200 events, read by a client that takes its time: the server writes a batch, waits for
+      // the client to drain it, then reads the next (the outbox is the buffer).
+      const names: string[] = [];
+      const db = t.registry.store.db;
+      await newPrompt(t.keys.editor);
+      await t.registry.outbox.hub.idle();
+      const ws = JSON.parse((await poll(t.keys.viewer)).at(-1)!.data).data.workspace_id as string;
+      const tag = uniq('bulk');
+      await db.execute(sql`
+        insert into outbox_events (workspace_id, type, prompt_name, data)
+        select ${ws}::uuid, 'prompt.updated', ${tag} || '-' || g, jsonb_build_object('pad', repeat('x', 2000))
+        from generate_series(1, 1200) g`);
+      for (let i = 1; i <= 1200; i++) names.push(`${tag}-${i}`);
+      await t.registry.outbox.hub.idle();
+      t.registry.outbox.hub.kick();
+      await t.registry.outbox.hub.idle();
+      const res = await fetch(`${base}/v1/events?follow=false&after=0`, {
+        headers: { authorization: `Bearer ${t.keys.viewer}` },
+      });
+      const events: EventSourceMessage[] = [];
+      const parser = createParser({ onEvent: (e) => events.push(e) });
+      const dec = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        parser.feed(dec.decode(chunk, { stream: true }));
+        await new Promise((r) => setTimeout(r, 2)); // a slow reader
+      }
+      const got = events.map((e) => JSON.parse(e.data).data.prompt).filter((n: string) => n?.startsWith(tag));
+      expect(got).toEqual(names);
     });
 
     it('answers 404 for a workspace the key cannot see, and 401 without a key', async () => {

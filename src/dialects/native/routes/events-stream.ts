@@ -2,7 +2,8 @@
 // same outbox webhooks are delivered from, in commit order. `id:` is the event's position: a client
 // that reconnects with Last-Event-ID (or `?after=`) gets every event after it, none twice, as long
 // as it is inside the outbox's retention (LECTERN_OUTBOX_RETENTION_DAYS); one that resumes from
-// before it first gets a `stream.gap` event (it missed events and should resync).
+// before it first gets a `stream.gap` event (it missed events and should resync), and so does a
+// connected one when retention deletes events it has not read yet.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,16 +20,12 @@ declare module 'fastify' {
 /** The event that tells a resuming client it missed events retention deleted (docs/webhooks.md). */
 export const GAP_EVENT = 'stream.gap';
 
-function gapPayload(stream: {
-  workspaceId: string;
-  gap: { after: number; through: number; prunedAt: Date } | null;
-}) {
-  const g = stream.gap!;
+function gapPayload(workspaceId: string, g: { after: number; through: number; prunedAt: Date }) {
   return {
     type: GAP_EVENT,
     timestamp: new Date().toISOString(),
     data: {
-      workspace_id: stream.workspaceId,
+      workspace_id: workspaceId,
       reason: 'retention',
       after: g.after,
       through: g.through,
@@ -107,14 +104,6 @@ export default function route(app: FastifyInstance) {
         'x-request-id': req.id,
       });
       res.write('retry: 2000\n\n');
-      if (stream.gap) {
-        // Retention deleted events after the client's position: say so before anything else, and
-        // continue after the last deleted one (the client resyncs; what it missed is gone).
-        res.write(
-          `id: ${stream.gap.through}\nevent: ${GAP_EVENT}\ndata: ${JSON.stringify(gapPayload(stream))}\n\n`,
-        );
-        after = stream.gap.through;
-      }
       let closed = false;
       const end = () => {
         if (closed) return;
@@ -128,18 +117,41 @@ export default function route(app: FastifyInstance) {
         open.delete(end);
         stream.close();
       });
+      // A slow client is not buffered for without bound: the next read waits until it has taken
+      // what was written (the outbox is the buffer). One that falls behind by more than the
+      // retention window is told by a gap, like a client resuming from an old position.
+      const drained = () =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
       let lastWrite = Date.now();
       try {
         while (!closed) {
-          const events = await stream.read(after);
+          const { gap, events } = await stream.read(after);
+          if (gap) {
+            // Retention deleted events after the client's position (before it connected, or
+            // while it was): say so before anything after it, and continue after the last deleted
+            // one (the client resyncs; what it missed is gone).
+            res.write(
+              `id: ${gap.through}\nevent: ${GAP_EVENT}\ndata: ${JSON.stringify(gapPayload(stream.workspaceId, gap))}\n\n`,
+            );
+            after = gap.through;
+          }
           for (const e of events) {
             const payload = JSON.stringify(standardPayload(e));
             res.write(`id: ${e.pos}\nevent: ${e.type}\ndata: ${payload}\n\n`);
             after = e.pos ?? after;
           }
+          if (res.writableNeedDrain) await drained();
           if (events.length === 500) continue;
           if (!req.query.follow) break;
-          if (events.length) {
+          if (events.length || gap) {
             lastWrite = Date.now();
             continue;
           }
