@@ -5,10 +5,10 @@
 //
 // Without an attached writer (a registry used on its own) every record is inserted before
 // `logRequest` resolves: slower, never less safe.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { requestLogs, requestLogSettings } from '../store/schema.ts';
 import type { Executor } from '../store/db.ts';
-import { insertJsonRows } from '../store/json-rows-insert.ts';
+import { insertJsonRows, type InsertShape } from '../store/json-rows-insert.ts';
 import { badRequest, notFound } from '../model/errors.ts';
 import { isUuid, uuidv7, hex32 } from '../model/ids.ts';
 import { costOf } from '../model/prices.ts';
@@ -159,20 +159,11 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
   };
 
   const insertRows = async (db: Executor, rows: RequestLogRow[]) => {
-    if (!rows.length) return;
-    const wsIds = [...new Set(rows.map((r) => r.workspaceId))];
-    const settings = await db
-      .select({ workspaceId: requestLogSettings.workspaceId, storeBodies: requestLogSettings.storeBodies })
-      .from(requestLogSettings)
-      .where(inArray(requestLogSettings.workspaceId, wsIds));
-    const noBodies = new Set(settings.filter((s) => !s.storeBodies).map((s) => s.workspaceId));
-    // One json parameter, not drizzle's many-row builder: the batch is built on the event loop,
-    // and the builder cost ~8x more per row (store/json-rows-insert.ts).
-    await insertJsonRows(
-      db,
-      requestLogs,
-      rows.map((r) => (noBodies.has(r.workspaceId) ? withoutBodies(r) : r)),
-    );
+    // One statement: the workspace's "no bodies" setting is joined in (BODIES_BY_SETTING), not
+    // read by a query of its own first. One json parameter, not drizzle's many-row builder: the
+    // batch is built on the event loop, and the builder cost ~8x more per row
+    // (store/json-rows-insert.ts).
+    await insertJsonRows(db, requestLogs, rows, BODIES_BY_SETTING);
   };
 
   return {
@@ -334,9 +325,20 @@ function parseId(idText: string): number {
   return Number(idText);
 }
 
-export function withoutBodies(r: RequestLogRow): RequestLogRow {
-  return { ...r, request: null, response: null, inputVariables: null, bodiesOmitted: true };
-}
+/**
+ * The request log's insert applies a workspace's `store_bodies = false` in SQL, as
+ * a batch once did in JS: the bodies and input variables become null, `bodies_omitted` true.
+ */
+const omit = 'coalesce(not s.store_bodies, false)';
+export const BODIES_BY_SETTING: InsertShape = {
+  join: 'left join request_log_settings s on s.workspace_id = r.workspace_id',
+  columns: {
+    request: `case when ${omit} then null else r.request end`,
+    response: `case when ${omit} then null else r.response end`,
+    input_variables: `case when ${omit} then null else r.input_variables end`,
+    bodies_omitted: `r.bodies_omitted or ${omit}`,
+  },
+};
 
 const invalid = (field: string, why: string) => badRequest(`${field} ${why}`, { field });
 
