@@ -6,7 +6,7 @@
 // Without an attached writer (a registry used on its own) every record is inserted before
 // `logRequest` resolves: slower, never less safe.
 import { and, eq, sql } from 'drizzle-orm';
-import { requestLogs, requestLogSettings } from '../store/schema.ts';
+import { requestGroups, requestLogs, requestLogSettings } from '../store/schema.ts';
 import type { Executor } from '../store/db.ts';
 import { insertJsonRows, type InsertShape } from '../store/json-rows-insert.ts';
 import { badRequest, notFound } from '../model/errors.ts';
@@ -78,7 +78,6 @@ const TEXT_FIELDS = [
   'customerIdentifier',
   'customerName',
   'customerEmail',
-  'groupId',
   'groupIdentifier',
   'threadIdentifier',
   'customIdentifier',
@@ -194,6 +193,10 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       const ws = workspaceOf(actor);
       const idOrP = ids.take();
       const workspaceId = typeof ws === 'string' ? ws : await ws;
+      // A group the workspace does not have: the record is kept outside any group (what it logs
+      // has happened; runtime.md §6.1), never handed to the writer to fail its foreign key.
+      if (base.groupId != null && !(await groupExists(ctx.store.db, workspaceId, base.groupId)))
+        base.groupId = null;
       const id = typeof idOrP === 'number' ? idOrP : await idOrP;
       const createdAt = new Date();
       const row: RequestLogRow = { ...base, id, workspaceId, createdAt, uniqueId: hex32(uuidv7()) };
@@ -214,6 +217,8 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       const patch = checkEnrichment(e);
       const id = parseId(idText);
       const workspaceId = await workspaceOf(actor);
+      if (patch.groupId != null && !(await groupExists(ctx.store.db, workspaceId, patch.groupId)))
+        throw notFound(`Group ${patch.groupId}`, { group_id: patch.groupId });
       const waiting = queue?.queued(id);
       if (waiting && waiting.workspaceId === workspaceId) {
         applyEnrichment(waiting, patch);
@@ -356,6 +361,23 @@ function uuidOrNull(field: string, v: unknown): string | null {
   return v.toLowerCase();
 }
 
+/** A request group's id: a positive integer (PromptLayer's `group_id`). */
+function groupIdOf(v: unknown): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    throw invalid('groupId', 'must be a positive integer');
+  return v;
+}
+
+/** Whether the workspace has this request group (a primary-key read). */
+export async function groupExists(db: Executor, workspaceId: string, id: number): Promise<boolean> {
+  const r = await db
+    .select({ id: requestGroups.id })
+    .from(requestGroups)
+    .where(and(eq(requestGroups.id, id), eq(requestGroups.workspaceId, workspaceId)));
+  return r.length > 0;
+}
+
 function count(field: string, v: unknown): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INT4_MAX)
@@ -440,6 +462,7 @@ export function toRow(input: RequestLogInput): Omit<RequestLogRow, 'id' | 'works
   if (!Array.isArray(input.tags ?? [])) throw invalid('tags', 'must be a list of strings');
   for (const f of TEXT_FIELDS) (row as Record<string, unknown>)[f] = text(f, input[f]);
   for (const f of COUNT_FIELDS) (row as Record<string, unknown>)[f] = count(f, input[f]);
+  row.groupId = groupIdOf(input.groupId);
   // A latency the writer did not measure follows from the times it gave.
   if (row.latencyMs === null && row.startTime && row.endTime)
     row.latencyMs = Math.max(0, row.endTime.getTime() - row.startTime.getTime());
@@ -457,7 +480,7 @@ interface CheckedEnrichment {
     label: string | null;
   };
   inputVariables?: JsonObject | null;
-  groupId?: string | null;
+  groupId?: number | null;
 }
 
 function checkEnrichment(e: RequestLogEnrichment): CheckedEnrichment {
@@ -479,7 +502,7 @@ function checkEnrichment(e: RequestLogEnrichment): CheckedEnrichment {
       label: text('label', e.label),
     };
   if (e.inputVariables !== undefined) out.inputVariables = object('inputVariables', e.inputVariables);
-  if (e.groupId !== undefined) out.groupId = text('groupId', e.groupId);
+  if (e.groupId !== undefined) out.groupId = groupIdOf(e.groupId);
   return out;
 }
 
