@@ -92,11 +92,12 @@ for (const backend of backends) {
         { source: 'pl.track', metadata: { a: 1 }, scores: [{ name: 'default', value: 10 }] },
         { durable: true },
       );
+      const group = await reg.createRequestGroup(viewer);
       for (const r of [queued, stored]) {
         await reg.enrichRequest(viewer, r.id, { metadata: { b: 'x', a: 2 } });
         await reg.enrichRequest(viewer, r.id, { scores: [{ name: 'default', value: 80 }] });
         await reg.enrichRequest(viewer, r.id, { scores: [{ name: 'accuracy', value: 3 }] });
-        await reg.enrichRequest(viewer, r.id, { groupId: '7', label: 'prod', versionNumber: 3 });
+        await reg.enrichRequest(viewer, r.id, { groupId: group.id, label: 'prod', versionNumber: 3 });
       }
       await reg.flushRequestLog();
       for (const r of [queued, stored]) {
@@ -106,7 +107,8 @@ for (const backend of backends) {
           { name: 'default', value: 80 },
           { name: 'accuracy', value: 3 },
         ]);
-        expect(row).toMatchObject({ group_id: '7', label: 'prod', version_number: 3 });
+        expect(row).toMatchObject({ label: 'prod', version_number: 3 });
+        expect(Number(row!.group_id)).toBe(group.id);
       }
     });
 

@@ -65,6 +65,74 @@ describe('request log writer', () => {
     await w.close();
   });
 
+  it('paced while the loop is idle: small statements, each followed by a pause as long as it took', async () => {
+    // A synchronous sink (PGlite's WASM insert): each statement holds the loop for ~3 ms. Paced, a
+    // request in flight meets at most one small statement, not a run of full batches back to back.
+    const spans: { start: number; end: number; rows: number }[] = [];
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        /* the insert's CPU */
+      }
+    };
+    const w = new RequestLogWriter(
+      async (rows) => {
+        const start = performance.now();
+        busy(3);
+        spans.push({ start, end: performance.now(), rows: rows.length });
+      },
+      { ...OPTS, batchSize: 32, quietBatch: 4, flushMs: 10_000 },
+    );
+    for (let i = 1; i <= 20; i++) await w.enqueue(row(i), false);
+    await w.flush();
+    expect(spans.map((s) => s.rows)).toEqual([4, 4, 4, 4, 4]);
+    for (let i = 1; i < spans.length; i++) {
+      const took = spans[i - 1]!.end - spans[i - 1]!.start;
+      // setTimeout may fire up to a millisecond early on its own clock.
+      expect(spans[i]!.start - spans[i - 1]!.end).toBeGreaterThanOrEqual(took - 1);
+    }
+  });
+
+  it('writes full batches back to back once the loop is saturated', async () => {
+    // Requests keep the loop busy (each turn 5 ms of CPU) while the writer drains: utilisation is
+    // near 1, so throughput is what those requests wait for, and the pauses would only add to it.
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        /* CPU */
+      }
+    };
+    let requests = true;
+    const serve = () => {
+      if (!requests) return;
+      spin(5);
+      setImmediate(serve);
+    };
+    const batches: number[] = [];
+    const w = new RequestLogWriter(
+      async (rows) => {
+        spin(1);
+        batches.push(rows.length);
+      },
+      { ...OPTS, maxQueue: 10_000, batchSize: 32, quietBatch: 4, flushMs: 10_000 },
+    );
+    for (let i = 1; i <= 2000; i++) await w.enqueue(row(i), false);
+    serve();
+    await w.flush();
+    requests = false;
+    // The first statements may be paced (utilisation is judged over 100 ms); then full ones.
+    expect(batches.filter((n) => n === 32).length).toBeGreaterThan(batches.length / 2);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(2000);
+  });
+
+  it('paces nothing without a quiet batch (PostgreSQL inserts off the event loop)', async () => {
+    const s = sink();
+    const w = new RequestLogWriter(s.insert, { ...OPTS, batchSize: 10, flushMs: 10_000 });
+    for (let i = 1; i <= 25; i++) await w.enqueue(row(i), false);
+    await w.flush();
+    expect(s.batches).toEqual([10, 10, 5]);
+  });
+
   it('flushes a full batch at once and the rest after the interval', async () => {
     const s = sink();
     const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 1_500 });

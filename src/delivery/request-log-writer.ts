@@ -9,8 +9,14 @@
 // - A failed insert (the database away) puts its rows back at the front and is retried with
 //   backoff; a row the database refuses as data (it cannot be written, ever) is isolated by
 //   inserting its batch row by row, and only that row is dropped and reported.
+// - Paced while the server is not saturated (`quietBatch`, for PGlite, whose INSERT runs on the
+//   event loop): small statements, each followed by a pause as long as it took, so a request in
+//   flight meets at most one short insert instead of a run of full ones (the gateway's p99 over a
+//   direct call, docs/performance.md). Saturated (event-loop utilisation > 0.8) or a deep backlog:
+//   full batches back to back, because then throughput is what every request waits for.
 // - `close()` (clean shutdown) flushes everything. A crash loses what was acknowledged and not yet
 //   flushed: at most `flushMs` plus one insert's time of non-durable records.
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { unavailable, LecternError } from '../model/errors.ts';
 import type { RequestLogQueue, RequestLogRow } from '../registry/request-log.ts';
 
@@ -20,6 +26,12 @@ export interface RequestLogWriterOptions {
   flushMs: number;
   /** How long a record may wait for room, or a durable one for its commit. */
   waitMs: number;
+  /**
+   * Rows per statement while the event loop is not saturated, each statement followed by a pause
+   * as long as it took (unset: always `batchSize`, back to back — PostgreSQL, where an INSERT
+   * runs in the database's process, not on the event loop).
+   */
+  quietBatch?: number;
   /** Told of failed inserts (retried) and of rows dropped because the database refused them. */
   onError?: (err: unknown, what: { rows: number; dropped: boolean }) => void;
 }
@@ -32,6 +44,10 @@ export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
 };
 
 const MAX_BACKOFF_MS = 5_000;
+/** Event-loop utilisation above which the writer stops pacing itself. */
+const SATURATED = 0.8;
+/** The utilisation is judged over at least this window. */
+const ELU_WINDOW_MS = 100;
 
 /** What the writer has done since start (exported at /metrics, src/server/metrics.ts). */
 export interface RequestLogWriterStats {
@@ -97,6 +113,9 @@ export class RequestLogWriter implements RequestLogQueue {
     dropped: 0,
   };
   private readonly observers = new Set<InsertObserver>();
+  private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  private eluAt = performance.now();
+  private saturated = false;
 
   constructor(
     private readonly insert: (rows: RequestLogRow[]) => Promise<void>,
@@ -246,12 +265,14 @@ export class RequestLogWriter implements RequestLogQueue {
 
   /** Inserts batches until the queue is empty or an insert fails (never rejects). */
   private async drain(): Promise<void> {
-    for (let first = true; this.queue.length; first = false) {
+    for (let tookMs = -1; this.queue.length;) {
       // Back to the event loop between batches: on PGlite each INSERT runs on it, and the
       // requests that arrived meanwhile go first (a promise chain alone would never yield).
-      if (!first) await new Promise<void>((r) => setImmediate(r));
+      const paced = this.paced();
+      if (tookMs >= 0) await this.pause(paced ? tookMs : 0);
       if (!this.queue.length) break;
-      const batch = this.queue.splice(0, this.opts.batchSize);
+      const batch = this.queue.splice(0, paced ? this.opts.quietBatch : this.opts.batchSize);
+      const t0 = performance.now();
       for (const r of batch) this.byId.delete(r.id);
       let settled!: () => void;
       const attempt = new Promise<void>((r) => (settled = r));
@@ -259,6 +280,7 @@ export class RequestLogWriter implements RequestLogQueue {
       for (const wake of this.room.splice(0, batch.length)) wake();
       try {
         await this.insertIsolating(batch);
+        tookMs = performance.now() - t0;
         this.failures = 0;
         this.lastError = null;
         for (const r of batch) this.settle(r.id);
@@ -286,6 +308,24 @@ export class RequestLogWriter implements RequestLogQueue {
         settled();
       }
     }
+  }
+
+  /** Small statements with pauses: a quiet batch is set, the loop is not saturated, no backlog. */
+  private paced(): boolean {
+    if (!this.opts.quietBatch || this.queue.length > this.opts.maxQueue / 4) return false;
+    const now = performance.now();
+    if (now - this.eluAt >= ELU_WINDOW_MS) {
+      const elu = performance.eventLoopUtilization();
+      this.saturated = performance.eventLoopUtilization(elu, this.elu).utilization > SATURATED;
+      this.elu = elu;
+      this.eluAt = now;
+    }
+    return !this.saturated;
+  }
+
+  /** Gives the event loop back: for `ms` (at least one turn), so requests in flight go first. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((r) => (ms >= 1 ? setTimeout(r, ms) : setImmediate(r)));
   }
 
   private async insertIsolating(batch: RequestLogRow[]): Promise<void> {

@@ -62,7 +62,8 @@ export interface RequestLogInput {
   customerIdentifier?: string | null;
   customerName?: string | null;
   customerEmail?: string | null;
-  groupId?: string | null;
+  /** A request group of the workspace (`/create-group`); an unknown one is left out. */
+  groupId?: number | null;
   groupIdentifier?: string | null;
   threadIdentifier?: string | null;
   customIdentifier?: string | null;
@@ -105,5 +106,6 @@ export interface RequestLogEnrichment {
   versionNumber?: number | null;
   label?: string | null;
   inputVariables?: JsonObject | null;
-  groupId?: string | null;
+  /** A request group of the workspace; an unknown one is a not-found. */
+  groupId?: number | null;
 }

@@ -4,19 +4,18 @@
 // when the call is a log of something that already happened (the LLM call cannot be undone;
 // runtime.md §6.1), and is a not-found when the call is an explicit link (track-prompt, §6.2).
 //
-// Groups (PromptLayer `/create-group`) are integer ids in a workspace. They have no table of
-// their own: a group is the audit event that created it (its id is the event's id), so a group
-// costs one row, is looked up by primary key, and needs no migration. Should groups ever carry
-// more than an id, a table of their own replaces this without changing the wire.
-import { and, eq, sql } from 'drizzle-orm';
-import { auditEvents } from '../store/schema.ts';
+// Groups (PromptLayer `/create-group`) are rows of request_groups (drizzle/0011): an id in a
+// workspace, when and by which key it was made. A record's group_id references one of its own
+// workspace's groups; the request log checks that before a record or an enrichment is accepted.
+import { sql } from 'drizzle-orm';
+import { requestGroups } from '../store/schema.ts';
 import { isFault, notFound } from '../model/errors.ts';
 import type { Actor } from '../model/types.ts';
 import type { RequestLogEnrichment, RequestLogInput, RequestLogReceipt } from '../model/request-log.ts';
-import { auditEntry, resolveWorkspace, type RegistryContext } from './context.ts';
+import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
 import type { PromptRef } from './prompts.ts';
 import { getVersion, type Resolved, type VersionSelector } from './version-reads.ts';
-import { rowsOf, type LogRequestOptions, type RequestLogService } from './request-log.ts';
+import { type LogRequestOptions, type RequestLogService } from './request-log.ts';
 
 /** Which version a record belongs to: a prompt and a selector (label, number, or the newest). */
 export interface PromptLink {
@@ -33,8 +32,6 @@ export interface LinkedReceipt extends RequestLogReceipt {
   /** The version the record was tied to, or null when it stayed unlinked. */
   resolved: Resolved | null;
 }
-
-const GROUP_ACTION = 'request_group.create';
 
 const missing = (e: unknown) =>
   isFault(e, 'prompt_not_found', 'workspace_not_found', 'version_not_found', 'label_not_found', 'not_found');
@@ -97,39 +94,29 @@ export async function linkRequest(
 
 /** A new request group in the caller's workspace (admin keys: `default`); answers its id. */
 export async function createRequestGroup(ctx: RegistryContext, actor: Actor): Promise<{ id: number }> {
+  requireRole(actor, 'viewer');
   const db = ctx.store.db;
   const ws = await resolveWorkspace(db, actor);
-  const next = await db.execute(sql`select nextval(pg_get_serial_sequence('audit_events', 'id')) as v`);
-  const id = Number(rowsOf<{ v: string | number }>(next)[0]!.v);
-  const entry = auditEntry(actor, ws.id, GROUP_ACTION, 'request_group', String(id), null, {
-    created_at: new Date().toISOString(),
-  });
-  await db.insert(auditEvents).values({ ...entry, id });
-  return { id };
+  const [row] = await db
+    .insert(requestGroups)
+    .values({
+      id: sql`nextval('request_group_id_seq')`,
+      workspaceId: ws.id,
+      createdBy: actor.keyId,
+    })
+    .returning({ id: requestGroups.id });
+  return { id: Number(row!.id) };
 }
 
 /** Puts a logged request into a group of the caller's workspace; either unknown is a not-found. */
 export async function groupRequest(
-  ctx: RegistryContext,
+  _ctx: RegistryContext,
   log: RequestLogService,
   actor: Actor,
   id: string,
   groupId: number,
 ): Promise<void> {
-  const db = ctx.store.db;
-  const ws = await resolveWorkspace(db, actor);
-  const found = Number.isSafeInteger(groupId)
-    ? await db
-        .select({ id: auditEvents.id })
-        .from(auditEvents)
-        .where(
-          and(
-            eq(auditEvents.id, groupId),
-            eq(auditEvents.action, GROUP_ACTION),
-            eq(auditEvents.workspaceId, ws.id),
-          ),
-        )
-    : [];
-  if (!found.length) throw notFound(`Group ${groupId}`, { group_id: groupId });
-  await log.enrichRequest(actor, id, { groupId: String(groupId) });
+  if (!Number.isSafeInteger(groupId) || groupId < 1)
+    throw notFound(`Group ${groupId}`, { group_id: groupId });
+  await log.enrichRequest(actor, id, { groupId });
 }

@@ -22,6 +22,8 @@ export interface RequestLogQuery {
   source?: RequestLogSource;
   model?: string;
   customer?: string;
+  /** Records in this request group (PromptLayer `/create-group`). */
+  groupId?: number;
   since?: Date;
   until?: Date;
   /** Records whose metadata has these string values (`metadata.key = value`). */
@@ -139,6 +141,7 @@ export async function listRequestLogs(
   if (q.source) where.push(eq(requestLogs.source, q.source));
   if (q.model) where.push(or(eq(requestLogs.model, q.model), eq(requestLogs.responseModel, q.model)));
   if (q.customer) where.push(eq(requestLogs.customerIdentifier, q.customer));
+  if (q.groupId !== undefined) where.push(eq(requestLogs.groupId, q.groupId));
   if (q.since) where.push(gte(requestLogs.createdAt, q.since));
   if (q.until) where.push(lte(requestLogs.createdAt, q.until));
   for (const [k, v] of Object.entries(q.metadata ?? {}))

@@ -5,10 +5,10 @@
 //
 // Without an attached writer (a registry used on its own) every record is inserted before
 // `logRequest` resolves: slower, never less safe.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { requestLogs, requestLogSettings } from '../store/schema.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import { requestGroups, requestLogs, requestLogSettings } from '../store/schema.ts';
 import type { Executor } from '../store/db.ts';
-import { insertJsonRows } from '../store/json-rows-insert.ts';
+import { insertJsonRows, type InsertShape } from '../store/json-rows-insert.ts';
 import { badRequest, notFound } from '../model/errors.ts';
 import { isUuid, uuidv7, hex32 } from '../model/ids.ts';
 import { costOf } from '../model/prices.ts';
@@ -78,7 +78,6 @@ const TEXT_FIELDS = [
   'customerIdentifier',
   'customerName',
   'customerEmail',
-  'groupId',
   'groupIdentifier',
   'threadIdentifier',
   'customIdentifier',
@@ -159,20 +158,11 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
   };
 
   const insertRows = async (db: Executor, rows: RequestLogRow[]) => {
-    if (!rows.length) return;
-    const wsIds = [...new Set(rows.map((r) => r.workspaceId))];
-    const settings = await db
-      .select({ workspaceId: requestLogSettings.workspaceId, storeBodies: requestLogSettings.storeBodies })
-      .from(requestLogSettings)
-      .where(inArray(requestLogSettings.workspaceId, wsIds));
-    const noBodies = new Set(settings.filter((s) => !s.storeBodies).map((s) => s.workspaceId));
-    // One json parameter, not drizzle's many-row builder: the batch is built on the event loop,
-    // and the builder cost ~8x more per row (store/json-rows-insert.ts).
-    await insertJsonRows(
-      db,
-      requestLogs,
-      rows.map((r) => (noBodies.has(r.workspaceId) ? withoutBodies(r) : r)),
-    );
+    // One statement: the workspace's "no bodies" setting is joined in (BODIES_BY_SETTING), not
+    // read by a query of its own first. One json parameter, not drizzle's many-row builder: the
+    // batch is built on the event loop, and the builder cost ~8x more per row
+    // (store/json-rows-insert.ts).
+    await insertJsonRows(db, requestLogs, rows, BODIES_BY_SETTING);
   };
 
   return {
@@ -203,6 +193,10 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       const ws = workspaceOf(actor);
       const idOrP = ids.take();
       const workspaceId = typeof ws === 'string' ? ws : await ws;
+      // A group the workspace does not have: the record is kept outside any group (what it logs
+      // has happened; runtime.md §6.1), never handed to the writer to fail its foreign key.
+      if (base.groupId != null && !(await groupExists(ctx.store.db, workspaceId, base.groupId)))
+        base.groupId = null;
       const id = typeof idOrP === 'number' ? idOrP : await idOrP;
       const createdAt = new Date();
       const row: RequestLogRow = { ...base, id, workspaceId, createdAt, uniqueId: hex32(uuidv7()) };
@@ -223,6 +217,8 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
       const patch = checkEnrichment(e);
       const id = parseId(idText);
       const workspaceId = await workspaceOf(actor);
+      if (patch.groupId != null && !(await groupExists(ctx.store.db, workspaceId, patch.groupId)))
+        throw notFound(`Group ${patch.groupId}`, { group_id: patch.groupId });
       const waiting = queue?.queued(id);
       if (waiting && waiting.workspaceId === workspaceId) {
         applyEnrichment(waiting, patch);
@@ -334,9 +330,20 @@ function parseId(idText: string): number {
   return Number(idText);
 }
 
-export function withoutBodies(r: RequestLogRow): RequestLogRow {
-  return { ...r, request: null, response: null, inputVariables: null, bodiesOmitted: true };
-}
+/**
+ * The request log's insert applies a workspace's `store_bodies = false` in SQL, as
+ * a batch once did in JS: the bodies and input variables become null, `bodies_omitted` true.
+ */
+const omit = 'coalesce(not s.store_bodies, false)';
+export const BODIES_BY_SETTING: InsertShape = {
+  join: 'left join request_log_settings s on s.workspace_id = r.workspace_id',
+  columns: {
+    request: `case when ${omit} then null else r.request end`,
+    response: `case when ${omit} then null else r.response end`,
+    input_variables: `case when ${omit} then null else r.input_variables end`,
+    bodies_omitted: `r.bodies_omitted or ${omit}`,
+  },
+};
 
 const invalid = (field: string, why: string) => badRequest(`${field} ${why}`, { field });
 
@@ -352,6 +359,23 @@ function uuidOrNull(field: string, v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string' || !isUuid(v)) throw invalid(field, 'must be a Lectern id (UUID)');
   return v.toLowerCase();
+}
+
+/** A request group's id: a positive integer (PromptLayer's `group_id`). */
+function groupIdOf(v: unknown): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    throw invalid('groupId', 'must be a positive integer');
+  return v;
+}
+
+/** Whether the workspace has this request group (a primary-key read). */
+export async function groupExists(db: Executor, workspaceId: string, id: number): Promise<boolean> {
+  const r = await db
+    .select({ id: requestGroups.id })
+    .from(requestGroups)
+    .where(and(eq(requestGroups.id, id), eq(requestGroups.workspaceId, workspaceId)));
+  return r.length > 0;
 }
 
 function count(field: string, v: unknown): number | null {
@@ -438,6 +462,7 @@ export function toRow(input: RequestLogInput): Omit<RequestLogRow, 'id' | 'works
   if (!Array.isArray(input.tags ?? [])) throw invalid('tags', 'must be a list of strings');
   for (const f of TEXT_FIELDS) (row as Record<string, unknown>)[f] = text(f, input[f]);
   for (const f of COUNT_FIELDS) (row as Record<string, unknown>)[f] = count(f, input[f]);
+  row.groupId = groupIdOf(input.groupId);
   // A latency the writer did not measure follows from the times it gave.
   if (row.latencyMs === null && row.startTime && row.endTime)
     row.latencyMs = Math.max(0, row.endTime.getTime() - row.startTime.getTime());
@@ -455,7 +480,7 @@ interface CheckedEnrichment {
     label: string | null;
   };
   inputVariables?: JsonObject | null;
-  groupId?: string | null;
+  groupId?: number | null;
 }
 
 function checkEnrichment(e: RequestLogEnrichment): CheckedEnrichment {
@@ -477,7 +502,7 @@ function checkEnrichment(e: RequestLogEnrichment): CheckedEnrichment {
       label: text('label', e.label),
     };
   if (e.inputVariables !== undefined) out.inputVariables = object('inputVariables', e.inputVariables);
-  if (e.groupId !== undefined) out.groupId = text('groupId', e.groupId);
+  if (e.groupId !== undefined) out.groupId = groupIdOf(e.groupId);
   return out;
 }
 

@@ -43,6 +43,8 @@ export interface Config {
   /** The request log's batching writer (docs/request-log.md): flush interval, batch, queue bound. */
   requestLogFlushMs: number;
   requestLogBatch: number;
+  /** Rows per request-log INSERT while the loop is not saturated (paced); 0: no pacing. */
+  requestLogQuietBatch: number;
   requestLogQueue: number;
   /** Days of request log kept; 0 keeps it forever. */
   requestLogRetentionDays: number;
@@ -143,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // PGlite runs an INSERT on the event loop (WASM, synchronous): 32 rows keep one to ~1-2 ms,
     // so a flush never stalls the requests around it (the gateway's p99). PostgreSQL: 500.
     requestLogBatch: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_BATCH', env.DATABASE_URL ? 500 : 32)),
+    // PGlite, loop not saturated: 8 rows (~1 ms) per INSERT, paced, so a request meets at most one
+    // (request-log-writer.ts). 0 turns pacing off; PostgreSQL inserts off the loop: off.
+    requestLogQuietBatch: Math.max(0, int(env, 'LECTERN_REQUEST_LOG_QUIET_BATCH', env.DATABASE_URL ? 0 : 8)),
     requestLogQueue: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_QUEUE', 10_000)),
     requestLogRetentionDays: int(env, 'LECTERN_REQUEST_LOG_RETENTION_DAYS', 30),
     webhookRetrySchedule: parseRetrySchedule(env.LECTERN_WEBHOOK_RETRY_SCHEDULE),

@@ -26,6 +26,9 @@ export function installRequestLog(
         maxQueue: config.requestLogQueue,
         batchSize: Math.min(config.requestLogBatch, config.requestLogQueue),
         flushMs: config.requestLogFlushMs,
+        ...(config.requestLogQuietBatch
+          ? { quietBatch: Math.min(config.requestLogQuietBatch, config.requestLogBatch) }
+          : {}),
         waitMs: 10_000,
         onError: (err, what) =>
           app.log.error(

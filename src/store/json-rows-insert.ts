@@ -7,6 +7,10 @@
 //   drizzle holds as a JS value (only such tables are accepted: no SQL-expression defaults);
 // - `json` columns get the value's own JSON text (key order kept, as orderedJson writes it);
 // - Dates become ISO strings, arrays of text become text[] (PostgreSQL ≥ 10 maps JSON arrays).
+// - A `shape` may join other tables to the rows (aliased `r`) and compute some columns from them,
+//   so a rule that needs another table's row is applied in the same statement (the request log's
+//   "no bodies" setting): on PGlite every statement runs on the event loop, and one fewer is one
+//   fewer block in front of the requests.
 import { getTableColumns, getTableName, is, sql, SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from './db.ts';
@@ -14,12 +18,22 @@ import type { Executor } from './db.ts';
 interface Plan {
   columns: { key: string; name: string; fallback: unknown }[];
   head: SQL;
+  tail: SQL;
 }
 
-const plans = new WeakMap<PgTable, Plan>();
+/** Joins after the rows (aliased `r`) and SQL expressions for some columns (by database name). */
+export interface InsertShape {
+  join: string;
+  columns: Readonly<Record<string, string>>;
+}
 
-function planOf(table: PgTable): Plan {
-  let plan = plans.get(table);
+const NO_SHAPE: InsertShape = { join: '', columns: {} };
+const plans = new WeakMap<PgTable, Map<InsertShape, Plan>>();
+
+function planOf(table: PgTable, shape: InsertShape = NO_SHAPE): Plan {
+  let byShape = plans.get(table);
+  if (!byShape) plans.set(table, (byShape = new Map()));
+  let plan = byShape.get(shape);
   if (plan) return plan;
   const columns = Object.entries(getTableColumns(table)).map(([key, c]) => {
     if (c.generated || c.generatedIdentity)
@@ -29,10 +43,12 @@ function planOf(table: PgTable): Plan {
     return { key, name: c.name, fallback: c.default };
   });
   const list = columns.map((c) => `"${c.name}"`).join(', ');
+  const select = columns.map((c) => shape.columns[c.name] ?? `r."${c.name}"`).join(', ');
+  const name = getTableName(table);
   const head = sql.raw(
-    `insert into "${getTableName(table)}" (${list}) select ${list} from json_populate_recordset(null::"${getTableName(table)}", `,
+    `insert into "${name}" (${list}) select ${select} from json_populate_recordset(null::"${name}", `,
   );
-  plans.set(table, (plan = { columns, head }));
+  byShape.set(shape, (plan = { columns, head, tail: sql.raw(`::json) r ${shape.join}`) }));
   return plan;
 }
 
@@ -56,8 +72,9 @@ export async function insertJsonRows(
   db: Executor,
   table: PgTable,
   rows: readonly Record<string, unknown>[],
+  shape?: InsertShape,
 ): Promise<void> {
   if (!rows.length) return;
-  const { head } = planOf(table);
-  await db.execute(sql`${head}${rowsAsJson(table, rows)}::json)`);
+  const { head, tail } = planOf(table, shape);
+  await db.execute(sql`${head}${rowsAsJson(table, rows)}${tail}`);
 }

@@ -316,7 +316,8 @@ export const requestLogs = pgTable(
     customerIdentifier: text('customer_identifier'),
     customerName: text('customer_name'),
     customerEmail: text('customer_email'),
-    groupId: text('group_id'),
+    // A request group of the record's workspace (composite foreign key, 0011_request_groups.sql).
+    groupId: bigint('group_id', { mode: 'number' }),
     groupIdentifier: text('group_identifier'),
     threadIdentifier: text('thread_identifier'),
     customIdentifier: text('custom_identifier'),
@@ -334,8 +335,29 @@ export const requestLogs = pgTable(
     index('request_logs_version_usage').on(t.workspaceId, t.promptId, t.versionNumber, t.createdAt),
     index('request_logs_workspace_created').on(t.workspaceId, t.createdAt, t.id),
     index('request_logs_unique_id').on(t.uniqueId),
+    index('request_logs_group')
+      .on(t.workspaceId, t.groupId)
+      .where(sql`${t.groupId} is not null`),
     check('request_logs_status', sql`${t.status} in ('success','warning','error')`),
   ],
+);
+
+/**
+ * A request group (PromptLayer `/create-group`, drizzle/0011_request_groups.sql): an id in a
+ * workspace that request-log records point at. Ids come from request_group_id_seq.
+ */
+export const requestGroups = pgTable(
+  'request_groups',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** The API key that made it. */
+    createdBy: uuid('created_by'),
+  },
+  (t) => [unique('request_groups_workspace_id_id_unique').on(t.workspaceId, t.id)],
 );
 
 /** A workspace's request-log settings; no row means the defaults. */

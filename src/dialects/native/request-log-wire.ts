@@ -43,7 +43,7 @@ const summaryFields = {
   customer_identifier: NStr,
   customer_name: NStr,
   customer_email: NStr,
-  group_id: NStr,
+  group_id: NInt,
   group_identifier: NStr,
   thread_identifier: NStr,
   custom_identifier: NStr,

@@ -184,7 +184,9 @@ export function trackRequestRecord(b: JsonObject): RequestLogInput {
     tags: tagsOf(b['tags']),
     metadata: stringMetadata(b['metadata']),
     groupId:
-      typeof b['group_id'] === 'number' && Number.isInteger(b['group_id']) ? String(b['group_id']) : null,
+      typeof b['group_id'] === 'number' && Number.isSafeInteger(b['group_id']) && b['group_id'] > 0
+        ? b['group_id']
+        : null,
     spanId: spanIdOf(b['span_id']),
     stream: kwargs['stream'] === true,
   };

@@ -3195,6 +3195,8 @@ export interface operations {
       query?: {
         cursor?: string;
         customer?: string;
+        /** @description records in this request group (PromptLayer `/create-group` id) */
+        group?: number;
         label?: string;
         limit?: number;
         /** @description `key=value`: records whose metadata has that string value (repeatable) */
@@ -3262,7 +3264,7 @@ export interface operations {
               error_type: string | null;
               external_prompt_id: string | null;
               function_name: string | null;
-              group_id: string | null;
+              group_id: number | null;
               group_identifier: string | null;
               /** @description PromptLayer `request_id` (an integer, as a string) */
               id: string;
@@ -3470,7 +3472,7 @@ export interface operations {
             error_type: string | null;
             external_prompt_id: string | null;
             function_name: string | null;
-            group_id: string | null;
+            group_id: number | null;
             group_identifier: string | null;
             /** @description PromptLayer `request_id` (an integer, as a string) */
             id: string;

@@ -33,6 +33,13 @@ export const schema = {
       ),
       model: Type.Optional(Text),
       customer: Type.Optional(Text),
+      group: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: Number.MAX_SAFE_INTEGER,
+          description: 'records in this request group (PromptLayer `/create-group` id)',
+        }),
+      ),
       since: Type.Optional(Type.String({ format: 'date-time' })),
       until: Type.Optional(Type.String({ format: 'date-time' })),
       metadata: Type.Optional(
@@ -72,6 +79,7 @@ export default function route(app: FastifyInstance) {
       source: q.source as never,
       model: q.model,
       customer: q.customer,
+      groupId: q.group,
       since: q.since ? new Date(q.since) : undefined,
       until: q.until ? new Date(q.until) : undefined,
       metadata: metadataFilter(q.metadata),

@@ -99,6 +99,29 @@ for (const backend of backends) {
       expect((await list(`prompt=${prompt.id}&until=${future}`)).data).toHaveLength(6);
     });
 
+    it('filters by request group, and shows each record its group', async () => {
+      const made = await t.call<{ id: number }>('POST', '/create-group', {
+        key: null,
+        body: { api_key: t.keys.viewer },
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      const group = made.body.id;
+      const [a, b] = (await list(`prompt=${prompt.id}&limit=2`)).data;
+      const tracked = await t.call('POST', '/rest/track-group', {
+        key: null,
+        headers: { 'x-api-key': t.keys.viewer },
+        body: { request_id: Number(a!.id), group_id: group },
+      });
+      expect(tracked.status, JSON.stringify(tracked.body)).toBe(200);
+      const inGroup = await list(`group=${group}`);
+      expect(inGroup.data.map((r) => [r.id, r.group_id])).toEqual([[a!.id, group]]);
+      const other = (await list(`prompt=${prompt.id}&limit=2`)).data.find((r) => r.id === b!.id);
+      expect(other!.group_id).toBeNull();
+      // Another workspace sees nothing of it; a group id it does not have is a 404 there.
+      expect((await list(`group=${group}`, t.keys.otherViewer)).data).toHaveLength(0);
+      expect((await t.call('GET', '/v1/request-logs?group=0')).status).toBe(400);
+    });
+
     it('pages with a cursor: every record once, in order', async () => {
       const seen: unknown[] = [];
       let cursor: string | null = null;

@@ -275,14 +275,14 @@ for (const backend of backends) {
         expect.objectContaining({ name: 'default', value: 90 }),
         expect.objectContaining({ name: 'tone', value: 10 }),
       ]);
-      expect(row['group_id']).toBe(String(group));
+      expect(Number(row['group_id'])).toBe(group);
       // A run with groupId carries the group.
       const grouped = (await pl.run({
         promptName: 'rt-support',
         inputVariables: { company: 'C', question: 'q' },
         groupId: group as number,
       })) as unknown as { request_id: number };
-      expect((await record(grouped.request_id))['group_id']).toBe(String(group));
+      expect(Number((await record(grouped.request_id))['group_id'])).toBe(group);
     });
 
     it('unknown request, group or template: 404 in PromptLayer envelope; SDK errors are readable', async () => {

@@ -163,6 +163,35 @@ for (const backend of backends) {
       expect(res).toMatchObject({ status: 404, body: { success: false, error: 'Not Found' } });
     });
 
+    it("groups: run()'s group_id ties the record to the group; an unknown one is left out (200), and track-group answers 404", async () => {
+      const g = await t.call('POST', '/create-group', { key: null, body: { api_key: t.keys.editor } });
+      const ok = await t.call('POST', '/track-request', {
+        key: null,
+        body: track({ api_key: t.keys.editor, group_id: g.body.id }),
+      });
+      const unknown = await t.call('POST', '/track-request', {
+        key: null,
+        body: track({ api_key: t.keys.editor, group_id: g.body.id + 1000 }),
+      });
+      // The LLM call has happened: the record is kept, outside any group (runtime.md §6.1).
+      expect([ok.status, unknown.status]).toEqual([200, 200]);
+      await t.registry.flushRequestLog();
+      const groupOf = async (id: number) =>
+        (await t.call('GET', `/v1/request-logs/${id}`, { key: t.keys.editor })).body.group_id;
+      expect(await groupOf(ok.body.request_id)).toBe(g.body.id);
+      expect(await groupOf(unknown.body.request_id)).toBeNull();
+      const res = await t.call('POST', '/track-group', {
+        key: null,
+        body: { api_key: t.keys.editor, request_id: unknown.body.request_id, group_id: g.body.id + 1000 },
+      });
+      expect(res).toMatchObject({
+        status: 404,
+        body: { success: false, error: 'Not Found', message: expect.any(String) },
+      });
+      const listed = await t.call('GET', `/v1/request-logs?group=${g.body.id}`, { key: t.keys.editor });
+      expect(listed.body.data.map((r: { id: string }) => r.id)).toEqual([String(ok.body.request_id)]);
+    });
+
     it('spans-bulk (201): each span a record, a log_request tied to its span', async () => {
       const span = (id: string, parent: string | null, extra: Record<string, unknown> = {}) => ({
         name: `span-${id}`,

@@ -1,0 +1,141 @@
+// Migration 0011 moves request groups from audit events into request_groups and makes the request
+// log's group_id a bigint that references a group of the record's own workspace: groups made
+// before it keep their ids, records keep their group (an id no group had gets one), a record that
+// cannot point at a group of its workspace loses only that, new ids follow the old ones, and the
+// migration runs again over itself unchanged. Both backends: migrated to 0010, given rows, then
+// opened as the server opens it (which runs 0011).
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, openStore, type Store } from './db.ts';
+import { pgUrl } from '../../test/support/stores.ts';
+import { createRegistry } from '../registry/index.ts';
+import { rowsOf } from '../registry/request-log.ts';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function migrationsUpTo(last: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lectern-mig-'));
+  dirs.push(dir);
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
+  journal.entries = journal.entries.filter((e) => e.idx <= last);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+const W = '01900000-0000-7000-8000-000000000001';
+const W2 = '01900000-0000-7000-8000-000000000002';
+const KEY = '01900000-0000-7000-8000-0000000000ee';
+const log = (id: number, ws: string, group: string | null) =>
+  `insert into request_logs (id, unique_id, workspace_id, source, group_id, created_at)
+     values (${id}, 'u${id}', '${ws}', 'pl.track', ${group === null ? 'null' : `'${group}'`}, '2026-11-30T10:00:0${id}Z')`;
+const SEED = [
+  `insert into workspaces (id, name) values ('${W}', 'w'), ('${W2}', 'w2')`,
+  // A group as wave 4 made it: the audit event is the group, its id the group's id.
+  `insert into audit_events (id, workspace_id, actor, action, entity_type, entity_id, after, at)
+     values (41, '${W}', '${KEY}', 'request_group.create', 'request_group', '41', '{}', '2026-11-30T09:00:00Z')`,
+  log(1, W, '41'),
+  log(2, W, '77'), // track-request took any integer: no group had 77
+  log(3, W, '77'),
+  log(4, W, 'abc'),
+  log(5, W2, '41'), // another workspace's group
+  log(6, W, null),
+];
+const STATEMENTS = readFileSync(join(MIGRATIONS_DIR, '0011_request_groups.sql'), 'utf8').split(
+  '--> statement-breakpoint',
+);
+
+async function check(store: Store) {
+  const q = async <T>(text: string) => rowsOf<T>(await store.db.execute(sql.raw(text)));
+  const state = async () => ({
+    groups: (
+      await q<{ id: string | number; workspace_id: string; created_by: string | null }>(
+        'select id, workspace_id, created_by from request_groups order by id',
+      )
+    ).map((g) => ({ ...g, id: Number(g.id) })),
+    logs: (
+      await q<{ id: string | number; g: string | number | null }>(
+        'select id, group_id as g from request_logs order by id',
+      )
+    ).map((r) => [Number(r.id), r.g === null ? null : Number(r.g)]),
+  });
+  const before = await state();
+  expect(before.groups).toEqual([
+    { id: 41, workspace_id: W, created_by: KEY },
+    { id: 77, workspace_id: W, created_by: null },
+  ]);
+  expect(before.logs).toEqual([
+    [1, 41],
+    [2, 77],
+    [3, 77],
+    [4, null],
+    [5, null],
+    [6, null],
+  ]);
+  const [type] = await q<{ data_type: string }>(
+    `select data_type from information_schema.columns where table_schema = current_schema()
+       and table_name = 'request_logs' and column_name = 'group_id'`,
+  );
+  expect(type!.data_type).toBe('bigint');
+  // A record cannot name another workspace's group, even written past the registry.
+  await expect(store.db.execute(sql.raw(log(7, W2, '41').replace("'41'", '41')))).rejects.toThrow();
+  // Runs again over itself: nothing changes.
+  for (const s of STATEMENTS) await store.db.execute(sql.raw(s));
+  expect(await state()).toEqual(before);
+  // New groups follow the moved ones.
+  const reg = createRegistry(store);
+  const g = await reg.createRequestGroup({ keyId: KEY, role: 'viewer', workspaceId: W });
+  expect(g.id).toBeGreaterThan(77);
+}
+
+describe('migration 0011 (request groups)', () => {
+  it('moves the groups and keeps every record its group on PGlite', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const client = await PGlite.create();
+    await migrate(drizzle(client), { migrationsFolder: migrationsUpTo(9) });
+    for (const q of SEED) await client.query(q);
+    const dump = await client.dumpDataDir('none');
+    await client.close();
+    const store = await openStore({ dataDir: 'memory://', pgliteSnapshot: dump });
+    try {
+      await check(store);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it.skipIf(!pgUrl())(
+    'moves the groups and keeps every record its group on PostgreSQL',
+    async () => {
+      const pg = (await import('pg')).default;
+      const { drizzle } = await import('drizzle-orm/node-postgres');
+      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const client = new pg.Client({ connectionString: pgUrl(), options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query(`create schema ${schema}`);
+        await migrate(drizzle(client), { migrationsFolder: migrationsUpTo(9), migrationsSchema: schema });
+        for (const q of SEED) await client.query(q);
+        const store = await openStore({ databaseUrl: pgUrl(), pgSchema: schema, poolSize: 2 });
+        try {
+          await check(store);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+        await client.end();
+      }
+    },
+    60_000,
+  );
+});
