@@ -43,7 +43,12 @@ export type { LabelRef } from './labels.ts';
 export type { VersionSummary } from './version-summaries.ts';
 export type { SnippetUsage, SnippetUser } from './snippet-usage.ts';
 export type { TemplateRead } from './template-reads.ts';
-export type { PromptWithLatest, PromptPageQuery } from './prompt-pages.ts';
+export type {
+  PromptWithLatest,
+  PromptPageQuery,
+  PromptWithExternalIds,
+  ExternalIdPageQuery,
+} from './prompt-pages.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
@@ -120,6 +125,8 @@ export function createRegistry(store: Store, opts: RegistryOptions = {}) {
     listPrompts: on(ctx, prompts.listPrompts),
     listPromptsWithLatest: on(ctx, promptPages.listPromptsWithLatest),
     getPromptWithLatest: on(ctx, promptPages.getPromptWithLatest),
+    /** A page with each prompt's shown version and external ids, and the workspace's seq: one call. */
+    listPromptsWithExternalIds: on(ctx, promptPages.listPromptsWithExternalIds),
     listFolders: on(ctx, prompts.listFolders),
     deletePrompt: on(ctx, prompts.deletePrompt),
     deletePrompts: on(ctx, prompts.deletePrompts),
@@ -128,6 +135,7 @@ export function createRegistry(store: Store, opts: RegistryOptions = {}) {
     deleteVersion: on(ctx, versionWrites.deleteVersion),
     getVersion: on(ctx, versionReads.getVersion),
     getVersionBySeq: on(ctx, versionReads.getVersionBySeq),
+    getVersionPair: on(ctx, versionReads.getVersionPair),
     /** A version with its labels, workspace seq and (on request) snippets expanded: one call. */
     getTemplate: on(ctx, templateReads.getTemplate),
     listVersions: on(ctx, versionReads.listVersions),

@@ -135,9 +135,12 @@ export async function listLabels(
   ctx: RegistryContext,
   actor: Actor,
   ref: PromptRef,
+  opts: { includeDeleted?: boolean } = {},
 ): Promise<{ prompt: Prompt; labels: Label[] }> {
   const db = ctx.store.db;
-  const prompt = await findPrompt(db, actor, ref);
+  const prompt = await findPrompt(db, actor, ref, opts);
+  // A deleted prompt's labels are dormant (a restore brings them back): none to show.
+  if (prompt.deletedAt) return { prompt, labels: [] };
   const rows = await db
     .select({ l: labels, number: versions.number, versionSeq: versions.seq })
     .from(labels)

@@ -36,7 +36,7 @@ import {
 } from '../model/errors.ts';
 import { checkIfMatch } from '../model/etag.ts';
 import { uuidv7 } from '../model/ids.ts';
-import type { Actor, JsonObject, Page, Prompt, TemplateType } from '../model/types.ts';
+import type { Actor, JsonObject, Page, Prompt, TemplateType, Workspace } from '../model/types.ts';
 import { DEFAULT_WORKSPACE } from '../model/types.ts';
 import {
   compilePromptFilter,
@@ -115,6 +115,12 @@ export interface PromptListQuery {
   offset: number;
 }
 
+/** A prompt with its workspace's seq (PromptLayer's integer `workspace_id`), read in the same statement. */
+export interface PromptInWorkspace {
+  prompt: Prompt;
+  workspaceSeq: number;
+}
+
 /** Finds a prompt the actor may see; `lock` takes a row lock that serialises writers on it. */
 export async function findPrompt(
   db: Executor,
@@ -122,13 +128,26 @@ export async function findPrompt(
   ref: PromptRef,
   opts: { lock?: boolean; includeDeleted?: boolean } = {},
 ): Promise<Prompt> {
+  return (await findPromptInWorkspace(db, actor, ref, opts)).prompt;
+}
+
+/**
+ * The same look-up, with the workspace's seq from the join that finds the prompt: one read gives
+ * both (a caller that shows the workspace's integer id needs no second look-up).
+ */
+export async function findPromptInWorkspace(
+  db: Executor,
+  actor: Actor,
+  ref: PromptRef,
+  opts: { lock?: boolean; includeDeleted?: boolean } = {},
+): Promise<PromptInWorkspace> {
   const live = opts.includeDeleted ? undefined : isNull(prompts.deletedAt);
   if ('seqOrName' in ref) {
     const named = { name: ref.seqOrName, workspace: ref.workspace };
     const seq = seqOfIdentifier(ref.seqOrName);
     if (seq === undefined) return findPromptByName(db, actor, named, live, opts.lock);
     try {
-      return await findPrompt(db, actor, { seq }, opts);
+      return await findPromptInWorkspace(db, actor, { seq }, opts);
     } catch (e) {
       if (!isPromptMissing(e)) throw e;
       return findPromptByName(db, actor, named, live, opts.lock);
@@ -136,11 +155,18 @@ export async function findPrompt(
   }
   if (!('id' in ref) && !('seq' in ref)) return findPromptByName(db, actor, ref, live, opts.lock);
   const where = and('id' in ref ? eq(prompts.id, ref.id) : eq(prompts.seq, ref.seq), live);
-  let q = db.select().from(prompts).where(where).orderBy(desc(prompts.createdAt)).limit(1);
-  if (opts.lock) q = q.for('update') as typeof q;
+  // Only the prompt row is locked (as by name): the workspace row is read, not held.
+  let q = db
+    .select({ p: prompts, wsSeq: workspaces.seq })
+    .from(prompts)
+    .innerJoin(workspaces, eq(workspaces.id, prompts.workspaceId))
+    .where(where)
+    .orderBy(desc(prompts.createdAt))
+    .limit(1);
+  if (opts.lock) q = q.for('update', { of: prompts }) as typeof q;
   const row = (await q)[0];
-  if (!row || !canSeeWorkspace(actor, row.workspaceId)) throw promptNotFound(describeRef(ref));
-  return row;
+  if (!row || !canSeeWorkspace(actor, row.p.workspaceId)) throw promptNotFound(describeRef(ref));
+  return { prompt: row.p, workspaceSeq: row.wsSeq };
 }
 
 /**
@@ -155,13 +181,13 @@ async function findPromptByName(
   ref: { name: string; workspace?: string },
   live: SQL | undefined,
   lock: boolean | undefined,
-): Promise<Prompt> {
+): Promise<PromptInWorkspace> {
   const inWorkspace =
     actor.workspaceId && !ref.workspace
       ? eq(workspaces.id, actor.workspaceId)
       : eq(workspaces.name, ref.workspace ?? DEFAULT_WORKSPACE);
   let q = db
-    .select({ p: prompts })
+    .select({ p: prompts, wsSeq: workspaces.seq })
     .from(prompts)
     .innerJoin(
       workspaces,
@@ -171,8 +197,8 @@ async function findPromptByName(
     .orderBy(desc(prompts.createdAt))
     .limit(1);
   if (lock) q = q.for('update', { of: prompts }) as typeof q;
-  const row = (await q)[0]?.p;
-  if (row && canSeeWorkspace(actor, row.workspaceId)) return row;
+  const row = (await q)[0];
+  if (row && canSeeWorkspace(actor, row.p.workspaceId)) return { prompt: row.p, workspaceSeq: row.wsSeq };
   await resolveWorkspace(db, actor, ref.workspace); // throws when the workspace is the missing part
   throw promptNotFound(ref.name);
 }
@@ -275,7 +301,11 @@ export async function listPrompts(
   q: PromptListQuery,
 ): Promise<Page<Prompt>> {
   const db = ctx.store.db;
-  const ws = await resolveWorkspace(db, actor, q.workspace);
+  return listPromptsOf(db, await resolveWorkspace(db, actor, q.workspace), q);
+}
+
+/** The same list in a workspace already resolved (`q.workspace` is not read again). */
+export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQuery): Promise<Page<Prompt>> {
   const conds: (SQL | undefined)[] = [eq(prompts.workspaceId, ws.id)];
   const status = q.status ?? 'active';
   if (status === 'active') conds.push(isNull(prompts.deletedAt));

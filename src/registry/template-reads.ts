@@ -3,14 +3,12 @@
 // their snippets expanded — in one call. Snippets are prompts of the caller's workspace, read
 // through the same executor (a write's transaction checks them under its lock with `snippetFetcher`);
 // the expansion itself is the pure one in model/snippet-expansion.ts, bounded by the output budget.
-import { eq } from 'drizzle-orm';
 import type { Executor } from '../store/db.ts';
-import { workspaces } from '../store/schema.ts';
 import { isFault } from '../model/errors.ts';
 import { resolveSnippets, type Expansion, type SnippetFetcher } from '../model/snippet-expansion.ts';
 import type { Actor, Prompt } from '../model/types.ts';
 import type { RegistryContext } from './context.ts';
-import { findPrompt, type PromptRef } from './prompts.ts';
+import { findPrompt, findPromptInWorkspace, type PromptRef } from './prompts.ts';
 import { findVersion, type Resolved, type VersionSelector, type VersionView } from './version-reads.ts';
 
 export interface TemplateRead extends Resolved {
@@ -32,13 +30,10 @@ export async function getTemplate(
   opts: { expandSnippets: boolean },
 ): Promise<TemplateRead> {
   const db = ctx.store.db;
-  const prompt = await findPrompt(db, actor, ref);
-  const [version, ws] = await Promise.all([
-    findVersion(db, prompt, sel),
-    db.select({ seq: workspaces.seq }).from(workspaces).where(eq(workspaces.id, prompt.workspaceId)),
-  ]);
+  const { prompt, workspaceSeq } = await findPromptInWorkspace(db, actor, ref);
+  const version = await findVersion(db, prompt, sel);
   const expanded = opts.expandSnippets ? await expandVersion(db, actor, prompt, version) : null;
-  return { prompt, version, workspaceSeq: ws[0]?.seq ?? 0, expanded };
+  return { prompt, version, workspaceSeq, expanded };
 }
 
 /** A version's texts with its snippets expanded, the version itself starting the graph and the cycle check. */

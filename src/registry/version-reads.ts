@@ -119,6 +119,20 @@ export async function getVersion(
   return { prompt, version: await findVersion(db, prompt, sel) };
 }
 
+/** Two versions of one prompt (a diff's ends), the prompt found once: a rename cannot split them. */
+export async function getVersionPair(
+  ctx: RegistryContext,
+  actor: Actor,
+  ref: PromptRef,
+  from: VersionSelector,
+  to: VersionSelector,
+): Promise<{ prompt: Prompt; from: VersionView; to: VersionView }> {
+  const db = ctx.store.db;
+  const prompt = await findPrompt(db, actor, ref);
+  const [a, b] = await Promise.all([findVersion(db, prompt, from), findVersion(db, prompt, to)]);
+  return { prompt, from: a, to: b };
+}
+
 /** A version found by its global seq alone (PromptLayer's prompt_version_id). */
 export async function getVersionBySeq(ctx: RegistryContext, actor: Actor, seq: number): Promise<Resolved> {
   const db = ctx.store.db;

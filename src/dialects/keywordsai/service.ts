@@ -1,8 +1,7 @@
 // What the Keywords AI routes share: a prompt's version state (current, live, commit count), the
 // metadata that keeps an asked-for name when the stored one differs, and a prompt as the list
 // filters see it. (Picking the free name itself is the registry's: write.ts `allocateName`.)
-import type { FastifyInstance } from 'fastify';
-import { PRODUCTION_LABEL, type Actor, type JsonObject, type Prompt } from '../../model/types.ts';
+import type { JsonObject, Prompt } from '../../model/types.ts';
 import type { PromptRef, PromptWithVersions, VersionSummary } from '../../registry/index.ts';
 import type { PromptRow } from './filters.ts';
 import { promptIdOf } from './ids.ts';
@@ -15,8 +14,6 @@ import {
   type PromptState,
 } from './wire.ts';
 
-type Registry = FastifyInstance['registry'];
-
 /** How many versions a prompt page lists (Keywords AI's GET /api/prompts/{id}). */
 export const VERSION_LIST_LIMIT = 500;
 
@@ -27,13 +24,6 @@ export function stateWithVersions(p: Prompt, r: PromptWithVersions): PromptState
   // Only the newest version can be a draft, so every other version is committed.
   const commitCount = r.total - (current?.status === 'draft' ? 1 : 0);
   return { current, live: r.labelled, commitCount, versions: r.versions };
-}
-
-/** A prompt's state (without the version list) for a page of prompts, in a fixed number of queries. */
-export async function promptStates(registry: Registry, actor: Actor, ps: Prompt[]): Promise<PromptState[]> {
-  const live = ps.filter((p) => !p.deletedAt).map((p) => p.id);
-  const sums = await registry.versionSummariesOf(actor, live, PRODUCTION_LABEL);
-  return ps.map((p) => stateOf(p.deletedAt ? undefined : sums.get(p.id)));
 }
 
 /** A prompt's state from its version summary (for the `production` label). */

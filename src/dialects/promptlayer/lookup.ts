@@ -1,8 +1,8 @@
 // Registry look-ups shared by the routes: `{identifier}` (a seq first, then a name), the get
-// routes' template read, the snippet fetcher of publish, and workspace integer ids.
+// routes' template read (with the workspace's integer id), and snippet problems as 422s.
 import type { FastifyInstance } from 'fastify';
 import { isFault, isPromptMissing, LecternError, notFound, unprocessable } from '../../model/errors.ts';
-import type { Actor, Prompt } from '../../model/types.ts';
+import type { Actor } from '../../model/types.ts';
 import type { PromptRef, TemplateRead, VersionSelector } from '../../registry/index.ts';
 import { TemplateError } from '../../templates/index.ts';
 import { SnippetError } from '../../model/snippet-expansion.ts';
@@ -12,15 +12,6 @@ const isNotFound = (e: unknown) =>
 
 /** The prompt an identifier names: a numeric identifier is a seq first, then a name (the registry decides). */
 export const identifierRef = (identifier: string): PromptRef => ({ seqOrName: identifier });
-
-/** The prompt an identifier names, in one registry call. */
-export function findPromptByIdentifier(
-  app: FastifyInstance,
-  actor: Actor,
-  identifier: string,
-): Promise<Prompt> {
-  return app.registry.getPrompt(actor, identifierRef(identifier)).catch(templateMissing(identifier));
-}
 
 /**
  * PromptLayer's answer when the template an identifier names is not there: its own 404 message
@@ -86,17 +77,4 @@ export function snippetProblem(e: unknown, where: (string | number)[] = ['body']
   }
   if (!(e instanceof SnippetError)) return e;
   return unprocessable(e.message, [{ loc: where, msg: e.message, type: `snippet_${e.kind}` }]);
-}
-
-const wsSeq = new WeakMap<FastifyInstance, Map<string, number>>();
-
-/** PromptLayer's integer workspace_id: the workspace's seq. */
-export async function workspaceSeq(app: FastifyInstance, actor: Actor, prompt: Prompt): Promise<number> {
-  let map = wsSeq.get(app);
-  if (!map) wsSeq.set(app, (map = new Map()));
-  const hit = map.get(prompt.workspaceId);
-  if (hit !== undefined) return hit;
-  const { items } = await app.registry.listWorkspaces(actor, { limit: 1000, offset: 0 });
-  for (const w of items) map.set(w.id, w.seq);
-  return map.get(prompt.workspaceId) ?? 0;
 }

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseFilters, parseSort, type ParsedFilters } from '../filters.ts';
 import { listQuery } from '../list-query.ts';
 import { absoluteUrl, drfPage, parsePage } from '../pagination.ts';
-import { promptStates } from '../service.ts';
+import { stateOf } from '../service.ts';
+import { PRODUCTION_LABEL } from '../../../model/types.ts';
 import { promptWire } from '../wire.ts';
 import { PromptPage, errors } from '../responses.ts';
 
@@ -69,14 +70,18 @@ async function listPage(
 ) {
   const page = parsePage(q, { default: 25, max: 100 });
   const query = queryOf(f, q.sort_by);
-  const r = await app.registry.listPrompts(req.actor, { ...query, limit: page.limit, offset: page.offset });
-  // Version state only for the page's rows, in a fixed number of queries.
-  const states = await promptStates(app.registry, req.actor, r.items);
+  // The page with each row's version state (newest, live, commit count) in one call.
+  const r = await app.registry.listPromptsWithLatest(req.actor, {
+    ...query,
+    limit: page.limit,
+    offset: page.offset,
+    summaryLabel: PRODUCTION_LABEL,
+  });
   return drfPage(
     absoluteUrl(req, reply),
     page,
     r.total,
-    r.items.map((p, i) => promptWire(p, states[i]!)),
+    r.items.map(({ prompt: p, summary }) => promptWire(p, stateOf(p.deletedAt ? undefined : summary))),
   );
 }
 

@@ -27,13 +27,12 @@ const options = { schema, config: { cacheable: true } };
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt', options, async (req, reply) => {
     const ref = promptRef(req.params.prompt, req.query.workspace);
-    const prompt = await app.registry.getPrompt(req.actor, ref, {
+    // One read: the prompt (whose revision is the ETag), then its labels (none while deleted). A
+    // label moved between the two is newer than the ETag, never older: a 304 cannot keep it stale.
+    const { prompt, labels } = await app.registry.listLabels(req.actor, ref, {
       includeDeleted: req.query.include_deleted,
     });
     if (withEtag(req, reply, prompt)) return reply;
-    const { labels } = prompt.deletedAt
-      ? { labels: [] }
-      : await app.registry.listLabels(req.actor, { id: prompt.id });
     return { prompt: promptWire(prompt), labels: labels.map(labelWire) };
   });
 }

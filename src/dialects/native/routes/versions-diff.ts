@@ -24,15 +24,18 @@ export const schema = {
 export default function route(app: FastifyInstance) {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/prompts/:prompt/diff', { schema }, async (req, reply) => {
     const ref = promptRef(req.params.prompt, req.query.workspace);
-    const a = await app.registry.getVersion(req.actor, ref, versionSelector(req.query.from));
-    // The second read names the prompt by id: a rename in between cannot switch prompts.
-    const b = await app.registry.getVersion(req.actor, { id: a.prompt.id }, versionSelector(req.query.to));
-    setEtag(reply, b.prompt);
+    const { prompt, from, to } = await app.registry.getVersionPair(
+      req.actor,
+      ref,
+      versionSelector(req.query.from),
+      versionSelector(req.query.to),
+    );
+    setEtag(reply, prompt);
     return {
-      prompt_id: a.prompt.id,
-      from: a.version.number,
-      to: b.version.number,
-      changes: diffVersions(versionWire(a.version), versionWire(b.version)),
+      prompt_id: prompt.id,
+      from: from.number,
+      to: to.number,
+      changes: diffVersions(versionWire(from), versionWire(to)),
     };
   });
 }

@@ -4,10 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest } from '../../../model/errors.ts';
-import type { Actor, Prompt } from '../../../model/types.ts';
-import type { ExternalId, PromptListQuery, VersionView } from '../../../registry/index.ts';
+import type { ExternalIdPageQuery, PromptWithExternalIds } from '../../../registry/index.ts';
 import { metadataWire, templateWire } from '../mapping.ts';
-import { workspaceSeq } from '../lookup.ts';
 import { externalIdWire } from '../wire.ts';
 import { List, errors } from '../responses.ts';
 
@@ -58,7 +56,7 @@ export default function route(app: FastifyInstance) {
       throw badRequest('external_source and external_id must be given together');
     }
     const date = (s?: string) => (s === undefined ? undefined : new Date(s));
-    const query: PromptListQuery = {
+    const query: ExternalIdPageQuery = {
       status: q.status ?? 'active',
       nameContains: q.name || undefined,
       tags: q.tags,
@@ -78,32 +76,14 @@ export default function route(app: FastifyInstance) {
     };
     // An external id names at most one live template: the page is that one (when the other
     // filters keep it) or empty. Lectern keeps no author e-mails: that filter matches nothing.
-    const mapped =
-      q.external_source !== undefined && q.external_id !== undefined
-        ? await app.registry.findByExternalId(req.actor, {
-            source: q.external_source,
-            externalId: q.external_id,
-          })
-        : undefined;
-    if (mapped) query.where = { field: 'id', op: 'eq', value: mapped.id };
-    const none = mapped === null || q.created_by_email !== undefined;
-    const { items, total } = none
-      ? { items: [] as Prompt[], total: 0 }
-      : await app.registry.listPrompts(req.actor, query);
-    const ids = await app.registry.externalIdsOf(
-      req.actor,
-      items.map((p) => p.id),
-    );
-    // Each template's version (the labelled one, or the newest) for the whole page in one read.
-    // A deleted template is listed (status=deleted|all) without its content.
-    const live = items.filter((p) => !p.deletedAt).map((p) => p.id);
-    const sums = await app.registry.versionSummariesOf(req.actor, live, q.label);
-    const out = [];
-    for (const p of items) {
-      const s = p.deletedAt ? undefined : sums.get(p.id);
-      const version = (q.label ? s?.labelled : s?.latest) ?? null;
-      out.push(await itemWire(app, req.actor, p, ids.get(p.id) ?? [], version));
+    if (q.external_source !== undefined && q.external_id !== undefined) {
+      query.externalId = { source: q.external_source, externalId: q.external_id };
     }
+    const { items, total, workspaceSeq } =
+      q.created_by_email !== undefined
+        ? { items: [], total: 0, workspaceSeq: 0 }
+        : await app.registry.listPromptsWithExternalIds(req.actor, query);
+    const out = items.map((row) => itemWire(row, workspaceSeq));
     const pages = Math.ceil(total / perPage);
     return {
       items: out,
@@ -119,13 +99,8 @@ export default function route(app: FastifyInstance) {
   });
 }
 
-async function itemWire(
-  app: FastifyInstance,
-  actor: Actor,
-  p: Prompt,
-  externalIds: ExternalId[],
-  version: VersionView | null,
-) {
+/** A deleted template is listed (status=deleted|all) without its content. */
+function itemWire({ prompt: p, version, externalIds }: PromptWithExternalIds, workspaceSeq: number) {
   return {
     id: p.seq,
     prompt_name: p.name,
@@ -133,7 +108,7 @@ async function itemWire(
     folder_id: null,
     parent_folder_name: null,
     full_folder_path: null,
-    workspace_id: await workspaceSeq(app, actor, p),
+    workspace_id: workspaceSeq,
     is_snippet: p.isSnippet,
     status: p.deletedAt ? 'deleted' : 'active',
     prompt_template: version ? templateWire(version) : null,
