@@ -221,23 +221,25 @@ export function addSyncCommands(program: Command): void {
 
   program
     .command('check [dir]')
-    .description('CI check: every .prompt file parses, every template compiles, fixtures render')
+    .description(
+      'CI check: every .prompt file parses, every template compiles, fixtures render (partials expanded from the directory)',
+    )
     .option('--json', 'print JSON instead of a table')
     .action(async (dir: string | undefined, o: { json?: boolean }) => {
       const results = await check(resolve(dir ?? DEFAULT_DIR));
       const bad = results.filter((r) => !r.ok);
       if (o.json) printJson(results);
       else {
-        if (bad.length)
-          console.log(
-            table(
-              ['file', 'problem'],
-              bad.flatMap((r) => r.problems.map((p) => [r.file, p])),
-            ),
-          );
+        const rows = results.flatMap((r) => [
+          ...r.problems.map((p) => [r.file, p]),
+          ...r.warnings.map((w) => [r.file, `warning: ${w}`]),
+        ]);
+        if (rows.length) console.log(table(['file', 'problem'], rows));
         const fixtures = results.reduce((n, r) => n + r.fixtures, 0);
+        const warned = results.filter((r) => r.warnings.length).length;
         console.log(
-          `${results.length} file(s) checked, ${fixtures} fixture(s) rendered, ${bad.length} with problems`,
+          `${results.length} file(s) checked, ${fixtures} fixture(s) rendered, ${bad.length} with problems` +
+            (warned ? `, ${warned} with warnings` : ''),
         );
       }
       if (bad.length) process.exitCode = EXIT.invalid;
