@@ -221,23 +221,25 @@ export function addSyncCommands(program: Command): void {
 
   program
     .command('check [dir]')
-    .description('CI check: every .prompt file parses, every template compiles, fixtures render')
+    .description(
+      'CI check: every .prompt file parses, every template compiles, fixtures render (partials expanded from the directory)',
+    )
     .option('--json', 'print JSON instead of a table')
     .action(async (dir: string | undefined, o: { json?: boolean }) => {
       const results = await check(resolve(dir ?? DEFAULT_DIR));
       const bad = results.filter((r) => !r.ok);
       if (o.json) printJson(results);
       else {
-        if (bad.length)
-          console.log(
-            table(
-              ['file', 'problem'],
-              bad.flatMap((r) => r.problems.map((p) => [r.file, p])),
-            ),
-          );
+        const rows = results.flatMap((r) => [
+          ...r.problems.map((p) => [r.file, p]),
+          ...r.warnings.map((w) => [r.file, `warning: ${w}`]),
+        ]);
+        if (rows.length) console.log(table(['file', 'problem'], rows));
         const fixtures = results.reduce((n, r) => n + r.fixtures, 0);
+        const warned = results.filter((r) => r.warnings.length).length;
         console.log(
-          `${results.length} file(s) checked, ${fixtures} fixture(s) rendered, ${bad.length} with problems`,
+          `${results.length} file(s) checked, ${fixtures} fixture(s) rendered, ${bad.length} with problems` +
+            (warned ? `, ${warned} with warnings` : ''),
         );
       }
       if (bad.length) process.exitCode = EXIT.invalid;
@@ -297,6 +299,7 @@ export interface VendorMigrationOptions {
   state: string;
   batch?: string;
   dryRun?: boolean;
+  prune?: boolean;
   json?: boolean;
   progress?: boolean;
 }
@@ -312,11 +315,17 @@ export async function runVendorMigration(o: VendorMigrationOptions): Promise<voi
   const batch = o.batch === undefined ? undefined : Number(o.batch);
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1 && batch <= 10_000))
     throw new CliError(`--batch takes a number of prompts from 1 to 10000, not ${o.batch}`, EXIT.usage);
-  const target = o.dryRun ? null : new Client({ url: o.targetUrl, key: o.targetKey, workspace: o.workspace });
+  // A dry run compares with the target when one is configured; without one it only fetches and maps.
+  const configured = (o.targetUrl ?? process.env.LECTERN_URL) && (o.targetKey ?? process.env.LECTERN_API_KEY);
+  const target =
+    o.dryRun && !configured
+      ? null
+      : new Client({ url: o.targetUrl, key: o.targetKey, workspace: o.workspace });
   const r = await migrate(target, vendor, vendorApi(vendor, o.url, o.key), {
     url: o.url,
     statePath: resolve(o.state),
     dryRun: o.dryRun === true,
+    prune: o.prune === true,
     sourceWorkspace: o.sourceWorkspace,
     chunk: batch,
     progress: bar({ ...o, json: o.json }),
@@ -324,7 +333,7 @@ export async function runVendorMigration(o: VendorMigrationOptions): Promise<voi
   if (o.json) return printJson(r);
   console.log(
     table(
-      ['from', 'prompts', 'versions', 'labels', 'created', 'already there', 'done before'],
+      ['from', 'prompts read', 'versions', 'labels', 'created', 'updated', 'unchanged', 'done before'],
       [
         [
           vendor,
@@ -332,12 +341,50 @@ export async function runVendorMigration(o: VendorMigrationOptions): Promise<voi
           r.versions,
           r.labels,
           r.imported.prompts_created,
+          r.imported.prompts_updated,
           r.imported.prompts_skipped,
           r.skipped_already_done,
         ],
       ],
     ),
   );
+  const updates = r.changes.filter((c) => c.action === 'updated');
+  if (updates.length)
+    console.log(
+      table(
+        ['prompt', o.dryRun ? 'would change' : 'changed'],
+        updates.map((c) => [
+          c.prompt,
+          [
+            c.renamed_from ? `renamed from ${c.renamed_from}` : '',
+            c.fields.length ? `fields: ${c.fields.join(', ')}` : '',
+            c.versions_added.length ? `versions added: ${c.versions_added.join(', ')}` : '',
+            c.versions_updated.length ? `drafts updated: ${c.versions_updated.join(', ')}` : '',
+            ...c.labels.map((l) =>
+              l.to === null
+                ? `label ${l.label} removed (was ${l.from})`
+                : `label ${l.label} ${l.from ?? '-'} -> ${l.to}`,
+            ),
+          ]
+            .filter(Boolean)
+            .join('; '),
+        ]),
+      ),
+    );
+  if (r.deleted_at_source.length)
+    console.log(
+      table(
+        ['deleted at the source', 'here'],
+        r.deleted_at_source.map((d) => [
+          d.prompt,
+          r.pruned.includes(d.prompt)
+            ? o.dryRun
+              ? 'would be deleted (--prune)'
+              : 'deleted (--prune)'
+            : 'kept: pass --prune to delete it',
+        ]),
+      ),
+    );
   if (r.problems.length)
     console.log(
       table(
@@ -346,6 +393,8 @@ export async function runVendorMigration(o: VendorMigrationOptions): Promise<voi
       ),
     );
   console.log(
-    o.dryRun ? 'dry run: nothing written' : `state kept in ${o.state}: rerun the same command to resume`,
+    o.dryRun
+      ? `dry run: nothing written${target ? '' : ' (no target server configured: nothing compared)'}`
+      : `state kept in ${o.state}: an interrupted run resumes with the same command; a finished one syncs again`,
   );
 }

@@ -159,7 +159,11 @@ export function buildCli(): Command {
       '--batch <prompts>',
       'with --from: prompts per import request; the state file moves on after each (default 100)',
     )
-    .option('--dry-run', 'with --from: fetch and map, write nothing')
+    .option(
+      '--dry-run',
+      'with --from: show what the run would change in the target (nothing written; without a target, fetch and map only)',
+    )
+    .option('--prune', 'with --from: delete prompts that a former run migrated and the source no longer has')
     .option('--json', 'with --from: print the report as JSON')
     .option('--no-progress', 'no progress bar')
     .action(async (o: VendorMigrationOptions) => {

@@ -5,8 +5,15 @@
 //
 // Resumable: ids of the migrated prompts and versions are derived from (vendor, vendor URL, vendor
 // id), so importing one twice changes nothing; a state file lists the vendor prompts already
-// imported, so a rerun after an interruption skips fetching them. `--dry-run` fetches and maps but
-// writes nothing. What cannot be mapped is reported, per prompt, with the reason.
+// imported by an interrupted run, so its rerun skips fetching them. What cannot be mapped is
+// reported, per prompt, with the reason.
+//
+// A rerun after a finished run is a sync, not a snapshot: every prompt is read again and imported
+// with `existing=sync`, so the server appends the source's new versions (by derived id: never
+// twice), updates drafts, applies label moves and removals (each a move in the label history) and
+// renames. Prompts gone at the source are listed in the report and deleted only with `--prune`.
+// `--dry-run` sends the same import with `dry_run=true` (the server rolls it back), so it shows
+// exactly what the run would change; without a target server it only fetches and maps.
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { contentFromWire } from '../dialects/promptlayer/mapping.ts';
@@ -110,12 +117,30 @@ function withoutReadDefaults(m: Message, format: string): Message {
   return out;
 }
 
-async function* promptlayer(api: VendorApi): AsyncGenerator<SourcePrompt> {
+/** A prompt an interrupted run already imported: listed (so it counts as present), not fetched. */
+export type Skip = (key: string) => boolean;
+const listedOnly = (key: string, name: string): SourcePrompt => ({
+  key,
+  name,
+  description: null,
+  tags: [],
+  isSnippet: false,
+  createdAt: null,
+  versions: [],
+  labels: [],
+  problems: [],
+});
+
+async function* promptlayer(api: VendorApi, skip: Skip): AsyncGenerator<SourcePrompt> {
   for (let page = 1; ; page++) {
     const { body } = await api.get<{ items: any[]; has_next: boolean }>(
       `/prompt-templates?page=${page}&per_page=100`,
     );
     for (const item of body.items) {
+      if (skip(String(item.id))) {
+        yield listedOnly(String(item.id), item.prompt_name);
+        continue;
+      }
       const p: SourcePrompt = {
         key: String(item.id),
         name: item.prompt_name,
@@ -157,12 +182,16 @@ async function* promptlayer(api: VendorApi): AsyncGenerator<SourcePrompt> {
 
 /* ------------------------------------------------------------------ Keywords AI */
 
-async function* keywordsai(api: VendorApi): AsyncGenerator<SourcePrompt> {
+async function* keywordsai(api: VendorApi, skip: Skip): AsyncGenerator<SourcePrompt> {
   for (let page = 1; ; page++) {
     const { body } = await api.get<{ results: any[]; next: string | null }>(
       `/api/prompts/?page=${page}&page_size=100`,
     );
     for (const item of body.results) {
+      if (skip(item.prompt_id)) {
+        yield listedOnly(item.prompt_id, item.name);
+        continue;
+      }
       const p: SourcePrompt = {
         key: item.prompt_id,
         name: item.name,
@@ -212,13 +241,17 @@ async function* keywordsai(api: VendorApi): AsyncGenerator<SourcePrompt> {
 /* ------------------------------------------------------------------ NeMo */
 
 function nemo(workspace: string) {
-  return async function* (api: VendorApi): AsyncGenerator<SourcePrompt> {
+  return async function* (api: VendorApi, skip: Skip): AsyncGenerator<SourcePrompt> {
     const ws = encodeURIComponent(workspace);
     for (let page = 1; ; page++) {
       const { body } = await api.get<{ data: any[]; pagination: { total_pages: number } }>(
         `/apis/models/v2/workspaces/${ws}/prompts?page=${page}&page_size=100`,
       );
       for (const item of body.data) {
+        if (item.id && skip(item.id)) {
+          yield listedOnly(item.id, item.name);
+          continue;
+        }
         // The list drops nulls; the prompt itself carries every field.
         const full = (
           await api.get(`/apis/models/v2/workspaces/${ws}/prompts/${encodeURIComponent(item.name)}`)
@@ -279,12 +312,16 @@ function langfuseContent(v: any, problems: string[]): VersionContent {
   return completeContent({ ...base, templateType: 'chat', messages });
 }
 
-async function* langfuse(api: VendorApi): AsyncGenerator<SourcePrompt> {
+async function* langfuse(api: VendorApi, skip: Skip): AsyncGenerator<SourcePrompt> {
   for (let page = 1; ; page++) {
     const { body } = await api.get<{ data: any[]; meta: { totalPages: number } }>(
       `/api/public/v2/prompts?page=${page}&limit=100`,
     );
     for (const item of body.data) {
+      if (skip(item.name)) {
+        yield listedOnly(item.name, item.name);
+        continue;
+      }
       const p: SourcePrompt = {
         key: item.name,
         name: item.name,
@@ -409,17 +446,37 @@ export function recordsOf(vendor: Vendor, url: string, p: SourcePrompt, now: str
 export interface MigrateState {
   from: Vendor;
   url: string;
+  /** Vendor keys of the prompts this run has imported so far. */
   done: string[];
+  /** The run finished: the next one starts over (a sync), not where this one stopped. */
+  complete?: boolean;
+}
+
+export interface ImportChange {
+  prompt: string;
+  action: 'created' | 'updated';
+  renamed_from?: string;
+  fields: string[];
+  versions_added: number[];
+  versions_updated: number[];
+  labels: { label: string; from: number | null; to: number | null }[];
 }
 
 export interface MigrateReport {
   from: Vendor;
   dry_run: boolean;
+  /** Prompts read from the source this run (an interrupted run's are in skipped_already_done). */
   prompts: number;
   versions: number;
   labels: number;
   skipped_already_done: number;
-  imported: { prompts_created: number; prompts_skipped: number };
+  imported: { prompts_created: number; prompts_updated: number; prompts_skipped: number };
+  /** Each prompt the run created or changed in Lectern (in a dry run: would). */
+  changes: ImportChange[];
+  /** Prompts migrated from this source earlier that the source no longer has. */
+  deleted_at_source: { prompt: string; id: string }[];
+  /** Of those, the ones deleted here (`--prune`; in a dry run: would be). */
+  pruned: string[];
   problems: { prompt: string; reason: string }[];
 }
 
@@ -432,12 +489,42 @@ async function readState(path: string, vendor: Vendor, url: string): Promise<Mig
       `${path} belongs to a migration from ${s.from} at ${s.url}: pass another --state file`,
       EXIT.usage,
     );
-  return s;
+  // A finished run's list says nothing about the source now: this run reads everything again.
+  return s.complete ? { from: vendor, url, done: [] } : s;
 }
 
 async function saveState(path: string, s: MigrateState) {
   await writeFile(`${path}.tmp`, `${JSON.stringify(s)}\n`);
   await rename(`${path}.tmp`, path); // never a half-written state file
+}
+
+interface WireLatest {
+  version: { number: number; content_hash: string };
+}
+
+/**
+ * NeMo shows only a prompt's current content. Its first migration is version 1; on a rerun the
+ * content is a new version after Lectern's latest when it differs from it, and nothing when not.
+ */
+async function nemoVersionsFor(target: Client, id: string, p: SourcePrompt) {
+  const cur = p.versions[0];
+  if (!cur) return;
+  const r = await target.call<WireLatest>('GET', `/v1/prompts/${Client.seg(id)}/versions/latest`, {
+    ok: [404],
+  });
+  if (r.status === 404) return;
+  if (r.body.version.content_hash === contentHash(cur.content)) p.versions = [];
+  else cur.number = r.body.version.number + 1;
+}
+
+/** Prompts of this Lectern workspace that a migration from this very source created. */
+async function* migratedHere(target: Client, vendor: Vendor, url: string) {
+  for await (const p of target.list<{ id: string; name: string; metadata: JsonObject }>('/v1/prompts')) {
+    const from = asObj(asObj(p.metadata).migrated_from);
+    if (from.vendor !== vendor || typeof from.id !== 'string') continue;
+    if (derivedId('lectern-migrate', vendor, url, from.id) !== p.id) continue;
+    yield { id: p.id, name: p.name, key: from.id };
+  }
 }
 
 export async function migrate(
@@ -448,6 +535,7 @@ export async function migrate(
     url: string;
     statePath: string;
     dryRun: boolean;
+    prune?: boolean;
     sourceWorkspace?: string;
     chunk?: number;
     progress: Progress;
@@ -464,7 +552,10 @@ export async function migrate(
     versions: 0,
     labels: 0,
     skipped_already_done: 0,
-    imported: { prompts_created: 0, prompts_skipped: 0 },
+    imported: { prompts_created: 0, prompts_updated: 0, prompts_skipped: 0 },
+    changes: [],
+    deleted_at_source: [],
+    pruned: [],
     problems: [],
   };
   const now = new Date().toISOString();
@@ -475,11 +566,13 @@ export async function migrate(
     exported_at: now,
     workspace: vendor,
   };
+  // NeMo has no labels: a sync must not remove the ones set in Lectern.
+  const query = `existing=sync${vendor === 'nemo' ? '&sync_labels=false' : ''}${opts.dryRun ? '&dry_run=true' : ''}`;
   let chunk: string[] = [];
   let chunkKeys: string[] = [];
   const flush = async () => {
     if (!chunkKeys.length) return;
-    if (!opts.dryRun && target) {
+    if (target) {
       const body = [
         JSON.stringify(header),
         ...chunk,
@@ -487,28 +580,38 @@ export async function migrate(
       ].join('\n');
       const r = await target.call<{
         prompts_created: number;
+        prompts_updated: number;
         prompts_skipped: number;
         problems: { prompt: string; reason: string }[];
-      }>('POST', '/v1/import', { body, headers: { 'content-type': 'application/x-ndjson' } });
+        changes: ImportChange[];
+      }>('POST', `/v1/import?${query}`, { body, headers: { 'content-type': 'application/x-ndjson' } });
       report.imported.prompts_created += r.body.prompts_created;
+      report.imported.prompts_updated += r.body.prompts_updated;
       report.imported.prompts_skipped += r.body.prompts_skipped;
       report.problems.push(...r.body.problems);
-      state.done.push(...chunkKeys);
-      await saveState(opts.statePath, state);
+      report.changes.push(...r.body.changes);
+      if (!opts.dryRun) {
+        state.done.push(...chunkKeys);
+        await saveState(opts.statePath, state);
+      }
     }
     chunk = [];
     chunkKeys = [];
   };
+  const seen = new Set<string>();
   opts.progress.start(0, 'migrate');
   try {
-    for await (const p of sourceOf(vendor, opts)(api)) {
+    for await (const p of sourceOf(vendor, opts)(api, (key) => done.has(key))) {
       opts.progress.tick();
+      seen.add(p.key);
       if (done.has(p.key)) {
         report.skipped_already_done++;
         continue;
       }
       if (!p.versions.length)
         p.problems.push('no version could be read: the prompt is created without versions');
+      if (vendor === 'nemo' && target)
+        await nemoVersionsFor(target, derivedId('lectern-migrate', vendor, opts.url, p.key), p);
       const records = recordsOf(vendor, opts.url, p, now);
       report.prompts++;
       report.versions += p.versions.length;
@@ -519,6 +622,17 @@ export async function migrate(
       if (chunkKeys.length >= (opts.chunk ?? 100)) await flush();
     }
     await flush();
+    // The whole source was listed: what a former run brought here and the source lacks is gone there.
+    if (target) {
+      for await (const m of migratedHere(target, vendor, opts.url))
+        if (!seen.has(m.key)) report.deleted_at_source.push({ prompt: m.name, id: m.id });
+      if (opts.prune)
+        for (const m of report.deleted_at_source) {
+          if (!opts.dryRun) await target.call('DELETE', `/v1/prompts/${Client.seg(m.id)}`);
+          report.pruned.push(m.prompt);
+        }
+    }
+    if (!opts.dryRun) await saveState(opts.statePath, { ...state, complete: true });
   } finally {
     opts.progress.stop();
   }

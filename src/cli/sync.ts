@@ -11,7 +11,15 @@ import { contentHash } from '../model/content-hash.ts';
 import { contentOfSnake, snakeOfContent, type SnakeContent } from '../model/version-snake.ts';
 import type { VersionContent } from '../model/types.ts';
 import { renderVersionMessages, TemplateError, type ContentPart } from '../templates/index.ts';
+import {
+  resolveSnippets,
+  SnippetError,
+  tagsOfContent,
+  type SnippetFetcher,
+  type SnippetTag,
+} from '../model/snippet-expansion.ts';
 import { CliError, Client, EXIT } from './client.ts';
+import { partialOf, tagText } from './partials.ts';
 import {
   PromptFileError,
   fileNameOf,
@@ -535,6 +543,8 @@ export interface CheckResult {
   file: string;
   ok: boolean;
   problems: string[];
+  /** What could not be checked offline (a pinned partial); not a failure. */
+  warnings: string[];
   fixtures: number;
 }
 
@@ -544,18 +554,100 @@ interface Fixture {
   contains?: string[];
 }
 
-/** Every file parses, every template compiles; `<name>.fixtures.yaml` beside a file renders. */
+const partialText = (t: SnippetTag) => partialOf(t) ?? tagText(t);
+
+/**
+ * The directory as the server would hold it after a push, for expanding partials: a reference reads
+ * the file of that name (`_name.prompt`, or any prompt file of that name, as the server looks a
+ * snippet up by name). Unpinned, that file is exactly what the server's latest version will be. A
+ * pin (`version=N`, `label="L"`) is checked only when the lock file proves the file *is* that
+ * version (the file unchanged since the pull, and the lock's version is N / L's version); otherwise
+ * the file's text is used and the file gets a warning saying the pin could not be checked offline.
+ */
+function directorySnippets(files: LocalFile[], lock: LockFile | null) {
+  const byName = new Map<string, LocalFile>();
+  for (const f of files) {
+    const name = f.doc?.name ?? nameOfFile(f.rel).name;
+    if (!byName.has(name) || f.doc) byName.set(name, f);
+  }
+  return (warn: (msg: string) => void, broken: Map<string, string>): SnippetFetcher =>
+    async (tag) => {
+      const f = byName.get(tag.name);
+      if (!f?.doc) {
+        if (f) broken.set(tag.name, f.rel);
+        return null;
+      }
+      const entry = lock?.prompts[tag.name];
+      const pulled = entry && entry.content_hash === contentHash(f.doc.content) ? entry : null;
+      const pinned = tag.version !== undefined ? `version ${tag.version}` : `label ${tag.label}`;
+      const exact =
+        tag.version !== undefined
+          ? pulled?.version === tag.version
+          : tag.label !== undefined
+            ? pulled !== null && pulled.labels[tag.label] === pulled.version
+            : true;
+      if (!exact)
+        warn(
+          `partial ${partialText(tag)}: ${pinned} cannot be checked offline (${f.rel} is ${
+            pulled ? `version ${pulled.version}` : entry ? 'edited since the pull' : 'not in the lock file'
+          }); rendered with ${f.rel} as it is`,
+        );
+      return { id: f.rel, number: pulled?.version ?? 0, content: f.doc.content };
+    };
+}
+
+/**
+ * Every file parses, every template compiles; `<name>.fixtures.yaml` beside a file renders. Partials
+ * (`{{> name}}`) expand from the directory's files first, through the server's own expansion, so a
+ * fixture sees the text the server would produce after a push.
+ */
 export async function check(dir: string): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  for (const f of await readDir(dir)) {
-    const r: CheckResult = { file: f.rel, ok: true, problems: [], fixtures: 0 };
+  const files = await readDir(dir);
+  let lock: LockFile | null = null;
+  let lockProblem: string | null = null;
+  try {
+    lock = await readLock(dir);
+  } catch (e) {
+    lockProblem = (e as Error).message;
+  }
+  const snippets = directorySnippets(files, lock);
+  for (const f of files) {
+    const r: CheckResult = { file: f.rel, ok: true, problems: [], warnings: [], fixtures: 0 };
     out.push(r);
     if (!f.doc) {
       r.ok = false;
       r.problems.push(f.error!);
       continue;
     }
-    const c = f.doc.content;
+    let c = f.doc.content;
+    if (tagsOfContent(c).length) {
+      const broken = new Map<string, string>();
+      const warnings = new Set<string>();
+      try {
+        const x = await resolveSnippets(
+          c,
+          snippets((w) => warnings.add(w), broken),
+          f.doc.name,
+        );
+        c = { ...c, messages: x.messages, content: x.content };
+      } catch (e) {
+        r.ok = false;
+        if (!(e instanceof SnippetError)) throw e;
+        const file = broken.get(e.tag.name);
+        r.problems.push(
+          e.kind === 'missing'
+            ? file
+              ? `partial ${partialText(e.tag)}: ${file} does not parse`
+              : `partial ${partialText(e.tag)}: no ${fileNameOf(e.tag.name, true)} in the directory`
+            : `partial ${partialText(e.tag)}: ${e.message}`,
+        );
+        continue;
+      } finally {
+        r.warnings.push(...warnings);
+        if (lockProblem && warnings.size) r.warnings.push(`pins unchecked: ${lockProblem}`);
+      }
+    }
     const render = (variables: Record<string, unknown>, mode: 'strict' | 'lenient') =>
       renderVersionMessages({
         messages: c.templateType === 'chat' ? c.messages : null,

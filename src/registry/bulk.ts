@@ -32,11 +32,21 @@ import {
   type PromptRecord,
   type VersionRecord,
 } from '../model/export-format.ts';
-import { LecternError } from '../model/errors.ts';
 import { contentOfSnake, snakeOfContent } from '../model/version-snake.ts';
 import { uuidv7 } from '../model/ids.ts';
 import type { Actor } from '../model/types.ts';
-import { auditEntry, inTx, requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
+import { LecternError, isFault } from '../model/errors.ts';
+import type { Prompt, Version } from '../model/types.ts';
+import {
+  auditEntry,
+  inTx,
+  requireRole,
+  resolveWorkspace,
+  type Recorder,
+  type RegistryContext,
+} from './context.ts';
+import { applyLabel, removeLabel } from './labels.ts';
+import { lockPrompt, touchPrompt } from './prompts.ts';
 
 const PAGE = 200;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -169,20 +179,65 @@ interface Group {
   moves: LabelMoveRecord[];
 }
 
+/** What a sync import did (or, in a dry run, would do) to one prompt. */
+export interface ImportChange {
+  prompt: string;
+  action: 'created' | 'updated';
+  renamed_from?: string;
+  /** Prompt fields that changed (description, tags, is_snippet, kind). */
+  fields: string[];
+  versions_added: number[];
+  /** Drafts here whose content or status the source changed (committed versions never change). */
+  versions_updated: number[];
+  labels: { label: string; from: number | null; to: number | null }[];
+}
+
+export interface ImportOptions {
+  /**
+   * A prompt whose id is already stored: `skip` it whole (the default: re-running an import changes
+   * nothing), or `sync` it to the records — prompt fields and name, versions appended after the
+   * stored ones (by id: never twice), drafts updated, labels moved to where the records put them.
+   */
+  existing?: 'skip' | 'sync';
+  /** With `sync`: labels the records do not hold are removed (false: the source keeps no labels). */
+  syncLabels?: boolean;
+  /** Every batch is written and rolled back: the report says what an import would do. */
+  dryRun?: boolean;
+}
+
 export interface ImportReport {
   prompts_created: number;
+  /** With `existing: sync`: stored prompts the records changed. */
+  prompts_updated: number;
   prompts_skipped: number;
   versions: number;
   labels: number;
   label_moves: number;
   complete: boolean; // the stream ended with the footer
+  dry_run: boolean;
   problems: { prompt: string; reason: string }[];
+  /** With `existing: sync` (or a dry run), every prompt created or changed, up to MAX_CHANGES. */
+  changes: ImportChange[];
 }
 
 const BATCH_PROMPTS = 100;
 const BATCH_VERSIONS = 1000;
 const IMPORT_LOCK = 7_402_118; // advisory lock class; the other ids: db.ts, outbox.ts, request-log-retention.ts
 const MAX_PROBLEMS = 1000;
+const MAX_CHANGES = 10_000;
+
+/** Thrown to roll a dry run's batch back, carrying what the batch counted. */
+class DryRun {
+  constructor(readonly counts: BatchCounts) {}
+}
+interface BatchCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+  versions: number;
+  labels: number;
+  moves: number;
+}
 
 /** Imports export lines (one JSON record each) into a workspace; see the header for the rules. */
 export async function importRecords(
@@ -190,17 +245,21 @@ export async function importRecords(
   actor: Actor,
   lines: AsyncIterable<string>,
   workspace?: string,
+  opts: ImportOptions = {},
 ): Promise<ImportReport> {
   requireRole(actor, 'editor');
   const ws = await resolveWorkspace(ctx.store.db, actor, workspace);
   const report: ImportReport = {
     prompts_created: 0,
+    prompts_updated: 0,
     prompts_skipped: 0,
     versions: 0,
     labels: 0,
     label_moves: 0,
     complete: false,
+    dry_run: opts.dryRun === true,
     problems: [],
+    changes: [],
   };
   let batch: Group[] = [];
   let batchVersions = 0;
@@ -210,7 +269,7 @@ export async function importRecords(
   const flush = async () => {
     if (cur) batch.push(cur);
     cur = null;
-    if (batch.length) await writeBatch(ctx, actor, ws.id, batch, report);
+    if (batch.length) await writeBatch(ctx, actor, ws.id, batch, report, opts);
     batch = [];
     batchVersions = 0;
   };
@@ -305,12 +364,21 @@ async function writeBatch(
   workspaceId: string,
   groups: Group[],
   report: ImportReport,
+  opts: ImportOptions,
 ) {
   const problem = (prompt: string, reason: string) => {
     if (report.problems.length < MAX_PROBLEMS) report.problems.push({ prompt, reason });
   };
-  const counts = await inTx(ctx, async (tx: Tx, rec) => {
-    const c = { created: 0, skipped: 0, versions: 0, labels: 0, moves: 0 };
+  const sync = opts.existing === 'sync';
+  const changed = (ch: ImportChange) => {
+    if ((sync || opts.dryRun) && report.changes.length < MAX_CHANGES) report.changes.push(ch);
+  };
+  const finish = (c: BatchCounts) => {
+    if (opts.dryRun) throw new DryRun(c);
+    return c;
+  };
+  const run = inTx(ctx, async (tx: Tx, rec) => {
+    const c: BatchCounts = { created: 0, updated: 0, skipped: 0, versions: 0, labels: 0, moves: 0 };
     // The workspace row share-locked, as insertPrompt does: a concurrent workspace delete waits.
     await tx
       .select({ id: workspaces.id })
@@ -365,6 +433,19 @@ async function writeBatch(
     const todo: Group[] = [];
     for (const g of groups) {
       const p = g.prompt;
+      if (sync && have.has(p.id) && !seen.has(p.id)) {
+        seen.add(p.id);
+        const ch = await syncPrompt(tx, rec, actor, workspaceId, g, taken, problem, opts);
+        if (!ch) c.skipped++;
+        else if (ch === 'unchanged') c.skipped++;
+        else {
+          c.updated++;
+          c.versions += ch.versions_added.length;
+          c.moves += ch.labels.length;
+          changed(ch);
+        }
+        continue;
+      }
       if (have.has(p.id) || seen.has(p.id)) {
         c.skipped++;
         continue;
@@ -381,7 +462,7 @@ async function writeBatch(
       seen.add(`name:${p.name}`);
       todo.push(g);
     }
-    if (!todo.length) return c;
+    if (!todo.length) return finish(c);
     await tx.insert(prompts).values(
       todo.map((g) => ({
         id: g.prompt.id,
@@ -463,13 +544,227 @@ async function writeBatch(
         }),
       ),
     );
-    for (const g of todo) rec({ kind: 'prompt', workspaceId, promptId: g.prompt.id });
+    for (const g of todo) {
+      rec({ kind: 'prompt', workspaceId, promptId: g.prompt.id });
+      changed({
+        prompt: g.prompt.name,
+        action: 'created',
+        fields: [],
+        versions_added: g.versions.map((v) => v.number),
+        versions_updated: [],
+        labels: g.labels.map((l) => ({ label: l.name, from: null, to: l.version })),
+      });
+    }
     c.created = todo.length;
-    return c;
+    return finish(c);
   });
+  let counts: BatchCounts;
+  try {
+    counts = await run;
+  } catch (e) {
+    if (!(e instanceof DryRun)) throw e;
+    counts = e.counts;
+  }
+  report.prompts_updated += counts.updated;
   report.prompts_created += counts.created;
   report.prompts_skipped += counts.skipped;
   report.versions += counts.versions;
   report.labels += counts.labels;
   report.label_moves += counts.moves;
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Brings a stored prompt up to its records (import with `existing: sync`, under the batch's
+ * transaction), or says why not. The records are the source's whole truth for the prompt:
+ * - name, description, tags, is_snippet and kind take the records' values (a rename to a name a
+ *   different live prompt holds is reported, the name kept);
+ * - a version whose id is stored is not written again; if the stored one is a draft (drafts change
+ *   in place, as Keywords AI edits them) it takes the record's content and status; a committed one
+ *   never changes (a difference is reported);
+ * - a version whose id is not stored is appended when its number is above every stored number;
+ *   otherwise this store has versions of its own since the import, and the source's later versions
+ *   are reported, not renumbered (numbers are what clients pin);
+ * - labels move to the records' versions, each move in the label history and the audit; with
+ *   `syncLabels` (the default) a stored label the records do not hold is removed;
+ * - `label_move` records are not replayed: the moves this sync makes are the history.
+ * Returns null when the prompt cannot be synced, 'unchanged' when nothing differed.
+ */
+async function syncPrompt(
+  tx: Tx,
+  rec: Recorder,
+  actor: Actor,
+  workspaceId: string,
+  g: Group,
+  taken: Map<string, string>,
+  problem: (prompt: string, reason: string) => void,
+  opts: ImportOptions,
+): Promise<ImportChange | 'unchanged' | null> {
+  const rp = g.prompt;
+  let p: Prompt;
+  try {
+    p = await lockPrompt(tx, rec, actor, { id: rp.id }, undefined);
+  } catch (e) {
+    if (!isFault(e, 'prompt_not_found')) throw e;
+    problem(rp.name, 'deleted here since it was imported: not synced (restore it, then run again)');
+    return null;
+  }
+  if (p.workspaceId !== workspaceId) {
+    problem(rp.name, 'stored in another workspace (imported there before): not synced');
+    return null;
+  }
+  const ch: ImportChange = {
+    prompt: rp.name,
+    action: 'updated',
+    fields: [],
+    versions_added: [],
+    versions_updated: [],
+    labels: [],
+  };
+  const set: Partial<typeof prompts.$inferInsert> = {};
+  if (rp.name !== p.name) {
+    const holder = taken.get(rp.name);
+    if (holder && holder !== p.id)
+      problem(
+        rp.name,
+        `renamed at the source from ${p.name}, but a different live prompt holds the name here: kept as ${p.name}`,
+      );
+    else {
+      set.name = rp.name;
+      ch.renamed_from = p.name;
+    }
+  }
+  const field = <K extends 'description' | 'tags' | 'isSnippet' | 'kind'>(
+    k: K,
+    wire: string,
+    v: (typeof prompts.$inferInsert)[K],
+  ) => {
+    if (sameJson(v, p[k])) return;
+    set[k] = v;
+    ch.fields.push(wire);
+  };
+  field('description', 'description', rp.description);
+  field('tags', 'tags', rp.tags);
+  field('isSnippet', 'is_snippet', rp.is_snippet);
+  field('kind', 'kind', rp.kind);
+
+  const stored = await tx.select().from(versions).where(eq(versions.promptId, p.id));
+  const byId = new Map(stored.map((v) => [v.id, v]));
+  // Deleted versions keep their numbers (the unique index holds them): no new version takes one.
+  let last = Math.max(p.lastVersion, 0, ...stored.map((v) => v.number));
+  const live = new Map(
+    stored.filter((v) => !v.deletedAt).map((v) => [v.number, { id: v.id, seq: v.seq, number: v.number }]),
+  );
+  let blocked = false;
+  for (const r of g.versions) {
+    const content = contentOfSnake(r);
+    const s = byId.get(r.id);
+    if (s) {
+      if (s.deletedAt) continue; // deleted here: stays deleted
+      const differs = contentHash(s) !== contentHash(content) || s.commitMessage !== content.commitMessage;
+      if (s.status === 'committed') {
+        if (differs)
+          problem(
+            rp.name,
+            `version ${r.number} differs at the source from the committed version here, which never changes: kept as it is`,
+          );
+        continue;
+      }
+      if (differs || r.status !== s.status) {
+        const at = new Date(r.updated_at);
+        await tx
+          .update(versions)
+          .set({
+            ...content,
+            status: r.status,
+            updatedAt: at,
+            committedAt: r.status === 'committed' ? new Date(r.committed_at ?? r.updated_at) : null,
+          })
+          .where(eq(versions.id, s.id));
+        ch.versions_updated.push(r.number);
+      }
+      continue;
+    }
+    if (blocked) continue;
+    if (r.number <= last) {
+      problem(
+        rp.name,
+        `version ${r.number} of the source: version ${last} here was written after the import, so versions from ${r.number} on are not synced (rename the prompt here, then run again)`,
+      );
+      blocked = true;
+      continue;
+    }
+    // One draft per prompt, the newest: appending commits the draft below it.
+    const now = new Date();
+    await tx
+      .update(versions)
+      .set({ status: 'committed', committedAt: now, updatedAt: now })
+      .where(and(eq(versions.promptId, p.id), eq(versions.status, 'draft')));
+    const [row] = await tx
+      .insert(versions)
+      .values({
+        id: r.id,
+        promptId: p.id,
+        number: r.number,
+        status: r.status,
+        ...content,
+        author: r.author,
+        writtenVia: r.written_via === undefined ? ('import' as const) : r.written_via,
+        createdAt: new Date(r.created_at),
+        updatedAt: new Date(r.updated_at),
+        committedAt: r.committed_at ? new Date(r.committed_at) : null,
+      })
+      .returning({ id: versions.id, seq: versions.seq, number: versions.number });
+    live.set(row!.number, row!);
+    last = r.number;
+    ch.versions_added.push(r.number);
+  }
+  if (ch.versions_added.length) set.lastVersion = last;
+
+  const storedLabels = await tx
+    .select({ id: labels.id, name: labels.name, number: versions.number })
+    .from(labels)
+    .innerJoin(versions, eq(versions.id, labels.versionId))
+    .where(eq(labels.promptId, p.id));
+  const current = new Map(storedLabels.map((l) => [l.name, l]));
+  for (const l of g.labels) {
+    const from = current.get(l.name)?.number ?? null;
+    if (from === l.version) continue;
+    const to = live.get(l.version);
+    if (!to) {
+      problem(rp.name, `label ${l.name} names version ${l.version}, which is not here: label not moved`);
+      continue;
+    }
+    // applyLabel reads only the version's identity.
+    await applyLabel(tx, actor, p, l.name, to as unknown as Version);
+    ch.labels.push({ label: l.name, from, to: l.version });
+  }
+  if (opts.syncLabels !== false) {
+    const wanted = new Set(g.labels.map((l) => l.name));
+    for (const l of storedLabels)
+      if (!wanted.has(l.name)) {
+        await removeLabel(tx, actor, p, l);
+        ch.labels.push({ label: l.name, from: l.number, to: null });
+      }
+  }
+
+  const unchanged =
+    !Object.keys(set).length && !ch.versions_added.length && !ch.versions_updated.length && !ch.labels.length;
+  if (unchanged) return 'unchanged';
+  await touchPrompt(
+    tx,
+    rec,
+    p,
+    set,
+    auditEntry(actor, workspaceId, 'prompt.import', 'prompt', p.id, null, {
+      name: rp.name,
+      synced: true,
+      ...(ch.renamed_from ? { renamed_from: ch.renamed_from } : {}),
+      versions_added: ch.versions_added,
+      versions_updated: ch.versions_updated,
+      labels: ch.labels,
+    }),
+  );
+  return ch;
 }

@@ -89,6 +89,36 @@ export async function applyLabel(
   return { ...row, versionNumber: version.number, versionSeq: version.seq };
 }
 
+/**
+ * Removes a label inside an open transaction (the prompt row locked by the caller): the move to
+ * nothing is appended to the label history and audited, as every label change is.
+ */
+export async function removeLabel(
+  tx: Tx,
+  actor: Actor,
+  prompt: Prompt,
+  label: { id: string; name: string; number: number },
+): Promise<void> {
+  await tx.delete(labels).where(eq(labels.id, label.id));
+  await tx.insert(labelHistory).values({
+    promptId: prompt.id,
+    labelName: label.name,
+    fromVersion: label.number,
+    toVersion: null,
+    actor: actor.keyId,
+  });
+  await audit(
+    tx,
+    actor,
+    prompt.workspaceId,
+    'label.delete',
+    'label',
+    label.id,
+    snapshot({ name: label.name, version: label.number }),
+    null,
+  );
+}
+
 /** A label to delete: by its prompt and name, or by its seq (PromptLayer's release_label_id). */
 export type LabelRef = { prompt: PromptRef; name: string } | { seq: number };
 
@@ -105,24 +135,7 @@ export async function deleteLabel(
     const prompt = await lockPrompt(tx, rec, actor, at.prompt, opts.ifMatch);
     const existing = await findLabel(tx, prompt.id, name);
     if (!existing) throw labelNotFound({ label: name }, `label ${name} not found`);
-    await tx.delete(labels).where(eq(labels.id, existing.l.id));
-    await tx.insert(labelHistory).values({
-      promptId: prompt.id,
-      labelName: name,
-      fromVersion: existing.number,
-      toVersion: null,
-      actor: actor.keyId,
-    });
-    await audit(
-      tx,
-      actor,
-      prompt.workspaceId,
-      'label.delete',
-      'label',
-      existing.l.id,
-      snapshot({ name, version: existing.number }),
-      null,
-    );
+    await removeLabel(tx, actor, prompt, { id: existing.l.id, name, number: existing.number });
     const p = await touchPrompt(tx, rec, prompt);
     return {
       prompt: p,

@@ -1418,6 +1418,12 @@ export interface operations {
   importWorkspace: {
     parameters: {
       query?: {
+        /** @description write every batch and roll it back: the answer says what would change */
+        dry_run?: boolean;
+        /** @description a prompt whose id is stored: skip it whole (default), or sync it to the records (fields, new versions, drafts, labels) */
+        existing?: 'skip' | 'sync';
+        /** @description with existing=sync: remove labels the records do not hold (default true) */
+        sync_labels?: boolean;
         workspace?: string;
       };
       header?: never;
@@ -1451,8 +1457,25 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description with existing=sync or dry_run: each prompt created or changed */
+            changes: {
+              action: 'created' | 'updated';
+              /** @description prompt fields that changed */
+              fields: string[];
+              labels: {
+                from: number | null;
+                label: string;
+                to: number | null;
+              }[];
+              prompt: string;
+              renamed_from?: string;
+              versions_added: number[];
+              /** @description drafts whose content or status changed */
+              versions_updated: number[];
+            }[];
             /** @description the body ended with the footer record */
             complete: boolean;
+            dry_run: boolean;
             label_moves: number;
             labels: number;
             problems: {
@@ -1462,6 +1485,8 @@ export interface operations {
             prompts_created: number;
             /** @description already stored (same id), or a name held by another prompt */
             prompts_skipped: number;
+            /** @description with existing=sync: stored prompts the records changed */
+            prompts_updated: number;
             versions: number;
           };
         };

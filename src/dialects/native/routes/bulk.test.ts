@@ -110,12 +110,15 @@ for (const backend of backends) {
       expect(imp.status, imp.raw).toBe(200);
       expect(imp.body).toEqual({
         prompts_created: 5,
+        prompts_updated: 0,
         prompts_skipped: 0,
         versions: 20,
         labels: 9,
         label_moves: 16,
         complete: true,
+        dry_run: false,
         problems: [],
+        changes: [],
       });
       const want = await storeView(src);
       expect(await storeView(dst)).toEqual(want);

@@ -1,7 +1,8 @@
 // POST /v1/import — JSON lines of an export (docs/export-format.md) into a workspace, streamed: the
 // body is read line by line as it arrives (each line within the body limit, memory stays flat) and written in
 // batched transactions. Idempotent: prompts already stored (by id) are skipped, so a cut-off import
-// is resumed by sending the same file again.
+// is resumed by sending the same file again; with `existing=sync` they are brought up to the
+// records instead (what `lectern migrate` reruns do), and `dry_run=true` says what would change.
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,8 +11,45 @@ import { LecternError } from '../../../model/errors.ts';
 import { WorkspaceQuery } from '../schemas.ts';
 import { errors } from '../responses.ts';
 
+const Change = Type.Object({
+  prompt: Type.String(),
+  action: Type.Union([Type.Literal('created'), Type.Literal('updated')]),
+  renamed_from: Type.Optional(Type.String()),
+  fields: Type.Array(Type.String(), { description: 'prompt fields that changed' }),
+  versions_added: Type.Array(Type.Integer()),
+  versions_updated: Type.Array(Type.Integer(), { description: 'drafts whose content or status changed' }),
+  labels: Type.Array(
+    Type.Object({
+      label: Type.String(),
+      from: Type.Union([Type.Integer(), Type.Null()]),
+      to: Type.Union([Type.Integer(), Type.Null()]),
+    }),
+  ),
+});
+
+export const ImportQuery = Type.Composite([
+  WorkspaceQuery,
+  Type.Object({
+    existing: Type.Optional(
+      Type.Union([Type.Literal('skip'), Type.Literal('sync')], {
+        description:
+          'a prompt whose id is stored: skip it whole (default), or sync it to the records (fields, new versions, drafts, labels)',
+      }),
+    ),
+    sync_labels: Type.Optional(
+      Type.Boolean({
+        description: 'with existing=sync: remove labels the records do not hold (default true)',
+      }),
+    ),
+    dry_run: Type.Optional(
+      Type.Boolean({ description: 'write every batch and roll it back: the answer says what would change' }),
+    ),
+  }),
+]);
+
 export const ImportResult = Type.Object({
   prompts_created: Type.Integer(),
+  prompts_updated: Type.Integer({ description: 'with existing=sync: stored prompts the records changed' }),
   prompts_skipped: Type.Integer({
     description: 'already stored (same id), or a name held by another prompt',
   }),
@@ -19,7 +57,11 @@ export const ImportResult = Type.Object({
   labels: Type.Integer(),
   label_moves: Type.Integer(),
   complete: Type.Boolean({ description: 'the body ended with the footer record' }),
+  dry_run: Type.Boolean(),
   problems: Type.Array(Type.Object({ prompt: Type.String(), reason: Type.String() })),
+  changes: Type.Array(Change, {
+    description: 'with existing=sync or dry_run: each prompt created or changed',
+  }),
 });
 
 /**
@@ -54,7 +96,7 @@ export const schema = {
   summary: 'Import an export (JSON lines)',
   description: 'Needs an editor or admin key. Send `content-type: application/x-ndjson`.',
   tags: ['bulk'],
-  querystring: WorkspaceQuery,
+  querystring: ImportQuery,
   consumes: ['application/x-ndjson'],
   response: { 200: ImportResult, ...errors },
 };
@@ -69,7 +111,12 @@ export default function route(app: FastifyInstance) {
       const lines = body
         ? linesOf(body, app.initialConfig.bodyLimit ?? 1024 * 1024)
         : (async function* () {})();
-      return app.registry.importRecords(req.actor, lines, req.query.workspace);
+      const q = req.query;
+      return app.registry.importRecords(req.actor, lines, q.workspace, {
+        existing: q.existing,
+        syncLabels: q.sync_labels,
+        dryRun: q.dry_run,
+      });
     });
   });
 }
