@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashKey } from '../registry/keys.ts';
 import { actorVia } from './actor-via.ts';
+import { routeConfig } from './route-config.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,16 +30,20 @@ function takeBodyKey(req: FastifyRequest): string | undefined {
 
 /** True when the authentication hook should leave the request to the body-key hook. */
 export const authLater = (req: FastifyRequest, hasHeaderKey: boolean) =>
-  req.routeOptions.config?.bodyKey === true && !hasHeaderKey;
+  routeConfig(req).bodyKey === true && !hasHeaderKey;
 
 export function installBodyKeyAuth(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
-    if (req.routeOptions.config?.bodyKey !== true) return;
+  const authenticate = async (req: FastifyRequest) => {
     const key = takeBodyKey(req);
     if (req.actor) return; // a header key was presented and checked already
     const creds = key ? { key, hash: hashKey(key) } : undefined;
     req.keyHash = creds?.hash;
     const actor = app.authenticator.cachedActor(creds) ?? (await app.authenticator.actorFor(creds));
     req.actor = actorVia(actor, req);
+  };
+  // Callback style: every other route passes without a promise.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (routeConfig(req).bodyKey !== true) return done();
+    authenticate(req).then(() => done(), done);
   });
 }

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { LecternError } from '../model/errors.ts';
 import type { Config } from './config.ts';
+import { routeConfig } from './route-config.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,45 +70,63 @@ export async function installRateLimits(
   const anonymous = limiter('anonymous', config.rateLimitAnonymous, byIp);
   const writes = limiter('write', config.rateLimitWrites, byKey);
   const all = limiter('all', config.rateLimit, byKey);
-  const exempt = (req: FastifyRequest) => req.is404 || req.routeOptions.config?.unlimited === true;
+  const exempt = (req: FastifyRequest) => req.is404 || routeConfig(req).unlimited === true;
+  const fail = (done: (err?: Error) => void) => (err: unknown) => done(err as Error);
 
-  app.addHook('onRequest', async (req) => {
-    if (exempt(req)) return;
+  // Callback-style hooks with a synchronous path: an authenticated read costs no promise here.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (exempt(req)) return done();
     const creds = app.authenticator.credentialsOf(req);
     if (!creds) {
-      const r = await anonymous?.(req);
-      if (r?.isExceeded) throw refused('requests without an API key', r.max!, r.ttl!);
+      if (!anonymous) return done();
+      anonymous(req).then((r) => {
+        if (r.isExceeded) return done(refused('requests without an API key', r.max!, r.ttl!));
+        done();
+      }, fail(done));
       return;
     }
-    if (!failures || req.routeOptions.config?.public) return;
+    if (!failures || routeConfig(req).public) return done();
     let known = false;
     try {
       known = app.authenticator.cachedActor(creds) !== undefined;
     } catch {
       known = false; // a key known to be invalid
     }
-    if (known) return;
+    if (known) return done();
     // Not counted here (only a 401 counts, in onResponse): refused once the address has used them up.
-    const r = await failures(req, { increment: false });
-    if (!r.isAllowed && r.remaining === 0) throw refused('failed authentication attempts', r.max!, r.ttl!);
+    failures(req, { increment: false }).then((r) => {
+      if (!r.isAllowed && r.remaining === 0)
+        return done(refused('failed authentication attempts', r.max!, r.ttl!));
+      done();
+    }, fail(done));
   });
   if (failures) {
-    app.addHook('onResponse', async (req, reply) => {
-      if (reply.statusCode === 401 && req.keyHash !== undefined) await failures(req);
+    app.addHook('onResponse', (req, reply, done) => {
+      if (reply.statusCode !== 401 || req.keyHash === undefined) return done();
+      failures(req).then(() => done(), fail(done));
     });
   }
   return {
     postAuth: () => {
-      app.addHook('onRequest', async (req) => {
-        if (exempt(req) || req.routeOptions.config?.public || !req.actor) return;
-        if (all) {
-          const r = await all(req);
-          if (r.isExceeded) throw refused('requests', r.max!, r.ttl!);
-        }
-        if (writes && !READ_METHODS.has(req.method) && !req.routeOptions.config?.readOnly) {
-          const r = await writes(req);
-          if (r.isExceeded) throw refused('writes', r.max!, r.ttl!);
-        }
+      // Only writes (and, when configured, everything) are counted per key: without the
+      // everything-limit an authenticated read passes this hook at once.
+      if (!all && !writes) return;
+      app.addHook('onRequest', (req, _reply, done) => {
+        const isWrite = !READ_METHODS.has(req.method);
+        if ((!all && !isWrite) || exempt(req) || !req.actor) return done();
+        const cfg = routeConfig(req);
+        if (cfg.public) return done();
+        const countWrite = writes !== null && isWrite && !cfg.readOnly;
+        (async () => {
+          if (all) {
+            const r = await all(req);
+            if (r.isExceeded) throw refused('requests', r.max!, r.ttl!);
+          }
+          if (countWrite) {
+            const r = await writes!(req);
+            if (r.isExceeded) throw refused('writes', r.max!, r.ttl!);
+          }
+        })().then(() => done(), fail(done));
       });
     },
   };
