@@ -5,11 +5,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor, WriteApi } from '../model/types.ts';
 import { CLIENT_HEADER } from '../dialects/common/write-api.ts';
+import { routeConfig } from './route-config.ts';
 
 const variants = new WeakMap<Actor, Map<WriteApi, Actor>>();
 
 function apiOf(req: FastifyRequest): WriteApi | undefined {
-  const api = req.routeOptions.config?.api;
+  const api = routeConfig(req).api;
   if (api === 'native' && req.headers[CLIENT_HEADER] === 'cli') return 'cli';
   return api;
 }

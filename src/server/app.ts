@@ -1,5 +1,6 @@
 // Assembles the HTTP server: body parsing and limits, authentication, OpenAPI and docs, operations
 // routes, and one encapsulated plugin per dialect (each owning its error envelope).
+import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -37,6 +38,8 @@ import { installGateway, type GatewayOptions } from './gateway.ts';
 import { authLater, installBodyKeyAuth } from './body-key.ts';
 import { installRequestLog } from './request-log-wiring.ts';
 import { actorVia } from './actor-via.ts';
+import { routeConfig } from './route-config.ts';
+import { lazyChildLogger, logs } from './request-logger.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -84,7 +87,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // A per-process random prefix and a counter: unique like a UUID for correlating logs, without
+    // a random draw per request on the hot path.
+    genReqId: requestIds(),
+    // No pino child per request unless the request logs something (request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
     // `//` is one `/`: an SDK given a base URL with a trailing slash asks for `//track-request`.
     routerOptions: {
@@ -104,7 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // LOG_LEVEL=debug gives a full access log.
   app.addHook('onResponse', (req, reply, done) => {
     const failed = reply.statusCode >= 400;
-    if (failed || req.log.level === 'debug' || req.log.level === 'trace') {
+    if (failed || logs(app.log, 'debug')) {
       req.log[failed ? 'info' : 'debug'](
         { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
         'request completed',
@@ -142,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       routeTable.push({ method, url: route.url, config: route.config });
   });
   app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('lecternRouteConfig', undefined);
   app.decorateRequest('keyHash', undefined);
   installJsonParser(app, config.maxJsonDepth);
   installValidation(app);
@@ -153,7 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
     const creds = app.authenticator.credentialsOf(req);
     req.keyHash = creds?.hash;
-    if (req.is404 || req.routeOptions.config?.public || authLater(req, creds !== undefined)) return done();
+    if (req.is404 || routeConfig(req).public || authLater(req, creds !== undefined)) return done();
     let cached: Actor | undefined;
     try {
       cached = app.authenticator.cachedActor(creds);
@@ -295,6 +303,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(langfuseApi);
   await installStaticUi(app);
   return app;
+}
+
+/** Request ids `<8 hex>-<counter in base 36>`: the prefix tells processes (and restarts) apart. */
+function requestIds(): () => string {
+  const prefix = randomBytes(4).toString('hex');
+  let n = 0;
+  return () => `${prefix}-${(++n).toString(36)}`;
 }
 
 type Operation = { parameters?: { in?: string; required?: boolean; schema?: { default?: unknown } }[] };

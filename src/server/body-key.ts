@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashKey } from '../registry/keys.ts';
 import { actorVia } from './actor-via.ts';
+import { routeConfig } from './route-config.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,24 +30,20 @@ function takeBodyKey(req: FastifyRequest): string | undefined {
 
 /** True when the authentication hook should leave the request to the body-key hook. */
 export const authLater = (req: FastifyRequest, hasHeaderKey: boolean) =>
-  req.routeOptions.config?.bodyKey === true && !hasHeaderKey;
+  routeConfig(req).bodyKey === true && !hasHeaderKey;
 
 export function installBodyKeyAuth(app: FastifyInstance): void {
-  // Callback style: every POST passes here, and only the body-key routes need more than a look.
-  app.addHook('preValidation', (req, _reply, done) => {
-    if (req.routeOptions.config?.bodyKey !== true) return done();
+  const authenticate = async (req: FastifyRequest) => {
     const key = takeBodyKey(req);
-    if (req.actor) return done(); // a header key was presented and checked already
+    if (req.actor) return; // a header key was presented and checked already
     const creds = key ? { key, hash: hashKey(key) } : undefined;
     req.keyHash = creds?.hash;
-    const cached = app.authenticator.cachedActor(creds);
-    if (cached) {
-      req.actor = actorVia(cached, req);
-      return done();
-    }
-    app.authenticator.actorFor(creds).then((actor) => {
-      req.actor = actorVia(actor, req);
-      done();
-    }, done);
+    const actor = app.authenticator.cachedActor(creds) ?? (await app.authenticator.actorFor(creds));
+    req.actor = actorVia(actor, req);
+  };
+  // Callback style: every other route passes without a promise.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (routeConfig(req).bodyKey !== true) return done();
+    authenticate(req).then(() => done(), done);
   });
 }

@@ -3,6 +3,7 @@
 // Each app gets its own prom-client registry, so several apps in one process never collide.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { routeConfig } from './route-config.ts';
 
 export function installMetrics(app: FastifyInstance): void {
   const registry = new PromRegistry();
@@ -33,17 +34,23 @@ export function installMetrics(app: FastifyInstance): void {
     },
   });
   installRequestLogMetrics(app, registry);
-  // One labelled child per (method, route pattern, status), bounded like the labels themselves:
-  // observing through it skips hashing the label set on every request.
-  const children = new Map<string, { observe(v: number): void }>();
+  // One labelled child per (route, method, status), found without building a string: the route's
+  // config object (one per route and method) leads to its children by status and method.
+  const children = new WeakMap<object, Map<number, { observe(v: number): void }>>();
+  const methods = new Map<string, number>();
   app.addHook('onResponse', (req, reply, done) => {
-    // The route pattern, not the URL: bounded label cardinality.
-    const route = req.routeOptions.url ?? 'unmatched';
-    const id = `${req.method} ${reply.statusCode} ${route}`;
-    let child = children.get(id);
+    const cfg = routeConfig(req);
+    let byStatus = children.get(cfg);
+    if (!byStatus) children.set(cfg, (byStatus = new Map()));
+    let m = methods.get(req.method);
+    if (m === undefined) methods.set(req.method, (m = methods.size));
+    const id = reply.statusCode * 64 + m;
+    let child = byStatus.get(id);
     if (!child) {
+      // The route pattern, not the URL: bounded label cardinality.
+      const route = cfg.url ?? 'unmatched';
       child = latency.labels({ method: req.method, route, status: String(reply.statusCode) });
-      children.set(id, child);
+      byStatus.set(id, child);
     }
     child.observe(reply.elapsedTime / 1000);
     done();

@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { LecternError } from '../model/errors.ts';
 import type { Config } from './config.ts';
+import { routeConfig } from './route-config.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,22 +70,22 @@ export async function installRateLimits(
   const anonymous = limiter('anonymous', config.rateLimitAnonymous, byIp);
   const writes = limiter('write', config.rateLimitWrites, byKey);
   const all = limiter('all', config.rateLimit, byKey);
-  const exempt = (req: FastifyRequest) => req.is404 || req.routeOptions.config?.unlimited === true;
+  const exempt = (req: FastifyRequest) => req.is404 || routeConfig(req).unlimited === true;
+  const fail = (done: (err?: Error) => void) => (err: unknown) => done(err as Error);
 
-  // Callback-style hooks with a synchronous path: a request that no limit counts (an authenticated
-  // read, most of the traffic) costs no promise and no extra tick.
+  // Callback-style hooks with a synchronous path: an authenticated read costs no promise here.
   app.addHook('onRequest', (req, _reply, done) => {
     if (exempt(req)) return done();
     const creds = app.authenticator.credentialsOf(req);
     if (!creds) {
       if (!anonymous) return done();
       anonymous(req).then((r) => {
-        if (r.isExceeded) done(refused('requests without an API key', r.max!, r.ttl!));
-        else done();
-      }, done);
+        if (r.isExceeded) return done(refused('requests without an API key', r.max!, r.ttl!));
+        done();
+      }, fail(done));
       return;
     }
-    if (!failures || req.routeOptions.config?.public) return done();
+    if (!failures || routeConfig(req).public) return done();
     let known = false;
     try {
       known = app.authenticator.cachedActor(creds) !== undefined;
@@ -94,32 +95,38 @@ export async function installRateLimits(
     if (known) return done();
     // Not counted here (only a 401 counts, in onResponse): refused once the address has used them up.
     failures(req, { increment: false }).then((r) => {
-      if (!r.isAllowed && r.remaining === 0) done(refused('failed authentication attempts', r.max!, r.ttl!));
-      else done();
-    }, done);
+      if (!r.isAllowed && r.remaining === 0)
+        return done(refused('failed authentication attempts', r.max!, r.ttl!));
+      done();
+    }, fail(done));
   });
   if (failures) {
     app.addHook('onResponse', (req, reply, done) => {
       if (reply.statusCode !== 401 || req.keyHash === undefined) return done();
-      failures(req).then(() => done(), done);
+      failures(req).then(() => done(), fail(done));
     });
   }
   return {
     postAuth: () => {
+      // Only writes (and, when configured, everything) are counted per key: without the
+      // everything-limit an authenticated read passes this hook at once.
+      if (!all && !writes) return;
       app.addHook('onRequest', (req, _reply, done) => {
-        if (exempt(req) || req.routeOptions.config?.public || !req.actor) return done();
-        const write = writes && !READ_METHODS.has(req.method) && !req.routeOptions.config?.readOnly;
-        if (!all && !write) return done();
+        const isWrite = !READ_METHODS.has(req.method);
+        if ((!all && !isWrite) || exempt(req) || !req.actor) return done();
+        const cfg = routeConfig(req);
+        if (cfg.public) return done();
+        const countWrite = writes !== null && isWrite && !cfg.readOnly;
         (async () => {
           if (all) {
             const r = await all(req);
             if (r.isExceeded) throw refused('requests', r.max!, r.ttl!);
           }
-          if (write) {
-            const r = await writes(req);
+          if (countWrite) {
+            const r = await writes!(req);
             if (r.isExceeded) throw refused('writes', r.max!, r.ttl!);
           }
-        })().then(() => done(), done);
+        })().then(() => done(), fail(done));
       });
     },
   };

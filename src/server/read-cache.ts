@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Change } from '../registry/index.ts';
+import { routeConfig } from './route-config.ts';
 
 /**
  * What a route declares in its own `config.cacheable` to have its 200 answers kept (GET and POST
@@ -216,7 +217,7 @@ function matches(inm: string | string[] | undefined, etag: string | undefined): 
  */
 export function installReadCache(app: FastifyInstance, cache: ReadCache): void {
   const ruleOf = (req: FastifyRequest): Cacheable | undefined =>
-    req.is404 ? undefined : req.routeOptions.config?.cacheable;
+    req.is404 ? undefined : routeConfig(req).cacheable;
 
   const tryServe = (req: FastifyRequest, reply: FastifyReply, body: string): FastifyReply | undefined => {
     const actor = req.actor;
