@@ -61,7 +61,15 @@ export async function exportTo(client: Client, file: string, progress: Progress)
 }
 
 /** Streams a file of export lines into POST /v1/import. */
-export async function importFrom(client: Client, file: string, progress: Progress) {
+export async function importFrom(
+  client: Client,
+  file: string,
+  progress: Progress,
+  opts: { sync?: boolean; dryRun?: boolean } = {},
+) {
+  const query = [opts.sync ? 'existing=sync' : '', opts.dryRun ? 'dry_run=true' : '']
+    .filter(Boolean)
+    .join('&');
   let size = 0;
   if (file !== '-') {
     try {
@@ -75,7 +83,7 @@ export async function importFrom(client: Client, file: string, progress: Progres
   input.on('data', (c: Buffer | string) => progress.tick(Math.ceil(c.length / 1024)));
   let res: Response;
   try {
-    res = await client.raw('POST', '/v1/import', {
+    res = await client.raw('POST', `/v1/import${query ? `?${query}` : ''}`, {
       stream: Readable.toWeb(input) as ReadableStream,
       headers: { 'content-type': 'application/x-ndjson' },
     });
@@ -86,7 +94,9 @@ export async function importFrom(client: Client, file: string, progress: Progres
   if (!res.ok) throw errorOf('POST', '/v1/import', res.status, body);
   return body as {
     prompts_created: number;
+    prompts_updated: number;
     prompts_skipped: number;
+    dry_run: boolean;
     versions: number;
     labels: number;
     label_moves: number;

@@ -267,25 +267,29 @@ export function addBulkCommands(program: Command): void {
     program
       .command('import <file>')
       .description('import a file lectern export wrote (- for stdin); re-running skips what is there'),
-  ).action(async (file: string, o: GlobalOptions) => {
-    const r = await importFrom(new Client(o), file, bar(o));
-    if (o.json) printJson(r);
-    else {
-      console.log(
-        table(
-          ['created', 'skipped', 'versions', 'labels', 'label moves'],
-          [[r.prompts_created, r.prompts_skipped, r.versions, r.labels, r.label_moves]],
-        ),
-      );
-      for (const p of r.problems) console.error(`${p.prompt}: ${p.reason}`);
-    }
-    if (!r.complete)
-      throw new CliError(
-        `${file} ends without its footer: it is a cut-off export; export again`,
-        EXIT.invalid,
-      );
-    if (r.problems.length) process.exitCode = EXIT.conflict;
-  });
+  )
+    .option('--sync', 'bring prompts already there up to the file (new versions, drafts, labels, names)')
+    .option('--dry-run', 'show what the import would do; the server rolls it back')
+    .action(async (file: string, o: GlobalOptions & { sync?: boolean; dryRun?: boolean }) => {
+      const r = await importFrom(new Client(o), file, bar(o), { sync: o.sync, dryRun: o.dryRun });
+      if (o.json) printJson(r);
+      else {
+        console.log(
+          table(
+            ['created', 'updated', 'skipped', 'versions', 'labels', 'label moves'],
+            [[r.prompts_created, r.prompts_updated, r.prompts_skipped, r.versions, r.labels, r.label_moves]],
+          ),
+        );
+        if (r.dry_run) console.log('dry run: nothing written');
+        for (const p of r.problems) console.error(`${p.prompt}: ${p.reason}`);
+      }
+      if (!r.complete)
+        throw new CliError(
+          `${file} ends without its footer: it is a cut-off export; export again`,
+          EXIT.invalid,
+        );
+      if (r.problems.length) process.exitCode = EXIT.conflict;
+    });
 }
 
 export interface VendorMigrationOptions {

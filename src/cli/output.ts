@@ -27,7 +27,11 @@ export function progressBar(enabled = process.stderr.isTTY === true): Progress {
       t0 = Date.now();
       bar = new SingleBar(
         {
-          format: `${what.padEnd(8)} [{bar}] {value}/{total} {percentage}% | {rate}/s | eta {eta_formatted}`,
+          // A total not known up front (a vendor's list, an export's stream): count and rate only.
+          format:
+            total > 0
+              ? `${what.padEnd(8)} [{bar}] {value}/{total} {percentage}% | {rate}/s | eta {eta_formatted}`
+              : `${what.padEnd(8)} {value} | {rate}/s`,
           stream: process.stderr,
           hideCursor: true,
           clearOnComplete: true,
