@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { publicKeyOf } from '../registry/keys.ts';
 
 const text = (s: string) => [{ type: 'text', text: s }];
 
@@ -55,6 +56,76 @@ for (const backend of backends) {
       expect(await nativeText({ label: 'prod' })).toContain('v2 X');
       expect((await pub('memo-snip', 'S2')).status).toBe(201);
       expect(await plText({})).toBe('v2 X S2');
+    });
+
+    it('a new version written through each API is what the next render renders, through both render APIs', async () => {
+      const pk = publicKeyOf((await t.registry.authenticate(t.keys.editor))!.keyId);
+      const basic = { authorization: `Basic ${Buffer.from(`${pk}:${t.keys.editor}`).toString('base64')}` };
+      const chat = (s: string) => [{ role: 'user', content: s }];
+      // Each API's own create and new-version writes, a chat prompt whose text reads variable x.
+      const writers: Record<string, (name: string, n: number) => Promise<{ status: number; raw: string }>> = {
+        native: (name, n) =>
+          n === 1
+            ? t.call('POST', '/v1/prompts', { body: { name, version: { messages: chat('v1 {{x}}') } } })
+            : t.call('POST', `/v1/prompts/${name}/versions`, { body: { messages: chat(`v${n} {{x}}`) } }),
+        promptlayer: (name, n) =>
+          t.call('POST', '/rest/prompt-templates', {
+            body: {
+              prompt_template: { prompt_name: name },
+              prompt_version: {
+                prompt_template: { type: 'chat', messages: [{ role: 'user', content: text(`v${n} {x}`) }] },
+              },
+            },
+          }),
+        keywordsai: async (name, n) => {
+          const id =
+            n === 1
+              ? (await t.call('POST', '/api/prompts/', { body: { name } })).body.prompt_id
+              : (await t.call('GET', `/v1/prompts/${name}`)).body.prompt.id.replace(/-/g, '');
+          return t.call('POST', `/api/prompts/${id}/versions/`, {
+            body: { messages: chat(`v${n} {{ x }}`), model: 'gpt-4o-mini' },
+          });
+        },
+        nemo: (name, n) =>
+          n === 1
+            ? t.call('POST', '/apis/models/v2/workspaces/default/prompts', {
+                body: { name, messages: chat('v1 {{ x }}'), input_variables: ['x'] },
+              })
+            : t.call('PUT', `/apis/models/v2/workspaces/default/prompts/${name}`, {
+                body: { messages: chat(`v${n} {{ x }}`) },
+              }),
+        langfuse: (name, n) =>
+          t.call('POST', '/api/public/v2/prompts', {
+            key: null,
+            headers: basic,
+            body: { name, type: 'chat', prompt: chat(`v${n} {{x}}`) },
+          }),
+      };
+      const renders = async (name: string) => {
+        const pl = await t.call('POST', `/prompt-templates/${name}`, {
+          body: { input_variables: { x: 'X' } },
+        });
+        expect(pl.status, pl.raw).toBe(200);
+        const native = await t.call('POST', `/v1/prompts/${name}/render`, {
+          body: { variables: { x: 'X' }, mode: 'lenient' },
+        });
+        expect(native.status, native.raw).toBe(200);
+        return [JSON.stringify(pl.body.prompt_template.messages), JSON.stringify(native.body.messages)];
+      };
+      for (const [api, write] of Object.entries(writers)) {
+        const name = `memo-via-${api}`;
+        const first = await write(name, 1);
+        expect(first.status, `${api}: ${first.raw}`).toBeLessThan(300);
+        for (let i = 0; i < 2; i++) for (const r of await renders(name)) expect(r, api).toContain('v1 X');
+        for (const n of [2, 3]) {
+          const w = await write(name, n);
+          expect(w.status, `${api}: ${w.raw}`).toBeLessThan(300);
+          for (const r of await renders(name)) {
+            expect(r, `${api} after writing v${n}`).toContain(`v${n} X`);
+            expect(r, api).not.toContain(`v${n - 1} X`);
+          }
+        }
+      }
     });
   });
 }

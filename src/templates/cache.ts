@@ -49,7 +49,13 @@ export function templateCacheStats(): TemplateCacheStats {
   return { parses, hits, size: cache.size };
 }
 
+let generation = 0;
+
+/** Bumped by clearTemplateCache: whatever holds parses of its own (version plans) drops them too. */
+export const templateCacheGeneration = (): number => generation;
+
 export function clearTemplateCache(): void {
+  generation++;
   cache.clear();
   parses = 0;
   hits = 0;

@@ -16,7 +16,8 @@ import {
   type RenderOptions,
   type TemplateFormat,
 } from './engine.ts';
-import { sanitizeVariables } from './python-values.ts';
+import { hasOwn, sanitizeVariables } from './python-values.ts';
+import { templateCacheGeneration } from './cache.ts';
 
 export type VersionMessage = Record<string, unknown>;
 export type ContentPart = Record<string, unknown>;
@@ -103,7 +104,119 @@ function mergeVariables(
   return merged;
 }
 
+/**
+ * What rendering a version needs that does not depend on the variables: its text slots parsed, the
+ * sorted names they read. Kept per messages array (or content array) — a stored version's, which
+ * the read cache shares between requests and nobody mutates — and only for versions that parse:
+ * any other takes the unplanned path below, which reports its error exactly as before.
+ */
+interface Plan {
+  generation: number;
+  content: RenderVersionInput['content'];
+  defaultFormat: TemplateFormat;
+  /** Per message: its keys, and where its content's slots start. */
+  messages: { keys: string[]; ordered: boolean; format: TemplateFormat }[];
+  slots: { format: TemplateFormat; text: string; parsed: ReturnType<typeof parseTemplate> }[];
+  names: string[];
+}
+
+const plans = new WeakMap<object, Plan>();
+
+function planOf(input: RenderVersionInput): Plan | null {
+  const owner: unknown = input.messages ?? input.content;
+  if (owner === null || typeof owner !== 'object') return null;
+  const hit = plans.get(owner);
+  const generation = templateCacheGeneration();
+  if (
+    hit &&
+    hit.content === input.content &&
+    hit.defaultFormat === input.defaultFormat &&
+    hit.generation === generation
+  )
+    return hit;
+  let plan: Plan;
+  try {
+    const slots: Plan['slots'] = [];
+    const add = (value: unknown, format: TemplateFormat) => {
+      const texts =
+        typeof value === 'string'
+          ? [value]
+          : Array.isArray(value)
+            ? value.filter(isTextPart).map((p) => p.text)
+            : [];
+      for (const text of texts) slots.push({ format, text, parsed: parseTemplate(format, text) });
+    };
+    const messages = (input.messages ?? []).map((m) => {
+      const keys = Object.keys(m);
+      const format = formatOf(m, input.defaultFormat);
+      if ('content' in m) add(m['content'], format);
+      return { keys, ordered: keys.some(isIndexKey), format };
+    });
+    if (input.content !== undefined && input.content !== null) add(input.content, input.defaultFormat);
+    const names = [...new Set(slots.flatMap((x) => x.parsed.parsed.variables))].sort();
+    plan = { generation, content: input.content, defaultFormat: input.defaultFormat, messages, slots, names };
+  } catch {
+    return null;
+  }
+  plans.set(owner, plan);
+  return plan;
+}
+
 export function renderVersionMessages(input: RenderVersionInput): RenderVersionResult {
+  const plan = planOf(input);
+  return plan ? renderPlanned(input, plan) : renderUnplanned(input);
+}
+
+/** renderUnplanned, with the version's parsing done once (planOf): the same answer, less work. */
+function renderPlanned(input: RenderVersionInput, plan: Plan): RenderVersionResult {
+  const mode = input.mode ?? 'strict';
+  const variables = sanitizeVariables(mergeVariables(input.variableDefaults, input.variables));
+  const missing = plan.names.filter((name) => !hasOwn(variables, name));
+  if (mode === 'strict' && missing.length > 0) throw missingVariablesError(missing);
+  const budget = budgetFrom(input.limits ?? {});
+  let used = 0;
+  const warnings = new Set<string>();
+  const outputs = plan.slots.map((slot) => {
+    const result = renderParsed(slot.parsed, slot.text, variables, 'lenient', {
+      ...budget,
+      maxOutputChars: budget.maxOutputChars - used,
+    });
+    used += result.output.length;
+    for (const w of result.warnings) if (!w.startsWith('Missing variables')) warnings.add(w);
+    return result.output;
+  });
+  let next = 0;
+  /** Content with its text slots' outputs in place (unknown keys and other parts copied). */
+  const filled = (content: unknown): unknown => {
+    if (typeof content === 'string') return outputs[next++];
+    if (!Array.isArray(content)) return content === undefined ? undefined : cloneJson(content);
+    return content.map((part: unknown) => {
+      const copy = cloneJson(part);
+      if (isTextPart(part)) (copy as ContentPart)['text'] = outputs[next++];
+      return copy;
+    });
+  };
+  let messages: VersionMessage[] | null = null;
+  if (input.messages) {
+    messages = input.messages.map((message, i) => {
+      const { keys, ordered } = plan.messages[i]!;
+      const at = (key: string) => (key === 'content' ? filled(message[key]) : cloneJson(message[key]));
+      if (ordered) return objectOf(keys.map((key) => [key, at(key)])) as VersionMessage;
+      const copy: VersionMessage = {};
+      for (const key of keys) setKey(copy, key, at(key));
+      return copy;
+    });
+  }
+  let content: ContentPart[] | string | null = null;
+  if (input.content !== undefined && input.content !== null) {
+    content = filled(input.content) as ContentPart[] | string;
+  }
+  const allWarnings = [...warnings];
+  if (missing.length > 0) allWarnings.unshift(missingWarning(missing));
+  return { messages, content, warnings: allWarnings, missing };
+}
+
+function renderUnplanned(input: RenderVersionInput): RenderVersionResult {
   const mode = input.mode ?? 'strict';
   const slots: Slot[] = [];
   let messages: VersionMessage[] | null = null;

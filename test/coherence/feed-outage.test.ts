@@ -61,6 +61,17 @@ describe.skipIf(!url)('a process whose change feed is down', () => {
     expect(r.status).toBe(200);
     return r.body.version.number as number;
   };
+  /** The text both render APIs give for the `production` version (their look-ups are memoised). */
+  const rendered = async (id: string) => {
+    const pl = await call('POST', '/prompt-templates/feed-outage', {
+      body: { label: 'production', input_variables: { x: 'X' } },
+    });
+    const native = await call('POST', `/v1/prompts/${id}/render`, {
+      body: { label: 'production', variables: { x: 'X' } },
+    });
+    expect([pl.status, native.status]).toEqual([200, 200]);
+    return [pl.body.prompt_template.messages[0].content[0].text, native.body.messages[0].content];
+  };
   const ready = async () => (await call('GET', '/readyz', { key: null })).body;
   const feedMetric = async () => {
     const text = (await call('GET', '/metrics', { key: null })).body as string;
@@ -86,6 +97,8 @@ describe.skipIf(!url)('a process whose change feed is down', () => {
     ).toBe(201);
     expect(await served(id)).toBe(1);
     expect(await served(id)).toBe(1); // now answered from A's cache
+    expect(await rendered(id)).toEqual(['one', 'one']);
+    expect(await rendered(id)).toEqual(['one', 'one']); // the renders' look-ups from A's memo
     expect(await ready()).toEqual({ status: 'ready' });
     expect(await feedMetric()).toBe('1');
 
@@ -104,8 +117,10 @@ describe.skipIf(!url)('a process whose change feed is down', () => {
     // B moves the label; A cannot hear of it, and must not answer from its cache.
     await withVerbs(b).setLabel(root, { id }, 'production', { number: 2 });
     expect(await served(id)).toBe(2);
+    expect(await rendered(id)).toEqual(['two', 'two']);
     await withVerbs(b).setLabel(root, { id }, 'production', { number: 1 });
     expect(await served(id)).toBe(1);
+    expect(await rendered(id)).toEqual(['one', 'one']);
 
     // The feed comes back: A says so, and answers from a cache that starts empty.
     await role.admin(`alter role ${role.role} connection limit -1`);
@@ -115,5 +130,7 @@ describe.skipIf(!url)('a process whose change feed is down', () => {
     expect(await served(id)).toBe(1);
     await withVerbs(b).setLabel(root, { id }, 'production', { number: 2 });
     await until('A hears of B again', 3000, async () => (await served(id)) === 2);
+    await until('A renders what B moved', 3000, async () => (await rendered(id))[0] === 'two');
+    expect(await rendered(id)).toEqual(['two', 'two']);
   }, 120_000);
 });
