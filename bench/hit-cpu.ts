@@ -201,6 +201,16 @@ const load = (spec: LoadSpec) =>
     loader.stdin!.write(JSON.stringify(spec) + '\n');
   });
 
+/** Seconds spent in GC so far (prom-client's default metrics at /metrics; 0 for the bare server). */
+async function gcSeconds(s: Server): Promise<number> {
+  if (s.name === 'bare') return 0;
+  const text = await (await fetch(`${s.base}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(/^lectern_nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm))
+    sum += Number(m[1]);
+  return sum;
+}
+
 const servers: Server[] = [];
 try {
   for (const [name, dir] of builds) servers.push(await start(name!, dir!));
@@ -253,16 +263,22 @@ try {
   });
   for (let i = 0; i < servers.length; i++) await load(spec(i, 2)); // warm-up
   const per: Record<string, { us: number[]; rps: number[] }> = {};
+  const gc: Record<string, number[]> = {};
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < servers.length; i++) {
       const s = servers[i]!;
       const c0 = cpuMs(s.child.pid!);
+      const g0 = await gcSeconds(s);
       const res = await load(spec(i, DURATION));
       const us = ((cpuMs(s.child.pid!) - c0) * 1000) / Math.max(1, res.requests);
+      const gcUs = (((await gcSeconds(s)) - g0) * 1e6) / Math.max(1, res.requests);
+      (gc[s.name] ??= []).push(gcUs);
       if (res.non2xx || res.errors) log(`! ${s.name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
       (per[s.name] ??= { us: [], rps: [] }).us.push(us);
       per[s.name]!.rps.push(res.rps);
-      log(`round ${r + 1} ${s.name}: ${us.toFixed(1)} µs CPU/request, ${res.rps.toFixed(0)} req/s`);
+      log(
+        `round ${r + 1} ${s.name}: ${us.toFixed(1)} µs CPU/request (GC ${gcUs.toFixed(1)}), ${res.rps.toFixed(0)} req/s`,
+      );
     }
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -271,6 +287,7 @@ try {
     cpuUsPerRequestMedian: Number(med(v.us).toFixed(1)),
     cpuUs: v.us.map((x) => Number(x.toFixed(1))),
     rpsMedian: Math.round(med(v.rps)),
+    gcUsPerRequestMedian: gc[name] ? Number(med(gc[name]).toFixed(2)) : undefined,
   }));
   console.log(
     JSON.stringify(
