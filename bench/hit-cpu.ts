@@ -35,6 +35,14 @@ const TOUCH = new Map(
   }),
 );
 const POSTGRES = argv.includes('--postgres');
+/** `--node-flags name=--flag,--flag` (repeatable): extra node flags for one server. */
+const NODE_FLAGS = new Map(
+  argv.flatMap((a, i) => {
+    if (a !== '--node-flags') return [];
+    const [name, flags] = argv[i + 1]!.split(/=(.*)/s);
+    return [[name!, flags!.split(',')] as const];
+  }),
+);
 const PROMPTS = Number(opt('--prompts', '100'));
 const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,11 +84,16 @@ async function start(name: string, dir: string): Promise<Server> {
   const flags = argv.includes('--cpu-prof')
     ? ['--cpu-prof', `--cpu-prof-dir=${resolve('bench/profiles')}`]
     : [];
-  const child = spawn(process.execPath, [...flags, '--max-old-space-size=256', 'dist/cli/main.js', 'serve'], {
-    cwd: resolve(dir),
-    env: { ...env, ...store, PORT: String(port), LECTERN_ADMIN_KEY: ADMIN, LECTERN_RATE_LIMIT_WRITES: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const extra = NODE_FLAGS.get(name) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...flags, ...extra, '--max-old-space-size=256', 'dist/cli/main.js', 'serve'],
+    {
+      cwd: resolve(dir),
+      env: { ...env, ...store, PORT: String(port), LECTERN_ADMIN_KEY: ADMIN, LECTERN_RATE_LIMIT_WRITES: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
