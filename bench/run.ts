@@ -756,6 +756,18 @@ function table(run: {
   return lines.join('\n');
 }
 
+/**
+ * Between the bench's parts: the previous part's servers have exited (each stop awaits its
+ * process), and what they left to the kernel — dirty pages of their data directories (a PGlite
+ * first start writes ~40 MB) — is flushed now, then a pause, so the next part's measurements do
+ * not share the machine with the last one's leftovers (without it, the PGlite part's first rounds
+ * could run while the kernel wrote the start-up scenario's data directories back).
+ */
+async function settle(): Promise<void> {
+  spawnSync('sync', { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 3000));
+}
+
 // ---------- start-up ----------
 
 const STARTUP_TARGETS = { first: 3000, restart: 1000, rss: 250 };
@@ -814,7 +826,10 @@ async function main() {
   const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
   let startup: Record<string, StartupResult> | undefined;
-  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('startup'))) startup = await startupRun();
+  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('startup'))) {
+    startup = await startupRun();
+    await settle();
+  }
   if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup' && id !== 'gateway'))) {
     const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
     try {
@@ -837,6 +852,7 @@ async function main() {
     }
   }
   if (DATABASE_URL && !PGLITE_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup' && id !== 'gateway'))) {
+    if (runs.length) await settle();
     const schema = `bench_${randomBytes(5).toString('hex')}`;
     const baseSchema = `${schema}_base`;
     try {
