@@ -140,7 +140,7 @@ async function call(base: string, method: string, path: string, key: string, bod
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-const pname = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+const pname = (i: number) => `bench-${String(i).padStart(4, '0')}`;
 
 async function seed(s: Server): Promise<string> {
   for (let i = 1; i <= PROMPTS; i++) {
@@ -181,6 +181,9 @@ async function seed(s: Server): Promise<string> {
       await call(s.base, 'GET', `/api/public/v2/prompts/${n}?label=production`, key);
     }
   }
+  // Every path asked once, so the measured rounds are hits (a 2 s warm-up does not reach 1,000
+  // paths at miss speed on a loaded machine).
+  for (const p of paths(s.name)) await call(s.base, 'GET', p, key);
   return key;
 }
 
@@ -190,8 +193,18 @@ const ROUTES: Record<string, string> = {
   langfuse: '/api/public/v2/prompts/:name',
 };
 
-function paths(): string[] {
-  const names = Array.from({ length: PROMPTS }, (_, i) => pname(i + 1));
+/** `--paths name=N` (repeatable): that server's load cycles over the first N prompts only. */
+const PATHS = new Map(
+  argv.flatMap((a, i) => {
+    if (a !== '--paths') return [];
+    const [name, n] = argv[i + 1]!.split('=');
+    return [[name!, Number(n)] as const];
+  }),
+);
+
+function paths(server?: string): string[] {
+  const n = Math.min(PROMPTS, (server && PATHS.get(server)) || PROMPTS);
+  const names = Array.from({ length: n }, (_, i) => pname(i + 1));
   if (ROUTE === 'promptlayer') return names.map((n) => `/prompt-templates/${n}?label=production`);
   if (ROUTE === 'langfuse') return names.map((n) => `/api/public/v2/prompts/${n}?label=production`);
   return names.map((n) => `/v1/prompts/${n}/resolve?label=production`);
@@ -218,6 +231,10 @@ const load = (spec: LoadSpec) =>
 async function gcSeconds(s: Server): Promise<number> {
   if (s.name === 'bare') return 0;
   const text = await (await fetch(`${s.base}/metrics`)).text();
+  if (process.env.HITCPU_HEAP)
+    log(
+      `${s.name} heap used ${Math.round(Number(/^lectern_nodejs_heap_size_used_bytes ([\d.e+-]+)$/m.exec(text)?.[1]) / 1e6)} MB`,
+    );
   let sum = 0;
   for (const m of text.matchAll(/^lectern_nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm))
     sum += Number(m[1]);
@@ -271,7 +288,7 @@ try {
     connections: 16,
     duration,
     method: 'GET',
-    paths: paths(),
+    paths: paths(servers[i]!.name),
     headers: { authorization: `Bearer ${keys[i]}` },
   });
   for (let i = 0; i < servers.length; i++) await load(spec(i, 2)); // warm-up
