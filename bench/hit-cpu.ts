@@ -35,6 +35,14 @@ const TOUCH = new Map(
   }),
 );
 const POSTGRES = argv.includes('--postgres');
+/** `--node-flags name=--flag,--flag` (repeatable): extra node flags for one server. */
+const NODE_FLAGS = new Map(
+  argv.flatMap((a, i) => {
+    if (a !== '--node-flags') return [];
+    const [name, flags] = argv[i + 1]!.split(/=(.*)/s);
+    return [[name!, flags!.split(',')] as const];
+  }),
+);
 const PROMPTS = Number(opt('--prompts', '100'));
 const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,11 +84,16 @@ async function start(name: string, dir: string): Promise<Server> {
   const flags = argv.includes('--cpu-prof')
     ? ['--cpu-prof', `--cpu-prof-dir=${resolve('bench/profiles')}`]
     : [];
-  const child = spawn(process.execPath, [...flags, '--max-old-space-size=256', 'dist/cli/main.js', 'serve'], {
-    cwd: resolve(dir),
-    env: { ...env, ...store, PORT: String(port), LECTERN_ADMIN_KEY: ADMIN, LECTERN_RATE_LIMIT_WRITES: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const extra = NODE_FLAGS.get(name) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...flags, ...extra, '--max-old-space-size=256', 'dist/cli/main.js', 'serve'],
+    {
+      cwd: resolve(dir),
+      env: { ...env, ...store, PORT: String(port), LECTERN_ADMIN_KEY: ADMIN, LECTERN_RATE_LIMIT_WRITES: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
@@ -127,7 +140,7 @@ async function call(base: string, method: string, path: string, key: string, bod
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-const pname = (i: number) => `bench-${String(i).padStart(3, '0')}`;
+const pname = (i: number) => `bench-${String(i).padStart(4, '0')}`;
 
 async function seed(s: Server): Promise<string> {
   for (let i = 1; i <= PROMPTS; i++) {
@@ -168,6 +181,9 @@ async function seed(s: Server): Promise<string> {
       await call(s.base, 'GET', `/api/public/v2/prompts/${n}?label=production`, key);
     }
   }
+  // Every path asked once, so the measured rounds are hits (a 2 s warm-up does not reach 1,000
+  // paths at miss speed on a loaded machine).
+  for (const p of paths(s.name)) await call(s.base, 'GET', p, key);
   return key;
 }
 
@@ -177,8 +193,18 @@ const ROUTES: Record<string, string> = {
   langfuse: '/api/public/v2/prompts/:name',
 };
 
-function paths(): string[] {
-  const names = Array.from({ length: PROMPTS }, (_, i) => pname(i + 1));
+/** `--paths name=N` (repeatable): that server's load cycles over the first N prompts only. */
+const PATHS = new Map(
+  argv.flatMap((a, i) => {
+    if (a !== '--paths') return [];
+    const [name, n] = argv[i + 1]!.split('=');
+    return [[name!, Number(n)] as const];
+  }),
+);
+
+function paths(server?: string): string[] {
+  const n = Math.min(PROMPTS, (server && PATHS.get(server)) || PROMPTS);
+  const names = Array.from({ length: n }, (_, i) => pname(i + 1));
   if (ROUTE === 'promptlayer') return names.map((n) => `/prompt-templates/${n}?label=production`);
   if (ROUTE === 'langfuse') return names.map((n) => `/api/public/v2/prompts/${n}?label=production`);
   return names.map((n) => `/v1/prompts/${n}/resolve?label=production`);
@@ -200,6 +226,20 @@ const load = (spec: LoadSpec) =>
     waiting.push(ok);
     loader.stdin!.write(JSON.stringify(spec) + '\n');
   });
+
+/** Seconds spent in GC so far (prom-client's default metrics at /metrics; 0 for the bare server). */
+async function gcSeconds(s: Server): Promise<number> {
+  if (s.name === 'bare') return 0;
+  const text = await (await fetch(`${s.base}/metrics`)).text();
+  if (process.env.HITCPU_HEAP)
+    log(
+      `${s.name} heap used ${Math.round(Number(/^lectern_nodejs_heap_size_used_bytes ([\d.e+-]+)$/m.exec(text)?.[1]) / 1e6)} MB`,
+    );
+  let sum = 0;
+  for (const m of text.matchAll(/^lectern_nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm))
+    sum += Number(m[1]);
+  return sum;
+}
 
 const servers: Server[] = [];
 try {
@@ -248,21 +288,27 @@ try {
     connections: 16,
     duration,
     method: 'GET',
-    paths: paths(),
+    paths: paths(servers[i]!.name),
     headers: { authorization: `Bearer ${keys[i]}` },
   });
   for (let i = 0; i < servers.length; i++) await load(spec(i, 2)); // warm-up
   const per: Record<string, { us: number[]; rps: number[] }> = {};
+  const gc: Record<string, number[]> = {};
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < servers.length; i++) {
       const s = servers[i]!;
       const c0 = cpuMs(s.child.pid!);
+      const g0 = await gcSeconds(s);
       const res = await load(spec(i, DURATION));
       const us = ((cpuMs(s.child.pid!) - c0) * 1000) / Math.max(1, res.requests);
+      const gcUs = (((await gcSeconds(s)) - g0) * 1e6) / Math.max(1, res.requests);
+      (gc[s.name] ??= []).push(gcUs);
       if (res.non2xx || res.errors) log(`! ${s.name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
       (per[s.name] ??= { us: [], rps: [] }).us.push(us);
       per[s.name]!.rps.push(res.rps);
-      log(`round ${r + 1} ${s.name}: ${us.toFixed(1)} µs CPU/request, ${res.rps.toFixed(0)} req/s`);
+      log(
+        `round ${r + 1} ${s.name}: ${us.toFixed(1)} µs CPU/request (GC ${gcUs.toFixed(1)}), ${res.rps.toFixed(0)} req/s`,
+      );
     }
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -271,6 +317,7 @@ try {
     cpuUsPerRequestMedian: Number(med(v.us).toFixed(1)),
     cpuUs: v.us.map((x) => Number(x.toFixed(1))),
     rpsMedian: Math.round(med(v.rps)),
+    gcUsPerRequestMedian: gc[name] ? Number(med(gc[name]).toFixed(2)) : undefined,
   }));
   console.log(
     JSON.stringify(

@@ -339,8 +339,10 @@ interface Scenario {
 }
 
 interface Row {
-  /** Scenario (c): the server's CPU per request (µs). */
+  /** The server's CPU per request (µs), over its measured rounds. */
   serverCpuUsPerRequest?: number;
+  /** Scenarios against bare Fastify: the bare server's CPU per request (µs), same rounds. */
+  baselineCpuUsPerRequest?: number;
   id: string;
   title: string;
   lectern: LoadResult;
@@ -479,15 +481,25 @@ async function measure(opts: RunOptions) {
     ).json().secret as string;
     let names = Array.from({ length: PROMPTS }, (_, i) => pname(i + 1));
     if (opts.prepare) {
+      // (a) at 100 prompts measured exactly as at scale (against bare Fastify, alternating, CPU
+      // per request), so the two figures differ only by the table size and the working set.
       const small = scenarios(names)[0]!;
-      await load({ ...spec(lectern.base, small, key), duration: WARMUP });
-      const r = combine([
-        await load(spec(lectern.base, small, key)),
-        await load(spec(lectern.base, small, key)),
-        await load(spec(lectern.base, small, key)),
-      ]);
-      extra = { fetchByLabelAt100: r };
-      log(`${opts.backend}: (a) at ${PROMPTS} prompts: ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms`);
+      const answers: Record<string, Answer> = {};
+      for (const p of small.paths) {
+        const r = await call(lectern.base, small.method, p, key);
+        answers[`${small.method} ${p}`] = { body: r.text, contentType: r.contentType };
+      }
+      const bare = await startBare([{ method: small.method, url: small.route }], answers);
+      let r: Row;
+      try {
+        r = await versusBare(small, lectern, bare, key);
+      } finally {
+        await bare.stop();
+      }
+      extra = { fetchByLabelAt100: r.lectern, fetchByLabelAt100Row: r };
+      log(
+        `${opts.backend}: (a) at ${PROMPTS} prompts: ${r.lectern.rps.toFixed(0)} req/s, ${r.rpsRatio.toFixed(2)}× bare`,
+      );
       names = await opts.prepare(lectern, key);
     }
     const list = scenarios(names).filter((s) => !ONLY || ONLY.includes(s.id));
@@ -524,13 +536,7 @@ async function measure(opts: RunOptions) {
             )
           : null;
         if (s.baseline === 'fastify') {
-          await load({ ...spec(bare.base, s, key), duration: WARMUP });
-          await load({ ...spec(lectern.base, s, key), duration: WARMUP });
-          const [baseline, lec] = await alternate(
-            () => load(spec(bare.base, s, key)),
-            () => load(spec(lectern.base, s, key)),
-          );
-          rows.push(row(s, lec, baseline, 'bare Fastify, same bytes'));
+          rows.push(await versusBare(s, lectern, bare, key));
         } else {
           const baseline = await runChild<LoadResult>('bench/tx-baseline.ts', {
             ...opts.txSpec,
@@ -559,6 +565,32 @@ async function measure(opts: RunOptions) {
     await lectern.stop();
   }
   return { backend: opts.backend, rows, ...extra };
+}
+
+/**
+ * One scenario against bare Fastify: a warm-up of each, then ROUNDS alternating rounds, with the
+ * CPU time each server spent over its own rounds (per request, it says whether a lower figure is
+ * the server's work or the machine's load, which req/s alone cannot).
+ */
+async function versusBare(s: Scenario, lectern: Proc, bare: Proc, key: string): Promise<Row> {
+  await load({ ...spec(bare.base, s, key), duration: WARMUP });
+  await load({ ...spec(lectern.base, s, key), duration: WARMUP });
+  const cpu = { lectern: 0, bare: 0 };
+  const timed = async (who: 'lectern' | 'bare', p: Proc) => {
+    const c0 = cpuMs(p.child.pid!);
+    const r = await load(spec(p.base, s, key));
+    cpu[who] += cpuMs(p.child.pid!) - c0;
+    return r;
+  };
+  const [baseline, lec] = await alternate(
+    () => timed('bare', bare),
+    () => timed('lectern', lectern),
+  );
+  const r = row(s, lec, baseline, 'bare Fastify, same bytes');
+  r.serverCpuUsPerRequest = Math.round((cpu.lectern * 1000) / Math.max(1, lec.requests));
+  r.baselineCpuUsPerRequest = Math.round((cpu.bare * 1000) / Math.max(1, baseline.requests));
+  log(`  CPU per request: Lectern ${r.serverCpuUsPerRequest} µs, bare ${r.baselineCpuUsPerRequest} µs`);
+  return r;
 }
 
 function spec(base: string, s: Scenario, key: string): LoadSpec {
@@ -670,18 +702,19 @@ function table(run: {
   rows: Row[];
   peakRssMb?: number | null;
   fetchByLabelAt100?: LoadResult;
+  fetchByLabelAt100Row?: Row;
 }) {
   const lines = [
     `\n### ${run.backend}${SCALE ? ` — ${SCALE_PROMPTS.toLocaleString('en')} prompts × 5 versions` : ` — ${PROMPTS} prompts`}\n`,
-    '| scenario | Lectern req/s | p50 ms | p99 ms | baseline | base req/s | base p50 | base p99 | req/s ratio | p99 ratio | target |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|',
+    '| scenario | Lectern req/s | p50 ms | p99 ms | baseline | base req/s | base p50 | base p99 | req/s ratio | p99 ratio | CPU µs/req Lectern / base | target |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of run.rows) {
     const target = r.target
       ? `${r.target.rps !== undefined ? `≥${r.target.rps}×` : ''}${r.target.p99 !== undefined ? ` p99≤${r.target.p99}×` : ''} ${r.met ? '✅' : '❌'}`
       : '';
     lines.push(
-      `| ${r.title} | ${fmt(r.lectern.rps)} | ${fmt(r.lectern.p50, 1)} | ${fmt(r.lectern.p99, 1)} | ${r.baselineKind} | ${fmt(r.baseline.rps)} | ${fmt(r.baseline.p50, 1)} | ${fmt(r.baseline.p99, 1)} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} | ${target} |`,
+      `| ${r.title} | ${fmt(r.lectern.rps)} | ${fmt(r.lectern.p50, 1)} | ${fmt(r.lectern.p99, 1)} | ${r.baselineKind} | ${fmt(r.baseline.rps)} | ${fmt(r.baseline.p50, 1)} | ${fmt(r.baseline.p99, 1)} | ${fmt(r.rpsRatio, 2)} | ${fmt(r.p99Ratio, 2)} | ${r.serverCpuUsPerRequest ?? ''}${r.baselineCpuUsPerRequest !== undefined ? ` / ${r.baselineCpuUsPerRequest}` : ''} | ${target} |`,
     );
   }
   for (const r of run.rows) {
@@ -703,6 +736,15 @@ function table(run: {
         ? []
         : [
             `- (a) at ${PROMPTS} prompts: ${fmt(at100)} req/s; at ${SCALE_PROMPTS.toLocaleString('en')}: ${fmt(atScale)} req/s (${fmt((atScale / at100 - 1) * 100, 1)} %; target within ±10 %) ${Math.abs(atScale / at100 - 1) <= 0.1 ? '✅' : '❌'}`,
+            ...(run.fetchByLabelAt100Row
+              ? (() => {
+                  const a = run.fetchByLabelAt100Row;
+                  const b = run.rows.find((r) => r.id === 'a.native')!;
+                  return [
+                    `- (a) against bare Fastify in the same rounds: ${fmt(a.rpsRatio, 2)}× at ${PROMPTS} prompts, ${fmt(b.rpsRatio, 2)}× at ${SCALE_PROMPTS.toLocaleString('en')}; Lectern CPU per request ${a.serverCpuUsPerRequest} → ${b.serverCpuUsPerRequest} µs (bare ${a.baselineCpuUsPerRequest} → ${b.baselineCpuUsPerRequest} µs)`,
+                  ];
+                })()
+              : []),
           ]),
       `- list p99, read cache bypassed: ${fmt(list, 1)} ms (target < 50 ms; ${fmt(cached ?? NaN, 1)} ms when cached) ${list < 50 ? '✅' : '❌'}`,
     );
@@ -712,6 +754,18 @@ function table(run: {
       `- Lectern peak RSS (VmHWM): ${run.peakRssMb} MB${SCALE ? ` (target < 300 MB) ${run.peakRssMb < 300 ? '✅' : '❌'}` : ''}`,
     );
   return lines.join('\n');
+}
+
+/**
+ * Between the bench's parts: the previous part's servers have exited (each stop awaits its
+ * process), and what they left to the kernel — dirty pages of their data directories (a PGlite
+ * first start writes ~40 MB) — is flushed now, then a pause, so the next part's measurements do
+ * not share the machine with the last one's leftovers (without it, the PGlite part's first rounds
+ * could run while the kernel wrote the start-up scenario's data directories back).
+ */
+async function settle(): Promise<void> {
+  spawnSync('sync', { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 3000));
 }
 
 // ---------- start-up ----------
@@ -772,7 +826,10 @@ async function main() {
   const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
   let startup: Record<string, StartupResult> | undefined;
-  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('startup'))) startup = await startupRun();
+  if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('startup'))) {
+    startup = await startupRun();
+    await settle();
+  }
   if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup' && id !== 'gateway'))) {
     const dir = mkdtempSync(join(tmpdir(), 'lectern-bench-'));
     try {
@@ -795,6 +852,7 @@ async function main() {
     }
   }
   if (DATABASE_URL && !PGLITE_ONLY && (!ONLY || ONLY.some((id) => id !== 'startup' && id !== 'gateway'))) {
+    if (runs.length) await settle();
     const schema = `bench_${randomBytes(5).toString('hex')}`;
     const baseSchema = `${schema}_base`;
     try {

@@ -88,10 +88,14 @@ export async function serve(config: Config): Promise<Running> {
     );
   }
   // Responses in progress, so a stop can tell their connections to close once answered.
+  // One shared listener function (no closure or once-wrapper per request: this is the hot path).
   const inFlight = new Set<import('node:http').ServerResponse>();
+  function answered(this: import('node:http').ServerResponse) {
+    inFlight.delete(this);
+  }
   app.server.on('request', (_req, res: import('node:http').ServerResponse) => {
     inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    res.on('close', answered);
   });
   const url = await app.listen({ port: config.port, host: config.host });
   const webhooks = startWebhookWorker(registry, {
