@@ -133,7 +133,10 @@ try {
     concurrency: 64,
     retentionDays: 7,
   });
-  while ((await arrived()) - a0 < N) await new Promise((r) => setTimeout(r, 5));
+  while ((await arrived()) - a0 < N) {
+    if (process.env.WH_DEBUG) console.error("arrived", (await arrived()) - a0, "of", N);
+    await new Promise((r) => setTimeout(r, process.env.WH_DEBUG ? 1000 : 5));
+  }
   // Until every result is recorded.
   for (;;) {
     const left = await store.db.execute(

@@ -270,8 +270,8 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
             break;
           }
           lastClaimAt = Date.now();
-          const claimed = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
-          backlog = claimed.length === free;
+          const { claimed, more } = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
+          backlog = more;
           if (stopped) {
             // Claimed as we stopped: give them back unsent.
             for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
@@ -279,7 +279,10 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
             break;
           }
           take(claimed);
-          if (backlog) again = true;
+          // Room left and more due (another endpoint's, say): claim again at once. Otherwise a
+          // finished send (its recorded result) claims again while `backlog` holds.
+          if (more && claimed.length > 0 && claimed.length < free) again = true;
+          if (claimed.length === free) again = true;
         } while (again && !stopped);
       } catch (err) {
         opts.log?.warn({ err }, 'webhook claim failed');

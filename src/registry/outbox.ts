@@ -369,7 +369,7 @@ export const DEFAULT_PER_ENDPOINT = 16;
 /**
  * Claims up to `limit` due deliveries of enabled endpoints for `leaseMs` (FOR UPDATE SKIP LOCKED:
  * two workers never claim one delivery at once; an expired lease — its worker died — is claimable
- * again). Counts the attempt.
+ * again). Counts the attempt. `more`: due deliveries are left that this claim did not take.
  *
  * At most `perEndpoint` deliveries of one endpoint are in flight at once (live leases, whichever
  * process holds them): a receiver that hangs holds that many slots until its timeouts, and every
@@ -381,7 +381,7 @@ export async function claimDeliveries(
   leaseMs: number,
   limit: number,
   perEndpoint = DEFAULT_PER_ENDPOINT,
-): Promise<ClaimedDelivery[]> {
+): Promise<{ claimed: ClaimedDelivery[]; more: boolean }> {
   const res = await db.execute(sql`
     with room as (
       select e.id, greatest(0, ${perEndpoint}::int - (
@@ -407,15 +407,30 @@ export async function claimDeliveries(
           attempts = d.attempts + 1, updated_at = now()
       from due where d.id = due.id
       returning d.id, d.part, d.attempts, d.endpoint_id, d.event_id
+    ), more as (
+      -- Due deliveries this claim left (room, caps, or another claim holding them right now): the
+      -- worker claims again when it has room, instead of waiting for the poll.
+      select exists (
+        select 1 from webhook_deliveries d
+        join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
+        where d.status = 'pending' and d.next_attempt_at <= now()
+          and (d.lease_until is null or d.lease_until < now())
+          and not exists (select 1 from due where due.id = d.id)
+      ) as more
     )
-    select c.id, c.part, c.attempts, c.endpoint_id, e.url, e.mode, e.secret,
+    select m.more, c.id, c.part, c.attempts, c.endpoint_id, e.url, e.mode, e.secret,
            case when e.previous_secret_until > now() then e.previous_secret end as previous_secret,
            o.id as event_id, o.pos, o.workspace_id, o.type, o.prompt_id, o.prompt_name, o.data,
            o.actor, o.at
-    from claimed c
-    join webhook_endpoints e on e.id = c.endpoint_id
-    join ${outboxEvents} o on o.id = c.event_id`);
-  return rowsOf<Record<string, unknown>>(res).map(claimedOf);
+    from more m
+    left join (claimed c
+      join webhook_endpoints e on e.id = c.endpoint_id
+      join ${outboxEvents} o on o.id = c.event_id) on true`);
+  const rows = rowsOf<Record<string, unknown>>(res);
+  return {
+    claimed: rows.filter((r) => r.id !== null && r.id !== undefined).map(claimedOf),
+    more: rows[0]?.more === true,
+  };
 }
 
 /** A claimed delivery as raw SQL returns it (claimDeliveries and sequence select the same columns). */
