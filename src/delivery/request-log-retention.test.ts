@@ -1,9 +1,12 @@
 // Retention on both backends: daily partitions made ahead, rows that landed in the default
 // partition moved into their day, whole days past the retention dropped (their rows with them),
-// and the log still written and read across it all.
+// and the log still written and read across it all. On PostgreSQL the maintenance lock is the
+// schema's own: another schema's maintenance in the same database (other Lectern deployments, other
+// test runs) never makes it skip, while one of its own still does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { backends } from '../../test/support/stores.ts';
+import { backends, pgUrl } from '../../test/support/stores.ts';
 import { openRegistry } from '../../test/support/registry.ts';
 import type { Store } from '../store/db.ts';
 import type { Actor } from '../model/types.ts';
@@ -82,6 +85,30 @@ for (const backend of backends) {
       expect(await where(1_000_010)).toBeUndefined();
       expect(await where(1_000_011)).toMatch(/request_logs_default$/);
     });
+
+    it.skipIf(backend.name !== 'postgres')(
+      "another schema's maintenance never makes it skip; one of its own does",
+      async () => {
+        const schema = rowsOf<{ s: string }>(await store.db.execute(sql`select current_schema() as s`))[0]!.s;
+        const other = new pg.Client({ connectionString: pgUrl() });
+        await other.connect();
+        try {
+          await other.query('begin');
+          // What the maintenance of another schema holds (and what every schema held before).
+          await other.query('select pg_advisory_xact_lock(7402114)');
+          await other.query(`select pg_advisory_xact_lock(7402114, hashtext('t_elsewhere'))`);
+          const r = await maintainRequestLog(store, { retentionDays: 30, aheadDays: 1 });
+          expect(r.skipped).toBe(false);
+          await other.query('rollback');
+          await other.query('begin');
+          await other.query('select pg_advisory_xact_lock(7402114, hashtext($1))', [schema]);
+          expect((await maintainRequestLog(store, { retentionDays: 30, aheadDays: 1 })).skipped).toBe(true);
+          await other.query('rollback');
+        } finally {
+          await other.end();
+        }
+      },
+    );
 
     it('logging keeps working through partition changes', async () => {
       await maintainRequestLog(store, { retentionDays: 30 });

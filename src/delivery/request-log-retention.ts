@@ -5,7 +5,10 @@
 //
 // Rows that found no daily partition (the job had not run yet) sit in the default partition; making
 // the day's partition moves them into it in the same transaction. Several processes on one
-// PostgreSQL may run this at once: a transaction-scoped advisory lock lets one of them do it.
+// PostgreSQL may run this at once: a transaction-scoped advisory lock lets one of them do it. The
+// lock is per schema: advisory locks are database-wide, and deployments (or test runs) in other
+// schemas of the same database have request logs of their own to maintain — sharing one key made
+// each skip its maintenance whenever another held it (the retention test's flake under load).
 import { sql } from 'drizzle-orm';
 import type { Store, Tx } from '../store/db.ts';
 import { rowsOf } from '../registry/request-log.ts';
@@ -66,7 +69,7 @@ export async function maintainRequestLog(store: Store, opts: MaintenanceOptions)
   };
   await store.db.transaction(async (tx) => {
     const got = rowsOf<{ ok: boolean }>(
-      await tx.execute(sql`select pg_try_advisory_xact_lock(${LOCK}) as ok`),
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${LOCK}, hashtext(current_schema())) as ok`),
     );
     if (!got[0]?.ok) {
       report.skipped = true;

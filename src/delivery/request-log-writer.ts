@@ -14,8 +14,10 @@
 //   flight meets at most one short insert instead of a run of full ones (the gateway's p99 over a
 //   direct call, docs/performance.md). Saturated (event-loop utilisation > 0.8) or a deep backlog:
 //   full batches back to back, because then throughput is what every request waits for.
+//   A durable record behind a paced backlog waits for the statements ahead of it (a few ms more).
 // - `close()` (clean shutdown) flushes everything. A crash loses what was acknowledged and not yet
-//   flushed: at most `flushMs` plus one insert's time of non-durable records.
+//   flushed: at most `flushMs` plus one insert's time of non-durable records, and while paced what
+//   is still being drained (at most a quarter of `maxQueue`; docs/request-log.md).
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { unavailable, LecternError } from '../model/errors.ts';
 import type { RequestLogQueue, RequestLogRow } from '../registry/request-log.ts';

@@ -16,11 +16,12 @@ const READ_POSTS = [/\/render$/, /^\/prompt-templates\/:identifier$/, /^\/api\/p
 
 // Run-time logging is not a change to prompts: applications log their runs with read-only keys,
 // so a viewer may log (into its own workspace's request log, which dbFingerprint does not cover)
-// and make request groups — PromptLayer's tracking calls, Keywords AI's and the native log routes.
+// and make request groups — PromptLayer's tracking calls and OTLP traces, Keywords AI's and the
+// native log routes.
 const LOG_POSTS = [
   /^\/(track-request|log-request|create-group|spans-bulk|track-group)$/,
   /^\/(library-|rest\/)track-/,
-  /^\/v1\/request-logs$/,
+  /^\/v1\/(request-logs|traces)$/,
   /^(\/api)?\/request-logs(\/create)?$/,
 ];
 

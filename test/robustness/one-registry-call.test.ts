@@ -254,6 +254,14 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
     url: '/spans-bulk',
     body: { spans: [{ name: 's', context: { span_id: '1234567812345678' } }] },
   }),
+  'POST /v1/traces': () => ({
+    url: '/v1/traces',
+    body: {
+      resourceSpans: [
+        { scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: '12'.repeat(8), name: 's' }] }] },
+      ],
+    },
+  }),
   'POST /apis/entities/v2/workspaces': (f) => ({
     url: '/apis/entities/v2/workspaces',
     body: { name: `nemo-ws-${f.n}` },

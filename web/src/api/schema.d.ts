@@ -517,6 +517,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/traces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record finished spans sent by an OTLP/HTTP exporter (PromptLayer Python tracing)
+     * @description Body: an OTLP `ExportTraceServiceRequest` as `application/x-protobuf` or `application/json` (gzip allowed with protobuf). Answers `ExportTraceServiceResponse` in the same encoding.
+     */
+    post: operations['promptlayerOtlpTraces'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks': {
     parameters: {
       query?: never;
@@ -3541,6 +3561,49 @@ export interface operations {
             version_id: string | null;
             version_number: number | null;
             workspace_id: string;
+          };
+        };
+      };
+    };
+  };
+  promptlayerOtlpTraces: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            partialSuccess?: {
+              errorMessage: string;
+              rejectedSpans: string;
+            };
           };
         };
       };

@@ -37,6 +37,8 @@ interface Row {
    * the role: must be 404. A string says why the route has no such request.
    */
   other: typeof SAME | ((f: Fixture) => { url: string; body?: unknown }) | string;
+  /** The route answers in another dialect's envelope (PromptLayer's OTLP route). */
+  envelope?: 'promptlayer';
 }
 
 /** `other`: the request itself, sent with another workspace's key. */
@@ -189,6 +191,15 @@ const ROWS: Row[] = [
     role: 'viewer',
     url: () => '/v1/request-logs',
     other: () => ({ url: '/v1/request-logs?workspace=default' }),
+  },
+  {
+    // PromptLayer's OTLP export route (its dialect, under /v1 where OTLP exporters post).
+    route: 'POST /v1/traces',
+    role: 'viewer',
+    url: () => '/v1/traces',
+    body: () => ({ resourceSpans: [] }),
+    other: "a key records spans into its own workspace: there is nothing of default's to reach",
+    envelope: 'promptlayer',
   },
   {
     route: 'GET /v1/request-logs/:id',
@@ -512,9 +523,12 @@ for (const backend of backends) {
           const before = await dbFingerprint(t.store);
           const res = await t.call(method as never, target, { key, auth, body: payload });
           expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
-          expect(res.body?.error?.code, what).toBe(
-            status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'not_found',
-          );
+          if (row.envelope === 'promptlayer')
+            expect(res.body, what).toMatchObject({ success: false, message: expect.any(String) });
+          else
+            expect(res.body?.error?.code, what).toBe(
+              status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'not_found',
+            );
           expect(await dbFingerprint(t.store), `${what} changed state`).toBe(before);
         }
         // The role the route needs gets through (so the refusals above are about the key).

@@ -23,6 +23,7 @@ import trackScore from './track-score.ts';
 import trackGroup from './track-group.ts';
 import createGroup from './create-group.ts';
 import spansBulk from './spans-bulk.ts';
+import otlpTraces from './otlp-traces.ts';
 import unserved from './unserved.ts';
 
 export const routes: ((app: FastifyInstance) => void)[] = [
@@ -49,5 +50,6 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   trackGroup,
   createGroup,
   spansBulk,
+  otlpTraces,
   unserved,
 ];
