@@ -67,3 +67,37 @@ describe('live updates', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   });
 });
+
+describe('live updates, opening', () => {
+  it('a list read before the stream opened, answered after, is fetched again once it is open', async () => {
+    await seedPrompt(h.t, { name: 'opening-before' });
+    const page = await h.page();
+    // The race, made to happen every time: the list's read is done on the server, then a prompt is
+    // created, then the change stream opens (from now: it never sends that creation), and only then
+    // does the list's answer reach the page. Without a refetch at open, the list stays without it.
+    let changed!: () => void;
+    const change = new Promise<void>((r) => (changed = r));
+    let held = false;
+    await page.route('**/v1/events?*', async (route) => {
+      await change;
+      await route.continue();
+    });
+    await page.route(
+      (u) => u.pathname === '/v1/prompts' && u.searchParams.get('limit') !== '1',
+      async (route) => {
+        if (held) return route.continue();
+        held = true;
+        const answer = await route.fetch();
+        await inject('POST', '/v1/prompts', { name: 'opening-between' });
+        changed();
+        await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+        // The page may have given up on this fetch (a refetch replaced it): nothing to answer then.
+        await route.fulfill({ response: answer }).catch(() => {});
+      },
+    );
+    await signIn(page, h.t.keys.viewer);
+    await page.getByRole('link', { name: 'opening-before' }).waitFor();
+    await page.getByRole('link', { name: 'opening-between' }).waitFor({ timeout: 5000 });
+    expect(held).toBe(true);
+  });
+});

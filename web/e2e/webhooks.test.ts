@@ -34,6 +34,11 @@ describe('webhooks page', () => {
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
     await page.getByLabel('Endpoint URL').fill(rcv.url);
+    // A name that is no event type is refused before anything is sent, saying which ones are.
+    await page.getByLabel(/^Event types/).fill('prompt.created, prompt.nope');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByRole('alert').filter({ hasText: '"prompt.nope" is not an event type' }).waitFor();
+    await screenshot(page, 'webhooks-event-type-error');
     await page.getByLabel(/^Event types/).fill('prompt.created');
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     const secret = (await page.getByTestId('webhook-secret').textContent())!;
@@ -79,4 +84,18 @@ describe('webhooks page', () => {
     await expectAccessible(page, 'webhooks page');
     await screenshot(page, 'webhooks');
   }, 60_000);
+});
+
+describe('webhooks page, dark', () => {
+  it('shows a refused event type in the dark theme as in the light one', async () => {
+    const page = await h.page({ theme: 'dark' });
+    await signIn(page, h.t.keys.admin);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByLabel('Endpoint URL').fill(rcv.url);
+    await page.getByLabel(/^Event types/).fill('prompt.nope');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByRole('alert').filter({ hasText: '"prompt.nope" is not an event type' }).waitFor();
+    await expectAccessible(page, 'dark/webhooks-error');
+    await screenshot(page, 'dark-webhooks-event-type-error');
+  });
 });

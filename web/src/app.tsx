@@ -15,7 +15,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ApiError, Client, type Me } from './api/client.ts';
 import { href, useRoute } from './lib/router.ts';
 import { PromptList } from './pages/prompt-list.tsx';
-import { keysToInvalidate, startLiveUpdates } from './lib/live-updates.ts';
+import { keysToInvalidate, refetchAfterOpen, startLiveUpdates } from './lib/live-updates.ts';
 
 // Only the list is in the first bundle: the detail page (with the diff library and, further on
 // demand, the editor) and administration load when first opened.
@@ -211,15 +211,13 @@ function useLiveUpdates(s: Session): 'connecting' | 'live' | 'reconnecting' {
   const [state, setState] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
   useEffect(() => {
     setState('connecting');
-    return startLiveUpdates({
+    let stopRefetch = () => {};
+    const stopLive = startLiveUpdates({
       open: (signal, last) => s.client.openEvents(signal, last),
+      // Reads that may predate the open are fetched again (lib/live-updates.ts).
       onOpen: () => {
-        // The stream starts at the newest event: data fetched before it opened may have missed a
-        // change made in between (or while a dropped stream was reconnecting). Refetch those only.
-        const openedAt = Date.now();
-        void qc.invalidateQueries({
-          predicate: (q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt < openedAt - 50,
-        });
+        stopRefetch();
+        stopRefetch = refetchAfterOpen(qc);
       },
       onState: setState,
       onEvents: (events) => {
@@ -233,6 +231,10 @@ function useLiveUpdates(s: Session): 'connecting' | 'live' | 'reconnecting' {
           }
       },
     });
+    return () => {
+      stopLive();
+      stopRefetch();
+    };
   }, [s.client, s.workspace, qc]);
   return state;
 }

@@ -85,53 +85,16 @@ export class Client {
     return new Client(this.key, ws, this.base);
   }
 
-  async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.base + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.key}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-    } catch (e) {
-      throw new ApiError(0, 'network', `cannot reach the server: ${(e as Error).message}`);
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    if (!res.ok) {
-      const err = (
-        json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null
-      )?.error;
-      throw new ApiError(
-        res.status,
-        err?.code ?? `http_${res.status}`,
-        err?.message ?? (text.slice(0, 300) || res.statusText),
-        err?.details ?? {},
-      );
-    }
-    return json as T;
-  }
-
   private ws(extra: Record<string, string | number | undefined> = {}) {
     return qs({ workspace: this.workspace ?? undefined, ...extra });
   }
 
-  /** The typed fetch client over the generated paths (openapi-fetch), with the key. */
-  private get api(): Fetcher<paths> {
+  /**
+   * The typed fetch client over the generated paths (openapi-fetch), with the key: every call of
+   * the UI goes through it (with `call`), so a path, parameter or body the server does not declare
+   * is a type error.
+   */
+  get api(): Fetcher<paths> {
     return (this.fetcher ??= createClient<paths>({
       baseUrl: this.base || undefined,
       headers: { authorization: `Bearer ${this.key}` },
@@ -140,15 +103,15 @@ export class Client {
   private fetcher: Fetcher<paths> | undefined;
 
   /** `?workspace=` for the calls aimed at a workspace (absent: the key's own). */
-  private get wq() {
+  get wq(): { workspace?: string } {
     return this.workspace ? { workspace: this.workspace } : {};
   }
 
   /**
-   * An openapi-fetch answer as data, or the server's error envelope as an ApiError. `T` is the
-   * UI's narrowing of the generated response type (types.ts).
+   * An openapi-fetch answer as its data, typed as the generated response (a 2xx body), or the
+   * server's error envelope as an ApiError.
    */
-  private async call<T>(sent: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+  async send<D>(sent: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
     let r: Awaited<typeof sent>;
     try {
       r = await sent;
@@ -168,7 +131,12 @@ export class Client {
         err?.details ?? {},
       );
     }
-    return (r.data ?? null) as T;
+    return r.data as D;
+  }
+
+  /** The same, with `T` the UI's narrowing of the generated response type (types.ts). */
+  async call<T>(sent: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+    return ((await this.send(sent)) ?? null) as T;
   }
 
   me() {
@@ -200,9 +168,14 @@ export class Client {
   listFolders() {
     return this.call<Folders>(this.api.GET('/v1/folders', { params: { query: this.wq } }));
   }
-  getPrompt(p: string) {
+  getPrompt(p: string, opts: { includeDeleted?: boolean } = {}) {
     return this.call<{ prompt: Prompt; labels: Label[] }>(
-      this.api.GET('/v1/prompts/{prompt}', { params: { path: { prompt: p }, query: this.wq } }),
+      this.api.GET('/v1/prompts/{prompt}', {
+        params: {
+          path: { prompt: p },
+          query: { ...this.wq, ...(opts.includeDeleted ? { include_deleted: true } : {}) },
+        },
+      }),
     );
   }
   createPrompt(body: {

@@ -1,5 +1,7 @@
-// The request log's native API (docs/api.md "Request log"), through the shared Client.
+// The request log's native API (docs/api.md "Request log"), through the shared Client's typed
+// fetch (openapi-fetch over the generated paths).
 import type { Client } from './client.ts';
+import type { operations } from './schema';
 import type { Json200, Narrow } from './types.ts';
 
 // Derived from the generated OpenAPI types (types.ts); only the status is narrowed.
@@ -11,38 +13,58 @@ export type RequestLogFull = Narrow<Json200<'getRequestLog'>, { status: RequestL
 export type PromptUsage = Json200<'promptUsage'>;
 export type VersionUsage = PromptUsage['versions'][number];
 
+type LogQuery = NonNullable<operations['listRequestLogs']['parameters']['query']>;
+type UsageQuery = NonNullable<operations['promptUsage']['parameters']['query']>;
+type LogStatus = NonNullable<LogQuery['status']>;
+type LogSource = NonNullable<LogQuery['source']>;
+
+/** The choices the filter form offers: the API's own values. */
+export const STATUSES: readonly LogStatus[] = ['success', 'warning', 'error'];
+export const SOURCES: readonly LogSource[] = [
+  'pl.track',
+  'pl.log',
+  'pl.span',
+  'ka.gateway',
+  'ka.log',
+  'native',
+];
+
+/** `v` when it is one of `list` (a select's or a URL's text), else undefined. */
+export function oneOf<T extends string>(list: readonly T[], v: string | null | undefined): T | undefined {
+  return list.find((x) => x === v);
+}
+
+/** The filters as the form holds them: text as typed, the choices as the API's values. */
 export interface LogFilters {
   prompt?: string;
+  /** The version number as typed (sent as a number). */
   version?: string;
-  status?: string;
-  source?: string;
+  status?: LogStatus;
+  source?: LogSource;
   model?: string;
   customer?: string;
   since?: string;
   until?: string;
 }
 
-const enc = encodeURIComponent;
-
-function query(client: Client, params: Record<string, string | undefined>): string {
-  const u = new URLSearchParams();
-  if (client.workspace) u.set('workspace', client.workspace);
-  for (const [k, v] of Object.entries(params)) if (v) u.set(k, v);
-  const s = u.toString();
-  return s ? `?${s}` : '';
-}
-
-export const listRequestLogs = (client: Client, f: LogFilters, cursor?: string) =>
-  client.request<Narrow<Json200<'listRequestLogs'>, { data: RequestLogSummary[] }>>(
-    'GET',
-    `/v1/request-logs${query(client, { ...f, cursor, limit: '50' })}`,
+export const listRequestLogs = (client: Client, f: LogFilters, cursor?: string) => {
+  const { version, ...rest } = f;
+  const query: LogQuery = { ...client.wq, ...rest, limit: 50 };
+  if (version) query.version = Number(version);
+  if (cursor) query.cursor = cursor;
+  return client.call<Narrow<Json200<'listRequestLogs'>, { data: RequestLogSummary[] }>>(
+    client.api.GET('/v1/request-logs', { params: { query } }),
   );
+};
 
 export const getRequestLog = (client: Client, id: string) =>
-  client.request<RequestLogFull>('GET', `/v1/request-logs/${enc(id)}${query(client, {})}`);
+  client.call<RequestLogFull>(
+    client.api.GET('/v1/request-logs/{id}', { params: { path: { id }, query: client.wq } }),
+  );
 
-export const promptUsage = (
-  client: Client,
-  prompt: string,
-  q: { since?: string; label?: string; bucket?: string },
-) => client.request<PromptUsage>('GET', `/v1/prompts/${enc(prompt)}/usage${query(client, q)}`);
+export const promptUsage = (client: Client, prompt: string, q: Omit<UsageQuery, 'workspace'>) =>
+  client.call<PromptUsage>(
+    client.api.GET('/v1/prompts/{prompt}/usage', {
+      params: { path: { prompt }, query: { ...client.wq, ...q } },
+    }),
+  );

@@ -4,6 +4,8 @@
 // than EventSource: EventSource cannot send the Authorization header, and the key must not go in a
 // URL. A dropped stream reconnects with Last-Event-ID (nothing missed inside the retention window).
 
+import type { QueryClient } from '@tanstack/react-query';
+
 /** One change-stream event's payload (docs/webhooks.md). */
 export interface ChangeEvent {
   type: string;
@@ -95,4 +97,33 @@ export function startLiveUpdates(opts: LiveOptions): () => void {
     ctl.abort();
     if (timer) clearTimeout(timer);
   };
+}
+
+/**
+ * Once the stream is open (first time, or again after a drop), every query read before that may
+ * have missed a change made in between: data already here, and a fetch still in flight, whose read
+ * on the server may predate the open though its answer comes after. Each is fetched again once:
+ * a query with data at once (a fetch in flight restarted), a first fetch still in flight as soon
+ * as it settles (TanStack Query joins a refetch to a first fetch rather than restarting it).
+ * Returns a stop for the wait on those first fetches.
+ */
+export function refetchAfterOpen(qc: QueryClient): () => void {
+  const cache = qc.getQueryCache();
+  const waiting = new Set(
+    cache
+      .findAll({ fetchStatus: 'fetching' })
+      .filter((q) => q.state.data === undefined)
+      .map((q) => q.queryHash),
+  );
+  void qc.invalidateQueries({ predicate: (q) => q.state.data !== undefined && !waiting.has(q.queryHash) });
+  if (!waiting.size) return () => {};
+  const stop = cache.subscribe((e) => {
+    if (!waiting.has(e.query.queryHash)) return;
+    if (e.type === 'removed' || e.query.state.fetchStatus === 'idle') {
+      waiting.delete(e.query.queryHash);
+      if (e.type !== 'removed') void qc.invalidateQueries({ queryKey: e.query.queryKey, exact: true });
+      if (!waiting.size) stop();
+    }
+  });
+  return stop;
 }

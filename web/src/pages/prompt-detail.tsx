@@ -31,11 +31,7 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
   const qc = useQueryClient();
   const prompt = useQuery({
     queryKey: ['prompt', s.workspace, name],
-    queryFn: () =>
-      s.client.request<{ prompt: Prompt; labels: Label[] }>(
-        'GET',
-        `/v1/prompts/${encodeURIComponent(name)}?include_deleted=true${s.me.all_workspaces ? `&workspace=${encodeURIComponent(s.workspace)}` : ''}`,
-      ),
+    queryFn: () => s.client.getPrompt(name, { includeDeleted: true }),
   });
   const p = prompt.data?.prompt;
   const ref = p?.id ?? name;

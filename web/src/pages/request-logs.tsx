@@ -4,18 +4,27 @@
 import { useState, type FormEvent } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useSession } from '../app.tsx';
-import { getRequestLog, listRequestLogs, type LogFilters } from '../api/request-log.ts';
+import {
+  getRequestLog,
+  listRequestLogs,
+  oneOf,
+  SOURCES,
+  STATUSES,
+  type LogFilters,
+} from '../api/request-log.ts';
 import { Empty, ErrorNote, JsonBlock } from '../components/ui.tsx';
-
-const SOURCES = ['pl.track', 'pl.log', 'pl.span', 'ka.gateway', 'ka.log', 'native'];
 
 function initialFilters(): LogFilters {
   const q = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
   const f: LogFilters = {};
-  for (const k of ['prompt', 'version', 'status', 'source', 'model', 'customer'] as const) {
+  for (const k of ['prompt', 'version', 'model', 'customer'] as const) {
     const v = q.get(k);
     if (v) f[k] = v;
   }
+  const status = oneOf(STATUSES, q.get('status'));
+  const source = oneOf(SOURCES, q.get('source'));
+  if (status) f.status = status;
+  if (source) f.source = source;
   return f;
 }
 
@@ -38,7 +47,11 @@ export function RequestLogs() {
     setFilters(clean);
     setOpen(null);
   };
-  const field = (k: keyof LogFilters, label: string, type = 'text') => (
+  const field = (
+    k: 'prompt' | 'version' | 'model' | 'customer' | 'since' | 'until',
+    label: string,
+    type = 'text',
+  ) => (
     <label>
       <span>{label}</span>
       <input
@@ -57,16 +70,24 @@ export function RequestLogs() {
         {field('version', 'Version', 'number')}
         <label>
           <span>Status</span>
-          <select value={draft.status ?? ''} onChange={(e) => setDraft({ ...draft, status: e.target.value })}>
+          <select
+            value={draft.status ?? ''}
+            onChange={(e) => setDraft({ ...draft, status: oneOf(STATUSES, e.target.value) })}
+          >
             <option value="">Any</option>
-            <option value="success">success</option>
-            <option value="warning">warning</option>
-            <option value="error">error</option>
+            {STATUSES.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           <span>Source</span>
-          <select value={draft.source ?? ''} onChange={(e) => setDraft({ ...draft, source: e.target.value })}>
+          <select
+            value={draft.source ?? ''}
+            onChange={(e) => setDraft({ ...draft, source: oneOf(SOURCES, e.target.value) })}
+          >
             <option value="">Any</option>
             {SOURCES.map((x) => (
               <option key={x} value={x}>

@@ -3,30 +3,22 @@
 // and each endpoint's delivery log with replay. Talks to /v1/webhooks like any program.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Client } from '../api/client.ts';
-import type { Json200 } from '../api/types.ts';
+import {
+  createWebhook,
+  deleteWebhook,
+  DELIVERY_MODES,
+  listDeliveries,
+  listWebhooks,
+  parseEventTypes,
+  replayDelivery,
+  rotateWebhookSecret,
+  setWebhookEnabled,
+  type Delivery,
+  type DeliveryMode,
+  type Endpoint,
+} from '../api/webhooks.ts';
 import { useSession } from '../app.tsx';
 import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
-
-// From the generated OpenAPI types (api/types.ts).
-type Endpoint = Json200<'getWebhook'>['webhook'];
-type Delivery = Json200<'listWebhookDeliveries'>['data'][number];
-
-const wsq = (c: Client) => (c.workspace ? `?workspace=${encodeURIComponent(c.workspace)}` : '');
-const api = {
-  list: (c: Client) => c.request<{ data: Endpoint[] }>('GET', `/v1/webhooks${wsq(c)}`),
-  create: (c: Client, body: { url: string; events?: string[]; prompts?: string[]; mode: string }) =>
-    c.request<{ webhook: Endpoint; secret: string }>('POST', `/v1/webhooks${wsq(c)}`, body),
-  update: (c: Client, id: string, body: { enabled: boolean }) =>
-    c.request<{ webhook: Endpoint }>('PATCH', `/v1/webhooks/${id}${wsq(c)}`, body),
-  rotate: (c: Client, id: string) =>
-    c.request<{ webhook: Endpoint; secret: string }>('POST', `/v1/webhooks/${id}/rotate-secret${wsq(c)}`),
-  remove: (c: Client, id: string) => c.request<unknown>('DELETE', `/v1/webhooks/${id}${wsq(c)}`),
-  deliveries: (c: Client, id: string) =>
-    c.request<{ data: Delivery[] }>('GET', `/v1/webhooks/${id}/deliveries${wsq(c) || '?'}&limit=50`),
-  replay: (c: Client, id: string, d: number) =>
-    c.request<unknown>('POST', `/v1/webhooks/${id}/deliveries/${d}/replay${wsq(c)}`),
-};
 
 const list = (s: string) =>
   s
@@ -37,22 +29,24 @@ const list = (s: string) =>
 export function Webhooks() {
   const s = useSession();
   const qc = useQueryClient();
-  const endpoints = useQuery({ queryKey: ['webhooks', s.workspace], queryFn: () => api.list(s.client) });
+  const endpoints = useQuery({ queryKey: ['webhooks', s.workspace], queryFn: () => listWebhooks(s.client) });
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState('');
   const [prompts, setPrompts] = useState('');
-  const [mode, setMode] = useState('standard');
+  const [mode, setMode] = useState<DeliveryMode>('standard');
   const [secret, setSecret] = useState<{ url: string; secret: string; rotated: boolean } | null>(null);
   const [log, setLog] = useState<Endpoint | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: ['webhooks'] });
   const create = useMutation({
-    mutationFn: () =>
-      api.create(s.client, {
+    mutationFn: async () => {
+      const types = parseEventTypes(events);
+      return createWebhook(s.client, {
         url: url.trim(),
         mode,
-        ...(list(events).length ? { events: list(events) } : {}),
+        ...(types.length ? { events: types } : {}),
         ...(list(prompts).length ? { prompts: list(prompts) } : {}),
-      }),
+      });
+    },
     onSuccess: (r) => {
       setSecret({ url: r.webhook.url, secret: r.secret, rotated: false });
       setUrl('');
@@ -60,17 +54,20 @@ export function Webhooks() {
     },
   });
   const toggle = useMutation({
-    mutationFn: (e: Endpoint) => api.update(s.client, e.id, { enabled: !e.enabled }),
+    mutationFn: (e: Endpoint) => setWebhookEnabled(s.client, e.id, !e.enabled),
     onSuccess: refresh,
   });
   const rotate = useMutation({
-    mutationFn: (e: Endpoint) => api.rotate(s.client, e.id),
+    mutationFn: (e: Endpoint) => rotateWebhookSecret(s.client, e.id),
     onSuccess: (r) => {
       setSecret({ url: r.webhook.url, secret: r.secret, rotated: true });
       refresh();
     },
   });
-  const remove = useMutation({ mutationFn: (e: Endpoint) => api.remove(s.client, e.id), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (e: Endpoint) => deleteWebhook(s.client, e.id),
+    onSuccess: refresh,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -97,7 +94,10 @@ export function Webhooks() {
         </label>
         <label className="field">
           <span>Format</span>
-          <select value={mode} onChange={(e) => setMode(e.target.value)}>
+          <select
+            value={mode}
+            onChange={(e) => setMode(DELIVERY_MODES.find((m) => m === e.target.value) ?? 'standard')}
+          >
             <option value="standard">Standard Webhooks</option>
             <option value="langfuse">Langfuse compatible</option>
             <option value="promptlayer">PromptLayer compatible</option>
@@ -107,7 +107,7 @@ export function Webhooks() {
           Create endpoint
         </button>
       </form>
-      {create.isError && <ErrorNote error={create.error} />}
+      {create.isError && <ErrorNote error={create.error} title="Endpoint not created" />}
       {[toggle, rotate, remove].map((m, i) => m.isError && <ErrorNote key={i} error={m.error} />)}
       {endpoints.isError && <ErrorNote error={endpoints.error} />}
       {endpoints.isSuccess && endpoints.data.data.length === 0 && <Empty>No webhook endpoints yet.</Empty>}
@@ -203,11 +203,11 @@ function DeliveryLog({ endpoint }: { endpoint: Endpoint }) {
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['webhook-deliveries', endpoint.id],
-    queryFn: () => api.deliveries(s.client, endpoint.id),
+    queryFn: () => listDeliveries(s.client, endpoint.id),
     refetchInterval: 2000,
   });
   const replay = useMutation({
-    mutationFn: (d: Delivery) => api.replay(s.client, endpoint.id, d.id),
+    mutationFn: (d: Delivery) => replayDelivery(s.client, endpoint.id, d.id),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhook-deliveries', endpoint.id] }),
   });
   if (q.isError) return <ErrorNote error={q.error} />;
