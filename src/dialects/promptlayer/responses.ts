@@ -53,6 +53,16 @@ export const ExternalIds = Type.Object(
   { $id: 'PromptLayerExternalIds' },
 );
 
+/** One problem of a 422 (FastAPI/pydantic): where (`['body', 'prompt_version', …]`), what, its kind. */
+export const DetailItem = Type.Object(
+  {
+    loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+    msg: Type.String(),
+    type: Type.String(),
+  },
+  { $id: 'PromptLayerDetailItem' },
+);
+
 /**
  * Every error: `{success: false, message, error}`, or FastAPI's `{detail: [{loc, msg, type}]}`
  * for schema and JSON failures (422). All optional, so either shape is written in its own order.
@@ -62,7 +72,7 @@ export const Error = Type.Object(
     success: Type.Optional(Type.Boolean()),
     message: Type.Optional(Type.String()),
     error: Type.Optional(Type.String()),
-    detail: Type.Optional(Anything('[{loc, msg, type}]')),
+    detail: Type.Optional(Type.Array(ref(DetailItem))),
   },
   { $id: 'PromptLayerError' },
 );
@@ -97,7 +107,7 @@ export const CreatedBody = ref(Created);
 export const ReleaseLabelBody = ref(ReleaseLabel);
 export const ExternalIdsBody = ref(ExternalIds);
 
-export const components: TSchema[] = [ExternalId, Created, ReleaseLabel, ExternalIds, Error, ListItem];
+export const components: TSchema[] = [ExternalId, Created, ReleaseLabel, ExternalIds, DetailItem, Error, ListItem];
 
 export const List = Type.Object({
   items: Type.Array(ref(ListItem)),

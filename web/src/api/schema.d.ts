@@ -1115,9 +1115,13 @@ export interface components {
       tags: string[];
       version_number: number;
     };
+    PromptLayerDetailItem: {
+      loc: (string | number)[];
+      msg: string;
+      type: string;
+    };
     PromptLayerError: {
-      /** @description [{loc, msg, type}] */
-      detail?: unknown;
+      detail?: components['schemas']['PromptLayerDetailItem'][];
       error?: string;
       message?: string;
       success?: boolean;

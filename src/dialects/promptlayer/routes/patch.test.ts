@@ -1,7 +1,37 @@
 // PATCH /rest/prompt-templates/{identifier}: every row of the seed's merge table and error table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { schema as getRaw } from './get-raw.ts';
+import type { schema as labelsList } from './labels-list.ts';
+import type { schema as patchSchema } from './patch.ts';
+import type { schema as publishSchema } from './publish.ts';
+
+/** Bodies typed from the response schemas the routes declare. */
+type PatchBody = ResponseOf<typeof patchSchema, 201>;
+type ErrorBody = ResponseOf<typeof patchSchema, '4xx'>;
+type PublishBody = ResponseOf<typeof publishSchema, 201>;
+type GetRawBody = ResponseOf<typeof getRaw>;
+type LabelsListBody = ResponseOf<typeof labelsList>;
+
+/**
+ * The template and metadata are free-form in the schema (PromptLayer's nested shapes, the
+ * client's keys kept); these are the parts the tests read, viewed once here.
+ */
+interface TemplateWire {
+  messages: { content: { text: string }[] }[];
+  content: unknown[];
+  tools: { function: { name: string } }[] | null;
+  functions: unknown[] | null;
+  input_variables: string[];
+}
+interface ModelWire {
+  provider: string;
+  name: string;
+  parameters: Record<string, unknown>;
+}
+const tpl = (b: PatchBody) => b.prompt_template as TemplateWire;
+const model = (b: PatchBody) => (b.metadata as { model: ModelWire }).model;
 
 const msg = (role: string, text: string) => ({ role, content: [{ type: 'text', text }] });
 let n = 0;
@@ -16,7 +46,7 @@ for (const backend of backends) {
 
     async function publishChat(extra: Record<string, unknown> = {}) {
       const name = `patch-${++n}`;
-      const res = await t.call('POST', '/rest/prompt-templates', {
+      const res = await t.call<PublishBody>('POST', '/rest/prompt-templates', {
         auth: 'x-api-key',
         body: {
           prompt_template: { prompt_name: name },
@@ -45,10 +75,11 @@ for (const backend of backends) {
         },
       });
       expect(res.status).toBe(201);
-      return res.body as { id: number; prompt_name: string };
+      return res.body;
     }
-    const patch = (id: string | number, body: unknown, key?: string | null) =>
-      t.call('PATCH', `/rest/prompt-templates/${encodeURIComponent(String(id))}`, {
+    /** `T`: the answer the test expects (the 201 body, or the error envelope). */
+    const patch = <T = PatchBody>(id: string | number, body: unknown, key?: string | null) =>
+      t.call<T>('PATCH', `/rest/prompt-templates/${encodeURIComponent(String(id))}`, {
         body,
         auth: 'x-api-key',
         key,
@@ -63,25 +94,21 @@ for (const backend of backends) {
         });
         expect(a.status).toBe(201);
         expect(a.body).toMatchObject({ id: p.id, version_number: 2, commit_message: 'fix' });
-        expect(
-          a.body.prompt_template.messages.map((m: { content: { text: string }[] }) => m.content[0]!.text),
-        ).toEqual(['S', 'new {x}']);
-        expect(a.body.prompt_template.input_variables).toEqual(['x']);
+        expect(tpl(a.body).messages.map((m) => m.content[0]!.text)).toEqual(['S', 'new {x}']);
+        expect(tpl(a.body).input_variables).toEqual(['x']);
         const b = await patch(p.id, { messages: [msg('user', 'only')] });
         expect(b.body.version_number).toBe(3);
-        expect(b.body.prompt_template.messages).toHaveLength(1);
+        expect(tpl(b.body).messages).toHaveLength(1);
       });
       it('tools and functions: index patch, array, null removes', async () => {
         const p = await publishChat();
         const a = await patch(p.id, { tools: { '1': { type: 'function', function: { name: 'z' } } } });
-        expect(
-          a.body.prompt_template.tools.map((x: { function: { name: string } }) => x.function.name),
-        ).toEqual(['a', 'z']);
-        expect((await patch(p.id, { tools: null })).body.prompt_template.tools).toBeNull();
-        expect((await patch(p.id, { functions: [{ name: 'g' }] })).body.prompt_template.functions).toEqual([
+        expect(tpl(a.body).tools!.map((x) => x.function.name)).toEqual(['a', 'z']);
+        expect(tpl((await patch(p.id, { tools: null })).body).tools).toBeNull();
+        expect(tpl((await patch(p.id, { functions: [{ name: 'g' }] })).body).functions).toEqual([
           { name: 'g' },
         ]);
-        expect((await patch(p.id, { functions: null })).body.prompt_template.functions).toBeNull();
+        expect(tpl((await patch(p.id, { functions: null })).body).functions).toBeNull();
       });
       it('function_call and tool_choice: replaced whole, null removes', async () => {
         const p = await publishChat();
@@ -95,7 +122,7 @@ for (const backend of backends) {
       });
       it('content: patches a completion template', async () => {
         const name = `completion-${++n}`;
-        await t.call('POST', '/rest/prompt-templates', {
+        await t.call<PublishBody>('POST', '/rest/prompt-templates', {
           body: {
             prompt_template: { prompt_name: name },
             prompt_version: {
@@ -111,27 +138,27 @@ for (const backend of backends) {
         });
         const a = await patch(name, { content: { '0': { type: 'text', text: 'Z {v}' } } });
         expect(a.status).toBe(201);
-        expect(a.body.prompt_template.content).toEqual([
+        expect(tpl(a.body).content).toEqual([
           { type: 'text', text: 'Z {v}' },
           { type: 'text', text: 'B' },
         ]);
-        expect(a.body.prompt_template.input_variables).toEqual(['v']);
+        expect(tpl(a.body).input_variables).toEqual(['v']);
       });
       it('model_parameters: shallow merge; response_format: replaced, null removes', async () => {
         const p = await publishChat();
         const a = await patch(p.id, { model_parameters: { temperature: 0.9 } });
-        expect(a.body.metadata.model.parameters).toEqual({
+        expect(model(a.body).parameters).toEqual({
           temperature: 0.9,
           max_tokens: 100,
           response_format: { type: 'json_object' },
         });
         const b = await patch(p.id, { response_format: { type: 'json_schema', json_schema: { name: 's' } } });
-        expect(b.body.metadata.model.parameters.response_format).toEqual({
+        expect(model(b.body).parameters.response_format).toEqual({
           type: 'json_schema',
           json_schema: { name: 's' },
         });
         const c = await patch(p.id, { response_format: null });
-        expect(c.body.metadata.model.parameters).toEqual({ temperature: 0.9, max_tokens: 100 });
+        expect(model(c.body).parameters).toEqual({ temperature: 0.9, max_tokens: 100 });
       });
       it('release_labels: created on, or moved to, the new version; base chosen by version or label', async () => {
         const p = await publishChat({ release_labels: ['prod'] });
@@ -139,16 +166,11 @@ for (const backend of backends) {
         expect(a.body.release_labels).toEqual(['staging']);
         const b = await patch(p.id, { label: 'prod', release_labels: ['prod'] });
         expect(b.body.version_number).toBe(3);
-        expect(b.body.prompt_template.messages[0].content[0].text).toBe('S'); // built on v1, not v2
+        expect(tpl(b.body).messages[0]!.content[0]!.text).toBe('S'); // built on v1, not v2
         const c = await patch(p.id, { version: 2 });
-        expect(c.body.prompt_template.messages[0].content[0].text).toBe('S2');
-        const labels = await t.call('GET', `/prompt-templates/${p.id}/labels`);
-        expect(
-          labels.body.release_labels.map((l: { release_label: string; prompt_version_number: number }) => [
-            l.release_label,
-            l.prompt_version_number,
-          ]),
-        ).toEqual([
+        expect(tpl(c.body).messages[0]!.content[0]!.text).toBe('S2');
+        const labels = await t.call<LabelsListBody>('GET', `/prompt-templates/${p.id}/labels`);
+        expect(labels.body.release_labels.map((l) => [l.release_label, l.prompt_version_number])).toEqual([
           ['prod', 3],
           ['staging', 2],
         ]);
@@ -160,13 +182,13 @@ for (const backend of backends) {
           functions: { '0': { name: 'g', description: 'patched' } },
         });
         expect(a.status).toBe(201);
-        expect(a.body.prompt_template.tools).toEqual([{ type: 'function', function: { name: 'only' } }]);
-        expect(a.body.prompt_template.functions).toEqual([{ name: 'g', description: 'patched' }]);
-        expect(a.body.prompt_template.messages).toHaveLength(2); // untouched
+        expect(tpl(a.body).tools).toEqual([{ type: 'function', function: { name: 'only' } }]);
+        expect(tpl(a.body).functions).toEqual([{ name: 'g', description: 'patched' }]);
+        expect(tpl(a.body).messages).toHaveLength(2); // untouched
       });
       it('content as an array replaces the blocks of a completion template', async () => {
         const name = `completion-${++n}`;
-        await t.call('POST', '/rest/prompt-templates', {
+        await t.call<PublishBody>('POST', '/rest/prompt-templates', {
           body: {
             prompt_template: { prompt_name: name },
             prompt_version: {
@@ -198,8 +220,8 @@ for (const backend of backends) {
         const p = await publishChat();
         const a = await patch(p.id, { model_parameters: { max_tokens: null, top_p: 0.5 } });
         expect(a.status).toBe(201);
-        expect(a.body.metadata.model).toMatchObject({ provider: 'openai', name: 'gpt-4o' });
-        expect(a.body.metadata.model.parameters).toEqual({
+        expect(model(a.body)).toMatchObject({ provider: 'openai', name: 'gpt-4o' });
+        expect(model(a.body).parameters).toEqual({
           temperature: 0.2,
           top_p: 0.5,
           response_format: { type: 'json_object' },
@@ -240,15 +262,15 @@ for (const backend of backends) {
         ['messages emptied by a full replacement', { messages: [] }],
       ])('400 for %s, and no version is created', async (_n, body) => {
         const p = await publishChat();
-        const res = await patch(p.id, body);
+        const res = await patch<ErrorBody>(p.id, body);
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ success: false, message: expect.any(String) });
-        const got = await t.call('GET', `/prompt-templates/${p.id}`);
+        const got = await t.call<GetRawBody>('GET', `/prompt-templates/${p.id}`);
         expect(got.body.version).toBe(1);
       });
       it('400 for chat-only fields on a completion template', async () => {
         const name = `completion-${++n}`;
-        await t.call('POST', '/rest/prompt-templates', {
+        await t.call<PublishBody>('POST', '/rest/prompt-templates', {
           body: {
             prompt_template: { prompt_name: name },
             prompt_version: { prompt_template: { type: 'completion', content: [] } },
@@ -260,7 +282,7 @@ for (const backend of backends) {
       });
       it('400 for model_parameters on a base without metadata.model', async () => {
         const name = `nomodel-${++n}`;
-        await t.call('POST', '/rest/prompt-templates', {
+        await t.call<PublishBody>('POST', '/rest/prompt-templates', {
           body: {
             prompt_template: { prompt_name: name },
             prompt_version: { prompt_template: { type: 'chat', messages: [msg('user', 'x')] } },
@@ -275,7 +297,7 @@ for (const backend of backends) {
           [p.id, { version: 9 }],
           [p.id, { label: 'nope' }],
         ] as const) {
-          const res = await patch(id, body);
+          const res = await patch<ErrorBody>(id, body);
           expect(res.status).toBe(404);
           expect(res.body.success).toBe(false);
         }
@@ -288,9 +310,9 @@ for (const backend of backends) {
           { commit_message: 'x'.repeat(73) },
           '{"messages": ',
         ]) {
-          const res = await patch(p.id, body);
+          const res = await patch<ErrorBody>(p.id, body);
           expect(res.status).toBe(422);
-          expect(res.body.detail[0]).toMatchObject({
+          expect(res.body.detail![0]).toMatchObject({
             loc: expect.any(Array),
             msg: expect.any(String),
             type: expect.any(String),
@@ -308,7 +330,7 @@ for (const backend of backends) {
       it('401 without a key or with a wrong key, 403 for a viewer, 404 from another workspace', async () => {
         const p = await publishChat();
         expect((await patch(p.id, {}, null)).status).toBe(401);
-        const wrong = await patch(p.id, {}, 'lec_wrong');
+        const wrong = await patch<ErrorBody>(p.id, {}, 'lec_wrong');
         expect(wrong.status).toBe(401);
         expect(wrong.body.success).toBe(false);
         expect((await patch(p.id, {}, t.keys.viewer)).status).toBe(403);
