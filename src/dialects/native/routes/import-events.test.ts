@@ -300,7 +300,7 @@ for (const backend of backends)
       expect(again.hooks).toEqual([]);
     });
 
-    it('a dry run sends nothing (the outbox rolls back with it)', async () => {
+    it('a dry run sends nothing (the outbox rolls back with it); the real run sends the changes', async () => {
       const changed = ndjson([
         promptRec(PROMPT, 'imp/dry'),
         version(PROMPT, 1, 'one'),
@@ -320,5 +320,19 @@ for (const backend of backends)
       const { stream, hooks } = await next();
       expect(stream).toEqual([]);
       expect(hooks).toEqual([]);
+
+      // The same import for real sends what the dry run did not.
+      await imp(changed, '?existing=sync');
+      const real = await next();
+      expect(real.stream.map(brief)).toEqual([
+        ['prompt.renamed', 'imp/dry', 'imp/renamed', 'imp/dry'],
+        ['prompt.version.created', 'imp/dry', 4, 'committed'],
+        ['prompt.label.moved', 'imp/dry', 'production', 3, 4],
+        ['prompt.label.deleted', 'imp/dry', 'staging', 1, null],
+        ['prompt.created', 'imp/new'],
+        ['prompt.version.created', 'imp/new', 1, 'committed'],
+        ['prompt.label.moved', 'imp/new', 'production', null, 1],
+      ]);
+      expect(sorted(real.hooks)).toEqual(sorted(real.stream));
     });
   });
