@@ -46,6 +46,12 @@ import {
   type RegistryContext,
 } from './context.ts';
 import { applyLabel, removeLabel } from './labels.ts';
+import {
+  importedPromptEvents,
+  syncedPromptEvents,
+  withoutLabelHistoryEvents,
+  type SyncedEvent,
+} from './outbox.ts';
 import { lockPrompt, touchPrompt } from './prompts.ts';
 
 const PAGE = 200;
@@ -532,8 +538,13 @@ async function writeBatch(
         at: new Date(m.at),
       })),
     );
-    for (let i = 0; i < moveRows.length; i += 1000)
-      await tx.insert(labelHistory).values(moveRows.slice(i, i + 1000));
+    // The copied history is the source's past: no events for it (importedPromptEvents below says
+    // where each label is now).
+    if (moveRows.length)
+      await withoutLabelHistoryEvents(tx, async () => {
+        for (let i = 0; i < moveRows.length; i += 1000)
+          await tx.insert(labelHistory).values(moveRows.slice(i, i + 1000));
+      });
     c.moves += moveRows.length;
     await tx.insert(auditEvents).values(
       todo.map((g) =>
@@ -543,6 +554,12 @@ async function writeBatch(
           labels: g.labels.length,
         }),
       ),
+    );
+    await importedPromptEvents(
+      tx,
+      workspaceId,
+      actor.keyId,
+      todo.map((g) => g.prompt.id),
     );
     for (const g of todo) {
       rec({ kind: 'prompt', workspaceId, promptId: g.prompt.id });
@@ -648,6 +665,12 @@ async function syncPrompt(
   field('tags', 'tags', rp.tags);
   field('isSnippet', 'is_snippet', rp.is_snippet);
   field('kind', 'kind', rp.kind);
+  // The events of this sync, as the other write paths send them (label moves send theirs).
+  const events: SyncedEvent[] = set.name
+    ? [{ type: 'prompt.renamed', from: p.name, to: set.name }]
+    : ch.fields.length
+      ? [{ type: 'prompt.updated' }]
+      : [];
 
   const stored = await tx.select().from(versions).where(eq(versions.promptId, p.id));
   const byId = new Map(stored.map((v) => [v.id, v]));
@@ -683,6 +706,8 @@ async function syncPrompt(
           })
           .where(eq(versions.id, s.id));
         ch.versions_updated.push(r.number);
+        if (differs) events.push({ type: 'prompt.draft.updated', versionId: s.id });
+        if (r.status === 'committed') events.push({ type: 'prompt.version.committed', versionId: s.id });
       }
       continue;
     }
@@ -719,8 +744,13 @@ async function syncPrompt(
     live.set(row!.number, row!);
     last = r.number;
     ch.versions_added.push(r.number);
+    events.push({ type: 'version.created', versionId: r.id });
   }
   if (ch.versions_added.length) set.lastVersion = last;
+  // The prompt's new name and fields before any event is written: every event of this sync (the
+  // label moves' too, whose trigger reads the prompt row) names the prompt as it ends up.
+  if (Object.keys(set).length) await tx.update(prompts).set(set).where(eq(prompts.id, p.id));
+  await syncedPromptEvents(tx, workspaceId, actor.keyId, p.id, events);
 
   const storedLabels = await tx
     .select({ id: labels.id, name: labels.name, number: versions.number })

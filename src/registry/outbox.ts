@@ -8,9 +8,9 @@
 // The sequencer numbers committed, not-yet-numbered rows (`pos`) under an advisory lock held until
 // its own commit, so `pos` grows in the order rows become visible: a cursor over it misses nothing.
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../store/db.ts';
-import { outboxEvents, outboxPruned } from '../store/schema.ts';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../store/db.ts';
+import { labels, outboxEvents, outboxPruned, prompts, versions } from '../store/schema.ts';
 import type { Actor } from '../model/types.ts';
 import type { EndpointMode, OutboxEvent } from '../model/webhooks.ts';
 import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
@@ -575,4 +575,138 @@ export async function versionForPayload(db: Db, promptId: string, number: number
     createdAt: d(r.created_at),
     updatedAt: d(r.updated_at),
   };
+}
+
+// ---- Imports (POST /v1/import, plain and existing=sync): the events of what they change now ----
+//
+// An import writes rows in bulk and records one `prompt.import` audit event per prompt, which the
+// audit trigger does not turn into events. It writes its events itself, set-based (one statement
+// per batch of created prompts, one per synced prompt that changed), in the import's transaction:
+// the same types and data the triggers write for the other write paths.
+
+/** A version's content as the audit snapshot holds it (camelCase), for lectern_content_hash. */
+const versionContent = sql.raw(`jsonb_build_object(
+  'templateType', v.template_type, 'templateFormat', v.template_format, 'messages', v.messages,
+  'content', v.content, 'inputVariables', v.input_variables, 'variableDefaults', v.variable_defaults,
+  'model', v.model, 'provider', v.provider, 'params', v.params, 'responseFormat', v.response_format,
+  'jsonSchema', v.json_schema, 'tools', v.tools, 'toolChoice', v.tool_choice, 'functions', v.functions,
+  'functionCall', v.function_call, 'fallbackModels', v.fallback_models,
+  'loadBalanceModels', v.load_balance_models, 'metadata', v.metadata)`);
+/** The data of a version event, as lectern_outbox_from_audit builds it. */
+const versionData = sql`jsonb_build_object('version', v.number, 'version_id', v.id::text, 'status', v.status,
+  'content_hash', lectern_content_hash(${versionContent}), 'commit_message', v.commit_message,
+  'author', v.author)`;
+
+/**
+ * Runs `fn` (inserts of label history copied from an export) with the label-history trigger off
+ * for the transaction's rows it writes (drizzle/0012_import_events.sql): copied moves describe the
+ * past, not a change now.
+ */
+export async function withoutLabelHistoryEvents<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  await tx.execute(sql`select set_config('lectern.label_history_import', 'on', true)`);
+  const r = await fn();
+  await tx.execute(sql`select set_config('lectern.label_history_import', 'off', true)`);
+  return r;
+}
+
+/**
+ * The events of prompts an import created (in this transaction), in one statement, per prompt in
+ * the order given: `prompt.created`, each version's `prompt.version.created` (a snippet's:
+ * `snippet.version.created`) by number, and one `prompt.label.moved` per label from nothing
+ * (`from_version: null`) to the version it sits on after the import — its copied history is not
+ * replayed. A created snippet also reaches the live prompts that reference it
+ * (`prompt.dependency.updated`, once per snippet, for its newest version).
+ */
+export async function importedPromptEvents(
+  tx: Tx,
+  workspaceId: string,
+  actor: string | null,
+  promptIds: string[],
+): Promise<void> {
+  if (!promptIds.length) return;
+  const ids = JSON.stringify(promptIds);
+  await tx.execute(sql`
+    with batch as (
+      select x.id::uuid as id, x.k from jsonb_array_elements_text(${ids}::jsonb) with ordinality as x(id, k)
+    ), events as (
+      select b.k, 0 as part, 0 as n, text '' as label, 'prompt.created' as type, p.id, p.name,
+             jsonb_build_object('is_snippet', p.is_snippet) as data
+      from batch b join ${prompts} p on p.id = b.id
+      union all
+      select b.k, 1, v.number, '',
+             case when p.is_snippet then 'snippet.version.created' else 'prompt.version.created' end,
+             p.id, p.name, ${versionData}
+      from batch b join ${prompts} p on p.id = b.id join ${versions} v on v.prompt_id = p.id
+      union all
+      select b.k, 2, 0, l.name, 'prompt.label.moved', p.id, p.name,
+             jsonb_build_object('label', l.name, 'from_version', null, 'to_version', v.number)
+      from batch b join ${prompts} p on p.id = b.id join ${labels} l on l.prompt_id = p.id
+      join ${versions} v on v.id = l.version_id
+    ), written as (
+      insert into ${outboxEvents} (workspace_id, type, prompt_id, prompt_name, data, actor, at)
+      select ${workspaceId}::uuid, e.type, e.id, e.name, e.data, ${actor}::uuid, now()
+      from events e order by e.k, e.part, e.n, e.label
+      returning 1
+    )
+    select lectern_outbox_cascade(${workspaceId}::uuid, p.id, p.name, 'snippet.version.created',
+             ${actor}::uuid, now(), jsonb_build_object('snippet_version', p.last_version))
+    from batch b join ${prompts} p on p.id = b.id
+    -- (the count makes the events go in first: the cascade's come after them)
+    where p.is_snippet and p.last_version > 0 and (select count(*) from written) >= 0`);
+}
+
+/** A change an `existing=sync` import made to a stored prompt, besides its label moves. */
+export type SyncedEvent =
+  | { type: 'prompt.renamed'; from: string; to: string }
+  | { type: 'prompt.updated' }
+  | { type: 'version.created' | 'prompt.draft.updated' | 'prompt.version.committed'; versionId: string };
+
+/**
+ * The events of one synced prompt, in one statement, in the order given (before its label moves,
+ * whose label-history rows send their own `prompt.label.moved` / `prompt.label.deleted`). Version
+ * events of a snippet reach the prompts that reference it, as the audit trigger does.
+ */
+export async function syncedPromptEvents(
+  tx: Tx,
+  workspaceId: string,
+  actor: string | null,
+  promptId: string,
+  events: SyncedEvent[],
+): Promise<void> {
+  if (!events.length) return;
+  const json = JSON.stringify(
+    events.map((e) => ({
+      type: e.type,
+      version_id: 'versionId' in e ? e.versionId : null,
+      from_name: 'from' in e ? e.from : null,
+      to_name: 'to' in e ? e.to : null,
+    })),
+  );
+  await tx.execute(sql`
+    with items as (
+      select * from rows from (jsonb_to_recordset(${json}::jsonb)
+        as (type text, version_id uuid, from_name text, to_name text)) with ordinality
+        as x(type, version_id, from_name, to_name, k)
+    ), events as (
+      select i.k, case when i.type = 'version.created' then
+               case when p.is_snippet then 'snippet.version.created' else 'prompt.version.created' end
+             else i.type end as type,
+             p.id, p.name, p.is_snippet,
+             case when i.version_id is null then
+               jsonb_build_object('is_snippet', p.is_snippet) ||
+               case when i.type = 'prompt.renamed'
+                    then jsonb_build_object('from', i.from_name, 'to', i.to_name) else '{}'::jsonb end
+             else ${versionData} end as data
+      from items i join ${prompts} p on p.id = ${promptId}::uuid
+      left join ${versions} v on v.id = i.version_id
+    ), written as (
+      insert into ${outboxEvents} (workspace_id, type, prompt_id, prompt_name, data, actor, at)
+      select ${workspaceId}::uuid, e.type, e.id, e.name, e.data, ${actor}::uuid, now()
+      from events e order by e.k
+      returning type, prompt_id, prompt_name, data
+    )
+    select lectern_outbox_cascade(${workspaceId}::uuid, w.prompt_id, w.prompt_name, w.type, ${actor}::uuid,
+             now(), jsonb_build_object('snippet_version', (w.data->>'version')::int))
+    from written w join ${prompts} p on p.id = w.prompt_id
+    where p.is_snippet and w.type in ('snippet.version.created', 'prompt.version.committed', 'prompt.draft.updated')`);
 }
