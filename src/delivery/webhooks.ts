@@ -279,9 +279,9 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
             break;
           }
           take(claimed);
-          // Room left and more due (another endpoint's, say): claim again at once. Otherwise a
-          // finished send (its recorded result) claims again while `backlog` holds.
-          if (more && claimed.length > 0 && claimed.length < free) again = true;
+          // Every slot filled: there may be more at once. Otherwise what is left is held back by
+          // caps or other claims; a finished send (its recorded result) claims again while
+          // `backlog` holds (a second claim now would find the same nothing).
           if (claimed.length === free) again = true;
         } while (again && !stopped);
       } catch (err) {
