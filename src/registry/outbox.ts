@@ -8,7 +8,7 @@
 // The sequencer numbers committed, not-yet-numbered rows (`pos`) under an advisory lock held until
 // its own commit, so `pos` grows in the order rows become visible: a cursor over it misses nothing.
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../store/db.ts';
 import { labels, outboxEvents, outboxPruned, prompts, versions } from '../store/schema.ts';
 import type { Actor } from '../model/types.ts';
