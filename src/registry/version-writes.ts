@@ -4,7 +4,7 @@
 // (write.ts) composes these; nothing here opens a transaction except deleteVersion.
 import { and, count, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../store/db.ts';
-import { auditEvents, externalIds, labelHistory, labels, prompts, versions } from '../store/schema.ts';
+import { auditEvents, externalIds, labels, prompts, versions } from '../store/schema.ts';
 import { badRequest, LecternError } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
 import { completeContent, contentOf } from '../model/version-content.ts';
@@ -19,6 +19,7 @@ import {
   type Recorder,
   type RegistryContext,
 } from './context.ts';
+import { removeLabel } from './labels.ts';
 import { lockPrompt, touchPrompt, type PromptRef } from './prompts.ts';
 import { findVersion, type Resolved, type VersionSelector, type VersionView } from './version-reads.ts';
 
@@ -272,26 +273,12 @@ export async function deleteVersion(
     const prompt = await lockPrompt(tx, rec, actor, ref, opts.ifMatch);
     const v = await findVersion(tx, prompt, sel);
     if (v.labels.length && opts.dropLabels) {
-      const gone = await tx.delete(labels).where(eq(labels.versionId, v.id)).returning();
-      for (const l of gone) {
-        await tx.insert(labelHistory).values({
-          promptId: prompt.id,
-          labelName: l.name,
-          fromVersion: v.number,
-          toVersion: null,
-          actor: actor.keyId,
-        });
-        await audit(
-          tx,
-          actor,
-          prompt.workspaceId,
-          'label.delete',
-          'label',
-          l.id,
-          snapshot({ name: l.name, version: v.number }),
-          null,
-        );
-      }
+      // Each label goes as a removal does: history and audit (the prompt row is locked above).
+      const held = await tx
+        .select({ id: labels.id, name: labels.name })
+        .from(labels)
+        .where(eq(labels.versionId, v.id));
+      for (const l of held) await removeLabel(tx, actor, prompt, { ...l, number: v.number });
     } else if (v.labels.length) {
       throw new LecternError(
         { kind: 'version_labelled', version: v.number, labels: v.labels },

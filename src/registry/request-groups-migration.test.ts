@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, openStore, type Store } from './db.ts';
+import { MIGRATIONS_DIR, openStore, type Store } from '../store/db.ts';
 import { pgUrl } from '../../test/support/stores.ts';
-import { createRegistry } from '../registry/index.ts';
-import { rowsOf } from '../registry/request-log.ts';
+import { createRegistry } from './index.ts';
+import { rowsOf } from './request-log.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
