@@ -2,11 +2,12 @@
 // baseline, the autocannon worker), the /proc CPU reading, the HTTP helper and the seed of
 // `npm run bench`. A module of its own so that bench/run.ts and bench/cpu-per-request.ts use one copy.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import type { LoadResult, LoadSpec } from './load.ts';
 
 /** The repository root (where `bench/*.ts` are run from). */
@@ -128,6 +129,23 @@ export async function startBare(
   };
 }
 
+/** One autocannon run in a process of its own (bench/load.ts with the spec in argv). */
+export function loadOnce(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult)
+        : reject(new Error(`load exited ${code}: ${out.slice(-2000)}`)),
+    );
+  });
+}
+
 /** One long-lived autocannon process (bench/load.ts): specs in, results out, one JSON line each. */
 export function loadWorker(): { load(spec: LoadSpec): Promise<LoadResult>; end(): void } {
   let w: { child: ChildProcess; pending: ((r: LoadResult) => void)[]; buf: string } | null = null;
@@ -162,14 +180,56 @@ export function loadWorker(): { load(spec: LoadSpec): Promise<LoadResult>; end()
   };
 }
 
-/** User + system CPU of a process so far, in ms (/proc/<pid>/stat; clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
+/**
+ * User + system CPU of a process so far, in ms (/proc/<pid>/stat; clock ticks of 10 ms); `gone`
+ * when the process is no more. The name field may hold ') ', hence the last one.
+ */
+export function cpuMs(pid: number, gone = NaN): number {
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) * 10;
   } catch {
-    return NaN;
+    return gone;
   }
+}
+
+/** Local ports of the process's TCP connections to PostgreSQL (port 5432). */
+export function pgClientPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  const ports: number[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6'])
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length >= 10 && parseInt(f[2]!.split(':')[1]!, 16) === 5432 && inodes.has(f[9]!))
+        ports.push(parseInt(f[1]!.split(':')[1]!, 16));
+    }
+  return ports;
+}
+
+/**
+ * CPU so far (ms) of each PostgreSQL backend serving process `pid`, by backend pid, found through
+ * `admin` (a connection of its own) by their client ports; empty without `admin` (PGlite).
+ */
+export async function backendCpu(admin: pg.Client | null, pid: number): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (!admin) return out;
+  const ports = pgClientPorts(pid);
+  if (!ports.length) return out;
+  const r = await admin.query<{ pid: number }>(
+    `select pid from pg_stat_activity where client_addr = '127.0.0.1' and client_port = any($1::int[])`,
+    [ports],
+  );
+  for (const row of r.rows) out.set(row.pid, cpuMs(row.pid, 0));
+  return out;
 }
 
 export async function call(base: string, method: string, path: string, key: string, body?: unknown) {
