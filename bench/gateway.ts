@@ -20,7 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import type { LoadResult, LoadSpec } from './load.ts';
+import type { LoadSpec } from './load.ts';
+import { loadOnce as load } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_GATEWAY_DURATION ?? 4);
@@ -59,22 +60,6 @@ function startChild(
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
     child.once('exit', (code) => reject(new Error(`${cmd.join(' ')} exited ${code}: ${buf.slice(-2000)}`)));
-  });
-}
-
-function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult)
-        : reject(new Error(`load exited ${code}`)),
-    );
   });
 }
 

@@ -3,20 +3,32 @@
 // next to two baselines measured in the same run: a bare Fastify server answering the same bytes on
 // the same paths (the HTTP stack's limit) and a bare driver loop doing the same version-insert
 // transaction (the database's limit). Prints a table and writes bench/results.json.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { LoadResult, LoadSpec } from './load.ts';
 import type { TxSpec } from './tx-baseline.ts';
 import { measureStartup, median, type StartupResult } from './startup.ts';
 import { langfuseFetchByLabel } from './langfuse.ts';
 import { benchGateway, gatewayTable, type GatewayBench } from './gateway.ts';
+import {
+  ROOT,
+  call,
+  cleanEnv,
+  cpuMs,
+  freePort,
+  loadWorker,
+  pname,
+  seedViaApi as seedPrompts,
+  shippedArgs,
+  startBare,
+  startLectern as startServer,
+  type Answer,
+  type Proc,
+} from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const SCALE = argv.includes('--scale');
 const CPU_PROF = argv.includes('--cpu-prof');
@@ -51,23 +63,13 @@ const OVERRIDES: Record<string, string> = {
   ),
 };
 
-/** The command line of `npm start` (package.json), minus npm. */
-const SHIPPED_ARGS = [
-  `--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`,
-  'dist/cli/main.js',
-  'serve',
-];
 /**
  * The bench's own environment minus every LECTERN_* setting and LOG_LEVEL a shell may carry, so the
  * server runs on its defaults. Set by the bench, and said so in the table: PORT, the store
  * (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY (to seed).
  */
 function shippedEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('LECTERN_') && k !== 'LOG_LEVEL' && k !== 'DATABASE_URL') env[k] = v;
-  }
-  return { ...env, ...OVERRIDES };
+  return { ...cleanEnv(), ...OVERRIDES };
 }
 const AS_SHIPPED =
   'Lectern runs as `npm start` ships it (compiled `dist/cli/main.js`, `--max-old-space-size=256`, default configuration: rate limits, log level, cache, render threads); the bench sets only PORT, the store (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY.' +
@@ -79,90 +81,15 @@ const AS_SHIPPED =
 
 // ---------- processes ----------
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-interface Proc {
-  child: ChildProcess;
-  base: string;
-  stop(): Promise<void>;
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  };
-}
-
-async function waitHealthy(base: string, child: ChildProcess, output: () => string): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < 60_000) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output()}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not become healthy:\n${output()}`);
-}
-
 async function startLectern(env: Record<string, string>): Promise<Proc> {
-  const port = await freePort();
   const flags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [];
   // Started as `npm start` starts it: the compiled build, the heap bound, the default configuration.
   // Only what the bench must set differs (AS_SHIPPED says which, in the table).
-  const child = spawn(process.execPath, [...flags, ...SHIPPED_ARGS], {
-    cwd: ROOT,
-    env: {
-      ...shippedEnv(),
-      ...env,
-      PORT: String(port),
-      LECTERN_ADMIN_KEY: ADMIN,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startServer({
+    root: ROOT,
+    env: { ...shippedEnv(), ...env, LECTERN_ADMIN_KEY: ADMIN },
+    nodeFlags: flags,
   });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4000)));
-  const base = `http://127.0.0.1:${port}`;
-  await waitHealthy(base, child, () => out);
-  return { child, base, stop: stopper(child) };
-}
-
-interface Answer {
-  body: string;
-  contentType: string;
-}
-
-async function startBare(
-  routes: { method: string; url: string }[],
-  answers: Record<string, Answer>,
-): Promise<Proc> {
-  const port = await freePort();
-  const file = join(mkdtempSync(join(tmpdir(), 'lectern-bare-')), 'spec.json');
-  writeFileSync(file, JSON.stringify({ port, routes, answers }));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts', file], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}`, stop: stopper(child) };
 }
 
 function runChild<T>(script: string, spec: unknown): Promise<T> {
@@ -180,32 +107,8 @@ function runChild<T>(script: string, spec: unknown): Promise<T> {
   });
 }
 
-/** One long-lived autocannon process: specs in, results out, one JSON line each. */
-let loadWorker: { child: ChildProcess; pending: ((r: LoadResult) => void)[]; buf: string } | null = null;
-function load(spec: LoadSpec): Promise<LoadResult> {
-  if (!loadWorker) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts'], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const w = { child, pending: [] as ((r: LoadResult) => void)[], buf: '' };
-    child.stdout!.on('data', (d: Buffer) => {
-      w.buf += d.toString();
-      let nl;
-      while ((nl = w.buf.indexOf('\n')) >= 0) {
-        const line = w.buf.slice(0, nl);
-        w.buf = w.buf.slice(nl + 1);
-        w.pending.shift()?.(JSON.parse(line) as LoadResult);
-      }
-    });
-    loadWorker = w;
-  }
-  const w = loadWorker;
-  return new Promise((resolve) => {
-    w.pending.push(resolve);
-    w.child.stdin!.write(JSON.stringify(spec) + '\n');
-  });
-}
+const loader = loadWorker();
+const load = loader.load;
 
 /**
  * Baseline and Lectern alternate in ROUNDS short runs (ABAB…), so a noisy neighbour on the machine
@@ -238,16 +141,6 @@ function combine(rs: LoadResult[]): LoadResult {
 }
 
 /** Peak resident set of a process, in MB (Linux). */
-/** User + system CPU of a process so far, in ms (/proc/<pid>/stat; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
 function peakRssMb(pid: number): number | null {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -257,67 +150,7 @@ function peakRssMb(pid: number): number | null {
   }
 }
 
-// ---------- HTTP helpers ----------
-
-async function call(base: string, method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
-  return {
-    text,
-    contentType: res.headers.get('content-type') ?? 'application/json',
-    json: () => JSON.parse(text),
-  };
-}
-
-const pname = (i: number) => `bench-${String(i).padStart(3, '0')}`;
-
-/** Creates a prompt; a 409 is accepted when the prompt is there (logged: it should not happen). */
-async function create(base: string, name: string, body: Record<string, unknown>): Promise<void> {
-  try {
-    await call(base, 'POST', '/v1/prompts', ADMIN, { name, ...body });
-  } catch (err) {
-    if (!String(err).includes('→ 409')) throw err;
-    await call(base, 'GET', `/v1/prompts/${name}`, ADMIN);
-    log(`note: creating ${name} answered 409 although the name was new to this run`);
-  }
-}
-
-async function seedViaApi(base: string, n: number): Promise<void> {
-  let next = 1;
-  const worker = async () => {
-    while (next <= n) {
-      const name = pname(next++);
-      await create(base, name, {
-        name,
-        version: {
-          messages: [
-            { role: 'system', content: 'You are a concise assistant for {{company}}.' },
-            { role: 'user', content: 'Hello {{name}}, tell me about {{topic}}.' },
-          ],
-          model: 'gpt-4o',
-          params: { temperature: 0.2 },
-        },
-        labels: ['production'],
-      });
-      await call(base, 'POST', `/v1/prompts/${name}/versions`, ADMIN, {
-        messages: [
-          { role: 'system', content: 'You are a precise assistant for {{company}}.' },
-          { role: 'user', content: 'Hello {{name}}, tell me about {{topic}} in one line.' },
-        ],
-        model: 'gpt-4o',
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-}
+const seedViaApi = (base: string, n: number) => seedPrompts(base, ADMIN, n);
 
 // ---------- scenarios ----------
 
@@ -776,7 +609,7 @@ async function startupRun(): Promise<Record<string, StartupResult>> {
   log('start-up (PGlite): Lectern as `npm start` ships it, and bare Fastify + PGlite, alternating');
   return measureStartup(
     {
-      lectern: { args: SHIPPED_ARGS, cwd: ROOT, env: shippedEnv() },
+      lectern: { args: shippedArgs(), cwd: ROOT, env: shippedEnv() },
       bare: { args: ['bench/bare-pglite-server.mjs'], cwd: ROOT, env: shippedEnv() },
     },
     freePort,
@@ -881,7 +714,7 @@ async function main() {
   } else {
     log('DATABASE_URL is not set: PostgreSQL run skipped');
   }
-  loadWorker?.child.stdin!.end();
+  loader.end();
   // The gateway against a local upstream (bench/gateway.ts), on PGlite.
   let gateway: GatewayBench | undefined;
   if (!SCALE && !POSTGRES_ONLY && (!ONLY || ONLY.includes('gateway'))) gateway = await benchGateway();

@@ -7,7 +7,6 @@
 // drain and, on PostgreSQL, the CPU of the backends serving this process (/proc, by client port).
 // Run under `node --cpu-prof --import tsx …` for a profile of the delivery path alone.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -18,6 +17,7 @@ import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { bootstrap } from '../src/server/bootstrap.ts';
 import { startWebhookWorker } from '../src/delivery/webhooks.ts';
+import { backendCpu } from './harness.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -27,35 +27,6 @@ const opt = (name: string, dflt: number) => {
 const EVENTS = opt('events', 1000);
 const ENDPOINTS = opt('endpoints', 3);
 const PG_URL = process.env.DATABASE_URL;
-
-function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-function pgClientPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]!);
-    } catch {
-      /* gone */
-    }
-  }
-  const ports: number[] = [];
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6'])
-    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length >= 10 && parseInt(f[2]!.split(':')[1]!, 16) === 5432 && inodes.has(f[9]!))
-        ports.push(parseInt(f[1]!.split(':')[1]!, 16));
-    }
-  return ports;
-}
 
 const recv = spawn(process.execPath, [fileURLToPath(new URL('webhook-receiver.mjs', import.meta.url))], {
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -68,16 +39,7 @@ const store = await openStore(
 );
 const admin = PG_URL ? new pg.Client({ connectionString: PG_URL }) : null;
 await admin?.connect();
-const backendCpu = async () => {
-  const out = new Map<number, number>();
-  if (!admin) return out;
-  const r = await admin.query<{ pid: number }>(
-    `select pid from pg_stat_activity where client_addr = '127.0.0.1' and client_port = any($1::int[])`,
-    [pgClientPorts(process.pid)],
-  );
-  for (const row of r.rows) out.set(row.pid, cpuMs(row.pid));
-  return out;
-};
+const backendCpus = () => backendCpu(admin, process.pid);
 try {
   const registry = createRegistry(store);
   const key = 'lec_whdcpu_admin_secret_0123456789';
@@ -123,7 +85,7 @@ try {
     ((pending as { rows?: { n: number }[] }).rows ?? (pending as unknown as { n: number }[]))[0]!.n,
   );
   const a0 = await arrived();
-  const db0 = await backendCpu();
+  const db0 = await backendCpus();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const worker = startWebhookWorker(registry, {
@@ -134,7 +96,7 @@ try {
     retentionDays: 7,
   });
   while ((await arrived()) - a0 < N) {
-    if (process.env.WH_DEBUG) console.error("arrived", (await arrived()) - a0, "of", N);
+    if (process.env.WH_DEBUG) console.error('arrived', (await arrived()) - a0, 'of', N);
     await new Promise((r) => setTimeout(r, process.env.WH_DEBUG ? 1000 : 5));
   }
   // Until every result is recorded.
@@ -150,7 +112,7 @@ try {
   }
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  const db1 = await backendCpu();
+  const db1 = await backendCpus();
   let db = 0;
   for (const [p, v] of db1) db += v - (db0.get(p) ?? 0);
   await worker.stop();

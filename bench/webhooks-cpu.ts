@@ -12,14 +12,14 @@
 // the server process's CPU (utime+stime from /proc) per write, and on PostgreSQL the CPU of the
 // PostgreSQL backends serving that process's connections (found by their client ports).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { LoadResult, LoadSpec } from './load.ts';
+import type { LoadSpec } from './load.ts';
+import { backendCpu, cpuMs, freePort, loadOnce as load } from './harness.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const argv = process.argv.slice(2);
@@ -38,79 +38,9 @@ const DURATION = opt('duration', 4);
 const PROMPTS = 100;
 const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
 const PG_URL = process.env.DATABASE_URL;
-const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
 const log = (m: string) => process.stderr.write(`[bench:webhooks-cpu] ${m}\n`);
 
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** utime + stime of a process in ms (0 when it is gone). */
-function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / TICK;
-  } catch {
-    return 0;
-  }
-}
-
-/** Local ports of the process's TCP connections to PostgreSQL (port 5432). */
-function pgClientPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const l = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      const m = /^socket:\[(\d+)\]$/.exec(l);
-      if (m) inodes.add(m[1]!);
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  const ports: number[] = [];
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 10) continue;
-      const local = f[1]!.split(':')[1]!;
-      const remote = f[2]!.split(':')[1]!;
-      if (parseInt(remote, 16) === 5432 && inodes.has(f[9]!)) ports.push(parseInt(local, 16));
-    }
-  }
-  return ports;
-}
-
-async function backendCpu(admin: pg.Client | null, pid: number): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  if (!admin) return out;
-  const ports = pgClientPorts(pid);
-  if (!ports.length) return out;
-  const r = await admin.query<{ pid: number }>(
-    `select pid from pg_stat_activity where client_addr = '127.0.0.1' and client_port = any($1::int[])`,
-    [ports],
-  );
-  for (const row of r.rows) out.set(row.pid, cpuMs(row.pid));
-  return out;
-}
-
-function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'load.ts'), JSON.stringify(spec)], {
-      cwd: HERE,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out) as LoadResult) : rej(new Error(out))));
-  });
-}
 
 async function api(base: string, method: string, path: string, body?: unknown) {
   const r = await fetch(base + path, {
@@ -228,7 +158,7 @@ async function main() {
       const pid = s.child.pid!;
       const a0 = await arrived();
       const db0 = await backendCpu(admin, pid);
-      const c0 = cpuMs(pid);
+      const c0 = cpuMs(pid, 0);
       const r = await load(spec);
       // Until every delivery has arrived: the count stops moving for a second.
       let last = -1;
@@ -236,7 +166,7 @@ async function main() {
         last = n;
         await sleep(1000);
       }
-      const c1 = cpuMs(pid);
+      const c1 = cpuMs(pid, 0);
       const db1 = await backendCpu(admin, pid);
       let db = 0;
       for (const [p, v] of db1) db += v - (db0.get(p) ?? 0);

@@ -12,12 +12,12 @@
 import { spawn } from 'node:child_process';
 import { createServer as createHttp } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { LoadResult, LoadSpec } from './load.ts';
+import { freePort, loadOnce as load } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
@@ -25,15 +25,6 @@ const DURATION = 4;
 const ROUNDS = 3;
 const PROMPTS = 100;
 const log = (m: string) => process.stderr.write(`[bench:webhooks] ${m}\n`);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 async function api(base: string, method: string, path: string, body?: unknown) {
   const r = await fetch(base + path, {
@@ -44,20 +35,6 @@ async function api(base: string, method: string, path: string, body?: unknown) {
   const text = await r.text();
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
-}
-
-function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(out)),
-    );
-  });
 }
 
 const pct = (xs: number[], p: number) => {
