@@ -107,7 +107,15 @@ export const CreatedBody = ref(Created);
 export const ReleaseLabelBody = ref(ReleaseLabel);
 export const ExternalIdsBody = ref(ExternalIds);
 
-export const components: TSchema[] = [ExternalId, Created, ReleaseLabel, ExternalIds, DetailItem, Error, ListItem];
+export const components: TSchema[] = [
+  ExternalId,
+  Created,
+  ReleaseLabel,
+  ExternalIds,
+  DetailItem,
+  Error,
+  ListItem,
+];
 
 export const List = Type.Object({
   items: Type.Array(ref(ListItem)),
