@@ -134,21 +134,24 @@ export default function route(app: FastifyInstance) {
       try {
         while (!closed) {
           const { gap, events } = await stream.read(after);
+          // write() says when the socket's buffer is full; only then is a 'drain' to come (an
+          // injected response reports writableNeedDrain without ever draining).
+          let full = false;
           if (gap) {
             // Retention deleted events after the client's position (before it connected, or
             // while it was): say so before anything after it, and continue after the last deleted
             // one (the client resyncs; what it missed is gone).
-            res.write(
+            full = !res.write(
               `id: ${gap.through}\nevent: ${GAP_EVENT}\ndata: ${JSON.stringify(gapPayload(stream.workspaceId, gap))}\n\n`,
             );
             after = gap.through;
           }
           for (const e of events) {
             const payload = JSON.stringify(standardPayload(e));
-            res.write(`id: ${e.pos}\nevent: ${e.type}\ndata: ${payload}\n\n`);
+            if (!res.write(`id: ${e.pos}\nevent: ${e.type}\ndata: ${payload}\n\n`)) full = true;
             after = e.pos ?? after;
           }
-          if (res.writableNeedDrain) await drained();
+          if (full && !closed) await drained();
           if (events.length === 500) continue;
           if (!req.query.follow) break;
           if (events.length || gap) {
