@@ -12,6 +12,7 @@ for (const backend of backends) {
         clients: 8,
         slowRequests: 3,
         signalAfterMs: 400,
+        signalAfterAcks: 20,
       });
       const { unexpected, ...figures } = report;
       console.log(`[shutdown] ${JSON.stringify(figures)}`);

@@ -24,7 +24,14 @@ const BOMB = '{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor
 
 export async function shutdownScenario(
   backend: 'pglite' | 'postgres',
-  opts: { pgUrl?: string; clients: number; slowRequests: number; signalAfterMs: number },
+  opts: {
+    pgUrl?: string;
+    clients: number;
+    slowRequests: number;
+    signalAfterMs: number;
+    /** And not before this many writes were acknowledged (a loaded machine writes slower). */
+    signalAfterAcks?: number;
+  },
 ): Promise<ShutdownReport> {
   const place = freshPlace(backend, opts.pgUrl);
   let child = await startOn(place);
@@ -64,6 +71,8 @@ export async function shutdownScenario(
       }
     });
     await new Promise((r) => setTimeout(r, opts.signalAfterMs));
+    for (const until = Date.now() + 20_000; acks.length < (opts.signalAfterAcks ?? 0) && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 10));
     // Slow renders: on the wire when the signal lands (each takes the render budget to refuse).
     const render = () => call('POST', `/v1/prompts/shutdown-slow/render`, { body: { variables: {} } });
     const slowOnes = [render()];
