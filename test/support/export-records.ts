@@ -64,3 +64,45 @@ export function importBody(name: string): string {
   ];
   return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
+
+/** A committed (or draft) chat version record of the export format, for import tests. */
+export function versionRecord(
+  promptId: string,
+  id: string,
+  n: number,
+  text: string,
+  status: 'draft' | 'committed' = 'committed',
+  at = '2026-01-01T00:00:00.000Z',
+) {
+  return {
+    type: 'version',
+    id,
+    prompt_id: promptId,
+    number: n,
+    status,
+    template_type: 'chat',
+    messages: [{ role: 'user', content: text }],
+    content: null,
+    template_format: 'mustache',
+    input_variables: [],
+    variable_defaults: {},
+    model: 'gpt-4o',
+    provider: null,
+    params: {},
+    response_format: null,
+    json_schema: null,
+    tools: null,
+    tool_choice: null,
+    functions: null,
+    function_call: null,
+    fallback_models: null,
+    load_balance_models: null,
+    metadata: {},
+    commit_message: `c${n}`,
+    author: null,
+    content_hash: '',
+    created_at: at,
+    updated_at: at,
+    committed_at: status === 'committed' ? at : null,
+  };
+}

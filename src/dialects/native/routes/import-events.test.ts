@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { versionRecord } from '../../../../test/support/export-records.ts';
 import { startReceiver, type Receiver } from '../../../../test/support/webhook-receiver.ts';
 import { startWebhookWorker, type WebhookWorker } from '../../../delivery/webhooks.ts';
 
@@ -16,37 +17,8 @@ const OTHER = '018f0000-0000-7000-8000-0000000000e2';
 const T = '2026-01-01T00:00:00.000Z';
 const msg = (text: string) => [{ role: 'user', content: text }];
 
-const version = (prompt: string, n: number, text: string, status: 'draft' | 'committed' = 'committed') => ({
-  type: 'version',
-  id: `018f0000-0000-7000-8000-0000000002${prompt.slice(-1)}${n}`,
-  prompt_id: prompt,
-  number: n,
-  status,
-  template_type: 'chat',
-  messages: msg(text),
-  content: null,
-  template_format: 'mustache',
-  input_variables: [],
-  variable_defaults: {},
-  model: 'gpt-4o',
-  provider: null,
-  params: {},
-  response_format: null,
-  json_schema: null,
-  tools: null,
-  tool_choice: null,
-  functions: null,
-  function_call: null,
-  fallback_models: null,
-  load_balance_models: null,
-  metadata: {},
-  commit_message: `c${n}`,
-  author: null,
-  content_hash: '',
-  created_at: T,
-  updated_at: T,
-  committed_at: status === 'committed' ? T : null,
-});
+const version = (prompt: string, n: number, text: string, status: 'draft' | 'committed' = 'committed') =>
+  versionRecord(prompt, `018f0000-0000-7000-8000-0000000002${prompt.slice(-1)}${n}`, n, text, status, T);
 const label = (prompt: string, name: string, v: number) => ({
   type: 'label',
   prompt_id: prompt,

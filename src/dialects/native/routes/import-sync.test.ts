@@ -7,42 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { versionRecord } from '../../../../test/support/export-records.ts';
 
 const PROMPT = '018f0000-0000-7000-8000-0000000000a1';
 const vid = (n: number) => `018f0000-0000-7000-8000-0000000001${String(n).padStart(2, '0')}`;
 const T = '2026-01-01T00:00:00.000Z';
 
-const version = (n: number, text: string, status: 'draft' | 'committed' = 'committed') => ({
-  type: 'version',
-  id: vid(n),
-  prompt_id: PROMPT,
-  number: n,
-  status,
-  template_type: 'chat',
-  messages: [{ role: 'user', content: text }],
-  content: null,
-  template_format: 'mustache',
-  input_variables: [],
-  variable_defaults: {},
-  model: 'gpt-4o',
-  provider: null,
-  params: {},
-  response_format: null,
-  json_schema: null,
-  tools: null,
-  tool_choice: null,
-  functions: null,
-  function_call: null,
-  fallback_models: null,
-  load_balance_models: null,
-  metadata: {},
-  commit_message: `c${n}`,
-  author: null,
-  content_hash: '',
-  created_at: T,
-  updated_at: T,
-  committed_at: status === 'committed' ? T : null,
-});
+const version = (n: number, text: string, status: 'draft' | 'committed' = 'committed') =>
+  versionRecord(PROMPT, vid(n), n, text, status, T);
 const label = (name: string, v: number) => ({
   type: 'label',
   prompt_id: PROMPT,
