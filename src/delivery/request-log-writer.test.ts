@@ -88,8 +88,8 @@ describe('request log writer', () => {
     expect(spans.map((s) => s.rows)).toEqual([4, 4, 4, 4, 4]);
     for (let i = 1; i < spans.length; i++) {
       const took = spans[i - 1]!.end - spans[i - 1]!.start;
-      // setTimeout may fire up to a millisecond early on its own clock.
-      expect(spans[i]!.start - spans[i - 1]!.end).toBeGreaterThanOrEqual(took - 1);
+      // The writer times the statement around the sink's call, so its pause is at least `took`.
+      expect(spans[i]!.start - spans[i - 1]!.end).toBeGreaterThanOrEqual(took);
     }
   });
 

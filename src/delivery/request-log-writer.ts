@@ -326,8 +326,13 @@ export class RequestLogWriter implements RequestLogQueue {
   }
 
   /** Gives the event loop back: for `ms` (at least one turn), so requests in flight go first. */
-  private pause(ms: number): Promise<void> {
-    return new Promise<void>((r) => (ms >= 1 ? setTimeout(r, ms) : setImmediate(r)));
+  private async pause(ms: number): Promise<void> {
+    if (ms < 1) return new Promise<void>((r) => setImmediate(r));
+    // A timer counts from the loop's clock, read before the synchronous insert just run, so it can
+    // fire that much early: wait out what is left until the pause has really lasted `ms`.
+    const until = performance.now() + ms;
+    for (let left = ms; left > 0; left = until - performance.now())
+      await new Promise<void>((r) => setTimeout(r, Math.max(1, left)));
   }
 
   private async insertIsolating(batch: RequestLogRow[]): Promise<void> {
