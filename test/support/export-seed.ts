@@ -2,7 +2,9 @@
 // stream: seeds large stores through the import without building them in memory.
 import { uuidv7 } from '../../src/model/ids.ts';
 
-export function* seedLines(prompts: number, versions: number, prefix = 'scale'): Generator<string> {
+/** `pad` adds that many characters of instructions to each version's system message (a bigger file). */
+export function* seedLines(prompts: number, versions: number, prefix = 'scale', pad = 0): Generator<string> {
+  const guidance = pad ? ` ${'Keep to the facts given. '.repeat(Math.ceil(pad / 25)).slice(0, pad)}` : '';
   const at = new Date().toISOString();
   yield JSON.stringify({
     type: 'header',
@@ -35,7 +37,10 @@ export function* seedLines(prompts: number, versions: number, prefix = 'scale'):
         status: 'committed',
         template_type: 'chat',
         messages: [
-          { role: 'system', content: `You are helper ${i}, revision ${n}. Answer {{question}} briefly.` },
+          {
+            role: 'system',
+            content: `You are helper ${i}, revision ${n}. Answer {{question}} briefly.${guidance}`,
+          },
         ],
         content: null,
         template_format: 'mustache',
