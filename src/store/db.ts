@@ -29,6 +29,8 @@ export interface StoreOptions {
   pgSchema?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: name recurring statements, prepared once per connection (pg-named.ts; default on). */
+  preparedStatements?: boolean;
   /** Start PGlite from a dumped data directory (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob;
   /** Who opens a PGlite directory, as the lock tells a second opener (default `lectern`). */
@@ -95,7 +97,10 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     options,
     application_name: 'lectern',
     // Recurring statements prepared once per connection (pg-named.ts).
-    Client: namedStatements(faultAwareClient(pg.Client)),
+    Client:
+      opts.preparedStatements === false
+        ? faultAwareClient(pg.Client)
+        : namedStatements(faultAwareClient(pg.Client)),
   });
   pool.on('error', () => {
     // An idle client lost its connection (server restart); the pool replaces it on next use.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { openPostgresForTest, pgUrl } from '../../test/support/stores.ts';
+import { openStore } from './db.ts';
 import { statementNamer } from './pg-named.ts';
 
 describe('statement names', () => {
@@ -49,6 +50,23 @@ describe.skipIf(!pgUrl())('named statements on PostgreSQL', () => {
       );
       expect(prepared.map((r) => String(r.statement))).toEqual([`select $1::int + 1 as n, 'r${tag}' as t`]);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('send every statement unnamed when turned off (a pooler that keeps no prepared statements)', async () => {
+    const pgSchema = `t_${randomBytes(6).toString('hex')}`;
+    const store = await openStore({ databaseUrl: pgUrl(), pgSchema, poolSize: 1, preparedStatements: false });
+    try {
+      const tag = randomBytes(4).toString('hex');
+      for (let i = 0; i < 5; i++)
+        await store.db.execute(sql`select ${i}::int as n, ${sql.raw(`'x${tag}'`)} as t`);
+      const prepared = (await store.db.execute(
+        sql`select count(*)::int as n from pg_prepared_statements where statement like ${`%x${tag}%`} and statement not like '%pg_prepared_statements%'`,
+      )) as unknown as { rows: { n: number }[] };
+      expect(prepared.rows[0]!.n).toBe(0);
+    } finally {
+      await store.db.execute(sql.raw(`drop schema if exists ${pgSchema} cascade`));
       await store.close();
     }
   });
