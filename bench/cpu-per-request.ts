@@ -12,6 +12,9 @@
 // (/proc/<pid>/stat) over the requests it answered: unlike req/s it barely moves with other load.
 //   hit.*     the cached fetch by label (a): native resolve, PromptLayer GET, Langfuse v2 GET.
 //   render.*  scenario (b), render: PromptLayer POST with input_variables, native POST render.
+//   write.pl  scenario (c), version creation: PromptLayer PATCH (use --connections 32). On
+//             PostgreSQL the table also gives the CPU of the database backends serving that server
+//             (found by its client ports) per write, and the seed's warm-up PATCHes are skipped.
 // `--bare` is on by default for render.* and off for hit.*; `--no-bare` / `--bare` say otherwise.
 // `--route native|promptlayer|langfuse` is `--scenario hit.<route>`; `--scenario pl|native|raw` (the
 // names of the former bench/render-cpu.ts) are render.pl, render.native and hit.promptlayer.
@@ -29,6 +32,7 @@ import {
   ROOT,
   call,
   cleanEnv,
+  backendCpu,
   cpuMs,
   loadWorker,
   pname,
@@ -74,7 +78,7 @@ const log = (m: string) => process.stderr.write(`[cpu-per-request] ${m}\n`);
 
 const variables = { company: 'Acme', name: 'Ada', topic: 'engines' };
 interface Scenario {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** The route pattern, for the bare server. */
   route: string;
   path: (prompt: string) => string;
@@ -108,7 +112,14 @@ const SCENARIOS: Record<string, Scenario> = {
     path: (n) => `/v1/prompts/${n}/render`,
     body: { label: 'production', variables },
   },
+  'write.pl': {
+    method: 'PATCH',
+    route: '/rest/prompt-templates/:identifier',
+    path: (n) => `/rest/prompt-templates/${n}`,
+    body: { commit_message: 'bench', model_parameters: { temperature: 0.5 } },
+  },
 };
+const WRITE = SCENARIO.startsWith('write.');
 const scenario = SCENARIOS[SCENARIO];
 if (!scenario) throw new Error(`--scenario is one of ${Object.keys(SCENARIOS).join(', ')}; got ${SCENARIO}`);
 
@@ -184,7 +195,7 @@ async function seed(name: string, base: string): Promise<string> {
   }
   // Every path asked once, so the measured rounds are hits (a 2 s warm-up does not reach 1,000
   // paths at miss speed on a loaded machine).
-  for (const p of paths(name)) await call(base, scenario!.method, p, key, scenario!.body);
+  if (!WRITE) for (const p of paths(name)) await call(base, scenario!.method, p, key, scenario!.body);
   return key;
 }
 
@@ -204,6 +215,13 @@ async function gcSeconds(t: Target): Promise<number> {
 
 const worker = loadWorker();
 const targets: Target[] = [];
+// On PostgreSQL, a connection of its own to find and read the database backends of each server.
+let admin: import('pg').Client | null = null;
+if (POSTGRES) {
+  const pg = (await import('pg')).default;
+  admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+}
 try {
   for (const [name, root] of BUILDS) targets.push(await startBuild(name, root));
   if (BARE) {
@@ -232,24 +250,30 @@ try {
   for (const t of targets) await worker.load(spec(t, 2)); // warm-up
   const loadBefore = loadavg();
   log(`load average before: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
-  const per = new Map<string, { us: number[]; rps: number[]; gc: number[]; bad: number }>();
+  const per = new Map<string, { us: number[]; db: number[]; rps: number[]; gc: number[]; bad: number }>();
   for (let r = 0; r < ROUNDS; r++) {
     for (const t of targets) {
       const pid = t.proc.child.pid!;
+      const db0 = await backendCpu(admin, pid);
       const c0 = cpuMs(pid);
       const g0 = await gcSeconds(t);
       const res = await worker.load(spec(t, DURATION));
       const us = ((cpuMs(pid) - c0) * 1000) / Math.max(1, res.requests);
+      const db1 = await backendCpu(admin, pid);
+      let dbMs = 0;
+      for (const [p, v] of db1) dbMs += v - (db0.get(p) ?? 0);
+      const dbUs = (dbMs * 1000) / Math.max(1, res.requests);
       const gcUs = (((await gcSeconds(t)) - g0) * 1e6) / Math.max(1, res.requests);
-      const e = per.get(t.name) ?? { us: [], rps: [], gc: [], bad: 0 };
+      const e = per.get(t.name) ?? { us: [], db: [], rps: [], gc: [], bad: 0 };
       e.us.push(us);
+      e.db.push(dbUs);
       e.rps.push(res.rps);
       e.gc.push(gcUs);
       e.bad += res.non2xx + res.errors;
       per.set(t.name, e);
       if (res.non2xx || res.errors) log(`! ${t.name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
       log(
-        `round ${r + 1} ${t.name}: ${us.toFixed(1)} µs CPU/request (GC ${gcUs.toFixed(1)}), ${res.rps.toFixed(0)} req/s`,
+        `round ${r + 1} ${t.name}: ${us.toFixed(1)} µs CPU/request (GC ${gcUs.toFixed(1)}${admin ? `, database ${dbUs.toFixed(0)}` : ''}), ${res.rps.toFixed(0)} req/s`,
       );
     }
   }
@@ -258,6 +282,8 @@ try {
     build: name,
     cpuUsPerRequestMedian: Number(median(e.us).toFixed(1)),
     cpuUs: e.us.map((x) => Number(x.toFixed(1))),
+    dbCpuUsPerRequestMedian: admin ? Number(median(e.db).toFixed(1)) : undefined,
+    dbCpuUs: admin ? e.db.map((x) => Number(x.toFixed(1))) : undefined,
     rpsMedian: Math.round(median(e.rps)),
     rpsMean: Math.round(mean(e.rps)),
     gcUsPerRequestMedian: name === 'bare' ? undefined : Number(median(e.gc).toFixed(2)),
@@ -276,15 +302,16 @@ try {
       `\n${POSTGRES ? 'PostgreSQL' : 'PGlite'}, scenario ${SCENARIO}, ${ROUNDS} rounds × ${DURATION} s, ${CONNECTIONS} connections, ${PROMPTS} prompts; load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}\n`,
     );
     console.log(
-      '| server | CPU µs/request (median) | all rounds | GC µs/request | req/s (mean) | bare µs ÷ µs | non-2xx |',
+      '| server | CPU µs/request (median) | all rounds | database backends µs/request (median; all rounds) | GC µs/request | req/s (mean) | bare µs ÷ µs | non-2xx |',
     );
-    console.log('|---|---:|---|---:|---:|---:|---:|');
+    console.log('|---|---:|---|---|---:|---:|---:|---:|');
     for (const o of out)
       console.log(
-        `| ${o.build} | ${o.cpuUsPerRequestMedian} | ${o.cpuUs.map((x) => x.toFixed(0)).join(', ')} | ${o.gcUsPerRequestMedian ?? '–'} | ${o.rpsMean} | ${bare ? (bare.cpuUsPerRequestMedian / o.cpuUsPerRequestMedian).toFixed(2) : '–'} | ${o.bad} |`,
+        `| ${o.build} | ${o.cpuUsPerRequestMedian} | ${o.cpuUs.map((x) => x.toFixed(0)).join(', ')} | ${o.dbCpuUs ? `${o.dbCpuUsPerRequestMedian}; ${o.dbCpuUs.map((x) => x.toFixed(0)).join(', ')}` : '–'} | ${o.gcUsPerRequestMedian ?? '–'} | ${o.rpsMean} | ${bare ? (bare.cpuUsPerRequestMedian / o.cpuUsPerRequestMedian).toFixed(2) : '–'} | ${o.bad} |`,
       );
   }
 } finally {
+  await admin?.end();
   worker.end();
   for (const t of targets) await t.cleanup();
 }

@@ -12,6 +12,8 @@ export interface Config {
   pgSchema?: string;
   /** PostgreSQL connections in the pool (at least 1). */
   pgPoolSize: number;
+  /** Name recurring statements (prepared once per connection); off behind a pooler that cannot keep them. */
+  pgPreparedStatements: boolean;
   dataDir: string;
   adminKey?: string;
   /** Undo a revocation of LECTERN_ADMIN_KEY at start (explicit, logged, audited). */
@@ -125,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     pgSchema: env.LECTERN_PG_SCHEMA || undefined,
     pgPoolSize: Math.max(1, int(env, 'LECTERN_PG_POOL_SIZE', DEFAULT_PG_POOL_SIZE)),
+    pgPreparedStatements: env.LECTERN_PG_PREPARED_STATEMENTS?.trim()
+      ? bool(env, 'LECTERN_PG_PREPARED_STATEMENTS')
+      : true,
     dataDir: env.LECTERN_DATA_DIR || './.lectern',
     adminKey: env.LECTERN_ADMIN_KEY || undefined,
     adminKeyReinstate: bool(env, 'LECTERN_ADMIN_KEY_REINSTATE'),

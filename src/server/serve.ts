@@ -41,6 +41,7 @@ export async function serve(config: Config): Promise<Running> {
       pgSchema: config.pgSchema,
       dataDir: config.dataDir,
       poolSize: config.pgPoolSize,
+      preparedStatements: config.pgPreparedStatements,
       owner: 'lectern serve',
     }),
   );

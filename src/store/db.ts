@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { schema } from './schema.ts';
 import { lockDataDir, type DirLock } from './dir-lock.ts';
 import { faultAwareClient } from './pg-faults.ts';
+import { namedStatements } from './pg-named.ts';
 import { JSON_OID, parseStoredJson } from './json-columns.ts';
 import { pgliteExtensions, seedDataDir } from './pglite-seed.ts';
 
@@ -28,6 +29,8 @@ export interface StoreOptions {
   pgSchema?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: name recurring statements, prepared once per connection (pg-named.ts; default on). */
+  preparedStatements?: boolean;
   /** Start PGlite from a dumped data directory (tests start from a migrated snapshot). */
   pgliteSnapshot?: Blob;
   /** Who opens a PGlite directory, as the lock tells a second opener (default `lectern`). */
@@ -93,7 +96,11 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     max: opts.poolSize ?? 16,
     options,
     application_name: 'lectern',
-    Client: faultAwareClient(pg.Client),
+    // Recurring statements prepared once per connection (pg-named.ts).
+    Client:
+      opts.preparedStatements === false
+        ? faultAwareClient(pg.Client)
+        : namedStatements(faultAwareClient(pg.Client)),
   });
   pool.on('error', () => {
     // An idle client lost its connection (server restart); the pool replaces it on next use.
