@@ -42,7 +42,7 @@ session.client.query = (...a: unknown[]) => {
     captured.push(
       typeof q === 'string'
         ? { text: q, params: (a[1] as unknown[]) ?? [] }
-        : { text: q.text, params: q.values ?? [] },
+        : { text: q.text, params: q.values ?? (a[1] as unknown[]) ?? [] },
     );
   }
   return original(...a);
