@@ -11,7 +11,6 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { sql } from 'drizzle-orm';
 import { chromium } from 'playwright-core';
 import buildUi from '../web/e2e/global-setup.ts';
 import { openStore } from '../src/store/db.ts';
@@ -19,6 +18,7 @@ import { createRegistry } from '../src/registry/index.ts';
 import { bootstrap } from '../src/server/bootstrap.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
+import { seedUiPrompts } from './ui-seed.ts';
 
 // Names used inside page.evaluate callbacks, which run in the browser (the root tsconfig has no DOM).
 declare const document: any, sessionStorage: any, requestIdleCallback: any, requestAnimationFrame: any;
@@ -58,23 +58,7 @@ async function main() {
   await bootstrap(registry, KEY);
   log(`seeding ${PROMPTS} prompts`);
   const t0 = performance.now();
-  // Bulk rows straight into the tables (the registry's write path is not what is measured here).
-  await store.db.execute(sql`
-    insert into prompts (id, workspace_id, name, tags, last_version, created_at, updated_at)
-    select gen_random_uuid(), w.id,
-           'team-' || (i % 20) || '/area-' || (i % 7) || '/prompt-' || lpad(i::text, 5, '0'),
-           jsonb_build_array('t' || (i % 50)), 1,
-           now() - make_interval(secs => i), now() - make_interval(secs => i)
-    from generate_series(1, ${PROMPTS}) as i, workspaces w where w.name = 'default'`);
-  await store.db.execute(sql`
-    insert into versions (id, prompt_id, number, status, template_type, messages, template_format, input_variables, committed_at)
-    select gen_random_uuid(), p.id, 1, 'committed', 'chat',
-           jsonb_build_array(
-             jsonb_build_object('role', 'system', 'content', 'You are the assistant for ' || p.name || '. Be brief and exact.'),
-             jsonb_build_object('role', 'user', 'content', 'Customer {{customer}} asks about order ' || p.seq || ': {{question}}')),
-           'mustache', '["customer","question"]'::jsonb, now()
-    from prompts p`);
-  await store.db.execute(sql`analyze`);
+  await seedUiPrompts(store.db, PROMPTS);
   log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // No read cache: the search figures are the query's, not a cached answer's.

@@ -393,17 +393,31 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
     last_version: sql`${prompts.lastVersion}`,
   }[sort.field];
   const order = sort.dir === 'asc' ? [asc(col), asc(prompts.seq)] : [desc(col), desc(prompts.seq)];
-  const [items, total] = await Promise.all([
+  const page = () =>
     db
       .select()
       .from(prompts)
       .where(where)
       .orderBy(...order)
       .limit(q.limit)
-      .offset(q.offset),
-    conds.length === scopeOnly ? workspaceTotal(db, ws.id, status) : countWhere(db, where),
-  ]);
-  return { items, total };
+      .offset(q.offset);
+  if (conds.length === scopeOnly) {
+    const [items, total] = await Promise.all([page(), workspaceTotal(db, ws.id, status)]);
+    return { items, total };
+  }
+  // A narrowed list counts its matches in the statement that reads the page (a window count over
+  // the filtered rows): the filter — a search's trigram look-ups above all — runs once, not once
+  // for the page and again for a separate count.
+  const rows = await db
+    .select({ p: prompts, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(prompts)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.limit)
+    .offset(q.offset);
+  // A page past the end (or an empty one) has no row to carry the count.
+  const total = rows[0]?.total ?? (q.offset > 0 || q.limit < 1 ? await countWhere(db, where) : 0);
+  return { items: rows.map((r) => r.p), total };
 }
 
 async function countWhere(db: Executor, where: SQL | undefined): Promise<number> {

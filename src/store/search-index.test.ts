@@ -1,4 +1,4 @@
-// Migration 0007: the trigram indexes behind search exist on both backends (PGlite loads pg_trgm
+// Migrations 0007 and 0013: the trigram indexes behind search exist on both backends (PGlite loads pg_trgm
 // as a bundled extension on every open), and a search can be answered from them.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,21 @@ for (const backend of backends) {
         )
       ).map((r) => r.indexname);
       expect(names).toEqual(['prompts_name_trgm', 'prompts_tags_trgm', 'versions_text_trgm']);
+    });
+
+    it('keeps no pending list on the trigram indexes (migration 0013)', async () => {
+      // With GIN's fastupdate on, new rows wait in a list only VACUUM merges (PGlite has no
+      // autovacuum), and the planner then scans every row instead of using the index.
+      const opts = await rows(
+        store,
+        sql`select c.relname, c.reloptions from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relname like '%_trgm' order by 1`,
+      );
+      expect(opts).toEqual(
+        ['prompts_name_trgm', 'prompts_tags_trgm', 'versions_text_trgm'].map((relname) => ({
+          relname,
+          reloptions: ['fastupdate=off'],
+        })),
+      );
     });
 
     it('answers a substring search of template text from the index', async () => {

@@ -49,6 +49,18 @@ for (const backend of backends) {
       expect(await names('search=weekly')).toEqual([]);
     });
 
+    it("counts a search's matches on every page, and past the last one", async () => {
+      const page = async (qs: string) => {
+        const r = await t.call('GET', `/v1/prompts?search=OPS/&sort=name&${qs}`);
+        expect(r.status, r.raw).toBe(200);
+        const body = r.body as { data: { name: string }[]; pagination: { total: number } };
+        return { names: body.data.map((p) => p.name), total: body.pagination.total };
+      };
+      expect(await page('limit=1')).toEqual({ names: ['ops/alerts/page'], total: 2 });
+      expect(await page('limit=1&offset=1')).toEqual({ names: ['ops/report'], total: 2 });
+      expect(await page('limit=1&offset=5')).toEqual({ names: [], total: 2 });
+    });
+
     it('treats % and _ in a search as text, not patterns', async () => {
       expect(await names('search=%25')).toEqual([]);
       expect(await names('search=_')).toEqual([]);
