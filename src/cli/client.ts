@@ -196,6 +196,7 @@ export function errorOf(method: string, path: string, status: number, body: any)
     return new CliError(`the API key may not do this (${what}): use an editor or admin key`, exit, err);
   if (status === 409 || status === 412)
     return new CliError(`${method} ${path} conflicts with the server's state (${what})`, exit, err);
-  if (status === 400 || status === 422) return new CliError(`the server refused ${method} ${path} (${what})`, exit, err);
+  if (status === 400 || status === 422)
+    return new CliError(`the server refused ${method} ${path} (${what})`, exit, err);
   return new CliError(`${method} ${path} failed (${what})`, exit, err);
 }
