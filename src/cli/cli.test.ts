@@ -32,7 +32,10 @@ describe('lectern CLI on an embedded database', () => {
     expect((await lectern('migrate')).stdout).toContain('migrations applied');
 
     await lectern('workspaces', 'create', 'team-a', '--description', 'the A team');
-    const workspaces = JSON.parse((await lectern('workspaces', 'list')).stdout) as { name: string }[];
+    expect((await lectern('workspaces', 'list')).stdout).toContain('the A team'); // a table
+    const workspaces = JSON.parse((await lectern('workspaces', 'list', '--json')).stdout) as {
+      name: string;
+    }[];
     expect(workspaces.map((w) => w.name)).toEqual(expect.arrayContaining(['default', 'system', 'team-a']));
 
     const created = await lectern(
@@ -44,6 +47,7 @@ describe('lectern CLI on an embedded database', () => {
       'viewer',
       '--workspace',
       'team-a',
+      '--json',
     );
     const key = JSON.parse(created.stdout) as { id: string; secret: string; role: string };
     expect(key.role).toBe('viewer');
@@ -65,10 +69,10 @@ describe('lectern CLI on an embedded database', () => {
     }
   }, 300_000);
 
-  it('fails with a message and a non-zero exit on a bad role', async () => {
+  it('fails with a usage error on a bad role', async () => {
     await expect(lectern('keys', 'create', '--name', 'x', '--role', 'owner')).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('role must be one of'),
+      code: 2,
+      stderr: expect.stringContaining('Allowed choices are admin, editor, viewer'),
     });
   }, 120_000);
 });
@@ -95,7 +99,7 @@ describe('lectern CLI while a server holds the embedded database', () => {
         fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
 
       const created = JSON.parse(
-        (await lectern('keys', 'create', '--name', 'live', '--role', 'editor')).stdout,
+        (await lectern('keys', 'create', '--name', 'live', '--role', 'editor', '--json')).stdout,
       ) as {
         id: string;
         secret: string;
@@ -110,6 +114,15 @@ describe('lectern CLI while a server holds the embedded database', () => {
       await lectern('keys', 'revoke', created.id);
       expect((await get('/v1/prompts', created.secret)).status).toBe(401); // refused at once
       expect((await lectern('keys', 'list', '--all')).stdout).toContain(created.id);
+      // Through the socket and through the server's URL, the same records and the same table.
+      for (const args of [
+        ['keys', 'list', '--all', '--json'],
+        ['keys', 'list'],
+        ['workspaces', 'list', '--json'],
+      ])
+        expect((await lectern(...args, '--url', server.url, '--key', ADMIN)).stdout).toBe(
+          (await lectern(...args)).stdout,
+        );
 
       // Commands that would open the files themselves are refused, naming the server.
       await expect(lectern('migrate')).rejects.toMatchObject({
@@ -123,10 +136,10 @@ describe('lectern CLI while a server holds the embedded database', () => {
       expect((await get('/v1/prompts', created.secret)).status).toBe(401);
       const after = (await (await get('/v1/workspaces', ADMIN)).json()) as { data: { name: string }[] };
       expect(after.data.map((w) => w.name)).toContain('made-live');
-      // Errors come back from the server as the command's own.
-      await expect(lectern('keys', 'create', '--name', 'x', '--role', 'owner')).rejects.toMatchObject({
-        code: 1,
-        stderr: expect.stringContaining('role must be one of'),
+      // Errors come back from the server as the command's own, with the exit code of the kind.
+      await expect(lectern('workspaces', 'create', 'made-live')).rejects.toMatchObject({
+        code: 4,
+        stderr: expect.stringContaining('already exists'),
       });
     } finally {
       await server.stop();

@@ -175,20 +175,28 @@ export class Client {
   }
 }
 
+/**
+ * The exit code of a refusal with this HTTP status (or the status of the error kind a local
+ * command met), so one failure exits alike whichever way the command reached the store.
+ */
+export function exitOfStatus(status: number): number {
+  if (status === 401 || status === 403) return EXIT.auth;
+  if (status === 409 || status === 412) return EXIT.conflict;
+  if (status === 400 || status === 422) return EXIT.invalid;
+  return EXIT.error;
+}
+
 export function errorOf(method: string, path: string, status: number, body: any): CliError {
   const err = body && typeof body === 'object' && body.error ? body.error : null;
   const what = err ? `${err.code}: ${err.message}` : `HTTP ${status}`;
+  const exit = exitOfStatus(status);
   if (status === 401)
-    return new CliError(
-      `the server refused the API key (${what}): check --key / LECTERN_API_KEY`,
-      EXIT.auth,
-      err,
-    );
+    return new CliError(`the server refused the API key (${what}): check --key / LECTERN_API_KEY`, exit, err);
   if (status === 403)
-    return new CliError(`the API key may not do this (${what}): use an editor or admin key`, EXIT.auth, err);
+    return new CliError(`the API key may not do this (${what}): use an editor or admin key`, exit, err);
   if (status === 409 || status === 412)
-    return new CliError(`${method} ${path} conflicts with the server's state (${what})`, EXIT.conflict, err);
+    return new CliError(`${method} ${path} conflicts with the server's state (${what})`, exit, err);
   if (status === 400 || status === 422)
-    return new CliError(`the server refused ${method} ${path} (${what})`, EXIT.invalid, err);
-  return new CliError(`${method} ${path} failed (${what})`, EXIT.error, err);
+    return new CliError(`the server refused ${method} ${path} (${what})`, exit, err);
+  return new CliError(`${method} ${path} failed (${what})`, exit, err);
 }

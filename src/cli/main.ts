@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// The `lectern` command: serve, migrate, keys and workspaces. Commands that change data open the
-// same store the server uses (DATABASE_URL or LECTERN_DATA_DIR) and act as the built-in operator;
-// on a PGlite directory a running server holds, they ask that server to act (see operate).
+// The `lectern` command: serve, migrate, keys and workspaces, and the sync commands. keys and
+// workspaces go to a server's HTTP API when given a URL (admin.ts); without one they open the same
+// store the server uses (DATABASE_URL or LECTERN_DATA_DIR) and act as the built-in operator; on a
+// PGlite directory a running server holds, they ask that server to act (see operate).
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { Store } from '../store/db.ts';
 import type { Registry } from '../registry/index.ts';
 import type { Config } from '../server/config.ts';
-import type { Role } from '../model/types.ts';
 import type { AdminOp, AdminOps } from '../server/admin-channel.ts';
 import { CliError, EXIT } from './client.ts';
+import { addAdminCommands } from './admin.ts';
 import {
   addBulkCommands,
   addSyncCommands,
@@ -111,18 +112,6 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
   }
 }
 
-/** snake_case keys, like the HTTP API (`workspaceId` -> `workspace_id`); dates as ISO strings. */
-const snake = (v: unknown): unknown => {
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(snake);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(x)]),
-    );
-  return v;
-};
-const print = (value: unknown) => console.log(JSON.stringify(snake(value), null, 2));
-
 export function buildCli(): Command {
   const program = new Command('lectern')
     .description('Lectern, the self-hosted prompt registry')
@@ -175,41 +164,7 @@ export function buildCli(): Command {
       );
     });
 
-  const keys = program.command('keys').description('manage API keys');
-  keys
-    .command('create')
-    .requiredOption('--name <name>', 'a name to recognise the key by')
-    .option('--role <role>', 'admin | editor | viewer', 'editor')
-    .option('--workspace <name>', 'the workspace the key belongs to (admin keys without one see all)')
-    .action(async (o: { name: string; role: Role; workspace?: string }) => {
-      const { key, secret } = (await operate('keys.create', {
-        name: o.name,
-        role: o.role,
-        workspace: o.workspace,
-      })) as { key: object; secret: string };
-      print({ ...key, secret });
-      console.error('The secret is shown only now: store it safely.');
-    });
-  keys
-    .command('list')
-    .option('--all', 'include revoked keys')
-    .action(async (o: { all?: boolean }) => {
-      print(await operate('keys.list', { includeRevoked: o.all }));
-    });
-  keys.command('revoke <id>').action(async (id: string) => {
-    print(await operate('keys.revoke', { id }));
-  });
-
-  const ws = program.command('workspaces').description('manage workspaces');
-  ws.command('create <name>')
-    .option('--description <text>')
-    .action(async (name: string, o: { description?: string }) => {
-      print(await operate('workspaces.create', { name, description: o.description }));
-    });
-  ws.command('list').action(async () => {
-    print(await operate('workspaces.list', {}));
-  });
-
+  addAdminCommands(program, operate);
   addSyncCommands(program);
   addBulkCommands(program);
   return program;

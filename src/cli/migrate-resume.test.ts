@@ -12,11 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { lecternAt, spawnLectern } from '../../test/support/lectern-cli.ts';
-
-const urlOf = async (t: TestApp) => {
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-};
+import { nativeView, urlOf } from '../../test/support/migrate-view.ts';
 
 /**
  * A pass-through HTTP proxy. `hold(req, n)` decides for the n-th request (from 1) whether it is
@@ -66,26 +62,10 @@ async function proxy(
   };
 }
 
-/** Every prompt with its versions (content, commit message) and labels, through the native API. */
+/** Every prompt with its versions (content, commit message) and labels, and how many there are. */
 async function view(t: TestApp) {
-  const out: Record<string, unknown> = {};
-  const list = (await t.call('GET', '/v1/prompts?limit=500')).body.data as { id: string; name: string }[];
-  for (const p of list) {
-    const vs = (await t.call('GET', `/v1/prompts/${p.id}/versions?limit=500&order=asc`)).body.data as any[];
-    const ls = (await t.call('GET', `/v1/prompts/${p.id}/labels`)).body.data as any[];
-    out[p.name] = {
-      versions: vs.map((v) => ({
-        number: v.number,
-        status: v.status,
-        messages: v.messages,
-        model: v.model,
-        params: v.params,
-        commit_message: v.commit_message,
-      })),
-      labels: Object.fromEntries(ls.map((l) => [l.name, l.version])),
-    };
-  }
-  return { count: list.length, prompts: out };
+  const prompts = await nativeView(t);
+  return { count: Object.keys(prompts).length, prompts };
 }
 
 const PROMPTS = 12;

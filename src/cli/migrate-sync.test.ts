@@ -12,38 +12,9 @@ import { LangfuseClient } from '@langfuse/client';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
-import { publicKeyOf } from '../registry/keys.ts';
+import { langfuseKey, nativeView, urlOf } from '../../test/support/migrate-view.ts';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
-
-const urlOf = async (t: TestApp) => {
-  if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-};
-
-/** Name -> versions and labels, through the native API. */
-async function nativeView(t: TestApp) {
-  const out: Record<string, { versions: unknown[]; labels: Record<string, number> }> = {};
-  for (const p of (await t.call('GET', '/v1/prompts?limit=500')).body.data as {
-    id: string;
-    name: string;
-  }[]) {
-    const vs = (await t.call('GET', `/v1/prompts/${p.id}/versions?limit=500&order=asc`)).body.data as any[];
-    const ls = (await t.call('GET', `/v1/prompts/${p.id}/labels`)).body.data as any[];
-    out[p.name] = {
-      versions: vs.map((v) => ({
-        number: v.number,
-        status: v.status,
-        messages: v.messages,
-        model: v.model,
-        params: v.params,
-        commit_message: v.commit_message,
-      })),
-      labels: Object.fromEntries(ls.map((l) => [l.name, l.version])),
-    };
-  }
-  return out;
-}
 
 const pick = <T>(o: Record<string, T>, keys: string[]) =>
   Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]!]));
@@ -62,8 +33,6 @@ interface Case {
   deleted: string[];
 }
 
-const langfuseKey = async (t: TestApp) =>
-  `${publicKeyOf((await t.registry.authenticate(t.keys.editor))!.keyId)}:${t.keys.editor}`;
 const langfuseOf = async (t: TestApp) => {
   const [pk, sk] = (await langfuseKey(t)).split(':');
   return new LangfuseClient({ publicKey: pk!, secretKey: sk!, baseUrl: await urlOf(t) });

@@ -9,37 +9,12 @@ import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
 import { LangfuseClient } from '@langfuse/client';
+import { langfuseKey, nativeView as viewOf, urlOf } from '../../test/support/migrate-view.ts';
 import { publicKeyOf } from '../registry/keys.ts';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
 
-const urlOf = async (t: TestApp) => {
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-};
-
-/** Name -> versions (text of messages, model, commit message) and labels, through the native API. */
-async function nativeView(t: TestApp) {
-  const out: Record<string, { versions: unknown[]; labels: Record<string, number> }> = {};
-  for (const p of (await t.call('GET', '/v1/prompts?limit=500')).body.data as {
-    id: string;
-    name: string;
-  }[]) {
-    const vs = (await t.call('GET', `/v1/prompts/${p.id}/versions?limit=500&order=asc`)).body.data as any[];
-    const ls = (await t.call('GET', `/v1/prompts/${p.id}/labels`)).body.data as any[];
-    out[p.name] = {
-      versions: vs.map((v) => ({
-        number: v.number,
-        messages: v.messages,
-        model: v.model,
-        params: v.params,
-        template_format: v.template_format,
-      })),
-      labels: Object.fromEntries(ls.map((l) => [l.name, l.version])),
-    };
-  }
-  return out;
-}
+const nativeView = (t: TestApp) => viewOf(t, ['number', 'messages', 'model', 'params', 'template_format']);
 
 describe.skipIf(!pglite.available)('lectern migrate --from each vendor', () => {
   let dir: string;
@@ -58,8 +33,7 @@ describe.skipIf(!pglite.available)('lectern migrate --from each vendor', () => {
       vendor: 'langfuse',
       history: true,
       // Langfuse keys are "public:secret" (HTTP Basic); Lectern's public key names the API key.
-      key: async (t) =>
-        `${publicKeyOf((await t.registry.authenticate(t.keys.editor))!.keyId)}:${t.keys.editor}`,
+      key: langfuseKey,
       seed: async (t) => {
         await t.app.listen({ port: 0, host: '127.0.0.1' });
         const baseUrl = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;

@@ -24,6 +24,8 @@ import { completeContent } from '../model/version-content.ts';
 import { snakeOfContent } from '../model/version-snake.ts';
 import type { Json, JsonObject, Message, VersionContent } from '../model/types.ts';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportRecord } from '../model/export-format.ts';
+// The server's import report, as POST /v1/import sends it (its fields are already snake_case).
+import type { ImportChange } from '../registry/bulk.ts';
 import { CliError, Client, EXIT, errorOf } from './client.ts';
 import type { Progress } from './sync.ts';
 
@@ -450,16 +452,6 @@ export interface MigrateState {
   done: string[];
   /** The run finished: the next one starts over (a sync), not where this one stopped. */
   complete?: boolean;
-}
-
-export interface ImportChange {
-  prompt: string;
-  action: 'created' | 'updated';
-  renamed_from?: string;
-  fields: string[];
-  versions_added: number[];
-  versions_updated: number[];
-  labels: { label: string; from: number | null; to: number | null }[];
 }
 
 export interface MigrateReport {

@@ -1,9 +1,12 @@
 // The operator's commands (`lectern keys …`, `lectern workspaces …`), carried out by whoever holds
 // the store: the `lectern` process itself when nothing else does, or — on a PGlite directory a
 // server holds — that server, asked over its lock socket (src/store/dir-lock.ts), so the change is
-// made in the one process that owns the files and reaches its caches at once.
+// made in the one process that owns the files and reaches its caches at once. Results are in the
+// native API's wire shape (src/dialects/native/wire.ts), so the CLI prints the same fields whether
+// it asked this channel, its own registry, or a server over HTTP.
 import type { Actor, Role } from '../model/types.ts';
 import type { Registry } from '../registry/index.ts';
+import { keyWire, workspaceWire } from '../dialects/native/wire.ts';
 
 /** The operator: whoever can open the database (or its directory's socket) owns it. */
 export const OPERATOR: Actor = {
@@ -18,6 +21,7 @@ export interface AdminOps {
   'keys.revoke': { id: string };
   'workspaces.create': { name: string; description?: string };
   'workspaces.list': Record<string, never>;
+  'workspaces.delete': { name: string };
 }
 export type AdminOp = keyof AdminOps;
 
@@ -32,12 +36,14 @@ const optStr = (v: unknown, name: string): string | undefined => (v === undefine
 export async function runAdminOp(registry: Registry, op: string, raw: unknown): Promise<unknown> {
   const args = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   switch (op) {
-    case 'keys.create':
-      return registry.createKey(OPERATOR, {
+    case 'keys.create': {
+      const { key, secret } = await registry.createKey(OPERATOR, {
         name: str(args.name, 'name'),
         role: str(args.role, 'role') as Role,
         workspace: optStr(args.workspace, 'workspace'),
       });
+      return { key: keyWire(key), secret };
+    }
     case 'keys.list':
       return (
         await registry.listKeys(OPERATOR, {
@@ -45,16 +51,20 @@ export async function runAdminOp(registry: Registry, op: string, raw: unknown): 
           offset: 0,
           includeRevoked: args.includeRevoked === true,
         })
-      ).items;
+      ).items.map(keyWire);
     case 'keys.revoke':
-      return registry.revokeKey(OPERATOR, str(args.id, 'id'));
+      return keyWire(await registry.revokeKey(OPERATOR, str(args.id, 'id')));
     case 'workspaces.create':
-      return registry.createWorkspace(OPERATOR, {
-        name: str(args.name, 'name'),
-        description: optStr(args.description, 'description'),
-      });
+      return workspaceWire(
+        await registry.createWorkspace(OPERATOR, {
+          name: str(args.name, 'name'),
+          description: optStr(args.description, 'description'),
+        }),
+      );
     case 'workspaces.list':
-      return (await registry.listWorkspaces(OPERATOR, { limit: 1000, offset: 0 })).items;
+      return (await registry.listWorkspaces(OPERATOR, { limit: 1000, offset: 0 })).items.map(workspaceWire);
+    case 'workspaces.delete':
+      return workspaceWire(await registry.deleteWorkspace(OPERATOR, str(args.name, 'name')));
     default:
       throw Object.assign(new Error(`unknown operation ${op}`), { code: 'bad_request' });
   }

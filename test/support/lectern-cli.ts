@@ -12,14 +12,17 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `lectern …` with a server URL and key in the environment; never throws on a non-zero exit. */
-export function lecternAt(url: string, key: string, cwd?: string) {
+/**
+ * Runs `lectern …` with a server URL and key in the environment (an empty URL: none, so commands
+ * that can act on this machine's store do); never throws on a non-zero exit.
+ */
+export function lecternAt(url: string, key: string, cwd?: string, env: Record<string, string> = {}) {
   return (...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
       execFile(
         process.execPath,
         ['--import', TSX, MAIN, ...args],
-        { cwd, env: { ...process.env, LECTERN_URL: url, LECTERN_API_KEY: key }, maxBuffer: 64 << 20 },
+        { cwd, env: { ...process.env, LECTERN_URL: url, LECTERN_API_KEY: key, ...env }, maxBuffer: 64 << 20 },
         (err, stdout, stderr) =>
           resolve({
             code: err ? ((err as { code?: number }).code ?? 1) : 0,
