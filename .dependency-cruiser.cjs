@@ -43,8 +43,19 @@ module.exports = {
       name: 'dialect-not-into-other-dialect',
       severity: 'error',
       comment: 'Dialects are independent; what two of them share belongs in dialects/common/.',
-      from: { path: '^src/dialects/([^/]+)/' },
+      from: { path: '^src/dialects/([^/]+)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/dialects/([^/]+)/', pathNot: ['^src/dialects/$1/', '^src/dialects/common/'] },
+    },
+    {
+      name: 'dialect-tests-not-into-other-dialect',
+      severity: 'error',
+      comment: "A dialect's tests may name another dialect's response types (issue 12), nothing at run time.",
+      from: { path: '^src/dialects/([^/]+)/.*\\.test\\.ts$' },
+      to: {
+        path: '^src/dialects/([^/]+)/',
+        pathNot: ['^src/dialects/$1/', '^src/dialects/common/'],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'common-not-into-dialect',
@@ -76,8 +87,15 @@ module.exports = {
       name: 'workers-not-into-http',
       severity: 'error',
       comment: 'delivery/ and gateway/ are used by server/ and registry/, never the other way up.',
-      from: { path: '^src/(delivery|gateway)/' },
+      from: { path: '^src/(delivery|gateway)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/(server|cli|dialects)/' },
+    },
+    {
+      name: 'worker-tests-not-into-http',
+      severity: 'error',
+      comment: 'Worker tests may name route response types (issue 12), nothing else from above.',
+      from: { path: '^src/(delivery|gateway)/.*\\.test\\.ts$' },
+      to: { path: '^src/(server|cli|dialects)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'production-not-into-tests',

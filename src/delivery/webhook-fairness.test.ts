@@ -4,9 +4,10 @@
 // waits for the timeouts (the assertion below then fails).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../test/support/app.ts';
 import { startReceiver, type Receiver } from '../../test/support/webhook-receiver.ts';
 import { startWebhookWorker, type WebhookWorker } from './webhooks.ts';
+import type { schema as nativePromptsCreate } from '../dialects/native/routes/prompts-create.ts';
 
 const TIMEOUT_MS = 15_000;
 const msg = (text: string) => [{ role: 'user', content: text }];
@@ -46,7 +47,7 @@ for (const backend of backends) {
         });
         expect(r.status).toBe(201);
       }
-      const created = await t.call('POST', '/v1/prompts', {
+      const created = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
         key: t.keys.editor,
         body: { name, version: { messages: msg('v0') } },
       });

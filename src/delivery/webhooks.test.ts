@@ -5,11 +5,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../test/support/app.ts';
 import { startReceiver, type Receiver } from '../../test/support/webhook-receiver.ts';
 import { startWebhookWorker, type WebhookWorker } from './webhooks.ts';
 import { isPublicAddress } from './egress.ts';
 import { sortedJson } from '../model/webhooks.ts';
+import type { schema as nativePromptsCreate } from '../dialects/native/routes/prompts-create.ts';
+import type { schema as nativeVersionsCreate } from '../dialects/native/routes/versions-create.ts';
+import type { schema as nativeVersionsList } from '../dialects/native/routes/versions-list.ts';
+import type { schema as nativeWebhooksCreate } from '../dialects/native/routes/webhooks-create.ts';
+import type { schema as nativeWebhooksDeliveries } from '../dialects/native/routes/webhooks-deliveries.ts';
+import type { schema as nativeWebhooksGet } from '../dialects/native/routes/webhooks-get.ts';
+import type { schema as nativeWebhooksList } from '../dialects/native/routes/webhooks-list.ts';
+import type { schema as nativeWebhooksRotate } from '../dialects/native/routes/webhooks-rotate.ts';
+import type { schema as nativeWebhooksUpdate } from '../dialects/native/routes/webhooks-update.ts';
 
 let n = 0;
 const uniq = (base: string) => `${base}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
@@ -32,7 +41,9 @@ for (const backend of backends) {
     });
     afterEach(async () => {
       // Each test's endpoints go, so later tests' events do not reach earlier receivers.
-      const list = await t.call('GET', '/v1/webhooks', { key: t.keys.admin });
+      const list = await t.call<ResponseOf<typeof nativeWebhooksList>>('GET', '/v1/webhooks', {
+        key: t.keys.admin,
+      });
       for (const w of list.body.data ?? [])
         await t.call('DELETE', `/v1/webhooks/${w.id}`, { key: t.keys.admin });
       for (const r of receivers.splice(0)) await r.close();
@@ -45,14 +56,17 @@ for (const backend of backends) {
     async function endpoint(body: Record<string, unknown>) {
       const rcv = await startReceiver();
       receivers.push(rcv);
-      const r = await t.call('POST', '/v1/webhooks', { key: t.keys.admin, body: { url: rcv.url, ...body } });
+      const r = await t.call<ResponseOf<typeof nativeWebhooksCreate, 201>>('POST', '/v1/webhooks', {
+        key: t.keys.admin,
+        body: { url: rcv.url, ...body },
+      });
       expect(r.status).toBe(201);
       rcv.secrets.push(r.body.secret);
       return { rcv, id: r.body.webhook.id as string, secret: r.body.secret as string };
     }
 
     async function createPrompt(name: string, extra: Record<string, unknown> = {}) {
-      const r = await t.call('POST', '/v1/prompts', {
+      const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
         key: t.keys.editor,
         body: { name, version: { messages: msg('hello {{x}}') }, ...extra },
       });
@@ -77,7 +91,9 @@ for (const backend of backends) {
 
       const { rcv, id, secret } = await endpoint({ prompts: [name] });
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
-      const listed = await t.call('GET', '/v1/webhooks', { key: t.keys.admin });
+      const listed = await t.call<ResponseOf<typeof nativeWebhooksList>>('GET', '/v1/webhooks', {
+        key: t.keys.admin,
+      });
       expect(JSON.stringify(listed.body)).not.toContain(secret);
       expect(listed.body.data.map((w: { id: string }) => w.id)).toContain(id);
 
@@ -133,7 +149,11 @@ for (const backend of backends) {
       // The delivery log shows it: four attempts, delivered.
       let log: any;
       for (let i = 0; i < 100; i++) {
-        log = (await t.call('GET', `/v1/webhooks/${id}/deliveries`, { key: t.keys.admin })).body;
+        log = (
+          await t.call<ResponseOf<typeof nativeWebhooksDeliveries>>('GET', `/v1/webhooks/${id}/deliveries`, {
+            key: t.keys.admin,
+          })
+        ).body;
         if (log.data[0]?.status === 'delivered') break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -174,7 +194,11 @@ for (const backend of backends) {
       expect(
         rcv.received.filter((r) => r.json.type === 'prompt.version.created').map((r) => r.json.data.version),
       ).toEqual([1]);
-      const versions = await t.call('GET', `/v1/prompts/${pid}/versions`, { key: t.keys.viewer });
+      const versions = await t.call<ResponseOf<typeof nativeVersionsList>>(
+        'GET',
+        `/v1/prompts/${pid}/versions`,
+        { key: t.keys.viewer },
+      );
       expect(versions.body.pagination.total).toBe(1);
     });
 
@@ -186,10 +210,14 @@ for (const backend of backends) {
       await rcv.until((r) => r.length >= 1);
       const t0 = Date.now();
       for (let i = 0; i < 20; i++) {
-        const r = await t.call('POST', `/v1/prompts/${pid}/versions`, {
-          key: t.keys.editor,
-          body: { messages: msg(`v${i}`) },
-        });
+        const r = await t.call<ResponseOf<typeof nativeVersionsCreate, 201>>(
+          'POST',
+          `/v1/prompts/${pid}/versions`,
+          {
+            key: t.keys.editor,
+            body: { messages: msg(`v${i}`) },
+          },
+        );
         expect(r.status).toBe(201);
       }
       // Twenty writes while the receiver holds its connections open: done before the first
@@ -205,13 +233,20 @@ for (const backend of backends) {
       await createPrompt(name);
       let ep: any;
       for (let i = 0; i < 100; i++) {
-        ep = (await t.call('GET', `/v1/webhooks/${id}`, { key: t.keys.admin })).body.webhook;
+        ep = (
+          await t.call<ResponseOf<typeof nativeWebhooksGet>>('GET', `/v1/webhooks/${id}`, {
+            key: t.keys.admin,
+          })
+        ).body.webhook;
         if (!ep.enabled) break;
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(ep).toMatchObject({ enabled: false, disabled_reason: 'the receiver answered 410 Gone' });
       rcv.answer = () => ({ status: 200 });
-      const on = await t.call('PATCH', `/v1/webhooks/${id}`, { key: t.keys.admin, body: { enabled: true } });
+      const on = await t.call<ResponseOf<typeof nativeWebhooksUpdate>>('PATCH', `/v1/webhooks/${id}`, {
+        key: t.keys.admin,
+        body: { enabled: true },
+      });
       expect(on.body.webhook).toMatchObject({ enabled: true, disabled_reason: null });
       await rcv.until((r) => r.length >= 2);
       expect(rcv.received[1]!.id).toBe(rcv.received[0]!.id);
@@ -220,7 +255,11 @@ for (const backend of backends) {
     it('a rotated secret signs twice for a while: old and new receivers both verify', async () => {
       const name = uniq('wh-rotate');
       const { rcv, id, secret: old } = await endpoint({ prompts: [name], events: ['prompt.created'] });
-      const rot = await t.call('POST', `/v1/webhooks/${id}/rotate-secret`, { key: t.keys.admin });
+      const rot = await t.call<ResponseOf<typeof nativeWebhooksRotate>>(
+        'POST',
+        `/v1/webhooks/${id}/rotate-secret`,
+        { key: t.keys.admin },
+      );
       expect(rot.status).toBe(200);
       expect(rot.body.webhook.rotating).toBe(true);
       const fresh = rot.body.secret as string;
@@ -342,7 +381,7 @@ describe('the private-address guard', () => {
     try {
       const ids: string[] = [];
       for (const url of [rcv.url, `http://localhost:${rcv.port}/hook`]) {
-        const r = await t.call('POST', '/v1/webhooks', {
+        const r = await t.call<ResponseOf<typeof nativeWebhooksCreate, 201>>('POST', '/v1/webhooks', {
           key: t.keys.admin,
           body: { url, events: ['prompt.created'] },
         });
@@ -352,7 +391,13 @@ describe('the private-address guard', () => {
       for (const id of ids) {
         let d: any;
         for (let i = 0; i < 100; i++) {
-          d = (await t.call('GET', `/v1/webhooks/${id}/deliveries`, { key: t.keys.admin })).body.data[0];
+          d = (
+            await t.call<ResponseOf<typeof nativeWebhooksDeliveries>>(
+              'GET',
+              `/v1/webhooks/${id}/deliveries`,
+              { key: t.keys.admin },
+            )
+          ).body.data[0];
           if (d?.attempts >= 1 && d.last_error) break;
           await new Promise((r) => setTimeout(r, 50));
         }

@@ -2,8 +2,13 @@
 // native render): a render after a write never sees the version, label or snippet as they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../test/support/app.ts';
 import { publicKeyOf } from '../registry/keys.ts';
+import type { schema as keywordsaiPromptsCreate } from '../dialects/keywordsai/routes/prompts-create.ts';
+import type { schema as langfuseCreate } from '../dialects/langfuse/routes/create.ts';
+import type { schema as nativePromptsGet } from '../dialects/native/routes/prompts-get.ts';
+import type { schema as nativeRenderPrompt } from '../dialects/native/routes/render-prompt.ts';
+import type { schema as promptlayerPublish } from '../dialects/promptlayer/routes/publish.ts';
 
 const text = (s: string) => [{ type: 'text', text: s }];
 
@@ -11,7 +16,7 @@ for (const backend of backends) {
   describe.skipIf(!backend.available)(`memoised render look-ups on ${backend.name}`, () => {
     let t: TestApp;
     const pub = (name: string, content: string, extra: Record<string, unknown> = {}, labels: string[] = []) =>
-      t.call('POST', '/rest/prompt-templates', {
+      t.call<ResponseOf<typeof promptlayerPublish, 201>>('POST', '/rest/prompt-templates', {
         body: {
           prompt_template: { prompt_name: name, ...extra },
           prompt_version: { prompt_template: { type: 'completion', content: text(content) } },
@@ -69,7 +74,7 @@ for (const backend of backends) {
             ? t.call('POST', '/v1/prompts', { body: { name, version: { messages: chat('v1 {{x}}') } } })
             : t.call('POST', `/v1/prompts/${name}/versions`, { body: { messages: chat(`v${n} {{x}}`) } }),
         promptlayer: (name, n) =>
-          t.call('POST', '/rest/prompt-templates', {
+          t.call<ResponseOf<typeof promptlayerPublish, 201>>('POST', '/rest/prompt-templates', {
             body: {
               prompt_template: { prompt_name: name },
               prompt_version: {
@@ -80,8 +85,14 @@ for (const backend of backends) {
         keywordsai: async (name, n) => {
           const id =
             n === 1
-              ? (await t.call('POST', '/api/prompts/', { body: { name } })).body.prompt_id
-              : (await t.call('GET', `/v1/prompts/${name}`)).body.prompt.id.replace(/-/g, '');
+              ? (
+                  await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+                    body: { name },
+                  })
+                ).body.prompt_id
+              : (
+                  await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${name}`)
+                ).body.prompt.id.replace(/-/g, '');
           return t.call('POST', `/api/prompts/${id}/versions/`, {
             body: { messages: chat(`v${n} {{ x }}`), model: 'gpt-4o-mini' },
           });
@@ -95,7 +106,7 @@ for (const backend of backends) {
                 body: { messages: chat(`v${n} {{ x }}`) },
               }),
         langfuse: (name, n) =>
-          t.call('POST', '/api/public/v2/prompts', {
+          t.call<ResponseOf<typeof langfuseCreate, 201>>('POST', '/api/public/v2/prompts', {
             key: null,
             headers: basic,
             body: { name, type: 'chat', prompt: chat(`v${n} {{x}}`) },
@@ -106,9 +117,13 @@ for (const backend of backends) {
           body: { input_variables: { x: 'X' } },
         });
         expect(pl.status, pl.raw).toBe(200);
-        const native = await t.call('POST', `/v1/prompts/${name}/render`, {
-          body: { variables: { x: 'X' }, mode: 'lenient' },
-        });
+        const native = await t.call<ResponseOf<typeof nativeRenderPrompt>>(
+          'POST',
+          `/v1/prompts/${name}/render`,
+          {
+            body: { variables: { x: 'X' }, mode: 'lenient' },
+          },
+        );
         expect(native.status, native.raw).toBe(200);
         return [JSON.stringify(pl.body.prompt_template.messages), JSON.stringify(native.body.messages)];
       };

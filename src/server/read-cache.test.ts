@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../test/support/app.ts';
 import { ReadCache } from './read-cache.ts';
 import { decodeChanges, encodeChanges } from './change-feed.ts';
 import type { Change } from '../registry/index.ts';
+import type { schema as nativeKeysCreate } from '../dialects/native/routes/keys-create.ts';
+import type { schema as nativePromptsGet } from '../dialects/native/routes/prompts-get.ts';
 
 const W1 = 'ws-1';
 const W2 = 'ws-2';
@@ -304,7 +306,7 @@ for (const backend of backends) {
       it('refuses a cached read without a key, with a wrong key, and at once after revocation', async () => {
         const name = await seed();
         const url = `/v1/prompts/${name}/resolve`;
-        const made = await t.call('POST', '/v1/keys', {
+        const made = await t.call<ResponseOf<typeof nativeKeysCreate, 201>>('POST', '/v1/keys', {
           key: t.keys.admin,
           body: { name: `reader-${n}`, role: 'viewer', workspace: 'default' },
         });
@@ -314,7 +316,7 @@ for (const backend of backends) {
         expect((await t.call('GET', url, { key: secret })).status).toBe(200); // cached, key cached
         expect((await t.call('GET', url, { key: null })).status).toBe(401);
         expect((await t.call('GET', url, { key: 'lec_wrong' })).status).toBe(401);
-        const keyId = (made.body.key?.id ?? made.body.id) as string;
+        const keyId = made.body.key.id;
         expect((await t.call('DELETE', `/v1/keys/${keyId}`, { key: t.keys.admin })).status).toBeLessThan(300);
         expect((await t.call('GET', url, { key: secret })).status).toBe(401);
       });
@@ -373,7 +375,7 @@ for (const backend of backends) {
 
       it('Keywords AI retrieve version sees a new version made through the native API', async () => {
         const name = await seed();
-        const created = await t.call('GET', `/v1/prompts/${name}`);
+        const created = await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${name}`);
         const hex = (created.body.prompt.id as string).replace(/-/g, '');
         const url = `/api/prompts/${hex}/versions/3/`;
         expect((await t.call('GET', url)).status).toBe(404);

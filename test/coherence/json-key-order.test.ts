@@ -8,9 +8,12 @@ import { providerParameters } from '../../src/dialects/promptlayer/foreign-view.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/stores.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
 import { objectOf } from '../../src/model/json-order.ts';
 import type { JsonObject } from '../../src/model/types.ts';
+import type { schema as keywordsaiPromptsCreate } from '../../src/dialects/keywordsai/routes/prompts-create.ts';
+import type { schema as keywordsaiVersionsList } from '../../src/dialects/keywordsai/routes/versions-list.ts';
+import type { schema as nativePromptsGet } from '../../src/dialects/native/routes/prompts-get.ts';
 
 const RUNS = Number(process.env.LECTERN_ORDER_RUNS ?? 12);
 
@@ -237,7 +240,12 @@ const apis: Api[] = [
     name: 'keywordsai',
     writes: ['tools', 'response_format', 'json_schema', 'message_extra', 'variables'],
     async write(t, name, s) {
-      const p = ok(await t.call('POST', '/api/prompts/', { body: J({ name }) }), 'keywordsai create').body;
+      const p = ok(
+        await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+          body: J({ name }),
+        }),
+        'keywordsai create',
+      ).body;
       ok(
         await t.call('POST', `/api/prompts/${p.prompt_id}/versions/`, {
           body: J({
@@ -255,7 +263,10 @@ const apis: Api[] = [
     reads: ['tools', 'response_format', 'json_schema', 'message_extra', 'variables'],
     async read(t, p) {
       const hex = p.id.replace(/-/g, '');
-      const list = ok(await t.call('GET', `/api/prompts/${hex}/versions/`), 'keywordsai versions').body;
+      const list = ok(
+        await t.call<ResponseOf<typeof keywordsaiVersionsList>>('GET', `/api/prompts/${hex}/versions/`),
+        'keywordsai versions',
+      ).body;
       const last = Math.max(...(list.results as { version: number }[]).map((v) => v.version));
       return [
         {
@@ -316,8 +327,10 @@ for (const backend of backends) {
               const r = ok(await t.call('POST', `/prompt-templates/${enc(name)}`, { body: '{}' }), 'kwargs');
               expect(r.body.llm_kwargs, 'a version with a provider has llm_kwargs').not.toBeNull();
             }
-            const id = ok(await t.call('GET', `/v1/prompts/${enc(name)}`), 'resolve').body.prompt
-              .id as string;
+            const id = ok(
+              await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${enc(name)}`),
+              'resolve',
+            ).body.prompt.id as string;
             for (const reader of apis) {
               const answers = await reader.read(t, { id, name });
               for (const answer of answers) {

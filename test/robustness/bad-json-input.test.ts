@@ -5,8 +5,9 @@
 // are data: kept, not refused. Both backends, all four APIs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/stores.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
 import { dbFingerprint } from '../support/invariants.ts';
+import type { schema as nativePromptsCreate } from '../../src/dialects/native/routes/prompts-create.ts';
 
 type Envelope = 'native' | 'promptlayer' | 'keywordsai' | 'nemo';
 
@@ -96,7 +97,9 @@ for (const backend of backends) {
 
     it('a lone surrogate or NUL in an object key is refused too, naming the key', async () => {
       for (const key of ['\\udc00', 'a\\u0000']) {
-        const r = await t.call('POST', '/v1/prompts', { body: `{"name":"k","metadata":{"${key}":1}}` });
+        const r = await t.call<ResponseOf<typeof nativePromptsCreate, '4xx'>>('POST', '/v1/prompts', {
+          body: `{"name":"k","metadata":{"${key}":1}}`,
+        });
         expect(r.status).toBe(400);
         expect(r.body.error.message).toMatch(/^the key of body field \/metadata\//);
         expect(r.body.error.details.field).toMatch(/^\/metadata\//);
@@ -104,7 +107,9 @@ for (const backend of backends) {
     });
 
     it('a paired surrogate (an emoji written as escapes) is text and is stored as sent', async () => {
-      const r = await t.call('POST', '/v1/prompts', { body: '{"name":"emoji \\ud83d\\ude00"}' });
+      const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
+        body: '{"name":"emoji \\ud83d\\ude00"}',
+      });
       expect(r.status).toBe(201);
       expect(r.body.prompt.name).toBe('emoji \u{1F600}');
     });
@@ -112,7 +117,7 @@ for (const backend of backends) {
     it('__proto__ and constructor keys are kept as data, not refused', async () => {
       const schema =
         '{"type":"object","properties":{"__proto__":{"type":"string"},"constructor":{"prototype":{"x":1}}}}';
-      const r = await t.call('POST', '/v1/prompts', {
+      const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
         body: `{"name":"proto","version":{"json_schema":${schema}}}`,
       });
       expect(r.status, r.raw).toBe(201);

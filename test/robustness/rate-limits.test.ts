@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { backends } from '../support/stores.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
+import type { schema as nativePromptsCreate } from '../../src/dialects/native/routes/prompts-create.ts';
+import type { schema as promptlayerList } from '../../src/dialects/promptlayer/routes/list.ts';
 
 const DEFAULTS = loadConfig({});
 const AT_DEFAULTS: Partial<Config> = {
@@ -31,7 +33,7 @@ for (const backend of backends) {
       let prompt: { id: string; seq: number; name: string };
       beforeAll(async () => {
         t = await startTestApp(backend, AT_DEFAULTS);
-        const r = await t.call('POST', '/v1/prompts', {
+        const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
           body: {
             name: 'hot',
             version: { messages: [{ role: 'user', content: 'Hi {{name}}' }] },
@@ -91,7 +93,7 @@ for (const backend of backends) {
 
       it('writes per key: 429 with Retry-After in each API envelope, other keys and reads unaffected', async () => {
         for (let i = 0; i < 3; i++) {
-          const r = await t.call('POST', '/v1/prompts', {
+          const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
             body: { name: `w-${i}`, version: { messages: [] } },
           });
           expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -147,7 +149,9 @@ for (const backend of backends) {
         const refused = await t.call('GET', '/v1/prompts', { key: 'lec_wrong_again' });
         expect(refused.status).toBe(429);
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-        const pl = await t.call('GET', '/prompt-templates', { key: 'lec_wrong_pl' });
+        const pl = await t.call<ResponseOf<typeof promptlayerList, '4xx'>>('GET', '/prompt-templates', {
+          key: 'lec_wrong_pl',
+        });
         expect(pl.status).toBe(429);
         expect(pl.body).toMatchObject({ success: false, error: 'Too Many Requests' });
         // Keys this process already knows are valid go on working from the same address.

@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_MS } from '../../src/templates/index.ts';
 import { backends } from '../support/stores.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
+import type { schema as nativePromptsCreate } from '../../src/dialects/native/routes/prompts-create.ts';
+import type { schema as nativeRenderPrompt } from '../../src/dialects/native/routes/render-prompt.ts';
+import type { schema as nativeRenderStateless } from '../../src/dialects/native/routes/render-stateless.ts';
+import type { schema as promptlayerGetRendered } from '../../src/dialects/promptlayer/routes/get-rendered.ts';
 
 const BOMB = '{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}';
 
@@ -20,7 +24,7 @@ for (const backend of backends) {
     afterAll(() => t?.close());
 
     async function prompt(name: string, format: string, content: string) {
-      const r = await t.call('POST', '/v1/prompts', {
+      const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
         body: { name, version: { template_format: format, messages: [{ role: 'user', content }] } },
       });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -51,7 +55,7 @@ for (const backend of backends) {
 
       const bombs = [
         ...Array.from({ length: 24 }, () =>
-          t.call('POST', '/v1/render', {
+          t.call<ResponseOf<typeof nativeRenderStateless, '4xx'>>('POST', '/v1/render', {
             key: t.keys.viewer,
             body: { format: 'jinja2', template: BOMB, variables: {} },
           }),
@@ -75,20 +79,23 @@ for (const backend of backends) {
           [
             'promptlayer get',
             () =>
-              t.call('POST', `/prompt-templates/${small.seq}`, {
+              t.call<ResponseOf<typeof promptlayerGetRendered>>('POST', `/prompt-templates/${small.seq}`, {
                 body: { input_variables: { name: 'Ada', topic: 'x' } },
               }),
           ],
           [
             'native small',
             () =>
-              t.call('POST', `/v1/prompts/${small.id}/render`, {
+              t.call<ResponseOf<typeof nativeRenderPrompt>>('POST', `/v1/prompts/${small.id}/render`, {
                 body: { variables: { name: 'Ada', topic: 'x' } },
               }),
           ],
           [
             'native loop',
-            () => t.call('POST', `/v1/prompts/${looped.id}/render`, { body: { variables: { name: 'Ada' } } }),
+            () =>
+              t.call<ResponseOf<typeof nativeRenderPrompt>>('POST', `/v1/prompts/${looped.id}/render`, {
+                body: { variables: { name: 'Ada' } },
+              }),
           ],
         ] as const) {
           const t0 = performance.now();

@@ -7,8 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { backends } from '../support/stores.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.ts';
+import type { schema as keywordsaiPromptsCreate } from '../../src/dialects/keywordsai/routes/prompts-create.ts';
+import type { schema as nativePromptsGet } from '../../src/dialects/native/routes/prompts-get.ts';
 
 type Writer = { api: string; write(t: TestApp, name: string): Promise<void> };
 
@@ -73,7 +75,12 @@ const writers: Writer[] = [
   {
     api: 'keywordsai',
     async write(t, name) {
-      const p = ok(await t.call('POST', '/api/prompts/', { body: { name } }), 'keywordsai create').body;
+      const p = ok(
+        await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+          body: { name },
+        }),
+        'keywordsai create',
+      ).body;
       ok(
         await t.call('POST', `/api/prompts/${p.prompt_id}/versions/`, {
           body: {
@@ -111,7 +118,10 @@ const writers: Writer[] = [
         'nemo write',
       );
       // NeMo has no labels: its versions go live through the native API.
-      const p = ok(await t.call('GET', `/v1/prompts/${encodeURIComponent(name)}`), 'native get').body.prompt;
+      const p = ok(
+        await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${encodeURIComponent(name)}`),
+        'native get',
+      ).body.prompt;
       ok(
         await t.call('PUT', `/v1/prompts/${p.id}/labels/production`, { body: { version: 1 } }),
         'label nemo version',
@@ -146,7 +156,11 @@ for (const backend of backends) {
       for (const w of writers) {
         const name = `matrix-${w.api}`;
         await w.write(t, name);
-        ids.set(w.api, ok(await t.call('GET', `/v1/prompts/${name}`), 'get').body.prompt.id);
+        ids.set(
+          w.api,
+          ok(await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${name}`), 'get').body
+            .prompt.id,
+        );
       }
     });
     afterAll(async () => {

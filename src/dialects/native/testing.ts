@@ -1,6 +1,7 @@
 // Shared set-up for the native route tests: unique names and prompts with versions, over HTTP.
 import { expect } from 'vitest';
-import type { TestApp } from '../../../test/support/app.ts';
+import type { ResponseOf, TestApp } from '../../../test/support/app.ts';
+import type { schema as promptsCreate } from './routes/prompts-create.ts';
 
 let n = 0;
 export const uniq = (base: string) => `${base}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
@@ -12,10 +13,13 @@ export async function promptWithVersions(
   opts: { name?: string; key?: string; labels?: string[]; lastStatus?: 'draft' | 'committed' } = {},
 ): Promise<{ id: string; name: string; etag: string }> {
   const name = opts.name ?? uniq('p');
-  const created = await t.call('POST', '/v1/prompts', { key: opts.key, body: { name } });
+  const created = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
+    key: opts.key,
+    body: { name },
+  });
   expect(created.status).toBe(201);
   let etag = created.headers.etag as string;
-  const id = created.body.prompt.id as string;
+  const id = created.body.prompt.id;
   for (const [i, text] of texts.entries()) {
     const last = i === texts.length - 1;
     const res = await t.call('POST', `/v1/prompts/${id}/versions`, {

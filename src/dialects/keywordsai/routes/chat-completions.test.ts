@@ -5,12 +5,13 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { withVerbs } from '../../../../test/support/verbs.ts';
 import { hex32 } from '../../../model/ids.ts';
 import type { RequestLogInput } from '../../../model/request-log.ts';
 import type { Actor } from '../../../model/types.ts';
+import type { schema as chatCompletions } from './chat-completions.ts';
 
 const PROVIDER_KEY = 'sk-fake-PROVIDER-SECRET-4242';
 
@@ -382,7 +383,9 @@ for (const backend of backends) {
         expect((await failing(run({ retry_params: { num_retries: 1, bogus: 1 } }))).status).toBe(400);
         expect((await failing(run({ load_balance_models: [{ model: 'a', weight: 0 }] }))).status).toBe(400);
         expect((await failing(run({}, { schema_version: 2, patch: { messages: [] } }))).status).toBe(400);
-        const res = await t.call('POST', '/api/chat/completions', { body: { model: 'x', messages: [] } });
+        const res = await t.call<ResponseOf<typeof chatCompletions, '4xx'>>('POST', '/api/chat/completions', {
+          body: { model: 'x', messages: [] },
+        });
         expect(res.status).toBe(400);
         expect(res.body.error.message).toMatch(/prompt/);
       });

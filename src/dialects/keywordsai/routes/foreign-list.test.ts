@@ -3,15 +3,21 @@
 // written as checks in test/support/keywordsai-sdk-models.ts, as there is no Keywords AI npm SDK).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { listPageProblems, promptProblems } from '../../../../test/support/keywordsai-sdk-models.ts';
+import type { getSchema } from './prompts-list.ts';
+import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
+import type { schema as promptlayerPublish } from '../../promptlayer/routes/publish.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as promptsGet } from './prompts-get.ts';
+import type { schema as versionsList } from './versions-list.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`Keywords AI view of every API's prompts on ${backend.name}`, () => {
     let t: TestApp;
     beforeAll(async () => {
       t = await startTestApp(backend);
-      const pl = await t.call('POST', '/rest/prompt-templates', {
+      const pl = await t.call<ResponseOf<typeof promptlayerPublish, 201>>('POST', '/rest/prompt-templates', {
         auth: 'x-api-key',
         body: {
           prompt_template: { prompt_name: 'fv-pl' },
@@ -42,7 +48,7 @@ for (const backend of backends) {
         },
       });
       expect(nemo.status).toBe(201);
-      const native = await t.call('POST', '/v1/prompts', {
+      const native = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
         body: {
           name: 'fv-native',
           version: {
@@ -52,7 +58,9 @@ for (const backend of backends) {
         },
       });
       expect(native.status, JSON.stringify(native.body)).toBe(201);
-      const ka = await t.call('POST', '/api/prompts/', { body: { name: 'fv-ka' } });
+      const ka = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/api/prompts/', {
+        body: { name: 'fv-ka' },
+      });
       await t.call('POST', `/api/prompts/${ka.body.prompt_id}/versions/`, {
         body: { messages: [{ role: 'user', content: 'K' }], model: 'gpt-4o-mini' },
       });
@@ -60,21 +68,25 @@ for (const backend of backends) {
     afterAll(() => t?.close());
 
     it('every list page and every retrieved prompt passes the SDK models', async () => {
-      const list = await t.call('GET', '/api/prompts/list/');
+      const list = await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/list/');
       expect(list.status).toBe(200);
       const names = list.body.results.map((p: { name: string }) => p.name);
       expect(names).toEqual(expect.arrayContaining(['fv-pl', 'fv-nemo', 'fv-native', 'fv-ka']));
       expect(listPageProblems(list.body, 'prompt')).toEqual([]);
       for (const p of list.body.results) {
-        const one = await t.call('GET', `/api/prompts/${p.prompt_id}/`);
+        const one = await t.call<ResponseOf<typeof promptsGet>>('GET', `/api/prompts/${p.prompt_id}/`);
         expect(promptProblems(one.body), p.name).toEqual([]);
-        const versions = await t.call('GET', `/api/prompts/${p.prompt_id}/versions/`);
+        const versions = await t.call<ResponseOf<typeof versionsList>>(
+          'GET',
+          `/api/prompts/${p.prompt_id}/versions/`,
+        );
         expect(listPageProblems(versions.body, 'version'), p.name).toEqual([]);
       }
     });
 
     it('the mappings: defaults for unset sampling, placeholder dropped, function → tool, typed variables', async () => {
-      const list = (await t.call('GET', '/api/prompts/list/')).body.results as Record<string, any>[];
+      const list = (await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/list/')).body
+        .results as Record<string, any>[];
       const by = (n: string) => list.find((p) => p.name === n)!.current_version;
       const pl = by('fv-pl');
       expect(pl).toMatchObject({ max_tokens: 4096, temperature: 0.7, top_p: 1 });

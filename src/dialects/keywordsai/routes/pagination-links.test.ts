@@ -4,7 +4,9 @@
 // Host; without it they come from the request and the answer is never cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import type { schema as nativeKeysCreate } from '../../native/routes/keys-create.ts';
+import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
 
 const LISTS = ['/api/prompts/?page_size=1', '/api/prompts/list?page_size=1'];
 
@@ -19,7 +21,7 @@ for (const backend of backends) {
         beforeAll(async () => {
           t = await startTestApp(backend, publicUrl ? { publicUrl } : {});
           for (const name of ['links-a', 'links-b']) {
-            const r = await t.call('POST', '/v1/prompts', {
+            const r = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
               body: { name, version: { messages: [{ role: 'user', content: 'x' }] } },
             });
             expect(r.status).toBe(201);
@@ -29,7 +31,7 @@ for (const backend of backends) {
             versionsUrl = `/api/prompts/${(r.body.prompt.id as string).replace(/-/g, '')}/versions?page_size=1`;
           }
           // Another application's key in the same workspace, with the same role.
-          const k = await t.call('POST', '/v1/keys', {
+          const k = await t.call<ResponseOf<typeof nativeKeysCreate, 201>>('POST', '/v1/keys', {
             key: t.keys.admin,
             body: { name: 'victim', role: 'editor', workspace: 'default' },
           });

@@ -7,6 +7,7 @@ import type { schema as promptsDelete } from './prompts-delete.ts';
 import type { schema as promptsGet } from './prompts-get.ts';
 import type { schema as promptsUpdate } from './prompts-update.ts';
 import type { schema as versionsCreate } from './versions-create.ts';
+import type { getSchema } from './prompts-list.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type DeploymentsCreateBody = ResponseOf<typeof deploymentsCreate, 201>;
@@ -139,7 +140,7 @@ for (const backend of backends) {
         const base = `/api/prompts/${p.prompt_id}`;
         await t.call<VersionsCreateBody>('POST', `${base}/versions`, { body: V });
         await t.call<VersionsCreateBody>('POST', `${base}/versions`, { body: V });
-        const res = await t.call('PATCH', base, { body: { deploy: true } });
+        const res = await t.call<ResponseOf<typeof promptsUpdate>>('PATCH', base, { body: { deploy: true } });
         expect(res.status).toBe(200);
         expect(res.body.prompt_live_version_number).toBe(1);
         expect(res.body.live_version).toMatchObject({ version: 1, is_deployed: true });
@@ -179,17 +180,19 @@ for (const backend of backends) {
           expect(second.body.previous).toMatch(/^http:\/\/kw\.example:8080\/.*page_size=2$/);
         }
         // Default sort is -id: newest first.
-        const names = (await t.call('GET', '/api/prompts/?page_size=100')).body.results.map(
-          (r: { name: string }) => r.name,
-        );
+        const names = (
+          await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/?page_size=100')
+        ).body.results.map((r: { name: string }) => r.name);
         expect(names.indexOf('list-c')).toBeLessThan(names.indexOf('list-a'));
       });
 
       it('filters the POST list with operators, AND/OR, sort_by, and counts in summary', async () => {
         const body = { filters: { name: { operator: 'startswith', value: ['list-'] } } };
-        const res = await t.call('POST', '/api/prompts/list/?sort_by=name', { body });
+        const res = await t.call<ResponseOf<typeof getSchema>>('POST', '/api/prompts/list/?sort_by=name', {
+          body,
+        });
         expect(res.body.results.map((r: { name: string }) => r.name)).toEqual(['list-a', 'list-b', 'list-c']);
-        const or = await t.call('POST', '/api/prompts/list/?sort_by=-name', {
+        const or = await t.call<ResponseOf<typeof getSchema>>('POST', '/api/prompts/list/?sort_by=-name', {
           body: {
             filters: {
               description: { operator: 'icontains', value: ['ALPH'] },
@@ -199,7 +202,7 @@ for (const backend of backends) {
           },
         });
         expect(or.body.results.map((r: { name: string }) => r.name)).toEqual(['list-c', 'list-a']);
-        const and = await t.call('POST', '/api/prompts/list/', {
+        const and = await t.call<ResponseOf<typeof getSchema>>('POST', '/api/prompts/list/', {
           body: {
             filters: {
               description: { operator: 'icontains', value: ['alph'] },
@@ -212,7 +215,7 @@ for (const backend of backends) {
         expect(sum.body).toEqual({ total_count: 3 });
         const sumGet = await t.call('GET', '/api/prompts/summary?name=list-');
         expect(sumGet.body).toEqual({ total_count: 3 });
-        const q = await t.call('GET', '/api/prompts/list/?name=LIST-B');
+        const q = await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/list/?name=LIST-B');
         expect(q.body.results.map((r: { name: string }) => r.name)).toEqual(['list-b']);
       });
 
@@ -227,7 +230,11 @@ for (const backend of backends) {
           filters: { name: { operator: 'startswith', value: ['deep-'] }, description: { value: ['keep'] } },
         };
         const at = (page: number) =>
-          t.call('POST', `/api/prompts/list/?sort_by=-name&page_size=2&page=${page}`, { body });
+          t.call<ResponseOf<typeof getSchema>>(
+            'POST',
+            `/api/prompts/list/?sort_by=-name&page_size=2&page=${page}`,
+            { body },
+          );
         const p2 = await at(2);
         expect(p2.status).toBe(200);
         expect(p2.body.count).toBe(7);
@@ -243,10 +250,10 @@ for (const backend of backends) {
       });
 
       it('clamps page_size to 100 and refuses a page past the end with 404 "Invalid page."', async () => {
-        const res = await t.call('GET', '/api/prompts/?page_size=1000');
+        const res = await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/?page_size=1000');
         expect(res.status).toBe(200);
         expect(res.body.results.length).toBeLessThanOrEqual(100);
-        const far = await t.call('GET', '/api/prompts/?page=9999');
+        const far = await t.call<ResponseOf<typeof getSchema, '4xx'>>('GET', '/api/prompts/?page=9999');
         expect(far.status).toBe(404);
         expect(far.body).toEqual({ detail: 'Invalid page.' });
       });
@@ -257,11 +264,11 @@ for (const backend of backends) {
         expect(del.status).toBe(204);
         expect(del.raw).toBe('');
         expect((await t.call<PromptsGetBody>('GET', `/api/prompts/${p.prompt_id}`)).status).toBe(404);
-        const trash = await t.call('POST', '/api/prompts/list/', {
+        const trash = await t.call<ResponseOf<typeof getSchema>>('POST', '/api/prompts/list/', {
           body: { filters: { is_deleted: { operator: '', value: [true] } } },
         });
         expect(trash.body.results.map((r: { prompt_id: string }) => r.prompt_id)).toContain(p.prompt_id);
-        const active = await t.call('GET', '/api/prompts/?page_size=100');
+        const active = await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/?page_size=100');
         expect(active.body.results.map((r: { prompt_id: string }) => r.prompt_id)).not.toContain(p.prompt_id);
         // The name is free again.
         expect((await create({ name: 'kw-doomed' })).name).toBe('kw-doomed');
@@ -291,17 +298,20 @@ for (const backend of backends) {
         });
         expect(upd.status).toBe(400);
         expect(upd.body.detail).toMatch(/^description: /);
-        const filt = await t.call('POST', '/api/prompts/list/', {
+        const filt = await t.call<ResponseOf<typeof getSchema, '4xx'>>('POST', '/api/prompts/list/', {
           body: { filters: { colour: { value: ['x'] } } },
         });
         expect(filt.status).toBe(400);
         expect(filt.body.detail).toMatch(/filters\.colour/);
-        const op = await t.call('POST', '/api/prompts/list/', {
+        const op = await t.call<ResponseOf<typeof getSchema, '4xx'>>('POST', '/api/prompts/list/', {
           body: { filters: { name: { operator: 'regex', value: ['x'] } } },
         });
         expect(op.status).toBe(400);
         expect(op.body.detail).toMatch(/filters\.name\.operator/);
-        const sort = await t.call('GET', '/api/prompts/?sort_by=-colour');
+        const sort = await t.call<ResponseOf<typeof getSchema, '4xx'>>(
+          'GET',
+          '/api/prompts/?sort_by=-colour',
+        );
         expect(sort.status).toBe(400);
         expect(sort.body.detail).toMatch(/^sort_by: /);
         const json = await t.call<ErrorBody>('POST', '/api/prompts/', { body: '{"name": ' });
@@ -321,7 +331,7 @@ for (const backend of backends) {
 
     describe('security', () => {
       it('answers 401 without a key and with a wrong key', async () => {
-        const none = await t.call('GET', '/api/prompts/', { key: null });
+        const none = await t.call<ResponseOf<typeof getSchema, '4xx'>>('GET', '/api/prompts/', { key: null });
         expect(none.status).toBe(401);
         expect(none.body).toEqual({ detail: 'Authentication credentials were not provided.' });
         const wrong = await t.call<ErrorBody>('POST', '/api/prompts/', { key: 'lec_nope', body: {} });
@@ -352,7 +362,9 @@ for (const backend of backends) {
           const res = await t.call(method, path, { key: t.keys.otherEditor, body });
           expect(res.status, `${method} ${path}`).toBe(404);
         }
-        const list = await t.call('GET', '/api/prompts/?page_size=100', { key: t.keys.otherViewer });
+        const list = await t.call<ResponseOf<typeof getSchema>>('GET', '/api/prompts/?page_size=100', {
+          key: t.keys.otherViewer,
+        });
         expect(list.body.results.map((r: { prompt_id: string }) => r.prompt_id)).not.toContain(p.prompt_id);
       });
     });

@@ -5,8 +5,12 @@
 // errors in the DRF envelope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { hex32 } from '../../../model/ids.ts';
+import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
+import type { schema as nativePromptsUsage } from '../../native/routes/prompts-usage.ts';
+import type { schema as nativeRequestLogsGet } from '../../native/routes/request-logs-get.ts';
+import type { schema as nativeRequestLogsList } from '../../native/routes/request-logs-list.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`Keywords AI request logging on ${backend.name}`, () => {
@@ -18,7 +22,9 @@ for (const backend of backends) {
       t = await startTestApp(backend);
       base = await t.app.listen({ port: 0, host: '127.0.0.1' });
       const name = `ka-log-${Math.random().toString(36).slice(2, 8)}`;
-      const created = await t.call('POST', '/v1/prompts', { body: { name } });
+      const created = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
+        body: { name },
+      });
       prompt = { id: created.body.prompt.id, name };
       for (const text of ['v1 {{x}}', 'v2 {{x}}'])
         await t.call('POST', `/v1/prompts/${prompt.id}/versions`, {
@@ -37,7 +43,8 @@ for (const backend of backends) {
       return { status: res.status, body: (await res.json()) as any };
     };
     // Committed before the answer: readable at once, without a flush.
-    const record = async (id: string) => (await t.call('GET', `/v1/request-logs/${id}`)).body;
+    const record = async (id: string) =>
+      (await t.call<ResponseOf<typeof nativeRequestLogsGet>>('GET', `/v1/request-logs/${id}`)).body;
 
     it('answers 201 on every path alias, with or without the trailing slash', async () => {
       for (const path of [
@@ -155,7 +162,9 @@ for (const backend of backends) {
         external_prompt_id: 'my-own-prompt',
       });
       expect(
-        (await t.call('GET', `/v1/prompts/${prompt.id}/usage`)).body.versions.map((v: any) => v.version),
+        (
+          await t.call<ResponseOf<typeof nativePromptsUsage>>('GET', `/v1/prompts/${prompt.id}/usage`)
+        ).body.versions.map((v: any) => v.version),
       ).toEqual([2, 1]);
     });
 
@@ -174,7 +183,9 @@ for (const backend of backends) {
     });
 
     it('answers failures in the DRF envelope with the right status, and logs nothing for them', async () => {
-      const before = (await t.call('GET', '/v1/request-logs?limit=500')).body.data.length;
+      const before = (
+        await t.call<ResponseOf<typeof nativeRequestLogsList>>('GET', '/v1/request-logs?limit=500')
+      ).body.data.length;
       const cases: [unknown, number, string | null][] = [
         [{}, 400, t.keys.viewer], // model is required
         [{ model: 5 }, 400, t.keys.viewer],
@@ -194,7 +205,10 @@ for (const backend of backends) {
         expect(typeof r.body.detail, JSON.stringify(r.body)).toBe('string');
       }
       await t.registry.flushRequestLog();
-      expect((await t.call('GET', '/v1/request-logs?limit=500')).body.data.length).toBe(before);
+      expect(
+        (await t.call<ResponseOf<typeof nativeRequestLogsList>>('GET', '/v1/request-logs?limit=500')).body
+          .data.length,
+      ).toBe(before);
     });
   });
 }

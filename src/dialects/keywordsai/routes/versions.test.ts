@@ -24,6 +24,8 @@ type VersionsUpdateBody = ResponseOf<typeof versionsUpdate>;
 type ErrorBody = ResponseOf<typeof commitsCreate, '4xx'>;
 import { uuidFromHex32 } from '../../../model/ids.ts';
 import type { VersionT } from '../responses.ts';
+import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
+import type { schema as promptlayerGetRaw } from '../../promptlayer/routes/get-raw.ts';
 
 const V = { messages: [{ role: 'user', content: 'Hello {{name}}' }], model: 'gpt-4o' };
 
@@ -241,7 +243,7 @@ for (const backend of backends) {
         });
         expect(d2.status).toBe(200);
         expect(d2.body).toMatchObject({ version: 2, readonly: true, is_deployed: true });
-        let p = (await t.call('GET', base)).body;
+        let p = (await t.call<ResponseOf<typeof promptsGet>>('GET', base)).body;
         expect(p).toMatchObject({ prompt_live_version_number: 2, commit_count: 2 });
         expect(p.live_version).toMatchObject({ version: 2, model: 'gpt-4o-mini' });
 
@@ -260,7 +262,7 @@ for (const backend of backends) {
           true,
         ]);
         expect(list.results.map((v: { readonly: boolean }) => v.readonly)).toEqual([false, true, true]);
-        p = (await t.call('GET', base)).body;
+        p = (await t.call<ResponseOf<typeof promptsGet>>('GET', base)).body;
         expect(p).toMatchObject({ prompt_live_version_number: 1, commit_count: 2 });
         expect(p.current_version).toMatchObject({ version: 3, readonly: false });
 
@@ -381,7 +383,7 @@ for (const backend of backends) {
         const check = async (number: number, model: string) => {
           const r = await t.registry.getVersion(await actor(), { id: uuid }, { label: 'production' });
           expect(r.version).toMatchObject({ number, model });
-          const native = await t.call('GET', `/v1/prompts/${uuid}`, {
+          const native = await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${uuid}`, {
             key: t.keys.viewer,
           });
           expect(native.status).toBe(200);
@@ -389,9 +391,13 @@ for (const backend of backends) {
             expect.objectContaining({ name: 'production', version: number }),
           ]);
           // PromptLayer's label=production serves the same version from the same store.
-          const pl = await t.call('GET', `/prompt-templates/${name}?label=production`, {
-            key: t.keys.viewer,
-          });
+          const pl = await t.call<ResponseOf<typeof promptlayerGetRaw>>(
+            'GET',
+            `/prompt-templates/${name}?label=production`,
+            {
+              key: t.keys.viewer,
+            },
+          );
           expect(pl.status).toBe(200);
           expect(pl.body).toMatchObject({ prompt_name: name, version: number });
           expect(JSON.stringify(pl.body)).toContain(model);
@@ -414,9 +420,13 @@ for (const backend of backends) {
     describe('paths', () => {
       it('every route answers with and without the trailing slash', async () => {
         for (const slash of ['/', '']) {
-          const created = await t.call('POST', `/api/prompts${slash}`, {
-            body: { name: `kw-slash-${slash.length}` },
-          });
+          const created = await t.call<ResponseOf<typeof promptsCreate, 201>>(
+            'POST',
+            `/api/prompts${slash}`,
+            {
+              body: { name: `kw-slash-${slash.length}` },
+            },
+          );
           expect(created.status).toBe(201);
           const base = `/api/prompts/${created.body.prompt_id}`;
           const steps: [string, string, unknown, number][] = [

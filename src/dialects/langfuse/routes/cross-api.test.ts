@@ -4,8 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LangfuseClient } from '@langfuse/client';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { publicKeyOf } from '../../../registry/keys.ts';
+import type { schema as keywordsaiVersionsGet } from '../../keywordsai/routes/versions-get.ts';
+import type { schema as nativePromptsResolve } from '../../native/routes/prompts-resolve.ts';
+import type { schema as promptlayerGetRaw } from '../../promptlayer/routes/get-raw.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`Langfuse across APIs on ${backend.name}`, () => {
@@ -34,7 +37,10 @@ for (const backend of backends) {
         commitMessage: 'from langfuse',
       });
 
-      const native = await t.call('GET', '/v1/prompts/shared-chat/resolve?label=production');
+      const native = await t.call<ResponseOf<typeof nativePromptsResolve>>(
+        'GET',
+        '/v1/prompts/shared-chat/resolve?label=production',
+      );
       expect(native.status).toBe(200);
       expect(native.body.version).toMatchObject({
         number: made.version,
@@ -60,7 +66,10 @@ for (const backend of backends) {
       expect(pl.body.metadata.model).toMatchObject({ name: 'gpt-4o', parameters: { temperature: 0.3 } });
 
       const id = (native.body.prompt.id as string).replace(/-/g, '');
-      const kw = await t.call('GET', `/api/prompts/${id}/versions/${made.version}`);
+      const kw = await t.call<ResponseOf<typeof keywordsaiVersionsGet>>(
+        'GET',
+        `/api/prompts/${id}/versions/${made.version}`,
+      );
       expect(kw.status).toBe(200);
       expect(kw.body).toMatchObject({ model: 'gpt-4o', temperature: 0.3, max_tokens: 100 });
 
@@ -132,11 +141,21 @@ for (const backend of backends) {
         (await t.call('PUT', '/v1/prompts/moved/labels/production', { body: { version: 2 } })).status,
       ).toBeLessThan(300);
       expect((await lf.prompt.get('moved', { cacheTtlSeconds: 0 })).version).toBe(2);
-      expect((await t.call('GET', '/prompt-templates/moved?label=production')).body.version).toBe(2);
+      expect(
+        (
+          await t.call<ResponseOf<typeof promptlayerGetRaw>>(
+            'GET',
+            '/prompt-templates/moved?label=production',
+          )
+        ).body.version,
+      ).toBe(2);
 
       // Langfuse moves it back to v1: the native API sees it.
       await lf.prompt.update({ name: 'moved', version: 1, newLabels: ['production'] });
-      const native = await t.call('GET', '/v1/prompts/moved/resolve?label=production');
+      const native = await t.call<ResponseOf<typeof nativePromptsResolve>>(
+        'GET',
+        '/v1/prompts/moved/resolve?label=production',
+      );
       expect(native.body.version.number).toBe(1);
     });
   });

@@ -3,9 +3,13 @@
 // graph, template formats written elsewhere, Basic auth, and Retry-After on 429.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { publicKeyOf } from '../../../registry/keys.ts';
 import type { ErrorBodyT, PromptRowT, PromptT } from '../responses.ts';
+import type { schema as list } from './list.ts';
+import type { schema as nativeKeysCreate } from '../../native/routes/keys-create.ts';
+import type { schema as nativeKeysList } from '../../native/routes/keys-list.ts';
+import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
 
 const P = '/api/public/v2/prompts';
 
@@ -98,8 +102,12 @@ for (const backend of backends) {
         error: 'InvalidRequestError',
       });
       expect(
-        (await t.call('GET', '/api/public/v2/prompts?name=locked', { key: null, headers: basic })).body
-          .data[0].versions,
+        (
+          await t.call<ResponseOf<typeof list>>('GET', '/api/public/v2/prompts?name=locked', {
+            key: null,
+            headers: basic,
+          })
+        ).body.data[0]?.versions,
       ).toEqual([1]);
       for (const name of ['l', 'clash', 'ct'])
         expect((await lf('GET', `${P}/${name}?label=latest`)).status).toBe(404);
@@ -194,7 +202,7 @@ for (const backend of backends) {
 
     it('serves f-string and simple Jinja2 versions written elsewhere as Langfuse templates; refuses the rest', async () => {
       const mk = (name: string, format: string, text: string) =>
-        t.call('POST', '/v1/prompts', {
+        t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
           body: {
             name,
             version: { messages: [{ role: 'user', content: text }], template_format: format },
@@ -220,10 +228,10 @@ for (const backend of backends) {
     it('Basic auth works on every API; the public key is listed with the key', async () => {
       const me = await t.call('GET', '/v1/me', { key: null, headers: basic });
       expect(me.status).toBe(200);
-      const keys = await t.call('GET', '/v1/keys', { key: t.keys.admin });
+      const keys = await t.call<ResponseOf<typeof nativeKeysList>>('GET', '/v1/keys', { key: t.keys.admin });
       const editor = keys.body.data.find((k: { name: string }) => k.name === 'editor@default');
-      expect(editor.public_key).toBe(publicKeyOf(editor.id));
-      const made = await t.call('POST', '/v1/keys', {
+      expect(editor?.public_key).toBe(publicKeyOf(editor!.id));
+      const made = await t.call<ResponseOf<typeof nativeKeysCreate, 201>>('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: 'lf', role: 'viewer' },
       });

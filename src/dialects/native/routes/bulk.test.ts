@@ -3,7 +3,14 @@
 // changes nothing; bad input answers 400 in the native envelope and writes nothing of its batch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import type { schema as importRoute } from './import.ts';
+import type { schema as labelsHistory } from './labels-history.ts';
+import type { schema as labelsList } from './labels-list.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as promptsList } from './prompts-list.ts';
+import type { schema as versionsCreate } from './versions-create.ts';
+import type { schema as versionsList } from './versions-list.ts';
 
 /** Everything the API shows of a workspace, minus what is per-server (seq, revision, label ids). */
 export async function storeView(t: TestApp, key = t.keys.editor) {
@@ -22,17 +29,26 @@ export async function storeView(t: TestApp, key = t.keys.editor) {
       } = p as Record<string, unknown>;
       prompt.has_project = project !== null;
       const versions = (
-        (await t.call('GET', `/v1/prompts/${p.id}/versions?limit=500&order=asc`, { key })).body
-          .data as Record<string, unknown>[]
+        (
+          await t.call<ResponseOf<typeof versionsList>>(
+            'GET',
+            `/v1/prompts/${p.id}/versions?limit=500&order=asc`,
+            { key },
+          )
+        ).body.data as Record<string, unknown>[]
       ).map(({ seq: _q, revision: _v, ...v }) => v);
       const labels = (
-        (await t.call('GET', `/v1/prompts/${p.id}/labels`, { key })).body.data as Record<string, unknown>[]
+        (await t.call<ResponseOf<typeof labelsList>>('GET', `/v1/prompts/${p.id}/labels`, { key })).body
+          .data as Record<string, unknown>[]
       ).map(({ id: _i, seq: _q, ...l }) => l);
       const history = (
-        (await t.call('GET', `/v1/prompts/${p.id}/label-history?limit=500`, { key })).body.data as Record<
-          string,
-          unknown
-        >[]
+        (
+          await t.call<ResponseOf<typeof labelsHistory>>(
+            'GET',
+            `/v1/prompts/${p.id}/label-history?limit=500`,
+            { key },
+          )
+        ).body.data as Record<string, unknown>[]
       ).map(({ id: _i, ...m }) => m);
       out.push({ prompt, versions, labels, history });
     }
@@ -51,7 +67,7 @@ for (const backend of backends) {
       [src, dst] = await Promise.all([startTestApp(backend), startTestApp(backend)]);
       await src.call('POST', '/v1/workspaces/default/projects', { body: { name: 'support' } });
       for (let i = 0; i < 5; i++) {
-        const created = await src.call('POST', '/v1/prompts', {
+        const created = await src.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
           body: {
             name: `bulk/p${i}`,
             description: i % 2 ? `prompt ${i}` : null,
@@ -103,7 +119,7 @@ for (const backend of backends) {
       });
       expect(lines.at(-1)).toEqual({ type: 'footer', prompts: 5, versions: 20, labels: 9, label_moves: 16 });
 
-      const imp = await dst.call('POST', '/v1/import', {
+      const imp = await dst.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
         body: exp.raw,
         headers: { 'content-type': 'application/x-ndjson' },
       });
@@ -123,12 +139,16 @@ for (const backend of backends) {
       const want = await storeView(src);
       expect(await storeView(dst)).toEqual(want);
       // The imported store carries on: new versions number on, the draft is still the one draft.
-      const next = await dst.call('POST', '/v1/prompts/bulk%2Fp0/versions', {
-        body: { messages: [{ role: 'user', content: 'v5' }] },
-      });
+      const next = await dst.call<ResponseOf<typeof versionsCreate, 201>>(
+        'POST',
+        '/v1/prompts/bulk%2Fp0/versions',
+        {
+          body: { messages: [{ role: 'user', content: 'v5' }] },
+        },
+      );
       expect(next.body.version.number).toBe(5);
 
-      const again = await dst.call('POST', '/v1/import', {
+      const again = await dst.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
         body: exp.raw,
         headers: { 'content-type': 'application/x-ndjson' },
       });
@@ -143,7 +163,7 @@ for (const backend of backends) {
         const exp = (await src.call('GET', '/v1/export')).raw;
         const rs = await Promise.all(
           [0, 1, 2].map(() =>
-            fresh.call('POST', '/v1/import', {
+            fresh.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
               body: exp,
               headers: { 'content-type': 'application/x-ndjson' },
             }),
@@ -168,7 +188,10 @@ for (const backend of backends) {
         const second = lines.findIndex((l, i) => i > 1 && JSON.parse(l).type === 'prompt');
         const cut = lines.slice(0, second + 2).join('\n'); // the 2nd prompt and one of its records
         const h = { 'content-type': 'application/x-ndjson' };
-        const r = await fresh.call('POST', '/v1/import', { body: cut, headers: h });
+        const r = await fresh.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
+          body: cut,
+          headers: h,
+        });
         expect(r.status, r.raw).toBe(200);
         const secondName = JSON.parse(lines[second]!).name as string;
         expect(r.body).toMatchObject({ prompts_created: 1, complete: false });
@@ -176,7 +199,10 @@ for (const backend of backends) {
           { prompt: secondName, reason: expect.stringContaining('before its footer') },
         ]);
         expect((await fresh.call('GET', `/v1/prompts/${encodeURIComponent(secondName)}`)).status).toBe(404);
-        const all = await fresh.call('POST', '/v1/import', { body: exp, headers: h });
+        const all = await fresh.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
+          body: exp,
+          headers: h,
+        });
         expect(all.body).toMatchObject({
           prompts_created: 4,
           prompts_skipped: 1,
@@ -201,14 +227,16 @@ for (const backend of backends) {
           ['', 'the import is empty'],
           [ndjson([{ type: 'header', format: 'lectern-export', format_version: 99 }]), 'format_version 99'],
         ] as const) {
-          const r = await fresh.call('POST', '/v1/import', {
+          const r = await fresh.call<ResponseOf<typeof importRoute, '4xx'>>('POST', '/v1/import', {
             body,
             headers: { 'content-type': 'application/x-ndjson' },
           });
           expect(r.status, String(msg)).toBe(400);
           expect(r.body.error.message).toContain(msg);
         }
-        expect((await fresh.call('GET', '/v1/prompts')).body.data).toEqual([]);
+        expect((await fresh.call<ResponseOf<typeof promptsList>>('GET', '/v1/prompts')).body.data).toEqual(
+          [],
+        );
         // Viewers may neither export nor import.
         expect((await fresh.call('GET', '/v1/export', { key: fresh.keys.viewer })).status).toBe(403);
         const v = await fresh.call('POST', '/v1/import', {
@@ -219,7 +247,7 @@ for (const backend of backends) {
         expect(v.status).toBe(403);
         // A name another live prompt holds is reported, not merged.
         await fresh.call('POST', '/v1/prompts', { body: { name: 'bulk/p1' } });
-        const r = await fresh.call('POST', '/v1/import', {
+        const r = await fresh.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
           body: exp.join('\n'),
           headers: { 'content-type': 'application/x-ndjson' },
         });

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { uniq } from '../testing.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
 
 async function connect(url: string, key: string, headers: Record<string, string> = {}) {
   const ctl = new AbortController();
@@ -47,7 +48,7 @@ for (const backend of backends) {
     afterAll(() => t?.close());
 
     const newPrompt = async () => {
-      const r = await t.call('POST', '/v1/prompts', {
+      const r = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
         body: { name: uniq('now'), version: { messages: [{ role: 'user', content: 'x' }] } },
       });
       expect(r.status).toBe(201);

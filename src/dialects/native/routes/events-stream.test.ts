@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { sql } from 'drizzle-orm';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { uniq } from '../testing.ts';
 import { pruneOutbox, rowsOf } from '../../../registry/outbox.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
 
 interface Client {
   events: EventSourceMessage[];
@@ -62,7 +63,7 @@ for (const backend of backends) {
     });
 
     const newPrompt = async (key: string) => {
-      const r = await t.call('POST', '/v1/prompts', {
+      const r = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
         key,
         body: { name: uniq('sse'), version: { messages: [{ role: 'user', content: 'x' }] } },
       });

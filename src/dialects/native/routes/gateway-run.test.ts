@@ -6,9 +6,10 @@ import OpenAI from 'openai';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../registry/request-log.ts';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { withVerbs } from '../../../../test/support/verbs.ts';
+import type { schema as promptsRun } from './prompts-run.ts';
 
 const KEY = 'sk-native-PROVIDER-SECRET-77';
 
@@ -90,7 +91,7 @@ for (const backend of backends) {
       });
       expect(v2.body).toMatchObject({ version: 2, label: null });
       expect(v2.body.response.choices[0].message.content).toBe('echo: Howdy Bo');
-      const staged = await t.call('POST', '/v1/prompts/greeter/run', {
+      const staged = await t.call<ResponseOf<typeof promptsRun>>('POST', '/v1/prompts/greeter/run', {
         body: {
           label: 'staging',
           variables: { name: 'Cy' },
@@ -106,7 +107,9 @@ for (const backend of backends) {
     });
 
     it('strict by default: a missing variable is a 422 naming it, before any upstream call', async () => {
-      const r = await t.call('POST', '/v1/prompts/greeter/run', { body: {} });
+      const r = await t.call<ResponseOf<typeof promptsRun, '4xx'>>('POST', '/v1/prompts/greeter/run', {
+        body: {},
+      });
       expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('missing_variables');
       expect(llm.requests).toHaveLength(0);
@@ -121,7 +124,7 @@ for (const backend of backends) {
       expect(llm.requests).toHaveLength(3);
       llm.reset();
       llm.always('llama-3', { status: 400 });
-      const narrowed = await t.call('POST', '/v1/prompts/greeter/run', {
+      const narrowed = await t.call<ResponseOf<typeof promptsRun, '4xx'>>('POST', '/v1/prompts/greeter/run', {
         body: { version: 2, variables: { name: 'A' }, on_status_codes: [429] },
       });
       // 400 is not in on_status_codes: no fallback to qwen, the upstream refusal comes back as a 400.

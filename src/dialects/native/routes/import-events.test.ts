@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { versionRecord } from '../../../../test/support/export-records.ts';
 import { startReceiver, type Receiver } from '../../../../test/support/webhook-receiver.ts';
 import { startWebhookWorker, type WebhookWorker } from '../../../delivery/webhooks.ts';
+import type { schema as importRoute } from './import.ts';
+import type { schema as webhooksCreate } from './webhooks-create.ts';
 
 const PROMPT = '018f0000-0000-7000-8000-0000000000e1';
 const OTHER = '018f0000-0000-7000-8000-0000000000e2';
@@ -121,10 +123,14 @@ for (const backend of backends)
       editor = (await t.registry.createKey(root, { name: 'e', role: 'editor', workspace: ws })).secret;
       const viewer = (await t.registry.createKey(root, { name: 'v', role: 'viewer', workspace: ws })).secret;
       rcv = await startReceiver();
-      const hook = await t.call('POST', `/v1/webhooks?workspace=${ws}`, {
-        key: t.keys.admin,
-        body: { url: rcv.url },
-      });
+      const hook = await t.call<ResponseOf<typeof webhooksCreate, 201>>(
+        'POST',
+        `/v1/webhooks?workspace=${ws}`,
+        {
+          key: t.keys.admin,
+          body: { url: rcv.url },
+        },
+      );
       expect(hook.status, hook.raw).toBe(201);
       rcv.secrets.push(hook.body.secret);
       sse = await connect(base, viewer);
@@ -137,7 +143,7 @@ for (const backend of backends)
     });
 
     const imp = async (body: string, q = '') => {
-      const r = await t.call('POST', `/v1/import${q}`, {
+      const r = await t.call<ResponseOf<typeof importRoute>>('POST', `/v1/import${q}`, {
         key: editor,
         body,
         headers: { 'content-type': 'application/x-ndjson' },

@@ -6,8 +6,13 @@
 // reported instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { versionRecord } from '../../../../test/support/export-records.ts';
+import type { schema as importRoute } from './import.ts';
+import type { schema as labelsHistory } from './labels-history.ts';
+import type { schema as labelsList } from './labels-list.ts';
+import type { schema as promptsGet } from './prompts-get.ts';
+import type { schema as versionsList } from './versions-list.ts';
 
 const PROMPT = '018f0000-0000-7000-8000-0000000000a1';
 const vid = (n: number) => `018f0000-0000-7000-8000-0000000001${String(n).padStart(2, '0')}`;
@@ -50,14 +55,22 @@ for (const backend of backends)
   describe.skipIf(!backend.available)(`import existing=sync on ${backend.name}`, () => {
     let t: TestApp;
     const imp = (b: string, q = 'existing=sync') =>
-      t.call('POST', `/v1/import?${q}`, { body: b, headers: { 'content-type': 'application/x-ndjson' } });
+      t.call<ResponseOf<typeof importRoute>>('POST', `/v1/import?${q}`, {
+        body: b,
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
     const view = async () => {
-      const vs = (await t.call('GET', `/v1/prompts/${PROMPT}/versions?limit=50&order=asc`)).body
+      const vs = (
+        await t.call<ResponseOf<typeof versionsList>>(
+          'GET',
+          `/v1/prompts/${PROMPT}/versions?limit=50&order=asc`,
+        )
+      ).body.data as any[];
+      const ls = (await t.call<ResponseOf<typeof labelsList>>('GET', `/v1/prompts/${PROMPT}/labels`)).body
         .data as any[];
-      const ls = (await t.call('GET', `/v1/prompts/${PROMPT}/labels`)).body.data as any[];
-      const p = (await t.call('GET', `/v1/prompts/${PROMPT}`)).body;
+      const p = (await t.call<ResponseOf<typeof promptsGet>>('GET', `/v1/prompts/${PROMPT}`)).body;
       return {
-        name: p.prompt?.name ?? p.name,
+        name: p.prompt.name,
         versions: vs.map((v) => [v.number, v.status, v.messages[0].content]),
         labels: Object.fromEntries(ls.map((l) => [l.name, l.version])),
       };
@@ -117,8 +130,9 @@ for (const backend of backends)
         ],
         labels: { production: 3 },
       });
-      const history = (await t.call('GET', `/v1/prompts/${PROMPT}/label-history?limit=50`)).body
-        .data as any[];
+      const history = (
+        await t.call<ResponseOf<typeof labelsHistory>>('GET', `/v1/prompts/${PROMPT}/label-history?limit=50`)
+      ).body.data as any[];
       expect(
         history
           .slice(0, 2)
@@ -171,6 +185,6 @@ for (const backend of backends)
     it('bad query values are a 400 in the native envelope', async () => {
       const r = await imp(body('x', [], []), 'existing=merge');
       expect(r.status).toBe(400);
-      expect(r.body.error).toBeDefined();
+      expect((r.body as unknown as ResponseOf<typeof importRoute, '4xx'>).error).toBeDefined();
     });
   });

@@ -12,6 +12,7 @@ type LabelsListBody = ResponseOf<typeof labelsList>;
 type LabelsSetBody = ResponseOf<typeof labelsSet>;
 type PromptsResolveBody = ResponseOf<typeof promptsResolve>;
 import { promptWithVersions } from '../testing.ts';
+import type { schema as labelsHistory } from './labels-history.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`native labels API on ${backend.name}`, () => {
@@ -50,15 +51,13 @@ for (const backend of backends) {
         expect(del.status).toBe(200);
         expect(del.body.label).toMatchObject({ name: 'staging', version: 2 });
 
-        const history = await t.call('GET', `/v1/prompts/${id}/labels/history`, { key: t.keys.viewer });
+        const history = await t.call<ResponseOf<typeof labelsHistory>>(
+          'GET',
+          `/v1/prompts/${id}/labels/history`,
+          { key: t.keys.viewer },
+        );
         expect(history.status).toBe(200);
-        expect(
-          history.body.data.map((m: { label: string; from_version: number; to_version: number }) => [
-            m.label,
-            m.from_version,
-            m.to_version,
-          ]),
-        ).toEqual([
+        expect(history.body.data.map((m) => [m.label, m.from_version, m.to_version])).toEqual([
           ['staging', 2, null],
           ['staging', null, 2],
           ['production', 1, 3],
@@ -71,17 +70,23 @@ for (const backend of backends) {
         for (const v of [1, 2, 1])
           await t.call<LabelsSetBody>('PUT', `/v1/prompts/${id}/labels/prod`, { body: { version: v } });
         await t.call<LabelsSetBody>('PUT', `/v1/prompts/${id}/labels/other`, { body: { version: 1 } });
-        const page = await t.call('GET', `/v1/prompts/${id}/label-history?label=prod&limit=2`);
-        expect(page.body.data.map((m: { to_version: number }) => m.to_version)).toEqual([1, 2]);
+        const page = await t.call<ResponseOf<typeof labelsHistory>>(
+          'GET',
+          `/v1/prompts/${id}/label-history?label=prod&limit=2`,
+        );
+        expect(page.body.data.map((m) => m.to_version)).toEqual([1, 2]);
         expect(page.body.pagination).toEqual({ total: 3, limit: 2, offset: 0, next_offset: 2 });
-        const rest = await t.call('GET', `/v1/prompts/${id}/labels/history?label=prod&limit=2&offset=2`);
-        expect(rest.body.data.map((m: { to_version: number }) => m.to_version)).toEqual([1]);
+        const rest = await t.call<ResponseOf<typeof labelsHistory>>(
+          'GET',
+          `/v1/prompts/${id}/labels/history?label=prod&limit=2&offset=2`,
+        );
+        expect(rest.body.data.map((m) => m.to_version)).toEqual([1]);
         expect(rest.body.pagination.next_offset).toBeNull();
       });
 
       it('treats "history" as a route, not a label, on GET', async () => {
         const { id } = await promptWithVersions(t, ['a']);
-        const res = await t.call('GET', `/v1/prompts/${id}/labels/history`);
+        const res = await t.call<ResponseOf<typeof labelsHistory>>('GET', `/v1/prompts/${id}/labels/history`);
         expect(res.status).toBe(200);
         expect(res.body).toHaveProperty('pagination');
       });

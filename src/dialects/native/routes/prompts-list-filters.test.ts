@@ -3,13 +3,15 @@
 // version — and GET /v1/folders, on both backends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import type { schema as foldersList } from './folders-list.ts';
+import type { schema as promptsList } from './prompts-list.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`prompt list filters for the UI (${backend.name})`, () => {
     let t: TestApp;
     const names = async (qs: string) => {
-      const r = await t.call('GET', `/v1/prompts?${qs}`);
+      const r = await t.call<ResponseOf<typeof promptsList>>('GET', `/v1/prompts?${qs}`);
       expect(r.status, r.raw).toBe(200);
       return (r.body.data as { name: string }[]).map((p) => p.name).sort();
     };
@@ -77,20 +79,23 @@ for (const backend of backends) {
     it('bounds updated_at and sorts by latest version', async () => {
       expect(await names('updated_after=2999-01-01T00:00:00Z')).toEqual([]);
       expect((await names('updated_before=2999-01-01T00:00:00Z')).length).toBe(4);
-      const r = await t.call('GET', '/v1/prompts?sort=latest_version&order=desc&limit=1');
-      expect(r.body.data[0].name).toBe('ops/report');
+      const r = await t.call<ResponseOf<typeof promptsList>>(
+        'GET',
+        '/v1/prompts?sort=latest_version&order=desc&limit=1',
+      );
+      expect(r.body.data[0]?.name).toBe('ops/report');
     });
 
     it('refuses a bad template format or date with a 400 in the native envelope', async () => {
       for (const qs of ['template_format=handlebars', 'updated_after=yesterday', 'sort=tags']) {
-        const r = await t.call('GET', `/v1/prompts?${qs}`);
+        const r = await t.call<ResponseOf<typeof promptsList, '4xx'>>('GET', `/v1/prompts?${qs}`);
         expect(r.status, qs).toBe(400);
         expect(r.body.error.code).toBeTypeOf('string');
       }
     });
 
     it('lists folders with the prompts directly in each', async () => {
-      const r = await t.call('GET', '/v1/folders');
+      const r = await t.call<ResponseOf<typeof foldersList>>('GET', '/v1/folders');
       expect(r.status).toBe(200);
       expect(r.body.data).toEqual([
         { path: 'ops', count: 1 },

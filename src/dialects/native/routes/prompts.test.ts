@@ -91,7 +91,10 @@ for (const backend of backends) {
         const url = `/v1/prompts/${created.body.prompt.id}/versions`;
         const first = await t.call('POST', url, { body: { messages: [] }, headers: { 'if-match': tag } });
         expect(first.status).toBe(201);
-        const second = await t.call('POST', url, { body: { messages: [] }, headers: { 'if-match': tag } });
+        const second = await t.call<ResponseOf<typeof versionsCreate, '4xx'>>('POST', url, {
+          body: { messages: [] },
+          headers: { 'if-match': tag },
+        });
         expect(second.status).toBe(412);
         expect(second.body.error.code).toBe('precondition_failed');
         const got = await t.call<PromptsGetBody>('GET', `/v1/prompts/${created.body.prompt.id}`);

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { uniq } from '../testing.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as renderPrompt } from './render-prompt.ts';
+import type { schema as renderStateless } from './render-stateless.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`native render API on ${backend.name}`, () => {
@@ -13,7 +16,7 @@ for (const backend of backends) {
 
     /** A prompt whose v1 greets in mustache and whose v2 (production) is jinja2 with defaults. */
     async function greeter(): Promise<string> {
-      const res = await t.call('POST', '/v1/prompts', {
+      const res = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
         body: {
           name: uniq('greeter'),
           version: { messages: [{ role: 'user', content: 'v1 {{name}}' }] },
@@ -53,7 +56,7 @@ for (const backend of backends) {
     describe('happy path', () => {
       it('renders the labelled version with defaults under the caller’s values', async () => {
         const id = await greeter();
-        const res = await t.call('POST', `/v1/prompts/${id}/render`, {
+        const res = await t.call<ResponseOf<typeof renderPrompt>>('POST', `/v1/prompts/${id}/render`, {
           key: t.keys.viewer,
           body: { label: 'production', variables: { name: 'Ada', vip: true } },
         });
@@ -85,11 +88,11 @@ for (const backend of backends) {
 
       it('renders by version number and latest (the default)', async () => {
         const id = await greeter();
-        const v1 = await t.call('POST', `/v1/prompts/${id}/render`, {
+        const v1 = await t.call<ResponseOf<typeof renderPrompt>>('POST', `/v1/prompts/${id}/render`, {
           body: { version: 1, variables: { name: 'B' } },
         });
         expect(v1.body.messages).toEqual([{ role: 'user', content: 'v1 B' }]);
-        const latest = await t.call('POST', `/v1/prompts/${id}/render`, {
+        const latest = await t.call<ResponseOf<typeof renderPrompt>>('POST', `/v1/prompts/${id}/render`, {
           body: { variables: { other: 'o' } },
         });
         expect(latest.body).toMatchObject({ version: 3, messages: [{ role: 'user', content: 'v3 o' }] });
@@ -107,15 +110,19 @@ for (const backend of backends) {
       });
 
       it('renders a completion template', async () => {
-        const created = await t.call('POST', '/v1/prompts', {
+        const created = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
           body: {
             name: uniq('completion'),
             version: { template_type: 'completion', content: [{ type: 'text', text: 'Sum: {{x}}' }] },
           },
         });
-        const res = await t.call('POST', `/v1/prompts/${created.body.prompt.id}/render`, {
-          body: { variables: { x: 3 } },
-        });
+        const res = await t.call<ResponseOf<typeof renderPrompt>>(
+          'POST',
+          `/v1/prompts/${created.body.prompt.id}/render`,
+          {
+            body: { variables: { x: 3 } },
+          },
+        );
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({
           template_type: 'completion',
@@ -125,7 +132,7 @@ for (const backend of backends) {
       });
 
       it('renders a stateless template and reports its variables', async () => {
-        const res = await t.call('POST', '/v1/render', {
+        const res = await t.call<ResponseOf<typeof renderStateless>>('POST', '/v1/render', {
           key: t.keys.viewer,
           body: {
             format: 'jinja2',
@@ -135,14 +142,14 @@ for (const backend of backends) {
         });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ output: '1,2,', warnings: [], missing: [], variables: ['items', 'sep'] });
-        const fs = await t.call('POST', '/v1/render', {
+        const fs = await t.call<ResponseOf<typeof renderStateless>>('POST', '/v1/render', {
           body: { format: 'f-string', template: '{a} {b!r:>5}', variables: { a: 1 }, mode: 'lenient' },
         });
         expect(fs.body).toMatchObject({ missing: ['b'], variables: ['a', 'b'] });
       });
 
       it('renders stateless messages', async () => {
-        const res = await t.call('POST', '/v1/render', {
+        const res = await t.call<ResponseOf<typeof renderStateless>>('POST', '/v1/render', {
           body: {
             format: 'mustache',
             messages: [
@@ -164,13 +171,13 @@ for (const backend of backends) {
     describe('errors', () => {
       it('strict mode answers 422 naming every missing variable', async () => {
         const id = await greeter();
-        const res = await t.call('POST', `/v1/prompts/${id}/render`, {
+        const res = await t.call<ResponseOf<typeof renderPrompt, '4xx'>>('POST', `/v1/prompts/${id}/render`, {
           body: { label: 'production', variables: {} },
         });
         expect(res.status).toBe(422);
         expect(res.body.error.code).toBe('missing_variables');
         expect(res.body.error.details.missing).toEqual(['name']);
-        const stateless = await t.call('POST', '/v1/render', {
+        const stateless = await t.call<ResponseOf<typeof renderStateless, '4xx'>>('POST', '/v1/render', {
           body: { format: 'mustache', template: '{{a}}{{b}}' },
         });
         expect(stateless.status).toBe(422);
@@ -178,7 +185,7 @@ for (const backend of backends) {
       });
 
       it('answers 422 render_limit for a render over the output budget, without hanging', async () => {
-        const res = await t.call('POST', '/v1/render', {
+        const res = await t.call<ResponseOf<typeof renderStateless, '4xx'>>('POST', '/v1/render', {
           body: { format: 'jinja2', template: '{% for i in range(100000) %}{{ "x" * 1000 }}{% endfor %}' },
         });
         expect(res.status).toBe(422);
@@ -186,24 +193,28 @@ for (const backend of backends) {
       });
 
       it('answers 422 with the position of a syntax error', async () => {
-        const res = await t.call('POST', '/v1/render', {
+        const res = await t.call<ResponseOf<typeof renderStateless, '4xx'>>('POST', '/v1/render', {
           body: { format: 'f-string', template: 'Hi {name' },
         });
         expect(res.status).toBe(422);
         expect(res.body.error.code).toBe('template_syntax');
         expect(res.body.error.details.position).toEqual({ line: 1, column: 4, offset: 3 });
-        const stored = await t.call('POST', '/v1/prompts', {
+        const stored = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
           body: { name: uniq('broken'), version: { messages: [{ role: 'user', content: 'a\n{{#s}}x' }] } },
         });
-        const r = await t.call('POST', `/v1/prompts/${stored.body.prompt.id}/render`, {
-          body: { variables: { s: 1 } },
-        });
+        const r = await t.call<ResponseOf<typeof renderPrompt, '4xx'>>(
+          'POST',
+          `/v1/prompts/${stored.body.prompt.id}/render`,
+          {
+            body: { variables: { s: 1 } },
+          },
+        );
         expect(r.status).toBe(422);
         expect(r.body.error.details.position).toMatchObject({ line: 2 });
       });
 
       it('answers 422 with the line and column of a Jinja2 syntax error, stateless and stored', async () => {
-        const res = await t.call('POST', '/v1/render', {
+        const res = await t.call<ResponseOf<typeof renderStateless, '4xx'>>('POST', '/v1/render', {
           body: { format: 'jinja2', template: 'Hello\n{{ name + }}' },
         });
         expect(res.status).toBe(422);
@@ -213,7 +224,7 @@ for (const backend of backends) {
           template_error: 'template_syntax',
           position: { line: 2, column: 11, offset: 16 },
         });
-        const messages = await t.call('POST', '/v1/render', {
+        const messages = await t.call<ResponseOf<typeof renderStateless, '4xx'>>('POST', '/v1/render', {
           body: {
             format: 'jinja2',
             messages: [
@@ -224,7 +235,7 @@ for (const backend of backends) {
         });
         expect(messages.status).toBe(422);
         expect(messages.body.error.details.position).toMatchObject({ line: 3, column: 4 });
-        const stored = await t.call('POST', '/v1/prompts', {
+        const stored = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
           body: {
             name: uniq('broken-jinja'),
             version: {
@@ -234,10 +245,14 @@ for (const backend of backends) {
           },
         });
         expect(stored.status).toBe(201);
-        const r = await t.call('POST', `/v1/prompts/${stored.body.prompt.id}/render`, {
-          key: t.keys.viewer,
-          body: { variables: { xs: [1] } },
-        });
+        const r = await t.call<ResponseOf<typeof renderPrompt, '4xx'>>(
+          'POST',
+          `/v1/prompts/${stored.body.prompt.id}/render`,
+          {
+            key: t.keys.viewer,
+            body: { variables: { xs: [1] } },
+          },
+        );
         expect(r.status).toBe(422);
         expect(r.body.error.code).toBe('template_syntax');
         expect(r.body.error.details.position).toEqual({ line: 2, column: 8, offset: 25 });
@@ -251,7 +266,9 @@ for (const backend of backends) {
           { variables: [] },
           { version: 'first' },
         ]) {
-          const res = await t.call('POST', `/v1/prompts/${id}/render`, { body });
+          const res = await t.call<ResponseOf<typeof renderPrompt>>('POST', `/v1/prompts/${id}/render`, {
+            body,
+          });
           expect(res.status, JSON.stringify(body)).toBe(400);
         }
         expect((await t.call('POST', `/v1/prompts/${id}/render`, { body: { label: 'nope' } })).status).toBe(
@@ -263,7 +280,7 @@ for (const backend of backends) {
           { format: 'mustache', template: 'x', messages: [] },
           { template: 'x' },
         ]) {
-          const res = await t.call('POST', '/v1/render', { body });
+          const res = await t.call<ResponseOf<typeof renderStateless, '4xx'>>('POST', '/v1/render', { body });
           expect(res.status, JSON.stringify(body)).toBe(400);
           expect(res.body.error.code).toBe('bad_request');
         }

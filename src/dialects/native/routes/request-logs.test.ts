@@ -4,9 +4,13 @@
 // bad input answered 400 in the native envelope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { promptWithVersions } from '../testing.ts';
 import type { PromptUsageT, RequestLogFullT, RequestLogPageT } from '../request-log-wire.ts';
+import type { getSchema } from './request-log-settings.ts';
+import type { putSchema } from './request-log-settings.ts';
+import type { schema as requestLogsCreate } from './request-logs-create.ts';
+import type { schema as requestLogsGet } from './request-logs-get.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`native request-log API on ${backend.name}`, () => {
@@ -29,7 +33,7 @@ for (const backend of backends) {
         { v: 2, latency: 70, status: 'success', inTok: 20, outTok: 7, cost: 0.002 },
       ];
       for (const [i, c] of calls.entries()) {
-        const r = await t.call('POST', '/v1/request-logs', {
+        const r = await t.call<ResponseOf<typeof requestLogsCreate, 201>>('POST', '/v1/request-logs', {
           key: t.keys.viewer,
           body: {
             prompt_id: prompt.id,
@@ -63,13 +67,19 @@ for (const backend of backends) {
     };
 
     it('logs a record: 202 at once, 201 once committed, both readable after a flush', async () => {
-      const queued = await t.call('POST', '/v1/request-logs', { body: { model: 'm', metadata: { k: 'q' } } });
+      const queued = await t.call<ResponseOf<typeof requestLogsCreate, 202>>('POST', '/v1/request-logs', {
+        body: { model: 'm', metadata: { k: 'q' } },
+      });
       expect(queued.status).toBe(202);
       expect(queued.body).toMatchObject({
         committed: false,
         unique_id: expect.stringMatching(/^[0-9a-f]{32}$/),
       });
-      const committed = await t.call('POST', '/v1/request-logs?wait=commit', { body: { model: 'm' } });
+      const committed = await t.call<ResponseOf<typeof requestLogsCreate, 201>>(
+        'POST',
+        '/v1/request-logs?wait=commit',
+        { body: { model: 'm' } },
+      );
       expect(committed.status).toBe(201);
       // Committed means readable now, without a flush.
       expect((await t.call('GET', `/v1/request-logs/${committed.body.id}`)).status).toBe(200);
@@ -140,7 +150,11 @@ for (const backend of backends) {
       const full = await t.call<RequestLogFullT>('GET', `/v1/request-logs/${first!.id}`);
       expect(full.body.request).toEqual({ messages: [{ role: 'user', content: 'q5' }] });
       expect(full.body.response).toEqual({ choices: [{ message: { role: 'assistant', content: 'a5' } }] });
-      const foreign = await t.call('GET', `/v1/request-logs/${first!.id}`, { key: t.keys.otherViewer });
+      const foreign = await t.call<ResponseOf<typeof requestLogsGet, '4xx'>>(
+        'GET',
+        `/v1/request-logs/${first!.id}`,
+        { key: t.keys.otherViewer },
+      );
       expect(foreign.status).toBe(404);
       expect(foreign.body.error.code).toBe('not_found');
       expect((await list('', t.keys.otherViewer)).data.some((r) => r.id === first!.id)).toBe(false);
@@ -181,10 +195,14 @@ for (const backend of backends) {
       // A prompt of its own, so the other tests' figures stay as they are.
       const own = await promptWithVersions(t, ['priced']);
       const log = async (body: Record<string, unknown>) => {
-        const r = await t.call('POST', '/v1/request-logs?wait=commit', {
-          key: t.keys.viewer,
-          body: { prompt_id: own.id, version_number: 1, ...body },
-        });
+        const r = await t.call<ResponseOf<typeof requestLogsCreate, 201>>(
+          'POST',
+          '/v1/request-logs?wait=commit',
+          {
+            key: t.keys.viewer,
+            body: { prompt_id: own.id, version_number: 1, ...body },
+          },
+        );
         expect(r.status, JSON.stringify(r.body)).toBe(201);
         return (await t.call<RequestLogFullT>('GET', `/v1/request-logs/${r.body.id}`)).body;
       };
@@ -238,17 +256,23 @@ for (const backend of backends) {
     });
 
     it('a workspace admin turns bodies off; records then keep only metrics', async () => {
-      expect((await t.call('GET', '/v1/request-log/settings')).body).toEqual({ store_bodies: true });
+      expect((await t.call<ResponseOf<typeof getSchema>>('GET', '/v1/request-log/settings')).body).toEqual({
+        store_bodies: true,
+      });
       const refused = await t.call('PUT', '/v1/request-log/settings', { body: { store_bodies: false } });
       expect(refused.status).toBe(403);
-      const set = await t.call('PUT', '/v1/request-log/settings', {
+      const set = await t.call<ResponseOf<typeof putSchema>>('PUT', '/v1/request-log/settings', {
         key: t.keys.admin,
         body: { store_bodies: false },
       });
       expect(set.body).toEqual({ store_bodies: false });
-      const r = await t.call('POST', '/v1/request-logs?wait=commit', {
-        body: { model: 'm', request: { secret: 'x' }, input_tokens: 3 },
-      });
+      const r = await t.call<ResponseOf<typeof requestLogsCreate, 201>>(
+        'POST',
+        '/v1/request-logs?wait=commit',
+        {
+          body: { model: 'm', request: { secret: 'x' }, input_tokens: 3 },
+        },
+      );
       const full = await t.call<RequestLogFullT>('GET', `/v1/request-logs/${r.body.id}`);
       expect(full.body).toMatchObject({ request: null, bodies_omitted: true, input_tokens: 3 });
       await t.call('PUT', '/v1/request-log/settings', { key: t.keys.admin, body: { store_bodies: true } });

@@ -4,11 +4,16 @@
 // role it needs gets through. A route added without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { dbFingerprint } from '../../../../test/support/invariants.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { uniq } from '../testing.ts';
 import { importBody } from '../../../../test/support/export-records.ts';
+import type { schema as keysCreate } from './keys-create.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as requestLogsCreate } from './request-logs-create.ts';
+import type { schema as webhooksCreate } from './webhooks-create.ts';
+import type { schema as webhooksDeliveries } from './webhooks-deliveries.ts';
 
 type Role = 'viewer' | 'editor' | 'admin';
 
@@ -400,7 +405,7 @@ for (const backend of backends) {
         {},
         { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } },
       );
-      const made = await t.call('POST', '/v1/keys', {
+      const made = await t.call<ResponseOf<typeof keysCreate, 201>>('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: 'admin@other', role: 'admin', workspace: 'other' },
       });
@@ -419,7 +424,7 @@ for (const backend of backends) {
 
     async function fixture(): Promise<Fixture> {
       const name = uniq('sec');
-      const created = await t.call('POST', '/v1/prompts', {
+      const created = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
         body: { name, version: { messages: msg }, labels: ['production'] },
       });
       expect(created.status).toBe(201);
@@ -428,13 +433,15 @@ for (const backend of backends) {
         body: { messages: msg, status: 'draft' },
       });
       expect(draft.status).toBe(201);
-      const gone = await t.call('POST', '/v1/prompts', { body: { name: uniq('sec-gone') } });
+      const gone = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
+        body: { name: uniq('sec-gone') },
+      });
       expect((await t.call('DELETE', `/v1/prompts/${gone.body.prompt.id}`)).status).toBeLessThan(300);
       const project = uniq('sec-p');
       expect(
         (await t.call('POST', '/v1/workspaces/default/projects', { body: { name: project } })).status,
       ).toBe(201);
-      const key = await t.call('POST', '/v1/keys', {
+      const key = await t.call<ResponseOf<typeof keysCreate, 201>>('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: uniq('sec-victim'), role: 'viewer', workspace: 'default' },
       });
@@ -443,7 +450,7 @@ for (const backend of backends) {
       expect(
         (await t.call('POST', '/v1/workspaces', { key: t.keys.admin, body: { name: workspace } })).status,
       ).toBe(201);
-      const hook = await t.call('POST', '/v1/webhooks', {
+      const hook = await t.call<ResponseOf<typeof webhooksCreate, 201>>('POST', '/v1/webhooks', {
         key: t.keys.admin,
         body: { url: 'http://127.0.0.1:9/hook', prompts: [name] },
       });
@@ -455,11 +462,19 @@ for (const backend of backends) {
       // No worker here: the delivery stays pending once the sequencer has fanned the event out.
       t.registry.outbox.kick();
       await t.registry.outbox.hub.idle();
-      const deliveries = await t.call('GET', `/v1/webhooks/${webhookId}/deliveries`, { key: t.keys.admin });
-      const deliveryId = deliveries.body.data[0].id as number;
-      const log = await t.call('POST', '/v1/request-logs?wait=commit', {
-        body: { prompt_id: id, model: 'm' },
-      });
+      const deliveries = await t.call<ResponseOf<typeof webhooksDeliveries>>(
+        'GET',
+        `/v1/webhooks/${webhookId}/deliveries`,
+        { key: t.keys.admin },
+      );
+      const deliveryId = deliveries.body.data[0]!.id;
+      const log = await t.call<ResponseOf<typeof requestLogsCreate, 201>>(
+        'POST',
+        '/v1/request-logs?wait=commit',
+        {
+          body: { prompt_id: id, model: 'm' },
+        },
+      );
       expect(log.status).toBe(201);
       return {
         id,

@@ -3,11 +3,17 @@
 // import keeps what the export says, and an edit in place renames the draft's writer. Both backends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { publicKeyOf } from '../../../registry/keys.ts';
 import { CLIENT_HEADER } from '../../common/write-api.ts';
 import { sql } from 'drizzle-orm';
 import type { VersionPageT } from '../responses.ts';
+import type { schema as importRoute } from './import.ts';
+import type { schema as keywordsaiPromptsCreate } from '../../keywordsai/routes/prompts-create.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as promptsResolve } from './prompts-resolve.ts';
+import type { schema as versionsCreate } from './versions-create.ts';
+import type { schema as versionsGet } from './versions-get.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`written_via on ${backend.name}`, () => {
@@ -41,7 +47,9 @@ for (const backend of backends) {
       });
       expect(pl.status, pl.raw).toBeLessThan(300);
 
-      const kw = await t.call('POST', '/api/prompts/', { body: { name: 'wv-kw' } });
+      const kw = await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+        body: { name: 'wv-kw' },
+      });
       expect(kw.status, kw.raw).toBeLessThan(300);
       const kwv = await t.call('POST', `/api/prompts/${kw.body.prompt_id}/versions/`, {
         body: { messages: [{ role: 'user', content: 'K' }], model: 'gpt-4o-mini' },
@@ -69,40 +77,57 @@ for (const backend of backends) {
     });
 
     it('tells the native API from the CLI by its client header, and shows it on every version read', async () => {
-      const made = await t.call('POST', '/v1/prompts', {
+      const made = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
         body: { name: 'wv-native', version: { messages: [{ role: 'user', content: 'a' }] } },
       });
       expect(made.status, made.raw).toBe(201);
-      expect(made.body.version.written_via).toBe('native');
-      const cli = await t.call('POST', '/v1/prompts/wv-native/versions', {
-        headers: { [CLIENT_HEADER]: 'cli' },
-        body: { messages: [{ role: 'user', content: 'b' }] },
-      });
+      expect(made.body.version?.written_via).toBe('native');
+      const cli = await t.call<ResponseOf<typeof versionsCreate, 201>>(
+        'POST',
+        '/v1/prompts/wv-native/versions',
+        {
+          headers: { [CLIENT_HEADER]: 'cli' },
+          body: { messages: [{ role: 'user', content: 'b' }] },
+        },
+      );
       expect(cli.status, cli.raw).toBe(201);
       expect(cli.body.version.written_via).toBe('cli');
       // Any other value of the header is just the native API.
-      const other = await t.call('POST', '/v1/prompts/wv-native/versions', {
-        headers: { [CLIENT_HEADER]: 'something-else' },
-        body: { messages: [{ role: 'user', content: 'c' }] },
-      });
+      const other = await t.call<ResponseOf<typeof versionsCreate, 201>>(
+        'POST',
+        '/v1/prompts/wv-native/versions',
+        {
+          headers: { [CLIENT_HEADER]: 'something-else' },
+          body: { messages: [{ role: 'user', content: 'c' }] },
+        },
+      );
       expect(other.body.version.written_via).toBe('native');
       expect(await versionsOf('wv-native')).toEqual([
         [1, 'native'],
         [2, 'cli'],
         [3, 'native'],
       ]);
-      const one = await t.call('GET', '/v1/prompts/wv-native/versions/2');
+      const one = await t.call<ResponseOf<typeof versionsGet>>('GET', '/v1/prompts/wv-native/versions/2');
       expect(one.body.version.written_via).toBe('cli');
-      const resolved = await t.call('GET', '/v1/prompts/wv-native/resolve');
+      const resolved = await t.call<ResponseOf<typeof promptsResolve>>(
+        'GET',
+        '/v1/prompts/wv-native/resolve',
+      );
       expect(resolved.body.version.written_via).toBe('native');
     });
 
     it('an edit of the draft in place records the API that edited it', async () => {
-      const made = await t.call('POST', '/v1/prompts', { body: { name: 'wv-draft' } });
-      expect(made.status, made.raw).toBe(201);
-      const draft = await t.call('POST', '/v1/prompts/wv-draft/versions', {
-        body: { status: 'draft', messages: [{ role: 'user', content: 'd' }] },
+      const made = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
+        body: { name: 'wv-draft' },
       });
+      expect(made.status, made.raw).toBe(201);
+      const draft = await t.call<ResponseOf<typeof versionsCreate, 201>>(
+        'POST',
+        '/v1/prompts/wv-draft/versions',
+        {
+          body: { status: 'draft', messages: [{ role: 'user', content: 'd' }] },
+        },
+      );
       expect(draft.body.version).toMatchObject({ status: 'draft', written_via: 'native' });
       const id = (made.body.prompt.id as string).replace(/-/g, '');
       const edit = await t.call('PATCH', `/api/prompts/${id}/versions/1/`, { body: { temperature: 0.2 } });
@@ -133,14 +158,15 @@ for (const backend of backends) {
 
       const dst = await startTestApp(backend);
       try {
-        const imp = await dst.call('POST', '/v1/import', {
+        const imp = await dst.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
           body,
           headers: { 'content-type': 'application/x-ndjson' },
         });
         expect(imp.status, imp.raw).toBe(200);
         expect(imp.body).toMatchObject({ prompts_created: 2, versions: 2, problems: [] });
         const via = async (name: string) =>
-          (await dst.call('GET', `/v1/prompts/${name}/versions/1`)).body.version.written_via as unknown;
+          (await dst.call<ResponseOf<typeof versionsGet>>('GET', `/v1/prompts/${name}/versions/1`)).body
+            .version.written_via as unknown;
         expect(await via('wv-nemo')).toBe('nemo');
         expect(await via('wv-lf')).toBe('import');
       } finally {
@@ -149,14 +175,14 @@ for (const backend of backends) {
     });
 
     it('a version stored before the column existed reads as null (unknown)', async () => {
-      const made = await t.call('POST', '/v1/prompts', {
+      const made = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', '/v1/prompts', {
         body: { name: 'wv-old', version: { messages: [{ role: 'user', content: 'o' }] } },
       });
       // What migration 0008 leaves on rows written before it: NULL.
       await t.store.db.execute(
-        sql`update versions set written_via = null where id = ${made.body.version.id}`,
+        sql`update versions set written_via = null where id = ${made.body.version!.id}`,
       );
-      const got = await t.call('GET', '/v1/prompts/wv-old/versions/1');
+      const got = await t.call<ResponseOf<typeof versionsGet>>('GET', '/v1/prompts/wv-old/versions/1');
       expect(got.status).toBe(200);
       expect(got.body.version.written_via).toBeNull();
     });

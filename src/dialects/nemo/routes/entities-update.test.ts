@@ -5,6 +5,8 @@ import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
 import type { schema as projectsUpdate } from './projects-update.ts';
 import type { schema as workspacesUpdate } from './workspaces-update.ts';
+import type { schema as projectsCreate } from './projects-create.ts';
+import type { schema as projectsGet } from './projects-get.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type ProjectsUpdateBody = ResponseOf<typeof projectsUpdate>;
@@ -37,7 +39,7 @@ for (const backend of backends) {
           created_at: made.created_at,
           updated_at: expect.stringMatching(TS),
         });
-        expect(res.body.updated_at > made.updated_at).toBe(true);
+        expect(res.body.updated_at! > made.updated_at!).toBe(true);
         expect((await admin('GET', `${W}/put-ws`)).body).toEqual(res.body);
         // Full replace: an omitted description is cleared.
         expect((await admin('PUT', `${W}/put-ws`, {})).body.description).toBeNull();
@@ -90,9 +92,15 @@ for (const backend of backends) {
     describe('projects', () => {
       const PR = `${W}/default/projects`;
       it('replaces the description and keeps the rest', async () => {
-        const made = (await t.call('POST', PR, { body: { name: 'put-proj', description: 'one' } })).body;
+        const made = (
+          await t.call<ResponseOf<typeof projectsCreate, 201>>('POST', PR, {
+            body: { name: 'put-proj', description: 'one' },
+          })
+        ).body;
         await new Promise((r) => setTimeout(r, 5));
-        const res = await t.call('PUT', `${PR}/put-proj`, { body: { description: 'two', name: 'renamed' } });
+        const res = await t.call<ResponseOf<typeof projectsUpdate>>('PUT', `${PR}/put-proj`, {
+          body: { description: 'two', name: 'renamed' },
+        });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({
           id: made.id,
@@ -102,11 +110,18 @@ for (const backend of backends) {
           created_at: made.created_at,
           updated_at: expect.stringMatching(TS),
         });
-        expect(res.body.updated_at > made.updated_at).toBe(true);
-        expect((await t.call('GET', `${PR}/put-proj`, { key: t.keys.viewer })).body).toEqual(res.body);
+        expect(res.body.updated_at! > made.updated_at!).toBe(true);
+        expect(
+          (await t.call<ResponseOf<typeof projectsGet>>('GET', `${PR}/put-proj`, { key: t.keys.viewer }))
+            .body,
+        ).toEqual(res.body);
         expect((await t.call('GET', `${PR}/renamed`)).status).toBe(404);
         expect(
-          (await t.call('PUT', `${PR}/put-proj`, { body: { description: null } })).body.description,
+          (
+            await t.call<ResponseOf<typeof projectsUpdate>>('PUT', `${PR}/put-proj`, {
+              body: { description: null },
+            })
+          ).body.description,
         ).toBe(null);
       });
 
@@ -133,7 +148,9 @@ for (const backend of backends) {
           (await t.call('PUT', `${PR}/put-proj-2`, { key: t.keys.otherEditor, body: { description: 'o' } }))
             .status,
         ).toBe(404);
-        expect((await t.call('GET', `${PR}/put-proj-2`)).body.description).toBeNull();
+        expect(
+          (await t.call<ResponseOf<typeof projectsGet>>('GET', `${PR}/put-proj-2`)).body.description,
+        ).toBeNull();
       });
 
       it('a deleted project cannot be updated', async () => {

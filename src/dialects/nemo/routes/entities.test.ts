@@ -6,6 +6,8 @@ import type { schema as workspacesCreate } from './workspaces-create.ts';
 import type { schema as workspacesDelete } from './workspaces-delete.ts';
 import type { schema as workspacesGet } from './workspaces-get.ts';
 import type { schema as workspacesList } from './workspaces-list.ts';
+import type { schema as projectsGet } from './projects-get.ts';
+import type { schema as projectsList } from './projects-list.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type ProjectsCreateBody = ResponseOf<typeof projectsCreate, 201>;
@@ -109,7 +111,9 @@ for (const backend of backends) {
     describe('projects', () => {
       const PR = `${W}/default/projects`;
       it('creates (201), gets, lists and deletes (204) a project', async () => {
-        const res = await t.call('POST', PR, { body: { name: 'proj-x', description: 'X' } });
+        const res = await t.call<ResponseOf<typeof projectsCreate, 201>>('POST', PR, {
+          body: { name: 'proj-x', description: 'X' },
+        });
         expect(res.status).toBe(201);
         expect(res.body).toEqual({
           id: expect.stringMatching(/^project-/),
@@ -119,11 +123,13 @@ for (const backend of backends) {
           created_at: expect.stringMatching(TS),
           updated_at: expect.stringMatching(TS),
         });
-        expect((await t.call('GET', `${PR}/proj-x`, { key: t.keys.viewer })).body).toEqual(res.body);
-        const list = await t.call('GET', PR);
-        expect(list.body.data.map((p: { name: string }) => p.name)).toContain('proj-x');
+        expect(
+          (await t.call<ResponseOf<typeof projectsGet>>('GET', `${PR}/proj-x`, { key: t.keys.viewer })).body,
+        ).toEqual(res.body);
+        const list = await t.call<ResponseOf<typeof projectsList>>('GET', PR);
+        expect(list.body.data.map((p) => p.name)).toContain('proj-x');
         expect((await t.call('DELETE', `${PR}/proj-x`)).status).toBe(204);
-        expect((await t.call('GET', `${PR}/proj-x`)).body).toEqual({
+        expect((await t.call<ResponseOf<typeof projectsGet>>('GET', `${PR}/proj-x`)).body).toEqual({
           detail: 'Project not found: default/proj-x',
         });
         expect((await t.call('DELETE', `${PR}/proj-x`)).status).toBe(404);
@@ -144,7 +150,9 @@ for (const backend of backends) {
           status: 422,
           body: { detail: "Workspace 'ghost' does not exist. Please create the workspace first." },
         });
-        const bad = await t.call('POST', PR, { body: { name: 'Bad_Project' } });
+        const bad = await t.call('POST', PR, {
+          body: { name: 'Bad_Project' },
+        });
         expect(bad.status).toBe(422);
         expect(bad.body.detail[0].loc).toEqual(['body', 'name']);
       });

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import type { PromptT } from '../responses.ts';
+import type { schema as keywordsaiPromptsGet } from '../../keywordsai/routes/prompts-get.ts';
+import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
+import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
+import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as promptsGet } from './prompts-get.ts';
+import type { schema as promptsList } from './prompts-list.ts';
+import type { schema as promptsUpdate } from './prompts-update.ts';
 
 const P = (ws = 'default') => `/apis/models/v2/workspaces/${ws}/prompts`;
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
@@ -44,14 +51,14 @@ for (const backend of backends) {
     let n = 0;
     const fresh = (prefix = 'p') => `${prefix}-${++n}`;
     const create = async (body: Record<string, unknown>, ws = 'default') => {
-      const res = await t.call('POST', P(ws), { body });
+      const res = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', P(ws), { body });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body;
     };
 
     describe('happy path', () => {
       it('creates (201) a prompt with every field and returns the full object with nulls', async () => {
-        const res = await t.call('POST', P(), { body: full });
+        const res = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', P(), { body: full });
         expect(res.status).toBe(201);
         expect(res.headers.location).toBeUndefined();
         expect(res.body).toEqual({
@@ -145,7 +152,9 @@ for (const backend of backends) {
       it('resets every omitted field and keeps name, id, created_at; updated_at moves', async () => {
         const before = await create({ ...full, name: 'replace-me', project: 'proj-a' });
         await new Promise((r) => setTimeout(r, 5));
-        const res = await t.call('PUT', `${P()}/replace-me`, { body: { name: 'renamed-ignored' } });
+        const res = await t.call<ResponseOf<typeof promptsUpdate>>('PUT', `${P()}/replace-me`, {
+          body: { name: 'renamed-ignored' },
+        });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({
           id: before.id,
@@ -163,8 +172,10 @@ for (const backend of backends) {
           inference_params: null,
           tags: [],
         });
-        expect(res.body.updated_at > before.updated_at).toBe(true);
-        expect((await t.call('GET', `${P()}/replace-me`)).body).toEqual(res.body);
+        expect(res.body.updated_at! > before.updated_at!).toBe(true);
+        expect((await t.call<ResponseOf<typeof promptsGet>>('GET', `${P()}/replace-me`)).body).toEqual(
+          res.body,
+        );
       });
 
       const fields: [string, unknown, unknown][] = [
@@ -182,9 +193,11 @@ for (const backend of backends) {
         it(`sets ${field} when sent and resets it to ${JSON.stringify(reset)} when omitted`, async () => {
           const name = fresh('put');
           await create({ name, description: 'd', tags: ['t'], project: 'proj-a', tool_choice: 'auto' });
-          const set = await t.call('PUT', `${P()}/${name}`, { body: { [field]: value } });
+          const set = await t.call<ResponseOf<typeof promptsUpdate>>('PUT', `${P()}/${name}`, {
+            body: { [field]: value },
+          });
           expect(set.status, JSON.stringify(set.body)).toBe(200);
-          const shown = set.body[field];
+          const shown = set.body[field as keyof typeof set.body] as any;
           if (field === 'tools')
             expect(shown[0].function).toEqual({
               name: 'g',
@@ -195,9 +208,11 @@ for (const backend of backends) {
           else if (field === 'inference_params')
             expect(shown).toMatchObject({ top_p: 0.5, stop: ['END'], model: null });
           else expect(shown).toEqual(value);
-          const cleared = await t.call('PUT', `${P()}/${name}`, { body: {} });
+          const cleared = await t.call<ResponseOf<typeof promptsUpdate>>('PUT', `${P()}/${name}`, {
+            body: {},
+          });
           expect(cleared.status).toBe(200);
-          expect(cleared.body[field]).toEqual(reset);
+          expect(cleared.body[field as keyof typeof cleared.body]).toEqual(reset);
         });
       }
 
@@ -214,10 +229,10 @@ for (const backend of backends) {
             inference_params: { model: 'm', temperature: 1 },
           },
         });
-        const native = await t.call('GET', `/v1/prompts/versioned`);
+        const native = await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/versioned`);
         expect(native.status).toBe(200);
         const id = native.body.prompt.id as string;
-        expect(created.id.startsWith('prompt-')).toBe(true);
+        expect(created.id?.startsWith('prompt-')).toBe(true);
         const { uuidToBase58 } = await import('../../../model/ids.ts');
         expect(created.id).toBe(`prompt-${uuidToBase58(id)}`);
         const history = await t.registry.listVersions(
@@ -241,9 +256,9 @@ for (const backend of backends) {
           input_variables: ['who'],
           inference_params: { model: 'gpt-4o', temperature: 0.5 },
         });
-        const native = await t.call('GET', '/v1/prompts/cross-dialect');
+        const native = await t.call<ResponseOf<typeof nativePromptsGet>>('GET', '/v1/prompts/cross-dialect');
         const hex = (native.body.prompt.id as string).replace(/-/g, '');
-        const kw = await t.call('GET', `/api/prompts/${hex}`);
+        const kw = await t.call<ResponseOf<typeof keywordsaiPromptsGet>>('GET', `/api/prompts/${hex}`);
         expect(kw.status).toBe(200);
         expect(kw.body).toMatchObject({
           name: 'cross-dialect',
@@ -263,7 +278,7 @@ for (const backend of backends) {
       });
 
       it('shows a native jinja2 prompt with its latest version', async () => {
-        const res = await t.call('POST', '/v1/prompts', {
+        const res = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
           body: {
             name: 'native-made',
             description: 'from native',
@@ -277,7 +292,7 @@ for (const backend of backends) {
           },
         });
         expect(res.status).toBe(201);
-        const got = await t.call('GET', `${P()}/native-made`);
+        const got = await t.call<ResponseOf<typeof promptsGet>>('GET', `${P()}/native-made`);
         expect(got.status).toBe(200);
         expect(got.body).toMatchObject({
           name: 'native-made',
@@ -287,9 +302,9 @@ for (const backend of backends) {
           input_variables: ['who'],
           inference_params: { model: 'gpt-4o', temperature: 0.3, top_p: null },
         });
-        const list = await t.call('GET', `${P()}?filter[name]=native-made`);
+        const list = await t.call<ResponseOf<typeof promptsList>>('GET', `${P()}?filter[name]=native-made`);
         expect(list.body.data).toHaveLength(1);
-        expect(list.body.data[0].inference_params).toEqual({ model: 'gpt-4o', temperature: 0.3 });
+        expect(list.body.data[0]?.inference_params).toEqual({ model: 'gpt-4o', temperature: 0.3 });
       });
     });
 
@@ -309,13 +324,19 @@ for (const backend of backends) {
           ['beta-translator', { description: 'Translates text', inference_params: { model: 'm2' } }],
           ['gamma-summarizer', { tags: ['x'] }],
         ] as const) {
-          const res = await t.call('POST', P(ws), { key: t.keys.admin, body: { name, ...extra } });
+          const res = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', P(ws), {
+            key: t.keys.admin,
+            body: { name, ...extra },
+          });
           expect(res.status).toBe(201);
           await new Promise((r) => setTimeout(r, 3));
         }
       });
-      const list = (qs: string) => t.call('GET', `${P(ws)}${qs}`, { key: t.keys.admin });
-      const names = (res: { body: { data: { name: string }[] } }) => res.body.data.map((d) => d.name);
+      const list = (qs: string) =>
+        t.call<ResponseOf<typeof promptsList>>('GET', `${P(ws)}${qs}`, { key: t.keys.admin });
+      // Error bodies: NeMo's `detail` is declared loosely (text, or a list of validation errors).
+      const listErr = (qs: string) => t.call('GET', `${P(ws)}${qs}`, { key: t.keys.admin });
+      const names = (res: { body: { data: { name?: string }[] } }) => res.body.data.map((d) => d.name);
 
       it('pages with the v2 envelope; items drop null fields; default sort created_at', async () => {
         const res = await list('');
@@ -335,7 +356,7 @@ for (const backend of backends) {
         expect(gamma).not.toHaveProperty('project');
         expect(gamma).not.toHaveProperty('inference_params');
         expect(gamma).toMatchObject({ messages: [], input_variables: [], tags: ['x'] });
-        expect(res.body.data[1].inference_params).toEqual({ model: 'm2' });
+        expect(res.body.data[1]?.inference_params).toEqual({ model: 'm2' });
         const p2 = await list('?page=2&page_size=2');
         expect(p2.body.pagination).toEqual({
           page: 2,
@@ -400,7 +421,7 @@ for (const backend of backends) {
           expect((await t.call('POST', P(deep), { ...admin, body })).status).toBe(201);
         }
         const page = (filter: string, n: number) =>
-          t.call(
+          t.call<ResponseOf<typeof promptsList>>(
             'GET',
             `${P(deep)}?filter=${encodeURIComponent(filter)}&sort=-name&page_size=2&page=${n}`,
             admin,
@@ -420,16 +441,16 @@ for (const backend of backends) {
       });
 
       it('answers 400 with detail to an unknown filter field and to a bad filter', async () => {
-        const res = await list('?filter[colour]=red');
+        const res = await listErr('?filter[colour]=red');
         expect(res.status).toBe(400);
         expect(res.body.detail).toMatch(
           /^Unknown filter field 'colour'\. Valid fields: \['workspace', 'project'/,
         );
-        expect((await list(`?filter=${encodeURIComponent('{"name":')}`)).body).toEqual({
+        expect((await listErr(`?filter=${encodeURIComponent('{"name":')}`)).body).toEqual({
           detail: 'Invalid JSON in filter parameter',
         });
-        expect((await list(`?filter=${encodeURIComponent('name~"ab"')}`)).status).toBe(400);
-        expect((await list('?filter[created_at][$gte]=yesterday')).status).toBe(400);
+        expect((await listErr(`?filter=${encodeURIComponent('name~"ab"')}`)).status).toBe(400);
+        expect((await listErr('?filter[created_at][$gte]=yesterday')).status).toBe(400);
       });
 
       it('answers 422 to a bad page, page_size or sort', async () => {
@@ -441,17 +462,19 @@ for (const backend of backends) {
           ['?sort=size', 'sort', 'enum'],
         ];
         for (const [qs, field, type] of cases) {
-          const res = await list(qs);
+          const res = await listErr(qs);
           expect(res.status, qs).toBe(422);
           expect(res.body.detail[0]).toMatchObject({ type, loc: ['query', field] });
         }
-        expect((await list('?sort=size')).body.detail[0].msg).toBe(
+        expect((await listErr('?sort=size')).body.detail[0].msg).toBe(
           "Input should be 'name', '-name', 'created_at', '-created_at', 'updated_at' or '-updated_at'",
         );
       });
 
       it('answers 404 for an unknown workspace', async () => {
-        const res = await t.call('GET', P('nowhere'), { key: t.keys.admin });
+        const res = await t.call<ResponseOf<typeof promptsList, '4xx'>>('GET', P('nowhere'), {
+          key: t.keys.admin,
+        });
         expect(res.status).toBe(404);
         expect(res.body).toEqual({ detail: "Workspace 'nowhere' not found" });
       });
@@ -692,7 +715,9 @@ for (const backend of backends) {
       });
 
       it('names the expected model in model_type, and the body itself as model_attributes_type', async () => {
-        const res = await t.call('POST', P(), { body: { name: 'ok-name', inference_params: 'x' } });
+        const res = await t.call('POST', P(), {
+          body: { name: 'ok-name', inference_params: 'x' },
+        });
         expect(res.body.detail).toEqual([
           {
             type: 'model_type',
@@ -702,7 +727,7 @@ for (const backend of backends) {
             ctx: { class_name: 'InferenceParams' },
           },
         ]);
-        const list = await t.call('POST', P(), { body: '[1]' });
+        const list = await t.call<ResponseOf<typeof promptsCreate, '4xx'>>('POST', P(), { body: '[1]' });
         expect(list.status).toBe(422);
         expect(list.body.detail).toEqual([
           {
@@ -715,7 +740,7 @@ for (const backend of backends) {
       });
 
       it('allows one token limit when the other is null', async () => {
-        const res = await t.call('POST', P(), {
+        const res = await t.call<ResponseOf<typeof promptsCreate, 201>>('POST', P(), {
           body: { name: 'one-limit', inference_params: { max_tokens: 5, max_completion_tokens: null } },
         });
         expect(res.status).toBe(201);
@@ -733,7 +758,9 @@ for (const backend of backends) {
 
       it('validates PUT bodies the same way and ignores unknown top-level keys', async () => {
         await create({ name: 'put-validate' });
-        const res = await t.call('PUT', `${P()}/put-validate`, { body: { messages: null } });
+        const res = await t.call('PUT', `${P()}/put-validate`, {
+          body: { messages: null },
+        });
         expect(res.status).toBe(422);
         expect(res.body.detail[0]).toMatchObject({ type: 'list_type', loc: ['body', 'messages'] });
         const ok = await t.call('PUT', `${P()}/put-validate`, {
@@ -752,7 +779,9 @@ for (const backend of backends) {
     describe('application errors', () => {
       it('409 on a duplicate name, with NeMo text', async () => {
         await create({ name: 'dupe' });
-        const res = await t.call('POST', P(), { body: { name: 'dupe' } });
+        const res = await t.call<ResponseOf<typeof promptsCreate, '4xx'>>('POST', P(), {
+          body: { name: 'dupe' },
+        });
         expect(res.status).toBe(409);
         expect(res.body).toEqual({
           detail: "Prompt with workspace 'default' and name 'dupe' already exists",
@@ -768,25 +797,32 @@ for (const backend of backends) {
       });
 
       it('422 for an unknown workspace or project', async () => {
-        const ws = await t.call('POST', P('ghost'), { key: t.keys.admin, body: { name: 'x-ghost' } });
+        const ws = await t.call<ResponseOf<typeof promptsCreate, '4xx'>>('POST', P('ghost'), {
+          key: t.keys.admin,
+          body: { name: 'x-ghost' },
+        });
         expect(ws.status).toBe(422);
         expect(ws.body).toEqual({
           detail: "Workspace 'ghost' does not exist. Please create the workspace first.",
         });
-        const pr = await t.call('POST', P(), { body: { name: 'x-proj', project: 'ghost-proj' } });
+        const pr = await t.call<ResponseOf<typeof promptsCreate, '4xx'>>('POST', P(), {
+          body: { name: 'x-proj', project: 'ghost-proj' },
+        });
         expect(pr.status).toBe(422);
         expect(pr.body).toEqual({
           detail:
             "Project 'ghost-proj' does not exist in workspace 'default'. Please create the project first.",
         });
         const original = await create({ name: 'put-proj', description: 'kept' });
-        const put = await t.call('PUT', `${P()}/put-proj`, { body: { project: 'ghost-proj' } });
+        const put = await t.call<ResponseOf<typeof promptsUpdate, '4xx'>>('PUT', `${P()}/put-proj`, {
+          body: { project: 'ghost-proj' },
+        });
         expect(put.status).toBe(422);
         expect(put.body.detail).toMatch(/^Project 'ghost-proj' does not exist/);
         // The failed PUT changed nothing: no new version, same object.
-        const after = await t.call('GET', `${P()}/put-proj`);
+        const after = await t.call<ResponseOf<typeof promptsGet>>('GET', `${P()}/put-proj`);
         expect(after.body).toEqual(original);
-        const native = await t.call('GET', '/v1/prompts/put-proj');
+        const native = await t.call<ResponseOf<typeof nativePromptsGet>>('GET', '/v1/prompts/put-proj');
         expect(native.body.prompt.latest_version).toBe(1);
       });
     });
@@ -812,7 +848,9 @@ for (const backend of backends) {
         );
         await fc.assert(
           fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
-            const r = await t.call('PUT', `${P()}/hostile-target`, { body: JSON.stringify(body) });
+            const r = await t.call('PUT', `${P()}/hostile-target`, {
+              body: JSON.stringify(body),
+            });
             expect([200, 422]).toContain(r.status);
             if (r.status === 422) expect(r.body.detail).toEqual(expect.any(Array));
             else expect(r.body.name).toBe('hostile-target');
@@ -825,7 +863,7 @@ for (const backend of backends) {
     describe('security', () => {
       it('401 without a key or with a wrong key, in NeMo envelope', async () => {
         for (const key of [null, 'lec_wrong']) {
-          const res = await t.call('GET', P(), { key });
+          const res = await t.call<ResponseOf<typeof promptsList, '4xx'>>('GET', P(), { key });
           expect(res.status).toBe(401);
           expect(res.body).toEqual({ detail: 'Not authenticated' });
         }
@@ -838,7 +876,10 @@ for (const backend of backends) {
 
       it('403 when a viewer writes; viewers read', async () => {
         await create({ name: 'viewer-target' });
-        const post = await t.call('POST', P(), { key: t.keys.viewer, body: { name: 'by-viewer' } });
+        const post = await t.call<ResponseOf<typeof promptsCreate, '4xx'>>('POST', P(), {
+          key: t.keys.viewer,
+          body: { name: 'by-viewer' },
+        });
         expect(post.status).toBe(403);
         expect(typeof post.body.detail).toBe('string');
         expect((await t.call('PUT', `${P()}/viewer-target`, { key: t.keys.viewer, body: {} })).status).toBe(

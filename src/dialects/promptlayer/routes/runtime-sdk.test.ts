@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { PromptLayer as PromptLayerT } from 'promptlayer';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { startFakeOpenAi, type FakeUpstream } from '../../../../test/support/fake-openai-upstream.ts';
 import { rowsOf } from '../../../registry/request-log.ts';
+import type { schema as keywordsaiPromptsCreate } from '../../keywordsai/routes/prompts-create.ts';
+import type { schema as trackPrompt } from './track-prompt.ts';
 
 const require = createRequire(import.meta.url);
 const { PromptLayer } = require('promptlayer') as { PromptLayer: typeof PromptLayerT };
@@ -181,7 +183,9 @@ for (const backend of backends) {
     });
 
     it('prompts written through Keywords AI, NeMo and the native API run through pl.run()', async () => {
-      const ka = await t.call('POST', '/api/prompts/', { body: { name: 'rt-ka' } });
+      const ka = await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+        body: { name: 'rt-ka' },
+      });
       await t.call('POST', `/api/prompts/${ka.body.prompt_id}/versions/`, {
         body: {
           messages: [{ role: 'user', content: 'KA says {{ word }}' }],
@@ -294,7 +298,7 @@ for (const backend of backends) {
       );
       const soft = new PromptLayer({ apiKey: t.keys.editor, baseURL: base, throwOnError: false });
       expect(await soft.track.score({ request_id: 999999999, score: 1 })).toBe(false);
-      const r = await t.call('POST', '/library-track-prompt', {
+      const r = await t.call<ResponseOf<typeof trackPrompt>>('POST', '/library-track-prompt', {
         key: null,
         body: { api_key: t.keys.editor, request_id: 1, prompt_name: 'rt-nope' },
       });
@@ -332,7 +336,10 @@ for (const backend of backends) {
       expect(Number(row['latency_ms'])).toBe(250);
       expect(row['scores']).toEqual([expect.objectContaining({ name: 'quality', value: 70 })]);
       // A missing required field is a 422 detail list.
-      const bad = await t.call('POST', '/log-request', { auth: 'x-api-key', body: { provider: 'openai' } });
+      const bad = await t.call('POST', '/log-request', {
+        auth: 'x-api-key',
+        body: { provider: 'openai' },
+      });
       expect(bad.status).toBe(422);
       expect(bad.body.detail.map((d: { loc: string[] }) => d.loc.at(-1))).toEqual(
         expect.arrayContaining(['model', 'input', 'output']),

@@ -4,8 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { rowsOf } from '../../../registry/request-log.ts';
+import type { schema as createGroup } from './create-group.ts';
+import type { schema as nativeRequestLogsGet } from '../../native/routes/request-logs-get.ts';
+import type { schema as nativeRequestLogsList } from '../../native/routes/request-logs-list.ts';
+import type { schema as spansBulk } from './spans-bulk.ts';
+import type { schema as trackGroup } from './track-group.ts';
+import type { schema as trackRequest } from './track-request.ts';
 
 const track = (extra: Record<string, unknown> = {}) => ({
   function_name: 'openai.chat.completions.create',
@@ -41,7 +47,7 @@ for (const backend of backends) {
     };
 
     it('authenticates by body api_key (no header), strips it and credentials from the record', async () => {
-      const res = await t.call('POST', '/track-request', {
+      const res = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
         key: null,
         body: track({ api_key: t.keys.editor, return_prompt_blueprint: false, prompt_id: 999999 }),
       });
@@ -67,7 +73,10 @@ for (const backend of backends) {
 
     it('401 in PromptLayer envelope without any key or with a bad one; header keys work too', async () => {
       for (const body of [track(), track({ api_key: 'lec_wrong' })]) {
-        const res = await t.call('POST', '/track-request', { key: null, body });
+        const res = await t.call<ResponseOf<typeof trackRequest, '4xx'>>('POST', '/track-request', {
+          key: null,
+          body,
+        });
         expect(res.status).toBe(401);
         expect(res.body).toMatchObject({ success: false, error: 'Unauthorized' });
         expect(typeof res.body.message).toBe('string');
@@ -83,7 +92,7 @@ for (const backend of backends) {
     });
 
     it('an error call with a huge message is stored truncated, never refused', async () => {
-      const res = await t.call('POST', '/track-request', {
+      const res = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
         key: null,
         body: track({
           api_key: t.keys.editor,
@@ -101,7 +110,7 @@ for (const backend of backends) {
 
     it('never 429: many tracking calls past every limit', async () => {
       for (let i = 0; i < 6; i++) {
-        const res = await t.call('POST', '/track-request', {
+        const res = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
           key: null,
           body: track({ api_key: t.keys.editor }),
         });
@@ -127,7 +136,7 @@ for (const backend of backends) {
     });
 
     it('track-score: an integer 0..100 (50.0 taken, 50.5 a 422 detail list); unknown request 404', async () => {
-      const { body } = await t.call('POST', '/track-request', {
+      const { body } = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
         key: null,
         body: track({ api_key: t.keys.editor }),
       });
@@ -149,14 +158,17 @@ for (const backend of backends) {
     });
 
     it('create-group (200 {success,id}); a group of another workspace cannot be used', async () => {
-      const g = await t.call('POST', '/create-group', { key: null, body: { api_key: t.keys.editor } });
+      const g = await t.call<ResponseOf<typeof createGroup>>('POST', '/create-group', {
+        key: null,
+        body: { api_key: t.keys.editor },
+      });
       expect(g.status).toBe(200);
       expect(g.body).toEqual({ success: true, id: expect.any(Number) });
-      const { body } = await t.call('POST', '/track-request', {
+      const { body } = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
         key: null,
         body: track({ api_key: t.keys.otherEditor }),
       });
-      const res = await t.call('POST', '/track-group', {
+      const res = await t.call<ResponseOf<typeof trackGroup>>('POST', '/track-group', {
         key: null,
         body: { api_key: t.keys.otherEditor, request_id: body.request_id, group_id: g.body.id },
       });
@@ -164,12 +176,15 @@ for (const backend of backends) {
     });
 
     it("groups: run()'s group_id ties the record to the group; an unknown one is left out (200), and track-group answers 404", async () => {
-      const g = await t.call('POST', '/create-group', { key: null, body: { api_key: t.keys.editor } });
-      const ok = await t.call('POST', '/track-request', {
+      const g = await t.call<ResponseOf<typeof createGroup>>('POST', '/create-group', {
+        key: null,
+        body: { api_key: t.keys.editor },
+      });
+      const ok = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
         key: null,
         body: track({ api_key: t.keys.editor, group_id: g.body.id }),
       });
-      const unknown = await t.call('POST', '/track-request', {
+      const unknown = await t.call<ResponseOf<typeof trackRequest>>('POST', '/track-request', {
         key: null,
         body: track({ api_key: t.keys.editor, group_id: g.body.id + 1000 }),
       });
@@ -177,10 +192,14 @@ for (const backend of backends) {
       expect([ok.status, unknown.status]).toEqual([200, 200]);
       await t.registry.flushRequestLog();
       const groupOf = async (id: number) =>
-        (await t.call('GET', `/v1/request-logs/${id}`, { key: t.keys.editor })).body.group_id;
+        (
+          await t.call<ResponseOf<typeof nativeRequestLogsGet>>('GET', `/v1/request-logs/${id}`, {
+            key: t.keys.editor,
+          })
+        ).body.group_id;
       expect(await groupOf(ok.body.request_id)).toBe(g.body.id);
       expect(await groupOf(unknown.body.request_id)).toBeNull();
-      const res = await t.call('POST', '/track-group', {
+      const res = await t.call<ResponseOf<typeof trackGroup>>('POST', '/track-group', {
         key: null,
         body: { api_key: t.keys.editor, request_id: unknown.body.request_id, group_id: g.body.id + 1000 },
       });
@@ -188,7 +207,11 @@ for (const backend of backends) {
         status: 404,
         body: { success: false, error: 'Not Found', message: expect.any(String) },
       });
-      const listed = await t.call('GET', `/v1/request-logs?group=${g.body.id}`, { key: t.keys.editor });
+      const listed = await t.call<ResponseOf<typeof nativeRequestLogsList>>(
+        'GET',
+        `/v1/request-logs?group=${g.body.id}`,
+        { key: t.keys.editor },
+      );
       expect(listed.body.data.map((r: { id: string }) => r.id)).toEqual([String(ok.body.request_id)]);
     });
 
@@ -207,7 +230,7 @@ for (const backend of backends) {
         resource: { attributes: { 'service.name': 'prompt-layer-js' }, schema_url: '' },
         ...extra,
       });
-      const res = await t.call('POST', '/spans-bulk', {
+      const res = await t.call<ResponseOf<typeof spansBulk, 201>>('POST', '/spans-bulk', {
         auth: 'x-api-key',
         body: {
           spans: [
@@ -231,7 +254,7 @@ for (const backend of backends) {
         '2222222222222222',
       ]);
       expect(res.body.request_logs).toEqual([{ id: expect.any(Number), span_id: '2222222222222222' }]);
-      const child = await row(res.body.spans[1].id);
+      const child = await row(res.body.spans[1]!.id);
       expect(child).toMatchObject({
         source: 'pl.span',
         trace_id: 'a'.repeat(32),
@@ -241,7 +264,7 @@ for (const backend of backends) {
         response: 'ok',
       });
       expect(Number(child['latency_ms'])).toBe(250);
-      expect(await row(res.body.request_logs[0].id)).toMatchObject({
+      expect(await row(res.body.request_logs[0]!.id)).toMatchObject({
         source: 'pl.log',
         span_id: '2222222222222222',
         trace_id: 'a'.repeat(32),

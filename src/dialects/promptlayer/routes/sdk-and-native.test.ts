@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptLayer } from 'promptlayer';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import type { schema as getRaw } from './get-raw.ts';
+import type { schema as labelsList } from './labels-list.ts';
+import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
+import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
+import type { schema as publish } from './publish.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`PromptLayer SDK and cross-dialect on ${backend.name}`, () => {
@@ -84,7 +89,7 @@ for (const backend of backends) {
     });
 
     it('a template published here is the same prompt, versions and labels natively', async () => {
-      const pub = await t.call('POST', '/rest/prompt-templates', {
+      const pub = await t.call<ResponseOf<typeof publish, 201>>('POST', '/rest/prompt-templates', {
         body: {
           prompt_template: { prompt_name: 'team/cross', tags: ['x'] },
           prompt_version: {
@@ -99,7 +104,7 @@ for (const backend of backends) {
       await t.call('PATCH', `/rest/prompt-templates/${encodeURIComponent('team/cross')}`, {
         body: { release_labels: ['staging'] },
       });
-      const native = await t.call('GET', `/v1/prompts/${pub.body.id}`);
+      const native = await t.call<ResponseOf<typeof nativePromptsGet>>('GET', `/v1/prompts/${pub.body.id}`);
       expect(native.status).toBe(200);
       expect(native.body.prompt).toMatchObject({ name: 'team/cross', seq: pub.body.id, tags: ['x'] });
       expect(native.body.labels.map((l: { name: string }) => l.name).sort()).toEqual([
@@ -119,7 +124,7 @@ for (const backend of backends) {
     });
 
     it('a prompt created natively is visible here with stable integer ids', async () => {
-      const created = await t.call('POST', '/v1/prompts', {
+      const created = await t.call<ResponseOf<typeof nativePromptsCreate, 201>>('POST', '/v1/prompts', {
         body: {
           name: 'native-made',
           version: {
@@ -133,7 +138,9 @@ for (const backend of backends) {
       expect(created.status).toBe(201);
       const seq = created.body.prompt.seq;
       for (const id of [String(seq), 'native-made']) {
-        const got = await t.call('GET', `/prompt-templates/${id}`, { auth: 'x-api-key' });
+        const got = await t.call('GET', `/prompt-templates/${id}`, {
+          auth: 'x-api-key',
+        });
         expect(got.status).toBe(200);
         expect(got.body).toMatchObject({ id: seq, prompt_name: 'native-made', version: 1 });
         expect(got.body.prompt_template.messages[0].content).toEqual([{ type: 'text', text: 'Hi {{name}}' }]);
@@ -142,14 +149,14 @@ for (const backend of backends) {
         body: { label: 'production', input_variables: { name: 'Ada' } },
       });
       expect(rendered.body.prompt_template.messages[0].content[0].text).toBe('Hi Ada');
-      const labels = await t.call('GET', `/prompt-templates/${seq}/labels`);
+      const labels = await t.call<ResponseOf<typeof labelsList>>('GET', `/prompt-templates/${seq}/labels`);
       expect(labels.body.release_labels[0]).toMatchObject({
         release_label: 'production',
         prompt_version_number: 1,
       });
-      const again = await t.call('GET', `/prompt-templates/native-made`);
+      const again = await t.call<ResponseOf<typeof getRaw>>('GET', `/prompt-templates/native-made`);
       expect(again.body.id).toBe(seq);
-      expect(again.body.prompt_version_id).toBe(labels.body.release_labels[0].prompt_version_id);
+      expect(again.body.prompt_version_id).toBe(labels.body.release_labels[0]?.prompt_version_id);
     });
   });
 }
