@@ -171,8 +171,10 @@ for (const backend of backends)
       for (;;) {
         const stream = sse.events.slice(seenSse).map((e) => JSON.parse(e.data));
         const hooks = rcv.received.slice(seenHooks).map((r) => r.json);
-        if (done(stream) && done(hooks)) {
-          // A webhook may arrive after the marker's (order is not promised): give stragglers a moment.
+        // Webhooks are not ordered across prompts: the marker's may come before earlier events', so
+        // wait for as many webhooks as the stream (in commit order) has events up to the marker.
+        if (done(stream) && done(hooks) && hooks.length >= stream.length) {
+          // Then a moment more, so an extra or duplicate delivery would show here, not in the next call.
           await new Promise((r) => setTimeout(r, 300));
           const all = rcv.received.slice(seenHooks);
           expect(all.every((r) => r.verified)).toBe(true);
