@@ -51,6 +51,10 @@ export interface WorkerOptions {
   busy?: () => boolean;
 }
 
+/** How long finished attempts wait to share one record statement, with and without request load. */
+const BUSY_FLUSH_MS = 25;
+const IDLE_FLUSH_MS = 3;
+
 /** Requests in flight while yielding to request load. */
 const YIELD_CONCURRENCY = 2;
 
@@ -156,16 +160,34 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     timer.unref();
   };
 
-  // Results that finish within a few ms share one statement.
+  // Results share one statement. Idle: those that finish within a few ms, or at once when nothing
+  // else is in flight (the drain path's next claim waits for this record). While requests are in
+  // flight: up to BUSY_FLUSH_MS, so a write load pays one record statement per many events rather
+  // than per event (on PGlite each runs on the event loop the requests need) — but an endpoint's
+  // unrecorded results still hold its leases, so at half its cap the batch goes at once (the
+  // sequencer keeps claiming new deliveries as it fans them out).
   let flushTimer: NodeJS.Timeout | null = null;
+  let flushTimerAt = Infinity;
+  const unrecorded = new Map<string, number>();
   const flush = () => {
-    if (flushing || flushTimer || !results.length) return;
-    flushTimer = setTimeout(flushNow, 3);
+    if (flushing || !results.length) return;
+    const busy = opts.busy?.() ?? false;
+    let full = false;
+    for (const n of unrecorded.values()) if (2 * n >= perEndpoint) full = true;
+    const waitMs = full || (!busy && inflight === 0) ? 0 : busy ? BUSY_FLUSH_MS : IDLE_FLUSH_MS;
+    const at = Date.now() + waitMs;
+    if (flushTimer && flushTimerAt <= at) return;
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimerAt = at;
+    flushTimer = setTimeout(flushNow, waitMs);
   };
   const flushNow = () => {
+    if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
+    flushTimerAt = Infinity;
     if (flushing || !results.length) return;
     const batch = results.splice(0);
+    unrecorded.clear();
     flushing = registry.outbox
       .record(owner, batch)
       .catch((err) => {
@@ -218,6 +240,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       r.retryAt = new Date(Date.now() + (opts.retrySchedule[0] ?? 5) * 1000);
     }
     results.push(r);
+    unrecorded.set(d.endpointId, (unrecorded.get(d.endpointId) ?? 0) + 1);
     inflight--;
     if (r.retryAt) wakeAt(r.retryAt);
     flush();
