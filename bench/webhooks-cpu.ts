@@ -7,7 +7,8 @@
 // own schema or data directory, 100 prompts and 3 endpoints pointing at one receiver that runs in a
 // process of its own (bench/webhook-receiver.mjs), the load (autocannon, bench/load.ts) in another.
 // Rounds interleave builds and phases: without endpoints (disabled), then with them. A phase is the
-// load plus the time until every delivery of it has arrived (the receiver's count stops moving), so
+// load plus the time until every delivery of it has arrived (the receiver's count stops moving and
+// the server has no pending delivery left), so
 // "with" pays for all the delivery work its writes caused, wherever it ran. Per phase:
 // the server process's CPU (utime+stime from /proc) per write, and on PostgreSQL the CPU of the
 // PostgreSQL backends serving that process's connections (found by their client ports).
@@ -160,9 +161,20 @@ async function main() {
       const db0 = await backendCpu(admin, pid);
       const c0 = cpuMs(pid, 0);
       const r = await load(spec);
-      // Until every delivery has arrived: the count stops moving for a second.
+      // Until every delivery has arrived: the count stops moving for a second and none of this
+      // server's deliveries is still pending. (The count alone ended phases early on a loaded
+      // machine — a server yielding to the requests still queued when the load stopped sends
+      // nothing for a second — and the rest arrived in the next phase, the other build's.)
+      const pending = async () => {
+        let n = 0;
+        for (const id of s.endpoints)
+          n += (await api(s.base, 'GET', `/v1/webhooks/${id}/deliveries?status=pending&limit=1&offset=0`))
+            .pagination.total as number;
+        return n;
+      };
       let last = -1;
-      for (let n = await arrived(); n !== last; n = await arrived()) {
+      for (let i = 0, n = await arrived(); i < 300; i++, n = await arrived()) {
+        if (n === last && (!on || (await pending()) === 0)) break;
         last = n;
         await sleep(1000);
       }
