@@ -94,6 +94,7 @@ async function main() {
         concurrency: 64,
         retentionDays: 7,
         busy: () => inFlight > 0,
+        yieldInBatches: backend === 'postgres',
       });
       const call = async (method: string, url: string, body?: unknown) => {
         inFlight++;

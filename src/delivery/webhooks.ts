@@ -50,6 +50,12 @@ export interface WorkerOptions {
    * statements, and a backlog is sent once the load drops (at-least-once does not depend on when).
    */
   busy?: () => boolean;
+  /**
+   * How delivery yields: a full batch at most every YIELD_INTERVAL_MS (PostgreSQL: fewer claim and
+   * record statements per delivery), or unset: YIELD_CONCURRENCY requests in flight (PGlite, where
+   * the batches measured more statements, not fewer: docs/performance.md, webhooks wave 6).
+   */
+  yieldInBatches?: boolean;
 }
 
 /** How long finished attempts wait to share one record statement, with and without request load. */
@@ -62,6 +68,8 @@ const IDLE_FLUSH_MS = 3;
  * two deliveries, on the saturated loop they were meant to spare.)
  */
 const YIELD_INTERVAL_MS = 50;
+/** Requests in flight while yielding without batches. */
+const YIELD_CONCURRENCY = 2;
 
 /** A claim statement runs at least this often while there may be work (retries, other processes'). */
 const CLAIM_AT_LEAST_MS = 1000;
@@ -279,8 +287,12 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     for (const d of claimed) void send(d, bodies);
   };
   let lastTakeAt = 0;
-  const room = () =>
-    stopped || (yielding() && Date.now() - lastTakeAt < YIELD_INTERVAL_MS) ? 0 : opts.concurrency - inflight;
+  const room = () => {
+    if (stopped) return 0;
+    if (!yielding()) return opts.concurrency - inflight;
+    if (!opts.yieldInBatches) return YIELD_CONCURRENCY - inflight;
+    return Date.now() - lastTakeAt < YIELD_INTERVAL_MS ? 0 : opts.concurrency - inflight;
+  };
 
   const pump = () => {
     if (stopped) return;
@@ -297,7 +309,14 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
           if (free <= 0) {
             // Yielding: look again shortly (a finished send pumps too).
             backlog = true;
-            if (yielding()) wakeAt(new Date(Math.max(Date.now() + 10, lastTakeAt + YIELD_INTERVAL_MS)));
+            if (yielding())
+              wakeAt(
+                new Date(
+                  opts.yieldInBatches
+                    ? Math.max(Date.now() + 10, lastTakeAt + YIELD_INTERVAL_MS)
+                    : Date.now() + 25,
+                ),
+              );
             break;
           }
           lastClaimAt = Date.now();
