@@ -85,20 +85,27 @@ async function main() {
         registry,
         logger: false,
       });
+      // Requests in flight, as serve.ts tells the worker (it batches and yields while there are).
+      let inFlight = 0;
       const worker = startWebhookWorker(registry, {
         retrySchedule: [1],
         timeoutMs: 5000,
         allowPrivate: true,
         concurrency: 64,
         retentionDays: 7,
+        busy: () => inFlight > 0,
+        yieldInBatches: backend === 'postgres',
       });
       const call = async (method: string, url: string, body?: unknown) => {
-        const r = await app.inject({
-          method: method as 'GET',
-          url,
-          headers: { authorization: `Bearer ${admin}` },
-          payload: body as object,
-        });
+        inFlight++;
+        const r = await app
+          .inject({
+            method: method as 'GET',
+            url,
+            headers: { authorization: `Bearer ${admin}` },
+            payload: body as object,
+          })
+          .finally(() => inFlight--);
         if (r.statusCode >= 300) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
         return r.json();
       };

@@ -7,7 +7,8 @@
 // own schema or data directory, 100 prompts and 3 endpoints pointing at one receiver that runs in a
 // process of its own (bench/webhook-receiver.mjs), the load (autocannon, bench/load.ts) in another.
 // Rounds interleave builds and phases: without endpoints (disabled), then with them. A phase is the
-// load plus the time until every delivery of it has arrived (the receiver's count stops moving), so
+// load plus the time until every delivery of it has arrived (the receiver's count stops moving and
+// the server has no pending delivery left), so
 // "with" pays for all the delivery work its writes caused, wherever it ran. Per phase:
 // the server process's CPU (utime+stime from /proc) per write, and on PostgreSQL the CPU of the
 // PostgreSQL backends serving that process's connections (found by their client ports).
@@ -51,6 +52,24 @@ async function api(base: string, method: string, path: string, body?: unknown) {
   const text = await r.text();
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * PATCHes the server answered 2xx so far (its /metrics). The load generator's count misses the
+ * requests still queued when it stops — on a loaded machine a large share of a phase, whose CPU the
+ * phase pays — so a phase's writes are counted by the server, after its drain.
+ */
+async function served(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let n = 0;
+  for (const line of text.split('\n'))
+    if (
+      line.startsWith('lectern_http_request_duration_seconds_count{') &&
+      line.includes('method="PATCH"') &&
+      /status="2\d\d"/.test(line)
+    )
+      n += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return n;
 }
 
 interface Server {
@@ -156,25 +175,43 @@ async function main() {
         headers: { authorization: `Bearer ${ADMIN}` },
       };
       const pid = s.child.pid!;
+      const w0 = await served(s.base);
       const a0 = await arrived();
       const db0 = await backendCpu(admin, pid);
       const c0 = cpuMs(pid, 0);
       const r = await load(spec);
-      // Until every delivery has arrived: the count stops moving for a second.
+      // Until every delivery has arrived and every request has been answered: the receiver's and
+      // the server's counts stop moving for a second and none of this server's deliveries is
+      // still pending. (The count alone ended phases early on a loaded
+      // machine — a server yielding to the requests still queued when the load stopped sends
+      // nothing for a second — and the rest arrived in the next phase, the other build's.)
+      const pending = async () => {
+        let n = 0;
+        for (const id of s.endpoints)
+          n += (await api(s.base, 'GET', `/v1/webhooks/${id}/deliveries?status=pending&limit=1&offset=0`))
+            .pagination.total as number;
+        return n;
+      };
       let last = -1;
-      for (let n = await arrived(); n !== last; n = await arrived()) {
+      let lastServed = -1;
+      for (let i = 0; i < 300; i++) {
+        const n = await arrived();
+        const w = await served(s.base);
+        if (n === last && w === lastServed && (!on || (await pending()) === 0)) break;
         last = n;
+        lastServed = w;
         await sleep(1000);
       }
       const c1 = cpuMs(pid, 0);
       const db1 = await backendCpu(admin, pid);
+      const writes = (await served(s.base)) - w0;
       let db = 0;
       for (const [p, v] of db1) db += v - (db0.get(p) ?? 0);
       const row = {
         build: s.name,
         phase: on ? 'with' : 'without',
         round,
-        writes: r.requests - r.non2xx,
+        writes,
         rps: r.rps,
         cpu: c1 - c0,
         db,
@@ -182,7 +219,8 @@ async function main() {
       };
       rows.push(row);
       log(
-        `${row.build} ${row.phase.padEnd(7)} r${round}: ${row.writes} writes (${r.non2xx} non-2xx) ${r.rps.toFixed(0)}/s, ` +
+        `${row.build} ${row.phase.padEnd(7)} r${round}: ${row.writes} writes (${r.requests - r.non2xx} answered in time, ` +
+          `${r.non2xx} non-2xx) ${r.rps.toFixed(0)}/s, ` +
           `lectern ${((row.cpu * 1000) / row.writes).toFixed(0)} µs/write, db ${((row.db * 1000) / row.writes).toFixed(0)} µs/write, ` +
           `${row.deliveries} deliveries`,
       );

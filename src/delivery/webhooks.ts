@@ -45,13 +45,30 @@ export interface WorkerOptions {
   log?: { warn(obj: object, msg: string): void };
   /**
    * Whether the process is busy answering requests. While it is and the event loop is saturated,
-   * delivery yields: a few requests in flight at most, so writes keep their speed and the backlog
-   * is sent once the load drops (at-least-once does not depend on when).
+   * delivery yields: it takes deliveries at most every YIELD_INTERVAL_MS, a full batch each time
+   * (one hand-over or claim, one record), so writes keep their speed, delivery costs the fewest
+   * statements, and a backlog is sent once the load drops (at-least-once does not depend on when).
    */
   busy?: () => boolean;
+  /**
+   * How delivery yields: a full batch at most every YIELD_INTERVAL_MS (PostgreSQL: fewer claim and
+   * record statements per delivery), or unset: YIELD_CONCURRENCY requests in flight (PGlite, where
+   * the batches measured more statements, not fewer: docs/performance.md, webhooks wave 6).
+   */
+  yieldInBatches?: boolean;
 }
 
-/** Requests in flight while yielding to request load. */
+/** How long finished attempts wait to share one record statement, with and without request load. */
+const BUSY_FLUSH_MS = 25;
+const IDLE_FLUSH_MS = 3;
+
+/**
+ * While yielding to request load, deliveries are taken at most once per this interval — each time
+ * as many as there is room for. (Two at a time, as before, cost a claim and a record statement per
+ * two deliveries, on the saturated loop they were meant to spare.)
+ */
+const YIELD_INTERVAL_MS = 50;
+/** Requests in flight while yielding without batches. */
 const YIELD_CONCURRENCY = 2;
 
 /** A claim statement runs at least this often while there may be work (retries, other processes'). */
@@ -156,16 +173,34 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     timer.unref();
   };
 
-  // Results that finish within a few ms share one statement.
+  // Results share one statement. Idle: those that finish within a few ms, or at once when nothing
+  // else is in flight (the drain path's next claim waits for this record). While requests are in
+  // flight: up to BUSY_FLUSH_MS, so a write load pays one record statement per many events rather
+  // than per event (on PGlite each runs on the event loop the requests need) — but an endpoint's
+  // unrecorded results still hold its leases, so at half its cap the batch goes at once (the
+  // sequencer keeps claiming new deliveries as it fans them out).
   let flushTimer: NodeJS.Timeout | null = null;
+  let flushTimerAt = Infinity;
+  const unrecorded = new Map<string, number>();
   const flush = () => {
-    if (flushing || flushTimer || !results.length) return;
-    flushTimer = setTimeout(flushNow, 3);
+    if (flushing || !results.length) return;
+    const busy = opts.busy?.() ?? false;
+    let full = false;
+    for (const n of unrecorded.values()) if (2 * n >= perEndpoint) full = true;
+    const waitMs = full || (!busy && inflight === 0) ? 0 : busy ? BUSY_FLUSH_MS : IDLE_FLUSH_MS;
+    const at = Date.now() + waitMs;
+    if (flushTimer && flushTimerAt <= at) return;
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimerAt = at;
+    flushTimer = setTimeout(flushNow, waitMs);
   };
   const flushNow = () => {
+    if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
+    flushTimerAt = Infinity;
     if (flushing || !results.length) return;
     const batch = results.splice(0);
+    unrecorded.clear();
     flushing = registry.outbox
       .record(owner, batch)
       .catch((err) => {
@@ -218,6 +253,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       r.retryAt = new Date(Date.now() + (opts.retrySchedule[0] ?? 5) * 1000);
     }
     results.push(r);
+    unrecorded.set(d.endpointId, (unrecorded.get(d.endpointId) ?? 0) + 1);
     inflight--;
     if (r.retryAt) wakeAt(r.retryAt);
     flush();
@@ -245,11 +281,18 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       flush();
       return;
     }
+    if (claimed.length) lastTakeAt = Date.now();
     inflight += claimed.length;
     const bodies = new Map<string, string>();
     for (const d of claimed) void send(d, bodies);
   };
-  const room = () => (stopped ? 0 : (yielding() ? YIELD_CONCURRENCY : opts.concurrency) - inflight);
+  let lastTakeAt = 0;
+  const room = () => {
+    if (stopped) return 0;
+    if (!yielding()) return opts.concurrency - inflight;
+    if (!opts.yieldInBatches) return YIELD_CONCURRENCY - inflight;
+    return Date.now() - lastTakeAt < YIELD_INTERVAL_MS ? 0 : opts.concurrency - inflight;
+  };
 
   const pump = () => {
     if (stopped) return;
@@ -266,7 +309,14 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
           if (free <= 0) {
             // Yielding: look again shortly (a finished send pumps too).
             backlog = true;
-            if (yielding()) wakeAt(new Date(Date.now() + 25));
+            if (yielding())
+              wakeAt(
+                new Date(
+                  opts.yieldInBatches
+                    ? Math.max(Date.now() + 10, lastTakeAt + YIELD_INTERVAL_MS)
+                    : Date.now() + 25,
+                ),
+              );
             break;
           }
           lastClaimAt = Date.now();

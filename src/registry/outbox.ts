@@ -467,7 +467,7 @@ export interface AttemptResult {
 /**
  * Records a batch of attempts in one statement: the attempt log, each delivery's new state (only
  * while this worker still holds its lease), and the endpoints' health — a 410 or a used-up
- * schedule disables the endpoint with the reason.
+ * schedule disables the endpoint with the reason; a success is stamped to the second.
  */
 export async function recordAttempts(db: Db, owner: string, results: AttemptResult[]): Promise<void> {
   if (!results.length) return;
@@ -520,7 +520,12 @@ export async function recordAttempts(db: Db, owner: string, results: AttemptResu
       disabled_at = case when e.enabled and (h.gone is not null or h.exhausted is not null) then now() else e.disabled_at end,
       disabled_reason = case when e.enabled and (h.gone is not null or h.exhausted is not null)
                              then coalesce(h.gone, h.exhausted) else e.disabled_reason end
-    from health h where e.id = h.endpoint_id`);
+    -- A success refreshes last_success_at at most once a second, unless a failure came after the
+    -- last one: under load the endpoint row is not rewritten by every batch (failures and the
+    -- disabling are written every time).
+    from health h where e.id = h.endpoint_id
+      and (h.bad or (h.ok and (e.last_success_at is null or e.last_failure_at >= e.last_success_at
+                               or e.last_success_at < now() - interval '1 second')))`);
 }
 
 /**

@@ -108,6 +108,7 @@ export async function serve(config: Config): Promise<Running> {
     retentionDays: config.outboxRetentionDays,
     log: app.log,
     busy: () => inFlight.size > 0,
+    yieldInBatches: store.backend === 'postgres',
   });
   app.log.info({ backend: store.backend, url }, 'lectern listening');
   // `lectern keys …` / `workspaces …` run while we hold the PGlite directory come through us.
