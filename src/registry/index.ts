@@ -55,7 +55,13 @@ export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { ImportReport } from './bulk.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
-export type { PromptLink, LinkedLog, LinkedReceipt, RequestGroup, RequestGroupPage } from './request-links.ts';
+export type {
+  PromptLink,
+  LinkedLog,
+  LinkedReceipt,
+  RequestGroup,
+  RequestGroupPage,
+} from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
 export type { ClaimedDelivery, AttemptResult, SequencerRun } from './outbox.ts';
 export { DEFAULT_PER_ENDPOINT } from './outbox.ts';
