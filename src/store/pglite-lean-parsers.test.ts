@@ -42,18 +42,21 @@ describe('drizzle over PGlite without per-query parsers', () => {
     expect(leanOptions(other)).toBe(other);
   });
 
-  it('reads every value as drizzle over a plain PGlite does, in and out of transactions', async () => {
-    const plain = await PGlite.create();
-    const leanPg = await PGlite.create();
-    try {
-      const a = await readBoth(drizzle({ client: plain }));
-      const b = await readBoth(drizzle({ client: leanDrizzleClient(leanPg) as PGlite }));
-      for (const r of [a.raw, a.inTx, b.raw, b.inTx]) delete (r as Record<string, unknown>)['tz'];
-      expect(b).toEqual(a);
-      expect(typeof (b.raw as Record<string, unknown>)['ts']).toBe('string');
-    } finally {
-      await plain.close();
-      await leanPg.close();
-    }
-  });
+  // One PGlite (its start-up is slow on a loaded machine): read plainly first, then made lean.
+  it(
+    'reads every value as drizzle over a plain PGlite does, in and out of transactions',
+    { timeout: 180_000 },
+    async () => {
+      const pg = await PGlite.create();
+      try {
+        const a = await readBoth(drizzle({ client: pg }));
+        const b = await readBoth(drizzle({ client: leanDrizzleClient(pg) as PGlite }));
+        for (const r of [a.raw, a.inTx, b.raw, b.inTx]) delete (r as Record<string, unknown>)['tz'];
+        expect(b).toEqual(a);
+        expect(typeof (b.raw as Record<string, unknown>)['ts']).toBe('string');
+      } finally {
+        await pg.close();
+      }
+    },
+  );
 });
