@@ -55,7 +55,13 @@ export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { ImportReport } from './bulk.ts';
 export type { RequestLogQueue, RequestLogRow, LogRequestOptions } from './request-log.ts';
-export type { PromptLink, LinkedLog, LinkedReceipt } from './request-links.ts';
+export type {
+  PromptLink,
+  LinkedLog,
+  LinkedReceipt,
+  RequestGroup,
+  RequestGroupPage,
+} from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
 export type { ClaimedDelivery, AttemptResult, SequencerRun } from './outbox.ts';
 export { DEFAULT_PER_ENDPOINT } from './outbox.ts';
@@ -191,6 +197,8 @@ export function createRegistry(store: Store, opts: RegistryOptions = {}) {
     groupRequest: (...a: Tail<Parameters<typeof requestLinks.groupRequest>>) =>
       requestLinks.groupRequest(ctx, requestLog, ...a),
     createRequestGroup: on(ctx, requestLinks.createRequestGroup),
+    getRequestGroup: on(ctx, requestLinks.getRequestGroup),
+    listRequestGroups: on(ctx, requestLinks.listRequestGroups),
     createWebhook: on(ctx, webhooks.createEndpoint),
     listWebhooks: on(ctx, webhooks.listEndpoints),
     getWebhook: on(ctx, webhooks.getEndpoint),

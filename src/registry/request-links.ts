@@ -7,9 +7,9 @@
 // Groups (PromptLayer `/create-group`) are rows of request_groups (drizzle/0011): an id in a
 // workspace, when and by which key it was made. A record's group_id references one of its own
 // workspace's groups; the request log checks that before a record or an enrichment is accepted.
-import { sql } from 'drizzle-orm';
-import { requestGroups } from '../store/schema.ts';
-import { isFault, notFound } from '../model/errors.ts';
+import { and, count, desc, eq, inArray, lt, max, min, sql } from 'drizzle-orm';
+import { requestGroups, requestLogs } from '../store/schema.ts';
+import { badRequest, isFault, notFound } from '../model/errors.ts';
 import type { Actor } from '../model/types.ts';
 import type { RequestLogEnrichment, RequestLogInput, RequestLogReceipt } from '../model/request-log.ts';
 import { requireRole, resolveWorkspace, type RegistryContext } from './context.ts';
@@ -92,11 +92,35 @@ export async function linkRequest(
   return r;
 }
 
-/** A new request group in the caller's workspace (admin keys: `default`); answers its id. */
-export async function createRequestGroup(ctx: RegistryContext, actor: Actor): Promise<{ id: number }> {
+/** A group with what its records add up to (committed records; queued ones count once flushed). */
+export interface RequestGroup {
+  id: number;
+  workspaceId: string;
+  createdAt: Date;
+  createdBy: string | null;
+  requestCount: number;
+  firstRequestAt: Date | null;
+  lastRequestAt: Date | null;
+}
+
+export interface RequestGroupPage {
+  items: RequestGroup[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * A new request group in the caller's workspace (admin keys: `default`, or the one named); answers
+ * the group. Making a group is part of logging, so it takes the role logging takes (viewer).
+ */
+export async function createRequestGroup(
+  ctx: RegistryContext,
+  actor: Actor,
+  workspace?: string,
+): Promise<RequestGroup> {
   requireRole(actor, 'viewer');
   const db = ctx.store.db;
-  const ws = await resolveWorkspace(db, actor);
+  const ws = await resolveWorkspace(db, actor, workspace);
   const [row] = await db
     .insert(requestGroups)
     .values({
@@ -104,8 +128,104 @@ export async function createRequestGroup(ctx: RegistryContext, actor: Actor): Pr
       workspaceId: ws.id,
       createdBy: actor.keyId,
     })
-    .returning({ id: requestGroups.id });
-  return { id: Number(row!.id) };
+    .returning();
+  const g = row!;
+  return { ...g, id: Number(g.id), requestCount: 0, firstRequestAt: null, lastRequestAt: null };
+}
+
+/** Record count and first/last record time of some of a workspace's groups: one grouped scan. */
+async function groupStats(
+  ctx: RegistryContext,
+  workspaceId: string,
+  groups: (typeof requestGroups.$inferSelect)[],
+) {
+  if (!groups.length) return [];
+  const stats = await ctx.store.db
+    .select({
+      groupId: requestLogs.groupId,
+      n: count(),
+      first: min(requestLogs.createdAt),
+      last: max(requestLogs.createdAt),
+    })
+    .from(requestLogs)
+    .where(
+      and(
+        eq(requestLogs.workspaceId, workspaceId),
+        inArray(
+          requestLogs.groupId,
+          groups.map((g) => Number(g.id)),
+        ),
+      ),
+    )
+    .groupBy(requestLogs.groupId);
+  const by = new Map(stats.map((s) => [Number(s.groupId), s]));
+  return groups.map((g) => {
+    const s = by.get(Number(g.id));
+    return toGroup({ g, n: s?.n ?? 0, first: s?.first ?? null, last: s?.last ?? null });
+  });
+}
+
+const toGroup = (r: {
+  g: typeof requestGroups.$inferSelect;
+  n: number | null;
+  first: Date | string | null;
+  last: Date | string | null;
+}): RequestGroup => ({
+  ...r.g,
+  id: Number(r.g.id),
+  requestCount: Number(r.n ?? 0),
+  firstRequestAt: r.first === null ? null : new Date(r.first),
+  lastRequestAt: r.last === null ? null : new Date(r.last),
+});
+
+/** One group of the caller's workspace with its record count; another workspace's is a not-found. */
+export async function getRequestGroup(
+  ctx: RegistryContext,
+  actor: Actor,
+  id: number,
+  workspace?: string,
+): Promise<RequestGroup> {
+  requireRole(actor, 'viewer');
+  const gone = () => notFound(`Group ${id}`, { group_id: id });
+  if (!Number.isSafeInteger(id) || id < 1) throw gone();
+  const ws = await resolveWorkspace(ctx.store.db, actor, workspace);
+  const rows = await ctx.store.db
+    .select()
+    .from(requestGroups)
+    .where(and(eq(requestGroups.workspaceId, ws.id), eq(requestGroups.id, id)))
+    .limit(1);
+  if (!rows[0]) throw gone();
+  return (await groupStats(ctx, ws.id, rows))[0]!;
+}
+
+/** The caller's workspace's groups, newest first, keyset-paged on the id (ids only grow). */
+export async function listRequestGroups(
+  ctx: RegistryContext,
+  actor: Actor,
+  q: { workspace?: string; cursor?: string; limit: number },
+): Promise<RequestGroupPage> {
+  requireRole(actor, 'viewer');
+  let before: number | undefined;
+  if (q.cursor !== undefined) {
+    before = Number(q.cursor);
+    if (!/^[1-9][0-9]{0,15}$/.test(q.cursor) || !Number.isSafeInteger(before))
+      throw badRequest('cursor is not one this API gave', { field: 'cursor' });
+  }
+  const ws = await resolveWorkspace(ctx.store.db, actor, q.workspace);
+  const page = await ctx.store.db
+    .select()
+    .from(requestGroups)
+    .where(
+      and(
+        eq(requestGroups.workspaceId, ws.id),
+        before === undefined ? undefined : lt(requestGroups.id, before),
+      ),
+    )
+    .orderBy(desc(requestGroups.id))
+    .limit(q.limit + 1);
+  const more = page.length > q.limit;
+  const items = await groupStats(ctx, ws.id, more ? page.slice(0, q.limit) : page);
+  return { items, nextCursor: more ? String(items[items.length - 1]!.id) : null };
 }
 
 /** Puts a logged request into a group of the caller's workspace; either unknown is a not-found. */

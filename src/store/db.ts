@@ -12,6 +12,7 @@ import { faultAwareClient } from './pg-faults.ts';
 import { namedStatements } from './pg-named.ts';
 import { JSON_OID, parseStoredJson } from './json-columns.ts';
 import { pgliteExtensions, seedDataDir } from './pglite-seed.ts';
+import { leanDrizzleClient } from './pglite-lean-parsers.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -256,7 +257,7 @@ async function openPglite(
     client = snapshot
       ? await PGlite.create({ loadDataDir: snapshot, startParams, parsers, extensions })
       : await PGlite.create(dataDir, { startParams, parsers, extensions });
-    db = drizzle(client, { schema }) as unknown as Db;
+    db = drizzle({ client: leanDrizzleClient(client) as typeof client, schema }) as unknown as Db;
     if (!(await pgliteMigrated(client))) await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {
     await dirLock?.release();

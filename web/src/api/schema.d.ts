@@ -464,6 +464,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/request-groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List request groups */
+    get: operations['listRequestGroups'];
+    put?: never;
+    /** Create a request group */
+    post: operations['createRequestGroup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/request-groups/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a request group */
+    get: operations['getRequestGroup'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/request-log/settings': {
     parameters: {
       query?: never;
@@ -3153,6 +3188,182 @@ export interface operations {
       };
     };
   };
+  listRequestGroups: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        workspace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every native error */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Every native error */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description ISO-8601 timestamp */
+              created_at: string;
+              /** @description id of the API key that made it */
+              created_by: string | null;
+              /** @description ISO-8601 timestamp */
+              first_request_at: string | null;
+              /** @description the group id PromptLayer clients hold (`group_id`) */
+              id: number;
+              /** @description ISO-8601 timestamp */
+              last_request_at: string | null;
+              /** @description records in the group (queued records once written) */
+              request_count: number;
+              /** @description this group's records: a link to the filtered list */
+              request_logs: string;
+              workspace_id: string;
+            }[];
+            /** @description pass as `cursor` for the next, older page */
+            next_cursor: string | null;
+          };
+        };
+      };
+    };
+  };
+  createRequestGroup: {
+    parameters: {
+      query?: {
+        workspace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every native error */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Every native error */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description A request group and what its records add up to */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description ISO-8601 timestamp */
+            created_at: string;
+            /** @description id of the API key that made it */
+            created_by: string | null;
+            /** @description ISO-8601 timestamp */
+            first_request_at: string | null;
+            /** @description the group id PromptLayer clients hold (`group_id`) */
+            id: number;
+            /** @description ISO-8601 timestamp */
+            last_request_at: string | null;
+            /** @description records in the group (queued records once written) */
+            request_count: number;
+            /** @description this group's records: a link to the filtered list */
+            request_logs: string;
+            workspace_id: string;
+          };
+        };
+      };
+    };
+  };
+  getRequestGroup: {
+    parameters: {
+      query?: {
+        workspace?: string;
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every native error */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Every native error */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description A request group and what its records add up to */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description ISO-8601 timestamp */
+            created_at: string;
+            /** @description id of the API key that made it */
+            created_by: string | null;
+            /** @description ISO-8601 timestamp */
+            first_request_at: string | null;
+            /** @description the group id PromptLayer clients hold (`group_id`) */
+            id: number;
+            /** @description ISO-8601 timestamp */
+            last_request_at: string | null;
+            /** @description records in the group (queued records once written) */
+            request_count: number;
+            /** @description this group's records: a link to the filtered list */
+            request_logs: string;
+            workspace_id: string;
+          };
+        };
+      };
+    };
+  };
   getRequestLogSettings: {
     parameters: {
       query?: never;
@@ -3378,6 +3589,8 @@ export interface operations {
           end_time?: string | null;
           error_message?: string | null;
           error_type?: string | null;
+          /** @description a request group of the workspace (POST /v1/request-groups); another's is ignored */
+          group_id?: number | null;
           input_tokens?: number | null;
           input_variables?: {
             [key: string]: unknown;

@@ -50,6 +50,9 @@ import eventsStream from './events-stream.ts';
 import requestLogsList from './request-logs-list.ts';
 import requestLogsGet from './request-logs-get.ts';
 import requestLogsCreate from './request-logs-create.ts';
+import requestGroupsCreate from './request-groups-create.ts';
+import requestGroupsGet from './request-groups-get.ts';
+import requestGroupsList from './request-groups-list.ts';
 import promptsUsage from './prompts-usage.ts';
 import requestLogSettings from './request-log-settings.ts';
 
@@ -104,6 +107,9 @@ export const routes: ((app: FastifyInstance) => void)[] = [
   requestLogsList,
   requestLogsGet,
   requestLogsCreate,
+  requestGroupsCreate,
+  requestGroupsList,
+  requestGroupsGet,
   promptsUsage,
   requestLogSettings,
 ];

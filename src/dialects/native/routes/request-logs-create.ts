@@ -44,6 +44,15 @@ const Body = Type.Object(
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     customer_identifier: S(),
     thread_identifier: S(),
+    group_id: Type.Optional(
+      nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: Number.MAX_SAFE_INTEGER,
+          description: "a request group of the workspace (POST /v1/request-groups); another's is ignored",
+        }),
+      ),
+    ),
     trace_id: S(),
     span_id: S(),
     scores: Type.Optional(
@@ -112,6 +121,7 @@ function toInput(b: Static<typeof Body>): RequestLogInput {
     metadata: b.metadata as RequestLogInput['metadata'],
     customerIdentifier: b.customer_identifier,
     threadIdentifier: b.thread_identifier,
+    groupId: b.group_id,
     traceId: b.trace_id,
     spanId: b.span_id,
     scores: b.scores,
