@@ -21,7 +21,7 @@ const READ_POSTS = [/\/render$/, /^\/prompt-templates\/:identifier$/, /^\/api\/p
 const LOG_POSTS = [
   /^\/(track-request|log-request|create-group|spans-bulk|track-group)$/,
   /^\/(library-|rest\/)track-/,
-  /^\/v1\/(request-logs|traces)$/,
+  /^\/v1\/(request-logs|request-groups|traces)$/,
   /^(\/api)?\/request-logs(\/create)?$/,
 ];
 

@@ -141,6 +141,7 @@ const ROWS: Record<string, (f: Fixture) => Req> = {
   }),
   // request log
   'POST /v1/request-logs': (f) => ({ url: '/v1/request-logs', body: { prompt_id: f.id, model: 'm' } }),
+  'POST /v1/request-groups': () => ({ url: '/v1/request-groups' }),
   'PUT /v1/request-log/settings': () => ({ url: '/v1/request-log/settings', body: { store_bodies: true } }),
   'POST /api/request-logs/create': (f) => ({
     url: '/api/request-logs/create/',

@@ -103,3 +103,19 @@ export async function startFakeOpenAi(): Promise<FakeUpstream> {
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   return state;
 }
+
+/**
+ * Points the provider SDK that `pl.run()` creates (it reads OPENAI_BASE_URL / OPENAI_API_KEY) at
+ * `url`; the answer puts the environment back as it was.
+ */
+export function pointOpenAiEnvAt(url: string, key: string): () => void {
+  const was = { url: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY };
+  process.env.OPENAI_BASE_URL = url;
+  process.env.OPENAI_API_KEY = key;
+  return () => {
+    if (was.url === undefined) delete process.env.OPENAI_BASE_URL;
+    else process.env.OPENAI_BASE_URL = was.url;
+    if (was.key === undefined) delete process.env.OPENAI_API_KEY;
+    else process.env.OPENAI_API_KEY = was.key;
+  };
+}

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptLayer as PromptLayerT } from 'promptlayer';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
-import { startFakeOpenAi, type FakeUpstream } from '../../../../test/support/fake-openai-upstream.ts';
+import {
+  pointOpenAiEnvAt,
+  startFakeOpenAi,
+  type FakeUpstream,
+} from '../../../../test/support/fake-openai-upstream.ts';
 import type { RequestGroupPageT, RequestGroupT } from '../request-group-wire.ts';
 import type { RequestLogPageT } from '../request-log-wire.ts';
 
@@ -20,22 +24,18 @@ for (const backend of backends) {
     let t: TestApp;
     let llm: FakeUpstream;
     let pl: InstanceType<typeof PromptLayerT>;
-    const env = { url: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY };
+    let restoreEnv = () => {};
 
     beforeAll(async () => {
       llm = await startFakeOpenAi();
-      // The provider SDK inside pl.run() reads these.
-      process.env.OPENAI_BASE_URL = llm.url;
-      process.env.OPENAI_API_KEY = 'sk-upstream';
+      // The provider SDK inside pl.run() reads OPENAI_BASE_URL / OPENAI_API_KEY.
+      restoreEnv = pointOpenAiEnvAt(llm.url, 'sk-upstream');
       t = await startTestApp(backend);
       const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
       pl = new PromptLayer({ apiKey: t.keys.editor, baseURL: base, throwOnError: true });
     });
     afterAll(async () => {
-      process.env.OPENAI_BASE_URL = env.url;
-      process.env.OPENAI_API_KEY = env.key;
-      if (env.url === undefined) delete process.env.OPENAI_BASE_URL;
-      if (env.key === undefined) delete process.env.OPENAI_API_KEY;
+      restoreEnv();
       await t?.close();
       await llm?.close();
     });

@@ -11,6 +11,7 @@ import { uniq } from '../testing.ts';
 import { importBody } from '../../../../test/support/export-records.ts';
 import type { schema as keysCreate } from './keys-create.ts';
 import type { schema as promptsCreate } from './prompts-create.ts';
+import type { schema as requestGroupsCreate } from './request-groups-create.ts';
 import type { schema as requestLogsCreate } from './request-logs-create.ts';
 import type { schema as webhooksCreate } from './webhooks-create.ts';
 import type { schema as webhooksDeliveries } from './webhooks-deliveries.ts';
@@ -28,6 +29,7 @@ interface Fixture {
   webhookId: string; // a webhook endpoint of `default`
   deliveryId: number; // one of its deliveries
   requestId: string; // a logged request of `default`
+  groupId: number; // a request group of `default`
 }
 
 interface Row {
@@ -218,6 +220,24 @@ const ROWS: Row[] = [
     url: () => '/v1/request-logs',
     body: () => ({ model: 'm' }),
     other: "a key logs into its own workspace: there is nothing of default's to reach",
+  },
+  {
+    route: 'POST /v1/request-groups',
+    role: 'viewer',
+    url: () => '/v1/request-groups',
+    other: "a key makes groups in its own workspace: there is nothing of default's to reach",
+  },
+  {
+    route: 'GET /v1/request-groups',
+    role: 'viewer',
+    url: () => '/v1/request-groups',
+    other: () => ({ url: '/v1/request-groups?workspace=default' }),
+  },
+  {
+    route: 'GET /v1/request-groups/:id',
+    role: 'viewer',
+    url: (f) => `/v1/request-groups/${f.groupId}`,
+    other: SAME,
   },
   {
     route: 'GET /v1/prompts/:prompt/usage',
@@ -476,6 +496,8 @@ for (const backend of backends) {
         },
       );
       expect(log.status).toBe(201);
+      const group = await t.call<ResponseOf<typeof requestGroupsCreate, 201>>('POST', '/v1/request-groups');
+      expect(group.status, group.raw).toBe(201);
       return {
         id,
         name,
@@ -486,6 +508,7 @@ for (const backend of backends) {
         webhookId,
         deliveryId,
         requestId: log.body.id as string,
+        groupId: group.body.id,
       };
     }
 

@@ -9,7 +9,11 @@ import { sql } from 'drizzle-orm';
 import type { PromptLayer as PromptLayerT } from 'promptlayer';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
-import { startFakeOpenAi, type FakeUpstream } from '../../../../test/support/fake-openai-upstream.ts';
+import {
+  pointOpenAiEnvAt,
+  startFakeOpenAi,
+  type FakeUpstream,
+} from '../../../../test/support/fake-openai-upstream.ts';
 import { rowsOf } from '../../../registry/request-log.ts';
 import type { schema as keywordsaiPromptsCreate } from '../../keywordsai/routes/prompts-create.ts';
 import type { schema as trackPrompt } from './track-prompt.ts';
@@ -25,7 +29,7 @@ for (const backend of backends) {
     let llm: FakeUpstream;
     let base: string;
     let pl: InstanceType<typeof PromptLayerT>;
-    const env = { url: process.env.OPENAI_BASE_URL, key: process.env.OPENAI_API_KEY };
+    let restoreEnv = () => {};
 
     const record = async (id: number | string): Promise<Row> => {
       await t.registry.flushRequestLog();
@@ -67,18 +71,15 @@ for (const backend of backends) {
     beforeAll(async () => {
       llm = await startFakeOpenAi();
       // The provider SDK inside pl.run() reads these (the app's own OpenAI settings).
-      process.env.OPENAI_BASE_URL = llm.url;
-      process.env.OPENAI_API_KEY = 'sk-upstream-secret-never-stored';
+      // The provider SDK inside pl.run() reads OPENAI_BASE_URL / OPENAI_API_KEY.
+      restoreEnv = pointOpenAiEnvAt(llm.url, 'sk-upstream-secret-never-stored');
       t = await startTestApp(backend);
       base = await t.app.listen({ port: 0, host: '127.0.0.1' });
       // A trailing slash: the SDK then asks for //track-request, which must work too.
       pl = new PromptLayer({ apiKey: t.keys.editor, baseURL: `${base}/`, throwOnError: true });
     });
     afterAll(async () => {
-      process.env.OPENAI_BASE_URL = env.url;
-      process.env.OPENAI_API_KEY = env.key;
-      if (env.url === undefined) delete process.env.OPENAI_BASE_URL;
-      if (env.key === undefined) delete process.env.OPENAI_API_KEY;
+      restoreEnv();
       await t?.close();
       await llm?.close();
     });
