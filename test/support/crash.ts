@@ -17,6 +17,9 @@ import {
   type WriteResult,
 } from './writers.ts';
 
+/** Acknowledged writes each kill waits for at least, besides its moment. */
+const MIN_ACKS_PER_KILL = 8;
+
 export interface CrashReport {
   backend: string;
   attempted: number;
@@ -93,7 +96,13 @@ export async function crashScenario(
           if (r.status === 0) return; // the server is gone
         }
       });
+      const before = acks.length;
+      const started = Date.now();
       await new Promise((r) => setTimeout(r, killAfter));
+      // On a loaded machine the moment can come before the burst got going (17 acknowledged in
+      // three rounds was seen in CI): also wait for a few acknowledged writes, bounded.
+      while (acks.length - before < MIN_ACKS_PER_KILL && Date.now() - started < 20_000)
+        await new Promise((r) => setTimeout(r, 10));
       child.proc.kill('SIGKILL');
       stop = true;
       await Promise.all(loops);
