@@ -118,14 +118,7 @@ export class Client {
       status: res.statusCode,
       ok: res.statusCode >= 200 && res.statusCode < 300,
       body,
-      json: async () => {
-        const text = await body.text();
-        try {
-          return text ? JSON.parse(text) : null;
-        } catch {
-          return text;
-        }
-      },
+      json: async () => parseBody(await body.text()),
     };
   }
 
@@ -149,13 +142,7 @@ export class Client {
     init: { body?: unknown; headers?: Record<string, string>; ok?: number[] } = {},
   ): Promise<Answer<T>> {
     const res = await this.raw(method, path, init);
-    const text = await res.text();
-    let body: any = null;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      body = text;
-    }
+    const body = parseBody(await res.text());
     const answer = { status: res.status, body: body as T, etag: res.headers.get('etag') };
     if (res.ok || init.ok?.includes(res.status)) return answer;
     throw errorOf(method, path, res.status, body);
@@ -184,6 +171,15 @@ export function exitOfStatus(status: number): number {
   if (status === 409 || status === 412) return EXIT.conflict;
   if (status === 400 || status === 422) return EXIT.invalid;
   return EXIT.error;
+}
+
+/** A reply body: its JSON, or the text itself when it is not JSON (a proxy's HTML page), null if empty. */
+function parseBody(text: string): any {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
 }
 
 export function errorOf(method: string, path: string, status: number, body: any): CliError {

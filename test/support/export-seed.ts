@@ -1,6 +1,7 @@
 // Export lines for N prompts × V versions (with a label and its history each), generated as a
 // stream: seeds large stores through the import without building them in memory.
 import { uuidv7 } from '../../src/model/ids.ts';
+import { versionRecord } from './export-records.ts';
 
 /** `pad` adds that many characters of instructions to each version's system message (a bigger file). */
 export function* seedLines(prompts: number, versions: number, prefix = 'scale', pad = 0): Generator<string> {
@@ -30,40 +31,17 @@ export function* seedLines(prompts: number, versions: number, prefix = 'scale', 
     });
     for (let n = 1; n <= versions; n++)
       yield JSON.stringify({
-        type: 'version',
-        id: uuidv7(),
-        prompt_id: id,
-        number: n,
-        status: 'committed',
-        template_type: 'chat',
+        ...versionRecord(id, uuidv7(), n, '', 'committed', at),
         messages: [
           {
             role: 'system',
             content: `You are helper ${i}, revision ${n}. Answer {{question}} briefly.${guidance}`,
           },
         ],
-        content: null,
-        template_format: 'mustache',
         input_variables: ['question'],
-        variable_defaults: {},
-        model: 'gpt-4o',
         provider: 'openai',
         params: { temperature: 0.2 },
-        response_format: null,
-        json_schema: null,
-        tools: null,
-        tool_choice: null,
-        functions: null,
-        function_call: null,
-        fallback_models: null,
-        load_balance_models: null,
-        metadata: {},
         commit_message: `rev ${n}`,
-        author: null,
-        content_hash: '',
-        created_at: at,
-        updated_at: at,
-        committed_at: at,
       });
     yield JSON.stringify({
       type: 'label',
