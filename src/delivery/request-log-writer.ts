@@ -9,16 +9,19 @@
 // - A failed insert (the database away) puts its rows back at the front and is retried with
 //   backoff; a row the database refuses as data (it cannot be written, ever) is isolated by
 //   inserting its batch row by row, and only that row is dropped and reported.
-// - Paced while the server is not saturated (`quietBatch`, for PGlite, whose INSERT runs on the
-//   event loop): small statements, each followed by a pause as long as it took, so a request in
-//   flight meets at most one short insert instead of a run of full ones (the gateway's p99 over a
-//   direct call, docs/performance.md). Saturated (event-loop utilisation > 0.8) or a deep backlog:
-//   full batches back to back, because then throughput is what every request waits for.
+// - Paced while it keeps up (`quietBatch`, for PGlite, whose INSERT runs on the event loop): small
+//   statements, each followed by a pause as long as it took, so a request in flight meets at most
+//   one short insert instead of a run of full ones (the gateway's p99 over a direct call,
+//   docs/performance.md). Records arriving faster than that drains them (the backlog grows past
+//   what the drain started with) or a deep backlog: full batches back to back, because then
+//   throughput is what every request waits for. Judged by the queue, not by event-loop
+//   utilisation: on a loaded machine a process's ELU reads near 1 while it serves one request at
+//   a time, and full back-to-back statements were then what that request met.
 //   A durable record behind a paced backlog waits for the statements ahead of it (a few ms more).
 // - `close()` (clean shutdown) flushes everything. A crash loses what was acknowledged and not yet
 //   flushed: at most `flushMs` plus one insert's time of non-durable records, and while paced what
 //   is still being drained (at most a quarter of `maxQueue`; docs/request-log.md).
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { unavailable, LecternError } from '../model/errors.ts';
 import type { RequestLogQueue, RequestLogRow } from '../registry/request-log.ts';
 
@@ -29,16 +32,11 @@ export interface RequestLogWriterOptions {
   /** How long a record may wait for room, or a durable one for its commit. */
   waitMs: number;
   /**
-   * Rows per statement while the event loop is not saturated, each statement followed by a pause
-   * as long as it took (unset: always `batchSize`, back to back — PostgreSQL, where an INSERT
-   * runs in the database's process, not on the event loop).
+   * Rows per statement while the writer keeps up, each statement followed by a pause as long as
+   * it took (unset: always `batchSize`, back to back — PostgreSQL, where an INSERT runs in the
+   * database's process, not on the event loop).
    */
   quietBatch?: number;
-  /**
-   * The event loop's utilisation (0–1) since the last call, judged at most every 100 ms (default:
-   * node's ELU). A test fixes it: on a CI machine at load 30 a process's own ELU reads near 1.
-   */
-  loopUtilization?: () => number;
   /** Told of failed inserts (retried) and of rows dropped because the database refused them. */
   onError?: (err: unknown, what: { rows: number; dropped: boolean }) => void;
 }
@@ -51,21 +49,6 @@ export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
 };
 
 const MAX_BACKOFF_MS = 5_000;
-/** Event-loop utilisation above which the writer stops pacing itself. */
-const SATURATED = 0.8;
-/** The utilisation is judged over at least this window. */
-const ELU_WINDOW_MS = 100;
-
-/** Node's event-loop utilisation over the time since the previous call. */
-function eluSinceLastCall(): () => number {
-  let last: EventLoopUtilization = performance.eventLoopUtilization();
-  return () => {
-    const now = performance.eventLoopUtilization();
-    const u = performance.eventLoopUtilization(now, last).utilization;
-    last = now;
-    return u;
-  };
-}
 
 /** What the writer has done since start (exported at /metrics, src/server/metrics.ts). */
 export interface RequestLogWriterStats {
@@ -131,16 +114,11 @@ export class RequestLogWriter implements RequestLogQueue {
     dropped: 0,
   };
   private readonly observers = new Set<InsertObserver>();
-  private eluAt = performance.now();
-  private saturated = false;
-  private readonly utilization: () => number;
 
   constructor(
     private readonly insert: (rows: RequestLogRow[]) => Promise<void>,
     private readonly opts: RequestLogWriterOptions = DEFAULT_WRITER_OPTIONS,
-  ) {
-    this.utilization = opts.loopUtilization ?? eluSinceLastCall();
-  }
+  ) {}
 
   /** Rows waiting and being inserted (metrics). */
   get depth(): number {
@@ -285,10 +263,13 @@ export class RequestLogWriter implements RequestLogQueue {
 
   /** Inserts batches until the queue is empty or an insert fails (never rejects). */
   private async drain(): Promise<void> {
+    // The backlog this drain was started for: while what waits stays within it, paced statements
+    // keep up with what arrives meanwhile.
+    const found = Math.max(this.queue.length, this.opts.quietBatch ?? 0);
     for (let tookMs = -1; this.queue.length;) {
       // Back to the event loop between batches: on PGlite each INSERT runs on it, and the
       // requests that arrived meanwhile go first (a promise chain alone would never yield).
-      const paced = this.paced();
+      const paced = this.paced(found);
       if (tookMs >= 0) await this.pause(paced ? tookMs : 0);
       if (!this.queue.length) break;
       const batch = this.queue.splice(0, paced ? this.opts.quietBatch : this.opts.batchSize);
@@ -330,15 +311,13 @@ export class RequestLogWriter implements RequestLogQueue {
     }
   }
 
-  /** Small statements with pauses: a quiet batch is set, the loop is not saturated, no backlog. */
-  private paced(): boolean {
-    if (!this.opts.quietBatch || this.queue.length > this.opts.maxQueue / 4) return false;
-    const now = performance.now();
-    if (now - this.eluAt >= ELU_WINDOW_MS) {
-      this.saturated = this.utilization() > SATURATED;
-      this.eluAt = now;
-    }
-    return !this.saturated;
+  /**
+   * Small statements with pauses: a quiet batch is set, the backlog has not grown past what the
+   * drain started with (`found`: it keeps up), and it is under a quarter of the bound.
+   */
+  private paced(found: number): boolean {
+    if (!this.opts.quietBatch) return false;
+    return this.queue.length <= found && this.queue.length <= this.opts.maxQueue / 4;
   }
 
   /** Gives the event loop back: for `ms` (at least one turn), so requests in flight go first. */
