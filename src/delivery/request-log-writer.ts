@@ -10,8 +10,8 @@
 //   backoff; a row the database refuses as data (it cannot be written, ever) is isolated by
 //   inserting its batch row by row, and only that row is dropped and reported.
 // - Paced while it keeps up (`quietBatch`, for PGlite, whose INSERT runs on the event loop): small
-//   statements, each followed by a pause as long as it took, so a request in flight meets at most
-//   one short insert instead of a run of full ones (the gateway's p99 over a direct call,
+//   statements, each followed by a pause twice as long as it took, so a request in flight meets at
+//   most one short insert instead of a run of full ones (the gateway's p99 over a direct call,
 //   docs/performance.md). Records arriving faster than that drains them (the backlog grows past
 //   what the drain started with) or a deep backlog: full batches back to back, because then
 //   throughput is what every request waits for. Judged by the queue, not by event-loop
@@ -32,8 +32,8 @@ export interface RequestLogWriterOptions {
   /** How long a record may wait for room, or a durable one for its commit. */
   waitMs: number;
   /**
-   * Rows per statement while the writer keeps up, each statement followed by a pause as long as
-   * it took (unset: always `batchSize`, back to back — PostgreSQL, where an INSERT runs in the
+   * Rows per statement while the writer keeps up, each statement followed by a pause twice as
+   * long as it took (unset: always `batchSize`, back to back — PostgreSQL, where an INSERT runs in the
    * database's process, not on the event loop).
    */
   quietBatch?: number;
@@ -270,7 +270,10 @@ export class RequestLogWriter implements RequestLogQueue {
       // Back to the event loop between batches: on PGlite each INSERT runs on it, and the
       // requests that arrived meanwhile go first (a promise chain alone would never yield).
       const paced = this.paced(found);
-      if (tookMs >= 0) await this.pause(paced ? tookMs : 0);
+      // Twice the statement: a request it held up still has its own work to finish (about as long
+      // again: ~0.6 ms of CPU and the upstream's answer) before the next one may start; a pause of
+      // just `tookMs` let the requests hit at their start meet the next statement too.
+      if (tookMs >= 0) await this.pause(paced ? 2 * tookMs : 0);
       if (!this.queue.length) break;
       const batch = this.queue.splice(0, paced ? this.opts.quietBatch : this.opts.batchSize);
       const t0 = performance.now();
