@@ -15,8 +15,9 @@
 //   docs/performance.md). Records arriving faster than that drains them (the backlog grows past
 //   what the drain started with) or a deep backlog: full batches back to back, because then
 //   throughput is what every request waits for. Judged by the queue, not by event-loop
-//   utilisation: on a loaded machine a process's ELU reads near 1 while it serves one request at
-//   a time, and full back-to-back statements were then what that request met.
+//   utilisation: a process serving one request at a time passes 0.8 once a paced drain adds its
+//   own statements (and reads near 1 on a loaded machine), and full back-to-back statements were
+//   then what that request met.
 //   A durable record behind a paced backlog waits for the statements ahead of it (a few ms more).
 // - `close()` (clean shutdown) flushes everything. A crash loses what was acknowledged and not yet
 //   flushed: at most `flushMs` plus one insert's time of non-durable records, and while paced what
