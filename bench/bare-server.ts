@@ -23,5 +23,7 @@ for (const r of spec.routes) {
     },
   });
 }
+// A normal exit on SIGTERM, so `--cpu-prof` writes its profile (the bench stops servers with it).
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 await app.listen({ port: spec.port, host: '127.0.0.1' });
 process.stdout.write('ready\n');

@@ -2,7 +2,7 @@
 // `npx tsx bench/cpu-per-request.ts --scenario hit.native|hit.promptlayer|hit.langfuse|render.pl|render.native
 //  --build old=/work/main --build new=. [--bare | --no-bare] [--postgres] [--rounds 5] [--duration 3]
 //  [--connections 16] [--prompts 100] [--paths name=N] [--touch name[=render+list+vendor]]
-//  [--node-flags name=--flag,--flag] [--cpu-prof [name,name]] [--json]`
+//  [--node-flags name=--flag,--flag] [--cpu-prof [name,name]] [--alloc] [--json]`
 // Each build is a directory holding `dist/cli/main.js` (with package.json, drizzle/ and node_modules
 // beside it, as `npm start` runs it), started on its own PGlite data directory (or PostgreSQL
 // schema) and seeded as `npm run bench` seeds; every path is asked once, so the measured rounds of
@@ -22,7 +22,9 @@
 // (renders, lists, vendor gets; all three unless listed), as the full `npm run bench` does when it
 // records its answers. `--paths name=N`: that server's load cycles over its first N prompts only.
 // `--cpu-prof` profiles every server (the bare one into bench/profiles/bare); `--cpu-prof new,bare`
-// only those named. CPUBENCH_HEAP=1 logs each build's heap after each round.
+// only those named. CPUBENCH_HEAP=1 logs each build's heap after each round. `--alloc` runs the builds
+// with `--trace-gc-nvp` and adds bytes allocated per request (V8's own `allocated=` figure of each
+// GC, summed) and scavenges / mark-compacts per 100,000 requests.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -62,6 +64,7 @@ const DURATION = Number(opt('--duration', '3'));
 const CONNECTIONS = Number(opt('--connections', '16'));
 const PROMPTS = Number(opt('--prompts', '100'));
 const POSTGRES = has('--postgres');
+const ALLOC = has('--alloc');
 const BARE = has('--bare') || (!has('--no-bare') && SCENARIO.startsWith('render.'));
 const TOUCH = new Map(pairs('--touch').map(([n, k]) => [n, new Set((k ?? 'render+list+vendor').split('+'))]));
 const NODE_FLAGS = new Map(pairs('--node-flags').map(([n, f]) => [n, (f ?? '').split(',').filter(Boolean)]));
@@ -136,6 +139,32 @@ interface Target {
   proc: Proc;
   key: string;
   cleanup: () => Promise<void>;
+  /** With `--alloc`: totals from the server's `--trace-gc-nvp` lines so far. */
+  gc?: GcTally;
+}
+
+interface GcTally {
+  allocated: number;
+  scavenges: number;
+  majors: number;
+}
+
+/** Sums V8's `--trace-gc-nvp` lines as they arrive on the server's stdout. */
+function tallyGc(proc: Proc): GcTally {
+  const t: GcTally = { allocated: 0, scavenges: 0, majors: 0 };
+  let rest = '';
+  proc.child.stdout!.on('data', (d: Buffer) => {
+    const lines = (rest + d.toString()).split('\n');
+    rest = lines.pop()!;
+    for (const l of lines) {
+      const kind = / gc=(\w+)/.exec(l)?.[1];
+      if (!kind) continue;
+      t.allocated += Number(/ allocated=(\d+)/.exec(l)?.[1] ?? 0);
+      if (kind === 's' || kind === 'mmc') t.scavenges++;
+      else t.majors++;
+    }
+  });
+  return t;
 }
 
 async function startBuild(name: string, root: string): Promise<Target> {
@@ -148,8 +177,9 @@ async function startBuild(name: string, root: string): Promise<Target> {
   const proc = await startLectern({
     root: resolve(root),
     env: { ...cleanEnv(), ...store, LECTERN_ADMIN_KEY: ADMIN, LECTERN_RATE_LIMIT_WRITES: '0' },
-    nodeFlags: [...profFlags(name), ...(NODE_FLAGS.get(name) ?? [])],
+    nodeFlags: [...profFlags(name), ...(ALLOC ? ['--trace-gc-nvp'] : []), ...(NODE_FLAGS.get(name) ?? [])],
   });
+  const gc = ALLOC ? tallyGc(proc) : undefined;
   const cleanup = async () => {
     await proc.stop();
     rmSync(data, { recursive: true, force: true });
@@ -162,7 +192,7 @@ async function startBuild(name: string, root: string): Promise<Target> {
     }
   };
   try {
-    return { name, proc, key: await seed(name, proc.base), cleanup };
+    return { name, proc, key: await seed(name, proc.base), cleanup, gc };
   } catch (err) {
     await cleanup();
     throw err;
@@ -231,12 +261,17 @@ try {
       const r = await call(first.proc.base, scenario.method, p, first.key, scenario.body);
       answers[`${scenario.method} ${p}`] = { body: r.text, contentType: r.contentType };
     }
-    const proc = await startBare(
-      [{ method: scenario.method, url: scenario.route }],
-      answers,
-      profFlags('bare', 'bench/profiles/bare'),
-    );
-    targets.push({ name: 'bare', proc, key: first.key, cleanup: proc.stop });
+    const proc = await startBare([{ method: scenario.method, url: scenario.route }], answers, [
+      ...profFlags('bare', 'bench/profiles/bare'),
+      ...(ALLOC ? ['--trace-gc-nvp'] : []),
+    ]);
+    targets.push({
+      name: 'bare',
+      proc,
+      key: first.key,
+      cleanup: proc.stop,
+      gc: ALLOC ? tallyGc(proc) : undefined,
+    });
   }
   const spec = (t: Target, duration: number): LoadSpec => ({
     url: t.proc.base,
@@ -250,13 +285,26 @@ try {
   for (const t of targets) await worker.load(spec(t, 2)); // warm-up
   const loadBefore = loadavg();
   log(`load average before: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
-  const per = new Map<string, { us: number[]; db: number[]; rps: number[]; gc: number[]; bad: number }>();
+  const per = new Map<
+    string,
+    {
+      us: number[];
+      db: number[];
+      rps: number[];
+      gc: number[];
+      bytes: number[];
+      scav: number[];
+      majors: number[];
+      bad: number;
+    }
+  >();
   for (let r = 0; r < ROUNDS; r++) {
     for (const t of targets) {
       const pid = t.proc.child.pid!;
       const db0 = await backendCpu(admin, pid);
       const c0 = cpuMs(pid);
       const g0 = await gcSeconds(t);
+      const a0 = t.gc ? { ...t.gc } : undefined;
       const res = await worker.load(spec(t, DURATION));
       const us = ((cpuMs(pid) - c0) * 1000) / Math.max(1, res.requests);
       const db1 = await backendCpu(admin, pid);
@@ -264,7 +312,22 @@ try {
       for (const [p, v] of db1) dbMs += v - (db0.get(p) ?? 0);
       const dbUs = (dbMs * 1000) / Math.max(1, res.requests);
       const gcUs = (((await gcSeconds(t)) - g0) * 1e6) / Math.max(1, res.requests);
-      const e = per.get(t.name) ?? { us: [], db: [], rps: [], gc: [], bad: 0 };
+      const e = per.get(t.name) ?? {
+        us: [],
+        db: [],
+        rps: [],
+        gc: [],
+        bytes: [],
+        scav: [],
+        majors: [],
+        bad: 0,
+      };
+      if (t.gc && a0) {
+        const n = Math.max(1, res.requests);
+        e.bytes.push((t.gc.allocated - a0.allocated) / n);
+        e.scav.push(((t.gc.scavenges - a0.scavenges) * 1e5) / n);
+        e.majors.push(((t.gc.majors - a0.majors) * 1e5) / n);
+      }
       e.us.push(us);
       e.db.push(dbUs);
       e.rps.push(res.rps);
@@ -273,7 +336,7 @@ try {
       per.set(t.name, e);
       if (res.non2xx || res.errors) log(`! ${t.name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
       log(
-        `round ${r + 1} ${t.name}: ${us.toFixed(1)} µs CPU/request (GC ${gcUs.toFixed(1)}${admin ? `, database ${dbUs.toFixed(0)}` : ''}), ${res.rps.toFixed(0)} req/s`,
+        `round ${r + 1} ${t.name}: ${us.toFixed(1)} µs CPU/request (GC ${gcUs.toFixed(1)}${admin ? `, database ${dbUs.toFixed(0)}` : ''}), ${res.rps.toFixed(0)} req/s${e.bytes.length ? `, ${e.bytes.at(-1)!.toFixed(0)} B allocated/request, ${e.scav.at(-1)!.toFixed(1)} scavenges + ${e.majors.at(-1)!.toFixed(2)} mark-compacts per 100k` : ''}`,
       );
     }
   }
@@ -287,6 +350,9 @@ try {
     rpsMedian: Math.round(median(e.rps)),
     rpsMean: Math.round(mean(e.rps)),
     gcUsPerRequestMedian: name === 'bare' ? undefined : Number(median(e.gc).toFixed(2)),
+    bytesPerRequest: e.bytes.length ? e.bytes.map((x) => Math.round(x)) : undefined,
+    scavengesPer100k: e.scav.length ? e.scav.map((x) => Number(x.toFixed(1))) : undefined,
+    majorsPer100k: e.majors.length ? e.majors.map((x) => Number(x.toFixed(2))) : undefined,
     bad: e.bad,
   }));
   const loadAfter = loadavg();
@@ -309,6 +375,11 @@ try {
       console.log(
         `| ${o.build} | ${o.cpuUsPerRequestMedian} | ${o.cpuUs.map((x) => x.toFixed(0)).join(', ')} | ${o.dbCpuUs ? `${o.dbCpuUsPerRequestMedian}; ${o.dbCpuUs.map((x) => x.toFixed(0)).join(', ')}` : '–'} | ${o.gcUsPerRequestMedian ?? '–'} | ${o.rpsMean} | ${bare ? (bare.cpuUsPerRequestMedian / o.cpuUsPerRequestMedian).toFixed(2) : '–'} | ${o.bad} |`,
       );
+    for (const o of out)
+      if (o.bytesPerRequest)
+        console.log(
+          `${o.build}: bytes allocated per request ${o.bytesPerRequest.join(', ')}; scavenges per 100k requests ${o.scavengesPer100k!.join(', ')}; mark-compacts per 100k ${o.majorsPer100k!.join(', ')}`,
+        );
   }
 } finally {
   await admin?.end();

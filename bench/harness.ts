@@ -68,6 +68,7 @@ export function cleanEnv(): Record<string, string> {
 /** The command line of `npm start` (package.json), minus npm. */
 export const shippedArgs = () => [
   `--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`,
+  '--min-semi-space-size=16',
   'dist/cli/main.js',
   'serve',
 ];

@@ -72,7 +72,7 @@ function shippedEnv(): Record<string, string> {
   return { ...cleanEnv(), ...OVERRIDES };
 }
 const AS_SHIPPED =
-  'Lectern runs as `npm start` ships it (compiled `dist/cli/main.js`, `--max-old-space-size=256`, default configuration: rate limits, log level, cache, render threads); the bench sets only PORT, the store (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY.' +
+  'Lectern runs as `npm start` ships it (compiled `dist/cli/main.js`, `--max-old-space-size=256 --min-semi-space-size=16`, default configuration: rate limits, log level, cache, render threads); the bench sets only PORT, the store (LECTERN_DATA_DIR, or DATABASE_URL + LECTERN_PG_SCHEMA) and LECTERN_ADMIN_KEY.' +
   (Object.keys(OVERRIDES).length
     ? ` **Differs from the shipped defaults: ${Object.entries(OVERRIDES)
         .map(([k, v]) => `${k}=${v}`)

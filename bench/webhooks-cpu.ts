@@ -85,19 +85,23 @@ async function startServer(name: string, dir: string, hook: string): Promise<Ser
   const schema = `bench_whcpu_${randomBytes(4).toString('hex')}`;
   const port = await freePort();
   const store = PG_URL ? { DATABASE_URL: PG_URL, LECTERN_PG_SCHEMA: schema } : { LECTERN_DATA_DIR: dataDir };
-  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/cli/main.js', 'serve'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      ...store,
-      PORT: String(port),
-      LECTERN_ADMIN_KEY: ADMIN,
-      LECTERN_RATE_LIMIT_WRITES: '0',
-      LECTERN_WEBHOOK_ALLOW_PRIVATE: 'true',
-      LOG_LEVEL: 'warn',
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=256', '--min-semi-space-size=16', 'dist/cli/main.js', 'serve'],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        ...store,
+        PORT: String(port),
+        LECTERN_ADMIN_KEY: ADMIN,
+        LECTERN_RATE_LIMIT_WRITES: '0',
+        LECTERN_WEBHOOK_ALLOW_PRIVATE: 'true',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {

@@ -13,6 +13,10 @@ if (!existsSync(main)) {
 }
 // V8 grows its heap lazily under load; a bound makes it collect instead (see LECTERN_HEAP_MB).
 const heap = `--max-old-space-size=${process.env.LECTERN_HEAP_MB || 256}`;
-const child = spawn(process.execPath, [heap, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+// A young generation that stays at 16 MB: V8 shrinks it while the process idles and, when what
+// follows leaves nothing alive (cached hits), never grows it back — four times the scavenges per
+// request (docs/performance.md, wave 7).
+const young = '--min-semi-space-size=16';
+const child = spawn(process.execPath, [heap, young, main, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -4,17 +4,18 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 import { routeConfig } from './route-config.ts';
+import { LatencyChild, LatencyHistogram } from './latency-histogram.ts';
 
 export function installMetrics(app: FastifyInstance): void {
   const registry = new PromRegistry();
   collectDefaultMetrics({ register: registry, prefix: 'lectern_' });
-  const latency = new Histogram({
-    name: 'lectern_http_request_duration_seconds',
-    help: 'HTTP request latency by route pattern and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  // Observed by every request, so not prom-client's Histogram (latency-histogram.ts says why).
+  const latency = new LatencyHistogram(
+    'lectern_http_request_duration_seconds',
+    'HTTP request latency by route pattern and status',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registry,
+  );
   // 1 while other processes' changes reach this one; 0 while the caches are off for want of them.
   new Gauge({
     name: 'lectern_change_feed_up',
@@ -36,7 +37,7 @@ export function installMetrics(app: FastifyInstance): void {
   installRequestLogMetrics(app, registry);
   // One labelled child per (route, method, status), found without building a string: the route's
   // config object (one per route and method) leads to its children by status and method.
-  const children = new WeakMap<object, Map<number, { observe(v: number): void }>>();
+  const children = new WeakMap<object, Map<number, LatencyChild>>();
   const methods = new Map<string, number>();
   app.addHook('onResponse', (req, reply, done) => {
     const cfg = routeConfig(req);
@@ -49,7 +50,7 @@ export function installMetrics(app: FastifyInstance): void {
     if (!child) {
       // The route pattern, not the URL: bounded label cardinality.
       const route = cfg.url ?? 'unmatched';
-      child = latency.labels({ method: req.method, route, status: String(reply.statusCode) });
+      child = latency.child({ method: req.method, route, status: String(reply.statusCode) });
       byStatus.set(id, child);
     }
     child.observe(reply.elapsedTime / 1000);
