@@ -6,7 +6,8 @@
 // Each build runs as `npm start` ships it (node dist/cli/main.js serve) in its own process with its
 // own schema or data directory, 100 prompts and 3 endpoints pointing at one receiver that runs in a
 // process of its own (bench/webhook-receiver.mjs), the load (autocannon, bench/load.ts) in another.
-// Rounds interleave builds and phases: without endpoints (disabled), then with them. A phase is the
+// Rounds interleave builds and phases: without endpoints (disabled) and with them, in alternating
+// order (odd rounds without first, even rounds with first). A phase is the
 // load plus the time until every delivery of it has arrived (the receiver's count stops moving and
 // the server has no pending delivery left), so
 // "with" pays for all the delivery work its writes caused, wherever it ran. Per phase:
@@ -229,14 +230,15 @@ async function main() {
           `${row.deliveries} deliveries`,
       );
     };
-    // Warm-up, then interleave: each round runs every build's two phases, the build order alternating.
+    // Warm-up, then interleave: each round runs every build's two phases, the build order and the
+    // phase order alternating.
     for (const s of servers) await phase(s, false, 0);
     for (let round = 1; round <= ROUNDS; round++) {
       const order = round % 2 ? servers : [...servers].reverse();
-      for (const s of order) {
-        await phase(s, false, round);
-        await phase(s, true, round);
-      }
+      // The phase order alternates too: "with" right after "without" would always inherit the
+      // other's leftovers (a warmer JIT, or background work still running), an order bias.
+      const phases = round % 2 ? [false, true] : [true, false];
+      for (const s of order) for (const on of phases) await phase(s, on, round);
     }
     const summary: Record<string, unknown> = {};
     for (const s of servers) {

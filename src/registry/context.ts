@@ -1,7 +1,7 @@
 // What every use case shares: the store, the caller's scope and role, the transaction wrapper that
 // turns database constraint errors into domain errors, and change notifications for caches.
 import type { PriceTable } from '../model/prices.ts';
-import { and, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor, Store, Tx } from '../store/db.ts';
 import { auditEvents, workspaces } from '../store/schema.ts';
 import { LecternError, forbidden, workspaceNotFound } from '../model/errors.ts';
@@ -46,6 +46,8 @@ export function requireRole(actor: Actor, role: Role): void {
 export interface Recorder {
   (change: Change): void;
   notification(): SQL | undefined;
+  /** The same NOTIFY as `pg_notify`'s two arguments (for a statement built once: store/statement-shapes.ts). */
+  notice(): { channel: string; payload: string } | undefined;
 }
 
 /**
@@ -62,11 +64,15 @@ export async function inTx<T>(ctx: RegistryContext, fn: (tx: Tx, rec: Recorder) 
   const rec = ((c: Change) => {
     changes.push(c);
   }) as Recorder;
-  rec.notification = () => {
+  rec.notice = () => {
     if (!pub || changes.length === published) return undefined;
     const payload = pub.encode(changes.slice(published));
     published = changes.length;
-    return ctx.store.notifySql(pub.channel, payload);
+    return { channel: ctx.store.notifyChannel(pub.channel), payload };
+  };
+  rec.notification = () => {
+    const n = rec.notice();
+    return n && sql`select pg_notify(${n.channel}, ${n.payload})`;
   };
   let result: T;
   try {

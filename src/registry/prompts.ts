@@ -18,6 +18,7 @@ import {
 } from 'drizzle-orm';
 import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type { Executor, Tx } from '../store/db.ts';
+import { statementShapes } from '../store/statement-shapes.ts';
 import {
   auditEvents,
   labels,
@@ -154,26 +155,53 @@ export async function findPromptInWorkspace(
     }
   }
   if (!('id' in ref) && !('seq' in ref)) return findPromptByName(db, actor, ref, live, opts.lock);
-  const where = and('id' in ref ? eq(prompts.id, ref.id) : eq(prompts.seq, ref.seq), live);
-  // Only the prompt row is locked (as by name): the workspace row is read, not held.
-  let q = db
-    .select({ p: prompts, wsSeq: workspaces.seq })
-    .from(prompts)
-    .innerJoin(workspaces, eq(workspaces.id, prompts.workspaceId))
-    .where(where)
-    .orderBy(desc(prompts.createdAt))
-    .limit(1);
-  if (opts.lock) q = q.for('update', { of: prompts }) as typeof q;
-  const row = (await q)[0];
+  const shape = byKey(`${'id' in ref ? 'id' : 'seq'}|${live ? 'live' : 'any'}|${opts.lock ? 'lock' : ''}`);
+  const [row] = await shape.run(db, { key: 'id' in ref ? ref.id : ref.seq });
   if (!row || !canSeeWorkspace(actor, row.p.workspaceId)) throw promptNotFound(describeRef(ref));
   return { prompt: row.p, workspaceSeq: row.wsSeq };
 }
 
+type PromptRow = { p: Prompt; wsSeq: number };
+
+/**
+ * The look-up statements, one shape per variant (by id | seq | name in a workspace given by id |
+ * name; live only or any; locked or not), built once (store/statement-shapes.ts). Only the prompt
+ * row is locked (`for update of prompts`): locking the workspace row would serialise every writer
+ * of the workspace.
+ */
+const byKey = statementShapes<PromptRow[]>((key) => (db, p) => {
+  const [by, live, lock] = key.split('|');
+  const inWorkspace =
+    by === 'name.wsid'
+      ? eq(workspaces.id, p('ws'))
+      : by === 'name.wsname'
+        ? eq(workspaces.name, p('ws'))
+        : undefined;
+  const found =
+    by === 'id'
+      ? eq(prompts.id, p('key'))
+      : by === 'seq'
+        ? eq(prompts.seq, p('key'))
+        : eq(prompts.name, p('key'));
+  const q = db
+    .select({ p: prompts, wsSeq: workspaces.seq })
+    .from(prompts)
+    .innerJoin(
+      workspaces,
+      inWorkspace
+        ? and(eq(workspaces.id, prompts.workspaceId), inWorkspace, isNull(workspaces.deletedAt))
+        : eq(workspaces.id, prompts.workspaceId),
+    )
+    .where(and(found, live === 'live' ? isNull(prompts.deletedAt) : undefined))
+    .orderBy(desc(prompts.createdAt))
+    .limit(1);
+  return lock ? q.for('update', { of: prompts }) : q;
+});
+
 /**
  * A prompt by name: the workspace and the prompt in one round trip (the hot path of writes and
- * uncached reads). Only the prompt row is locked (`for update of prompts`): locking the workspace
- * row would serialise every writer of the workspace. On a miss the workspace is resolved on its
- * own, so the error still says whether the workspace or the prompt is missing.
+ * uncached reads). On a miss the workspace is resolved on its own, so the error still says whether
+ * the workspace or the prompt is missing.
  */
 async function findPromptByName(
   db: Executor,
@@ -182,22 +210,12 @@ async function findPromptByName(
   live: SQL | undefined,
   lock: boolean | undefined,
 ): Promise<PromptInWorkspace> {
-  const inWorkspace =
-    actor.workspaceId && !ref.workspace
-      ? eq(workspaces.id, actor.workspaceId)
-      : eq(workspaces.name, ref.workspace ?? DEFAULT_WORKSPACE);
-  let q = db
-    .select({ p: prompts, wsSeq: workspaces.seq })
-    .from(prompts)
-    .innerJoin(
-      workspaces,
-      and(eq(workspaces.id, prompts.workspaceId), inWorkspace, isNull(workspaces.deletedAt)),
-    )
-    .where(and(eq(prompts.name, ref.name), live))
-    .orderBy(desc(prompts.createdAt))
-    .limit(1);
-  if (lock) q = q.for('update', { of: prompts }) as typeof q;
-  const row = (await q)[0];
+  const byId = Boolean(actor.workspaceId && !ref.workspace);
+  const shape = byKey(`name.${byId ? 'wsid' : 'wsname'}|${live ? 'live' : 'any'}|${lock ? 'lock' : ''}`);
+  const [row] = await shape.run(db, {
+    key: ref.name,
+    ws: byId ? actor.workspaceId : (ref.workspace ?? DEFAULT_WORKSPACE),
+  });
   if (row && canSeeWorkspace(actor, row.p.workspaceId)) return { prompt: row.p, workspaceSeq: row.wsSeq };
   await resolveWorkspace(db, actor, ref.workspace); // throws when the workspace is the missing part
   throw promptNotFound(ref.name);

@@ -2,6 +2,7 @@
 // newest version of many prompts at once. No writes here (see version-writes.ts and write.ts).
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../store/db.ts';
+import { statementShapes } from '../store/statement-shapes.ts';
 import { labels, versions } from '../store/schema.ts';
 import { labelNotFound, versionNotFound } from '../model/errors.ts';
 import type { Actor, Page, Prompt, Version } from '../model/types.ts';
@@ -66,44 +67,39 @@ export const withLabelNames = (r: { v: Version; labels: string[] }): VersionView
   labels: r.labels,
 });
 
+type VersionRow = { v: Version; labels: string[] };
+
+/** findVersion's statements, one shape per kind of selector, built once (store/statement-shapes.ts). */
+const versionBy = statementShapes<VersionRow[]>((by) => (db, p) => {
+  const live = and(eq(versions.promptId, p('prompt')), isNull(versions.deletedAt));
+  if (by === 'label')
+    return db
+      .select(versionWithLabels)
+      .from(labels)
+      .innerJoin(versions, eq(versions.id, labels.versionId))
+      .where(and(eq(labels.promptId, p('prompt')), eq(labels.name, p('key'))));
+  if (by === 'latest')
+    return db.select(versionWithLabels).from(versions).where(live).orderBy(desc(versions.number)).limit(1);
+  return db
+    .select(versionWithLabels)
+    .from(versions)
+    .where(and(live, by === 'number' ? eq(versions.number, p('key')) : eq(versions.seq, p('key'))));
+});
+
 /** Finds one live version of a prompt with its labels, in one round trip; 404 names what was asked for. */
 export async function findVersion(db: Executor, prompt: Prompt, sel: VersionSelector): Promise<VersionView> {
-  const live = and(eq(versions.promptId, prompt.id), isNull(versions.deletedAt));
-  let row: { v: Version; labels: string[] } | undefined;
-  if ('number' in sel) {
-    row = (
-      await db
-        .select(versionWithLabels)
-        .from(versions)
-        .where(and(live, eq(versions.number, sel.number)))
-    )[0];
-    if (!row)
+  const by = 'number' in sel ? 'number' : 'seq' in sel ? 'seq' : 'label' in sel ? 'label' : 'latest';
+  const key = 'number' in sel ? sel.number : 'seq' in sel ? sel.seq : 'label' in sel ? sel.label : null;
+  const [row] = await versionBy(by).run(db, { prompt: prompt.id, key });
+  if (!row) {
+    if ('number' in sel)
       throw versionNotFound({ version: sel.number }, `version ${sel.number} not found`, {
         version: sel.number,
       });
-  } else if ('seq' in sel) {
-    row = (
-      await db
-        .select(versionWithLabels)
-        .from(versions)
-        .where(and(live, eq(versions.seq, sel.seq)))
-    )[0];
-    if (!row)
+    if ('seq' in sel)
       throw versionNotFound({ versionId: sel.seq }, `version ${sel.seq} not found`, { version_id: sel.seq });
-  } else if ('label' in sel) {
-    row = (
-      await db
-        .select(versionWithLabels)
-        .from(labels)
-        .innerJoin(versions, eq(versions.id, labels.versionId))
-        .where(and(eq(labels.promptId, prompt.id), eq(labels.name, sel.label)))
-    )[0];
-    if (!row) throw labelNotFound({ label: sel.label }, `label ${sel.label} not found`);
-  } else {
-    row = (
-      await db.select(versionWithLabels).from(versions).where(live).orderBy(desc(versions.number)).limit(1)
-    )[0];
-    if (!row) throw versionNotFound({}, 'version (the prompt has none) not found');
+    if ('label' in sel) throw labelNotFound({ label: sel.label }, `label ${sel.label} not found`);
+    throw versionNotFound({}, 'version (the prompt has none) not found');
   }
   return withLabelNames(row);
 }

@@ -2,8 +2,9 @@
 // `last_version`, bumped under the prompt's row lock, so concurrent writers get distinct, contiguous
 // numbers), edit the draft in place, commit the draft, delete one. The registry's one write command
 // (write.ts) composes these; nothing here opens a transaction except deleteVersion.
-import { and, count, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, isNull, sql, type Placeholder } from 'drizzle-orm';
 import type { Tx } from '../store/db.ts';
+import { statementShapes } from '../store/statement-shapes.ts';
 import { auditEvents, externalIds, labels, prompts, versions } from '../store/schema.ts';
 import { badRequest, LecternError } from '../model/errors.ts';
 import { uuidv7 } from '../model/ids.ts';
@@ -33,7 +34,7 @@ export interface ExternalIdRef {
 }
 
 /** A prompt's external ids as one JSON column, so a write can return them without a round trip. */
-export const externalIdsOfPrompt = (promptId: string) =>
+export const externalIdsOfPrompt = (promptId: string | Placeholder) =>
   sql<
     ExternalIdRef[]
   >`(select coalesce(json_agg(json_build_object('source', e.source, 'externalId', e.external_id) order by e.created_at, e.source, e.external_id), '[]'::json) from ${externalIds} e where e.prompt_id = ${promptId})`;
@@ -62,6 +63,69 @@ export function validateContent(c: VersionContent): void {
 }
 
 /**
+ * A committed version in one statement: the insert, with data-modifying CTEs that commit the
+ * previous draft, bump the prompt, write the audit event and (with a change feed) notify. Every CTE
+ * runs to completion; their snapshot does not see the new row, so only the previous draft is
+ * committed. Built once per variant (which version columns are given | notify | external ids;
+ * store/statement-shapes.ts): building this statement cost more CPU than running it. Placeholders:
+ * the version columns by their names, the rest prefixed with `_`.
+ */
+const committedInsert = statementShapes<{ seq: number; ext?: ExternalIdRef[] }[]>((key) => (tx, p) => {
+  const [given, notify, ext] = key.split('|') as [string, string, string];
+  const row: Record<string, unknown> = {};
+  VERSION_FIELDS.forEach((k, i) => {
+    if (given[i] === '1') row[k] = p(k);
+  });
+  type Draft = Partial<typeof versions.$inferInsert>;
+  const inserted = tx.$with('inserted').as(
+    tx
+      .insert(versions)
+      .values(row as typeof versions.$inferInsert)
+      .returning({ seq: versions.seq }),
+  );
+  const drafts = tx.$with('committed_drafts').as(
+    tx
+      .update(versions)
+      .set({
+        status: 'committed',
+        committedAt: p('createdAt'),
+        updatedAt: p('createdAt'),
+      } as unknown as Draft)
+      .where(and(eq(versions.promptId, p('_prompt')), eq(versions.status, 'draft')))
+      .returning({ id: versions.id }),
+  );
+  const bumped = tx.$with('bumped').as(
+    tx
+      .update(prompts)
+      .set({
+        lastVersion: p('_lastVersion'),
+        kind: p('_kind'),
+        revision: p('_revision'),
+        updatedAt: p('createdAt'),
+      } as unknown as Partial<typeof prompts.$inferInsert>)
+      .where(eq(prompts.id, p('_prompt')))
+      .returning({ id: prompts.id }),
+  );
+  const event = tx
+    .$with('audit_event', { id: sql<number>`id` })
+    .as(
+      sql`insert into ${auditEvents} (workspace_id, actor, action, entity_type, entity_id, before, after) select ${p('_workspace')}::uuid, ${p('_actor')}::uuid, ${'version.create'}, ${'version'}, ${p('id')}, null, ${p('_after')}::jsonb || jsonb_build_object('seq', ${inserted}.seq) from ${inserted} returning id`,
+    );
+  const notified = tx
+    .$with('notified', { n: sql<number>`n` })
+    .as(
+      notify
+        ? sql`select 1 as n from (select pg_notify(${p('_channel')}, ${p('_payload')})) x`
+        : sql`select 1 as n`,
+    );
+  return tx
+    .with(drafts, inserted, bumped, event, notified)
+    .select({ seq: inserted.seq, ...(ext ? { ext: externalIdsOfPrompt(p('_prompt')) } : {}) })
+    .from(inserted)
+    .where(sql`exists (select 1 from ${notified})`);
+});
+
+/**
  * Appends a version to a locked prompt inside an open transaction: commits the previous draft,
  * assigns the next number and stores the content (labels are the caller's next step).
  */
@@ -78,10 +142,6 @@ export async function appendVersion(
   validateContent(content);
   const number = prompt.lastVersion + 1;
   const now = new Date();
-  const commitDrafts = tx
-    .update(versions)
-    .set({ status: 'committed', committedAt: now, updatedAt: now })
-    .where(and(eq(versions.promptId, prompt.id), eq(versions.status, 'draft')));
   const status = opts.status;
   const values = {
     ...content,
@@ -100,46 +160,39 @@ export async function appendVersion(
   let updated: Prompt;
   let ext: ExternalIdRef[] | undefined;
   if (status === 'committed') {
-    // Round trips are what a write costs, so a committed version is one statement: the insert,
-    // with data-modifying CTEs that commit the previous draft, bump the prompt, write the audit
-    // event and (with a change feed) notify. Every CTE runs to completion; their snapshot does not
-    // see the new row, so only the previous draft is committed. Only `seq` comes back: the rest of
-    // the new row is what was inserted (plus the column defaults), and the prompt row is locked by
-    // this transaction, so its new state is the locked row plus the bump. (Building the SQL for
-    // wide RETURNING lists cost more CPU than the statement itself.)
+    // Round trips are what a write costs, so a committed version is one statement (committedInsert
+    // above). Only `seq` comes back: the rest of the new row is what was inserted (plus the column
+    // defaults), and the prompt row is locked by this transaction, so its new state is the locked
+    // row plus the bump.
     const set = { ...bump, revision: prompt.revision + 1, updatedAt: now };
     const asInserted: Record<string, unknown> = { revision: 1, deletedAt: null };
     for (const k of VERSION_FIELDS) if (k in values) asInserted[k] = values[k as keyof typeof values];
-    const after = JSON.stringify(asInserted); // the audit snapshot (dates as ISO strings)
-    const inserted = tx
-      .$with('inserted')
-      .as(tx.insert(versions).values(values).returning({ seq: versions.seq }));
-    const drafts = tx.$with('committed_drafts').as(commitDrafts.returning({ id: versions.id }));
-    const bumped = tx
-      .$with('bumped')
-      .as(tx.update(prompts).set(set).where(eq(prompts.id, prompt.id)).returning({ id: prompts.id }));
     const e = auditEntry(actor, prompt.workspaceId, 'version.create', 'version', values.id, null, null);
-    const event = tx
-      .$with('audit_event', { id: sql<number>`id` })
-      .as(
-        sql`insert into ${auditEvents} (workspace_id, actor, action, entity_type, entity_id, before, after) select ${e.workspaceId}::uuid, ${e.actor}::uuid, ${e.action}, ${e.entityType}, ${e.entityId}, null, ${after}::jsonb || jsonb_build_object('seq', ${inserted}.seq) from ${inserted} returning id`,
-      );
-    const notify = rec.notification();
-    const notified = tx
-      .$with('notified', { n: sql<number>`n` })
-      .as(notify ? sql`select 1 as n from (${notify}) x` : sql`select 1 as n`);
-    const [got] = await tx
-      .with(drafts, inserted, bumped, event, notified)
-      .select({ seq: inserted.seq, ...(opts.withExternalIds ? { ext: externalIdsOfPrompt(prompt.id) } : {}) })
-      .from(inserted)
-      .where(sql`exists (select 1 from ${notified})`);
+    const notice = rec.notice();
+    const [got] = await committedInsert(
+      `${VERSION_FIELDS.map((k) => (values[k as keyof typeof values] !== undefined ? 1 : 0)).join('')}|${notice ? 'notify' : ''}|${opts.withExternalIds ? 'ext' : ''}`,
+    ).run(tx, {
+      ...values,
+      _prompt: prompt.id,
+      _lastVersion: set.lastVersion,
+      _kind: set.kind,
+      _revision: set.revision,
+      _workspace: e.workspaceId,
+      _actor: e.actor,
+      _after: JSON.stringify(asInserted), // the audit snapshot (dates as ISO strings)
+      _channel: notice?.channel,
+      _payload: notice?.payload,
+    });
     row = { ...asInserted, seq: got!.seq } as Version;
     updated = { ...prompt, ...set };
     if (got && 'ext' in got) ext = got.ext;
   } else {
     // A new draft must come after the old draft's commit (one draft per prompt, by a unique index):
     // statements in order.
-    await commitDrafts;
+    await tx
+      .update(versions)
+      .set({ status: 'committed', committedAt: now, updatedAt: now })
+      .where(and(eq(versions.promptId, prompt.id), eq(versions.status, 'draft')));
     [row] = (await tx.insert(versions).values(values).returning()) as [Version];
     updated = await touchPrompt(
       tx,

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
 import { lockDataDir, type DirLock } from './dir-lock.ts';
@@ -48,10 +48,10 @@ export interface Store {
   /** Publish on a channel (NOTIFY) outside any transaction. */
   notify(channel: string, payload: string): Promise<void>;
   /**
-   * `select pg_notify(…)` on a channel, to run inside a transaction (alone or as a CTE of a write):
-   * delivered when the transaction commits, dropped if it rolls back.
+   * The channel's name on the server: `pg_notify`'s first argument when a notification is sent from
+   * inside a transaction (alone or as a CTE of a write; delivered on commit, dropped on rollback).
    */
-  notifySql(channel: string, payload: string): SQL;
+  notifyChannel(channel: string): string;
   close(): Promise<void>;
   /**
    * PostgreSQL: whether the LISTEN connection is up, and a subscription to its changes. While it is
@@ -211,9 +211,7 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [`${namespace}_${channel}`, payload]);
     },
-    notifySql(channel, payload) {
-      return sql`select pg_notify(${`${namespace}_${channel}`}, ${payload})`;
-    },
+    notifyChannel: (channel) => `${namespace}_${channel}`,
     feedUp: () => up,
     onFeedState(l) {
       stateListeners.add(l);
@@ -275,9 +273,7 @@ async function openPglite(
     async notify(channel, payload) {
       await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
-    notifySql(channel, payload) {
-      return sql`select pg_notify(${channel}, ${payload})`;
-    },
+    notifyChannel: (channel) => channel,
     async close() {
       try {
         await client.close();
