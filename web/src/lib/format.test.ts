@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost, formatLatency, formatTokens } from './format.ts';
+import { formatCost, formatLatency, formatTokens, shortId } from './format.ts';
 
 describe('request-log figures in tables', () => {
   it('shows an unknown cost as a dash, not as free', () => {
@@ -18,5 +18,15 @@ describe('request-log figures in tables', () => {
   });
   it('shows missing token counts as dashes', () => {
     expect(formatTokens(30, null)).toBe('30 / —');
+  });
+});
+
+describe('short ids', () => {
+  it('tells apart UUIDv7s made in the same minute (their heads are equal)', () => {
+    const a = shortId('01a234a9-4d5a-73f0-975b-d7384c6c0b8a');
+    const b = shortId('01a234a9-4d5b-7000-8000-00000000beef');
+    expect(a).toBe('4c6c0b8a');
+    expect(a).not.toBe(b);
+    expect(shortId('short')).toBe('short');
   });
 });

@@ -18,3 +18,13 @@ export function formatLatency(ms: number | null | undefined): string {
 export function formatTokens(input: number | null, output: number | null): string {
   return `${input ?? DASH} / ${output ?? DASH}`;
 }
+
+/**
+ * A short form of a UUID for tables: its last 8 hex digits. A UUIDv7 begins with its creation time,
+ * so the first 8 are the same for every id made within about a minute (every row of an audit page
+ * read "01a234a9"); the tail is random and tells them apart.
+ */
+export function shortId(id: string): string {
+  const hex = id.replace(/-/g, '');
+  return hex.length > 8 ? hex.slice(-8) : id;
+}

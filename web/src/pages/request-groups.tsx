@@ -228,7 +228,7 @@ export function RequestGroupPage({ id }: { id: number }) {
                     <PromptCell r={r} names={names} />
                   </td>
                   <td>{r.model ?? DASH}</td>
-                  <td className={r.status === 'error' ? 'danger' : undefined}>
+                  <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
                     {r.status}
                     {r.status_code ? ` ${r.status_code}` : ''}
                   </td>

@@ -109,7 +109,16 @@ export function RequestLogs() {
       )}
       {logs.isError && <ErrorNote error={logs.error} />}
       {logs.isLoading && <p aria-live="polite">Loading…</p>}
-      {logs.isSuccess && !rows.length && <Empty>No logged requests match.</Empty>}
+      {logs.isSuccess &&
+        !rows.length &&
+        (Object.keys(filters).length ? (
+          <Empty>No logged requests match.</Empty>
+        ) : (
+          <Empty>
+            No requests have been logged in this workspace yet. Runs through the gateway and the logging APIs
+            (PromptLayer, Keywords AI, <code>POST /v1/request-logs</code>) appear here.
+          </Empty>
+        ))}
       {rows.length > 0 && (
         <table className="table" aria-label="Logged requests">
           <thead>
@@ -141,12 +150,12 @@ export function RequestLogs() {
                 <td className="c-time">
                   <Time iso={r.created_at} compact seconds />
                 </td>
-                <td>{r.source}</td>
+                <td className="nowrap">{r.source}</td>
                 <td>
                   <PromptCell r={r} names={names} />
                 </td>
                 <td>{r.model ?? '—'}</td>
-                <td className={r.status === 'error' ? 'danger' : undefined}>
+                <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
                   {r.status}
                   {r.status_code ? ` ${r.status_code}` : ''}
                 </td>
@@ -154,7 +163,7 @@ export function RequestLogs() {
                 <td className="num">{formatTokens(r.input_tokens, r.output_tokens)}</td>
                 <td className="num">{formatCost(r.cost_usd)}</td>
                 <td>{r.customer_identifier ?? '—'}</td>
-                <td>
+                <td className="nowrap">
                   <GroupLink id={r.group_id} />
                 </td>
                 <td>

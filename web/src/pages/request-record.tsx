@@ -7,7 +7,7 @@ import { getRequestLog, type RequestLogSummary } from '../api/request-log.ts';
 import { ApiError } from '../api/client.ts';
 import { ErrorNote, JsonBlock, LabelChip, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
-import { DASH, formatCost, formatLatency, formatTokens } from '../lib/format.ts';
+import { DASH, formatCost, formatLatency, formatTokens, shortId } from '../lib/format.ts';
 
 export interface PromptName {
   name: string;
@@ -43,15 +43,18 @@ export function usePromptNames(ids: readonly (string | null)[]): Map<string, Pro
 export function PromptCell({
   r,
   names,
+  wrap,
 }: {
   r: Pick<RequestLogSummary, 'prompt_id' | 'version_number' | 'label'>;
   names: Map<string, PromptName | null>;
+  /** Wrap a long name instead of cutting it (the record panel, which has room). */
+  wrap?: boolean;
 }) {
   if (!r.prompt_id) return <span className="muted">No prompt</span>;
   const p = names.get(r.prompt_id);
   const version = r.version_number === null ? null : `v${r.version_number}`;
   return (
-    <span className="prompt-cell">
+    <span className={wrap ? 'prompt-cell wrap' : 'prompt-cell'}>
       {p ? (
         <a
           className="prompt-name"
@@ -67,7 +70,7 @@ export function PromptCell({
         </a>
       ) : p === null ? (
         <span className="muted prompt-name" title={`prompt ${r.prompt_id} (not found)`}>
-          {r.prompt_id.slice(0, 8)}…
+          …{shortId(r.prompt_id)}
         </span>
       ) : (
         <span className="muted prompt-name">Loading…</span>
@@ -118,7 +121,7 @@ export function RequestDetail({ id }: { id: string }) {
   const d = r.data;
   const facts: [string, ReactNode][] = [
     ['Time', <Time iso={d.created_at} seconds />],
-    ['Prompt', <PromptCell r={d} names={names} />],
+    ['Prompt', <PromptCell r={d} names={names} wrap />],
     ['Group', <GroupLink id={d.group_id} />],
     ['Source', d.source],
     [
