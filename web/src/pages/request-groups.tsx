@@ -9,7 +9,7 @@ import { getRequestGroup, listRequestGroups, listRequestLogs } from '../api/requ
 import { Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
 import { DASH, formatCost, formatLatency, formatTokens } from '../lib/format.ts';
-import { PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
+import { Cut, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
 
 export function RequestGroups() {
   const s = useSession();
@@ -196,7 +196,7 @@ export function RequestGroupPage({ id }: { id: number }) {
         </button>
       )}
       {rows.length > 0 && (
-        <table className="table" aria-label={`Requests of group ${g.id}, oldest first`}>
+        <table className="table log-table" aria-label={`Requests of group ${g.id}, oldest first`}>
           <thead>
             <tr>
               <th scope="col">Time</th>
@@ -227,7 +227,9 @@ export function RequestGroupPage({ id }: { id: number }) {
                   <td>
                     <PromptCell r={r} names={names} />
                   </td>
-                  <td>{r.model ?? DASH}</td>
+                  <td>
+                    <Cut text={r.model} />
+                  </td>
                   <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
                     {r.status}
                     {r.status_code ? ` ${r.status_code}` : ''}

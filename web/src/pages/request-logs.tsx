@@ -8,7 +8,7 @@ import { listRequestLogs, oneOf, SOURCES, STATUSES, type LogFilters } from '../a
 import { Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
 import { formatCost, formatLatency, formatTokens } from '../lib/format.ts';
-import { GroupLink, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
+import { Cut, GroupLink, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
 
 function initialFilters(): LogFilters {
   const q = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
@@ -120,7 +120,7 @@ export function RequestLogs() {
           </Empty>
         ))}
       {rows.length > 0 && (
-        <table className="table" aria-label="Logged requests">
+        <table className="table log-table" aria-label="Logged requests">
           <thead>
             <tr>
               <th scope="col">Time</th>
@@ -154,7 +154,9 @@ export function RequestLogs() {
                 <td>
                   <PromptCell r={r} names={names} />
                 </td>
-                <td>{r.model ?? '—'}</td>
+                <td>
+                  <Cut text={r.model} />
+                </td>
                 <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
                   {r.status}
                   {r.status_code ? ` ${r.status_code}` : ''}
@@ -162,7 +164,9 @@ export function RequestLogs() {
                 <td className="num">{formatLatency(r.latency_ms)}</td>
                 <td className="num">{formatTokens(r.input_tokens, r.output_tokens)}</td>
                 <td className="num">{formatCost(r.cost_usd)}</td>
-                <td>{r.customer_identifier ?? '—'}</td>
+                <td>
+                  <Cut text={r.customer_identifier} />
+                </td>
                 <td className="nowrap">
                   <GroupLink id={r.group_id} />
                 </td>

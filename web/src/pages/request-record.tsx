@@ -89,6 +89,16 @@ export function PromptCell({
   );
 }
 
+/** A value that may be long (a model path, a customer id): one line, cut, the whole in its title. */
+export function Cut({ text }: { text: string | null }) {
+  if (text === null) return <span className="muted">{DASH}</span>;
+  return (
+    <span className="cut" title={text}>
+      {text}
+    </span>
+  );
+}
+
 /** A link to a record's request group, or a dash. */
 export function GroupLink({ id }: { id: number | null }) {
   if (id === null) return <span className="muted">{DASH}</span>;
