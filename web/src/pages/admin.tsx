@@ -303,7 +303,7 @@ function Audit() {
                   <td className="ellipsis" title={e.entity_id}>
                     {e.entity_type} {shortId(e.entity_id)}
                   </td>
-                  <td>{e.actor ? shortId(e.actor) : '—'}</td>
+                  <td title={e.actor ?? undefined}>{e.actor ? shortId(e.actor) : '—'}</td>
                 </tr>
               ))}
             </tbody>
