@@ -243,7 +243,9 @@ export function RequestGroupPage({ id }: { id: number }) {
                       aria-expanded={open === r.id}
                       onClick={() => setOpen(open === r.id ? null : r.id)}
                     >
-                      {open === r.id ? 'Close' : 'Open'} request {r.id}
+                      {open === r.id ? 'Close' : 'Open'}
+                      {/* The id is in the name for screen readers; seen, the row says which. */}
+                      <span className="visually-hidden"> request {r.id}</span>
                     </button>
                   </td>
                 </tr>
