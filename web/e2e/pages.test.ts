@@ -14,6 +14,8 @@ import {
 } from './harness.ts';
 
 let h: Harness;
+/** A request group with records of the long-named prompt (request-log and group pages). */
+let group = 0;
 const LONG =
   'team-with-a-rather-long-name/customer-support/escalations/' + 'very-long-prompt-name-'.repeat(4) + 'end';
 
@@ -76,6 +78,42 @@ beforeAll(async () => {
     version: { messages: [{ role: 'user', content: 'bye' }] },
   });
   await h.t.call('DELETE', `/v1/prompts/${gone.prompt.id}`);
+  group = (
+    (await h.t.call('POST', '/v1/request-groups')).body as {
+      id: number;
+    }
+  ).id;
+  const runs = [
+    { prompt_id: p.prompt.id, version_number: 1, latency_ms: 812, status: 'success' },
+    { prompt_id: p.prompt.id, version_number: 2, label: 'production', latency_ms: 15_230, status: 'success' },
+    {
+      prompt_id: p.prompt.id,
+      version_number: 2,
+      label: 'staging',
+      latency_ms: 95,
+      status: 'error',
+      status_code: 429,
+      error_message: 'rate limited by the upstream provider: ' + 'retry later '.repeat(8),
+    },
+    { prompt_id: gone.prompt.id, version_number: 1, latency_ms: 300, status: 'warning' },
+  ];
+  for (const [i, r] of runs.entries()) {
+    const res = await h.t.call('POST', '/v1/request-logs', {
+      body: {
+        model: i === 1 ? 'accounts/fireworks/models/a-rather-long-model-name-instruct-v3' : 'gpt-4o',
+        input_tokens: 1200 + i,
+        output_tokens: 340,
+        customer_identifier: i === 2 ? 'customer-with-a-very-long-identifier-0123456789' : 'acme',
+        group_id: i < 3 ? group : undefined,
+        request: { messages: [{ role: 'user', content: longText.slice(0, 400) }] },
+        response: { choices: [{ message: { role: 'assistant', content: 'Sure.' } }] },
+        metadata: { ticket: `T-${i}` },
+        ...r,
+      },
+    });
+    if (res.status !== 202) throw new Error(`log failed: ${res.status} ${res.raw}`);
+  }
+  await h.t.registry.flushRequestLog();
 }, 120_000);
 afterAll(async () => {
   await h?.close();
@@ -92,7 +130,8 @@ async function go(page: Page, hash: string, ready: () => Promise<unknown>) {
 describe.each(['light', 'dark'] as const)('every page in the %s theme', (theme) => {
   it(
     'passes axe with no serious or critical violation, and is photographed',
-    { timeout: 180_000 },
+    // Nine more pages since wave 7 (request log, groups, usage, webhooks): 180 s ran out at load 25.
+    { timeout: 300_000 },
     async () => {
       const page = await h.page({ theme });
       const shot = async (name: string) => {
@@ -185,6 +224,52 @@ describe.each(['light', 'dark'] as const)('every page in the %s theme', (theme) 
       await shot('19-admin-workspaces');
       await go(page, '#/admin/audit', () => page.getByRole('table', { name: /Audit log/ }).waitFor());
       await shot('20-admin-audit');
+      await go(page, '#/admin/webhooks', () =>
+        page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor(),
+      );
+      await shot('21-webhooks');
+
+      await go(page, `${base}?tab=usage`, () =>
+        page.getByRole('table', { name: 'Usage per version' }).waitFor(),
+      );
+      await page.getByRole('img', { name: /Requests over time/ }).waitFor();
+      await shot('22-detail-usage');
+      await go(page, '#/logs', () => page.getByRole('table', { name: 'Logged requests' }).waitFor());
+      await page.getByRole('link', { name: 'old/retired' }).waitFor();
+      await shot('23-request-log');
+      await page
+        .getByRole('button', { name: /^Open request/ })
+        .nth(1)
+        .click();
+      await page
+        .getByRole('article', { name: /^Request / })
+        .getByLabel('Request', { exact: true })
+        .waitFor();
+      await shot('24-request-log-record');
+      await go(page, '#/groups', () => page.getByRole('table', { name: 'Request groups' }).waitFor());
+      await shot('25-request-groups');
+      await go(page, `#/groups/${group}`, () =>
+        page.getByRole('table', { name: /^Requests of group/ }).waitFor(),
+      );
+      await page.getByRole('link', { name: LONG }).first().waitFor();
+      await page
+        .getByRole('button', { name: /^Open request/ })
+        .nth(2)
+        .click();
+      await page
+        .getByRole('article', { name: /^Request / })
+        .getByRole('note')
+        .waitFor();
+      await shot('26-request-group');
+      await go(page, '#/groups/987654321', () => page.getByRole('alert').waitFor());
+      await shot('27-request-group-not-found');
+      await page.getByRole('combobox', { name: 'Workspace' }).selectOption('other');
+      await go(page, '#/groups', () => page.getByText('No request groups in this workspace yet.').waitFor());
+      await shot('28-request-groups-empty');
+      await go(page, '#/logs', () =>
+        page.getByText(/No requests have been logged in this workspace yet/).waitFor(),
+      );
+      await shot('29-request-log-empty');
       expect(h.foreign).toEqual([]);
     },
   );

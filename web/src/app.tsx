@@ -24,6 +24,12 @@ const PromptDetail = lazy(() =>
 );
 const Admin = lazy(() => import('./pages/admin.tsx').then((m) => ({ default: m.Admin })));
 const RequestLogs = lazy(() => import('./pages/request-logs.tsx').then((m) => ({ default: m.RequestLogs })));
+const RequestGroups = lazy(() =>
+  import('./pages/request-groups.tsx').then((m) => ({ default: m.RequestGroups })),
+);
+const RequestGroupPage = lazy(() =>
+  import('./pages/request-groups.tsx').then((m) => ({ default: m.RequestGroupPage })),
+);
 const Webhooks = lazy(() => import('./pages/webhooks.tsx').then((m) => ({ default: m.Webhooks })));
 import { ErrorNote } from './components/ui.tsx';
 
@@ -269,6 +275,12 @@ function Shell({
           <a href="#/logs" aria-current={route.page === 'logs' ? 'page' : undefined}>
             Request log
           </a>
+          <a
+            href={href({ page: 'groups' })}
+            aria-current={route.page === 'groups' || route.page === 'group' ? 'page' : undefined}
+          >
+            Request groups
+          </a>
           {s.isAdmin && (
             <a
               href={href({ page: 'admin', tab: 'keys' })}
@@ -337,7 +349,10 @@ function Shell({
           {route.page === 'prompt' && (
             <PromptDetail name={route.name} tab={route.tab} version={route.version} />
           )}
-          {route.page === 'logs' && <RequestLogs />}
+          {/* Keyed by the group filter: a link to another group's log starts from its filter. */}
+          {route.page === 'logs' && <RequestLogs key={route.group ?? ''} />}
+          {route.page === 'groups' && <RequestGroups />}
+          {route.page === 'group' && <RequestGroupPage key={route.id} id={route.id} />}
           {route.page === 'admin' &&
             (s.isAdmin ? (
               route.tab === 'webhooks' ? (

@@ -11,6 +11,8 @@ export type RequestLogSummary = Narrow<
 >;
 export type RequestLogFull = Narrow<Json200<'getRequestLog'>, { status: RequestLogSummary['status'] }>;
 export type PromptUsage = Json200<'promptUsage'>;
+export type RequestGroup = Json200<'getRequestGroup'>;
+export type RequestGroupPage = Json200<'listRequestGroups'>;
 export type VersionUsage = PromptUsage['versions'][number];
 
 type LogQuery = NonNullable<operations['listRequestLogs']['parameters']['query']>;
@@ -43,14 +45,17 @@ export interface LogFilters {
   source?: LogSource;
   model?: string;
   customer?: string;
+  /** The request group's id as typed (sent as a number). */
+  group?: string;
   since?: string;
   until?: string;
 }
 
-export const listRequestLogs = (client: Client, f: LogFilters, cursor?: string) => {
-  const { version, ...rest } = f;
-  const query: LogQuery = { ...client.wq, ...rest, limit: 50 };
+export const listRequestLogs = (client: Client, f: LogFilters, cursor?: string, limit = 50) => {
+  const { version, group, ...rest } = f;
+  const query: LogQuery = { ...client.wq, ...rest, limit };
   if (version) query.version = Number(version);
+  if (group) query.group = Number(group);
   if (cursor) query.cursor = cursor;
   return client.call<Narrow<Json200<'listRequestLogs'>, { data: RequestLogSummary[] }>>(
     client.api.GET('/v1/request-logs', { params: { query } }),
@@ -67,4 +72,16 @@ export const promptUsage = (client: Client, prompt: string, q: Omit<UsageQuery, 
     client.api.GET('/v1/prompts/{prompt}/usage', {
       params: { path: { prompt }, query: { ...client.wq, ...q } },
     }),
+  );
+
+export const listRequestGroups = (client: Client, cursor?: string) =>
+  client.call<RequestGroupPage>(
+    client.api.GET('/v1/request-groups', {
+      params: { query: { ...client.wq, limit: 50, ...(cursor ? { cursor } : {}) } },
+    }),
+  );
+
+export const getRequestGroup = (client: Client, id: number) =>
+  client.call<RequestGroup>(
+    client.api.GET('/v1/request-groups/{id}', { params: { path: { id }, query: client.wq } }),
   );

@@ -90,13 +90,26 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** A time in the user's zone; `compact` (tables) is "2026-12-01 10:00", the full one in its title. */
-export function Time({ iso, compact }: { iso: string | null; compact?: boolean }) {
+/**
+ * A time in the user's zone; `compact` (tables) is "2026-12-01 10:00", the full one in its title.
+ * `seconds` adds them (the request log, where requests a few seconds apart are told apart by them).
+ */
+export function Time({
+  iso,
+  compact,
+  seconds,
+}: {
+  iso: string | null;
+  compact?: boolean;
+  seconds?: boolean;
+}) {
   if (!iso) return <span className="muted">—</span>;
   const d = new Date(iso);
-  const full = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const full = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
   const text = compact
-    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}${
+        seconds ? `:${pad(d.getSeconds())}` : ''
+      }`
     : full;
   return (
     <time dateTime={iso} title={full}>

@@ -6,7 +6,9 @@ export type Route =
   | { page: 'list'; folder: string }
   | { page: 'prompt'; name: string; tab: string; version?: number }
   | { page: 'admin'; tab: string }
-  | { page: 'logs' };
+  | { page: 'logs'; group?: number }
+  | { page: 'groups' }
+  | { page: 'group'; id: number };
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#/, '') || '/';
@@ -17,7 +19,16 @@ export function parseHash(hash: string): Route {
     const v = Number(params.get('v'));
     return { page: 'prompt', name, tab: params.get('tab') ?? 'versions', ...(v > 0 ? { version: v } : {}) };
   }
-  if (path === '/logs') return { page: 'logs' };
+  if (path === '/logs') {
+    const g = Number(params.get('group'));
+    return { page: 'logs', ...(Number.isSafeInteger(g) && g > 0 ? { group: g } : {}) };
+  }
+  if (path === '/groups') return { page: 'groups' };
+  if (path.startsWith('/groups/')) {
+    // A group id is a positive integer; anything else is shown as "not found" by the group page.
+    const id = Number(path.slice('/groups/'.length));
+    return { page: 'group', id: Number.isSafeInteger(id) && id > 0 ? id : 0 };
+  }
   if (path.startsWith('/admin')) return { page: 'admin', tab: path.split('/')[2] || 'keys' };
   return { page: 'list', folder: params.get('folder') ?? '' };
 }
@@ -36,7 +47,11 @@ export function href(r: Route): string {
     case 'admin':
       return `#/admin/${r.tab}`;
     case 'logs':
-      return '#/logs';
+      return r.group ? `#/logs?group=${r.group}` : '#/logs';
+    case 'groups':
+      return '#/groups';
+    case 'group':
+      return `#/groups/${r.id}`;
   }
 }
 

@@ -6,6 +6,7 @@ import type { ApiKey, Role } from '../api/client.ts';
 import { useSession } from '../app.tsx';
 import { href } from '../lib/router.ts';
 import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
+import { shortId } from '../lib/format.ts';
 
 export function Admin({ tab }: { tab: string }) {
   return (
@@ -55,7 +56,7 @@ function Keys() {
     },
   });
   const wsName = (id: string | null) =>
-    id === null ? 'all workspaces' : (wss.data?.data.find((w) => w.id === id)?.name ?? id.slice(0, 8));
+    id === null ? 'all workspaces' : (wss.data?.data.find((w) => w.id === id)?.name ?? shortId(id));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -300,9 +301,9 @@ function Audit() {
                     <code>{e.action}</code>
                   </td>
                   <td className="ellipsis" title={e.entity_id}>
-                    {e.entity_type} {e.entity_id.slice(0, 8)}
+                    {e.entity_type} {shortId(e.entity_id)}
                   </td>
-                  <td>{e.actor ? e.actor.slice(0, 8) : '—'}</td>
+                  <td title={e.actor ?? undefined}>{e.actor ? shortId(e.actor) : '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -15,6 +15,7 @@ import { PreviewView } from './preview.tsx';
 import { UseView } from './use.tsx';
 import { DiffView } from './diff-view.tsx';
 import { UsageView } from './usage.tsx';
+import { shortId } from '../lib/format.ts';
 
 const TABS = [
   ['versions', 'Versions'],
@@ -244,7 +245,7 @@ function Timeline({
             </span>
             <span className="tl-msg">{v.commit_message || <em className="muted">no commit message</em>}</span>
             <span className="tl-meta muted">
-              <Time iso={v.created_at} /> · {v.author ? `key ${v.author.slice(0, 8)}` : 'unknown author'} ·{' '}
+              <Time iso={v.created_at} /> · {v.author ? `key ${shortId(v.author)}` : 'unknown author'} ·{' '}
               {writtenThrough(v)}
             </span>
           </button>
@@ -502,7 +503,7 @@ function HistoryRow({
       <td>
         {from === null ? 'new' : `v${from}`} → {move.to_version === null ? 'removed' : `v${move.to_version}`}
       </td>
-      <td>{move.actor ? `key ${move.actor.slice(0, 8)}` : '—'}</td>
+      <td>{move.actor ? `key ${shortId(move.actor)}` : '—'}</td>
       <td>
         {can && (
           <button

@@ -1,23 +1,19 @@
 // The request-log page: every logged run of the workspace, filtered (prompt, version, status,
-// source, model, customer, time), newest first, pages by cursor; a row opens the record with its
-// full request and response.
+// source, model, customer, request group, time), newest first, pages by cursor; a row opens the
+// record with its full request and response.
 import { useState, type FormEvent } from 'react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useSession } from '../app.tsx';
-import {
-  getRequestLog,
-  listRequestLogs,
-  oneOf,
-  SOURCES,
-  STATUSES,
-  type LogFilters,
-} from '../api/request-log.ts';
-import { Empty, ErrorNote, JsonBlock } from '../components/ui.tsx';
+import { listRequestLogs, oneOf, SOURCES, STATUSES, type LogFilters } from '../api/request-log.ts';
+import { Empty, ErrorNote, Time } from '../components/ui.tsx';
+import { href } from '../lib/router.ts';
+import { formatCost, formatLatency, formatTokens } from '../lib/format.ts';
+import { Cut, GroupLink, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
 
 function initialFilters(): LogFilters {
   const q = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
   const f: LogFilters = {};
-  for (const k of ['prompt', 'version', 'model', 'customer'] as const) {
+  for (const k of ['prompt', 'version', 'model', 'customer', 'group'] as const) {
     const v = q.get(k);
     if (v) f[k] = v;
   }
@@ -48,7 +44,7 @@ export function RequestLogs() {
     setOpen(null);
   };
   const field = (
-    k: 'prompt' | 'version' | 'model' | 'customer' | 'since' | 'until',
+    k: 'prompt' | 'version' | 'model' | 'customer' | 'group' | 'since' | 'until',
     label: string,
     type = 'text',
   ) => (
@@ -62,6 +58,8 @@ export function RequestLogs() {
     </label>
   );
   const rows = logs.data?.pages.flatMap((p) => p.data) ?? [];
+  const names = usePromptNames(rows.map((r) => r.prompt_id));
+  const group = filters.group ? Number(filters.group) : null;
   return (
     <section aria-labelledby="logs-title">
       <h1 id="logs-title">Request log</h1>
@@ -98,25 +96,49 @@ export function RequestLogs() {
         </label>
         {field('model', 'Model')}
         {field('customer', 'Customer')}
+        {field('group', 'Group', 'number')}
         {field('since', 'From', 'datetime-local')}
         {field('until', 'To', 'datetime-local')}
         <button type="submit">Apply filters</button>
       </form>
+      {group !== null && Number.isSafeInteger(group) && group > 0 && (
+        <p>
+          Showing the requests of group {group}.{' '}
+          <a href={href({ page: 'group', id: group })}>Open group {group}</a>
+        </p>
+      )}
       {logs.isError && <ErrorNote error={logs.error} />}
       {logs.isLoading && <p aria-live="polite">Loading…</p>}
-      {logs.isSuccess && !rows.length && <Empty>No logged requests match.</Empty>}
+      {logs.isSuccess &&
+        !rows.length &&
+        (Object.keys(filters).length ? (
+          <Empty>No logged requests match.</Empty>
+        ) : (
+          <Empty>
+            No requests have been logged in this workspace yet. Runs through the gateway and the logging APIs
+            (PromptLayer, Keywords AI, <code>POST /v1/request-logs</code>) appear here.
+          </Empty>
+        ))}
       {rows.length > 0 && (
-        <table className="table" aria-label="Logged requests">
+        <table className="table log-table" aria-label="Logged requests">
           <thead>
             <tr>
               <th scope="col">Time</th>
               <th scope="col">Source</th>
-              <th scope="col">Version</th>
+              <th scope="col">Prompt and version</th>
               <th scope="col">Model</th>
               <th scope="col">Status</th>
-              <th scope="col">Latency</th>
-              <th scope="col">Tokens in / out</th>
+              <th scope="col" className="num">
+                Latency
+              </th>
+              <th scope="col" className="num">
+                Tokens in / out
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
               <th scope="col">Customer</th>
+              <th scope="col">Group</th>
               <th scope="col">
                 <span className="visually-hidden">Open</span>
               </th>
@@ -125,24 +147,34 @@ export function RequestLogs() {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} aria-selected={open === r.id}>
-                <td>{new Date(r.created_at).toLocaleString()}</td>
-                <td>{r.source}</td>
-                <td>
-                  {r.version_number === null ? '—' : `v${r.version_number}${r.label ? ` (${r.label})` : ''}`}
+                <td className="c-time">
+                  <Time iso={r.created_at} compact seconds />
                 </td>
-                <td>{r.model ?? '—'}</td>
-                <td className={r.status === 'error' ? 'danger' : undefined}>
+                <td className="nowrap">{r.source}</td>
+                <td>
+                  <PromptCell r={r} names={names} />
+                </td>
+                <td>
+                  <Cut text={r.model} />
+                </td>
+                <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
                   {r.status}
                   {r.status_code ? ` ${r.status_code}` : ''}
                 </td>
-                <td>{r.latency_ms === null ? '—' : `${Math.round(r.latency_ms)} ms`}</td>
+                <td className="num">{formatLatency(r.latency_ms)}</td>
+                <td className="num">{formatTokens(r.input_tokens, r.output_tokens)}</td>
+                <td className="num">{formatCost(r.cost_usd)}</td>
                 <td>
-                  {r.input_tokens ?? '—'} / {r.output_tokens ?? '—'}
+                  <Cut text={r.customer_identifier} />
                 </td>
-                <td>{r.customer_identifier ?? '—'}</td>
+                <td className="nowrap">
+                  <GroupLink id={r.group_id} />
+                </td>
                 <td>
                   <button type="button" onClick={() => setOpen(open === r.id ? null : r.id)}>
-                    {open === r.id ? 'Close' : 'Open'} request {r.id}
+                    {open === r.id ? 'Close' : 'Open'}
+                    {/* The id is in the name for screen readers; seen, the row says which. */}
+                    <span className="visually-hidden"> request {r.id}</span>
                   </button>
                 </td>
               </tr>
@@ -157,57 +189,5 @@ export function RequestLogs() {
       )}
       {open && <RequestDetail id={open} />}
     </section>
-  );
-}
-
-/** Absent, null or empty: said in words, not shown as `null` or `{}`. */
-const isNothing = (v: unknown) =>
-  v === null ||
-  v === undefined ||
-  (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) ||
-  (Array.isArray(v) && v.length === 0);
-
-function RequestDetail({ id }: { id: string }) {
-  const s = useSession();
-  const r = useQuery({
-    queryKey: ['request-log', s.workspace, id],
-    queryFn: () => getRequestLog(s.client, id),
-  });
-  if (r.isError) return <ErrorNote error={r.error} />;
-  if (!r.data) return <p aria-live="polite">Loading request {id}…</p>;
-  const d = r.data;
-  return (
-    <article className="panel" aria-label={`Request ${id}`}>
-      <h2>
-        Request {d.id} <small className="muted">{d.unique_id}</small>
-      </h2>
-      {d.error_message && (
-        <p className="danger" role="note">
-          {d.error_message}
-        </p>
-      )}
-      {d.bodies_omitted && (
-        <p className="muted">This workspace does not store request and response bodies.</p>
-      )}
-      {(
-        [
-          ['Request', d.request],
-          ['Response', d.response],
-          ['Variables', d.input_variables],
-          ['Metadata and scores', { metadata: d.metadata, scores: d.scores, tags: d.tags }],
-        ] as const
-      ).map(([title, value]) => (
-        <div key={title}>
-          <h3>{title}</h3>
-          {isNothing(value) ? (
-            <p className="muted" aria-label={title}>
-              {title === 'Variables' ? 'No variables were logged.' : 'Nothing was logged.'}
-            </p>
-          ) : (
-            <JsonBlock label={title} value={value} />
-          )}
-        </div>
-      ))}
-    </article>
   );
 }

@@ -14,7 +14,9 @@ const WINDOWS = [
   ['30', 'Last 30 days', 'day'],
 ] as const;
 
-const COLORS = ['#3b4fd8', '#17794a', '#b42323', '#a05a00', '#8a2fb5', '#0b7fa8'];
+// One colour per version, from the theme (styles.css --series-N): the dark theme needs lighter
+// ones for the legend's text to keep its contrast.
+const COLORS = [0, 1, 2, 3, 4, 5].map((i) => `var(--series-${i})`);
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -168,10 +170,10 @@ export function UsageChart({ usage, bucket }: { usage: PromptUsage; bucket: keyo
           const color = COLORS[i % COLORS.length]!;
           return (
             <g key={String(v)}>
-              <polyline points={pts.join(' ')} fill="none" stroke={color} strokeWidth="2" />
+              <polyline points={pts.join(' ')} fill="none" style={{ stroke: color }} strokeWidth="2" />
               {points.map(([t, n]) =>
                 n > 0 ? (
-                  <circle key={t} cx={x(t).toFixed(1)} cy={y(n).toFixed(1)} r="3" fill={color} />
+                  <circle key={t} cx={x(t).toFixed(1)} cy={y(n).toFixed(1)} r="3" style={{ fill: color }} />
                 ) : null,
               )}
             </g>

@@ -1,0 +1,30 @@
+// How the request log's figures read in tables: unknown is a dash (never 0 or "null"), and a cost of
+// fractions of a cent keeps two significant digits instead of rounding to "$0.00".
+
+export const DASH = '—';
+
+export function formatCost(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined) return DASH;
+  if (usd === 0) return '$0';
+  if (usd < 0.01) return `$${Number(usd.toPrecision(2))}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+export function formatLatency(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return DASH;
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+export function formatTokens(input: number | null, output: number | null): string {
+  return `${input ?? DASH} / ${output ?? DASH}`;
+}
+
+/**
+ * A short form of a UUID for tables: its last 8 hex digits. A UUIDv7 begins with its creation time,
+ * so the first 8 are the same for every id made within about a minute (every row of an audit page
+ * read "01a234a9"); the tail is random and tells them apart.
+ */
+export function shortId(id: string): string {
+  const hex = id.replace(/-/g, '');
+  return hex.length > 8 ? hex.slice(-8) : id;
+}
