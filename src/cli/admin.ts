@@ -159,18 +159,25 @@ export function remoteAdmin(client: Client): Admin {
 interface Target {
   url?: string;
   key?: string;
+  local?: boolean;
   json?: boolean;
 }
 
-/** --url/--key/--json on one admin command; without a URL anywhere the command stays local. */
+/** --url/--key/--local/--json on one admin command; without a URL anywhere the command stays local. */
 function target(cmd: Command): Command {
-  return cmd
-    .option(
-      '--url <url>',
-      'a Lectern server to manage over HTTP (default: $LECTERN_URL; none: this machine’s store)',
-    )
-    .option('--key <key>', 'with a URL: an admin API key (default: $LECTERN_API_KEY)')
-    .option('--json', 'print JSON (snake_case, like the HTTP API) instead of a table');
+  return (
+    cmd
+      .option(
+        '--url <url>',
+        'a Lectern server to manage over HTTP (default: $LECTERN_URL; none: this machine’s store)',
+      )
+      .option('--key <key>', 'with a URL: an admin API key (default: $LECTERN_API_KEY)')
+      // A shell that exports LECTERN_URL still needs a way to make the first admin key locally.
+      .addOption(
+        new Option('--local', 'act on this machine’s store even when $LECTERN_URL is set').conflicts('url'),
+      )
+      .option('--json', 'print JSON (snake_case, like the HTTP API) instead of a table')
+  );
 }
 
 const keyRows = (keys: KeyRecord[]) =>
@@ -188,7 +195,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function addAdminCommands(program: Command, operate: Operate): void {
   const admin = (o: Target): Admin =>
-    (o.url ?? process.env.LECTERN_URL)
+    !o.local && (o.url ?? process.env.LECTERN_URL)
       ? remoteAdmin(new Client({ url: o.url, key: o.key }))
       : localAdmin(operate);
 
