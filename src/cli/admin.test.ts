@@ -1,6 +1,8 @@
 // `lectern keys …` / `lectern workspaces …` against a server by URL, as a user runs them: the CLI in
 // a child process, a real server listening on a port, on both backends. The local way (no URL) is
 // in cli.test.ts; on PostgreSQL both ways run against one store here and must print the same.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
@@ -128,7 +130,27 @@ describe.each(backends.filter((b) => b.available))(
           role: 'admin',
           workspace: 'other',
         });
-        expect((await as(secret)('keys', 'list')).code).toBe(EXIT.ok);
+        const wsAdmin = as(secret);
+        expect((await wsAdmin('keys', 'list')).code).toBe(EXIT.ok);
+        // The server shows a workspace's admin key other workspaces as absent (404); the CLI still
+        // says it is the key's scope that refuses, and which key would do, with exit 5.
+        for (const args of [
+          ['workspaces', 'create', 'not-mine'],
+          ['workspaces', 'delete', 'default'],
+          ['keys', 'create', '--name', 'x', '--workspace', 'default'],
+        ]) {
+          const r = await wsAdmin(...args);
+          expect(r, args.join(' ')).toMatchObject({ code: EXIT.auth });
+          expect(r.stderr).toContain('admin key of workspace other only');
+          expect(r.stderr).toContain('use an admin key for all workspaces');
+        }
+        // A sync command naming another workspace than the key's.
+        const pull = await lecternAt(url, secret, tmpdir(), { LECTERN_WORKSPACE: 'default' })(
+          'pull',
+          join(tmpdir(), `lectern-not-mine-${process.pid}`),
+        );
+        expect(pull.code, pull.stderr).toBe(EXIT.auth);
+        expect(pull.stderr).toContain('belongs to workspace other');
 
         const bad = await as('lec_not_a_key_0123456789')('workspaces', 'list');
         expect(bad.code).toBe(EXIT.auth);

@@ -72,18 +72,35 @@ export function localAdmin(operate: Operate): Admin {
   };
 }
 
-/** A 403 names the key that would do: editors cannot manage keys, workspace admins not workspaces. */
-async function asAdmin<T>(need: string, call: () => Promise<T>): Promise<T> {
+/**
+ * A refusal by role names the key that would do: a 403 (editors cannot manage keys, nor workspace
+ * admins workspaces), and a 404 that a workspace's admin key meets for any other workspace (the
+ * server shows it other workspaces as absent, never 403: docs/api.md) when `outside` says the call
+ * reached past the key's own workspace (`ws`: the key's workspace name, from GET /v1/me); only an
+ * admin key for all workspaces reaches there.
+ */
+async function asAdmin<T>(
+  client: Client,
+  need: string,
+  call: () => Promise<T>,
+  outside?: (ws: string | null) => string | undefined,
+): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    const e = err as CliError;
-    if (e instanceof CliError && (e.details as { code?: string } | undefined)?.code === 'forbidden')
+    if (!(err instanceof CliError)) throw err;
+    const code = (err.details as { code?: string } | undefined)?.code;
+    if (code === 'forbidden')
       throw new CliError(
-        `the API key may not do this (${(e.details as { message: string }).message}): use ${need}`,
-        e.exitCode,
-        e.details,
+        `the API key may not do this (${(err.details as { message: string }).message}): use ${need}`,
+        err.exitCode,
+        err.details,
       );
+    if (code === 'not_found' && outside) {
+      const scope = await client.scope();
+      const why = scope && !scope.all_workspaces ? outside(scope.workspace) : undefined;
+      if (why) throw new CliError(`${why}: use ${ALL_WORKSPACES}`, EXIT.auth, err.details);
+    }
     throw err;
   }
 }
@@ -101,25 +118,40 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 export function remoteAdmin(client: Client): Admin {
   const seg = Client.seg;
+  const bound = (ws: string | null) => `this API key is the admin key of workspace ${ws ?? '?'} only`;
   return {
     createKey: (a) =>
-      asAdmin(ADMIN_KEY, async () => (await client.call('POST', '/v1/keys', { body: a })).body),
+      asAdmin(
+        client,
+        ADMIN_KEY,
+        async () => (await client.call('POST', '/v1/keys', { body: a })).body,
+        (ws) =>
+          a.workspace !== undefined && a.workspace !== ws
+            ? `${bound(ws)}: it makes keys for that workspace, not for ${a.workspace}`
+            : undefined,
+      ),
     listKeys: (a) =>
-      asAdmin(ADMIN_KEY, () =>
+      asAdmin(client, ADMIN_KEY, () =>
         all(client.list<KeyRecord>(`/v1/keys?include_revoked=${a.includeRevoked === true}`)),
       ),
     revokeKey: (a) =>
-      asAdmin(ADMIN_KEY, async () => (await client.call('DELETE', `/v1/keys/${seg(a.id)}`)).body.key),
+      // Not found among a workspace admin's keys may be another workspace's key, or none: a 404.
+      asAdmin(client, ADMIN_KEY, async () => (await client.call('DELETE', `/v1/keys/${seg(a.id)}`)).body.key),
     createWorkspace: (a) =>
       asAdmin(
+        client,
         ALL_WORKSPACES,
         async () => (await client.call('POST', '/v1/workspaces', { body: a })).body.workspace,
+        (ws) => `${bound(ws)}: it cannot create workspaces`,
       ),
-    listWorkspaces: () => asAdmin(ADMIN_KEY, () => all(client.list<WorkspaceRecord>('/v1/workspaces'))),
+    listWorkspaces: () =>
+      asAdmin(client, ADMIN_KEY, () => all(client.list<WorkspaceRecord>('/v1/workspaces'))),
     deleteWorkspace: (a) =>
       asAdmin(
+        client,
         ALL_WORKSPACES,
         async () => (await client.call('DELETE', `/v1/workspaces/${seg(a.name)}`)).body.workspace,
+        (ws) => (a.name !== ws ? `${bound(ws)}: it cannot delete workspace ${a.name}` : undefined),
       ),
   };
 }
@@ -127,18 +159,25 @@ export function remoteAdmin(client: Client): Admin {
 interface Target {
   url?: string;
   key?: string;
+  local?: boolean;
   json?: boolean;
 }
 
-/** --url/--key/--json on one admin command; without a URL anywhere the command stays local. */
+/** --url/--key/--local/--json on one admin command; without a URL anywhere the command stays local. */
 function target(cmd: Command): Command {
-  return cmd
-    .option(
-      '--url <url>',
-      'a Lectern server to manage over HTTP (default: $LECTERN_URL; none: this machine’s store)',
-    )
-    .option('--key <key>', 'with a URL: an admin API key (default: $LECTERN_API_KEY)')
-    .option('--json', 'print JSON (snake_case, like the HTTP API) instead of a table');
+  return (
+    cmd
+      .option(
+        '--url <url>',
+        'a Lectern server to manage over HTTP (default: $LECTERN_URL; none: this machine’s store)',
+      )
+      .option('--key <key>', 'with a URL: an admin API key (default: $LECTERN_API_KEY)')
+      // A shell that exports LECTERN_URL still needs a way to make the first admin key locally.
+      .addOption(
+        new Option('--local', 'act on this machine’s store even when $LECTERN_URL is set').conflicts('url'),
+      )
+      .option('--json', 'print JSON (snake_case, like the HTTP API) instead of a table')
+  );
 }
 
 const keyRows = (keys: KeyRecord[]) =>
@@ -156,7 +195,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function addAdminCommands(program: Command, operate: Operate): void {
   const admin = (o: Target): Admin =>
-    (o.url ?? process.env.LECTERN_URL)
+    !o.local && (o.url ?? process.env.LECTERN_URL)
       ? remoteAdmin(new Client({ url: o.url, key: o.key }))
       : localAdmin(operate);
 

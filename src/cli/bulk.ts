@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform, pipeline as streamPipeline } from 'node:stream';
-import { CliError, Client, EXIT, errorOf } from './client.ts';
+import { CliError, Client, EXIT } from './client.ts';
 import type { Progress } from './sync.ts';
 
 export interface ExportReport {
@@ -19,7 +19,8 @@ export interface ExportReport {
 /** Streams GET /v1/export into `file` (or stdout for `-`); checks the footer's counts. */
 export async function exportTo(client: Client, file: string, progress: Progress): Promise<ExportReport> {
   const res = await client.stream('GET', '/v1/export');
-  if (!res.ok) throw errorOf('GET', '/v1/export', res.status, await res.json().catch(() => null));
+  if (!res.ok)
+    throw await client.refusal('GET', '/v1/export', res.status, await res.json().catch(() => null));
   const report: ExportReport = { file, prompts: 0, versions: 0, labels: 0, label_moves: 0, bytes: 0 };
   let footer: Record<string, number> | null = null;
   let tail = '';
@@ -105,7 +106,7 @@ export async function importFrom(
     progress.stop();
   }
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-  if (!res.ok) throw errorOf('POST', '/v1/import', res.status, body);
+  if (!res.ok) throw await client.refusal('POST', '/v1/import', res.status, body);
   return body as {
     prompts_created: number;
     prompts_updated: number;

@@ -145,7 +145,38 @@ export class Client {
     const body = parseBody(await res.text());
     const answer = { status: res.status, body: body as T, etag: res.headers.get('etag') };
     if (res.ok || init.ok?.includes(res.status)) return answer;
-    throw errorOf(method, path, res.status, body);
+    throw await this.refusal(method, path, res.status, body);
+  }
+
+  /**
+   * The error of a failed call. A key bound to one workspace meets every other workspace as absent
+   * (404, never 403: docs/api.md), which would read as "not found" (exit 1); when the call named
+   * another workspace, GET /v1/me tells that the key's scope refused it, and the error says so
+   * (exit 5) with the key that would do.
+   */
+  async refusal(method: string, path: string, status: number, body: unknown): Promise<CliError> {
+    const err = errorOf(method, path, status, body);
+    if (status !== 404 || !this.workspace) return err;
+    const scope = await this.scope();
+    if (!scope || scope.all_workspaces || scope.workspace === this.workspace) return err;
+    return new CliError(
+      `this API key belongs to workspace ${scope.workspace ?? '?'} and sees no other (${method} ${path} ` +
+        `in workspace ${this.workspace}): use a key of workspace ${this.workspace}, or an admin key for all workspaces`,
+      EXIT.auth,
+      err.details,
+    );
+  }
+
+  /** Who the key is (GET /v1/me), or null when the server does not say (an older server, a proxy). */
+  async scope(): Promise<{ role: string; workspace: string | null; all_workspaces: boolean } | null> {
+    try {
+      const res = await fetch(`${this.url}/v1/me`, { headers: this.headers() });
+      return res.ok
+        ? ((await res.json()) as { role: string; workspace: string | null; all_workspaces: boolean })
+        : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Every item of a native list endpoint, page by page. */

@@ -104,7 +104,12 @@ async function operate<O extends AdminOp>(op: O, args: AdminOps[O]): Promise<unk
           // The server stopped meanwhile: open the directory ourselves on the next round.
           if (code !== 'ECONNREFUSED' && code !== 'ENOENT') throw e;
         }
-      } else if ((err.holder && !err.holder.brief) || Date.now() > deadline) throw err;
+      } else if ((err.holder && !err.holder.brief) || Date.now() > deadline)
+        // The files are another process's: only a server reached over HTTP may change them then.
+        throw new CliError(
+          `${err.message}; to manage a running server's store, use --url ${err.holder?.url ?? '<its URL>'} --key <an admin key>`,
+          EXIT.error,
+        );
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }

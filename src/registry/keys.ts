@@ -101,7 +101,13 @@ export async function listKeys(
   ];
   const where = and(...conds);
   const [rows, total] = await Promise.all([
-    db.select().from(apiKeys).where(where).orderBy(asc(apiKeys.createdAt)).limit(q.limit).offset(q.offset),
+    db
+      .select()
+      .from(apiKeys)
+      .where(where)
+      .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+      .limit(q.limit)
+      .offset(q.offset),
     db.select({ n: count() }).from(apiKeys).where(where),
   ]);
   return { items: rows.map(publicKey), total: Number(total[0]?.n ?? 0) };

@@ -4,7 +4,7 @@
 // made in the one process that owns the files and reaches its caches at once. Results are in the
 // native API's wire shape (src/dialects/native/wire.ts), so the CLI prints the same fields whether
 // it asked this channel, its own registry, or a server over HTTP.
-import type { Actor, Role } from '../model/types.ts';
+import type { Actor, Page, Role } from '../model/types.ts';
 import type { Registry } from '../registry/index.ts';
 import { keyWire, workspaceWire } from '../dialects/native/wire.ts';
 
@@ -32,6 +32,17 @@ const str = (v: unknown, name: string): string => {
 };
 const optStr = (v: unknown, name: string): string | undefined => (v === undefined ? undefined : str(v, name));
 
+/** The registry's lists are paged (at most 1,000 a page); the operator's commands list them all. */
+const PAGE = 1000;
+async function every<T>(list: (page: { limit: number; offset: number }) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const { items } = await list({ limit: PAGE, offset });
+    out.push(...items);
+    if (items.length < PAGE) return out;
+  }
+}
+
 /** Runs one operator command against a registry; args arrive as JSON, so they are checked here. */
 export async function runAdminOp(registry: Registry, op: string, raw: unknown): Promise<unknown> {
   const args = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -46,12 +57,10 @@ export async function runAdminOp(registry: Registry, op: string, raw: unknown): 
     }
     case 'keys.list':
       return (
-        await registry.listKeys(OPERATOR, {
-          limit: 1000,
-          offset: 0,
-          includeRevoked: args.includeRevoked === true,
-        })
-      ).items.map(keyWire);
+        await every((page) =>
+          registry.listKeys(OPERATOR, { ...page, includeRevoked: args.includeRevoked === true }),
+        )
+      ).map(keyWire);
     case 'keys.revoke':
       return keyWire(await registry.revokeKey(OPERATOR, str(args.id, 'id')));
     case 'workspaces.create':
@@ -62,7 +71,7 @@ export async function runAdminOp(registry: Registry, op: string, raw: unknown): 
         }),
       );
     case 'workspaces.list':
-      return (await registry.listWorkspaces(OPERATOR, { limit: 1000, offset: 0 })).items.map(workspaceWire);
+      return (await every((page) => registry.listWorkspaces(OPERATOR, page))).map(workspaceWire);
     case 'workspaces.delete':
       return workspaceWire(await registry.deleteWorkspace(OPERATOR, str(args.name, 'name')));
     default:

@@ -117,7 +117,7 @@ interface KeyState {
 
 export function createRenderer(opts: RendererOptions): Renderer {
   if (opts.threads <= 0) {
-    const counts = { inline: 0, thread: 0, refused: 0 };
+    const counts = { inline: 0, thread: 0, refused: 0, queued: 0 };
     return {
       threads: 0,
       counts,
@@ -157,7 +157,7 @@ export function createRenderer(opts: RendererOptions): Renderer {
   // own FIFO queue never fills), the rest wait per key, and a freed thread goes to the next key in
   // turn that is under its own limit. One key never holds every thread (perKeyLimit < threads), so
   // another key's render waits at most for one render to finish, however many one key sends.
-  const counts = { inline: 0, thread: 0, refused: 0 };
+  const counts = { inline: 0, thread: 0, refused: 0, queued: 0 };
   const keys = new Map<string, KeyState>();
   /** Keys with waiting jobs, in turn order. */
   const turn: string[] = [];
@@ -206,8 +206,11 @@ export function createRenderer(opts: RendererOptions): Renderer {
       let state = keys.get(key);
       if (!state) keys.set(key, (state = { running: 0, waiting: [] }));
       if (!state.waiting.length) turn.push(key);
-      state.waiting.push({ task, resolve, reject });
+      const job = { task, resolve, reject };
+      state.waiting.push(job);
       dispatch();
+      // Still last in its key's line (nothing else ran meanwhile): it waits for a thread.
+      if (state.waiting.at(-1) === job) counts.queued++;
     });
 
   // Tasks that tripped the inline budget go straight to a thread for a while (by identity: a cached

@@ -24,8 +24,12 @@ export interface Renderer {
   run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
   /** Worker threads in use (0 when inline). */
   readonly threads: number;
-  /** Renders so far: done inline, handed to a thread, refused (429) for a key over its bound. */
-  readonly counts: { inline: number; thread: number; refused: number };
+  /**
+   * Renders so far: done inline, handed to a thread, refused (429) for a key over its bound, and
+   * `queued`: handed to a thread but made to wait for one (a count, not a time, so tests of the
+   * fair sharing do not depend on the machine's load).
+   */
+  readonly counts: { inline: number; thread: number; refused: number; queued: number };
   close(): Promise<void>;
 }
 

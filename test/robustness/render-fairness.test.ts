@@ -1,10 +1,11 @@
 // Fair rendering between API keys: one key sending render bombs as fast as it can (24 at once,
 // through the native API and PromptLayer's get) holds at most one render thread and a bounded
 // queue; past it, it is refused with 429 and Retry-After in each API's envelope, and every other
-// key's renders — small ones (rendered inline) and ones with loops (rendered on a thread) — are
-// delayed by less than one render budget.
+// key's renders — small ones (rendered inline) and ones with loops (rendered on a thread) — never
+// wait behind the bombs: not one of its thread renders waits for a thread (the renderer's `queued`
+// count, which does not depend on the machine's load as a time bound would; with one key allowed
+// every thread, each of them waits for a bomb to end).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_MS } from '../../src/templates/index.ts';
 import { backends } from '../support/stores.ts';
 import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
 import type { schema as nativePromptsCreate } from '../../src/dialects/native/routes/prompts-create.ts';
@@ -68,12 +69,18 @@ for (const backend of backends) {
         ),
       ];
       let done = false;
+      const before = { ...t.app.renderer.counts };
       const all = Promise.all(bombs).finally(() => (done = true));
+      // Every bomb admitted (to a thread or its key's queue) or refused: from here on, a render that
+      // waits for a thread can only be the other key's.
+      const since = (c: keyof typeof before) => t.app.renderer.counts[c] - before[c];
+      while (since('thread') + since('refused') < bombs.length) await new Promise((r) => setTimeout(r, 5));
+      const queuedByBombs = since('queued');
 
       // Another key's renders while the bombs run: PromptLayer get with input_variables, native
       // render of a small template and of one with a loop (a thread's work).
       const waits: [string, number][] = [];
-      await new Promise((r) => setTimeout(r, 50));
+      let onThread = 0;
       while (!done) {
         for (const [what, send] of [
           [
@@ -99,29 +106,42 @@ for (const backend of backends) {
           ],
         ] as const) {
           const t0 = performance.now();
+          const threads = t.app.renderer.counts.thread;
           const r = await send();
+          // Shown for a human reading the log; the assertions below count, they do not time.
           waits.push([what, performance.now() - t0]);
+          if (!done) onThread += t.app.renderer.counts.thread - threads;
           expect(r.status, `${what}: ${JSON.stringify(r.body).slice(0, 200)}`).toBe(200);
         }
         await new Promise((r) => setTimeout(r, 20));
       }
       const results = await all;
 
-      console.log(JSON.stringify([...waits].sort((a, b) => b[1] - a[1]).slice(0, 8)), waits.length);
-      const worst = waits.reduce((a, b) => (b[1] > a[1] ? b : a));
+      const queuedByOthers = since('queued') - queuedByBombs;
+      console.log(JSON.stringify([...waits].sort((a, b) => b[1] - a[1]).slice(0, 8)), waits.length, {
+        onThread,
+        queuedByBombs,
+        queuedByOthers,
+      });
       expect(waits.length).toBeGreaterThan(10);
+      // The other key's loop renders went to a thread while the bombs ran, and none waited for one.
+      expect(onThread).toBeGreaterThanOrEqual(3);
       expect(
-        worst[1],
-        `${worst[0]} took ${Math.round(worst[1])} ms while another key sent bombs`,
-      ).toBeLessThan(DEFAULT_TIMEOUT_MS);
+        queuedByOthers,
+        `${queuedByOthers} of ${onThread} renders of another key waited behind the bombs`,
+      ).toBe(0);
+      expect(queuedByBombs).toBeGreaterThan(0); // the bombs did queue: the count counts
 
       const native = results.slice(0, 24);
       const pl = results.slice(24);
       for (const r of results) expect([422, 429], JSON.stringify(r.body).slice(0, 200)).toContain(r.status);
       const refusedNative = native.filter((r) => r.status === 429);
       const refusedPl = pl.filter((r) => r.status === 429);
-      // One running and 16 waiting are accepted; the 31 others are refused, in both APIs.
-      expect(refusedNative.length + refusedPl.length).toBe(48 - 17);
+      // One running and 16 waiting are accepted; the others are refused, in both APIs — all 31 of
+      // them unless a bomb ended (one budget) before the last one came in, which a loaded machine
+      // makes happen: then its place went to another.
+      const refused = refusedNative.length + refusedPl.length;
+      expect(refused).toBeLessThanOrEqual(48 - 17);
       expect(refusedNative.length).toBeGreaterThan(0);
       expect(refusedPl.length).toBeGreaterThan(0);
       for (const r of refusedNative) {
