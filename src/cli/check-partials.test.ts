@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as promptlayerGetRendered } from '../dialects/promptlayer/routes/get-rendered.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
@@ -61,11 +62,15 @@ describe.skipIf(!pglite.available)('lectern check expands partials', () => {
 
     const push = await lectern('push', '--message', 'with a partial');
     expect(push.code, push.stderr).toBe(0);
-    const served = await t.call('POST', '/prompt-templates/agent', {
-      body: { input_variables: { customer: 'Ada' } },
-    });
+    const served = await t.call<ResponseOf<typeof promptlayerGetRendered>>(
+      'POST',
+      '/prompt-templates/agent',
+      {
+        body: { input_variables: { customer: 'Ada' } },
+      },
+    );
     expect(served.status, served.raw).toBe(200);
-    const system = served.body.prompt_template.messages[0].content[0].text;
+    const system = served.body.prompt_template.messages![0]!.content[0]!.text;
     expect(system).toBe(RENDERED);
   });
 

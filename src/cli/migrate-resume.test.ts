@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as labelsHistory } from '../dialects/native/routes/labels-history.ts';
 import { lecternAt, spawnLectern } from '../../test/support/lectern-cli.ts';
 import { nativeView, urlOf } from '../../test/support/migrate-view.ts';
 
@@ -177,9 +178,12 @@ describe.each(backends)('lectern migrate resumes after SIGKILL ($name)', (backen
       expect(got).toEqual(want);
       // Label history too: each label's move (the migration records where it points) arrives once.
       for (const p of Object.keys(want.prompts)) {
-        const h = await dst.call('GET', `/v1/prompts/${encodeURIComponent(p)}/label-history?limit=100`);
+        const h = await dst.call<ResponseOf<typeof labelsHistory>>(
+          'GET',
+          `/v1/prompts/${encodeURIComponent(p)}/label-history?limit=100`,
+        );
         expect(h.status).toBe(200);
-        expect((h.body.data as { label: string }[]).map((m) => m.label).sort()).toEqual(['prod', 'staging']);
+        expect(h.body.data.map((m) => m.label).sort()).toEqual(['prod', 'staging']);
       }
     },
     240_000,

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LangfuseClient } from '@langfuse/client';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as keywordsaiPromptsCreate } from '../dialects/keywordsai/routes/prompts-create.ts';
+import type { getSchema as keywordsaiPromptsList } from '../dialects/keywordsai/routes/prompts-list.ts';
+import type { schema as labelsHistory } from '../dialects/native/routes/labels-history.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
 import { langfuseKey, nativeView, urlOf } from '../../test/support/migrate-view.ts';
 
@@ -120,7 +123,7 @@ const cases: Case[] = [
     vendor: 'keywordsai',
     history: true,
     seed: async (t) => {
-      const p = await t.call('POST', '/api/prompts/', {
+      const p = await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
         body: { name: 'kw greeter', description: 'greets' },
       });
       const base = `/api/prompts/${p.body.prompt_id}`;
@@ -134,14 +137,18 @@ const cases: Case[] = [
       expect((await t.call('POST', `${base}/versions/`, { body: { ...V, temperature: 0.1 } })).status).toBe(
         201,
       );
-      const d = await t.call('POST', '/api/prompts/', { body: { name: 'kw doomed' } });
+      const d = await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+        body: { name: 'kw doomed' },
+      });
       expect((await t.call('POST', `/api/prompts/${d.body.prompt_id}/versions/`, { body: V })).status).toBe(
         201,
       );
     },
     change: async (t) => {
-      const list = (await t.call('GET', '/api/prompts/?page_size=100')).body.results as any[];
-      const id = (name: string) => list.find((p) => p.name === name).prompt_id as string;
+      const list = (
+        await t.call<ResponseOf<typeof keywordsaiPromptsList>>('GET', '/api/prompts/?page_size=100')
+      ).body.results;
+      const id = (name: string) => list.find((p) => p.name === name)!.prompt_id;
       const base = `/api/prompts/${id('kw greeter')}`;
       const edit = await t.call('PATCH', `${base}/versions/3/`, {
         body: { messages: [{ role: 'system', content: 'Hello there {{name}}' }] },
@@ -150,7 +157,9 @@ const cases: Case[] = [
       expect((await t.call('PATCH', `${base}/versions/3/`, { body: { deploy: true } })).status).toBe(200);
       expect((await t.call('PATCH', base, { body: { name: 'kw hello' } })).status).toBe(200);
       expect((await t.call('DELETE', `/api/prompts/${id('kw doomed')}/`)).status).toBeLessThan(300);
-      const n = await t.call('POST', '/api/prompts/', { body: { name: 'kw new' } });
+      const n = await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
+        body: { name: 'kw new' },
+      });
       expect(
         (
           await t.call('POST', `/api/prompts/${n.body.prompt_id}/versions/`, {
@@ -283,13 +292,13 @@ describe.skipIf(!pglite.available)('a lectern migrate rerun syncs what changed a
             expect(last(got[name]!), name).toEqual(last(w));
           }
         if (c.moved) {
-          const h = await dst.call(
+          const h = await dst.call<ResponseOf<typeof labelsHistory>>(
             'GET',
             `/v1/prompts/${encodeURIComponent(c.moved.prompt)}/label-history?limit=100`,
           );
           expect(h.status).toBe(200);
           expect(
-            (h.body.data as any[]).some(
+            h.body.data.some(
               (m) =>
                 m.label === c.moved!.label &&
                 m.from_version === c.moved!.from &&

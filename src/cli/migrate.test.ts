@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as keywordsaiPromptsCreate } from '../dialects/keywordsai/routes/prompts-create.ts';
+import type { schema as promptsList } from '../dialects/native/routes/prompts-list.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
 import { LangfuseClient } from '@langfuse/client';
 import { langfuseKey, nativeView as viewOf, urlOf } from '../../test/support/migrate-view.ts';
@@ -92,7 +94,7 @@ describe.skipIf(!pglite.available)('lectern migrate --from each vendor', () => {
       vendor: 'keywordsai',
       history: true,
       seed: async (t) => {
-        const p = await t.call('POST', '/api/prompts/', {
+        const p = await t.call<ResponseOf<typeof keywordsaiPromptsCreate, 201>>('POST', '/api/prompts/', {
           body: { name: 'kw greeter', description: 'greets' },
         });
         const base = `/api/prompts/${p.body.prompt_id}`;
@@ -143,7 +145,7 @@ describe.skipIf(!pglite.available)('lectern migrate --from each vendor', () => {
         const dry = await lectern(...args, '--dry-run', '--json');
         expect(dry.code, dry.stderr).toBe(0);
         const dryReport = JSON.parse(dry.stdout);
-        expect((await dst.call('GET', '/v1/prompts')).body.data).toEqual([]);
+        expect((await dst.call<ResponseOf<typeof promptsList>>('GET', '/v1/prompts')).body.data).toEqual([]);
 
         const run = await lectern(...args, '--json');
         expect(run.code, run.stderr).toBe(0);

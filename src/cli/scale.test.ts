@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as importRoute } from '../dialects/native/routes/import.ts';
+import type { schema as promptsList } from '../dialects/native/routes/prompts-list.ts';
 import { seedLines } from '../../test/support/export-seed.ts';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
@@ -82,7 +84,7 @@ describe.skipIf(!pglite.available)(
         [src, 1000, 'scale'],
         [small, 50, 'small'],
       ] as const) {
-        const r = await t.call('POST', '/v1/import', {
+        const r = await t.call<ResponseOf<typeof importRoute>>('POST', '/v1/import', {
           body: [...seedLines(n, 5, prefix, PAD)].join('\n'),
           headers: { 'content-type': 'application/x-ndjson' },
         });
@@ -184,7 +186,10 @@ describe.skipIf(!pglite.available)(
         );
         // The same bound as the export's: the Keywords AI pages carry the same ~20 MB of templates.
         expect(m.heapMb).toBeLessThan(base.heapMb + HEAP_SLACK_MB);
-        expect((await dst.call('GET', '/v1/prompts?limit=1')).body.pagination.total).toBe(1000);
+        expect(
+          (await dst.call<ResponseOf<typeof promptsList>>('GET', '/v1/prompts?limit=1')).body.pagination
+            .total,
+        ).toBe(1000);
       } finally {
         await dst.close();
       }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Dotprompt } from 'dotprompt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as versionsGet } from '../dialects/native/routes/versions-get.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
 
 describe.each(backends)('prompts as code with Dotprompt partials and input.schema ($name)', (backend) => {
@@ -15,7 +16,12 @@ describe.each(backends)('prompts as code with Dotprompt partials and input.schem
   let dir: string;
   let lectern: ReturnType<typeof lecternAt>;
   const latest = async (name: string) =>
-    (await t.call('GET', `/v1/prompts/${encodeURIComponent(name)}/versions/latest`)).body.version as {
+    (
+      await t.call<ResponseOf<typeof versionsGet>>(
+        'GET',
+        `/v1/prompts/${encodeURIComponent(name)}/versions/latest`,
+      )
+    ).body.version as {
       number: number;
       content_hash: string;
       metadata: Record<string, unknown>;

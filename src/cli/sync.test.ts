@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../test/support/app.ts';
+import type { schema as versionsGet } from '../dialects/native/routes/versions-get.ts';
+import type { schema as versionsList } from '../dialects/native/routes/versions-list.ts';
+import type { schema as labelsList } from '../dialects/native/routes/labels-list.ts';
 import { lecternAt } from '../../test/support/lectern-cli.ts';
 
 const pglite = backends.find((b) => b.name === 'pglite')!;
@@ -15,8 +18,12 @@ describe.skipIf(!pglite.available)('prompts as code: pull, plan, push, release, 
   let dir: string;
   let lectern: ReturnType<typeof lecternAt>;
   const versionsOf = async (name: string) =>
-    (await t.call('GET', `/v1/prompts/${encodeURIComponent(name)}/versions?limit=500&order=asc`)).body
-      .data as {
+    (
+      await t.call<ResponseOf<typeof versionsList>>(
+        'GET',
+        `/v1/prompts/${encodeURIComponent(name)}/versions?limit=500&order=asc`,
+      )
+    ).body.data as {
       number: number;
       commit_message: string | null;
     }[];
@@ -123,8 +130,12 @@ describe.skipIf(!pglite.available)('prompts as code: pull, plan, push, release, 
       const copy = await readFile(join(other, `${f}-copy.prompt`), 'utf8');
       expect(copy).toBe(original);
     }
-    const a = (await t.call('GET', '/v1/prompts/support%2Ftriage/versions/latest')).body.version;
-    const b = (await t.call('GET', '/v1/prompts/support%2Ftriage-copy/versions/latest')).body.version;
+    const a = (
+      await t.call<ResponseOf<typeof versionsGet>>('GET', '/v1/prompts/support%2Ftriage/versions/latest')
+    ).body.version;
+    const b = (
+      await t.call<ResponseOf<typeof versionsGet>>('GET', '/v1/prompts/support%2Ftriage-copy/versions/latest')
+    ).body.version;
     for (const k of [
       'messages',
       'model',
@@ -139,7 +150,7 @@ describe.skipIf(!pglite.available)('prompts as code: pull, plan, push, release, 
       'template_format',
       'input_variables',
       'content_hash',
-    ])
+    ] as const)
       expect(b[k], k).toEqual(a[k]);
   });
 
@@ -225,11 +236,14 @@ describe.skipIf(!pglite.available)('prompts as code: pull, plan, push, release, 
       { prompt: 'jinja/hello', label: 'staging', from_version: null, to_version: 1 },
     ]);
     await lectern('push');
-    expect((await t.call('GET', '/v1/prompts/jinja%2Fhello/labels')).body.data).toEqual([]);
+    expect(
+      (await t.call<ResponseOf<typeof labelsList>>('GET', '/v1/prompts/jinja%2Fhello/labels')).body.data,
+    ).toEqual([]);
     const r = await lectern('release');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('2 label move(s)');
-    const labels = (await t.call('GET', '/v1/prompts/jinja%2Fhello/labels')).body.data as {
+    const labels = (await t.call<ResponseOf<typeof labelsList>>('GET', '/v1/prompts/jinja%2Fhello/labels'))
+      .body.data as {
       name: string;
       version: number;
     }[];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import type { ErrorT } from '../dialects/native/responses.ts';
 
 const pglite = backends[0]!;
 
@@ -17,7 +18,9 @@ describe('operations routes', () => {
   });
 
   it('serves the OpenAPI document and the docs page without a key', async () => {
-    const spec = await t.call('GET', '/openapi.json', { key: null });
+    const spec = await t.call<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json', {
+      key: null,
+    });
     expect(spec.status).toBe(200);
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toContain('/v1/prompts');
@@ -65,7 +68,7 @@ describe('operations routes', () => {
   });
 
   it('echoes a request id and answers unknown paths with 404 in the native envelope', async () => {
-    const res = await t.call('GET', '/no/such/path', { headers: { 'x-request-id': 'abc-123' } });
+    const res = await t.call<ErrorT>('GET', '/no/such/path', { headers: { 'x-request-id': 'abc-123' } });
     expect(res.status).toBe(404);
     expect(res.headers['x-request-id']).toBe('abc-123');
     expect(res.body.error.code).toBe('not_found');

@@ -9,6 +9,7 @@ import type { schema as langfuseCreate } from '../dialects/langfuse/routes/creat
 import type { schema as nativePromptsGet } from '../dialects/native/routes/prompts-get.ts';
 import type { schema as nativeRenderPrompt } from '../dialects/native/routes/render-prompt.ts';
 import type { schema as promptlayerPublish } from '../dialects/promptlayer/routes/publish.ts';
+import type { schema as promptlayerGetRendered } from '../dialects/promptlayer/routes/get-rendered.ts';
 
 const text = (s: string) => [{ type: 'text', text: s }];
 
@@ -32,18 +33,20 @@ for (const backend of backends) {
       expect((await pub('memo-snip', 'S1', { is_snippet: true })).status).toBe(201);
       expect((await pub('memo', 'v1 {x} @@@memo-snip@@@', {}, ['prod'])).status).toBe(201);
       const plText = async (body: Record<string, unknown>) => {
-        const r = await t.call('POST', '/prompt-templates/memo', {
+        const r = await t.call<ResponseOf<typeof promptlayerGetRendered>>('POST', '/prompt-templates/memo', {
           body: { input_variables: { x: 'X' }, ...body },
         });
         expect(r.status, JSON.stringify(r.body)).toBe(200);
-        return r.body.prompt_template.content[0].text as string;
+        return r.body.prompt_template.content![0]!.text!;
       };
       const nativeText = async (body: Record<string, unknown>) => {
-        const r = await t.call('POST', '/v1/prompts/memo/render', {
+        const r = await t.call<ResponseOf<typeof nativeRenderPrompt>>('POST', '/v1/prompts/memo/render', {
           body: { variables: { x: 'X' }, mode: 'lenient', ...body },
         });
         expect(r.status, JSON.stringify(r.body)).toBe(200);
-        return r.body.content[0].text as string;
+        const content = r.body.content;
+        if (!Array.isArray(content)) throw new Error(`not content blocks: ${r.raw}`);
+        return content[0]!.text!;
       };
       for (let i = 0; i < 2; i++) {
         expect(await plText({})).toBe('v1 X S1');
@@ -113,9 +116,13 @@ for (const backend of backends) {
           }),
       };
       const renders = async (name: string) => {
-        const pl = await t.call('POST', `/prompt-templates/${name}`, {
-          body: { input_variables: { x: 'X' } },
-        });
+        const pl = await t.call<ResponseOf<typeof promptlayerGetRendered>>(
+          'POST',
+          `/prompt-templates/${name}`,
+          {
+            body: { input_variables: { x: 'X' } },
+          },
+        );
         expect(pl.status, pl.raw).toBe(200);
         const native = await t.call<ResponseOf<typeof nativeRenderPrompt>>(
           'POST',

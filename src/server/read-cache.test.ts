@@ -7,6 +7,11 @@ import { decodeChanges, encodeChanges } from './change-feed.ts';
 import type { Change } from '../registry/index.ts';
 import type { schema as nativeKeysCreate } from '../dialects/native/routes/keys-create.ts';
 import type { schema as nativePromptsGet } from '../dialects/native/routes/prompts-get.ts';
+import type { schema as nativePromptsResolve } from '../dialects/native/routes/prompts-resolve.ts';
+import type { schema as nativeVersionsGet } from '../dialects/native/routes/versions-get.ts';
+import type { schema as nativePromptsList } from '../dialects/native/routes/prompts-list.ts';
+import type { schema as promptlayerGetRaw } from '../dialects/promptlayer/routes/get-raw.ts';
+import type { schema as promptlayerGetRendered } from '../dialects/promptlayer/routes/get-rendered.ts';
 
 const W1 = 'ws-1';
 const W2 = 'ws-2';
@@ -234,22 +239,28 @@ for (const backend of backends) {
       it('moving a label changes what resolve serves next', async () => {
         const name = await seed();
         const url = `/v1/prompts/${name}/resolve?label=production`;
-        expect((await t.call('GET', url)).body.version.number).toBe(1);
-        expect((await t.call('GET', url)).body.version.number).toBe(1); // cached
+        expect((await t.call<ResponseOf<typeof nativePromptsResolve>>('GET', url)).body.version.number).toBe(
+          1,
+        );
+        expect((await t.call<ResponseOf<typeof nativePromptsResolve>>('GET', url)).body.version.number).toBe(
+          1,
+        ); // cached
         const moved = await t.call('PUT', `/v1/prompts/${name}/labels/production`, { body: { version: 2 } });
         expect(moved.status).toBe(200);
-        expect((await t.call('GET', url)).body.version.number).toBe(2);
+        expect((await t.call<ResponseOf<typeof nativePromptsResolve>>('GET', url)).body.version.number).toBe(
+          2,
+        );
       });
 
       it('a new version changes latest; a delete makes the prompt 404', async () => {
         const name = await seed();
         const url = `/v1/prompts/${name}/versions/latest`;
         await t.call('GET', url);
-        expect((await t.call('GET', url)).body.version.number).toBe(2);
+        expect((await t.call<ResponseOf<typeof nativeVersionsGet>>('GET', url)).body.version.number).toBe(2);
         await t.call('POST', `/v1/prompts/${name}/versions`, {
           body: { messages: [{ role: 'user', content: 'three' }] },
         });
-        expect((await t.call('GET', url)).body.version.number).toBe(3);
+        expect((await t.call<ResponseOf<typeof nativeVersionsGet>>('GET', url)).body.version.number).toBe(3);
         await t.call('GET', `/v1/prompts/${name}`);
         expect((await t.call('DELETE', `/v1/prompts/${name}`)).status).toBeLessThan(300);
         expect((await t.call('GET', `/v1/prompts/${name}`)).status).toBe(404);
@@ -265,8 +276,8 @@ for (const backend of backends) {
         expect((await t.call('GET', url)).raw).toBe(first.raw);
         expect(hits()).toBe(before + 1);
         const name = await seed();
-        const after = await t.call('GET', url);
-        expect(after.body.data.map((p: { name: string }) => p.name)).toContain(name);
+        const after = await t.call<ResponseOf<typeof nativePromptsList>>('GET', url);
+        expect(after.body.data.map((p) => p.name)).toContain(name);
       });
 
       it('a project created or deleted drops the cached answers of its workspace', async () => {
@@ -326,14 +337,14 @@ for (const backend of backends) {
       it('PromptLayer get raw is cached and sees a label moved through the native API', async () => {
         const name = await seed();
         const url = `/prompt-templates/${name}?label=production`;
-        const first = await t.call('GET', url);
+        const first = await t.call<ResponseOf<typeof promptlayerGetRaw>>('GET', url);
         expect(first.status).toBe(200);
         expect(first.body.version).toBe(1);
         const before = hits();
         expect((await t.call('GET', url)).raw).toBe(first.raw);
         expect(hits()).toBe(before + 1);
         await t.call('PUT', `/v1/prompts/${name}/labels/production`, { body: { version: 2 } });
-        expect((await t.call('GET', url)).body.version).toBe(2);
+        expect((await t.call<ResponseOf<typeof promptlayerGetRaw>>('GET', url)).body.version).toBe(2);
       });
 
       it('PromptLayer get without input_variables is cached by body; with them it is not', async () => {
@@ -346,7 +357,10 @@ for (const backend of backends) {
         expect((await t.call('POST', url, { body: { ...body, api_key: 'another' } })).raw).toBe(first.raw);
         expect(hits()).toBe(before + 1);
         // another body is another entry
-        expect((await t.call('POST', url, { body: { version: 2 } })).body.version).toBe(2);
+        expect(
+          (await t.call<ResponseOf<typeof promptlayerGetRendered>>('POST', url, { body: { version: 2 } }))
+            .body.version,
+        ).toBe(2);
         before = hits();
         const withVars = { label: 'production', input_variables: { x: 'X' } };
         await t.call('POST', url, { body: withVars });
@@ -354,7 +368,9 @@ for (const backend of backends) {
         expect(rendered.status).toBe(200);
         expect(hits()).toBe(before);
         await t.call('PUT', `/v1/prompts/${name}/labels/production`, { body: { version: 2 } });
-        expect((await t.call('POST', url, { body })).body.version).toBe(2);
+        expect(
+          (await t.call<ResponseOf<typeof promptlayerGetRendered>>('POST', url, { body })).body.version,
+        ).toBe(2);
       });
 
       it('NeMo get is cached and sees a new version made through the native API', async () => {
@@ -368,7 +384,7 @@ for (const backend of backends) {
         await t.call('POST', `/v1/prompts/${name}/versions`, {
           body: { messages: [{ role: 'user', content: 'three, seen by NeMo' }] },
         });
-        const after = await t.call('GET', url);
+        const after = await t.call<ResponseOf<typeof nativePromptsList>>('GET', url);
         expect(after.status).toBe(200);
         expect(after.raw).toContain('three, seen by NeMo');
       });

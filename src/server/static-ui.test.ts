@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { openPgliteForTest } from '../../test/support/stores.ts';
+import type { ErrorT } from '../dialects/native/responses.ts';
 
 const pglite = { name: 'pglite' as const, available: true, open: openPgliteForTest };
 
@@ -50,7 +51,7 @@ describe('static UI', () => {
   });
 
   it('leaves API paths alone: unknown paths answer in their API envelope, not with the UI', async () => {
-    const native = await t.call('GET', '/v1/no-such-route');
+    const native = await t.call<ErrorT>('GET', '/v1/no-such-route');
     expect(native.status).toBe(404);
     expect(native.body.error.code).toBe('not_found');
     const other = await t.call('GET', '/prompts/whatever/deeper');

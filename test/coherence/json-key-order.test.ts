@@ -14,6 +14,7 @@ import type { JsonObject } from '../../src/model/types.ts';
 import type { schema as keywordsaiPromptsCreate } from '../../src/dialects/keywordsai/routes/prompts-create.ts';
 import type { schema as keywordsaiVersionsList } from '../../src/dialects/keywordsai/routes/versions-list.ts';
 import type { schema as nativePromptsGet } from '../../src/dialects/native/routes/prompts-get.ts';
+import type { schema as promptlayerGetRendered } from '../../src/dialects/promptlayer/routes/get-rendered.ts';
 
 const RUNS = Number(process.env.LECTERN_ORDER_RUNS ?? 12);
 
@@ -324,7 +325,16 @@ for (const backend of backends) {
             const name = `order-${writer.name}-${n++}`;
             await writer.write(t, name, s);
             if (writer.name === 'native' || writer.name === 'promptlayer') {
-              const r = ok(await t.call('POST', `/prompt-templates/${enc(name)}`, { body: '{}' }), 'kwargs');
+              const r = ok(
+                await t.call<ResponseOf<typeof promptlayerGetRendered>>(
+                  'POST',
+                  `/prompt-templates/${enc(name)}`,
+                  {
+                    body: '{}',
+                  },
+                ),
+                'kwargs',
+              );
               expect(r.body.llm_kwargs, 'a version with a provider has llm_kwargs').not.toBeNull();
             }
             const id = ok(

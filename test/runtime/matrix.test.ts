@@ -11,6 +11,8 @@ import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.ts';
 import type { schema as keywordsaiPromptsCreate } from '../../src/dialects/keywordsai/routes/prompts-create.ts';
 import type { schema as nativePromptsGet } from '../../src/dialects/native/routes/prompts-get.ts';
+import type { schema as nativePromptsRun } from '../../src/dialects/native/routes/prompts-run.ts';
+import { asChatCompletion } from '../support/chat-completion.ts';
 
 type Writer = { api: string; write(t: TestApp, name: string): Promise<void> };
 
@@ -211,10 +213,15 @@ for (const backend of backends) {
         path: 'native /v1/prompts/{name}/run',
         async run(api) {
           const r = ok(
-            await t.call('POST', `/v1/prompts/matrix-${api}/run`, { body: { variables: { name: 'Ann' } } }),
+            await t.call<ResponseOf<typeof nativePromptsRun>>('POST', `/v1/prompts/matrix-${api}/run`, {
+              body: { variables: { name: 'Ann' } },
+            }),
             'native run',
           );
-          return { text: r.body.response.choices[0].message.content, version: r.body.version };
+          return {
+            text: asChatCompletion(r.body.response).choices[0]!.message.content!,
+            version: r.body.version,
+          };
         },
       },
       {

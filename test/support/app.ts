@@ -33,9 +33,9 @@ export type ResponseOf<S extends RouteSchema, C extends keyof S['response'] = 20
 
 /**
  * An answer as a test sees it. `T` types the body: `call<ResponseOf<typeof schema>>(…)` (or a
- * response type the routes export, e.g. `ResolvedT`); untyped calls stay `any`.
+ * response type the routes export, e.g. `ResolvedT`); untyped calls are `unknown`.
  */
-export interface TestResponse<T = any> {
+export interface TestResponse<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, unknown>;
@@ -48,7 +48,7 @@ export interface TestApp {
   store: Store;
   keys: TestKeys;
   /** inject with a key: `call('POST', '/v1/prompts', { key: keys.editor, body })` */
-  call<T = any>(
+  call<T = unknown>(
     method: InjectOptions['method'],
     url: string,
     opts?: {

@@ -2,7 +2,10 @@
 // migrated into: its URL once listening, every prompt's versions and labels through the native API,
 // and the Langfuse-style key ("public:secret") of its editor.
 import { publicKeyOf } from '../../src/registry/keys.ts';
-import type { TestApp } from './app.ts';
+import type { ResponseOf, TestApp } from './app.ts';
+import type { schema as promptsList } from '../../src/dialects/native/routes/prompts-list.ts';
+import type { schema as versionsList } from '../../src/dialects/native/routes/versions-list.ts';
+import type { schema as labelsList } from '../../src/dialects/native/routes/labels-list.ts';
 
 /** The app's URL, listening on a free port from the first call on. */
 export async function urlOf(t: TestApp): Promise<string> {
@@ -19,18 +22,14 @@ export async function nativeView(
   fields: string[] = VIEW_FIELDS,
 ): Promise<Record<string, { versions: Record<string, unknown>[]; labels: Record<string, number> }>> {
   const out: Record<string, { versions: Record<string, unknown>[]; labels: Record<string, number> }> = {};
-  const list = (await t.call('GET', '/v1/prompts?limit=500')).body.data as { id: string; name: string }[];
+  const list = (await t.call<ResponseOf<typeof promptsList>>('GET', '/v1/prompts?limit=500')).body.data;
   for (const p of list) {
-    const vs = (await t.call('GET', `/v1/prompts/${p.id}/versions?limit=500&order=asc`)).body.data as Record<
-      string,
-      unknown
-    >[];
-    const ls = (await t.call('GET', `/v1/prompts/${p.id}/labels`)).body.data as {
-      name: string;
-      version: number;
-    }[];
+    const vs = (
+      await t.call<ResponseOf<typeof versionsList>>('GET', `/v1/prompts/${p.id}/versions?limit=500&order=asc`)
+    ).body.data;
+    const ls = (await t.call<ResponseOf<typeof labelsList>>('GET', `/v1/prompts/${p.id}/labels`)).body.data;
     out[p.name] = {
-      versions: vs.map((v) => Object.fromEntries(fields.map((f) => [f, v[f]]))),
+      versions: vs.map((v) => Object.fromEntries(fields.map((f) => [f, (v as Record<string, unknown>)[f]]))),
       labels: Object.fromEntries(ls.map((l) => [l.name, l.version])),
     };
   }

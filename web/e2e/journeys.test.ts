@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seedPrompt, seedVersion, signIn, startHarness, type Harness } from './harness.ts';
+import type { ResponseOf } from '../../test/support/app.ts';
+import type { schema as versionsGet } from '../../src/dialects/native/routes/versions-get.ts';
+import type { schema as labelsList } from '../../src/dialects/native/routes/labels-list.ts';
 
 let h: Harness;
 
@@ -268,7 +271,7 @@ describe('web UI journeys', () => {
       .getByRole('list', { name: 'Version timeline' })
       .getByRole('button', { name: /Version 2: list the items/ })
       .waitFor();
-    const v2 = await h.t.call('GET', '/v1/prompts/j5%2Fwriter/versions/2');
+    const v2 = await h.t.call<ResponseOf<typeof versionsGet>>('GET', '/v1/prompts/j5%2Fwriter/versions/2');
     expect(v2.body.version.status).toBe('committed');
     // The server's extraction: `title` is read inside the items section, not from the top.
     expect(v2.body.version.input_variables.sort()).toEqual(['city', 'items', 'name']);
@@ -347,9 +350,9 @@ describe('web UI journeys', () => {
     await expect
       .poll(
         async () =>
-          (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.find(
-            (l: { name: string }) => l.name === 'production',
-          )?.version,
+          (
+            await h.t.call<ResponseOf<typeof labelsList>>('GET', `/v1/prompts/${p.prompt.id}/labels`)
+          ).body.data.find((l) => l.name === 'production')?.version,
       )
       .toBe(2);
 
@@ -360,9 +363,9 @@ describe('web UI journeys', () => {
       .click();
     await expect
       .poll(async () =>
-        (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data.map(
-          (l: { name: string }) => l.name,
-        ),
+        (
+          await h.t.call<ResponseOf<typeof labelsList>>('GET', `/v1/prompts/${p.prompt.id}/labels`)
+        ).body.data.map((l) => l.name),
       )
       .toEqual(['production']);
 
@@ -380,7 +383,11 @@ describe('web UI journeys', () => {
       .getByRole('button', { name: 'Confirm: Roll back' })
       .click();
     await expect
-      .poll(async () => (await h.t.call('GET', `/v1/prompts/${p.prompt.id}/labels`)).body.data[0]?.version)
+      .poll(
+        async () =>
+          (await h.t.call<ResponseOf<typeof labelsList>>('GET', `/v1/prompts/${p.prompt.id}/labels`)).body
+            .data[0]?.version,
+      )
       .toBe(1);
 
     // Snippets show where they are used.

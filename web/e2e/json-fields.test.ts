@@ -3,6 +3,8 @@
 // the diff review, and the saved version carrying it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPrompt, signIn, startHarness, type Harness } from './harness.ts';
+import type { ResponseOf } from '../../test/support/app.ts';
+import type { schema as versionsGet } from '../../src/dialects/native/routes/versions-get.ts';
 
 let h: Harness;
 
@@ -74,7 +76,7 @@ describe('JSON fields in the version editor', () => {
       .getByRole('list', { name: 'Version timeline' })
       .getByRole('button', { name: /^Version 2/ })
       .waitFor();
-    const v2 = await h.t.call('GET', '/v1/prompts/json%2Ftools/versions/2');
+    const v2 = await h.t.call<ResponseOf<typeof versionsGet>>('GET', '/v1/prompts/json%2Ftools/versions/2');
     expect(v2.body.version).toMatchObject({
       tools: [tool('search')],
       tool_choice: 'required',

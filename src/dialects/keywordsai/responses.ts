@@ -2,7 +2,7 @@
 // serialiser writes declared fields in schema order, required first). Messages, call parameters,
 // variables, tools and JSON schemas are the client's own: unconstrained values.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Anything, nullable, ref } from '../common/schema.ts';
+import { Anything, errorResponses, nullable, ref } from '../common/schema.ts';
 
 const NullableString = nullable(Type.String());
 const NullableInteger = nullable(Type.Integer());
@@ -81,7 +81,20 @@ export const Prompt = Type.Object(
 /** Django REST Framework's error envelope. */
 export const Error = Type.Object({ detail: Type.String() }, { $id: 'KeywordsAiError' });
 
-export const components: TSchema[] = [Version, Prompt, Error];
+/** The gateway's error envelope (POST /api/chat/completions), as OpenAI-compatible clients read it. */
+export const GatewayError = Type.Object(
+  {
+    error: Type.Object({
+      message: Type.String(),
+      type: Type.String(),
+      code: Type.String(),
+      param: Type.Null(),
+    }),
+  },
+  { $id: 'KeywordsAiGatewayError' },
+);
+
+export const components: TSchema[] = [Version, Prompt, Error, GatewayError];
 
 /** A DRF page: count, absolute next/previous links, results. */
 const page = <T extends TSchema>(item: T) =>
@@ -105,5 +118,7 @@ export type VersionT = Static<typeof Version>;
 export type PromptPageT = Static<typeof PromptPage>;
 export type VersionPageT = Static<typeof VersionPage>;
 export type ErrorT = Static<typeof Error>;
+export type SummaryT = Static<typeof Summary>;
 
-export const errors = { '4xx': ref(Error), '5xx': ref(Error) };
+export const errors = errorResponses(ref(Error), [400, 401, 403, 404, 409, 413, 429]);
+export const gatewayErrors = errorResponses(ref(GatewayError), [400, 401, 403, 404, 413, 422, 429]);

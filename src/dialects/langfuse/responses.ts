@@ -2,7 +2,7 @@
 // serialiser writes declared fields in schema order). Prompt text, chat items and config are the
 // client's own: unconstrained values, written as they are.
 import { Type, type Static } from '@sinclair/typebox';
-import { Anything, FreeObject, nullable, ref } from '../common/schema.ts';
+import { Anything, FreeObject, errorResponses, nullable, ref } from '../common/schema.ts';
 
 const Timestamp = Type.String({ description: 'ISO-8601 timestamp' });
 
@@ -69,8 +69,7 @@ export const ErrorBody = Type.Object(
   { $id: 'LangfuseError' },
 );
 
-const e = ref(ErrorBody);
-export const errors = { '4xx': e, '5xx': e };
+export const errors = errorResponses(ref(ErrorBody), [400, 401, 403, 404, 409, 413, 429]);
 
 /** Added at the root by server/app.ts. */
 export const components = [PromptRow, Prompt, PromptMeta, PromptMetaList, ErrorBody];

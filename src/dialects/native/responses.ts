@@ -4,7 +4,16 @@
 // client-authored objects are unconstrained (see ../common/schema.ts).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { WRITE_APIS, type WriteApi } from '../../model/types.ts';
-import { Anything, FreeObject, NullableTimestamp, Timestamp, nullable, ref } from '../common/schema.ts';
+import {
+  Anything,
+  FreeObject,
+  NullableTimestamp,
+  Shaped,
+  Timestamp,
+  errorResponses,
+  nullable,
+  ref,
+} from '../common/schema.ts';
 
 const NullableString = nullable(Type.String());
 const NullableInteger = nullable(Type.Integer());
@@ -245,9 +254,21 @@ export const Diff = Type.Object({
     }),
   ),
 });
+/** A rendered message: its role and content (a text, or content parts), the client's keys kept. */
+export interface RenderedMessageT {
+  role: string;
+  content?: unknown;
+  [key: string]: unknown;
+}
+/** A content block of a completion template (`{type: 'text', text}` …). */
+export interface ContentBlockT {
+  type?: string;
+  text?: string;
+  [key: string]: unknown;
+}
 const rendered = {
-  messages: Anything('rendered messages (chat), or null'),
-  content: Anything('rendered content (completion), or null'),
+  messages: Shaped<RenderedMessageT[] | null>('rendered messages (chat), or null'),
+  content: Shaped<ContentBlockT[] | string | null>('rendered content (completion), or null'),
   ...modelConfig,
   warnings: Strings,
   missing: Strings,
@@ -288,7 +309,4 @@ export type RenderedTemplateT = Static<typeof RenderedTemplate>;
 export type ErrorT = Static<typeof Error>;
 
 /** The error answers every native route can give, in the native envelope. */
-export const errors = {
-  '4xx': ref(Error),
-  '5xx': ref(Error),
-};
+export const errors = errorResponses(ref(Error), [400, 401, 403, 404, 409, 412, 413, 422, 429]);

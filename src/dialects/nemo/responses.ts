@@ -3,7 +3,7 @@
 // all-optional object keeps the order the wire has. Messages, tools and inference parameters are
 // the client's own: unconstrained values.
 import { Type, type Static, type TOptional, type TProperties, type TSchema } from '@sinclair/typebox';
-import { Anything, nullable, ref } from '../common/schema.ts';
+import { Anything, FreeObject, Shaped, errorResponses, nullable, ref } from '../common/schema.ts';
 
 const NullableString = nullable(Type.String());
 const Time = Type.String({ description: 'ISO-8601 with microseconds, no zone' });
@@ -14,6 +14,13 @@ const ordered = <P extends TProperties>(props: P) =>
     [K in keyof P]: TOptional<P[K]>;
   };
 
+/** A chat message as the client wrote it: role and content, its own keys kept. */
+export interface MessageT {
+  role: string;
+  content: unknown;
+  [key: string]: unknown;
+}
+
 export const Prompt = Type.Object(
   ordered({
     id: Type.String({ description: '`prompt-<base58>`' }),
@@ -23,12 +30,12 @@ export const Prompt = Type.Object(
     created_at: Time,
     updated_at: Time,
     description: NullableString,
-    messages: Anything('[{role, content}]'),
+    messages: Shaped<MessageT[]>('[{role, content}]'),
     input_variables: Type.Array(Type.String()),
     tools: Anything(),
     tool_choice: Anything(),
     response_format: Anything(),
-    inference_params: Anything('{model, temperature, max_tokens, …}'),
+    inference_params: Shaped<Record<string, unknown>>('{model, temperature, max_tokens, …}'),
     tags: Type.Array(Type.String()),
   }),
   { $id: 'NemoPrompt' },
@@ -57,13 +64,28 @@ export const Project = Type.Object(
   { $id: 'NemoProject' },
 );
 
-/** FastAPI's error body: `detail` is a text, or a list of {type, loc, msg, input} for 422s. */
-export const Error = Type.Object(
-  { detail: Anything('text, or [{type, loc, msg, input}]') },
-  { $id: 'NemoError' },
+/** FastAPI's error body for everything but a schema failure: `detail` is a text. */
+export const Error = Type.Object({ detail: Type.String() }, { $id: 'NemoError' });
+
+/** One problem of a 422 (FastAPI/pydantic): its kind, where, what, the input at that place. */
+export const DetailItem = Type.Object(
+  {
+    type: Type.String(),
+    loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+    msg: Type.String(),
+    input: Anything('the value found there'),
+    ctx: Type.Optional(FreeObject()),
+  },
+  { $id: 'NemoDetailItem' },
 );
 
-export const components: TSchema[] = [Prompt, Workspace, Project, Error];
+/** FastAPI's answer to a request that fails the schema or does not parse (422). */
+export const ValidationError = Type.Object(
+  { detail: Type.Array(ref(DetailItem)) },
+  { $id: 'NemoValidationError' },
+);
+
+export const components: TSchema[] = [Prompt, Workspace, Project, Error, DetailItem, ValidationError];
 
 const page = <T extends TSchema>(item: T) =>
   Type.Object({
@@ -91,4 +113,9 @@ export type PromptT = Static<typeof Prompt>;
 export type PromptPageT = Static<typeof PromptPage>;
 export type ErrorT = Static<typeof Error>;
 
-export const errors = { '4xx': ref(Error), '5xx': ref(Error) };
+export type ValidationErrorT = Static<typeof ValidationError>;
+
+/** A 422 is FastAPI's `detail` list for schema and JSON failures, a text otherwise. */
+export const errors = errorResponses(ref(Error), [400, 401, 403, 404, 409, 413, 422, 429], {
+  422: Type.Union([ref(ValidationError), ref(Error)]),
+});

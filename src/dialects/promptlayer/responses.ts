@@ -2,13 +2,44 @@
 // (the serialiser writes declared fields in schema order, required first). Templates, metadata and
 // llm_kwargs are PromptLayer's own nested shapes with client keys kept: unconstrained values.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Anything, Timestamp, nullable, ref } from '../common/schema.ts';
+import { Anything, Shaped, Timestamp, errorResponses, nullable, ref } from '../common/schema.ts';
 
 const NullableString = nullable(Type.String());
 const NullableInteger = nullable(Type.Integer());
 const Strings = Type.Array(Type.String());
-const Template = Anything('the prompt_template: chat {messages, …} or completion {content, …}');
-const Metadata = Anything('custom metadata plus model {provider, name, parameters}, or null');
+
+/** A content block of a message or completion: `{type: 'text', text}`, media…; client keys kept. */
+export interface BlockT {
+  type: string;
+  text?: string;
+  [key: string]: unknown;
+}
+export interface MessageT {
+  role: string;
+  content: BlockT[];
+  input_variables: string[];
+  template_format: string;
+  [key: string]: unknown;
+}
+/** A chat template has `messages`, a completion template `content`. */
+export interface TemplateT {
+  type: 'chat' | 'completion';
+  messages?: MessageT[];
+  content?: BlockT[];
+  input_variables: string[];
+  [key: string]: unknown;
+}
+export interface MetadataT {
+  model?: {
+    provider: string | null;
+    name: string | null;
+    parameters: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+const Template = Shaped<TemplateT>('the prompt_template: chat {messages, …} or completion {content, …}');
+const Metadata = Shaped<MetadataT | null>('custom metadata plus model {provider, name, parameters}, or null');
 
 export const ExternalId = Type.Object(
   { source: Type.String(), external_id: Type.String() },
@@ -63,18 +94,16 @@ export const DetailItem = Type.Object(
   { $id: 'PromptLayerDetailItem' },
 );
 
-/**
- * Every error: `{success: false, message, error}`, or FastAPI's `{detail: [{loc, msg, type}]}`
- * for schema and JSON failures (422). All optional, so either shape is written in its own order.
- */
+/** Every error but a schema failure: `{success: false, message, error: 'Not Found'}`. */
 export const Error = Type.Object(
-  {
-    success: Type.Optional(Type.Boolean()),
-    message: Type.Optional(Type.String()),
-    error: Type.Optional(Type.String()),
-    detail: Type.Optional(Type.Array(ref(DetailItem))),
-  },
+  { success: Type.Boolean(), message: Type.String(), error: Type.String() },
   { $id: 'PromptLayerError' },
+);
+
+/** FastAPI's answer to a body that fails the schema or does not parse (422). */
+export const ValidationError = Type.Object(
+  { detail: Type.Array(ref(DetailItem)) },
+  { $id: 'PromptLayerValidationError' },
 );
 
 export const ListItem = Type.Object(
@@ -114,6 +143,7 @@ export const components: TSchema[] = [
   ExternalIds,
   DetailItem,
   Error,
+  ValidationError,
   ListItem,
 ];
 
@@ -202,4 +232,9 @@ export type RenderedT = Static<typeof Rendered>;
 export type ReleaseLabelT = Static<typeof ReleaseLabel>;
 export type ErrorT = Static<typeof Error>;
 
-export const errors = { '4xx': ref(Error), '5xx': ref(Error) };
+export type ValidationErrorT = Static<typeof ValidationError>;
+
+/** A 422 is FastAPI's `detail` list for schema and JSON failures, the plain envelope otherwise. */
+export const errors = errorResponses(ref(Error), [400, 401, 403, 404, 409, 413, 422, 429], {
+  422: Type.Union([ref(ValidationError), ref(Error)]),
+});

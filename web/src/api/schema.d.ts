@@ -751,6 +751,14 @@ export interface components {
     KeywordsAiError: {
       detail: string;
     };
+    KeywordsAiGatewayError: {
+      error: {
+        code: string;
+        message: string;
+        param: null;
+        type: string;
+      };
+    };
     KeywordsAiPrompt: {
       blurred: boolean;
       commit_count: number;
@@ -1092,9 +1100,18 @@ export interface components {
       /** @description ISO-8601 timestamp */
       updated_at: string;
     };
+    NemoDetailItem: {
+      ctx?: {
+        [key: string]: unknown;
+      };
+      /** @description the value found there */
+      input: unknown;
+      loc: (string | number)[];
+      msg: string;
+      type: string;
+    };
     NemoError: {
-      /** @description text, or [{type, loc, msg, input}] */
-      detail: unknown;
+      detail: string;
     };
     NemoProject: {
       /** @description ISO-8601 with microseconds, no zone */
@@ -1127,6 +1144,9 @@ export interface components {
       updated_at?: string;
       workspace?: string;
     };
+    NemoValidationError: {
+      detail: components['schemas']['NemoDetailItem'][];
+    };
     NemoWorkspace: {
       /** @description ISO-8601 with microseconds, no zone */
       created_at?: string;
@@ -1156,10 +1176,9 @@ export interface components {
       type: string;
     };
     PromptLayerError: {
-      detail?: components['schemas']['PromptLayerDetailItem'][];
-      error?: string;
-      message?: string;
-      success?: boolean;
+      error: string;
+      message: string;
+      success: boolean;
     };
     PromptLayerExternalId: {
       external_id: string;
@@ -1207,6 +1226,9 @@ export interface components {
       prompt_id: number;
       prompt_version_id: number;
     };
+    PromptLayerValidationError: {
+      detail: components['schemas']['PromptLayerDetailItem'][];
+    };
   };
   responses: never;
   parameters: never;
@@ -1231,7 +1253,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1240,7 +1262,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1259,6 +1281,87 @@ export interface operations {
             data: components['schemas']['NativeAuditEvent'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -1311,7 +1414,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1320,7 +1423,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1338,6 +1441,87 @@ export interface operations {
           'application/json': {
             [key: string]: unknown;
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -1360,7 +1544,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1369,7 +1553,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1387,6 +1571,87 @@ export interface operations {
           'application/json': string;
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   exportWorkspace: {
@@ -1400,7 +1665,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1409,7 +1674,7 @@ export interface operations {
           'application/x-ndjson': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1427,6 +1692,87 @@ export interface operations {
           'application/x-ndjson': string;
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listFolders: {
@@ -1440,7 +1786,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1449,7 +1795,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1472,6 +1818,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   importWorkspace: {
@@ -1491,7 +1918,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1500,7 +1927,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1550,6 +1977,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listKeys: {
@@ -1565,7 +2073,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1574,7 +2082,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1593,6 +2101,87 @@ export interface operations {
             data: components['schemas']['NativeApiKey'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -1614,7 +2203,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1623,7 +2212,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1645,6 +2234,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   revokeKey: {
@@ -1658,7 +2328,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1667,7 +2337,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1687,6 +2357,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   whoAmI: {
@@ -1698,7 +2449,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1707,7 +2458,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1730,6 +2481,87 @@ export interface operations {
             workspace_id: string | null;
             workspaces: components['schemas']['NativeWorkspace'][];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -1762,7 +2594,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1771,7 +2603,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1790,6 +2622,87 @@ export interface operations {
             data: components['schemas']['NativePrompt'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -1866,7 +2779,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1875,7 +2788,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1896,6 +2809,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getPrompt: {
@@ -1912,7 +2906,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1921,7 +2915,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1951,6 +2945,87 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   deletePrompt: {
@@ -1968,7 +3043,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -1977,7 +3052,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -1995,6 +3070,87 @@ export interface operations {
           'application/json': {
             prompt: components['schemas']['NativePrompt'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2027,7 +3183,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2036,7 +3192,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2054,6 +3210,87 @@ export interface operations {
           'application/json': {
             prompt: components['schemas']['NativePrompt'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2079,7 +3316,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2088,7 +3325,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2109,6 +3346,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   diffVersions: {
@@ -2126,7 +3444,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2135,7 +3453,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2164,6 +3482,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   labelHistory: {
@@ -2182,7 +3581,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2191,7 +3590,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2212,6 +3611,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listLabels: {
@@ -2227,7 +3707,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2236,7 +3716,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2255,6 +3735,87 @@ export interface operations {
             data: components['schemas']['NativeLabel'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2281,7 +3842,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2290,7 +3851,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2309,6 +3870,87 @@ export interface operations {
             label: components['schemas']['NativeLabel'];
             prompt: components['schemas']['NativePrompt'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2329,7 +3971,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2338,7 +3980,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2359,6 +4001,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   labelHistoryAlias: {
@@ -2377,7 +4100,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2386,7 +4109,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2405,6 +4128,87 @@ export interface operations {
             data: components['schemas']['NativeLabelMove'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2433,7 +4237,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2442,7 +4246,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2494,6 +4298,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   resolvePrompt: {
@@ -2511,7 +4396,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2520,7 +4405,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2550,6 +4435,87 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   restorePrompt: {
@@ -2565,7 +4531,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2574,7 +4540,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2592,6 +4558,87 @@ export interface operations {
           'application/json': {
             prompt: components['schemas']['NativePrompt'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2643,7 +4690,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2652,7 +4699,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2684,6 +4731,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   promptUsage: {
@@ -2703,7 +4831,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2712,7 +4840,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2769,6 +4897,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listVersions: {
@@ -2787,7 +4996,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2796,7 +5005,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2815,6 +5024,87 @@ export interface operations {
             data: components['schemas']['NativeVersion'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -2886,7 +5176,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2895,7 +5185,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2916,6 +5206,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getVersion: {
@@ -2932,7 +5303,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2941,7 +5312,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -2971,6 +5342,87 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   deleteVersion: {
@@ -2989,7 +5441,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -2998,7 +5450,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3017,6 +5469,87 @@ export interface operations {
             prompt: components['schemas']['NativePrompt'];
             version: components['schemas']['NativeVersion'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -3086,7 +5619,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3095,7 +5628,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3114,6 +5647,87 @@ export interface operations {
             prompt: components['schemas']['NativePrompt'];
             version: components['schemas']['NativeVersion'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -3152,7 +5766,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3161,7 +5775,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3186,6 +5800,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listRequestGroups: {
@@ -3201,7 +5896,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3210,7 +5905,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3248,6 +5943,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   createRequestGroup: {
@@ -3261,7 +6037,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3270,7 +6046,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3304,6 +6080,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getRequestGroup: {
@@ -3319,7 +6176,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3328,7 +6185,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3362,6 +6219,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getRequestLogSettings: {
@@ -3373,7 +6311,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3382,7 +6320,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3400,6 +6338,87 @@ export interface operations {
           'application/json': {
             store_bodies: boolean;
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -3419,7 +6438,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3428,7 +6447,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3446,6 +6465,87 @@ export interface operations {
           'application/json': {
             store_bodies: boolean;
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -3479,7 +6579,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3488,7 +6588,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3568,6 +6668,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   createRequestLog: {
@@ -3629,7 +6810,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3638,7 +6819,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3675,6 +6856,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getRequestLog: {
@@ -3690,7 +6952,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3699,7 +6961,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3781,6 +7043,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   promptlayerOtlpTraces: {
@@ -3792,7 +7135,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Default Response */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3801,7 +7144,7 @@ export interface operations {
           'application/json': components['schemas']['PromptLayerError'];
         };
       };
-      /** @description Default Response */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3824,6 +7167,79 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['PromptLayerValidationError'] | components['schemas']['PromptLayerError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PromptLayerError'];
+        };
+      };
     };
   };
   listWebhooks: {
@@ -3837,7 +7253,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3846,7 +7262,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3881,6 +7297,87 @@ export interface operations {
               url: string;
             }[];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -3924,7 +7421,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3933,7 +7430,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -3972,6 +7469,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getWebhook: {
@@ -3987,7 +7565,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -3996,7 +7574,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4033,6 +7611,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   deleteWebhook: {
@@ -4048,7 +7707,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4057,7 +7716,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4076,6 +7735,87 @@ export interface operations {
             deleted: boolean;
             id: string;
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -4122,7 +7862,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4131,7 +7871,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4168,6 +7908,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listWebhookDeliveries: {
@@ -4186,7 +8007,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4195,7 +8016,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4243,6 +8064,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   replayWebhookDelivery: {
@@ -4259,7 +8161,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4268,7 +8170,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4310,6 +8212,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   rotateWebhookSecret: {
@@ -4325,7 +8308,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4334,7 +8317,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4373,6 +8356,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   listWorkspaces: {
@@ -4387,7 +8451,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4396,7 +8460,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4415,6 +8479,87 @@ export interface operations {
             data: components['schemas']['NativeWorkspace'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -4438,7 +8583,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4447,7 +8592,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4467,6 +8612,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getWorkspace: {
@@ -4480,7 +8706,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4489,7 +8715,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4507,6 +8733,87 @@ export interface operations {
           'application/json': {
             workspace: components['schemas']['NativeWorkspace'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -4522,7 +8829,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4531,7 +8838,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4549,6 +8856,87 @@ export interface operations {
           'application/json': {
             workspace: components['schemas']['NativeWorkspace'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -4567,7 +8955,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4576,7 +8964,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4595,6 +8983,87 @@ export interface operations {
             data: components['schemas']['NativeProject'][];
             pagination: components['schemas']['NativePagination'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -4620,7 +9089,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4629,7 +9098,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4649,6 +9118,87 @@ export interface operations {
           };
         };
       };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
     };
   };
   getProject: {
@@ -4663,7 +9213,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4672,7 +9222,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4690,6 +9240,87 @@ export interface operations {
           'application/json': {
             project: components['schemas']['NativeProject'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };
@@ -4706,7 +9337,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every native error */
+      /** @description Any other client error */
       '4XX': {
         headers: {
           [name: string]: unknown;
@@ -4715,7 +9346,7 @@ export interface operations {
           'application/json': components['schemas']['NativeError'];
         };
       };
-      /** @description Every native error */
+      /** @description A server, database or upstream provider failure */
       '5XX': {
         headers: {
           [name: string]: unknown;
@@ -4733,6 +9364,87 @@ export interface operations {
           'application/json': {
             project: components['schemas']['NativeProject'];
           };
+        };
+      };
+      /** @description Bad request: input the route does not take */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description No key, or a key that is unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The key's role or workspace does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Not found (or not visible to the key) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Conflict: a name or label already taken, or a concurrent write */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description If-Match names a version that is no longer current */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description The body is larger than the limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Unprocessable: the body fails the schema, or its content cannot be used */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
+        };
+      };
+      /** @description Too many requests (Retry-After says when to try again) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NativeError'];
         };
       };
     };

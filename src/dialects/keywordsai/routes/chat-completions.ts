@@ -10,6 +10,7 @@ import type { JsonObject } from '../../../model/types.ts';
 import { clientGone, sendStream, versionHeaders } from '../../common/gateway-reply.ts';
 import type { RunResult, RunSummary } from '../../../gateway/run.ts';
 import { breakdownChunk, kaRunInput, requestBreakdown } from '../gateway-wire.ts';
+import { gatewayErrors } from '../responses.ts';
 
 const Obj = Type.Record(Type.String(), Type.Unknown());
 const Version = Type.Union([
@@ -90,21 +91,13 @@ export const ChatCompletion = Type.Unsafe<JsonObject>({
 });
 
 /** Errors in the OpenAI envelope the `openai` SDK reads (gateway.ts). */
-export const GatewayError = Type.Object({
-  error: Type.Object({
-    message: Type.String(),
-    type: Type.String(),
-    code: Type.String(),
-    param: Type.Null(),
-  }),
-});
 
 export const schema = {
   operationId: 'keywordsaiChatCompletions',
   summary: 'Run a stored prompt through the gateway (Keywords AI)',
   tags: ['keywordsai', 'gateway'],
   body,
-  response: { 200: ChatCompletion, '4xx': GatewayError, '5xx': GatewayError },
+  response: { 200: ChatCompletion, ...gatewayErrors },
 };
 
 export default function route(app: FastifyInstance) {

@@ -7,6 +7,7 @@ import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import type { schema as nativeKeysCreate } from '../../native/routes/keys-create.ts';
 import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
+import type { PromptPageT, VersionPageT } from '../responses.ts';
 
 const LISTS = ['/api/prompts/?page_size=1', '/api/prompts/list?page_size=1'];
 
@@ -42,7 +43,9 @@ for (const backend of backends) {
 
         it('a request with a forged Host never changes the links other clients get', async () => {
           for (const url of [...LISTS, versionsUrl]) {
-            const forged = await t.call('GET', url, { headers: { host: 'attacker.example' } });
+            const forged = await t.call<PromptPageT | VersionPageT>('GET', url, {
+              headers: { host: 'attacker.example' },
+            });
             expect(forged.status, url).toBe(200);
             if (publicUrl)
               expect(forged.body.next, url).toMatch(
@@ -54,7 +57,10 @@ for (const backend of backends) {
               expect(forged.headers['cache-control'], url).toBe('no-store');
             }
             for (const key of [victim, t.keys.editor]) {
-              const res = await t.call('GET', url, { key, headers: { host: 'lectern.internal:8080' } });
+              const res = await t.call<PromptPageT | VersionPageT>('GET', url, {
+                key,
+                headers: { host: 'lectern.internal:8080' },
+              });
               expect(res.status, url).toBe(200);
               expect(res.body.next, url).not.toMatch(/attacker/);
               expect(res.body.next, url).toMatch(

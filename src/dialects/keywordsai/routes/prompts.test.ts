@@ -8,6 +8,8 @@ import type { schema as promptsGet } from './prompts-get.ts';
 import type { schema as promptsUpdate } from './prompts-update.ts';
 import type { schema as versionsCreate } from './versions-create.ts';
 import type { getSchema } from './prompts-list.ts';
+import type { PromptPageT, SummaryT } from '../responses.ts';
+import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type DeploymentsCreateBody = ResponseOf<typeof deploymentsCreate, 201>;
@@ -60,7 +62,7 @@ for (const backend of backends) {
         // Names are unique in Lectern: the second "Untitled" is stored under a suffix, shown as asked.
         expect(b.body.name).toBe('Untitled');
         expect(b.body.prompt_id).not.toBe(a.prompt_id);
-        const native = await t.call(
+        const native = await t.call<ResponseOf<typeof nativePromptsGet>>(
           'GET',
           `/v1/prompts/${b.body.prompt_id.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`,
         );
@@ -71,7 +73,7 @@ for (const backend of backends) {
       it('retrieves, renames and describes a prompt, with and without the trailing slash', async () => {
         const p = await create({ name: 'kw-retrieve', description: 'first' });
         for (const path of [`/api/prompts/${p.prompt_id}/`, `/api/prompts/${p.prompt_id}`]) {
-          const got = await t.call('GET', path, { key: t.keys.viewer });
+          const got = await t.call<PromptsGetBody>('GET', path, { key: t.keys.viewer });
           expect(got.status).toBe(200);
           expect(got.body).toMatchObject({
             prompt_id: p.prompt_id,
@@ -105,7 +107,7 @@ for (const backend of backends) {
         });
         expect(renamed.status).toBe(200);
         expect(renamed.body.name).toBe('kw-same');
-        const filtered = await t.call('POST', '/api/prompts/summary/', {
+        const filtered = await t.call<SummaryT>('POST', '/api/prompts/summary/', {
           body: { filters: { name: { operator: '', value: ['kw-same'] } } },
         });
         expect(filtered.body.total_count).toBe(4);
@@ -158,7 +160,7 @@ for (const backend of backends) {
           ['POST', '/api/prompts/list/'],
           ['POST', '/api/prompts/list'],
         ] as const) {
-          const res = await t.call(method, `${path}?page_size=2`, {
+          const res = await t.call<PromptPageT>(method, `${path}?page_size=2`, {
             key: t.keys.viewer,
             headers: { host: 'kw.example:8080' },
           });
@@ -169,9 +171,9 @@ for (const backend of backends) {
           expect(res.body.next).toMatch(
             /^http:\/\/kw\.example:8080\/api\/prompts(\/list)?\/?\?page_size=2&page=2$/,
           );
-          const second = await t.call(
+          const second = await t.call<PromptPageT>(
             method,
-            new URL(res.body.next).pathname + new URL(res.body.next).search,
+            new URL(res.body.next!).pathname + new URL(res.body.next!).search,
             {
               headers: { host: 'kw.example:8080' },
             },
@@ -282,7 +284,7 @@ for (const backend of backends) {
           '/api/prompts/not-an-id',
           '/api/prompts/0123456789abcdef0123456789abcdef/nothing/here/',
         ]) {
-          const res = await t.call('GET', path);
+          const res = await t.call<ErrorBody>('GET', path);
           expect(res.status, path).toBe(404);
           expect(typeof res.body.detail).toBe('string');
         }
@@ -346,7 +348,7 @@ for (const backend of backends) {
           ['PATCH', `/api/prompts/${p.prompt_id}/`, { name: 'x' }],
           ['DELETE', `/api/prompts/${p.prompt_id}/`, undefined],
         ] as const) {
-          const res = await t.call(method, path, { key: t.keys.viewer, body });
+          const res = await t.call<ErrorBody>(method, path, { key: t.keys.viewer, body });
           expect(res.status, `${method} ${path}`).toBe(403);
           expect(typeof res.body.detail).toBe('string');
         }

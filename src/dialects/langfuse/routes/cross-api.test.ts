@@ -9,6 +9,7 @@ import { publicKeyOf } from '../../../registry/keys.ts';
 import type { schema as keywordsaiVersionsGet } from '../../keywordsai/routes/versions-get.ts';
 import type { schema as nativePromptsResolve } from '../../native/routes/prompts-resolve.ts';
 import type { schema as promptlayerGetRaw } from '../../promptlayer/routes/get-raw.ts';
+import type { schema as nemoPromptsGet } from '../../nemo/routes/prompts-get.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`Langfuse across APIs on ${backend.name}`, () => {
@@ -56,14 +57,13 @@ for (const backend of backends) {
       });
       expect(native.body.prompt.tags).toEqual(['shared']);
 
-      const pl = await t.call('GET', '/prompt-templates/shared-chat?label=production');
+      const pl = await t.call<ResponseOf<typeof promptlayerGetRaw>>(
+        'GET',
+        '/prompt-templates/shared-chat?label=production',
+      );
       expect(pl.status).toBe(200);
-      expect(pl.body.prompt_template.messages.map((m: { role: string }) => m.role)).toEqual([
-        'system',
-        'placeholder',
-        'user',
-      ]);
-      expect(pl.body.metadata.model).toMatchObject({ name: 'gpt-4o', parameters: { temperature: 0.3 } });
+      expect(pl.body.prompt_template.messages!.map((m) => m.role)).toEqual(['system', 'placeholder', 'user']);
+      expect(pl.body.metadata!.model).toMatchObject({ name: 'gpt-4o', parameters: { temperature: 0.3 } });
 
       const id = (native.body.prompt.id as string).replace(/-/g, '');
       const kw = await t.call<ResponseOf<typeof keywordsaiVersionsGet>>(
@@ -73,14 +73,17 @@ for (const backend of backends) {
       expect(kw.status).toBe(200);
       expect(kw.body).toMatchObject({ model: 'gpt-4o', temperature: 0.3, max_tokens: 100 });
 
-      const nemo = await t.call('GET', '/apis/models/v2/workspaces/default/prompts/shared-chat');
+      const nemo = await t.call<ResponseOf<typeof nemoPromptsGet>>(
+        'GET',
+        '/apis/models/v2/workspaces/default/prompts/shared-chat',
+      );
       expect(nemo.status).toBe(200);
       expect(nemo.body.inference_params).toMatchObject({
         model: 'gpt-4o',
         temperature: 0.3,
         max_tokens: 100,
       });
-      expect(nemo.body.messages[0]).toEqual({ role: 'system', content: 'You help with {{topic}}.' });
+      expect(nemo.body.messages![0]).toEqual({ role: 'system', content: 'You help with {{topic}}.' });
 
       // And back: config keeps the key no other API has a field for.
       const back = await lf.prompt.get('shared-chat', { type: 'chat', cacheTtlSeconds: 0 });

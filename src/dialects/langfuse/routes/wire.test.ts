@@ -7,6 +7,7 @@ import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/su
 import { publicKeyOf } from '../../../registry/keys.ts';
 import type { ErrorBodyT, PromptRowT, PromptT } from '../responses.ts';
 import type { schema as list } from './list.ts';
+import type { schema as promptlayerGetRaw } from '../../promptlayer/routes/get-raw.ts';
 import type { schema as nativeKeysCreate } from '../../native/routes/keys-create.ts';
 import type { schema as nativeKeysList } from '../../native/routes/keys-list.ts';
 import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
@@ -178,8 +179,8 @@ for (const backend of backends) {
       ]);
       expect(raw.body.resolutionGraph).toBeNull();
       // PromptLayer sees a snippet and expands it the same way.
-      const pl = await t.call('GET', '/prompt-templates/composite');
-      expect(pl.body.prompt_template.messages[0].content[0].text).toBe('Rules: Be {{tone}}. Go.');
+      const pl = await t.call<ResponseOf<typeof promptlayerGetRaw>>('GET', '/prompt-templates/composite');
+      expect(pl.body.prompt_template.messages![0]!.content[0]!.text).toBe('Rules: Be {{tone}}. Go.');
       // By version, and a missing or malformed reference is refused on create.
       await lf('POST', P, { name: 'byv', prompt: '[@@@langfusePrompt:name=base|version=1@@@]' });
       expect((await lf('GET', `${P}/byv?label=latest`)).body.prompt).toBe('[Be {{tone}}.]');

@@ -16,8 +16,13 @@ import type { schema as versionsList } from './versions-list.ts';
 export async function storeView(t: TestApp, key = t.keys.editor) {
   const out: unknown[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = (await t.call('GET', `/v1/prompts?limit=500&offset=${offset}&sort=name&order=asc`, { key }))
-      .body.data as { id: string }[];
+    const page = (
+      await t.call<ResponseOf<typeof promptsList>>(
+        'GET',
+        `/v1/prompts?limit=500&offset=${offset}&sort=name&order=asc`,
+        { key },
+      )
+    ).body.data;
     for (const p of page) {
       // Workspace and project ids are per server (the project is matched by name on import).
       const {

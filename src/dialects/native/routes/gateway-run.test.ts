@@ -10,6 +10,7 @@ import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/su
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { withVerbs } from '../../../../test/support/verbs.ts';
 import type { schema as promptsRun } from './prompts-run.ts';
+import { asChatCompletion } from '../../../../test/support/chat-completion.ts';
 
 const KEY = 'sk-native-PROVIDER-SECRET-77';
 
@@ -73,7 +74,7 @@ for (const backend of backends) {
     beforeEach(() => llm.reset());
 
     it('runs by label (default production) and by version; the answer names the version', async () => {
-      const r = await t.call('POST', '/v1/prompts/greeter/run', {
+      const r = await t.call<ResponseOf<typeof promptsRun>>('POST', '/v1/prompts/greeter/run', {
         key: t.keys.viewer,
         body: { variables: { name: 'Ann' } },
       });
@@ -84,13 +85,13 @@ for (const backend of backends) {
         label: 'production',
         model: 'llama-3',
       });
-      expect(r.body.response.choices[0].message.content).toBe('echo: Hello Ann');
+      expect(asChatCompletion(r.body.response).choices[0]!.message.content).toBe('echo: Hello Ann');
       expect(r.headers['lectern-prompt-version']).toBe('1');
-      const v2 = await t.call('POST', '/v1/prompts/greeter/run', {
+      const v2 = await t.call<ResponseOf<typeof promptsRun>>('POST', '/v1/prompts/greeter/run', {
         body: { version: 2, variables: { name: 'Bo' } },
       });
       expect(v2.body).toMatchObject({ version: 2, label: null });
-      expect(v2.body.response.choices[0].message.content).toBe('echo: Howdy Bo');
+      expect(asChatCompletion(v2.body.response).choices[0]!.message.content).toBe('echo: Howdy Bo');
       const staged = await t.call<ResponseOf<typeof promptsRun>>('POST', '/v1/prompts/greeter/run', {
         body: {
           label: 'staging',

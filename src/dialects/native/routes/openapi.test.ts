@@ -7,6 +7,15 @@ import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
 import { routes } from './index.ts';
 
+/** The parts of /openapi.json these tests read. */
+interface DocOperation {
+  summary?: string;
+  tags?: string[];
+  parameters: { name: string }[];
+  requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+}
+type Doc = { paths: Record<string, Record<string, DocOperation>> };
+
 interface Recorded {
   method: string;
   url: string;
@@ -63,9 +72,9 @@ describe(`native OpenAPI on ${backend.name}`, () => {
   it('lists every native route with its method, summary and tags', async () => {
     const recorded = recordRoutes();
     expect(recorded.length).toBeGreaterThanOrEqual(33);
-    const res = await t.call('GET', '/openapi.json', { key: null });
+    const res = await t.call<Doc>('GET', '/openapi.json', { key: null });
     expect(res.status).toBe(200);
-    const paths = res.body.paths as Record<string, Record<string, { summary?: string; tags?: string[] }>>;
+    const paths = res.body.paths;
     for (const r of recorded) {
       const op = paths[toOpenApiPath(r.url)]?.[r.method];
       expect(op, `${r.method.toUpperCase()} ${r.url}`).toBeDefined();
@@ -76,8 +85,8 @@ describe(`native OpenAPI on ${backend.name}`, () => {
   });
 
   it('has no /v1 route in the router that the OpenAPI document lacks', async () => {
-    const res = await t.call('GET', '/openapi.json', { key: null });
-    const paths = Object.keys(res.body.paths as object);
+    const res = await t.call<Doc>('GET', '/openapi.json', { key: null });
+    const paths = Object.keys(res.body.paths);
     const live = routerPaths(t.app.printRoutes({ commonPrefix: false }))
       .filter(([path, methods]) => path.startsWith('/v1/') && /GET|POST|PUT|PATCH|DELETE/.test(methods))
       .map(([path, methods]) => [path.replace(/:([A-Za-z_]+)/g, '{$1}'), methods] as const);
@@ -86,14 +95,14 @@ describe(`native OpenAPI on ${backend.name}`, () => {
   });
 
   it('documents the request schemas (params, query, body) of writes', async () => {
-    const res = await t.call('GET', '/openapi.json', { key: null });
-    const put = res.body.paths['/v1/prompts/{prompt}/labels/{label}'].put;
-    expect(put.parameters.map((p: { name: string }) => p.name)).toEqual(
+    const res = await t.call<Doc>('GET', '/openapi.json', { key: null });
+    const put = res.body.paths['/v1/prompts/{prompt}/labels/{label}']!['put']!;
+    expect(put.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining(['prompt', 'label', 'if-match']),
     );
-    expect(put.requestBody.content['application/json'].schema.properties).toHaveProperty('version');
-    const list = res.body.paths['/v1/prompts'].get;
-    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+    expect(put.requestBody.content['application/json']!.schema.properties).toHaveProperty('version');
+    const list = res.body.paths['/v1/prompts']!['get']!;
+    expect(list.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining([
         'workspace',
         'status',

@@ -100,13 +100,13 @@ for (const backend of backends) {
 
       it('lenient mode renders missing variables empty and lists them', async () => {
         const id = await greeter();
-        const res = await t.call('POST', `/v1/prompts/${id}/render`, {
+        const res = await t.call<ResponseOf<typeof renderPrompt>>('POST', `/v1/prompts/${id}/render`, {
           body: { version: 2, mode: 'lenient' },
         });
         expect(res.status).toBe(200);
         expect(res.body.missing).toEqual(['name']);
         expect(res.body.warnings.length).toBeGreaterThan(0);
-        expect(res.body.messages[2].content).toBe('Hi ');
+        expect(res.body.messages![2]!.content).toBe('Hi ');
       });
 
       it('renders a completion template', async () => {

@@ -6,14 +6,16 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptLayer as PromptLayerT } from 'promptlayer';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp } from '../../../../test/support/app.ts';
+import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
 import {
   pointOpenAiEnvAt,
   startFakeOpenAi,
   type FakeUpstream,
 } from '../../../../test/support/fake-openai-upstream.ts';
 import type { RequestGroupPageT, RequestGroupT } from '../request-group-wire.ts';
-import type { RequestLogPageT } from '../request-log-wire.ts';
+import type { RequestLogFullT, RequestLogPageT } from '../request-log-wire.ts';
+import type { ErrorT } from '../responses.ts';
+import type { schema as requestLogsCreate } from './request-logs-create.ts';
 
 // The SDK's CommonJS build: its ESM build cannot load `openai` (runtime.md §1.8).
 const require = createRequire(import.meta.url);
@@ -46,12 +48,16 @@ for (const backend of backends) {
       return r.body;
     };
     const logInto = async (group: number, key = t.keys.viewer) => {
-      const r = await t.call('POST', '/v1/request-logs?wait=commit', {
-        key,
-        body: { model: 'm', group_id: group },
-      });
+      const r = await t.call<ResponseOf<typeof requestLogsCreate, 201>>(
+        'POST',
+        '/v1/request-logs?wait=commit',
+        {
+          key,
+          body: { model: 'm', group_id: group },
+        },
+      );
       expect(r.status, r.raw).toBe(201);
-      return r.body.id as string;
+      return r.body.id;
     };
 
     it('creates a group, and gets it with its record count and a link to its records', async () => {
@@ -60,14 +66,21 @@ for (const backend of backends) {
       expect(g.request_logs).toBe(`/v1/request-logs?group=${g.id}`);
       const ids = [await logInto(g.id), await logInto(g.id)];
       // One more joins through PromptLayer's track-group.
-      const later = await t.call('POST', '/v1/request-logs?wait=commit', { key: t.keys.viewer, body: {} });
+      const later = await t.call<ResponseOf<typeof requestLogsCreate, 201>>(
+        'POST',
+        '/v1/request-logs?wait=commit',
+        {
+          key: t.keys.viewer,
+          body: {},
+        },
+      );
       const tracked = await t.call('POST', '/rest/track-group', {
         key: null,
         headers: { 'x-api-key': t.keys.viewer },
         body: { request_id: Number(later.body.id), group_id: g.id },
       });
       expect(tracked.status, tracked.raw).toBe(200);
-      ids.push(later.body.id as string);
+      ids.push(later.body.id);
       // Another workspace's group is not this record's: it is logged without one.
       const foreign = await create(t.keys.otherViewer);
       const stray = await logInto(foreign.id);
@@ -78,7 +91,7 @@ for (const backend of backends) {
       expect(got.body.first_request_at).not.toBeNull();
       const listed = await t.call<RequestLogPageT>('GET', got.body.request_logs);
       expect(listed.body.data.map((r) => r.id).sort()).toEqual([...ids].sort());
-      const strayRecord = await t.call('GET', `/v1/request-logs/${stray}`);
+      const strayRecord = await t.call<RequestLogFullT>('GET', `/v1/request-logs/${stray}`);
       expect(strayRecord.body.group_id).toBeNull();
       expect(
         (await t.call<RequestGroupT>('GET', `/v1/request-groups/${foreign.id}`, { key: t.keys.otherViewer }))
@@ -109,7 +122,9 @@ for (const backend of backends) {
       const mine = await create();
       const theirs = await create(t.keys.otherViewer);
       expect(theirs.workspace_id).not.toBe(mine.workspace_id);
-      const foreign = await t.call('GET', `/v1/request-groups/${mine.id}`, { key: t.keys.otherViewer });
+      const foreign = await t.call<ErrorT>('GET', `/v1/request-groups/${mine.id}`, {
+        key: t.keys.otherViewer,
+      });
       expect(foreign.status).toBe(404);
       expect(foreign.body.error.code).toBe('not_found');
       const list = await t.call<RequestGroupPageT>('GET', '/v1/request-groups?limit=500', {
@@ -177,7 +192,7 @@ for (const backend of backends) {
         ['GET', '/v1/request-groups/nope', undefined],
       ];
       for (const [method, url, body] of bad) {
-        const r = await t.call(method as never, url, { body });
+        const r = await t.call<ErrorT>(method as never, url, { body });
         expect(r.status, `${method} ${url}: ${r.raw}`).toBe(400);
         expect(r.body.error.code).toBe('bad_request');
       }

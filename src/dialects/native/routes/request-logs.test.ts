@@ -11,6 +11,7 @@ import type { getSchema } from './request-log-settings.ts';
 import type { putSchema } from './request-log-settings.ts';
 import type { schema as requestLogsCreate } from './request-logs-create.ts';
 import type { schema as requestLogsGet } from './request-logs-get.ts';
+import type { ErrorT } from '../responses.ts';
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`native request-log API on ${backend.name}`, () => {
@@ -293,7 +294,7 @@ for (const backend of backends) {
       ];
       const before = (await list('limit=500')).data.length;
       for (const [method, url, body] of bad) {
-        const r = await t.call(method as never, url, { body });
+        const r = await t.call<ErrorT>(method as never, url, { body });
         expect(r.status, `${method} ${url} ${JSON.stringify(body)}: ${r.raw}`).toBe(400);
         expect(r.body.error.code).toBe('bad_request');
       }

@@ -10,6 +10,7 @@ import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts
 import { uniq } from '../testing.ts';
 import { importBody } from '../../../../test/support/export-records.ts';
 import type { schema as keysCreate } from './keys-create.ts';
+import type { ErrorT } from '../responses.ts';
 import type { schema as promptsCreate } from './prompts-create.ts';
 import type { schema as requestGroupsCreate } from './request-groups-create.ts';
 import type { schema as requestLogsCreate } from './request-logs-create.ts';
@@ -559,7 +560,8 @@ for (const backend of backends) {
         }
         for (const [what, key, auth, status, target, payload] of refusals) {
           const before = await dbFingerprint(t.store);
-          const res = await t.call(method as never, target, { key, auth, body: payload });
+          // PromptLayer's envelope for its OTLP route, the native one for the rest.
+          const res = await t.call<ErrorT>(method as never, target, { key, auth, body: payload });
           expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
           if (row.envelope === 'promptlayer')
             expect(res.body, what).toMatchObject({ success: false, message: expect.any(String) });

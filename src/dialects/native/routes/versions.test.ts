@@ -251,7 +251,7 @@ for (const backend of backends) {
           `/v1/prompts/${id}/diff?from=1`,
           `/v1/prompts/${id}/versions?order=sideways`,
         ]) {
-          const res = await t.call('GET', url);
+          const res = await t.call<ErrorBody>('GET', url);
           expect(res.status, url).toBe(400);
           expect(res.body.error.code).toBe('bad_request');
         }

@@ -7,6 +7,9 @@ import type { schema as projectsUpdate } from './projects-update.ts';
 import type { schema as workspacesUpdate } from './workspaces-update.ts';
 import type { schema as projectsCreate } from './projects-create.ts';
 import type { schema as projectsGet } from './projects-get.ts';
+import type { schema as workspacesCreate } from './workspaces-create.ts';
+import type { schema as workspacesGet } from './workspaces-get.ts';
+import type { ValidationErrorT } from '../responses.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type ProjectsUpdateBody = ResponseOf<typeof projectsUpdate>;
@@ -23,14 +26,22 @@ for (const backend of backends) {
       t = await startTestApp(backend);
     });
     afterAll(() => t?.close());
-    const admin = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
-      t.call(method, url, { key: t.keys.admin, ...(body !== undefined ? { body } : {}) });
+    const admin = <T = unknown>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
+      t.call<T>(method, url, { key: t.keys.admin, ...(body !== undefined ? { body } : {}) });
 
     describe('workspaces', () => {
       it('replaces the description, keeps id, name and created_at, moves updated_at', async () => {
-        const made = (await admin('POST', W, { name: 'put-ws', description: 'before' })).body;
+        const made = (
+          await admin<ResponseOf<typeof workspacesCreate, 201>>('POST', W, {
+            name: 'put-ws',
+            description: 'before',
+          })
+        ).body;
         await new Promise((r) => setTimeout(r, 5));
-        const res = await admin('PUT', `${W}/put-ws`, { description: 'after', name: 'ignored-name' });
+        const res = await admin<WorkspacesUpdateBody>('PUT', `${W}/put-ws`, {
+          description: 'after',
+          name: 'ignored-name',
+        });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({
           id: made.id,
@@ -42,8 +53,10 @@ for (const backend of backends) {
         expect(res.body.updated_at! > made.updated_at!).toBe(true);
         expect((await admin('GET', `${W}/put-ws`)).body).toEqual(res.body);
         // Full replace: an omitted description is cleared.
-        expect((await admin('PUT', `${W}/put-ws`, {})).body.description).toBeNull();
-        expect((await admin('GET', `${W}/put-ws`)).body.description).toBeNull();
+        expect((await admin<WorkspacesUpdateBody>('PUT', `${W}/put-ws`, {})).body.description).toBeNull();
+        expect(
+          (await admin<ResponseOf<typeof workspacesGet>>('GET', `${W}/put-ws`)).body.description,
+        ).toBeNull();
       });
 
       it('404 in NeMo envelope for an unknown workspace, 422 for a bad body', async () => {
@@ -51,9 +64,9 @@ for (const backend of backends) {
           status: 404,
           body: { detail: 'Workspace not found: ghost-ws' },
         });
-        const bad = await admin('PUT', `${W}/default`, { description: 42 });
+        const bad = await admin<ValidationErrorT>('PUT', `${W}/default`, { description: 42 });
         expect(bad.status).toBe(422);
-        expect(bad.body.detail[0].loc).toEqual(['body', 'description']);
+        expect(bad.body.detail[0]!.loc).toEqual(['body', 'description']);
         const long = await admin('PUT', `${W}/default`, { description: 'x'.repeat(1001) });
         expect(long.status).toBe(422);
         const notJson = await t.call<ErrorBody>('PUT', `${W}/default`, {
@@ -76,7 +89,9 @@ for (const backend of backends) {
             })
           ).status,
         ).toBe(403);
-        expect((await admin('GET', `${W}/default`)).body.description).not.toBe('e');
+        expect(
+          (await admin<ResponseOf<typeof workspacesGet>>('GET', `${W}/default`)).body.description,
+        ).not.toBe('e');
         await admin('POST', W, { name: 'put-hidden' });
         expect(
           (

@@ -8,6 +8,7 @@ import type { schema as workspacesGet } from './workspaces-get.ts';
 import type { schema as workspacesList } from './workspaces-list.ts';
 import type { schema as projectsGet } from './projects-get.ts';
 import type { schema as projectsList } from './projects-list.ts';
+import type { ValidationErrorT } from '../responses.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type ProjectsCreateBody = ResponseOf<typeof projectsCreate, 201>;
@@ -26,17 +27,17 @@ for (const backend of backends) {
       t = await startTestApp(backend);
     });
     afterAll(() => t?.close());
-    const admin = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
-      t.call(method, url, { key: t.keys.admin, ...(body ? { body } : {}) });
+    const admin = <T = unknown>(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+      t.call<T>(method, url, { key: t.keys.admin, ...(body ? { body } : {}) });
 
     describe('workspaces', () => {
       it('has default and system from the start', async () => {
-        const res = await admin('GET', W);
+        const res = await admin<WorkspacesListBody>('GET', W);
         expect(res.status).toBe(200);
-        const names = res.body.data.map((w: { name: string }) => w.name);
+        const names = res.body.data.map((w) => w.name);
         expect(names).toEqual(expect.arrayContaining(['default', 'system']));
         expect(res.body.pagination).toMatchObject({ page: 1, page_size: 100, total_results: names.length });
-        expect((await admin('GET', `${W}/system`)).body.name).toBe('system');
+        expect((await admin<WorkspacesGetBody>('GET', `${W}/system`)).body.name).toBe('system');
       });
 
       it('creates (201), gets, lists and deletes (204) a workspace', async () => {
@@ -50,7 +51,7 @@ for (const backend of backends) {
           updated_at: expect.stringMatching(TS),
         });
         expect((await admin('GET', `${W}/team-a`)).body).toEqual(res.body);
-        const page = await admin('GET', `${W}?page_size=1&page=1`);
+        const page = await admin<WorkspacesListBody>('GET', `${W}?page_size=1&page=1`);
         expect(page.body.pagination.current_page_size).toBe(1);
         const del = await admin('DELETE', `${W}/team-a`);
         expect(del.status).toBe(204);
@@ -74,14 +75,14 @@ for (const backend of backends) {
 
       it('validates names with the entity naming rule (422)', async () => {
         for (const name of ['Upper', 'a', '9start', 'end-', 'a--b']) {
-          const res = await admin('POST', W, { name });
+          const res = await admin<ValidationErrorT>('POST', W, { name });
           expect(res.status, name).toBe(422);
           expect(res.body.detail[0]).toMatchObject({
             type: 'string_pattern_mismatch',
             loc: ['body', 'name'],
           });
         }
-        expect((await admin('POST', W, {})).body.detail[0]).toMatchObject({
+        expect((await admin<ValidationErrorT>('POST', W, {})).body.detail[0]).toMatchObject({
           type: 'missing',
           loc: ['body', 'name'],
         });
@@ -150,11 +151,11 @@ for (const backend of backends) {
           status: 422,
           body: { detail: "Workspace 'ghost' does not exist. Please create the workspace first." },
         });
-        const bad = await t.call('POST', PR, {
+        const bad = await t.call<ValidationErrorT>('POST', PR, {
           body: { name: 'Bad_Project' },
         });
         expect(bad.status).toBe(422);
-        expect(bad.body.detail[0].loc).toEqual(['body', 'name']);
+        expect(bad.body.detail[0]!.loc).toEqual(['body', 'name']);
       });
 
       it('viewers cannot create; other workspaces are invisible', async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
-import type { PromptT } from '../responses.ts';
+import type { ErrorT, PromptT, ValidationErrorT } from '../responses.ts';
+import type { schema as promptlayerGetRaw } from '../../promptlayer/routes/get-raw.ts';
 import type { schema as keywordsaiPromptsGet } from '../../keywordsai/routes/prompts-get.ts';
 import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
 import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
@@ -268,9 +269,15 @@ for (const backend of backends) {
             temperature: 0.5,
           },
         });
-        const pl = await t.call('GET', '/prompt-templates/cross-dialect', { auth: 'x-api-key' });
+        const pl = await t.call<ResponseOf<typeof promptlayerGetRaw>>(
+          'GET',
+          '/prompt-templates/cross-dialect',
+          {
+            auth: 'x-api-key',
+          },
+        );
         expect(pl.status).toBe(200);
-        expect(pl.body.prompt_template.messages[0]).toMatchObject({
+        expect(pl.body.prompt_template.messages![0]).toMatchObject({
           role: 'user',
           template_format: 'jinja2',
         });
@@ -335,7 +342,7 @@ for (const backend of backends) {
       const list = (qs: string) =>
         t.call<ResponseOf<typeof promptsList>>('GET', `${P(ws)}${qs}`, { key: t.keys.admin });
       // Error bodies: NeMo's `detail` is declared loosely (text, or a list of validation errors).
-      const listErr = (qs: string) => t.call('GET', `${P(ws)}${qs}`, { key: t.keys.admin });
+      const listErr = <T = ErrorT>(qs: string) => t.call<T>('GET', `${P(ws)}${qs}`, { key: t.keys.admin });
       const names = (res: { body: { data: { name?: string }[] } }) => res.body.data.map((d) => d.name);
 
       it('pages with the v2 envelope; items drop null fields; default sort created_at', async () => {
@@ -462,11 +469,11 @@ for (const backend of backends) {
           ['?sort=size', 'sort', 'enum'],
         ];
         for (const [qs, field, type] of cases) {
-          const res = await listErr(qs);
+          const res = await listErr<ValidationErrorT>(qs);
           expect(res.status, qs).toBe(422);
           expect(res.body.detail[0]).toMatchObject({ type, loc: ['query', field] });
         }
-        expect((await listErr('?sort=size')).body.detail[0].msg).toBe(
+        expect((await listErr<ValidationErrorT>('?sort=size')).body.detail[0]!.msg).toBe(
           "Input should be 'name', '-name', 'created_at', '-created_at', 'updated_at' or '-updated_at'",
         );
       });
@@ -658,7 +665,7 @@ for (const backend of backends) {
       ];
       for (const [what, body, loc, type] of cases) {
         it(`POST: ${what} → ${type} at ${loc.join('.')}`, async () => {
-          const res = await t.call('POST', P(), {
+          const res = await t.call<ValidationErrorT>('POST', P(), {
             body: { name: 'valid-name', ...body, ...(what === 'missing name' ? { name: undefined } : {}) },
           });
           expect(res.status, JSON.stringify(res.body)).toBe(422);
@@ -677,7 +684,7 @@ for (const backend of backends) {
       }
 
       it('reports pydantic messages, inputs and ctx', async () => {
-        const res = await t.call('POST', P(), {
+        const res = await t.call<ValidationErrorT>('POST', P(), {
           body: {
             name: 'ok-name',
             description: 'd'.repeat(1001),
@@ -685,7 +692,7 @@ for (const backend of backends) {
             messages: [{ role: 'tool', content: '' }],
           },
         });
-        const by = (type: string) => res.body.detail.find((d: { type: string }) => d.type === type);
+        const by = (type: string) => res.body.detail.find((d) => d.type === type);
         expect(by('string_too_long')).toEqual({
           type: 'string_too_long',
           loc: ['body', 'description'],
@@ -702,20 +709,20 @@ for (const backend of backends) {
           msg: "Input should be 'system', 'developer', 'user' or 'assistant'",
           input: 'tool',
         });
-        const missing = await t.call('POST', P(), { body: {} });
+        const missing = await t.call<ValidationErrorT>('POST', P(), { body: {} });
         expect(missing.body.detail).toEqual([
           { type: 'missing', loc: ['body', 'name'], msg: 'Field required', input: {} },
         ]);
-        const both = await t.call('POST', P(), {
+        const both = await t.call<ValidationErrorT>('POST', P(), {
           body: { name: 'ok-name', inference_params: { max_tokens: 1, max_completion_tokens: 2 } },
         });
-        expect(both.body.detail[0].msg).toMatch(
+        expect(both.body.detail[0]!.msg).toMatch(
           /^Value error, max_tokens and max_completion_tokens cannot both be configured\./,
         );
       });
 
       it('names the expected model in model_type, and the body itself as model_attributes_type', async () => {
-        const res = await t.call('POST', P(), {
+        const res = await t.call<ValidationErrorT>('POST', P(), {
           body: { name: 'ok-name', inference_params: 'x' },
         });
         expect(res.body.detail).toEqual([
@@ -748,17 +755,17 @@ for (const backend of backends) {
       });
 
       it('reports a missing or unparsable body', async () => {
-        const none = await t.call('POST', P());
+        const none = await t.call<ValidationErrorT>('POST', P());
         expect(none.status).toBe(422);
         expect(none.body.detail[0]).toMatchObject({ type: 'missing', loc: ['body'] });
-        const bad = await t.call('POST', P(), { body: '{"name":' });
+        const bad = await t.call<ValidationErrorT>('POST', P(), { body: '{"name":' });
         expect(bad.status).toBe(422);
         expect(bad.body.detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 0] });
       });
 
       it('validates PUT bodies the same way and ignores unknown top-level keys', async () => {
         await create({ name: 'put-validate' });
-        const res = await t.call('PUT', `${P()}/put-validate`, {
+        const res = await t.call<ValidationErrorT>('PUT', `${P()}/put-validate`, {
           body: { messages: null },
         });
         expect(res.status).toBe(422);
@@ -770,7 +777,7 @@ for (const backend of backends) {
       });
 
       it('reports a path value over 255 characters at loc path', async () => {
-        const res = await t.call('GET', `${P()}/${'a'.repeat(256)}`);
+        const res = await t.call<ValidationErrorT>('GET', `${P()}/${'a'.repeat(256)}`);
         expect(res.status).toBe(422);
         expect(res.body.detail[0]).toMatchObject({ type: 'string_too_long', loc: ['path', 'name'] });
       });
@@ -836,8 +843,12 @@ for (const backend of backends) {
             fc.stringMatching(/^filter(\[[\w$.]{0,10}\]){0,3}$/),
             fc.string({ maxLength: 20 }),
             async (text, key, value) => {
-              const a = await t.call('GET', `${P()}?filter=${encodeURIComponent(text)}`);
-              const b = await t.call('GET', `${P()}?${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+              // Only a 400's body is read.
+              const a = await t.call<ErrorT>('GET', `${P()}?filter=${encodeURIComponent(text)}`);
+              const b = await t.call<ErrorT>(
+                'GET',
+                `${P()}?${encodeURIComponent(key)}=${encodeURIComponent(value)}`,
+              );
               for (const r of [a, b]) {
                 expect([200, 400]).toContain(r.status);
                 if (r.status === 400) expect(typeof r.body.detail).toBe('string');
@@ -848,9 +859,14 @@ for (const backend of backends) {
         );
         await fc.assert(
           fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
-            const r = await t.call('PUT', `${P()}/hostile-target`, {
-              body: JSON.stringify(body),
-            });
+            // A 200 or a 422: the fields of either (every prompt field is optional).
+            const r = await t.call<ResponseOf<typeof promptsUpdate> & Partial<ValidationErrorT>>(
+              'PUT',
+              `${P()}/hostile-target`,
+              {
+                body: JSON.stringify(body),
+              },
+            );
             expect([200, 422]).toContain(r.status);
             if (r.status === 422) expect(r.body.detail).toEqual(expect.any(Array));
             else expect(r.body.name).toBe('hostile-target');

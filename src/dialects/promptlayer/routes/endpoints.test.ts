@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { ValidationErrorT } from '../responses.ts';
 import type { schema as entitiesDelete } from './entities-delete.ts';
 import type { schema as getRaw } from './get-raw.ts';
 import type { schema as getRendered } from './get-rendered.ts';
@@ -94,14 +95,20 @@ for (const backend of backends) {
         expect(listed.body.items.map((i) => i.prompt_name).sort()).toEqual(['inner', 'outer']);
       });
       it('refuses a missing snippet or a cycle with 422', async () => {
-        const miss = await publish<ErrorBody>('bad', { type: 'completion', content: text('@@@nowhere@@@') });
+        const miss = await publish<ValidationErrorT>('bad', {
+          type: 'completion',
+          content: text('@@@nowhere@@@'),
+        });
         expect(miss.status).toBe(422);
-        expect(miss.body.detail![0]!.msg).toContain('nowhere');
+        expect(miss.body.detail[0]!.msg).toContain('nowhere');
         await publish('cyc-a', { type: 'completion', content: text('A') });
         await publish('cyc-b', { type: 'completion', content: text('@@@cyc-a@@@') });
-        const cyc = await publish<ErrorBody>('cyc-a', { type: 'completion', content: text('@@@cyc-b@@@') });
+        const cyc = await publish<ValidationErrorT>('cyc-a', {
+          type: 'completion',
+          content: text('@@@cyc-b@@@'),
+        });
         expect(cyc.status).toBe(422);
-        expect(cyc.body.detail![0]!.msg).toContain('circular');
+        expect(cyc.body.detail[0]!.msg).toContain('circular');
       });
     });
 
@@ -213,11 +220,11 @@ for (const backend of backends) {
         expect(nf.body).toMatchObject({ success: false });
         expect((await t.call<ErrorBody>('POST', '/prompt-templates/nope', { body: {} })).status).toBe(404);
         expect((await t.call<ListBody>('GET', '/prompt-templates?per_page=abc')).status).toBe(422);
-        const pub = await t.call<ErrorBody>('POST', '/rest/prompt-templates', {
+        const pub = await t.call<ValidationErrorT>('POST', '/rest/prompt-templates', {
           body: { prompt_template: {}, prompt_version: {} },
         });
         expect(pub.status).toBe(422);
-        expect(pub.body.detail!.map((d) => d.loc.join('.'))).toContain('body.prompt_template.prompt_name');
+        expect(pub.body.detail.map((d) => d.loc.join('.'))).toContain('body.prompt_template.prompt_name');
       });
     });
 

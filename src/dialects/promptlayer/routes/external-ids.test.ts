@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { ValidationErrorT } from '../responses.ts';
 import type { schema as entitiesDelete } from './entities-delete.ts';
 import type { schema as externalIdsAttach } from './external-ids-attach.ts';
 import type { schema as externalIdsDelete } from './external-ids-delete.ts';
@@ -107,12 +108,19 @@ for (const backend of backends) {
         });
         expect(r.body.release_labels).toEqual(['prod']);
         const before = await dbFingerprint(t.store);
-        const bad = await put<ErrorBody>('acme_cms', 'pt_bad', { prompt_template: {}, prompt_version: {} });
+        const bad = await put<ValidationErrorT>('acme_cms', 'pt_bad', {
+          prompt_template: {},
+          prompt_version: {},
+        });
         expect(bad.status).toBe(422);
-        expect(bad.body.detail!.map((d) => d.loc.join('.'))).toContain('body.prompt_template.prompt_name');
-        const snippet = await put<ErrorBody>('acme_cms', 'pt_bad', body('ext-bad', '@@@no-such-snippet@@@'));
+        expect(bad.body.detail.map((d) => d.loc.join('.'))).toContain('body.prompt_template.prompt_name');
+        const snippet = await put<ValidationErrorT>(
+          'acme_cms',
+          'pt_bad',
+          body('ext-bad', '@@@no-such-snippet@@@'),
+        );
         expect(snippet.status).toBe(422);
-        expect(snippet.body.detail![0]!.loc).toEqual(['body', 'prompt_version', 'prompt_template']);
+        expect(snippet.body.detail[0]!.loc).toEqual(['body', 'prompt_version', 'prompt_template']);
         const role = await put('acme_cms', 'pt_bad', {
           ...body('ext-bad', 'x'),
           prompt_version: {
@@ -120,9 +128,9 @@ for (const backend of backends) {
           },
         });
         expect(role.status).toBe(422);
-        const long = await put<ErrorBody>('s'.repeat(129), 'x', body('ext-bad', 'x'));
+        const long = await put<ValidationErrorT>('s'.repeat(129), 'x', body('ext-bad', 'x'));
         expect(long.status).toBe(422);
-        expect(long.body.detail![0]!.loc).toEqual(['path', 'source']);
+        expect(long.body.detail[0]!.loc).toEqual(['path', 'source']);
         expect((await put('acme_cms', 'x'.repeat(513), body('ext-bad', 'x'))).status).toBe(422);
         const nul = await put('acme\u0000cms', 'x', body('ext-bad', 'x'));
         expect(nul.status).toBe(400);
@@ -193,7 +201,7 @@ for (const backend of backends) {
       });
 
       it('refuses malformed pairs with a 422 naming the field', async () => {
-        const r = await t.call<ErrorBody>('POST', '/rest/prompt-templates', {
+        const r = await t.call<ValidationErrorT>('POST', '/rest/prompt-templates', {
           body: { ...body('ext-bad', 'x'), external_ids: [{ source: '', external_id: 'a' }] },
         });
         expect(r.status).toBe(422);
@@ -265,7 +273,7 @@ for (const backend of backends) {
         const a = (
           await t.call<PublishBody>('POST', '/rest/prompt-templates', { body: body('ext-err', 'a') })
         ).body;
-        const missing = await t.call<ErrorBody>('POST', `/prompt-templates/${a.id}/external-ids`, {
+        const missing = await t.call<ValidationErrorT>('POST', `/prompt-templates/${a.id}/external-ids`, {
           body: { source: 's' },
         });
         expect(missing.status).toBe(422);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { BlockT, MessageT, TemplateT, ValidationErrorT } from '../responses.ts';
 import type { schema as getRaw } from './get-raw.ts';
 import type { schema as labelsList } from './labels-list.ts';
 import type { schema as patchSchema } from './patch.ts';
@@ -18,13 +19,12 @@ type LabelsListBody = ResponseOf<typeof labelsList>;
  * The template and metadata are free-form in the schema (PromptLayer's nested shapes, the
  * client's keys kept); these are the parts the tests read, viewed once here.
  */
-interface TemplateWire {
-  messages: { content: { text: string }[] }[];
-  content: unknown[];
+type TemplateWire = TemplateT & {
+  messages: MessageT[];
+  content: BlockT[];
   tools: { function: { name: string } }[] | null;
   functions: unknown[] | null;
-  input_variables: string[];
-}
+};
 interface ModelWire {
   provider: string;
   name: string;
@@ -310,9 +310,9 @@ for (const backend of backends) {
           { commit_message: 'x'.repeat(73) },
           '{"messages": ',
         ]) {
-          const res = await patch<ErrorBody>(p.id, body);
+          const res = await patch<ValidationErrorT>(p.id, body);
           expect(res.status).toBe(422);
-          expect(res.body.detail![0]).toMatchObject({
+          expect(res.body.detail[0]).toMatchObject({
             loc: expect.any(Array),
             msg: expect.any(String),
             type: expect.any(String),

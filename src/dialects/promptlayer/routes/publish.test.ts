@@ -2,12 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { ValidationErrorT } from '../responses.ts';
 import type { schema as getRaw } from './get-raw.ts';
 import type { schema as publishSchema } from './publish.ts';
 
 /** Bodies typed from the response schemas the routes declare. */
 type PublishBody = ResponseOf<typeof publishSchema, 201>;
-type ErrorBody = ResponseOf<typeof publishSchema, '4xx'>;
 type GetRawBody = ResponseOf<typeof getRaw>;
 
 const text = (s: string) => [{ type: 'text', text: s }];
@@ -165,9 +165,9 @@ for (const backend of backends) {
         'model_type',
       ],
     ])('422 for %s, at its location, and nothing is written', async (_what, template, path, type) => {
-      const res = await publish<ErrorBody>(template);
+      const res = await publish<ValidationErrorT>(template);
       expect(res.status).toBe(422);
-      expect(res.body.detail![0]).toMatchObject({
+      expect(res.body.detail[0]).toMatchObject({
         loc: ['body', 'prompt_version', 'prompt_template', ...path],
         type: type ?? expect.any(String), // null: the schema's own check, with Ajv's keyword
         msg: expect.any(String),
@@ -176,12 +176,12 @@ for (const backend of backends) {
     });
 
     it('422 for a commit message over 72 characters', async () => {
-      const res = await publish<ErrorBody>(
+      const res = await publish<ValidationErrorT>(
         { type: 'completion', content: text('x') },
         { commit_message: 'c'.repeat(73) },
       );
       expect(res.status).toBe(422);
-      expect(res.body.detail![0]!.loc).toEqual(['body', 'prompt_version', 'commit_message']);
+      expect(res.body.detail[0]!.loc).toEqual(['body', 'prompt_version', 'commit_message']);
     });
   });
 }

@@ -17,6 +17,7 @@ import {
 import { rowsOf } from '../../../registry/request-log.ts';
 import type { schema as keywordsaiPromptsCreate } from '../../keywordsai/routes/prompts-create.ts';
 import type { schema as trackPrompt } from './track-prompt.ts';
+import type { ValidationErrorT } from '../responses.ts';
 
 const require = createRequire(import.meta.url);
 const { PromptLayer } = require('promptlayer') as { PromptLayer: typeof PromptLayerT };
@@ -337,12 +338,12 @@ for (const backend of backends) {
       expect(Number(row['latency_ms'])).toBe(250);
       expect(row['scores']).toEqual([expect.objectContaining({ name: 'quality', value: 70 })]);
       // A missing required field is a 422 detail list.
-      const bad = await t.call('POST', '/log-request', {
+      const bad = await t.call<ValidationErrorT>('POST', '/log-request', {
         auth: 'x-api-key',
         body: { provider: 'openai' },
       });
       expect(bad.status).toBe(422);
-      expect(bad.body.detail.map((d: { loc: string[] }) => d.loc.at(-1))).toEqual(
+      expect(bad.body.detail.map((d) => d.loc.at(-1))).toEqual(
         expect.arrayContaining(['model', 'input', 'output']),
       );
     });

@@ -12,6 +12,8 @@ import type { schema as nativeRequestLogsList } from '../../native/routes/reques
 import type { schema as spansBulk } from './spans-bulk.ts';
 import type { schema as trackGroup } from './track-group.ts';
 import type { schema as trackRequest } from './track-request.ts';
+import type { ErrorT, ValidationErrorT } from '../responses.ts';
+import type { ErrorT as NativeErrorT } from '../../native/responses.ts';
 
 const track = (extra: Record<string, unknown> = {}) => ({
   function_name: 'openai.chat.completions.create',
@@ -122,7 +124,7 @@ for (const backend of backends) {
     });
 
     it('double slashes collapse: //track-request and //rest/track-metadata route', async () => {
-      const res = await t.call('POST', '//track-request', {
+      const res = await t.call<ResponseOf<typeof trackRequest>>('POST', '//track-request', {
         key: null,
         body: track({ api_key: t.keys.editor }),
       });
@@ -141,14 +143,14 @@ for (const backend of backends) {
         body: track({ api_key: t.keys.editor }),
       });
       const score = (s: unknown) =>
-        t.call('POST', '/library-track-score', {
+        t.call<ValidationErrorT>('POST', '/library-track-score', {
           key: null,
           body: { api_key: t.keys.editor, request_id: body.request_id, score: s },
         });
       expect((await score(50.0)).status).toBe(200);
       const bad = await score(50.5);
       expect(bad.status).toBe(422);
-      expect(bad.body.detail[0].loc).toEqual(['body', 'score']);
+      expect(bad.body.detail[0]!.loc).toEqual(['body', 'score']);
       expect((await score(101)).status).toBe(422);
       const other = await t.call('POST', '/library-track-score', {
         key: null,
@@ -279,14 +281,14 @@ for (const backend of backends) {
         ['POST', '/ws-token-request-library'],
         ['GET', '/track-request'],
       ] as const) {
-        const res = await t.call(method, url, { body: method === 'POST' ? {} : undefined });
+        const res = await t.call<ErrorT>(method, url, { body: method === 'POST' ? {} : undefined });
         expect(res.status, url).toBe(404);
         expect(res.body, url).toMatchObject({ success: false, error: 'Not Found' });
         expect(typeof res.body.message, url).toBe('string');
       }
       // Other APIs keep their own 404s.
       expect((await t.call('GET', '/apis/models/v2/nothing')).body).toEqual({ detail: 'Not Found' });
-      expect((await t.call('GET', '/v1/nothing')).body.error.code).toBe('not_found');
+      expect((await t.call<NativeErrorT>('GET', '/v1/nothing')).body.error.code).toBe('not_found');
     });
   });
 }

@@ -5,6 +5,7 @@ import { PromptLayer } from 'promptlayer';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import type { schema as getRaw } from './get-raw.ts';
+import type { schema as getRendered } from './get-rendered.ts';
 import type { schema as labelsList } from './labels-list.ts';
 import type { schema as nativePromptsCreate } from '../../native/routes/prompts-create.ts';
 import type { schema as nativePromptsGet } from '../../native/routes/prompts-get.ts';
@@ -138,17 +139,19 @@ for (const backend of backends) {
       expect(created.status).toBe(201);
       const seq = created.body.prompt.seq;
       for (const id of [String(seq), 'native-made']) {
-        const got = await t.call('GET', `/prompt-templates/${id}`, {
+        const got = await t.call<ResponseOf<typeof getRaw>>('GET', `/prompt-templates/${id}`, {
           auth: 'x-api-key',
         });
         expect(got.status).toBe(200);
         expect(got.body).toMatchObject({ id: seq, prompt_name: 'native-made', version: 1 });
-        expect(got.body.prompt_template.messages[0].content).toEqual([{ type: 'text', text: 'Hi {{name}}' }]);
+        expect(got.body.prompt_template.messages![0]!.content).toEqual([
+          { type: 'text', text: 'Hi {{name}}' },
+        ]);
       }
-      const rendered = await t.call('POST', `/prompt-templates/native-made`, {
+      const rendered = await t.call<ResponseOf<typeof getRendered>>('POST', `/prompt-templates/native-made`, {
         body: { label: 'production', input_variables: { name: 'Ada' } },
       });
-      expect(rendered.body.prompt_template.messages[0].content[0].text).toBe('Hi Ada');
+      expect(rendered.body.prompt_template.messages![0]!.content[0]!.text).toBe('Hi Ada');
       const labels = await t.call<ResponseOf<typeof labelsList>>('GET', `/prompt-templates/${seq}/labels`);
       expect(labels.body.release_labels[0]).toMatchObject({
         release_label: 'production',

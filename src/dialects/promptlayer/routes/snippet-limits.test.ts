@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
 import { startTestApp, type ResponseOf, type TestApp } from '../../../../test/support/app.ts';
+import type { ValidationErrorT } from '../responses.ts';
 import type { schema as getRendered } from './get-rendered.ts';
 import type { schema as publishSchema } from './publish.ts';
 
@@ -33,9 +34,9 @@ for (const backend of backends) {
     afterAll(() => t?.close());
 
     it('publishing a template whose snippets expand past the output bound is a 422 render_limit, nothing written', async () => {
-      const res = await pub<ErrorBody>('s25m', '@@@s500@@@'.repeat(500));
+      const res = await pub<ValidationErrorT>('s25m', '@@@s500@@@'.repeat(500));
       expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(422);
-      expect(res.body.detail![0]).toMatchObject({
+      expect(res.body.detail[0]).toMatchObject({
         type: 'render_limit',
         msg: expect.stringMatching(/exceed/),
       });
@@ -52,13 +53,13 @@ for (const backend of backends) {
         ['POST', {}],
         ['GET', undefined],
       ] as const) {
-        const res = await t.call<ErrorBody>(
+        const res = await t.call<ValidationErrorT>(
           method,
           '/prompt-templates/grows',
           body === undefined ? {} : { body },
         );
         expect(res.status, `${method} ${JSON.stringify(res.body).slice(0, 300)}`).toBe(422);
-        expect(res.body.detail![0]).toMatchObject({ type: 'render_limit' });
+        expect(res.body.detail[0]).toMatchObject({ type: 'render_limit' });
       }
       const ok = await t.call<RenderedBody>('POST', '/prompt-templates/s500', {
         body: { input_variables: {} },
