@@ -124,8 +124,16 @@ export interface CallOptions {
   apiKey?: string;
 }
 
-/** `{base}/chat/completions`, as the SDK joins them (one slash between). */
-const urlOf = (p: Provider) => `${p.baseURL.replace(/\/+$/, '')}/chat/completions`;
+/** `{base}/chat/completions`, as the SDK joins them (one slash between); joined once per base. */
+const urls = new WeakMap<Provider, { base: string; url: string }>();
+function urlOf(p: Provider): string {
+  let u = urls.get(p);
+  if (u?.base !== p.baseURL) {
+    u = { base: p.baseURL, url: `${p.baseURL.replace(/\/+$/, '')}/chat/completions` };
+    urls.set(p, u);
+  }
+  return u.url;
+}
 
 /**
  * Sends the request; resolves with the answer's head (2xx), or a failure. `timeoutMs` runs until

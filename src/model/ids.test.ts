@@ -11,6 +11,17 @@ describe('ids', () => {
     expect(a < b).toBe(true);
   });
 
+  it('uuidv7 carries the millisecond stamp, version 7, the RFC variant and fresh random bits', () => {
+    const now = Date.UTC(2026, 11, 2, 3, 30);
+    const ids = Array.from({ length: 200 }, () => uuidv7(now));
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(parseInt(hex32(id).slice(0, 12), 16)).toBe(now);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(15))).size).toBe(ids.length);
+  });
+
   it('round-trips through the 32-hex and base58 renderings', () => {
     fc.assert(
       fc.property(fc.uuid(), (u) => {

@@ -1,13 +1,14 @@
 // Identifiers: UUIDv7 (time-ordered, so inserts stay index-friendly) and the dialects' renderings.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export function uuidv7(now = Date.now()): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(now, 0, 6);
-  b[6] = 0x70 | (b[6]! & 0x0f);
-  b[8] = 0x80 | (b[8]! & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // A v4 UUID's random bits behind a 48-bit millisecond stamp: randomUUID draws from an entropy
+  // pool Node refills in bulk, where randomBytes(16) made one OpenSSL call and a Buffer per id (an
+  // id per request-log row). Its variant bits (10xx) are the ones v7 needs; only the version digit
+  // changes.
+  const r = randomUUID();
+  const t = now.toString(16).padStart(12, '0');
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${r.slice(15)}`;
 }
 
 export const hex32 = (uuid: string) => uuid.replace(/-/g, '');
