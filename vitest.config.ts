@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts', 'web/e2e/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts', 'web/e2e/global-setup.ts'],
-    setupFiles: ['test/support/fast-check-seed.ts'],
+    setupFiles: ['test/support/test-env.ts', 'test/support/fast-check-seed.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

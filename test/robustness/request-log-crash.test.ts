@@ -93,7 +93,8 @@ for (const backend of backends) {
       ).toEqual([]);
       // Whatever is missing is from the open window, and nothing appeared that was never logged.
       const known = new Set([...queued, ...flushed, ...committed, ...window]);
-      expect([...got].filter((id) => !known.has(id))).toEqual([]);
+      const strays = [...got].filter((id) => !known.has(id));
+      expect(strays, `records no request of this test logged, e.g. ${strays[0] ?? ''}`).toEqual([]);
       // Ids are never reused after a crash: new records get fresh ones.
       const after = await logMany(c.url, 'after', 3, true);
       for (const id of after) expect(known.has(id)).toBe(false);

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import type { Call, CallResult } from './writers.ts';
 
-export const CHILD_ADMIN_KEY = 'lec_robustness_admin_key_0123456789abcdef';
+// One per test process: a client of another run's server (a stray load loop, a port reused) is
+// refused instead of writing into this run's server.
+export const CHILD_ADMIN_KEY = `lec_robustness_admin_${randomBytes(16).toString('hex')}`;
 
 /** Where a child keeps its data: a fresh PGlite directory or a fresh PostgreSQL schema. */
 export interface DataPlace {

@@ -16,22 +16,52 @@ export interface ChildServer {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports for child servers come from a range of this test worker's own, below the kernel's ephemeral
+// range (32768+ here), and are checked free by binding. An ephemeral port (listen(0), then close and
+// hand it to the child) can be taken by another worker's server in the seconds before a loaded
+// machine's child listens on it — and the health check would then find that other server and the
+// test would talk to it (a crash test once counted another server's request logs as its own).
+const RANGE = 250;
+const worker = Number(process.env.VITEST_POOL_ID ?? process.pid) % 48;
+let next = 0;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < RANGE; tries++) {
+    const port = 20_000 + worker * RANGE + (next++ % RANGE);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port in this worker's range (${20_000 + worker * RANGE}+${RANGE})`);
 }
 
 export async function startChildServer(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<ChildServer> {
-  const port = await freePort();
+  // A port taken between the check and the child's listen (by a process outside the tests): next one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(await freePort(), env, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt === 3) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnPort(
+  port: number,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<ChildServer> {
   let out = '';
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -47,7 +77,10 @@ export async function startChildServer(
   let dead = false;
   void exited.then(() => (dead = true));
   for (;;) {
-    if (dead) throw new Error(`server exited during start:\n${out}`);
+    if (dead) {
+      if (out.includes('EADDRINUSE')) throw new PortTaken(`port ${port} taken:\n${out}`);
+      throw new Error(`server exited during start:\n${out}`);
+    }
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
