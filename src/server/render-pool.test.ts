@@ -126,7 +126,7 @@ describe('inline renders and fair threads', () => {
       mode: 'strict',
     });
     expect(r.output).toBe('Hi 1');
-    expect(pool.counts).toEqual({ inline: 1, thread: 0, refused: 0 });
+    expect(pool.counts).toEqual({ inline: 1, thread: 0, refused: 0, queued: 0 });
   });
 
   it('a template with loops renders on a thread at once, never holding the event loop', async () => {
