@@ -8,8 +8,8 @@ import { ApiError } from '../api/client.ts';
 import { getRequestGroup, listRequestGroups, listRequestLogs } from '../api/request-log.ts';
 import { Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
-import { DASH, formatCost, formatLatency, formatTokens } from '../lib/format.ts';
-import { Cut, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
+import { DASH, formatCost, formatTokens } from '../lib/format.ts';
+import { Cut, OutcomeCells, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
 
 export function RequestGroups() {
   const s = useSession();
@@ -230,13 +230,7 @@ export function RequestGroupPage({ id }: { id: number }) {
                   <td>
                     <Cut text={r.model} />
                   </td>
-                  <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
-                    {r.status}
-                    {r.status_code ? ` ${r.status_code}` : ''}
-                  </td>
-                  <td className="num">{formatLatency(r.latency_ms)}</td>
-                  <td className="num">{formatTokens(r.input_tokens, r.output_tokens)}</td>
-                  <td className="num">{formatCost(r.cost_usd)}</td>
+                  <OutcomeCells r={r} />
                   <td>
                     <button
                       type="button"

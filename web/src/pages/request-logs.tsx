@@ -7,8 +7,14 @@ import { useSession } from '../app.tsx';
 import { listRequestLogs, oneOf, SOURCES, STATUSES, type LogFilters } from '../api/request-log.ts';
 import { Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
-import { formatCost, formatLatency, formatTokens } from '../lib/format.ts';
-import { Cut, GroupLink, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
+import {
+  Cut,
+  GroupLink,
+  OutcomeCells,
+  PromptCell,
+  RequestDetail,
+  usePromptNames,
+} from './request-record.tsx';
 
 function initialFilters(): LogFilters {
   const q = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
@@ -157,13 +163,7 @@ export function RequestLogs() {
                 <td>
                   <Cut text={r.model} />
                 </td>
-                <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
-                  {r.status}
-                  {r.status_code ? ` ${r.status_code}` : ''}
-                </td>
-                <td className="num">{formatLatency(r.latency_ms)}</td>
-                <td className="num">{formatTokens(r.input_tokens, r.output_tokens)}</td>
-                <td className="num">{formatCost(r.cost_usd)}</td>
+                <OutcomeCells r={r} />
                 <td>
                   <Cut text={r.customer_identifier} />
                 </td>

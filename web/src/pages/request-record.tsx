@@ -89,6 +89,28 @@ export function PromptCell({
   );
 }
 
+/** A record's status, latency, tokens and cost: the same cells in the log and in a group. */
+export function OutcomeCells({
+  r,
+}: {
+  r: Pick<
+    RequestLogSummary,
+    'status' | 'status_code' | 'latency_ms' | 'input_tokens' | 'output_tokens' | 'cost_usd'
+  >;
+}) {
+  return (
+    <>
+      <td className={r.status === 'error' ? 'nowrap danger' : 'nowrap'}>
+        {r.status}
+        {r.status_code ? ` ${r.status_code}` : ''}
+      </td>
+      <td className="num">{formatLatency(r.latency_ms)}</td>
+      <td className="num">{formatTokens(r.input_tokens, r.output_tokens)}</td>
+      <td className="num">{formatCost(r.cost_usd)}</td>
+    </>
+  );
+}
+
 /** A value that may be long (a model path, a customer id): one line, cut, the whole in its title. */
 export function Cut({ text }: { text: string | null }) {
   if (text === null) return <span className="muted">{DASH}</span>;
