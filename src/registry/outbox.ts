@@ -383,7 +383,8 @@ export async function claimDeliveries(
   perEndpoint = DEFAULT_PER_ENDPOINT,
 ): Promise<{ claimed: ClaimedDelivery[]; more: boolean }> {
   const res = await db.execute(sql`
-    with room as (
+    -- Materialised: inlined, each endpoint's count of live leases ran twice.
+    with room as materialized (
       select e.id, greatest(0, ${perEndpoint}::int - (
         select count(*) from webhook_deliveries x
         where x.endpoint_id = e.id and x.status = 'pending' and x.lease_until >= now()))::int as n
@@ -405,7 +406,8 @@ export async function claimDeliveries(
       update webhook_deliveries d
       set lease_until = now() + (${leaseMs} * interval '1 millisecond'), lease_owner = ${owner},
           attempts = d.attempts + 1, updated_at = now()
-      from due where d.id = due.id
+      -- By primary key, as the array: a join with the CTE was planned as a scan of every delivery.
+      where d.id = any(array(select id from due))
       returning d.id, d.part, d.attempts, d.endpoint_id, d.event_id
     ), more as (
       -- Due deliveries this claim left (room, caps, or another claim holding them right now): the
@@ -415,7 +417,8 @@ export async function claimDeliveries(
         join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
         where d.status = 'pending' and d.next_attempt_at <= now()
           and (d.lease_until is null or d.lease_until < now())
-          and not exists (select 1 from due where due.id = d.id)
+          -- A filter, so the scan stops at the first one (an anti-join hashed every due delivery).
+          and d.id <> all(array(select id from due))
       ) as more
     )
     select m.more, c.id, c.part, c.attempts, c.endpoint_id, e.url, e.mode, e.secret,
@@ -425,7 +428,8 @@ export async function claimDeliveries(
     from more m
     left join (claimed c
       join webhook_endpoints e on e.id = c.endpoint_id
-      join ${outboxEvents} o on o.id = c.event_id) on true`);
+      -- Each event by its primary key (a hash join read the whole outbox, a week of events).
+      cross join lateral (select * from ${outboxEvents} x where x.id = c.event_id) o) on true`);
   const rows = rowsOf<Record<string, unknown>>(res);
   return {
     claimed: rows.filter((r) => r.id !== null && r.id !== undefined).map(claimedOf),
@@ -484,6 +488,7 @@ export async function recordAttempts(db: Db, owner: string, results: AttemptResu
       retry_at: r.retryAt?.toISOString() ?? null,
     })),
   );
+  const ids = `{${results.map((r) => r.id).join(',')}}`;
   await db.execute(sql`
     with r as (
       select * from jsonb_to_recordset(${json}::jsonb) as x(id bigint, endpoint_id uuid, attempt int,
@@ -502,7 +507,9 @@ export async function recordAttempts(db: Db, owner: string, results: AttemptResu
         last_status = case when r.outcome = 'skipped' then d.last_status else r.status end,
         last_error = case when r.outcome = 'skipped' then d.last_error else r.error end,
         lease_until = null, lease_owner = null, updated_at = now()
-      from r where d.id = r.id and d.lease_owner = ${owner}
+      -- The ids again as an array: the rows are found by primary key (the join with r alone was
+      -- planned as a scan of every delivery ever kept, a cost that grew with the delivery log).
+      from r where d.id = any(${ids}::bigint[]) and d.id = r.id and d.lease_owner = ${owner}
     ), health as (
       select endpoint_id,
         bool_or(outcome = 'delivered') as ok,
