@@ -84,6 +84,11 @@ try {
   const N = Number(
     ((pending as { rows?: { n: number }[] }).rows ?? (pending as unknown as { n: number }[]))[0]!.n,
   );
+  // Claim and record statements over the drain (the registry's outbox calls, one statement each).
+  const calls = { claims: 0, records: 0 };
+  const { claim, record } = registry.outbox;
+  registry.outbox.claim = (...a) => (calls.claims++, claim(...a));
+  registry.outbox.record = (...a) => (calls.records++, record(...a));
   const a0 = await arrived();
   const db0 = await backendCpus();
   const c0 = process.cpuUsage();
@@ -125,6 +130,8 @@ try {
       perSecond: (N * 1000) / ms,
       processUsPerDelivery: (c.user + c.system) / N,
       dbUsPerDelivery: PG_URL ? (db * 1000) / N : null,
+      claims: calls.claims,
+      records: calls.records,
     }),
   );
 } finally {
