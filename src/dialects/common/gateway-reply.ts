@@ -1,7 +1,6 @@
 // Sending a gateway run's answer, shared by the dialects that expose the gateway: JSON, or the
 // upstream's SSE bytes passed through as they arrive. The version that ran is named in the
 // `Lectern-Prompt-Version` header (and in a body field where the dialect allows one).
-import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RunResult } from '../../gateway/run.ts';
 
@@ -30,5 +29,5 @@ export function sendStream(reply: FastifyReply, r: Extract<RunResult, { kind: 's
   reply.header('cache-control', 'no-cache');
   // Proxies (nginx) must not hold the chunks back either.
   reply.header('x-accel-buffering', 'no');
-  return reply.send(Readable.from(r.chunks, { objectMode: false, highWaterMark: 1 }));
+  return reply.send(r.chunks);
 }
