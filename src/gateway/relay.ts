@@ -4,6 +4,7 @@
 // generator and `Readable.from` this replaced cost a promise and a tick per layer and chunk.
 import { Readable } from 'node:stream';
 import type { TrailerSplicer } from './trailer.ts';
+import type { RunSignal } from './aborter.ts';
 
 /** How the relay ended, once: the upstream's end came, it broke off, or the client left. */
 export interface RelayEnd {
@@ -20,7 +21,7 @@ export interface RelayOptions {
   /** Stops reading and closes the upstream request. */
   cancel(): void;
   /** The client went away (the upstream request is aborted with it). */
-  signal: AbortSignal;
+  signal: RunSignal;
   splice: TrailerSplicer | null;
   /** Each upstream chunk, as it arrives (the caller keeps what the log needs). */
   onChunk(chunk: Uint8Array): void;

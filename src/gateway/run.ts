@@ -17,6 +17,7 @@ import { BUILTIN_PRICES, costOf, type PriceTable } from '../model/prices.ts';
 import { aggregateSse, type Aggregated } from './aggregate.ts';
 import { TrailerSplicer } from './trailer.ts';
 import { SseRelay } from './relay.ts';
+import type { RunSignal } from './aborter.ts';
 import { completionAsMessages, flattenText, upstreamMessages } from './messages.ts';
 import { mergeRun, type MergeInput } from './merge.ts';
 import {
@@ -57,7 +58,7 @@ export interface RunInput {
   apiKey?: string;
   timeoutMs?: number;
   /** Aborted when the client goes away: the upstream call is aborted with it. */
-  signal: AbortSignal;
+  signal: RunSignal;
   /** Keep request and response bodies in the log (Keywords AI `disable_log` turns it off). */
   logBodies?: boolean;
   /** Extra fields of the log record (customer, metadata, trace ids …). */
@@ -117,7 +118,7 @@ export interface GatewayDeps {
   /** Per-attempt timeout when neither the request nor the provider sets one, ms. */
   defaultTimeoutMs?: number;
   random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: RunSignal) => Promise<void>;
   onLogError?: (err: unknown) => void;
 }
 
@@ -153,7 +154,7 @@ const MAX_LOGGED_STREAM_BYTES = 4 * 1024 * 1024;
 /** How deep `_type: "prompt"` variables nest (Keywords AI: 2). */
 const MAX_PROMPT_DEPTH = 2;
 
-const sleepFor = (ms: number, signal: AbortSignal) =>
+const sleepFor = (ms: number, signal: RunSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(done, ms);
@@ -548,7 +549,7 @@ export function createGateway(deps: GatewayDeps) {
     actor: Actor,
     res: Pick<StreamAnswer, 'first' | 'rest' | 'cancel'>,
     record: (agg: Aggregated, end: StreamEnd) => RequestLogInput,
-    signal: AbortSignal,
+    signal: RunSignal,
     trailer?: (agg: Aggregated) => string,
   ): Readable {
     const kept: Uint8Array[] = [];

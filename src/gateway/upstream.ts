@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import type { JsonObject } from '../model/types.ts';
 import type { Provider } from './providers.ts';
 import { retryAfterMs } from './policy.ts';
+import { Aborter, type RunSignal } from './aborter.ts';
 
 export type Failure = {
   ok: false;
@@ -120,7 +121,7 @@ export interface CallOptions {
   provider: Provider;
   body: JsonObject;
   timeoutMs: number;
-  signal: AbortSignal;
+  signal: RunSignal;
   /** A per-call key (load-balance credentials, customer credentials). */
   apiKey?: string;
 }
@@ -151,7 +152,7 @@ async function call(o: CallOptions): Promise<
     }
   | Failure
 > {
-  const ac = new AbortController();
+  const ac = new Aborter();
   let timedOut = false;
   // Linked for the whole call, a stream's too: the client leaving aborts the upstream request
   // at once, even while a slow upstream is between two chunks.
@@ -169,7 +170,7 @@ async function call(o: CallOptions): Promise<
     const res = await request(urlOf(o.provider), {
       method: 'POST',
       dispatcher: dispatcher(),
-      signal: ac.signal,
+      signal: ac,
       headers: {
         ...o.provider.headers,
         'content-type': 'application/json',

@@ -3,17 +3,18 @@
 // `Lectern-Prompt-Version` header (and in a body field where the dialect allows one).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RunResult } from '../../gateway/run.ts';
+import { Aborter } from '../../gateway/aborter.ts';
 
 export const VERSION_HEADER = 'lectern-prompt-version';
 
-/** An AbortSignal that fires when the client goes away before the answer is complete. */
-export function clientGone(req: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const ac = new AbortController();
+/** A signal that fires when the client goes away before the answer is complete. */
+export function clientGone(req: FastifyRequest, reply: FastifyReply): Aborter {
+  const gone = new Aborter();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) ac.abort();
+    if (!reply.raw.writableFinished) gone.abort();
   });
-  req.raw.once('aborted', () => ac.abort());
-  return ac.signal;
+  req.raw.once('aborted', () => gone.abort());
+  return gone;
 }
 
 export function versionHeaders(reply: FastifyReply, r: RunResult): void {
