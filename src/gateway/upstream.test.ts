@@ -109,8 +109,9 @@ describe('upstream calls', () => {
     // Past the first byte the timeout no longer applies.
     await new Promise((d) => setTimeout(d, 200));
     res.write('data: 2\n\n');
-    expect(Buffer.from((await r.rest.next()).value as Uint8Array).toString()).toBe('data: 2\n\n');
-    const pending = r.rest.next();
+    const rest = r.rest[Symbol.asyncIterator]();
+    expect(Buffer.from((await rest.next()).value as Uint8Array).toString()).toBe('data: 2\n\n');
+    const pending = rest.next();
     leave.abort();
     await expect(pending).rejects.toThrow();
   });

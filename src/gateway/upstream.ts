@@ -12,9 +12,11 @@
 // `Authorization: Bearer`, the provider's headers, and OpenAI's error shape read the way the SDK
 // reads it (`{error: {message}}`).
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
 import type { JsonObject } from '../model/types.ts';
 import type { Provider } from './providers.ts';
 import { retryAfterMs } from './policy.ts';
+import { Aborter, type RunSignal } from './aborter.ts';
 
 export type Failure = {
   ok: false;
@@ -30,8 +32,8 @@ export type StreamAnswer = {
   ok: true;
   /** The first bytes, already read (fallback is over once they go to the client). */
   first: Uint8Array;
-  /** The bytes after them, as they arrive. */
-  rest: AsyncIterator<Uint8Array>;
+  /** The bytes after them, paused until read (see relay.ts). */
+  rest: Readable;
   /** Stops reading and closes the upstream request (the client went away). */
   cancel(): void;
   firstByteAt: number;
@@ -119,7 +121,7 @@ export interface CallOptions {
   provider: Provider;
   body: JsonObject;
   timeoutMs: number;
-  signal: AbortSignal;
+  signal: RunSignal;
   /** A per-call key (load-balance credentials, customer credentials). */
   apiKey?: string;
 }
@@ -150,7 +152,7 @@ async function call(o: CallOptions): Promise<
     }
   | Failure
 > {
-  const ac = new AbortController();
+  const ac = new Aborter();
   let timedOut = false;
   // Linked for the whole call, a stream's too: the client leaving aborts the upstream request
   // at once, even while a slow upstream is between two chunks.
@@ -168,7 +170,7 @@ async function call(o: CallOptions): Promise<
     const res = await request(urlOf(o.provider), {
       method: 'POST',
       dispatcher: dispatcher(),
-      signal: ac.signal,
+      signal: ac,
       headers: {
         ...o.provider.headers,
         'content-type': 'application/json',
@@ -217,31 +219,56 @@ export async function callStream(o: CallOptions): Promise<StreamAnswer | Failure
   const r = await call(o);
   if (!r.ok) return r;
   const body = r.res.body;
-  const rest = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const cancel = () => {
     body.destroy();
   };
   try {
-    for (;;) {
-      const { value, done } = await rest.next();
-      if (done) {
-        return {
-          ok: false,
-          status: null,
-          reason: 'unreachable',
-          retryAfterMs: undefined,
-          message: 'the upstream closed the stream before sending anything',
-        };
-      }
-      if (value.byteLength > 0) {
-        r.settle();
-        return { ok: true, first: value, rest, cancel, firstByteAt: performance.now() };
-      }
+    const first = await firstBytes(body);
+    if (!first) {
+      return {
+        ok: false,
+        status: null,
+        reason: 'unreachable',
+        retryAfterMs: undefined,
+        message: 'the upstream closed the stream before sending anything',
+      };
     }
+    return { ok: true, first, rest: body, cancel, firstByteAt: performance.now() };
   } catch (err) {
     cancel();
     return r.failed(err);
   } finally {
     r.settle();
   }
+}
+
+/** A body's first non-empty chunk, the body left paused after it (null: it ended before one). */
+function firstBytes(body: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      if (c.byteLength === 0) return;
+      body.pause();
+      off();
+      resolve(c);
+    };
+    const onEnd = () => {
+      off();
+      resolve(null);
+    };
+    const onError = (err: unknown) => {
+      off();
+      reject(err);
+    };
+    const onClose = () => onError(new Error('the upstream body closed'));
+    const off = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+    body.once('close', onClose);
+  });
 }

@@ -1,20 +1,20 @@
 // Sending a gateway run's answer, shared by the dialects that expose the gateway: JSON, or the
 // upstream's SSE bytes passed through as they arrive. The version that ran is named in the
 // `Lectern-Prompt-Version` header (and in a body field where the dialect allows one).
-import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RunResult } from '../../gateway/run.ts';
+import { Aborter } from '../../gateway/aborter.ts';
 
 export const VERSION_HEADER = 'lectern-prompt-version';
 
-/** An AbortSignal that fires when the client goes away before the answer is complete. */
-export function clientGone(req: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const ac = new AbortController();
+/** A signal that fires when the client goes away before the answer is complete. */
+export function clientGone(req: FastifyRequest, reply: FastifyReply): Aborter {
+  const gone = new Aborter();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) ac.abort();
+    if (!reply.raw.writableFinished) gone.abort();
   });
-  req.raw.once('aborted', () => ac.abort());
-  return ac.signal;
+  req.raw.once('aborted', () => gone.abort());
+  return gone;
 }
 
 export function versionHeaders(reply: FastifyReply, r: RunResult): void {
@@ -30,5 +30,5 @@ export function sendStream(reply: FastifyReply, r: Extract<RunResult, { kind: 's
   reply.header('cache-control', 'no-cache');
   // Proxies (nginx) must not hold the chunks back either.
   reply.header('x-accel-buffering', 'no');
-  return reply.send(Readable.from(r.chunks, { objectMode: false, highWaterMark: 1 }));
+  return reply.send(r.chunks);
 }
