@@ -27,7 +27,7 @@ import { installValidation } from './validation.ts';
 import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { cachedHits, type HitAnswerer } from './cached-hits.ts';
-import { lecternServer, type ServerFactoryOptions } from './http-server.ts';
+import { answerHitsFirst } from './http-server.ts';
 import { installMetrics } from './metrics.ts';
 import { FeedHealth } from './feed-health.ts';
 import { installRateLimits } from './rate-limits.ts';
@@ -91,7 +91,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const requestId = requestIds();
   // Set once the read cache is installed (below): cache hits are answered before Fastify.
   let answerHit: HitAnswerer | null = null;
-  let inFlight = new Set<ServerResponse>();
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -99,12 +98,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A per-process random prefix and a counter: unique like a UUID for correlating logs, without
     // a random draw per request on the hot path.
     genReqId: requestId,
-    // Fastify's own HTTP server, with the cached hits answered first (cached-hits.ts).
-    serverFactory: (handler, options) => {
-      const made = lecternServer(options as ServerFactoryOptions, handler, () => answerHit);
-      inFlight = made.inFlight;
-      return made.server;
-    },
     // No pino child per request unless the request logs something (request-logger.ts).
     childLoggerFactory: lazyChildLogger,
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
@@ -145,7 +138,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   installErrorRoutes(app, errorRoutes);
 
-  app.decorate('inFlight', inFlight);
+  // Cached hits are answered before Fastify's own listener (cached-hits.ts).
+  app.decorate(
+    'inFlight',
+    answerHitsFirst(app.server, () => answerHit),
+  );
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
   app.decorate('lecternConfig', config);

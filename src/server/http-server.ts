@@ -1,51 +1,31 @@
-// The HTTP server under Fastify (its `serverFactory`): made as Fastify makes it (lib/server.js), with
-// one request listener that first lets the read cache answer a hit (cached-hits.ts), then keeps
-// what Fastify is still answering in a set (shutdown and the webhook worker read it). A hit is
-// written before the listener returns, so it is never in flight and costs no listener of its own.
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerOptions,
-  type ServerResponse,
-} from 'node:http';
+// The request listener of Fastify's HTTP server, wrapped: it first lets the read cache answer a hit
+// (cached-hits.ts), then keeps what Fastify is still answering in a set (shutdown and the webhook
+// worker read it). A hit is written before the listener returns, so it is never in flight and costs
+// no listener of its own. Fastify's server is kept (not a `serverFactory`): with a factory Fastify
+// no longer binds every address of a host name such as `localhost` (lib/server.js).
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { HitAnswerer } from './cached-hits.ts';
 
-/** The options Fastify hands its server factory (its own defaults filled in). */
-export interface ServerFactoryOptions {
-  http?: ServerOptions | null;
-  keepAliveTimeout?: number;
-  requestTimeout?: number;
-  connectionTimeout?: number;
-  maxRequestsPerSocket?: number;
-}
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
-export interface LecternServer {
-  server: Server;
-  /** Responses being answered (not yet closed). */
-  inFlight: Set<ServerResponse>;
-}
-
-export function lecternServer(
-  options: ServerFactoryOptions,
-  fastify: (req: IncomingMessage, res: ServerResponse) => void,
-  hits: () => HitAnswerer | null,
-): LecternServer {
+/** Puts `hits()` before Fastify's own listener on `server`; returns the responses in flight. */
+export function answerHitsFirst(server: Server, hits: () => HitAnswerer | null): Set<ServerResponse> {
   const inFlight = new Set<ServerResponse>();
   // One shared listener function (no closure per request).
   function answered(this: ServerResponse) {
     inFlight.delete(this);
   }
-  const server = createServer(options.http ?? {}, (req, res) => {
+  const fastify = server.listeners('request') as Listener[];
+  if (fastify.length !== 1)
+    throw new Error(`expected Fastify's one request listener, found ${fastify.length}`);
+  const handler = fastify[0]!;
+  server.removeListener('request', handler);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const hit = hits();
     if (hit !== null && hit(req, res)) return;
     inFlight.add(res);
     res.on('close', answered);
-    fastify(req, res);
+    handler(req, res);
   });
-  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
-  if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
-  server.setTimeout(options.connectionTimeout ?? 0);
-  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
-  return { server, inFlight };
+  return inFlight;
 }
