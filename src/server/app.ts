@@ -1,6 +1,7 @@
 // Assembles the HTTP server: body parsing and limits, authentication, OpenAPI and docs, operations
 // routes, and one encapsulated plugin per dialect (each owning its error envelope).
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -25,6 +26,8 @@ import {
 import { installValidation } from './validation.ts';
 import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
+import { cachedHits, type HitAnswerer } from './cached-hits.ts';
+import { answerHitsFirst } from './http-server.ts';
 import { installMetrics } from './metrics.ts';
 import { FeedHealth } from './feed-health.ts';
 import { installRateLimits } from './rate-limits.ts';
@@ -60,6 +63,8 @@ declare module 'fastify' {
     routeTable: { method: string; url: string; config?: FastifyContextConfig }[];
     /** Renders templates on worker threads (src/server/render-pool.ts). */
     renderer: Renderer;
+    /** Responses the server is answering (http-server.ts): shutdown and the webhook worker read it. */
+    inFlight: Set<ServerResponse>;
     /** Whether other processes' changes reach this one (PostgreSQL's change feed). */
     feedHealth: FeedHealth;
   }
@@ -83,13 +88,16 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { registry, config } = opts;
   const errorRoutes = new ErrorRoutes();
+  const requestId = requestIds();
+  // Set once the read cache is installed (below): cache hits are answered before Fastify.
+  let answerHit: HitAnswerer | null = null;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     // A per-process random prefix and a counter: unique like a UUID for correlating logs, without
     // a random draw per request on the hot path.
-    genReqId: requestIds(),
+    genReqId: requestId,
     // No pino child per request unless the request logs something (request-logger.ts).
     childLoggerFactory: lazyChildLogger,
     // Paths keep their case and encoded slashes (PromptLayer names may contain '/').
@@ -130,6 +138,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   installErrorRoutes(app, errorRoutes);
 
+  // Cached hits are answered before Fastify's own listener (cached-hits.ts).
+  app.decorate(
+    'inFlight',
+    answerHitsFirst(app.server, () => answerHit),
+  );
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
   app.decorate('lecternConfig', config);
@@ -181,10 +194,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installBodyKeyAuth(app);
 
   // After authentication and rate limiting, before the dialects: resolved reads are answered from memory.
+  let readyHits = () => {};
   if (config.cacheEntries > 0 && config.cacheBytes > 0) {
     const cache = new ReadCache({ maxEntries: config.cacheEntries, maxBytes: config.cacheBytes });
     registry.onChange((changes) => cache.invalidate(changes));
     installReadCache(app, cache);
+    // Every request counted by the everything-limit goes through its hook.
+    if (config.rateLimit <= 0) readyHits = () => (answerHit = cachedHits({ app, cache, requestId }));
   } else {
     app.decorate('readCache', null);
   }
@@ -302,6 +318,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(nemoApi);
   await app.register(langfuseApi);
   await installStaticUi(app);
+  // Last: a hit records its latency through the metrics installed above.
+  readyHits();
   return app;
 }
 

@@ -2,6 +2,7 @@
 // `<public key>:<key>` (Langfuse clients: the public key must be the secret key's own). Resolved keys
 // are cached by hash; any key change (revocation) clears the cache, here and, through the change
 // feed, in every other process, so a revoked key is refused at once.
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { LecternError } from '../model/errors.ts';
@@ -32,7 +33,10 @@ function basicCredentials(encoded: string): Presented | undefined {
   return { key: secret, publicKey: user };
 }
 
-export function presentedCredentials(req: FastifyRequest): Presented | undefined {
+/** What credentials are read from: a request's headers (Fastify's or Node's own). */
+type WithHeaders = { headers: IncomingHttpHeaders };
+
+export function presentedCredentials(req: WithHeaders): Presented | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === 'string') {
     const m = /^\s*(?:Bearer|Token|Api-Key)\s+(\S+)\s*$/i.exec(auth);
@@ -45,7 +49,7 @@ export function presentedCredentials(req: FastifyRequest): Presented | undefined
   return undefined;
 }
 
-export function presentedKey(req: FastifyRequest): string | undefined {
+export function presentedKey(req: WithHeaders): string | undefined {
   return presentedCredentials(req)?.key;
 }
 
@@ -107,9 +111,14 @@ export class Authenticator {
 
   /** The presented key and its hash (auth and rate limiting share it). */
   credentialsOf(req: FastifyRequest): Credentials | undefined {
+    return this.credentialsFrom(req.raw);
+  }
+
+  /** The same, from Node's request (cache hits are answered before Fastify sees them). */
+  credentialsFrom(req: IncomingMessage): Credentials | undefined {
     const auth = req.headers.authorization;
     const x = req.headers['x-api-key'];
-    const socket = req.raw.socket as object | undefined;
+    const socket = req.socket as object | undefined;
     const memo = socket ? this.perConnection.get(socket) : undefined;
     if (memo && memo.auth === auth && memo.x === x) return memo.creds;
     const presented = presentedCredentials(req);

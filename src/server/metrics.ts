@@ -3,7 +3,14 @@
 // Each app gets its own prom-client registry, so several apps in one process never collide.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
-import { routeConfig } from './route-config.ts';
+import { routeConfig, type RouteConfig } from './route-config.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Records one answer's latency (ms) under its route's labels: cache hits answered before Fastify use it too. */
+    observeLatency: (cfg: RouteConfig, method: string, status: number, ms: number) => void;
+  }
+}
 import { LatencyChild, LatencyHistogram } from './latency-histogram.ts';
 
 export function installMetrics(app: FastifyInstance): void {
@@ -39,21 +46,24 @@ export function installMetrics(app: FastifyInstance): void {
   // config object (one per route and method) leads to its children by status and method.
   const children = new WeakMap<object, Map<number, LatencyChild>>();
   const methods = new Map<string, number>();
-  app.addHook('onResponse', (req, reply, done) => {
-    const cfg = routeConfig(req);
+  const observe = (cfg: RouteConfig, method: string, status: number, ms: number) => {
     let byStatus = children.get(cfg);
     if (!byStatus) children.set(cfg, (byStatus = new Map()));
-    let m = methods.get(req.method);
-    if (m === undefined) methods.set(req.method, (m = methods.size));
-    const id = reply.statusCode * 64 + m;
+    let m = methods.get(method);
+    if (m === undefined) methods.set(method, (m = methods.size));
+    const id = status * 64 + m;
     let child = byStatus.get(id);
     if (!child) {
       // The route pattern, not the URL: bounded label cardinality.
       const route = cfg.url ?? 'unmatched';
-      child = latency.child({ method: req.method, route, status: String(reply.statusCode) });
+      child = latency.child({ method, route, status: String(status) });
       byStatus.set(id, child);
     }
-    child.observe(reply.elapsedTime / 1000);
+    child.observe(ms / 1000);
+  };
+  app.decorate('observeLatency', observe);
+  app.addHook('onResponse', (req, reply, done) => {
+    observe(routeConfig(req), req.method, reply.statusCode, reply.elapsedTime);
     done();
   });
   app.get(

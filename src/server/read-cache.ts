@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Change } from '../registry/index.ts';
-import { routeConfig } from './route-config.ts';
+import type { Actor } from '../model/types.ts';
+import { routeConfig, type RouteConfig } from './route-config.ts';
 
 /**
  * What a route declares in its own `config.cacheable` to have its 200 answers kept (GET and POST
@@ -28,14 +29,26 @@ export type Cacheable = boolean | { when: (body: unknown) => boolean };
 /** Response headers never replayed from the cache (per request or recomputed by Fastify). */
 const PER_REQUEST_HEADERS = new Set(['x-request-id', 'content-length', 'date', 'connection', 'set-cookie']);
 
-interface Entry {
+export interface Entry {
   stamp: number;
   /** `*` for all-workspace keys, else the workspace id. */
   scope: string;
+  /**
+   * The body as the route's serialiser gave it: a string, which Node writes in one piece with the
+   * header block (a Buffer would go out as a second chunk, a costlier writev per hit).
+   */
   payload: string | Buffer;
   headers: [string, string][];
   etag?: string;
   bytes: number;
+  /** The config of the route that answered (metrics label hits by it; see cached-hits.ts). */
+  route: RouteConfig;
+  /**
+   * The status line's headers for a 200 and a 304, flat (`[name, value, …]`) as `writeHead` takes
+   * them, `x-request-id` last with its value left to fill in (cached-hits.ts).
+   */
+  head200: string[];
+  head304: string[];
 }
 
 /** A resolved value kept for the routes that render (their answers depend on the variables sent). */
@@ -172,14 +185,21 @@ export class ReadCache {
     stamp: number,
     payload: string | Buffer,
     headers: [string, string][],
+    route: RouteConfig = {},
   ): void {
+    const length = Buffer.byteLength(payload);
+    const flat = headers.flat();
     const e: Entry = {
       stamp,
       scope,
       payload,
       headers,
       etag: headers.find(([h]) => h === 'etag')?.[1],
-      bytes: Buffer.byteLength(payload) + headers.reduce((n, [h, v]) => n + h.length + v.length, 0) + 64,
+      bytes: length + 2 * headers.reduce((n, [h, v]) => n + h.length + v.length, 0) + 64,
+      route,
+      // As Fastify answers: a length on the 200, none on the 304 (RFC 9110 §8.6 lets it go).
+      head200: [...flat, 'content-length', String(length), 'x-request-id', ''],
+      head304: [...flat, 'x-request-id', ''],
     };
     // A change may have landed while the request ran: then the answer may be stale already.
     if (!this.suspended && this.fresh(e)) this.entries.set(key, e);
@@ -207,8 +227,25 @@ function bodyHash(body: unknown): string {
   return createHash('sha256').update(json).digest('base64url');
 }
 
-function matches(inm: string | string[] | undefined, etag: string | undefined): boolean {
+/** Whether a conditional request names the entry's ETag (then it is answered 304). */
+export function matches(inm: string | string[] | undefined, etag: string | undefined): boolean {
   return typeof inm === 'string' && etagMatches(inm, etag);
+}
+
+/** `*` for all-workspace keys, else the workspace id: what an entry's invalidation follows. */
+export const scopeOf = (actor: Pick<Actor, 'workspaceId'>): string => actor.workspaceId ?? '*';
+
+/** An answer depends on the caller's scope and role, the request line and the body (hashed). */
+export const cacheKey = (
+  actor: Pick<Actor, 'workspaceId' | 'role'>,
+  method: string,
+  url: string,
+  body: string,
+) => `${scopeOf(actor)}\u0000${actor.role}\u0000${method}\u0000${url}\u0000${body}`;
+
+/** A client asking for a fresh answer (`Cache-Control: no-cache` or `no-store`) is not served from memory. */
+export function bypassesCache(cc: string | string[] | undefined): boolean {
+  return typeof cc === 'string' && /no-cache|no-store/i.test(cc);
 }
 
 /**
@@ -222,11 +259,9 @@ export function installReadCache(app: FastifyInstance, cache: ReadCache): void {
   const tryServe = (req: FastifyRequest, reply: FastifyReply, body: string): FastifyReply | undefined => {
     const actor = req.actor;
     if (!actor) return undefined;
-    const scope = actor.workspaceId ?? '*';
-    const key = `${scope}\u0000${actor.role}\u0000${req.method}\u0000${req.url}\u0000${body}`;
-    const cc = req.headers['cache-control'];
-    const bypass = typeof cc === 'string' && /no-cache|no-store/i.test(cc);
-    const hit = bypass ? undefined : cache.get(key);
+    const scope = scopeOf(actor);
+    const key = cacheKey(actor, req.method, req.url, body);
+    const hit = bypassesCache(req.headers['cache-control']) ? undefined : cache.get(key);
     if (!hit) {
       cache.misses++;
       req.readCachePending = { key, scope, stamp: cache.stamp() };
@@ -270,7 +305,7 @@ export function installReadCache(app: FastifyInstance, cache: ReadCache): void {
       if (v === undefined || PER_REQUEST_HEADERS.has(h)) continue;
       headers.push([h, Array.isArray(v) ? v.join(', ') : String(v)]);
     }
-    cache.set(p.key, p.scope, p.stamp, payload, headers);
+    cache.set(p.key, p.scope, p.stamp, payload, headers, routeConfig(req));
     done(null, payload);
   });
 }

@@ -88,16 +88,8 @@ export async function serve(config: Config): Promise<Running> {
       `\nLectern created the first admin API key (shown only now, store it safely):\n\n  ${boot.createdAdminSecret}\n\n`,
     );
   }
-  // Responses in progress, so a stop can tell their connections to close once answered.
-  // One shared listener function (no closure or once-wrapper per request: this is the hot path).
-  const inFlight = new Set<import('node:http').ServerResponse>();
-  function answered(this: import('node:http').ServerResponse) {
-    inFlight.delete(this);
-  }
-  app.server.on('request', (_req, res: import('node:http').ServerResponse) => {
-    inFlight.add(res);
-    res.on('close', answered);
-  });
+  // Responses in progress (http-server.ts), so a stop can tell their connections to close once answered.
+  const inFlight = app.inFlight;
   const url = await app.listen({ port: config.port, host: config.host });
   const webhooks = startWebhookWorker(registry, {
     retrySchedule: config.webhookRetrySchedule,
