@@ -2,6 +2,7 @@
 // committed migrations, and hands back one drizzle database type for both: the rest of the code
 // never knows which backend it runs on.
 import { mkdirSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
@@ -257,7 +258,7 @@ async function openPglite(dataDir: string, opts: StoreOptions): Promise<Store> {
     throw err;
   }
   const db = drizzle({ client: client as never, schema }) as unknown as Db;
-  return {
+  const store: Store = {
     dirLock,
     db,
     backend: 'pglite',
@@ -279,10 +280,18 @@ async function openPglite(dataDir: string, opts: StoreOptions): Promise<Store> {
     },
     dump: (compression = 'none') => client.dumpDataDir(compression),
   };
+  if (client.worker) threads.set(store, client.worker);
+  return store;
 }
 
+const threads = new WeakMap<Store, Worker>();
+
+/** A PGlite store's database thread, if it has one (tests end it to see what a dead thread does). */
+export const pgliteThreadOf = (store: Store): Worker | undefined => threads.get(store);
+
 /** What the store uses of a PGlite instance, in this thread or in the database thread. */
-type PgliteClient = Pick<PgliteThreadClient, 'query' | 'transaction' | 'listen' | 'dumpDataDir' | 'close'>;
+type PgliteClient = Pick<PgliteThreadClient, 'query' | 'transaction' | 'listen' | 'dumpDataDir' | 'close'> &
+  Partial<Pick<PgliteThreadClient, 'worker'>>;
 
 /**
  * The database thread died (a WASM abort, out of memory): calls already fail with `unavailable`
