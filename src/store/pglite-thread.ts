@@ -169,7 +169,12 @@ export async function startPgliteThread(opts: PgliteThreadOptions): Promise<Pgli
     if (pending.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...m, id } as Request);
+      try {
+        worker.postMessage({ ...m, id } as Request);
+      } catch (err) {
+        settle(id); // a value that cannot be cloned: this call fails, the thread goes on
+        reject(err);
+      }
     });
   };
   const settle = (id: number): Pending | undefined => {
