@@ -114,6 +114,8 @@ export interface GatewayBench {
     pacedRps64: number;
     non2xx: number;
     serverCpuUs: number;
+    /** The same, of the Lectern process's main thread alone (the event loop serving HTTP). */
+    serverMainCpuUs: number;
   };
   overP50: number;
   overP99: number;
@@ -138,9 +140,9 @@ async function waitHealthy(base: string) {
   throw new Error('Lectern did not start');
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) a process (or, with `tid`, one of its threads) has used so far. */
+function cpuSeconds(pid: number, tid?: number): number {
+  const f = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
@@ -267,6 +269,7 @@ export async function benchGateway(): Promise<GatewayBench> {
       );
       let upstreamCpuUs = 0;
       let serverCpuUs = 0;
+      let serverMainCpuUs = 0;
       const [dLoad, gLoad] = await pair(
         async () => {
           const c0 = cpuSeconds(instant.child.pid!);
@@ -276,8 +279,10 @@ export async function benchGateway(): Promise<GatewayBench> {
         },
         async () => {
           const c0 = cpuSeconds(server.pid!);
+          const m0 = cpuSeconds(server.pid!, server.pid!); // the main thread's id is the process's
           const l = await load(spec(gwUrl, { ...gwBody, stream: true }, auth));
           serverCpuUs = ((cpuSeconds(server.pid!) - c0) * 1e6) / Math.max(1, l.requests);
+          serverMainCpuUs = ((cpuSeconds(server.pid!, server.pid!) - m0) * 1e6) / Math.max(1, l.requests);
           return l;
         },
       );
@@ -302,6 +307,7 @@ export async function benchGateway(): Promise<GatewayBench> {
           pacedRps64: gPaced.rps,
           non2xx: gLoad.non2xx + gLoad.errors + gPaced.non2xx + gPaced.errors,
           serverCpuUs,
+          serverMainCpuUs,
         },
         overP50: gJson.p50 - dJson.p50,
         overP99: gJson.p99 - dJson.p99,
@@ -364,6 +370,7 @@ export function gatewayTable(r: GatewayBench): string {
     `| req/s, 64 streams, instant upstream (CPU only) | ${r.direct.rps64.toFixed(0)} | ${r.gateway.rps64.toFixed(0)} | ×${r.throughputRatio.toFixed(2)} | ≥ 0.8×: ${ok(r.throughputRatio >= 0.8)} |`,
     `| req/s, 64 streams, paced upstream (an event every ${r.tokenMs} ms) | ${r.direct.pacedRps64.toFixed(0)} | ${r.gateway.pacedRps64.toFixed(0)} | ×${r.pacedThroughputRatio.toFixed(2)} | ≥ 0.8×: ${ok(r.pacedThroughputRatio >= 0.8)} |`,
     `| CPU µs per stream, instant load (upstream process / Lectern process) | ${r.direct.upstreamCpuUs.toFixed(0)} | ${r.gateway.serverCpuUs.toFixed(0)} | | |`,
+    `| CPU µs per stream, instant load: Lectern's main thread alone | | ${r.gateway.serverMainCpuUs.toFixed(0)} | | |`,
     ...(r.gateway.non2xx ? [`\n${r.gateway.non2xx} gateway requests failed under load.`] : []),
   ].join('\n');
 }

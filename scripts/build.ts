@@ -1,5 +1,6 @@
 // `npm run build`: the production build. Bundles the server and CLI, with the npm packages they use,
-// into dist/cli/main.js; the render worker into one self-contained dist/cli/render-worker.js; and
+// into dist/cli/main.js; the render worker into one self-contained dist/cli/render-worker.js; the
+// embedded database's thread into dist/cli/pglite-worker.js; and
 // writes dist/pglite-seed.tar.gz — a migrated PGlite data directory that a first start unpacks
 // instead of running initdb (~6 s). esbuild rather than `tsc` emit: Node's ESM loader spends about
 // a second of a start resolving and compiling the ~1,500 files of src/ and node_modules one by
@@ -49,6 +50,14 @@ await Promise.all([
     banner: {
       js: "import { createRequire as __lecternRequire } from 'node:module'; const require = __lecternRequire(import.meta.url);",
     },
+  }),
+  // The embedded database's thread (src/store/pglite-thread.ts); PGlite stays in node_modules,
+  // where it finds its WASM.
+  build({
+    ...common,
+    entryPoints: { 'pglite-worker': `${ROOT}src/store/pglite-worker.ts` },
+    outdir: `${DIST}/cli`,
+    external: ['@electric-sql/pglite'],
   }),
   // Everything a render needs in one file: a thread loads it without resolving node_modules.
   build({

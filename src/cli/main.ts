@@ -55,6 +55,7 @@ const storeFor = async (config: Config, poolSize: number, owner = 'a lectern com
     pgSchema: config.pgSchema,
     dataDir: config.dataDir,
     poolSize,
+    pgliteThread: config.pgliteThread,
     owner,
     brief: true,
   });

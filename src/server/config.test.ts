@@ -61,6 +61,16 @@ describe('configuration', () => {
     expect(readme).toMatch(/\|\s*`LECTERN_DATA_DIR`\s*\|\s*`\.\/\.lectern`/);
   });
 
+  it('runs embedded PGlite on its own thread unless LECTERN_PGLITE_THREAD is off', () => {
+    expect(loadConfig({}).pgliteThread).toBe(true);
+    expect(loadConfig({ LECTERN_PGLITE_THREAD: 'off' }).pgliteThread).toBe(false);
+    expect(loadConfig({ LECTERN_PGLITE_THREAD: ' OFF ' }).pgliteThread).toBe(false);
+    expect(loadConfig({ LECTERN_PGLITE_THREAD: 'false' }).pgliteThread).toBe(false);
+    expect(loadConfig({ LECTERN_PGLITE_THREAD: 'on' }).pgliteThread).toBe(true);
+    expect(() => loadConfig({ LECTERN_PGLITE_THREAD: 'sometimes' })).toThrow(/LECTERN_PGLITE_THREAD/);
+    expect(readme).toMatch(/\|\s*`LECTERN_PGLITE_THREAD`\s*\|\s*`on`/);
+  });
+
   it('refuses a malformed number with a message naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ LECTERN_BODY_LIMIT: '-1' })).toThrow(/LECTERN_BODY_LIMIT/);

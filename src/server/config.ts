@@ -14,6 +14,8 @@ export interface Config {
   pgPoolSize: number;
   /** Name recurring statements (prepared once per connection); off behind a pooler that cannot keep them. */
   pgPreparedStatements: boolean;
+  /** Embedded PGlite runs on a thread of its own, off the event loop (LECTERN_PGLITE_THREAD). */
+  pgliteThread: boolean;
   dataDir: string;
   adminKey?: string;
   /** Undo a revocation of LECTERN_ADMIN_KEY at start (explicit, logged, audited). */
@@ -89,6 +91,14 @@ function bool(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new Error(`${name} must be true or false, got ${env[name]}`);
 }
 
+/** A switch: `on`/`off` or any of bool's spellings; unset is `fallback`. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  return raw ? bool(env, name) : fallback;
+}
+
 /** The built-in prices with LECTERN_PRICES_FILE's and then LECTERN_PRICES's overrides applied. */
 function prices(env: NodeJS.ProcessEnv): PriceTable {
   let table = BUILTIN_PRICES;
@@ -130,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPreparedStatements: env.LECTERN_PG_PREPARED_STATEMENTS?.trim()
       ? bool(env, 'LECTERN_PG_PREPARED_STATEMENTS')
       : true,
+    pgliteThread: onOff(env, 'LECTERN_PGLITE_THREAD', true),
     dataDir: env.LECTERN_DATA_DIR || './.lectern',
     adminKey: env.LECTERN_ADMIN_KEY || undefined,
     adminKeyReinstate: bool(env, 'LECTERN_ADMIN_KEY_REINSTATE'),

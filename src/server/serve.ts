@@ -42,6 +42,7 @@ export async function serve(config: Config): Promise<Running> {
       dataDir: config.dataDir,
       poolSize: config.pgPoolSize,
       preparedStatements: config.pgPreparedStatements,
+      pgliteThread: config.pgliteThread,
       owner: 'lectern serve',
     }),
   );

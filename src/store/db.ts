@@ -1,7 +1,8 @@
 // Opens the store on PostgreSQL (DATABASE_URL) or on embedded PGlite (a data directory), runs the
 // committed migrations, and hands back one drizzle database type for both: the rest of the code
 // never knows which backend it runs on.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
@@ -11,8 +12,9 @@ import { lockDataDir, type DirLock } from './dir-lock.ts';
 import { faultAwareClient } from './pg-faults.ts';
 import { namedStatements } from './pg-named.ts';
 import { JSON_OID, parseStoredJson } from './json-columns.ts';
-import { pgliteExtensions, seedDataDir } from './pglite-seed.ts';
-import { leanDrizzleClient } from './pglite-lean-parsers.ts';
+import { seedDataDir } from './pglite-seed.ts';
+import { openPgliteDatabase } from './pglite-open.ts';
+import { startPgliteThread, type PgliteThreadClient } from './pglite-thread.ts';
 
 type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -38,6 +40,10 @@ export interface StoreOptions {
   owner?: string;
   /** The opener holds a PGlite directory only briefly (a CLI command): others may wait for it. */
   brief?: boolean;
+  /** PGlite runs on a thread of its own (pglite-thread.ts; default on, LECTERN_PGLITE_THREAD=off). */
+  pgliteThread?: boolean;
+  /** The PGlite thread died; default: log and end the process non-zero (exitOnDatabaseLost). */
+  onDatabaseLost?: (err: Error) => void;
 }
 
 export interface Store {
@@ -70,15 +76,12 @@ export interface Store {
 /** How often the LISTEN connection is checked, and how long a check may take. */
 const FEED_HEARTBEAT_MS = 5000;
 
-/** shared_buffers of the embedded database (see openPglite). */
-export const PGLITE_SHARED_BUFFERS = '16MB';
-
 const MIGRATION_LOCK = 7_402_113; // advisory lock id: several processes may start at once
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   return opts.databaseUrl
     ? openPostgres(opts.databaseUrl, opts)
-    : openPglite(opts.dataDir ?? './.lectern', opts.pgliteSnapshot, opts.owner ?? 'lectern', opts.brief);
+    : openPglite(opts.dataDir ?? './.lectern', opts);
 }
 
 async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
@@ -226,42 +229,36 @@ async function openPostgres(url: string, opts: StoreOptions): Promise<Store> {
   };
 }
 
-async function openPglite(
-  dataDir: string,
-  snapshot: Blob | undefined,
-  owner: string,
-  brief = false,
-): Promise<Store> {
-  const { PGlite } = await import('@electric-sql/pglite');
+async function openPglite(dataDir: string, opts: StoreOptions): Promise<Store> {
   const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const snapshot = opts.pgliteSnapshot;
   let dirLock: DirLock | undefined;
   if (!dataDir.startsWith('memory://') && !snapshot) {
     mkdirSync(dataDir, { recursive: true });
     // Before a single file is read: a directory another process holds is never opened.
-    dirLock = await lockDataDir(dataDir, owner, brief);
+    dirLock = await lockDataDir(dataDir, opts.owner ?? 'lectern', opts.brief);
   }
-  let client: import('@electric-sql/pglite').PGlite;
-  let db: Db;
+  let client: PgliteClient;
   try {
     if (dirLock) await seedDataDir(dataDir);
-    // PostgreSQL's default shared_buffers (128 MB) is allocated and touched inside PGlite's WASM
-    // memory at every start: most of an idle server's resident set. The embedded database is small
-    // and its hot reads are served by the read cache, so it gets PGLITE_SHARED_BUFFERS instead.
-    const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`];
-    // `json` values keep their key order (json-columns.ts).
-    const parsers = { [JSON_OID]: parseStoredJson };
-    const extensions = await pgliteExtensions();
-    client = snapshot
-      ? await PGlite.create({ loadDataDir: snapshot, startParams, parsers, extensions })
-      : await PGlite.create(dataDir, { startParams, parsers, extensions });
-    db = drizzle({ client: leanDrizzleClient(client) as typeof client, schema }) as unknown as Db;
-    if (!(await pgliteMigrated(client))) await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
+    const source = { dataDir, snapshot, migrationsDir: MIGRATIONS_DIR };
+    if (opts.pgliteThread ?? true) {
+      client = await startPgliteThread({ ...source, onLost: opts.onDatabaseLost ?? exitOnDatabaseLost });
+    } else {
+      const { client: pglite, drizzleClient } = await openPgliteDatabase(source);
+      client = {
+        ...drizzleClient,
+        listen: (channel, onPayload) => pglite.listen(channel, onPayload),
+        dumpDataDir: (compression) => pglite.dumpDataDir(compression),
+        close: () => pglite.close(),
+      };
+    }
   } catch (err) {
     await dirLock?.release();
     throw err;
   }
-  return {
+  const db = drizzle({ client: client as never, schema }) as unknown as Db;
+  const store: Store = {
     dirLock,
     db,
     backend: 'pglite',
@@ -283,30 +280,28 @@ async function openPglite(
     },
     dump: (compression = 'none') => client.dumpDataDir(compression),
   };
+  if (client.worker) threads.set(store, client.worker);
+  return store;
 }
 
-/** The newest migration's timestamp in the journal (drizzle records it as `created_at`). */
-function newestMigration(): number {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as {
-    entries: { when: number }[];
-  };
-  return Math.max(...journal.entries.map((e) => e.when));
-}
+const threads = new WeakMap<Store, Worker>();
+
+/** A PGlite store's database thread, if it has one (tests end it to see what a dead thread does). */
+export const pgliteThreadOf = (store: Store): Worker | undefined => threads.get(store);
+
+/** What the store uses of a PGlite instance, in this thread or in the database thread. */
+type PgliteClient = Pick<PgliteThreadClient, 'query' | 'transaction' | 'listen' | 'dumpDataDir' | 'close'> &
+  Partial<Pick<PgliteThreadClient, 'worker'>>;
 
 /**
- * Whether a PGlite directory already has the newest migration: one query instead of drizzle's
- * DDL-guarded check (about 200 ms of a 1 s restart). drizzle applies only migrations newer than
- * the last recorded one, so the same answer; any doubt (no table yet) runs the migrator.
+ * The database thread died (a WASM abort, out of memory): calls already fail with `unavailable`
+ * (503); the process ends non-zero a moment later, once those answers are out, so that its
+ * supervisor starts it again on the same directory (docs/architecture.md).
  */
-async function pgliteMigrated(client: import('@electric-sql/pglite').PGlite): Promise<boolean> {
-  try {
-    const r = await client.query<{ created_at: string }>(
-      'select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1',
-    );
-    return r.rows.length === 1 && Number(r.rows[0]!.created_at) === newestMigration();
-  } catch {
-    return false;
-  }
+function exitOnDatabaseLost(err: Error): void {
+  console.error(`lectern: the embedded database thread stopped (${err.message}); exiting for a restart`);
+  process.exitCode = 70;
+  setTimeout(() => process.exit(70), 1000);
 }
 
 /** Readiness probe: one round trip. */

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { c as createTar, x as extract } from 'tar';
+import { pgliteExtensions } from './pglite-open.ts';
 
 /** Beside dist/cli/ (the bundle) and two levels up from src/store/ (the sources) alike. */
 export const SEED_FILE = fileURLToPath(new URL('../../dist/pglite-seed.tar.gz', import.meta.url));
@@ -32,11 +33,7 @@ export async function seedDataDir(dataDir: string, seedFile = SEED_FILE): Promis
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
-/** The contrib extensions the migrations use (0007: pg_trgm for search); every open loads them. */
-export async function pgliteExtensions() {
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  return { pg_trgm };
-}
+export { pgliteExtensions } from './pglite-open.ts';
 
 /**
  * Writes a seed (the build does, into SEED_FILE): a data directory migrated by the same migrations
