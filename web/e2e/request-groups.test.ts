@@ -175,6 +175,34 @@ describe('request groups in the web UI', () => {
     },
   );
 
+  // Who made a group is shown as the audit log shows an actor: the key's name for an admin (who
+  // can list keys anyway), its short id for everyone else, the full id on hover.
+  it('names the key that made a group: its name for an admin, its short id for a viewer', async () => {
+    const g = await newGroup(h.t.keys.editor);
+    const keys = await h.t.call<{ data: { id: string; name: string }[] }>('GET', '/v1/keys', {
+      key: h.t.keys.admin,
+    });
+    const editor = keys.body.data.find((k) => k.name === 'editor@default')!;
+    const short = editor.id.replace(/-/g, '').slice(-8);
+    const createdBy = async (key: string) => {
+      const page = await h.page();
+      await signIn(page, key);
+      await page.evaluate((x) => {
+        window.location.hash = x;
+      }, `#/groups/${g}`);
+      await page.getByRole('heading', { level: 1, name: `Request group ${g}` }).waitFor();
+      const dd = page.locator('dt:text-is("Created by") + dd > span');
+      await expect.poll(() => dd.textContent()).not.toBe(null);
+      return { text: await dd.textContent(), title: await dd.getAttribute('title'), page };
+    };
+    const asViewer = await createdBy(h.t.keys.viewer);
+    expect(asViewer).toMatchObject({ text: `key ${short}`, title: `API key ${editor.id}` });
+    const asAdmin = await createdBy(h.t.keys.admin);
+    await expect
+      .poll(() => asAdmin.page.locator('dt:text-is("Created by") + dd').textContent())
+      .toBe('editor@default');
+  });
+
   it('says so when a workspace has no groups', { timeout: 60_000 }, async () => {
     const page = await h.page();
     await signIn(page, h.t.keys.otherViewer);

@@ -5924,7 +5924,7 @@ export interface operations {
             data: {
               /** @description ISO-8601 timestamp */
               created_at: string;
-              /** @description id of the API key that made it */
+              /** @description id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys` */
               created_by: string | null;
               /** @description ISO-8601 timestamp */
               first_request_at: string | null;
@@ -6064,7 +6064,7 @@ export interface operations {
           'application/json': {
             /** @description ISO-8601 timestamp */
             created_at: string;
-            /** @description id of the API key that made it */
+            /** @description id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys` */
             created_by: string | null;
             /** @description ISO-8601 timestamp */
             first_request_at: string | null;
@@ -6203,7 +6203,7 @@ export interface operations {
           'application/json': {
             /** @description ISO-8601 timestamp */
             created_at: string;
-            /** @description id of the API key that made it */
+            /** @description id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys` */
             created_by: string | null;
             /** @description ISO-8601 timestamp */
             first_request_at: string | null;
