@@ -4,6 +4,7 @@
 // filtered by group, a record's group link, and the empty and not-found states. Groups and records
 // are made through the API (setup); everything the user does goes through the UI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import {
   expectAccessible,
   screenshot,
@@ -201,6 +202,36 @@ describe('request groups in the web UI', () => {
     await expect
       .poll(() => asAdmin.page.locator('dt:text-is("Created by") + dd').textContent())
       .toBe('editor@default');
+  });
+
+  it("prints a group's dates one way in the list and the summary, the full timestamp on hover", async () => {
+    const g = await newGroup();
+    await log({ model: 'gpt-4o-mini', status: 'success', group_id: g });
+    await h.t.registry.flushRequestLog();
+    const page = await h.page();
+    await signIn(page, h.t.keys.viewer);
+    const when = async (time: Locator) => ({
+      text: await time.textContent(),
+      title: await time.getAttribute('title'),
+    });
+    await page.evaluate(() => {
+      window.location.hash = '#/groups';
+    });
+    const row = page
+      .getByRole('table', { name: 'Request groups' })
+      .getByRole('row', { name: new RegExp(`^Group ${g} `) });
+    await row.waitFor();
+    const inList = await when(row.getByRole('cell').nth(1).locator('time'));
+    const firstInList = await when(row.getByRole('cell').nth(3).locator('time'));
+    await row.getByRole('link', { name: `Group ${g}`, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: `Request group ${g}` }).waitFor();
+    const inSummary = await when(page.locator('dt:text-is("Created") + dd time'));
+    const firstInSummary = await when(page.locator('dt:text-is("First request") + dd time'));
+    expect(inList.text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(inSummary).toEqual(inList);
+    expect(firstInSummary).toEqual(firstInList);
+    // The hover has what the text leaves out: the seconds.
+    expect(inList.title).toMatch(/\d:\d\d:\d\d/);
   });
 
   it('says so when a workspace has no groups', { timeout: 60_000 }, async () => {

@@ -322,10 +322,10 @@ function PromptTable({
                   ))}
                 </div>
                 <div role="cell" className="c-time">
-                  <Time iso={p.updated_at} compact />
+                  <Time iso={p.updated_at} />
                 </div>
                 <div role="cell" className="c-time">
-                  <Time iso={p.created_at} compact />
+                  <Time iso={p.created_at} />
                 </div>
               </div>
             );

@@ -53,14 +53,14 @@ export function RequestGroups() {
                   <a href={href({ page: 'group', id: g.id })}>Group {g.id}</a>
                 </td>
                 <td className="c-time">
-                  <Time iso={g.created_at} compact />
+                  <Time iso={g.created_at} />
                 </td>
                 <td className="num">{g.request_count}</td>
                 <td className="c-time">
-                  <Time iso={g.first_request_at} compact />
+                  <Time iso={g.first_request_at} />
                 </td>
                 <td className="c-time">
-                  <Time iso={g.last_request_at} compact />
+                  <Time iso={g.last_request_at} />
                 </td>
                 <td className="ellipsis">
                   <KeyRef id={g.created_by} />
@@ -225,7 +225,7 @@ export function RequestGroupPage({ id }: { id: number }) {
               const row = (
                 <tr key={r.id} aria-selected={open === r.id}>
                   <td className="c-time">
-                    <Time iso={r.created_at} compact seconds />
+                    <Time iso={r.created_at} seconds />
                   </td>
                   <td>
                     <PromptCell r={r} names={names} />
