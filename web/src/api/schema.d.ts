@@ -988,6 +988,8 @@ export interface components {
       next_offset: number | null;
       offset: number;
       total: number;
+      /** @description the prompt list says whether `total` is exact (false) or a lower bound (true: a `search` counts at most 1,000 matches, and there are more) */
+      total_is_lower_bound?: boolean;
     };
     NativeProject: {
       /** @description ISO-8601 timestamp */

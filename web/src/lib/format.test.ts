@@ -3,6 +3,7 @@ import {
   formatCost,
   formatDate,
   formatLatency,
+  formatPromptCount,
   formatTime,
   formatTimeFull,
   formatTokens,
@@ -54,5 +55,14 @@ describe('dates', () => {
     expect(full).toMatch(/2026/);
     expect(full).toMatch(/:03/);
     expect(full).not.toBe(formatTime(d, true));
+  });
+});
+
+describe("a list's prompt count", () => {
+  it('groups thousands and marks a count the server only bounded', () => {
+    expect(formatPromptCount(1)).toBe('1 prompt');
+    expect(formatPromptCount(0)).toBe('0 prompts');
+    expect(formatPromptCount(12345)).toBe('12,345 prompts');
+    expect(formatPromptCount(1000, true)).toBe('1,000+ prompts');
   });
 });

@@ -49,3 +49,12 @@ export function formatTime(d: Date, seconds = false): string {
 export function formatTimeFull(d: Date): string {
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
 }
+
+/**
+ * How many prompts a list holds: "1 prompt", "1,234 prompts", and past a count the server only
+ * bounds (a broad search, `total_is_lower_bound`) "1,000+ prompts".
+ */
+export function formatPromptCount(total: number, atLeast = false): string {
+  const n = `${total.toLocaleString('en-US')}${atLeast ? '+' : ''}`;
+  return `${n} prompt${total === 1 && !atLeast ? '' : 's'}`;
+}
