@@ -427,11 +427,11 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
     last_version: sql`${prompts.lastVersion}`,
   }[sort.field];
   const order = sort.dir === 'asc' ? [asc(col), asc(prompts.seq)] : [desc(col), desc(prompts.seq)];
-  const page = () =>
+  const page = (w: SQL | undefined = where) =>
     db
       .select()
       .from(prompts)
-      .where(where)
+      .where(w)
       .orderBy(...order)
       .limit(q.limit)
       .offset(q.offset);
@@ -441,7 +441,7 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
   }
   if (q.searchTotalBound !== undefined && searchRow) {
     const rowConds = conds.map((c, i) => (i === searchAt ? searchRow : c));
-    return boundedSearchPage(db, where!, and(...rowConds)!, order, q, q.searchTotalBound);
+    return boundedSearchPage(db, where!, order, q, q.searchTotalBound, () => page(and(...rowConds)));
   }
   // A narrowed list counts its matches in the statement that reads the page (a window count over
   // the filtered rows): the filter — a search's trigram look-ups above all — runs once, not once
@@ -463,24 +463,24 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
  * the indexed look-ups (`where`), stopping at bound + 1, and the page from them, each row carrying
  * how many there were. No more than the bound: that page is the answer and the count exact. More:
  * the term is broad (a word every template holds), and a second statement walks the sort's index,
- * testing prompt after prompt (`rowWhere`) until the page is full — a hundred or so tests, where
+ * testing prompt after prompt (`walk`) until the page is full — a hundred or so tests, where
  * the look-ups recheck every version's text and an exact count counts every match.
  */
 async function boundedSearchPage(
   db: Executor,
   where: SQL,
-  rowWhere: SQL,
   order: SQL[],
   q: PromptListQuery,
   bound: number,
+  walk: () => Promise<Prompt[]>,
 ): Promise<PromptPage> {
-  const matches = db.$with('matches').as(
+  const firstMatches = () =>
     db
       .select({ id: prompts.id })
       .from(prompts)
       .where(where)
-      .limit(bound + 1),
-  );
+      .limit(bound + 1);
+  const matches = db.$with('matches').as(firstMatches());
   const rows = await db
     .with(matches)
     .select({ p: prompts, n: sql<number>`(select count(*) from ${matches})`.mapWith(Number) })
@@ -493,27 +493,10 @@ async function boundedSearchPage(
   const n =
     rows[0]?.n ??
     (q.offset > 0 || q.limit < 1
-      ? Number(
-          (
-            await db.select({ n: count() }).from(
-              db
-                .select({ id: prompts.id })
-                .from(prompts)
-                .where(where)
-                .limit(bound + 1)
-                .as('m'),
-            )
-          )[0]?.n ?? 0,
-        )
+      ? Number((await db.select({ n: count() }).from(firstMatches().as('m')))[0]?.n ?? 0)
       : 0);
   if (n <= bound) return { items: rows.map((r) => r.p), total: n, totalIsLowerBound: false };
-  const items = await db
-    .select()
-    .from(prompts)
-    .where(rowWhere)
-    .orderBy(...order)
-    .limit(q.limit)
-    .offset(q.offset);
+  const items = await walk();
   return { items, total: Math.max(bound, q.offset + items.length), totalIsLowerBound: true };
 }
 
