@@ -40,8 +40,12 @@ export type Fault =
   | { kind: 'malformed_body' }
   /** `key_pair_mismatch`: a Basic-auth public key that is not the secret key's own. */
   | { kind: 'unauthorized'; reason: 'missing_key' | 'invalid_key' | 'key_pair_mismatch' }
-  /** `public_key_only`: a key's public identifier was sent without its secret. */
-  | { kind: 'forbidden'; needs?: Role; reason?: 'public_key_only' }
+  /**
+   * `public_key_only`: a key's public identifier was sent without its secret.
+   * `all_workspaces_only`: an admin key bound to one workspace asked what only an all-workspace
+   * admin key may (deleting a workspace, even its own).
+   */
+  | { kind: 'forbidden'; needs?: Role; reason?: 'public_key_only' | 'all_workspaces_only' }
   | { kind: 'workspace_not_found'; workspace: string }
   | { kind: 'prompt_not_found'; ref: string }
   | { kind: 'version_not_found'; version?: number; versionId?: number }

@@ -98,6 +98,12 @@ export interface PromptListQuery {
   labelAbsent?: string;
   /** Case-insensitive substring of the name, a tag, or the latest version's template text. */
   search?: string;
+  /**
+   * With `search`: count its matches only up to this many; past it the page's `total` is this
+   * bound and `totalIsLowerBound` is set (the native list and the UI: "1,000+"). Unset, the total
+   * is exact — what the vendor dialects' lists promise.
+   */
+  searchTotalBound?: number;
   /** The latest version's template format. */
   templateFormat?: 'mustache' | 'jinja2' | 'f-string';
   isSnippet?: boolean;
@@ -317,13 +323,18 @@ export async function listPrompts(
   ctx: RegistryContext,
   actor: Actor,
   q: PromptListQuery,
-): Promise<Page<Prompt>> {
+): Promise<PromptPage> {
   const db = ctx.store.db;
   return listPromptsOf(db, await resolveWorkspace(db, actor, q.workspace), q);
 }
 
+/** A page whose total may be only a lower bound (`PromptListQuery.searchTotalBound`). */
+export interface PromptPage extends Page<Prompt> {
+  totalIsLowerBound?: boolean;
+}
+
 /** The same list in a workspace already resolved (`q.workspace` is not read again). */
-export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQuery): Promise<Page<Prompt>> {
+export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQuery): Promise<PromptPage> {
   const conds: (SQL | undefined)[] = [eq(prompts.workspaceId, ws.id)];
   const status = q.status ?? 'active';
   if (status === 'active') conds.push(isNull(prompts.deletedAt));
@@ -356,6 +367,8 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
       ),
     );
   }
+  let searchAt = -1;
+  let searchRow: SQL | undefined;
   // The latest version's content, for search and the format filter: one indexed row per prompt.
   const latest = (pred: SQL) =>
     sql`exists (select 1 from ${versions} where ${versions.promptId} = ${prompts.id} and ${versions.number} = ${prompts.lastVersion} and ${pred})`;
@@ -384,6 +397,9 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
         ),
       );
     conds.push(inArray(prompts.id, unionAll(byName, byTag, byText)));
+    searchAt = conds.length - 1;
+    // The same test row by row, for a walk in the sort's index order that stops at the page's end.
+    searchRow = sql`(${prompts.name} ilike ${like} or ${prompts.tags}::text ilike ${like} or coalesce((select (${versions.messages}::text || coalesce(${versions.content}::text, '')) ilike ${like} from ${versions} where ${versions.promptId} = ${prompts.id} and ${versions.number} = ${prompts.lastVersion}), false))`;
   }
   // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
   // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).
@@ -411,17 +427,21 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
     last_version: sql`${prompts.lastVersion}`,
   }[sort.field];
   const order = sort.dir === 'asc' ? [asc(col), asc(prompts.seq)] : [desc(col), desc(prompts.seq)];
-  const page = () =>
+  const page = (w: SQL | undefined = where) =>
     db
       .select()
       .from(prompts)
-      .where(where)
+      .where(w)
       .orderBy(...order)
       .limit(q.limit)
       .offset(q.offset);
   if (conds.length === scopeOnly) {
     const [items, total] = await Promise.all([page(), workspaceTotal(db, ws.id, status)]);
     return { items, total };
+  }
+  if (q.searchTotalBound !== undefined && searchRow) {
+    const rowConds = conds.map((c, i) => (i === searchAt ? searchRow : c));
+    return boundedSearchPage(db, where!, order, q, q.searchTotalBound, () => page(and(...rowConds)));
   }
   // A narrowed list counts its matches in the statement that reads the page (a window count over
   // the filtered rows): the filter — a search's trigram look-ups above all — runs once, not once
@@ -436,6 +456,48 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
   // A page past the end (or an empty one) has no row to carry the count.
   const total = rows[0]?.total ?? (q.offset > 0 || q.limit < 1 ? await countWhere(db, where) : 0);
   return { items: rows.map((r) => r.p), total };
+}
+
+/**
+ * A search whose total is counted only up to `bound`. One statement reads the matches' ids through
+ * the indexed look-ups (`where`), stopping at bound + 1, and the page from them, each row carrying
+ * how many there were. No more than the bound: that page is the answer and the count exact. More:
+ * the term is broad (a word every template holds), and a second statement walks the sort's index,
+ * testing prompt after prompt (`walk`) until the page is full — a hundred or so tests, where
+ * the look-ups recheck every version's text and an exact count counts every match.
+ */
+async function boundedSearchPage(
+  db: Executor,
+  where: SQL,
+  order: SQL[],
+  q: PromptListQuery,
+  bound: number,
+  walk: () => Promise<Prompt[]>,
+): Promise<PromptPage> {
+  const firstMatches = () =>
+    db
+      .select({ id: prompts.id })
+      .from(prompts)
+      .where(where)
+      .limit(bound + 1);
+  const matches = db.$with('matches').as(firstMatches());
+  const rows = await db
+    .with(matches)
+    .select({ p: prompts, n: sql<number>`(select count(*) from ${matches})`.mapWith(Number) })
+    .from(prompts)
+    .where(inArray(prompts.id, db.select({ id: matches.id }).from(matches)))
+    .orderBy(...order)
+    .limit(q.limit)
+    .offset(q.offset);
+  // A page past the end (or an empty one) has no row to carry the count.
+  const n =
+    rows[0]?.n ??
+    (q.offset > 0 || q.limit < 1
+      ? Number((await db.select({ n: count() }).from(firstMatches().as('m')))[0]?.n ?? 0)
+      : 0);
+  if (n <= bound) return { items: rows.map((r) => r.p), total: n, totalIsLowerBound: false };
+  const items = await walk();
+  return { items, total: Math.max(bound, q.offset + items.length), totalIsLowerBound: true };
 }
 
 async function countWhere(db: Executor, where: SQL | undefined): Promise<number> {

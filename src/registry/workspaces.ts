@@ -85,6 +85,14 @@ export async function deleteWorkspace(ctx: RegistryContext, actor: Actor, name: 
     // Locked before the count: a prompt create share-locks the row (insertPrompt), so it either
     // committed before and is counted, or waits and then finds the workspace gone.
     const ws = await resolveWorkspace(tx, actor, name, 'update');
+    // Any other workspace is absent to a bound key (404 above); its own is there, and refused: a
+    // workspace's admin manages what is in it, not whether it exists (docs/api.md).
+    if (actor.workspaceId) {
+      throw new LecternError(
+        { kind: 'forbidden', needs: 'admin', reason: 'all_workspaces_only' },
+        `this API key is the admin key of workspace ${ws.name} only; deleting a workspace needs an admin key for all workspaces`,
+      );
+    }
     if (name === 'default') throw conflict('the default workspace cannot be deleted');
     const live = await tx
       .select({ n: count() })

@@ -146,6 +146,38 @@ for (const backend of backends) {
       });
     });
 
+    // docs/api.md: creating and deleting workspaces needs an all-workspace admin key. A workspace's
+    // own admin key manages what is in it; deleting the workspace itself is refused in every API
+    // that can delete one, even when it is empty (so the refusal is not the 409 for prompts).
+    describe('a workspace-bound admin key', () => {
+      const deleters = [
+        { api: 'native', url: (ws: string) => `/v1/workspaces/${ws}`, deleted: 200 },
+        { api: 'nemo', url: (ws: string) => `/apis/entities/v2/workspaces/${ws}`, deleted: 204 },
+      ];
+      it('gets 403 forbidden deleting its own workspace through every API, and the workspace stays', async () => {
+        for (const d of deleters) {
+          const ws = `acl-own-${d.api}`;
+          expect(
+            (await call('POST', '/v1/workspaces', { key: t.keys.admin, body: { name: ws } })).status,
+          ).toBe(201);
+          const made = await call('POST', '/v1/keys', {
+            key: t.keys.admin,
+            body: { name: `admin@${ws}`, role: 'admin', workspace: ws },
+          });
+          const own = made.body.secret as string;
+          const before = await dbFingerprint(t.store);
+          const r = await call('DELETE', d.url(ws), { key: own });
+          expect(r.status, `${d.api}: ${JSON.stringify(r.body)}`).toBe(403);
+          expect(await dbFingerprint(t.store), d.api).toBe(before);
+          expect((await call('GET', `/v1/workspaces/${ws}`, { key: own })).status, d.api).toBe(200);
+          // Another workspace stays absent to it (404, never 403).
+          expect((await call('DELETE', d.url('other'), { key: own })).status, d.api).toBe(404);
+          // An all-workspace admin key may.
+          expect((await call('DELETE', d.url(ws), { key: t.keys.admin })).status, d.api).toBe(d.deleted);
+        }
+      });
+    });
+
     describe('another workspace', () => {
       it('gets 404 for workspace A’s prompt from every writing API and label mover', async () => {
         const b = { ...a, workspace: 'default' };

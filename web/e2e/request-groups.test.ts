@@ -4,6 +4,7 @@
 // filtered by group, a record's group link, and the empty and not-found states. Groups and records
 // are made through the API (setup); everything the user does goes through the UI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import {
   expectAccessible,
   screenshot,
@@ -174,6 +175,64 @@ describe('request groups in the web UI', () => {
       await expectAccessible(page, 'group not found');
     },
   );
+
+  // Who made a group is shown as the audit log shows an actor: the key's name for an admin (who
+  // can list keys anyway), its short id for everyone else, the full id on hover.
+  it('names the key that made a group: its name for an admin, its short id for a viewer', async () => {
+    const g = await newGroup(h.t.keys.editor);
+    const keys = await h.t.call<{ data: { id: string; name: string }[] }>('GET', '/v1/keys', {
+      key: h.t.keys.admin,
+    });
+    const editor = keys.body.data.find((k) => k.name === 'editor@default')!;
+    const short = editor.id.replace(/-/g, '').slice(-8);
+    const createdBy = async (key: string) => {
+      const page = await h.page();
+      await signIn(page, key);
+      await page.evaluate((x) => {
+        window.location.hash = x;
+      }, `#/groups/${g}`);
+      await page.getByRole('heading', { level: 1, name: `Request group ${g}` }).waitFor();
+      const dd = page.locator('dt:text-is("Created by") + dd > span');
+      await expect.poll(() => dd.textContent()).not.toBe(null);
+      return { text: await dd.textContent(), title: await dd.getAttribute('title'), page };
+    };
+    const asViewer = await createdBy(h.t.keys.viewer);
+    expect(asViewer).toMatchObject({ text: `key ${short}`, title: `API key ${editor.id}` });
+    const asAdmin = await createdBy(h.t.keys.admin);
+    await expect
+      .poll(() => asAdmin.page.locator('dt:text-is("Created by") + dd').textContent())
+      .toBe('editor@default');
+  });
+
+  it("prints a group's dates one way in the list and the summary, the full timestamp on hover", async () => {
+    const g = await newGroup();
+    await log({ model: 'gpt-4o-mini', status: 'success', group_id: g });
+    await h.t.registry.flushRequestLog();
+    const page = await h.page();
+    await signIn(page, h.t.keys.viewer);
+    const when = async (time: Locator) => ({
+      text: await time.textContent(),
+      title: await time.getAttribute('title'),
+    });
+    await page.evaluate(() => {
+      window.location.hash = '#/groups';
+    });
+    const row = page
+      .getByRole('table', { name: 'Request groups' })
+      .getByRole('row', { name: new RegExp(`^Group ${g} `) });
+    await row.waitFor();
+    const inList = await when(row.getByRole('cell').nth(1).locator('time'));
+    const firstInList = await when(row.getByRole('cell').nth(3).locator('time'));
+    await row.getByRole('link', { name: `Group ${g}`, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: `Request group ${g}` }).waitFor();
+    const inSummary = await when(page.locator('dt:text-is("Created") + dd time'));
+    const firstInSummary = await when(page.locator('dt:text-is("First request") + dd time'));
+    expect(inList.text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(inSummary).toEqual(inList);
+    expect(firstInSummary).toEqual(firstInList);
+    // The hover has what the text leaves out: the seconds.
+    expect(inList.title).toMatch(/\d:\d\d:\d\d/);
+  });
 
   it('says so when a workspace has no groups', { timeout: 60_000 }, async () => {
     const page = await h.page();

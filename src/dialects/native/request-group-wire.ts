@@ -9,7 +9,12 @@ export const RequestGroupBody = Type.Object(
     id: Type.Integer({ description: 'the group id PromptLayer clients hold (`group_id`)' }),
     workspace_id: Type.String(),
     created_at: Timestamp,
-    created_by: nullable(Type.String({ description: 'id of the API key that made it' })),
+    created_by: nullable(
+      Type.String({
+        description:
+          'id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys`',
+      }),
+    ),
     request_count: Type.Integer({ description: 'records in the group (queued records once written)' }),
     first_request_at: NullableTimestamp,
     last_request_at: NullableTimestamp,

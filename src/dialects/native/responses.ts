@@ -177,6 +177,12 @@ export const Pagination = Type.Object(
     limit: Type.Integer(),
     offset: Type.Integer(),
     next_offset: NullableInteger,
+    total_is_lower_bound: Type.Optional(
+      Type.Boolean({
+        description:
+          'the prompt list says whether `total` is exact (false) or a lower bound (true: a `search` counts at most 1,000 matches, and there are more)',
+      }),
+    ),
   },
   { $id: 'NativePagination' },
 );

@@ -149,18 +149,21 @@ export const projectWire = (p: Project) => ({
 });
 
 export function pageWire<T, W>(
-  page: { items: T[]; total: number },
+  page: { items: T[]; total: number; totalIsLowerBound?: boolean },
   q: { limit: number; offset: number },
   map: (t: T) => W,
 ) {
   const next = q.offset + page.items.length;
+  const bounded = page.totalIsLowerBound;
   return {
     data: page.items.map(map),
     pagination: {
       total: page.total,
       limit: q.limit,
       offset: q.offset,
-      next_offset: next < page.total ? next : null,
+      // Past a lower bound there is more while pages come back full.
+      next_offset: (bounded ? page.items.length === q.limit : next < page.total) ? next : null,
+      ...(bounded === undefined ? {} : { total_is_lower_bound: bounded }),
     },
   };
 }

@@ -988,6 +988,8 @@ export interface components {
       next_offset: number | null;
       offset: number;
       total: number;
+      /** @description the prompt list says whether `total` is exact (false) or a lower bound (true: a `search` counts at most 1,000 matches, and there are more) */
+      total_is_lower_bound?: boolean;
     };
     NativeProject: {
       /** @description ISO-8601 timestamp */
@@ -5924,7 +5926,7 @@ export interface operations {
             data: {
               /** @description ISO-8601 timestamp */
               created_at: string;
-              /** @description id of the API key that made it */
+              /** @description id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys` */
               created_by: string | null;
               /** @description ISO-8601 timestamp */
               first_request_at: string | null;
@@ -6064,7 +6066,7 @@ export interface operations {
           'application/json': {
             /** @description ISO-8601 timestamp */
             created_at: string;
-            /** @description id of the API key that made it */
+            /** @description id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys` */
             created_by: string | null;
             /** @description ISO-8601 timestamp */
             first_request_at: string | null;
@@ -6203,7 +6205,7 @@ export interface operations {
           'application/json': {
             /** @description ISO-8601 timestamp */
             created_at: string;
-            /** @description id of the API key that made it */
+            /** @description id of the API key that made it, as an audit event names its `actor`; key names are in the admin-only `GET /v1/keys` */
             created_by: string | null;
             /** @description ISO-8601 timestamp */
             first_request_at: string | null;

@@ -2,6 +2,7 @@
 // native <dialog> element (focus trap and Escape for free), label chips, copy button, time.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client.ts';
+import { formatTime, formatTimeFull } from '../lib/format.ts';
 
 export function ErrorNote({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
@@ -88,32 +89,17 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /**
- * A time in the user's zone; `compact` (tables) is "2026-12-01 10:00", the full one in its title.
- * `seconds` adds them (the request log, where requests a few seconds apart are told apart by them).
+ * Every date the UI prints, in the user's zone: "2026-12-01 10:00" (`formatTime`), the full
+ * timestamp — seconds and zone — on hover. `seconds` shows them (the request log, where requests a
+ * few seconds apart are told apart by them).
  */
-export function Time({
-  iso,
-  compact,
-  seconds,
-}: {
-  iso: string | null;
-  compact?: boolean;
-  seconds?: boolean;
-}) {
+export function Time({ iso, seconds }: { iso: string | null; seconds?: boolean }) {
   if (!iso) return <span className="muted">—</span>;
   const d = new Date(iso);
-  const full = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
-  const text = compact
-    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}${
-        seconds ? `:${pad(d.getSeconds())}` : ''
-      }`
-    : full;
   return (
-    <time dateTime={iso} title={full}>
-      {text}
+    <time dateTime={iso} title={formatTimeFull(d)}>
+      {formatTime(d, seconds)}
     </time>
   );
 }

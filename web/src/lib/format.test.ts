@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost, formatLatency, formatTokens, shortId } from './format.ts';
+import {
+  formatCost,
+  formatDate,
+  formatLatency,
+  formatPromptCount,
+  formatTime,
+  formatTimeFull,
+  formatTokens,
+  shortId,
+} from './format.ts';
 
 describe('request-log figures in tables', () => {
   it('shows an unknown cost as a dash, not as free', () => {
@@ -28,5 +37,32 @@ describe('short ids', () => {
     expect(a).toBe('4c6c0b8a');
     expect(a).not.toBe(b);
     expect(shortId('short')).toBe('short');
+  });
+});
+
+describe('dates', () => {
+  // Local time: the zone the test runs in is the user's zone.
+  const d = new Date(2026, 0, 5, 9, 7, 3);
+
+  it('prints a day and a moment one way, zero-padded and sortable', () => {
+    expect(formatDate(d)).toBe('2026-01-05');
+    expect(formatTime(d)).toBe('2026-01-05 09:07');
+    expect(formatTime(d, true)).toBe('2026-01-05 09:07:03');
+  });
+
+  it('keeps the seconds and the time zone for the hover text', () => {
+    const full = formatTimeFull(d);
+    expect(full).toMatch(/2026/);
+    expect(full).toMatch(/:03/);
+    expect(full).not.toBe(formatTime(d, true));
+  });
+});
+
+describe("a list's prompt count", () => {
+  it('groups thousands and marks a count the server only bounded', () => {
+    expect(formatPromptCount(1)).toBe('1 prompt');
+    expect(formatPromptCount(0)).toBe('0 prompts');
+    expect(formatPromptCount(12345)).toBe('12,345 prompts');
+    expect(formatPromptCount(1000, true)).toBe('1,000+ prompts');
   });
 });

@@ -28,3 +28,33 @@ export function shortId(id: string): string {
   const hex = id.replace(/-/g, '');
   return hex.length > 8 ? hex.slice(-8) : id;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The UI's one way to print a day: "2026-12-01", in the user's zone. Sortable, and the same width in
+ * every row; the locale's own forms ("12/1/2026", "1 Dec 2026") differ by browser.
+ */
+export function formatDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** …and a moment: "2026-12-01 10:00", with `seconds` "2026-12-01 10:00:07" (the request log). */
+export function formatTime(d: Date, seconds = false): string {
+  const s = seconds ? `:${pad(d.getSeconds())}` : '';
+  return `${formatDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}${s}`;
+}
+
+/** The full timestamp shown on hover: seconds and the time zone, in the user's locale. */
+export function formatTimeFull(d: Date): string {
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+}
+
+/**
+ * How many prompts a list holds: "1 prompt", "1,234 prompts", and past a count the server only
+ * bounds (a broad search, `total_is_lower_bound`) "1,000+ prompts".
+ */
+export function formatPromptCount(total: number, atLeast = false): string {
+  const n = `${total.toLocaleString('en-US')}${atLeast ? '+' : ''}`;
+  return `${n} prompt${total === 1 && !atLeast ? '' : 's'}`;
+}

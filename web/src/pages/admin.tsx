@@ -7,6 +7,7 @@ import { useSession } from '../app.tsx';
 import { href } from '../lib/router.ts';
 import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { shortId } from '../lib/format.ts';
+import { KeyRef } from '../components/key-ref.tsx';
 
 export function Admin({ tab }: { tab: string }) {
   return (
@@ -303,7 +304,9 @@ function Audit() {
                   <td className="ellipsis" title={e.entity_id}>
                     {e.entity_type} {shortId(e.entity_id)}
                   </td>
-                  <td title={e.actor ?? undefined}>{e.actor ? shortId(e.actor) : '—'}</td>
+                  <td>
+                    <KeyRef id={e.actor} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -15,7 +15,7 @@ import { PreviewView } from './preview.tsx';
 import { UseView } from './use.tsx';
 import { DiffView } from './diff-view.tsx';
 import { UsageView } from './usage.tsx';
-import { shortId } from '../lib/format.ts';
+import { KeyRef } from '../components/key-ref.tsx';
 
 const TABS = [
   ['versions', 'Versions'],
@@ -245,7 +245,7 @@ function Timeline({
             </span>
             <span className="tl-msg">{v.commit_message || <em className="muted">no commit message</em>}</span>
             <span className="tl-meta muted">
-              <Time iso={v.created_at} /> · {v.author ? `key ${shortId(v.author)}` : 'unknown author'} ·{' '}
+              <Time iso={v.created_at} /> · <KeyRef id={v.author} none="unknown author" /> ·{' '}
               {writtenThrough(v)}
             </span>
           </button>
@@ -503,7 +503,9 @@ function HistoryRow({
       <td>
         {from === null ? 'new' : `v${from}`} → {move.to_version === null ? 'removed' : `v${move.to_version}`}
       </td>
-      <td>{move.actor ? `key ${shortId(move.actor)}` : '—'}</td>
+      <td>
+        <KeyRef id={move.actor} />
+      </td>
       <td>
         {can && (
           <button

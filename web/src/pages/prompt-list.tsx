@@ -8,6 +8,7 @@ import type { ListQuery, Prompt, TemplateFormat } from '../api/client.ts';
 import { useSession } from '../app.tsx';
 import { breadcrumbs, folderTreeFromCounts, leafOf, type FolderNode } from '../lib/folders.ts';
 import { href, navigate } from '../lib/router.ts';
+import { formatPromptCount } from '../lib/format.ts';
 import { Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 
 const PAGE = 100;
@@ -58,6 +59,8 @@ export function PromptList({ folder }: { folder: string }) {
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
   const total = list.data?.pages[0]?.pagination.total ?? 0;
+  // A broad search is counted only up to a bound: the total then reads "1,000+".
+  const atLeast = list.data?.pages[0]?.pagination.total_is_lower_bound ?? false;
 
   // The folder tree: one small aggregate from the server, never every prompt.
   const names = useQuery({
@@ -163,12 +166,12 @@ export function PromptList({ folder }: { folder: string }) {
           </label>
         </div>
         <p className="muted" aria-live="polite">
-          {list.isSuccess ? `${total} prompt${total === 1 ? '' : 's'}` : list.isLoading ? 'Loading…' : ''}
+          {list.isSuccess ? formatPromptCount(total, atLeast) : list.isLoading ? 'Loading…' : ''}
         </p>
         {list.isError && <ErrorNote error={list.error} />}
         <PromptTable
           rows={rows}
-          total={total}
+          total={atLeast ? null : total}
           sort={sort}
           onSort={toggleSort}
           onNeedMore={() => {
@@ -234,7 +237,8 @@ function PromptTable({
   onNeedMore,
 }: {
   rows: Prompt[];
-  total: number;
+  /** null: not known exactly (a bounded search count). */
+  total: number | null;
   sort: { field: SortField; order: 'asc' | 'desc' };
   onSort: (f: SortField) => void;
   onNeedMore: () => void;
@@ -252,7 +256,7 @@ function PromptTable({
     if (last && last.index >= rows.length - 20) onNeedMore();
   }, [last, rows.length, onNeedMore]);
   return (
-    <div role="table" aria-label="Prompts" aria-rowcount={total + 1} className="ptable">
+    <div role="table" aria-label="Prompts" aria-rowcount={total === null ? -1 : total + 1} className="ptable">
       <div role="rowgroup" className="ptable-head">
         <div role="row" aria-rowindex={1} className="prow">
           {COLUMNS.map((c) => (
@@ -322,10 +326,10 @@ function PromptTable({
                   ))}
                 </div>
                 <div role="cell" className="c-time">
-                  <Time iso={p.updated_at} compact />
+                  <Time iso={p.updated_at} />
                 </div>
                 <div role="cell" className="c-time">
-                  <Time iso={p.created_at} compact />
+                  <Time iso={p.created_at} />
                 </div>
               </div>
             );

@@ -8,7 +8,8 @@ import { ApiError } from '../api/client.ts';
 import { getRequestGroup, listRequestGroups, listRequestLogs } from '../api/request-log.ts';
 import { Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
-import { DASH, formatCost, formatTokens } from '../lib/format.ts';
+import { formatCost, formatTokens } from '../lib/format.ts';
+import { KeyRef } from '../components/key-ref.tsx';
 import { Cut, OutcomeCells, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
 
 export function RequestGroups() {
@@ -42,7 +43,7 @@ export function RequestGroups() {
               </th>
               <th scope="col">First request</th>
               <th scope="col">Last request</th>
-              <th scope="col">Created by key</th>
+              <th scope="col">Created by</th>
             </tr>
           </thead>
           <tbody>
@@ -52,17 +53,17 @@ export function RequestGroups() {
                   <a href={href({ page: 'group', id: g.id })}>Group {g.id}</a>
                 </td>
                 <td className="c-time">
-                  <Time iso={g.created_at} compact />
+                  <Time iso={g.created_at} />
                 </td>
                 <td className="num">{g.request_count}</td>
                 <td className="c-time">
-                  <Time iso={g.first_request_at} compact />
+                  <Time iso={g.first_request_at} />
                 </td>
                 <td className="c-time">
-                  <Time iso={g.last_request_at} compact />
+                  <Time iso={g.last_request_at} />
                 </td>
-                <td className="muted ellipsis" title={g.created_by ?? undefined}>
-                  {g.created_by ?? DASH}
+                <td className="ellipsis">
+                  <KeyRef id={g.created_by} />
                 </td>
               </tr>
             ))}
@@ -147,8 +148,10 @@ export function RequestGroupPage({ id }: { id: number }) {
           </dd>
         </div>
         <div>
-          <dt>Created by key</dt>
-          <dd>{g.created_by ?? DASH}</dd>
+          <dt>Created by</dt>
+          <dd>
+            <KeyRef id={g.created_by} />
+          </dd>
         </div>
         <div>
           <dt>Requests</dt>
@@ -222,7 +225,7 @@ export function RequestGroupPage({ id }: { id: number }) {
               const row = (
                 <tr key={r.id} aria-selected={open === r.id}>
                   <td className="c-time">
-                    <Time iso={r.created_at} compact seconds />
+                    <Time iso={r.created_at} seconds />
                   </td>
                   <td>
                     <PromptCell r={r} names={names} />

@@ -154,7 +154,7 @@ export function RequestLogs() {
             {rows.map((r) => (
               <tr key={r.id} aria-selected={open === r.id}>
                 <td className="c-time">
-                  <Time iso={r.created_at} compact seconds />
+                  <Time iso={r.created_at} seconds />
                 </td>
                 <td className="nowrap">{r.source}</td>
                 <td>

@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../app.tsx';
 import { promptUsage, type PromptUsage } from '../api/request-log.ts';
-import { Empty, ErrorNote } from '../components/ui.tsx';
+import { Empty, ErrorNote, Time } from '../components/ui.tsx';
+import { formatDate } from '../lib/format.ts';
 import { BUCKET_MS, seriesOf } from '../lib/usage-series.ts';
 
 const WINDOWS = [
@@ -119,7 +120,9 @@ function UsageBody({ usage, bucket }: { usage: PromptUsage; bucket: keyof typeof
               {scoreNames.map((n) => (
                 <td key={n}>{v.scores[n] === undefined ? '—' : v.scores[n]!.toFixed(1)}</td>
               ))}
-              <td>{v.last_at ? new Date(v.last_at).toLocaleString() : '—'}</td>
+              <td>
+                <Time iso={v.last_at} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -159,10 +162,10 @@ export function UsageChart({ usage, bucket }: { usage: PromptUsage; bucket: keyo
           0
         </text>
         <text x={P} y={H - 8} fontSize="10" fill="currentColor">
-          {new Date(t0).toLocaleDateString()}
+          {formatDate(new Date(t0))}
         </text>
         <text x={W - P} y={H - 8} textAnchor="end" fontSize="10" fill="currentColor">
-          {new Date(t1).toLocaleDateString()}
+          {formatDate(new Date(t1))}
         </text>
         {versions.map((v, i) => {
           const points = series.get(v)!;

@@ -5,7 +5,7 @@ import type { Version } from '../api/client.ts';
 import { messageText } from '../lib/diff-model.ts';
 import { valueText } from '../lib/variables.ts';
 import { JsonBlock, LabelChip, Time } from '../components/ui.tsx';
-import { shortId } from '../lib/format.ts';
+import { KeyRef } from '../components/key-ref.tsx';
 
 /**
  * Which API wrote a version, from the marks a dialect keeps in its metadata. Lectern records no
@@ -65,7 +65,7 @@ export function VersionView({ version: v }: { version: Version }) {
         </div>
         <p className="muted">
           {v.commit_message ? `“${v.commit_message}”` : 'No commit message'} · <Time iso={v.created_at} /> ·{' '}
-          {v.author ? `key ${shortId(v.author)}` : 'unknown author'} · {writtenThrough(v)}
+          <KeyRef id={v.author} none="unknown author" /> · {writtenThrough(v)}
         </p>
       </header>
 

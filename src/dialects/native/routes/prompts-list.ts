@@ -56,6 +56,12 @@ export const schema = {
   response: { 200: PromptPage, ...errors },
 };
 
+/**
+ * A search counts at most this many matches: past it the total says "1,000+"
+ * (`total_is_lower_bound`), and a term every template holds costs a page, not a count of them all.
+ */
+export const SEARCH_TOTAL_BOUND = 1000;
+
 /** Answers are kept by the read cache (server/read-cache.ts). */
 const config = { cacheable: true };
 
@@ -72,6 +78,7 @@ export default function route(app: FastifyInstance) {
       nameContains: q.q,
       tags: q.tags ? splitList(q.tags) : undefined,
       search: q.search,
+      searchTotalBound: SEARCH_TOTAL_BOUND,
       namePrefix: q.prefix,
       label: q.label,
       labelAbsent: q.no_label,
@@ -84,6 +91,6 @@ export default function route(app: FastifyInstance) {
       limit: q.limit,
       offset: q.offset,
     });
-    return pageWire(page, q, promptWire);
+    return pageWire({ ...page, totalIsLowerBound: page.totalIsLowerBound ?? false }, q, promptWire);
   });
 }
