@@ -26,6 +26,7 @@ import {
   type RunOptions,
 } from '../templates/tasks.ts';
 import { fromTransferable, toTransferable } from '../model/json-order.ts';
+import { asDataUrl, inMemoryBundle } from '../store/thread-bundle.ts';
 
 // The interface lives beside the tasks, so dialects depend on it without importing server/.
 export type { Renderer, RunOptions } from '../templates/tasks.ts';
@@ -45,15 +46,7 @@ let devBundle: string | undefined;
  *   loader in this directory as a data: URL; nothing is written to disk.
  */
 /** How the sources' render worker is bundled in memory (the planted-file test names it the same way). */
-export const DEV_WORKER_BUILD = {
-  entryPoints: [fileURLToPath(new URL('./render-worker.ts', import.meta.url))],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  write: false,
-  logLevel: 'silent',
-} satisfies import('esbuild').BuildOptions;
+export const DEV_WORKER_BUILD = inMemoryBundle(fileURLToPath(new URL('./render-worker.ts', import.meta.url)));
 
 function workerEntry(): { filename: string; workerData?: { url: string } } {
   if (COMPILED) {
@@ -65,7 +58,7 @@ function workerEntry(): { filename: string; workerData?: { url: string } } {
     // esbuild is a build tool: loaded only here, never by the production server.
     const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     const out = buildSync(DEV_WORKER_BUILD);
-    devBundle = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString('base64')}`;
+    devBundle = asDataUrl(out.outputFiles[0]!.contents);
   }
   return {
     filename: fileURLToPath(new URL('./render-worker-loader.mjs', import.meta.url)),

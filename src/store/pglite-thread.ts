@@ -18,6 +18,7 @@ import type { QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import { unavailable } from '../model/errors.ts';
 import { fromTransferable } from '../model/json-order.ts';
 import { leanOptions } from './pglite-lean-parsers.ts';
+import { asDataUrl, inMemoryBundle } from './thread-bundle.ts';
 import type { ErrorFields, Reply, Request, ThreadStart } from './pglite-thread-protocol.ts';
 
 /** Running from the production build (dist/cli/main.js) rather than from the TypeScript sources. */
@@ -60,13 +61,7 @@ async function workerEntry(): Promise<{ filename: string; workerData?: { url: st
     const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     const skip = Symbol('resolving');
     const out = await esbuild.build({
-      entryPoints: [DEV_WORKER_ENTRY],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
+      ...inMemoryBundle(DEV_WORKER_ENTRY),
       plugins: [
         {
           name: 'pglite-by-url',
@@ -84,7 +79,7 @@ async function workerEntry(): Promise<{ filename: string; workerData?: { url: st
         },
       ],
     });
-    return `data:text/javascript;base64,${Buffer.from(out.outputFiles[0]!.contents).toString('base64')}`;
+    return asDataUrl(out.outputFiles[0]!.contents);
   })();
   return {
     filename: fileURLToPath(new URL('./pglite-worker-loader.mjs', import.meta.url)),
