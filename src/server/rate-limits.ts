@@ -117,6 +117,8 @@ export async function installRateLimits(
         const cfg = routeConfig(req);
         if (cfg.public) return done();
         const countWrite = writes !== null && isWrite && !cfg.readOnly;
+        // A POST that changes nothing (a render) is counted by nothing: no promise for it.
+        if (!all && !countWrite) return done();
         (async () => {
           if (all) {
             const r = await all(req);
