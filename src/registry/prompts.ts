@@ -367,7 +367,8 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
       ),
     );
   }
-  let searchAt = -1;
+  /** The search's condition in `conds`, and the same test row by row (see boundedSearchPage). */
+  let searchCond: SQL | undefined;
   let searchRow: SQL | undefined;
   // The latest version's content, for search and the format filter: one indexed row per prompt.
   const latest = (pred: SQL) =>
@@ -382,24 +383,18 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
     // 0007) can serve; an OR of the three would make PostgreSQL scan every prompt.
     const owner = alias(prompts, 'owner');
     const byName = db.select({ id: prompts.id }).from(prompts).where(ilike(prompts.name, like));
-    const byTag = db
-      .select({ id: prompts.id })
-      .from(prompts)
-      .where(sql`${prompts.tags}::text ilike ${like}`);
+    const tagsMatch = sql`${prompts.tags}::text ilike ${like}`;
+    const textMatch = sql`(${versions.messages}::text || coalesce(${versions.content}::text, '')) ilike ${like}`;
+    const byTag = db.select({ id: prompts.id }).from(prompts).where(tagsMatch);
     const byText = db
       .select({ id: versions.promptId })
       .from(versions)
       .innerJoin(owner, and(eq(owner.id, versions.promptId), eq(owner.lastVersion, versions.number)))
-      .where(
-        and(
-          eq(owner.workspaceId, ws.id),
-          sql`(${versions.messages}::text || coalesce(${versions.content}::text, '')) ilike ${like}`,
-        ),
-      );
-    conds.push(inArray(prompts.id, unionAll(byName, byTag, byText)));
-    searchAt = conds.length - 1;
+      .where(and(eq(owner.workspaceId, ws.id), textMatch));
+    searchCond = inArray(prompts.id, unionAll(byName, byTag, byText));
+    conds.push(searchCond);
     // The same test row by row, for a walk in the sort's index order that stops at the page's end.
-    searchRow = sql`(${prompts.name} ilike ${like} or ${prompts.tags}::text ilike ${like} or coalesce((select (${versions.messages}::text || coalesce(${versions.content}::text, '')) ilike ${like} from ${versions} where ${versions.promptId} = ${prompts.id} and ${versions.number} = ${prompts.lastVersion}), false))`;
+    searchRow = sql`(${ilike(prompts.name, like)} or ${tagsMatch} or ${latest(textMatch)})`;
   }
   // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
   // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).
@@ -440,7 +435,7 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
     return { items, total };
   }
   if (q.searchTotalBound !== undefined && searchRow) {
-    const rowConds = conds.map((c, i) => (i === searchAt ? searchRow : c));
+    const rowConds = conds.map((c) => (c === searchCond ? searchRow : c));
     return boundedSearchPage(db, where!, order, q, q.searchTotalBound, () => page(and(...rowConds)));
   }
   // A narrowed list counts its matches in the statement that reads the page (a window count over
