@@ -55,7 +55,7 @@ if (spec.backend === 'postgres') {
   close = () => pool.end();
 } else {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { pgliteExtensions } = await import('../src/store/pglite-seed.ts');
+  const { pgliteExtensions } = await import('../src/store/pglite-open.ts');
   // The schema's trigram indexes need pg_trgm loaded, as Lectern's own store loads it.
   const db = await PGlite.create(spec.dataDir!, { extensions: await pgliteExtensions() });
   query = (t, p) => db.query(t, p as unknown[]) as never;

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 import { routeConfig, type RouteConfig } from './route-config.ts';
+import { LatencyChild, LatencyHistogram } from './latency-histogram.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,7 +12,6 @@ declare module 'fastify' {
     observeLatency: (cfg: RouteConfig, method: string, status: number, ms: number) => void;
   }
 }
-import { LatencyChild, LatencyHistogram } from './latency-histogram.ts';
 
 export function installMetrics(app: FastifyInstance): void {
   const registry = new PromRegistry();

@@ -33,8 +33,6 @@ export async function seedDataDir(dataDir: string, seedFile = SEED_FILE): Promis
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
-export { pgliteExtensions } from './pglite-open.ts';
-
 /**
  * Writes a seed (the build does, into SEED_FILE): a data directory migrated by the same migrations
  * a first start runs and closed cleanly, so a first start finds a shut-down cluster with nothing to
