@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LecternError } from '../model/errors.ts';
 import { openStore, pgliteThreadOf, type Store } from './db.ts';
 import { lockDataDir } from './dir-lock.ts';
@@ -37,120 +37,106 @@ describe.each([
   { mode: 'on a thread of its own', thread: true },
   { mode: 'in the calling thread', thread: false },
 ])('PGlite $mode', ({ thread }) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await open(thread);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
   it('rolls a transaction back when its function throws, and commits one that returns', async () => {
-    const store = await open(thread);
-    try {
-      await expect(
-        store.db.transaction(async (tx) => {
-          await tx.execute(sql`insert into t values (1, 'a')`);
-          expect(
-            ((await tx.execute(sql`select count(*)::int as n from t`)) as { rows: { n: number }[] }).rows[0]!
-              .n,
-          ).toBe(1);
-          throw new Error('changed my mind');
-        }),
-      ).rejects.toThrow('changed my mind');
-      expect(await count(store)).toBe(0);
-      await store.db.transaction(async (tx) => {
-        await tx.execute(sql`insert into t values (2, 'b')`);
-        // A nested transaction is a savepoint: its rollback keeps the outer insert.
-        await tx
-          .transaction(async (inner) => {
-            await inner.execute(sql`insert into t values (3, 'c')`);
-            inner.rollback();
-          })
-          .catch(() => {});
-      });
-      expect(await count(store)).toBe(1);
-    } finally {
-      await store.close();
-    }
+    await expect(
+      store.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into t values (1, 'a')`);
+        expect(
+          ((await tx.execute(sql`select count(*)::int as n from t`)) as { rows: { n: number }[] }).rows[0]!.n,
+        ).toBe(1);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await count(store)).toBe(0);
+    await store.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into t values (2, 'b')`);
+      // A nested transaction is a savepoint: its rollback keeps the outer insert.
+      await tx
+        .transaction(async (inner) => {
+          await inner.execute(sql`insert into t values (3, 'c')`);
+          inner.rollback();
+        })
+        .catch(() => {});
+    });
+    expect(await count(store)).toBe(1);
   });
 
   it('lets no other statement run inside an open transaction', async () => {
-    const store = await open(thread);
-    try {
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      let inserted!: () => void;
-      const didInsert = new Promise<void>((r) => (inserted = r));
-      const tx = store.db.transaction(async (t) => {
-        await t.execute(sql`insert into t values (1, 'a')`);
-        inserted();
-        await held;
-        await t.execute(sql`insert into t values (2, 'b')`);
-      });
-      await didInsert;
-      let outside: number | undefined;
-      const read = count(store).then((n) => (outside = n));
-      await new Promise((r) => setTimeout(r, 200));
-      expect(outside).toBeUndefined(); // waiting for the transaction, not reading half of it
-      release();
-      await tx;
-      await read;
-      expect(outside).toBe(2);
-    } finally {
-      await store.close();
-    }
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((r) => (inserted = r));
+    const tx = store.db.transaction(async (t) => {
+      await t.execute(sql`insert into t values (1, 'a')`);
+      inserted();
+      await held;
+      await t.execute(sql`insert into t values (2, 'b')`);
+    });
+    await didInsert;
+    let outside: number | undefined;
+    const read = count(store).then((n) => (outside = n));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(outside).toBeUndefined(); // waiting for the transaction, not reading half of it
+    release();
+    await tx;
+    await read;
+    expect(outside).toBe(2);
   });
 
   it('hands PostgreSQL errors over with the fields the registry maps (code, constraint, detail)', async () => {
-    const store = await open(thread);
-    try {
-      await store.db.execute(sql`insert into t values (1, 'a')`);
-      const err = await store.db.execute(sql`insert into t values (2, 'a')`).catch((e: unknown) => e);
-      const cause = (err as { cause?: Record<string, unknown> }).cause;
-      expect(cause).toMatchObject({
-        code: '23505',
-        constraint: 't_name_key',
-        detail: 'Key (name)=(a) already exists.',
-        table: 't',
-        severity: 'ERROR',
-      });
-      // The thread goes on answering after an error, and inside a transaction the error ends it.
-      await expect(
-        store.db.transaction(async (tx) => {
-          await tx.execute(sql`insert into t values (3, 'c')`);
-          await tx.execute(sql`insert into t values (4, 'a')`);
-        }),
-      ).rejects.toMatchObject({ cause: { code: '23505' } });
-      expect(await count(store)).toBe(1);
-    } finally {
-      await store.close();
-    }
+    await store.db.execute(sql`insert into t values (1, 'a')`);
+    const err = await store.db.execute(sql`insert into t values (2, 'a')`).catch((e: unknown) => e);
+    const cause = (err as { cause?: Record<string, unknown> }).cause;
+    expect(cause).toMatchObject({
+      code: '23505',
+      constraint: 't_name_key',
+      detail: 'Key (name)=(a) already exists.',
+      table: 't',
+      severity: 'ERROR',
+    });
+    // The thread goes on answering after an error, and inside a transaction the error ends it.
+    await expect(
+      store.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into t values (3, 'c')`);
+        await tx.execute(sql`insert into t values (4, 'a')`);
+      }),
+    ).rejects.toMatchObject({ cause: { code: '23505' } });
+    expect(await count(store)).toBe(1);
   });
 
   it('delivers notifications to every listener, those sent in a transaction only on commit', async () => {
-    const store = await open(thread);
-    try {
-      const a: string[] = [];
-      const b: string[] = [];
-      const offA = await store.listen('changes', (p) => a.push(p));
-      const offB = await store.listen('changes', (p) => b.push(p));
-      await store.notify('changes', 'one');
-      await store.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_notify(${store.notifyChannel('changes')}, 'two')`);
-      });
-      await store.db
-        .transaction(async (tx) => {
-          await tx.execute(sql`select pg_notify(${store.notifyChannel('changes')}, 'dropped')`);
-          throw new Error('roll back');
-        })
-        .catch(() => {});
-      await offA();
-      await store.notify('changes', 'three');
-      await offB();
-      await store.notify('changes', 'four');
-      await new Promise((r) => setTimeout(r, 50));
-      expect(a).toEqual(['one', 'two']);
-      expect(b).toEqual(['one', 'two', 'three']);
-    } finally {
-      await store.close();
-    }
+    const a: string[] = [];
+    const b: string[] = [];
+    const offA = await store.listen('changes', (p) => a.push(p));
+    const offB = await store.listen('changes', (p) => b.push(p));
+    await store.notify('changes', 'one');
+    await store.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_notify(${store.notifyChannel('changes')}, 'two')`);
+    });
+    await store.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`select pg_notify(${store.notifyChannel('changes')}, 'dropped')`);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await offA();
+    await store.notify('changes', 'three');
+    await offB();
+    await store.notify('changes', 'four');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(a).toEqual(['one', 'two']);
+    expect(b).toEqual(['one', 'two', 'three']);
   });
 
   it('dumps the data directory as a tarball that opens again', async () => {
-    const store = await open(thread);
     let again: Store | undefined;
     try {
       await store.db.execute(sql`insert into t values (1, 'a')`);
@@ -159,7 +145,6 @@ describe.each([
       expect(await count(again)).toBe(1);
     } finally {
       await again?.close();
-      await store.close();
     }
   });
 });
