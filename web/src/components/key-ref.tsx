@@ -6,6 +6,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../app.tsx';
 import { shortId } from '../lib/format.ts';
 
+const NONE = new Map<string, string>();
+
 /** Key id → name, from `GET /v1/keys` for admin sessions; empty for everyone else. */
 export function useKeyNames(): Map<string, string> {
   const s = useSession();
@@ -14,8 +16,10 @@ export function useKeyNames(): Map<string, string> {
     queryFn: () => s.client.listKeys(),
     enabled: s.isAdmin,
     staleTime: 60_000,
+    // Built once per answer (the query memoises `select`), not in every row that names a key.
+    select: (page) => new Map(page.data.map((k) => [k.id, k.name])),
   });
-  return new Map((keys.data?.data ?? []).map((k) => [k.id, k.name]));
+  return keys.data ?? NONE;
 }
 
 /** The key's name where the session may know it, else `key 4c6c0b8a`; the full id on hover. */
