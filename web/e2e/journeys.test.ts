@@ -374,9 +374,10 @@ describe('web UI journeys', () => {
     await expect
       .poll(async () => (await history.getByRole('row').allTextContents()).join('|'))
       .toMatch(/v1 → v2/);
-    expect(await history.getByRole('row').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/staging.*v2 → removed/)]),
-    );
+    // The removal's row comes with the history's refetch after it, which may land later.
+    await expect
+      .poll(async () => history.getByRole('row').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/staging.*v2 → removed/)]));
     await history.getByRole('button', { name: 'Roll back production to v1' }).click();
     await page
       .getByRole('dialog', { name: 'Roll back production' })
