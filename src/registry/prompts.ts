@@ -394,7 +394,9 @@ export async function listPromptsOf(db: Executor, ws: Workspace, q: PromptListQu
     searchCond = inArray(prompts.id, unionAll(byName, byTag, byText));
     conds.push(searchCond);
     // The same test row by row, for a walk in the sort's index order that stops at the page's end.
-    searchRow = sql`(${ilike(prompts.name, like)} or ${tagsMatch} or ${latest(textMatch)})`;
+    // A scalar sub-select per prompt the walk reaches: written as exists() (latest()), a broad
+    // search took twice as long in bench:ui ("assistant": 37 against 17 ms median).
+    searchRow = sql`(${ilike(prompts.name, like)} or ${tagsMatch} or coalesce((select ${textMatch} from ${versions} where ${versions.promptId} = ${prompts.id} and ${versions.number} = ${prompts.lastVersion}), false))`;
   }
   // Bounds are inclusive at the millisecond every API shows; PostgreSQL keeps microseconds, so
   // "at most b" is "before b + 1 ms" (still an index range, unlike truncating the column).
