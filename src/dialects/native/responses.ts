@@ -180,7 +180,7 @@ export const Pagination = Type.Object(
     total_is_lower_bound: Type.Optional(
       Type.Boolean({
         description:
-          'the prompt list says whether `total` is exact (false) or a lower bound (true: a `search` counts at most 1,000 matches, and there are more)',
+          'with `search`: whether `total` is exact (false) or a lower bound (true: a search counts at most 1,000 matches, and there are more); absent from lists without `search`, whose totals are exact',
       }),
     ),
   },

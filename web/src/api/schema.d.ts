@@ -988,7 +988,7 @@ export interface components {
       next_offset: number | null;
       offset: number;
       total: number;
-      /** @description the prompt list says whether `total` is exact (false) or a lower bound (true: a `search` counts at most 1,000 matches, and there are more) */
+      /** @description with `search`: whether `total` is exact (false) or a lower bound (true: a search counts at most 1,000 matches, and there are more); absent from lists without `search`, whose totals are exact */
       total_is_lower_bound?: boolean;
     };
     NativeProject: {

@@ -91,6 +91,7 @@ export default function route(app: FastifyInstance) {
       limit: q.limit,
       offset: q.offset,
     });
-    return pageWire({ ...page, totalIsLowerBound: page.totalIsLowerBound ?? false }, q, promptWire);
+    // Set by a search only (its count is bounded); other lists keep the pagination they always had.
+    return pageWire(page, q, promptWire);
   });
 }
