@@ -23,8 +23,13 @@ export async function createWorkspace(
   input: NamedInput,
 ): Promise<Workspace> {
   requireRole(actor, 'admin');
+  // A workspace's admin manages what is in it, not which workspaces exist: refused as deleting
+  // its own workspace is (403, never the 404 that would say the name is free).
   if (actor.workspaceId) {
-    throw new LecternError({ kind: 'workspace_not_found', workspace: input.name }, 'workspace not found');
+    throw new LecternError(
+      { kind: 'forbidden', needs: 'admin', reason: 'all_workspaces_only' },
+      'this API key is the admin key of one workspace only; creating a workspace needs an admin key for all workspaces',
+    );
   }
   checkName(input.name);
   return inTx(ctx, async (tx, changed) => {

@@ -176,6 +176,33 @@ for (const backend of backends) {
           expect((await call('DELETE', d.url(ws), { key: t.keys.admin })).status, d.api).toBe(d.deleted);
         }
       });
+
+      it('gets 403 forbidden creating a workspace through every API, and nothing is written', async () => {
+        const ws = 'acl-own-creator';
+        expect((await call('POST', '/v1/workspaces', { key: t.keys.admin, body: { name: ws } })).status).toBe(
+          201,
+        );
+        const made = await call('POST', '/v1/keys', {
+          key: t.keys.admin,
+          body: { name: `admin@${ws}`, role: 'admin', workspace: ws },
+        });
+        const own = made.body.secret as string;
+        const creators = [
+          { api: 'native', url: '/v1/workspaces', made: 201 },
+          { api: 'nemo', url: '/apis/entities/v2/workspaces', made: 201 },
+        ];
+        for (const c of creators) {
+          const name = `acl-new-${c.api}`;
+          const before = await dbFingerprint(t.store);
+          const r = await call('POST', c.url, { key: own, body: { name } });
+          expect(r.status, `${c.api}: ${JSON.stringify(r.body)}`).toBe(403);
+          expect(JSON.stringify(r.body), c.api).toContain('all workspaces');
+          expect(await dbFingerprint(t.store), c.api).toBe(before);
+          expect((await call('POST', c.url, { key: t.keys.admin, body: { name } })).status, c.api).toBe(
+            c.made,
+          );
+        }
+      });
     });
 
     describe('another workspace', () => {
