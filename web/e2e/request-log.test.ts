@@ -35,7 +35,8 @@ describe('request log in the web UI', () => {
       await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/production`, { body: { version: 2 } });
       const calls = [
         ...Array.from({ length: 6 }, (_, i) => ({ v: 1, latency: 400 + i * 10, status: 'success' })),
-        { v: 1, latency: 900, status: 'error' },
+        // A slow failure: past 10 s a latency reads in seconds in the usage table and in the log alike.
+        { v: 1, latency: 15_200, status: 'error' },
         ...Array.from({ length: 4 }, (_, i) => ({ v: 2, latency: 200 + i * 10, status: 'success' })),
       ];
       for (const [i, c] of calls.entries()) {
@@ -71,6 +72,8 @@ describe('request log in the web UI', () => {
       expect(v2).toMatch(/^v24/); // version 2, 4 requests
       expect(v1).toMatch(/^v17/);
       expect(v1).toContain('14.3%'); // 1 error in 7
+      // p95 (interpolated towards the slow failure) in seconds, as the log's own latencies read.
+      expect(v1).toMatch(/\d+\.\d s/);
       await page.getByRole('img', { name: /Requests over time/ }).waitFor();
       await expectAccessible(page, 'usage tab');
       await screenshot(page, 'request-log-usage');
@@ -97,6 +100,7 @@ describe('request log in the web UI', () => {
         .toContain('question number 6');
       expect(await detail.getByLabel('Response', { exact: true }).textContent()).toContain('answer number 6');
       expect(await detail.textContent()).toContain('upstream 500');
+      expect(await detail.textContent()).toContain('15.2 s');
       await expectAccessible(page, 'request log page');
       await screenshot(page, 'request-log-page');
     },

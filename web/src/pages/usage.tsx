@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useSession } from '../app.tsx';
 import { promptUsage, type PromptUsage } from '../api/request-log.ts';
 import { Empty, ErrorNote, Time } from '../components/ui.tsx';
-import { formatDate } from '../lib/format.ts';
+import { formatCost, formatDate, formatLatency } from '../lib/format.ts';
 import { BUCKET_MS, seriesOf } from '../lib/usage-series.ts';
 
 const WINDOWS = [
@@ -19,17 +19,9 @@ const WINDOWS = [
 // ones for the legend's text to keep its contrast.
 const COLORS = [0, 1, 2, 3, 4, 5].map((i) => `var(--series-${i})`);
 
-const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-// Per-version costs are often fractions of a cent: two significant digits below a cent, so
-// 36 millionths reads "$0.000036", not "$0.0000".
-const cents = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumSignificantDigits: 2,
-});
-const dollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const usd = (v: number) => (!v ? '—' : v < 0.01 ? cents.format(v) : dollars.format(v));
+// A version's summed cost is 0 when none of its records carried one: unknown, so a dash.
+const usd = (v: number) => formatCost(v || null);
 
 export function UsageView({ name, labels }: { name: string; labels: string[] }) {
   const s = useSession();
@@ -111,8 +103,8 @@ function UsageBody({ usage, bucket }: { usage: PromptUsage; bucket: keyof typeof
               <th scope="row">{v.version === null ? 'unlinked' : `v${v.version}`}</th>
               <td>{v.count}</td>
               <td className={v.error_rate > 0 ? 'danger' : undefined}>{pct(v.error_rate)}</td>
-              <td>{ms(v.latency_p50_ms)}</td>
-              <td>{ms(v.latency_p95_ms)}</td>
+              <td>{formatLatency(v.latency_p50_ms)}</td>
+              <td>{formatLatency(v.latency_p95_ms)}</td>
               <td>
                 {v.input_tokens} / {v.output_tokens}
               </td>
