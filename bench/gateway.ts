@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { LoadSpec } from './load.ts';
-import { loadOnce as load } from './harness.ts';
+import { cleanEnv, loadOnce as load, shippedArgs } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_GATEWAY_DURATION ?? 4);
@@ -191,9 +191,11 @@ export async function benchGateway(): Promise<GatewayBench> {
       LECTERN_PROVIDERS_FILE: providersFile,
     };
     const prof = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/profiles')}`] : [];
-    const server = spawn(process.execPath, [...prof, '--max-old-space-size=256', SERVER, 'serve'], {
+    // `npm start`'s command line and nothing of this shell's LECTERN_* settings: as shipped.
+    const args = shippedArgs().map((a) => (a === 'dist/cli/main.js' ? SERVER : a));
+    const server = spawn(process.execPath, [...prof, ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(server);

@@ -163,6 +163,33 @@ describe('request log writer', () => {
     expect(s.batches).toEqual([10, 10, 5]);
   });
 
+  it('unpaced, leaves what came in during a statement for the timer instead of a statement at once', async () => {
+    // Back to back, each statement carried the few rows that arrived during the one before: many
+    // small statements, each with the database's fixed cost (and, on PGlite's thread, a wake-up).
+    const batches: number[] = [];
+    let inserting!: () => void;
+    const started = new Promise<void>((r) => (inserting = r));
+    const w = new RequestLogWriter(
+      async (rows) => {
+        inserting();
+        await wait(5);
+        batches.push(rows.length);
+      },
+      { ...OPTS, batchSize: 10, flushMs: 300 },
+    );
+    for (let i = 1; i <= 10; i++) await w.enqueue(row(i), false);
+    await started;
+    for (let i = 11; i <= 13; i++) await w.enqueue(row(i), false);
+    await wait(60);
+    expect(batches).toEqual([10]);
+    await vi.waitFor(() => expect(batches).toEqual([10, 3]), { timeout: 2_000 });
+    // A durable record still goes at once, with whatever waits beside it (group commit).
+    for (let i = 14; i <= 15; i++) await w.enqueue(row(i), false);
+    await w.enqueue(row(16), true);
+    expect(batches).toEqual([10, 3, 3]);
+    await w.close();
+  });
+
   it('flushes a full batch at once and the rest after the interval', async () => {
     const s = sink();
     const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 1_500 });

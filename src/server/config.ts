@@ -158,12 +158,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheBytes: int(env, 'LECTERN_CACHE_BYTES', 64 * 1024 * 1024),
     renderThreads: Math.max(0, int(env, 'LECTERN_RENDER_THREADS', defaultRenderThreads())),
     requestLogFlushMs: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_FLUSH_MS', 200)),
-    // PGlite runs an INSERT on the event loop (WASM, synchronous): 32 rows keep one to ~1-2 ms,
-    // so a flush never stalls the requests around it (the gateway's p99). PostgreSQL: 500.
+    // PGlite: 32 rows keep an INSERT to ~1-2 ms of the database's thread (or, with the thread
+    // off, of the event loop), so queries and requests behind one never wait long. PostgreSQL: 500.
     requestLogBatch: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_BATCH', env.DATABASE_URL ? 500 : 32)),
-    // PGlite, loop not saturated: 8 rows (~1 ms) per INSERT, paced, so a request meets at most one
-    // (request-log-writer.ts). 0 turns pacing off; PostgreSQL inserts off the loop: off.
-    requestLogQuietBatch: Math.max(0, int(env, 'LECTERN_REQUEST_LOG_QUIET_BATCH', env.DATABASE_URL ? 0 : 8)),
+    // PGlite on the event loop (LECTERN_PGLITE_THREAD=off): 8 rows (~1 ms) per INSERT, paced, so a
+    // request meets at most one (request-log-writer.ts). 0 turns pacing off. PostgreSQL and PGlite
+    // on its own thread insert off the loop: off — pacing there only multiplies statements.
+    requestLogQuietBatch: Math.max(
+      0,
+      int(
+        env,
+        'LECTERN_REQUEST_LOG_QUIET_BATCH',
+        env.DATABASE_URL || onOff(env, 'LECTERN_PGLITE_THREAD', true) ? 0 : 8,
+      ),
+    ),
     requestLogQueue: Math.max(1, int(env, 'LECTERN_REQUEST_LOG_QUEUE', 10_000)),
     requestLogRetentionDays: int(env, 'LECTERN_REQUEST_LOG_RETENTION_DAYS', 30),
     webhookRetrySchedule: parseRetrySchedule(env.LECTERN_WEBHOOK_RETRY_SCHEDULE),
