@@ -128,13 +128,12 @@ interface Answer {
  */
 function dispatchPost(
   agent: Agent,
-  url: string,
+  u: URL,
   headers: Record<string, string>,
   body: string,
   signal: AbortSignal,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const u = new URL(url);
     let controller: Dispatcher.DispatchController | null = null;
     let status = 0;
     let retryAfter: string | null = null;
@@ -188,13 +187,14 @@ export async function post(
   opts: { allowPrivate: boolean; timeoutMs: number; signal?: AbortSignal },
 ): Promise<PostResult> {
   try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    const u = new URL(url);
+    const host = u.hostname.replace(/^\[|\]$/g, '');
     // An address literal is connected to without a lookup: checked here.
     if (!opts.allowPrivate && isIP(host) && !isPublicAddress(host)) {
       throw new EgressRefused(`${host} is a private or reserved address`);
     }
     const signal = opts.signal ?? AbortSignal.timeout(opts.timeoutMs);
-    const res = await dispatchPost(agent, url, headers, body, signal);
+    const res = await dispatchPost(agent, u, headers, body, signal);
     return {
       status: res.status,
       retryAfter: res.retryAfter,
