@@ -11,6 +11,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     req.resume();
     if (req.url === '/hang') return; // never answers
+    if (req.url === '/busy') {
+      res.writeHead(503, { 'retry-after': '7' }).end('x'.repeat(5000));
+      return;
+    }
+    if (req.url === '/moved') {
+      res.writeHead(302, { location: '/ok' }).end();
+      return;
+    }
     req.on('end', () => res.writeHead(204).end());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -59,5 +67,42 @@ describe('Deadlines', () => {
     const later = await post(agent, `${url}/ok`, {}, '{}', { ...opts, signal: d.signal() });
     expect(later.failure).toBe('aborted');
     await agent.destroy();
+  });
+});
+
+describe('post', () => {
+  const opts = { allowPrivate: true, timeoutMs: 10_000 };
+
+  it("gives the receiver's status, Retry-After and the first KB of its answer", async () => {
+    const agent = egressAgent(opts);
+    const r = await post(agent, `${url}/busy`, {}, '{}', opts);
+    expect(r).toMatchObject({ status: 503, retryAfter: '7', error: null, failure: null });
+    expect(r.response).toBe('x'.repeat(1024));
+    expect((await post(agent, `${url}/ok`, {}, '{}', opts)).response).toBeNull();
+    await agent.close();
+  });
+
+  it('follows no redirect, and a closed port is a network failure', async () => {
+    const agent = egressAgent(opts);
+    expect(await post(agent, `${url}/moved`, {}, '{}', opts)).toMatchObject({
+      status: 302,
+      failure: 'redirect',
+      error: 'redirect not followed',
+    });
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const r = await post(agent, `http://127.0.0.1:${port}/x`, {}, '{}', opts);
+    expect(r).toMatchObject({ status: null, failure: 'network' });
+    expect(r.error).toMatch(/^ECONNREFUSED/);
+    await agent.close();
+  });
+
+  it('refuses a private address unless allowed, without connecting', async () => {
+    const agent = egressAgent({ ...opts, allowPrivate: false });
+    const r = await post(agent, `${url}/ok`, {}, '{}', { ...opts, allowPrivate: false });
+    expect(r).toMatchObject({ status: null, failure: 'refused' });
+    await agent.close();
   });
 });

@@ -430,13 +430,19 @@ export async function claimDeliveries(
     ), more as (
       -- Due deliveries this claim left (room, caps, or another claim holding them right now): the
       -- worker claims again when it has room, instead of waiting for the poll.
+      -- Per enabled endpoint, the first due delivery on its index (limit 1 inside a lateral: a join
+      -- over all endpoints was planned as a hash of every due delivery, a cost that grew with the
+      -- backlog; the filter on the claimed ids, not an anti-join, for the same reason).
       select exists (
-        select 1 from webhook_deliveries d
-        join webhook_endpoints e on e.id = d.endpoint_id and e.enabled
-        where d.status = 'pending' and d.next_attempt_at <= now()
-          and (d.lease_until is null or d.lease_until < now())
-          -- A filter, so the scan stops at the first one (an anti-join hashed every due delivery).
-          and d.id <> all(array(select id from due))
+        select 1 from webhook_endpoints e
+        cross join lateral (
+          select 1 from webhook_deliveries d
+          where d.endpoint_id = e.id and d.status = 'pending' and d.next_attempt_at <= now()
+            and (d.lease_until is null or d.lease_until < now())
+            and d.id <> all(array(select id from due))
+          limit 1
+        ) x
+        where e.enabled
       ) as more
     )
     select m.more, c.id, c.part, c.attempts, c.endpoint_id, e.url, e.mode, e.secret,

@@ -462,11 +462,9 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     unique('webhook_deliveries_once').on(t.endpointId, t.eventId, t.part),
-    index('webhook_deliveries_due')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint').on(t.endpointId, t.id),
-    // The claim's per-endpoint look-up: due deliveries of one endpoint, and its live leases.
+    // The claim's per-endpoint look-up: due deliveries of one endpoint, and its live leases. (Also
+    // the only index of due deliveries: drizzle/0014 dropped one on next_attempt_at alone.)
     index('webhook_deliveries_endpoint_due')
       .on(t.endpointId, t.nextAttemptAt, t.id)
       .where(sql`${t.status} = 'pending'`),
