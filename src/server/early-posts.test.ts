@@ -118,6 +118,31 @@ for (const backend of backends) {
       }
     });
 
+    it('answers a native render early, ETag included, with the bytes Fastify gives', async () => {
+      const path = `/v1/prompts/${name}/render`;
+      const body = JSON.stringify({ label: 'production', variables: { company: 'Acme', name: 'Ada' } });
+      await both(body, {}, path);
+      const r = await both(body, {}, path);
+      expect(r.early).toBe(true);
+      expect(r.viaSocket.headers['etag']).toBeTruthy();
+      same(r);
+      const lenient = JSON.stringify({ version: 1, variables: { company: 'A' }, mode: 'lenient' });
+      await both(lenient, {}, path);
+      const l = await both(lenient, {}, path);
+      expect(l.early).toBe(true);
+      same(l);
+      // Declined, then answered by Fastify as ever: strict with a variable missing (422), both
+      // label and version (400), an unknown field, a workspace query.
+      for (const b of [
+        { label: 'production', variables: { company: 'A' } },
+        { label: 'production', version: 1, variables: {} },
+        { label: 'production', variables: {}, extra: 1 },
+      ]) {
+        for (let i = 0; i < 2; i++) same(await both(JSON.stringify(b), {}, path));
+      }
+      for (let i = 0; i < 2; i++) same(await both(body, {}, `${path}?workspace=default`));
+    });
+
     it('records the latency under the route', async () => {
       const body = JSON.stringify({ label: 'production', input_variables: { company: 'M' } });
       await both(body);

@@ -4,7 +4,7 @@
 // validation, reply and serialiser chain) cost more CPU than the render and its answer
 // (docs/performance.md, "Server-side rendering"). The checks are Fastify's, made with the same
 // functions, and anything they do not pass is declined, so Fastify answers it exactly as before:
-//   - the route: a POST to `<prefix><one segment>` of a route with an early answer, the segment
+//   - the route: a POST to `<prefix><one segment><suffix>` of a route with an early answer, the segment
 //     plain (no %-escapes, slashes, query: the router's decoding and slash rules are not redone)
 //     and no static route of that path;
 //   - authentication: a key already resolved and valid (cachedActor), the route's API on the actor;
@@ -23,7 +23,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { EarlyAnswer } from '../dialects/common/early.ts';
+import type { EarlyAnswer, EarlyReply } from '../dialects/common/early.ts';
 import { actorForApi } from './actor-via.ts';
 import { parseJsonBody } from './json-body.ts';
 import { logs } from './request-logger.ts';
@@ -41,12 +41,21 @@ export type EarlyPoster = (
 interface EarlyRoute {
   prefix: string;
   param: string;
+  /** The static rest of the path after the parameter ('' when it ends the path). */
+  suffix: string;
   cfg: RouteConfig;
   early: EarlyAnswer;
   validParams: (data: unknown) => boolean;
+  validQuery: (data: unknown) => boolean;
   validBody: (data: unknown) => boolean;
-  /** Every static POST path (filled as routes register): the router prefers those. */
-  statics: Set<string>;
+  /** Every POST route's pattern (filled as routes register). */
+  posts: string[];
+  /**
+   * Static segments other POST routes have where this one has its parameter: the router tries
+   * those first (`/a/x/:b` wins over `/a/:p/c` for `/a/x/c`), so such a segment is never answered
+   * here. Worked out on first use, once every route is registered.
+   */
+  blocked?: Set<string>;
 }
 
 const REPLAY = Symbol('lectern.earlyBody');
@@ -63,24 +72,26 @@ const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8
  */
 export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
   const routes: EarlyRoute[] = [];
-  const statics = new Set<string>();
+  const posts: string[] = [];
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat();
     if (!methods.includes('POST')) return;
-    if (!route.url.includes(':')) statics.add(route.url);
+    posts.push(route.url);
     const cfg = route.config as RouteConfig | undefined;
-    const m = /^(\/[^:]*\/):([A-Za-z_]+)$/.exec(route.url);
-    // Only what this file checks for: a read-only route behind a key, one parameter at the end.
+    const m = /^(\/[^:]*\/):([A-Za-z_]+)((?:\/[^:/]+)*)$/.exec(route.url);
+    // Only what this file checks for: a read-only route behind a key, one parameter.
     if (!cfg?.early || !m || !cfg.readOnly || cfg.public || cfg.bodyKey || cfg.unlimited) return;
-    const schema = (route.schema ?? {}) as { params?: object; body?: object };
+    const schema = (route.schema ?? {}) as { params?: object; querystring?: object; body?: object };
     routes.push({
       prefix: m[1]!,
       param: m[2]!,
+      suffix: m[3] ?? '',
       cfg: { ...cfg, url: route.url, method: 'POST' },
       early: cfg.early,
       validParams: schema.params ? textValidator(app, schema.params) : () => true,
+      validQuery: schema.querystring ? textValidator(app, schema.querystring) : () => true,
       validBody: schema.body ? bodyValidator(app, schema.body) : () => true,
-      statics,
+      posts,
     });
   });
   app.addHook('preParsing', (req, _reply, payload, done) => {
@@ -91,6 +102,16 @@ export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
     done(null, replayOf(replay));
   });
   return routes;
+}
+
+function blockedSegments(r: EarlyRoute): Set<string> {
+  const out = new Set<string>();
+  for (const url of r.posts) {
+    if (!url.startsWith(r.prefix)) continue;
+    const seg = url.slice(r.prefix.length).split('/')[0]!;
+    if (seg !== '' && !seg.startsWith(':')) out.add(seg);
+  }
+  return out;
 }
 
 function replayOf({ chunks, error }: Replay): Readable {
@@ -129,18 +150,22 @@ export function earlyPosts({
 
   const routeOf = (url: string): [EarlyRoute, string] | undefined => {
     for (const r of routes) {
-      if (!url.startsWith(r.prefix)) continue;
-      const seg = url.slice(r.prefix.length);
+      if (!url.startsWith(r.prefix) || !url.endsWith(r.suffix)) continue;
+      const seg = url.slice(r.prefix.length, url.length - r.suffix.length);
       if (seg.length === 0 || seg.length > MAX_PATH_SEGMENT || !PLAIN_SEGMENT.test(seg)) return undefined;
-      // A static route of the same path wins in the router: never answered here.
-      if (r.statics.has(url)) return undefined;
+      if ((r.blocked ??= blockedSegments(r)).has(seg)) return undefined;
       return [r, seg];
     }
     return undefined;
   };
 
   /** The answer's payload, or undefined to decline. Everything here is synchronous. */
-  const answer = (req: IncomingMessage, route: EarlyRoute, seg: string, raw: Buffer): string | undefined => {
+  const answer = (
+    req: IncomingMessage,
+    route: EarlyRoute,
+    seg: string,
+    raw: Buffer,
+  ): EarlyReply | undefined => {
     if (closing || logs(app.log, 'debug')) return undefined;
     let actor;
     try {
@@ -163,13 +188,13 @@ export function earlyPosts({
       return undefined;
     }
     const params = { [route.param]: seg };
-    if (!route.validParams(params) || !route.validBody(body)) return undefined;
+    const query = {};
+    if (!route.validParams(params) || !route.validQuery(query) || !route.validBody(body)) return undefined;
     // A body the read cache may answer whole goes its way (read-cache.ts, preValidation).
     const c = route.cfg.cacheable;
     if (c === true || (c && c.when(body))) return undefined;
     try {
-      const out = route.early.answer({ actor: actorForApi(actor, route.cfg, req.headers), params, body });
-      return out === undefined ? undefined : JSON.stringify(out);
+      return route.early.answer({ actor: actorForApi(actor, route.cfg, req.headers), params, query, body });
     } catch {
       return undefined; // Fastify's error handler answers it, in the route's envelope
     }
@@ -207,13 +232,20 @@ export function earlyPosts({
     req.once('end', () => {
       if (settled) return;
       const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      const payload = answer(req, found[0], found[1], raw);
-      if (payload === undefined) return decline();
+      const reply = answer(req, found[0], found[1], raw);
+      let payload: string;
+      try {
+        if (reply === undefined) return decline();
+        payload = JSON.stringify(reply.body);
+      } catch {
+        return decline();
+      }
       settled = true;
       const id = h['x-request-id'];
+      const head = ['x-request-id', typeof id === 'string' && id !== '' ? id : requestId()];
+      if (reply.headers) for (const [k, v] of reply.headers) head.push(k, v);
       res.writeHead(200, [
-        'x-request-id',
-        typeof id === 'string' && id !== '' ? id : requestId(),
+        ...head,
         'content-type',
         'application/json; charset=utf-8',
         'content-length',

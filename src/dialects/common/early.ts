@@ -9,17 +9,25 @@ export interface EarlyRequest {
   actor: Actor;
   /** The path parameters, validated against the route's params schema. */
   params: Record<string, unknown>;
+  /** The query (the early path takes none: `{}`, defaults applied by the route's schema). */
+  query: Record<string, unknown>;
   /** The parsed body, validated against the route's body schema. */
   body: unknown;
 }
 
+/** A 200 answer: its body (serialised as the route's response schema would) and headers of its own. */
+export interface EarlyReply {
+  body: unknown;
+  headers?: readonly (readonly [string, string])[];
+}
+
 export interface EarlyAnswer {
   /**
-   * The 200 answer's body, serialised as the route's response schema would, or undefined to leave
-   * the request to Fastify (which then answers it as ever). Synchronous by design: nothing can
-   * change between the checks and the answer, and an answer declined has changed nothing.
+   * The 200 answer, or undefined to leave the request to Fastify (which then answers it as
+   * ever). Synchronous by design: nothing can change between the checks and the answer, and an
+   * answer declined has changed nothing.
    */
-  answer(req: EarlyRequest): unknown;
+  answer(req: EarlyRequest): EarlyReply | undefined;
 }
 
 declare module 'fastify' {

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { JsonObject } from '../../../model/types.ts';
 import type { TemplateRead } from '../../../registry/index.ts';
-import type { EarlyRequest } from '../../common/early.ts';
+import type { EarlyReply, EarlyRequest } from '../../common/early.ts';
 import { selectorOf } from '../mapping.ts';
 import { memoisedTemplate, readTemplate } from '../lookup.ts';
 import { serveVersion, serveVersionNow, type RuntimeOptions, type Served } from '../runtime.ts';
@@ -79,13 +79,13 @@ const answerOf = (read: TemplateRead, served: Served) => ({
  * the render inline): the server answers such a render before Fastify (server/early-posts.ts).
  * Undefined otherwise — the request then goes through Fastify and the handler below.
  */
-function answerNow(app: FastifyInstance, req: EarlyRequest): ReturnType<typeof answerOf> | undefined {
+function answerNow(app: FastifyInstance, req: EarlyRequest): EarlyReply | undefined {
   const b = (req.body ?? {}) as NonNullable<Body>;
   const identifier = (req.params as { identifier: string }).identifier;
   const read = memoisedTemplate(app, req.actor, identifier, selectorOf(b.version, b.label), true);
   if (read === undefined) return undefined;
   const served = serveVersionNow(app, req.actor, read, optionsOf(b));
-  return served && answerOf(read, served);
+  return served && { body: answerOf(read, served) };
 }
 
 export default function route(app: FastifyInstance) {
