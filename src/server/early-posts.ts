@@ -81,6 +81,7 @@ export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
     const m = /^(\/[^:]*\/):([A-Za-z_]+)((?:\/[^:/]+)*)$/.exec(route.url);
     // Only what this file checks for: a read-only route behind a key, one parameter.
     if (!cfg?.early || !m || !cfg.readOnly || cfg.public || cfg.bodyKey || cfg.unlimited) return;
+    if (route.bodyLimit !== undefined) return; // the app's body limit is the one checked here
     const schema = (route.schema ?? {}) as { params?: object; querystring?: object; body?: object };
     routes.push({
       prefix: m[1]!,
