@@ -143,6 +143,29 @@ for (const backend of backends) {
       for (let i = 0; i < 2; i++) same(await both(body, {}, `${path}?workspace=default`));
     });
 
+    it('leaves a render with unbounded work (a jinja loop) to Fastify and the render threads', async () => {
+      const loop = 'early-loop';
+      const created = await t.call('POST', '/v1/prompts', {
+        body: {
+          name: loop,
+          version: {
+            template_format: 'jinja2',
+            messages: [{ role: 'user', content: '{% for i in range(n) %}{{ i }},{% endfor %}' }],
+          },
+          labels: ['production'],
+        },
+      });
+      expect(created.status).toBe(201);
+      const body = JSON.stringify({ label: 'production', input_variables: { n: 3 } });
+      const threads = t.app.renderer.counts.thread;
+      for (let i = 0; i < 2; i++) {
+        const r = await both(body, {}, `/prompt-templates/${loop}`);
+        expect(r.early).toBe(false);
+        same(r);
+      }
+      expect(t.app.renderer.counts.thread).toBeGreaterThan(threads);
+    });
+
     it('records the latency under the route', async () => {
       const body = JSON.stringify({ label: 'production', input_variables: { company: 'M' } });
       await both(body);
