@@ -166,6 +166,27 @@ for (const backend of backends) {
       expect(t.app.renderer.counts.thread).toBeGreaterThan(threads);
     });
 
+    it("acts as the route's API, as the authentication hook's actor does", async () => {
+      const route = t.app.routeTable.find(
+        (r) => r.method === 'POST' && r.url === '/prompt-templates/:identifier',
+      );
+      const early = route!.config!.early!;
+      const original = early.answer.bind(early);
+      const via: unknown[] = [];
+      early.answer = (req) => {
+        via.push(req.actor.via);
+        return original(req);
+      };
+      try {
+        const body = JSON.stringify({ label: 'production', input_variables: { company: 'Via' } });
+        await both(body);
+        expect((await both(body)).early).toBe(true);
+        expect(via.at(-1)).toBe('promptlayer');
+      } finally {
+        early.answer = original;
+      }
+    });
+
     it('records the latency under the route', async () => {
       const body = JSON.stringify({ label: 'production', input_variables: { company: 'M' } });
       await both(body);

@@ -73,6 +73,9 @@ const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8
 export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
   const routes: EarlyRoute[] = [];
   const posts: string[] = [];
+  // Plugins' own onRoute hooks (a dialect's `api`, say) run after this root one and replace the
+  // config: each route's final config is read once everything is registered (onReady).
+  const finals: { url: string; config?: unknown }[] = [];
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat();
     if (!methods.includes('POST')) return;
@@ -80,7 +83,7 @@ export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
     const cfg = route.config as RouteConfig | undefined;
     const m = /^(\/[^:]*\/):([A-Za-z_]+)((?:\/[^:/]+)*)$/.exec(route.url);
     // Only what this file checks for: a read-only route behind a key, one parameter.
-    if (!cfg?.early || !m || !cfg.readOnly || cfg.public || cfg.bodyKey || cfg.unlimited) return;
+    if (!eligible(cfg) || !m) return;
     if (route.bodyLimit !== undefined) return; // the app's body limit is the one checked here
     const schema = (route.schema ?? {}) as { params?: object; querystring?: object; body?: object };
     routes.push({
@@ -94,6 +97,15 @@ export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
       validBody: schema.body ? bodyValidator(app, schema.body) : () => true,
       posts,
     });
+    finals.push(route);
+  });
+  app.addHook('onReady', (done) => {
+    const kept = routes.flatMap((r, i) => {
+      const cfg = finals[i]!.config as RouteConfig | undefined;
+      return cfg && eligible(cfg) ? [{ ...r, cfg: { ...cfg, url: finals[i]!.url, method: 'POST' } }] : [];
+    });
+    routes.splice(0, routes.length, ...kept);
+    done();
   });
   app.addHook('preParsing', (req, _reply, payload, done) => {
     const raw = req.raw as Replayable;
@@ -104,6 +116,10 @@ export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
   });
   return routes;
 }
+
+/** Only what this file checks for: a read-only route behind a key, with an early answer. */
+const eligible = (cfg: RouteConfig | undefined): cfg is RouteConfig & { early: EarlyAnswer } =>
+  !!cfg?.early && cfg.readOnly === true && !cfg.public && !cfg.bodyKey && !cfg.unlimited;
 
 function blockedSegments(r: EarlyRoute): Set<string> {
   const out = new Set<string>();
