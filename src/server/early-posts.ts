@@ -22,7 +22,7 @@
 // preParsing hook below), so its parser and every hook see the request as it came.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import type { EarlyAnswer, EarlyReply } from '../dialects/common/early.ts';
 import { actorForApi } from './actor-via.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -45,6 +45,12 @@ interface EarlyRoute {
   suffix: string;
   cfg: RouteConfig;
   early: EarlyAnswer;
+  /**
+   * The route's own 200 serialiser, taken from the first request Fastify answers for the route
+   * (every early answer follows one: the memo it reads is filled there), so an early answer's
+   * bytes are Fastify's by construction. Shared by reference with the onReady copies.
+   */
+  serializer: { serialize?: (payload: Record<string, unknown>) => string };
   validParams: (data: unknown) => boolean;
   validQuery: (data: unknown) => boolean;
   validBody: (data: unknown) => boolean;
@@ -86,7 +92,14 @@ export function earlyRoutes(app: FastifyInstance): EarlyRoute[] {
     if (!eligible(cfg) || !m) return;
     if (route.bodyLimit !== undefined) return; // the app's body limit is the one checked here
     const schema = (route.schema ?? {}) as { params?: object; querystring?: object; body?: object };
+    const serializer: EarlyRoute['serializer'] = {};
+    const capture: preHandlerHookHandler = (_req, reply, done) => {
+      serializer.serialize ??= reply.getSerializationFunction('200');
+      done();
+    };
+    route.preHandler = [...[route.preHandler ?? []].flat(), capture];
     routes.push({
+      serializer,
       prefix: m[1]!,
       param: m[2]!,
       suffix: m[3] ?? '',
@@ -252,8 +265,9 @@ export function earlyPosts({
       const reply = answer(req, found[0], found[1], raw);
       let payload: string;
       try {
-        if (reply === undefined) return decline();
-        payload = JSON.stringify(reply.body);
+        const serialize = found[0].serializer.serialize;
+        if (reply === undefined || serialize === undefined) return decline();
+        payload = serialize(reply.body as Record<string, unknown>);
       } catch {
         return decline();
       }
