@@ -28,6 +28,7 @@ import { toProblem } from '../dialects/common/errors.ts';
 import { ReadCache, installReadCache } from './read-cache.ts';
 import { cachedHits, type HitAnswerer } from './cached-hits.ts';
 import { answerHitsFirst } from './http-server.ts';
+import { earlyPosts, earlyRoutes, type EarlyPoster } from './early-posts.ts';
 import { installMetrics } from './metrics.ts';
 import { FeedHealth } from './feed-health.ts';
 import { installRateLimits } from './rate-limits.ts';
@@ -91,6 +92,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const requestId = requestIds();
   // Set once the read cache is installed (below): cache hits are answered before Fastify.
   let answerHit: HitAnswerer | null = null;
+  // Set once the routes are registered: POSTs their routes can answer at once (early-posts.ts).
+  let answerPost: EarlyPoster | null = null;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -141,7 +144,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Cached hits are answered before Fastify's own listener (cached-hits.ts).
   app.decorate(
     'inFlight',
-    answerHitsFirst(app.server, () => answerHit),
+    answerHitsFirst(
+      app.server,
+      () => answerHit,
+      () => answerPost,
+    ),
   );
   app.decorate('registry', registry);
   app.decorate('authenticator', new Authenticator(registry));
@@ -166,6 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('keyHash', undefined);
   installJsonParser(app, config.maxJsonDepth);
   installValidation(app);
+  const early = earlyRoutes(app);
   // Before authentication: an address that used up its failed attempts costs no key look-up.
   const limits = await installRateLimits(app, config);
 
@@ -320,6 +328,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await installStaticUi(app);
   // Last: a hit records its latency through the metrics installed above.
   readyHits();
+  // As for hits: with the everything-limit on, every request goes through its hook.
+  if (config.rateLimit <= 0) {
+    answerPost = earlyPosts({
+      app,
+      routes: early,
+      bodyLimit: config.bodyLimit,
+      maxJsonDepth: config.maxJsonDepth,
+      requestId,
+    });
+  }
   return app;
 }
 

@@ -5,11 +5,19 @@
 // no longer binds every address of a host name such as `localhost` (lib/server.js).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { HitAnswerer } from './cached-hits.ts';
+import type { EarlyPoster } from './early-posts.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Puts `hits()` before Fastify's own listener on `server`; returns the responses in flight. */
-export function answerHitsFirst(server: Server, hits: () => HitAnswerer | null): Set<ServerResponse> {
+/**
+ * Puts `hits()`, then `posts()` (early-posts.ts: answered once their body is in, or handed on to
+ * Fastify), before Fastify's own listener on `server`; returns the responses in flight.
+ */
+export function answerHitsFirst(
+  server: Server,
+  hits: () => HitAnswerer | null,
+  posts: () => EarlyPoster | null = () => null,
+): Set<ServerResponse> {
   const inFlight = new Set<ServerResponse>();
   // One shared listener function (no closure per request).
   function answered(this: ServerResponse) {
@@ -25,6 +33,8 @@ export function answerHitsFirst(server: Server, hits: () => HitAnswerer | null):
     if (hit !== null && hit(req, res)) return;
     inFlight.add(res);
     res.on('close', answered);
+    const post = posts();
+    if (post !== null && post(req, res, handler)) return;
     handler(req, res);
   });
   return inFlight;

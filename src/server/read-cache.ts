@@ -179,6 +179,13 @@ export class ReadCache {
     return value;
   }
 
+  /** A value memo() holds for (name, scope) and would serve now, or undefined: no load, no wait. */
+  peek<T>(name: string, scope: string): T | undefined {
+    if (this.suspended) return undefined;
+    const hit = this.values.get(`${scope}\u0000${name}`);
+    return hit && this.fresh(hit) ? (hit.value as T) : undefined;
+  }
+
   set(
     key: string,
     scope: string,

@@ -118,6 +118,13 @@ export function createRenderer(opts: RendererOptions): Renderer {
         counts.inline++;
         return unwrap<T>(settle(task));
       },
+      // No budgets apart from the task's own here (threads = 0): the same settle as run.
+      tryInline: <T extends RenderTask>(task: T) => {
+        const outcome = settle(task);
+        if (!outcome.ok) return undefined;
+        counts.inline++;
+        return unwrap<T>(outcome);
+      },
       close: async () => {},
     };
   }
@@ -180,9 +187,13 @@ export function createRenderer(opts: RendererOptions): Renderer {
   };
 
   /** Refuses a key already at its bound (in flight + queued), with when to come back. */
+  const atBound = (key: string): boolean => {
+    const state = keys.get(key);
+    return state !== undefined && state.running + state.waiting.length >= perKeyLimit + perKeyQueue;
+  };
   const admit = (key: string): void => {
     const state = keys.get(key);
-    if (state && state.running + state.waiting.length >= perKeyLimit + perKeyQueue) {
+    if (state && atBound(key)) {
       counts.refused++;
       const rounds = Math.ceil((state.waiting.length + 1) / perKeyLimit);
       const retryAfter = Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000));
@@ -284,6 +295,15 @@ export function createRenderer(opts: RendererOptions): Renderer {
         }
         throw err;
       }
+      return unwrap<T>(outcome);
+    },
+    tryInline<T extends RenderTask>(task: T, runOpts: RunOptions = {}) {
+      // The same admission and the same inline try as run(); anything else is left to run().
+      if (atBound(runOpts.key ?? '')) return undefined;
+      if (inlineMaxWeight <= 0 || isHeavy(task) || !fitsInline(task)) return undefined;
+      const outcome = settle(withLimits(task, INLINE_LIMITS));
+      if (!outcome.ok) return undefined;
+      counts.inline++;
       return unwrap<T>(outcome);
     },
     close: async () => {

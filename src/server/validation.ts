@@ -36,8 +36,16 @@ function lazy(ajv: Ajv, schema: object) {
   return validate;
 }
 
+const compilers = new WeakMap<FastifyInstance, { body: Ajv; text: Ajv }>();
+
 export function installValidation(app: FastifyInstance): void {
   const body = make(false);
   const text = make('array');
+  compilers.set(app, { body, text });
   app.setValidatorCompiler(({ schema, httpPart }) => lazy(httpPart === 'body' ? body : text, schema));
 }
+
+/** A body validator as the app's routes get (for requests answered before Fastify). */
+export const bodyValidator = (app: FastifyInstance, schema: object) => lazy(compilers.get(app)!.body, schema);
+/** A params / query validator as the app's routes get (text on the wire: coerced). */
+export const textValidator = (app: FastifyInstance, schema: object) => lazy(compilers.get(app)!.text, schema);

@@ -22,6 +22,12 @@ import {
 /** Runs render tasks (src/server/render-pool.ts: on worker threads, or inline). */
 export interface Renderer {
   run<T extends RenderTask>(task: T, opts?: RunOptions): Promise<ResultOf<T>>;
+  /**
+   * The task's result when `run` would render it inline and it succeeds there, now; otherwise
+   * `undefined`, having changed nothing (no count, no heavy mark): the caller then goes through
+   * `run`, which decides as always (threads, render_busy, the render's own error).
+   */
+  tryInline<T extends RenderTask>(task: T, opts?: RunOptions): ResultOf<T> | undefined;
   /** Worker threads in use (0 when inline). */
   readonly threads: number;
   /**

@@ -3,8 +3,32 @@
 // between keys: `key` is the caller's key id); errors are TemplateErrors (422).
 import type { Version } from '../../model/types.ts';
 import { modelConfigWire } from './wire.ts';
-import type { Renderer } from '../../templates/tasks.ts';
+import type { Renderer, RenderTask, ResultOf } from '../../templates/tasks.ts';
 import type { RenderMode, TemplateFormat, VersionMessage } from '../../templates/index.ts';
+
+type VersionTask = Extract<RenderTask, { kind: 'version' }>;
+
+const versionTask = (v: Version, variables: Record<string, unknown>, mode: RenderMode): VersionTask => ({
+  kind: 'version',
+  input: {
+    messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
+    content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
+    defaultFormat: v.templateFormat,
+    variableDefaults: v.variableDefaults,
+    variables,
+    mode,
+  },
+});
+
+const renderedWire = (v: Version, r: ResultOf<VersionTask>) => ({
+  template_type: v.templateType,
+  template_format: v.templateFormat,
+  messages: r.messages,
+  content: r.content,
+  ...modelConfigWire(v),
+  warnings: r.warnings,
+  missing: r.missing,
+});
 
 export async function renderVersion(
   renderer: Renderer,
@@ -13,29 +37,19 @@ export async function renderVersion(
   mode: RenderMode,
   key?: string,
 ) {
-  const r = await renderer.run(
-    {
-      kind: 'version',
-      input: {
-        messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
-        content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
-        defaultFormat: v.templateFormat,
-        variableDefaults: v.variableDefaults,
-        variables,
-        mode,
-      },
-    },
-    { key },
-  );
-  return {
-    template_type: v.templateType,
-    template_format: v.templateFormat,
-    messages: r.messages,
-    content: r.content,
-    ...modelConfigWire(v),
-    warnings: r.warnings,
-    missing: r.missing,
-  };
+  return renderedWire(v, await renderer.run(versionTask(v, variables, mode), { key }));
+}
+
+/** renderVersion's answer when it can be rendered now, inline (renderer.tryInline); else undefined. */
+export function renderVersionNow(
+  renderer: Renderer,
+  v: Version,
+  variables: Record<string, unknown>,
+  mode: RenderMode,
+  key?: string,
+): ReturnType<typeof renderedWire> | undefined {
+  const r = renderer.tryInline(versionTask(v, variables, mode), { key });
+  return r === undefined ? undefined : renderedWire(v, r);
 }
 
 /** A single template string: its output and the variables it reads. */

@@ -37,9 +37,29 @@ export function readTemplate(
 ): Promise<TemplateRead> {
   const load = () => readUncached(app, actor, identifier, sel, expandSnippets);
   if (!app.readCache) return load();
-  const key = `pl:template\u0000${actor.role}\u0000${identifier}\u0000${JSON.stringify(sel)}\u0000${expandSnippets}`;
-  return app.readCache.memo(key, actor.workspaceId ?? '*', load);
+  return app.readCache.memo(
+    templateKey(actor, identifier, sel, expandSnippets),
+    actor.workspaceId ?? '*',
+    load,
+  );
 }
+
+/** The read readTemplate would serve from memory now, or undefined (then call readTemplate). */
+export function memoisedTemplate(
+  app: FastifyInstance,
+  actor: Actor,
+  identifier: string,
+  sel: VersionSelector,
+  expandSnippets: boolean,
+): TemplateRead | undefined {
+  return app.readCache?.peek<TemplateRead>(
+    templateKey(actor, identifier, sel, expandSnippets),
+    actor.workspaceId ?? '*',
+  );
+}
+
+const templateKey = (actor: Actor, identifier: string, sel: VersionSelector, expandSnippets: boolean) =>
+  `pl:template\u0000${actor.role}\u0000${identifier}\u0000${JSON.stringify(sel)}\u0000${expandSnippets}`;
 
 async function readUncached(
   app: FastifyInstance,

@@ -5,6 +5,7 @@ import type { SnippetReference } from '../../model/snippet-expansion.ts';
 import type { Actor, Json, JsonObject, Message } from '../../model/types.ts';
 import type { TemplateRead } from '../../registry/index.ts';
 import type { VersionMessage } from '../../templates/index.ts';
+import type { RenderTask, ResultOf } from '../../templates/tasks.ts';
 import { buildLlmKwargs } from './llm-kwargs.ts';
 import { isObject, metadataWire, templateWire } from './mapping.ts';
 
@@ -73,27 +74,54 @@ export async function serveVersion(
   read: TemplateRead,
   opts: RuntimeOptions,
 ): Promise<Served> {
-  const { version } = read;
   const p = prepare(read);
+  const r = opts.render ? await app.renderer.run(renderTask(read, p, opts), { key: actor.keyId }) : null;
+  return served(read, p, opts, r);
+}
+
+/**
+ * serveVersion's answer when the render can be done now, inline (renderer.tryInline), or
+ * undefined: the caller then goes through serveVersion, which decides as always.
+ */
+export function serveVersionNow(
+  app: FastifyInstance,
+  actor: Actor,
+  read: TemplateRead,
+  opts: RuntimeOptions,
+): Served | undefined {
+  const p = prepare(read);
+  if (!opts.render) return served(read, p, opts, null);
+  const r = app.renderer.tryInline(renderTask(read, p, opts), { key: actor.keyId });
+  return r === undefined ? undefined : served(read, p, opts, r);
+}
+
+type VersionTask = Extract<RenderTask, { kind: 'version' }>;
+
+const renderTask = (read: TemplateRead, p: Prepared, opts: RuntimeOptions): VersionTask => ({
+  kind: 'version',
+  input: {
+    messages: p.messages as VersionMessage[],
+    content: p.content as never,
+    defaultFormat: read.version.templateFormat,
+    variableDefaults: read.version.variableDefaults,
+    variables: opts.variables ?? {},
+    mode: 'lenient',
+  },
+});
+
+/** The answer's parts from the read and the render's result (null: nothing was rendered). */
+function served(
+  read: TemplateRead,
+  p: Prepared,
+  opts: RuntimeOptions,
+  r: ResultOf<VersionTask> | null,
+): Served {
+  const { version } = read;
   const { messages, content, snippets } = p;
   let warning: string | null = null;
   let rendered = { messages, content };
-  if (opts.render) {
+  if (r) {
     const vars = opts.variables ?? {};
-    const r = await app.renderer.run(
-      {
-        kind: 'version',
-        input: {
-          messages: messages as VersionMessage[],
-          content: content as never,
-          defaultFormat: version.templateFormat,
-          variableDefaults: version.variableDefaults,
-          variables: vars,
-          mode: 'lenient',
-        },
-      },
-      { key: actor.keyId },
-    );
     rendered = {
       messages: p.hasPlaceholders
         ? splicePlaceholders((r.messages ?? []) as Message[], vars)

@@ -2,11 +2,13 @@
 // `version`, or latest; snippets expanded, `input_variables` rendered, llm_kwargs built.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { JsonObject } from '../../../model/types.ts';
+import type { TemplateRead } from '../../../registry/index.ts';
+import type { EarlyReply, EarlyRequest } from '../../common/early.ts';
 import { selectorOf } from '../mapping.ts';
-import { readTemplate } from '../lookup.ts';
-import { serveVersion } from '../runtime.ts';
+import { memoisedTemplate, readTemplate } from '../lookup.ts';
+import { serveVersion, serveVersionNow, type RuntimeOptions, type Served } from '../runtime.ts';
 import { IdentifierParams } from '../schemas.ts';
 import { Rendered, errors } from '../responses.ts';
 
@@ -42,13 +44,60 @@ export const schema = {
   response: { 200: Rendered, ...errors },
 };
 
-/** Answers are kept by the read cache (server/read-cache.ts) unless variables are rendered. */
-const config = { cacheable: { when: withoutVariables } };
+type Body = Static<typeof schema.body>;
+
+/** What the body asks to be served (the same for the handler and the early answer). */
+const optionsOf = (b: NonNullable<Body>): RuntimeOptions => ({
+  variables: (b.input_variables as JsonObject | null | undefined) ?? null,
+  render: !b.skip_input_variable_rendering,
+  llmKwargs: true,
+  provider: b.provider,
+  model: b.model,
+  overrides: b.model_parameter_overrides as JsonObject | null | undefined,
+});
+
+/** The 200 answer from the read and what was served of it. */
+const answerOf = (read: TemplateRead, served: Served) => ({
+  success: true,
+  id: read.prompt.seq,
+  prompt_name: read.prompt.name,
+  tags: read.prompt.tags,
+  workspace_id: read.workspaceSeq,
+  commit_message: read.version.commitMessage,
+  metadata: served.metadata,
+  prompt_template: served.prompt_template,
+  llm_kwargs: served.llm_kwargs,
+  provider_base_url: null,
+  version: read.version.number,
+  prompt_version_id: read.version.seq,
+  snippets: served.snippets,
+  warning: served.warning,
+});
+
+/**
+ * The same answer without waiting, when everything it needs is in memory now (the read memoised,
+ * the render inline): the server answers such a render before Fastify (server/early-posts.ts).
+ * Undefined otherwise — the request then goes through Fastify and the handler below.
+ */
+function answerNow(app: FastifyInstance, req: EarlyRequest): EarlyReply | undefined {
+  const b = (req.body ?? {}) as NonNullable<Body>;
+  const identifier = (req.params as { identifier: string }).identifier;
+  const read = memoisedTemplate(app, req.actor, identifier, selectorOf(b.version, b.label), true);
+  if (read === undefined) return undefined;
+  const served = serveVersionNow(app, req.actor, read, optionsOf(b));
+  return served && { body: answerOf(read, served) };
+}
 
 export default function route(app: FastifyInstance) {
+  // Answers are kept by the read cache (server/read-cache.ts) unless variables are rendered.
+  const config = {
+    cacheable: { when: withoutVariables },
+    readOnly: true,
+    early: { answer: (req: EarlyRequest) => answerNow(app, req) },
+  };
   app
     .withTypeProvider<TypeBoxTypeProvider>()
-    .post('/prompt-templates/:identifier', { schema, config: { ...config, readOnly: true } }, async (req) => {
+    .post('/prompt-templates/:identifier', { schema, config }, async (req) => {
       const b = req.body ?? {};
       const read = await readTemplate(
         app,
@@ -57,30 +106,6 @@ export default function route(app: FastifyInstance) {
         selectorOf(b.version, b.label),
         true,
       );
-      const { prompt, version } = read;
-      const served = await serveVersion(app, req.actor, read, {
-        variables: (b.input_variables as JsonObject | null | undefined) ?? null,
-        render: !b.skip_input_variable_rendering,
-        llmKwargs: true,
-        provider: b.provider,
-        model: b.model,
-        overrides: b.model_parameter_overrides as JsonObject | null | undefined,
-      });
-      return {
-        success: true,
-        id: prompt.seq,
-        prompt_name: prompt.name,
-        tags: prompt.tags,
-        workspace_id: read.workspaceSeq,
-        commit_message: version.commitMessage,
-        metadata: served.metadata,
-        prompt_template: served.prompt_template,
-        llm_kwargs: served.llm_kwargs,
-        provider_base_url: null,
-        version: version.number,
-        prompt_version_id: version.seq,
-        snippets: served.snippets,
-        warning: served.warning,
-      };
+      return answerOf(read, await serveVersion(app, req.actor, read, optionsOf(b)));
     });
 }
