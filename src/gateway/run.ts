@@ -11,8 +11,8 @@ import { LecternError, badRequest } from '../model/errors.ts';
 import type { Actor, Json, JsonObject } from '../model/types.ts';
 import type { RequestAttempt, RequestLogInput, RequestLogSource } from '../model/request-log.ts';
 import type { PromptRef, Resolved, VersionSelector } from '../registry/index.ts';
-import type { Renderer } from '../templates/tasks.ts';
-import type { RenderMode, VersionMessage } from '../templates/index.ts';
+import { versionTask, type Renderer } from '../templates/tasks.ts';
+import type { RenderMode } from '../templates/index.ts';
 import { BUILTIN_PRICES, costOf, type PriceTable } from '../model/prices.ts';
 import { aggregateSse, type Aggregated } from './aggregate.ts';
 import { TrailerSplicer } from './trailer.ts';
@@ -296,20 +296,7 @@ export function createGateway(deps: GatewayDeps) {
       else plain[k] = val;
     }
     const expanded = await expandPromptVariables(actor, { ...inner, ...nested }, seen, key);
-    const out = await deps.renderer.run(
-      {
-        kind: 'version',
-        input: {
-          messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
-          content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
-          defaultFormat: v.templateFormat,
-          variableDefaults: v.variableDefaults,
-          variables: { ...plain, ...expanded },
-          mode,
-        },
-      },
-      { key },
-    );
+    const out = await deps.renderer.run(versionTask(v, { ...plain, ...expanded }, mode), { key });
     return out.messages
       ? upstreamMessages(out.messages)
       : completionAsMessages(out.content as Record<string, unknown>[] | string | null);

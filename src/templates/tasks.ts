@@ -1,6 +1,7 @@
 // The renders a server hands to a worker thread, as plain data in and plain data out: a
 // TemplateError cannot cross a thread boundary as itself, so it travels as an outcome and is
 // rebuilt on the other side. Pure; src/server/render-pool.ts runs these off the event loop.
+import type { Version } from '../model/types.ts';
 import { render, extractVariables } from './index.ts';
 import {
   isBoundedWork,
@@ -18,6 +19,29 @@ import {
   type RenderVersionResult,
   type VersionMessage,
 } from './version.ts';
+
+/** What a version task reads of a stored version. */
+export type RenderableVersion = Pick<
+  Version,
+  'templateType' | 'messages' | 'content' | 'templateFormat' | 'variableDefaults'
+>;
+
+/** The task that renders a stored version with `variables` over its defaults. */
+export const versionTask = (
+  v: RenderableVersion,
+  variables: Record<string, unknown>,
+  mode: RenderMode,
+): Extract<RenderTask, { kind: 'version' }> => ({
+  kind: 'version',
+  input: {
+    messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
+    content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
+    defaultFormat: v.templateFormat,
+    variableDefaults: v.variableDefaults,
+    variables,
+    mode,
+  },
+});
 
 /** Runs render tasks (src/server/render-pool.ts: on worker threads, or inline). */
 export interface Renderer {

@@ -3,22 +3,10 @@
 // between keys: `key` is the caller's key id); errors are TemplateErrors (422).
 import type { Version } from '../../model/types.ts';
 import { modelConfigWire } from './wire.ts';
-import type { Renderer, RenderTask, ResultOf } from '../../templates/tasks.ts';
+import { versionTask, type Renderer, type ResultOf } from '../../templates/tasks.ts';
 import type { RenderMode, TemplateFormat, VersionMessage } from '../../templates/index.ts';
 
-type VersionTask = Extract<RenderTask, { kind: 'version' }>;
-
-const versionTask = (v: Version, variables: Record<string, unknown>, mode: RenderMode): VersionTask => ({
-  kind: 'version',
-  input: {
-    messages: v.templateType === 'chat' ? (v.messages as VersionMessage[]) : null,
-    content: v.templateType === 'completion' ? (v.content as VersionMessage[] | null) : null,
-    defaultFormat: v.templateFormat,
-    variableDefaults: v.variableDefaults,
-    variables,
-    mode,
-  },
-});
+type VersionTask = ReturnType<typeof versionTask>;
 
 const renderedWire = (v: Version, r: ResultOf<VersionTask>) => ({
   template_type: v.templateType,
