@@ -2,32 +2,14 @@
 // it survives with the same values (in jsonb's key order, which is all it kept), and what is
 // written after it keeps its order. Both backends: each is migrated to 0002, given rows, then
 // opened as the server opens it (which runs 0003).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, openStore, type Store } from './db.ts';
+import { describe, expect, it } from 'vitest';
+import type { Store } from './db.ts';
 import { versions } from './schema.ts';
 import { pgUrl } from '../../test/support/stores.ts';
+import { upgradePglite, upgradePostgres, type Upgrade } from '../../test/support/upgrade.ts';
 import { parseStoredJson } from './json-columns.ts';
 import type { JsonObject } from '../model/types.ts';
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** The committed migrations up to and including `last` (a copy with a shortened journal). */
-function migrationsUpTo(last: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lectern-mig-'));
-  dirs.push(dir);
-  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
-  const journalPath = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number }[] };
-  journal.entries = journal.entries.filter((e) => e.idx <= last);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
 
 const W = '01900000-0000-7000-8000-000000000001';
 const P = '01900000-0000-7000-8000-000000000002';
@@ -72,48 +54,19 @@ async function check(store: Store) {
   expect(rows[0]!.n).toBe(1);
 }
 
-describe('migration 0003 (jsonb → json)', () => {
-  it('keeps the data written before it on PGlite', async () => {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const { drizzle } = await import('drizzle-orm/pglite');
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = await PGlite.create();
-    await migrate(drizzle(client), { migrationsFolder: migrationsUpTo(2) });
-    for (const q of SEED) await client.query(q);
-    const dump = await client.dumpDataDir('none');
-    await client.close();
-    const store = await openStore({ dataDir: 'memory://', pgliteSnapshot: dump });
-    try {
-      await check(store);
-    } finally {
-      await store.close();
-    }
-  }, 60_000);
+const upgrade: Upgrade = {
+  upTo: 2,
+  before: async (query) => {
+    for (const q of SEED) await query(q);
+  },
+  check,
+};
 
+describe('migration 0003 (jsonb → json)', () => {
+  it('keeps the data written before it on PGlite', () => upgradePglite(upgrade), 60_000);
   it.skipIf(!pgUrl())(
     'keeps the data written before it on PostgreSQL',
-    async () => {
-      const pg = (await import('pg')).default;
-      const { drizzle } = await import('drizzle-orm/node-postgres');
-      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const client = new pg.Client({ connectionString: pgUrl(), options: `-c search_path=${schema}` });
-      await client.connect();
-      try {
-        await client.query(`create schema ${schema}`);
-        await migrate(drizzle(client), { migrationsFolder: migrationsUpTo(2), migrationsSchema: schema });
-        for (const q of SEED) await client.query(q);
-        const store = await openStore({ databaseUrl: pgUrl(), pgSchema: schema, poolSize: 2 });
-        try {
-          await check(store);
-        } finally {
-          await store.close();
-        }
-      } finally {
-        await client.query(`drop schema if exists ${schema} cascade`).catch(() => {});
-        await client.end();
-      }
-    },
+    () => upgradePostgres(upgrade),
     60_000,
   );
 });
