@@ -2,15 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../test/support/stores.ts';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
-
-/** Headers that differ between any two answers (per request, or set by the socket). */
-const PER_REQUEST = new Set(['date', 'x-request-id', 'connection', 'keep-alive', 'transfer-encoding']);
-const comparable = (h: Record<string, unknown>) =>
-  Object.fromEntries(
-    Object.entries(h)
-      .filter(([k]) => !PER_REQUEST.has(k))
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+import { comparable } from '../../test/support/comparable-headers.ts';
 
 /** A POST over a real socket (app.inject goes to Fastify directly, past the server's listener). */
 function post(url: string, body: string, headers: Record<string, string>) {
