@@ -134,7 +134,7 @@ describe.each(backends.filter((b) => b.available))(
         expect((await wsAdmin('keys', 'list')).code).toBe(EXIT.ok);
         // The server shows a workspace's admin key other workspaces as absent (404); the CLI still
         // says it is the key's scope that refuses, and which key would do, with exit 5.
-        // Its own workspace it may not delete either: the server's 403, with the same advice.
+        // Creating a workspace, or deleting its own, the server refuses (403): the same advice.
         for (const args of [
           ['workspaces', 'create', 'not-mine'],
           ['workspaces', 'delete', 'default'],

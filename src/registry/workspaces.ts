@@ -26,9 +26,13 @@ export async function createWorkspace(
   // A workspace's admin manages what is in it, not which workspaces exist: refused as deleting
   // its own workspace is (403, never the 404 that would say the name is free).
   if (actor.workspaceId) {
+    const [own] = await ctx.store.db
+      .select({ name: workspaces.name })
+      .from(workspaces)
+      .where(eq(workspaces.id, actor.workspaceId));
     throw new LecternError(
       { kind: 'forbidden', needs: 'admin', reason: 'all_workspaces_only' },
-      'this API key is the admin key of one workspace only; creating a workspace needs an admin key for all workspaces',
+      `this API key is the admin key of workspace ${own?.name ?? '?'} only; creating a workspace needs an admin key for all workspaces`,
     );
   }
   checkName(input.name);
