@@ -187,13 +187,12 @@ export function createRenderer(opts: RendererOptions): Renderer {
   };
 
   /** Refuses a key already at its bound (in flight + queued), with when to come back. */
-  const atBound = (key: string): boolean => {
-    const state = keys.get(key);
-    return state !== undefined && state.running + state.waiting.length >= perKeyLimit + perKeyQueue;
-  };
+  const full = (state: KeyState | undefined): state is KeyState =>
+    state !== undefined && state.running + state.waiting.length >= perKeyLimit + perKeyQueue;
+  const atBound = (key: string): boolean => full(keys.get(key));
   const admit = (key: string): void => {
     const state = keys.get(key);
-    if (state && atBound(key)) {
+    if (full(state)) {
       counts.refused++;
       const rounds = Math.ceil((state.waiting.length + 1) / perKeyLimit);
       const retryAfter = Math.max(1, Math.ceil((rounds * DEFAULT_TIMEOUT_MS) / 1000));
