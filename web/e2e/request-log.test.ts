@@ -95,6 +95,13 @@ describe('request log in the web UI', () => {
       await page.getByRole('button', { name: /^Open request/ }).click();
       const detail = page.getByRole('article', { name: /^Request / });
       await detail.waitFor();
+      // It opens right under its row, inside the table, not below a page of rows.
+      await expect
+        .poll(() => page.getByRole('table', { name: 'Logged requests' }).getByRole('article').count())
+        .toBe(1);
+      expect(await page.getByRole('button', { name: /^Close request/ }).getAttribute('aria-expanded')).toBe(
+        'true',
+      );
       await expect
         .poll(() => detail.getByLabel('Request', { exact: true }).textContent())
         .toContain('question number 6');

@@ -151,34 +151,52 @@ export function RequestLogs() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} aria-selected={open === r.id}>
-                <td className="c-time">
-                  <Time iso={r.created_at} seconds />
-                </td>
-                <td className="nowrap">{r.source}</td>
-                <td>
-                  <PromptCell r={r} names={names} />
-                </td>
-                <td>
-                  <Cut text={r.model} />
-                </td>
-                <OutcomeCells r={r} />
-                <td>
-                  <Cut text={r.customer_identifier} />
-                </td>
-                <td className="nowrap">
-                  <GroupLink id={r.group_id} />
-                </td>
-                <td>
-                  <button type="button" onClick={() => setOpen(open === r.id ? null : r.id)}>
-                    {open === r.id ? 'Close' : 'Open'}
-                    {/* The id is in the name for screen readers; seen, the row says which. */}
-                    <span className="visually-hidden"> request {r.id}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {rows.flatMap((r) => {
+              const row = (
+                <tr key={r.id} aria-selected={open === r.id}>
+                  <td className="c-time">
+                    <Time iso={r.created_at} seconds />
+                  </td>
+                  <td className="nowrap">{r.source}</td>
+                  <td>
+                    <PromptCell r={r} names={names} />
+                  </td>
+                  <td>
+                    <Cut text={r.model} />
+                  </td>
+                  <OutcomeCells r={r} />
+                  <td>
+                    <Cut text={r.customer_identifier} />
+                  </td>
+                  <td className="nowrap">
+                    <GroupLink id={r.group_id} />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-expanded={open === r.id}
+                      onClick={() => setOpen(open === r.id ? null : r.id)}
+                    >
+                      {open === r.id ? 'Close' : 'Open'}
+                      {/* The id is in the name for screen readers; seen, the row says which. */}
+                      <span className="visually-hidden"> request {r.id}</span>
+                    </button>
+                  </td>
+                </tr>
+              );
+              // The record opens right under its row (as in a request group): below the table it
+              // opened out of sight once the page held more than a screenful of rows.
+              return open === r.id
+                ? [
+                    row,
+                    <tr key={`${r.id}-detail`} className="detail-row">
+                      <td colSpan={11}>
+                        <RequestDetail id={r.id} />
+                      </td>
+                    </tr>,
+                  ]
+                : [row];
+            })}
           </tbody>
         </table>
       )}
@@ -187,7 +205,6 @@ export function RequestLogs() {
           Older requests
         </button>
       )}
-      {open && <RequestDetail id={open} />}
     </section>
   );
 }
