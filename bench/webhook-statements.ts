@@ -93,8 +93,7 @@ async function main() {
         allowPrivate: true,
         concurrency: 64,
         retentionDays: 7,
-        busy: () => inFlight > 0,
-        yieldInBatches: backend === 'postgres',
+        requestsInFlight: () => inFlight,
       });
       const call = async (method: string, url: string, body?: unknown) => {
         inFlight++;

@@ -11,7 +11,6 @@
 //       date), then released at once; delivered events per second. Target >= 500/s.
 //  (w3) change-to-delivery latency: one write at a time, from the write's request to the
 //       receiver's arrival. Target p50 < 50 ms.
-import { spawn } from 'node:child_process';
 import { createServer as createHttp } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,12 +18,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { LoadResult, LoadSpec } from './load.ts';
-import { freePort, loadOnce as load } from './harness.ts';
+import { ROOT, cleanEnv, loadOnce as load, startLectern } from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = `lec_bench_admin_${randomBytes(12).toString('hex')}`;
-const DURATION = 4;
-const ROUNDS = 4; // even: each order of the two phases runs as often
+// WH_BENCH_DURATION / WH_BENCH_ROUNDS: shorter runs of w1 (rounds stay even: each order of the two
+// phases runs as often).
+const DURATION = Number(process.env.WH_BENCH_DURATION) || 4;
+const ROUNDS = 2 * Math.max(1, Math.round((Number(process.env.WH_BENCH_ROUNDS) || 4) / 2));
 const PROMPTS = 100;
 const log = (m: string) => process.stderr.write(`[bench:webhooks] ${m}\n`);
 
@@ -70,35 +70,25 @@ export async function runWebhookBench() {
   const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'lectern-bench-wh-'));
-  const port = await freePort();
   const schema = `bench_wh_${randomBytes(4).toString('hex')}`;
-  const store = process.env.DATABASE_URL
+  const store: Record<string, string> = process.env.DATABASE_URL
     ? { DATABASE_URL: process.env.DATABASE_URL, LECTERN_PG_SCHEMA: schema }
     : { LECTERN_DATA_DIR: dataDir };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    cwd: ROOT,
+  // The compiled server with `npm start`'s flags (run `npm run build` first), on its defaults plus
+  // what the scenarios need.
+  const server = await startLectern({
+    root: ROOT,
     env: {
-      ...process.env,
+      ...cleanEnv(),
       ...store,
-      PORT: String(port),
       LECTERN_ADMIN_KEY: ADMIN,
       LECTERN_RATE_LIMIT_WRITES: '0',
       LECTERN_WEBHOOK_ALLOW_PRIVATE: 'true',
       LECTERN_WEBHOOK_RETRY_SCHEDULE: '0.1,0.1,0.1,0.1,0.1',
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      /* starting */
-    }
-    if (i > 600) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const base = server.base;
   const out: Record<string, unknown> = { backend: process.env.DATABASE_URL ? 'postgres' : 'pglite' };
   try {
     const names = Array.from({ length: PROMPTS }, (_, i) => `wh-bench-${i}`);
@@ -114,9 +104,10 @@ export async function runWebhookBench() {
       for (const id of eps) await api(base, 'PATCH', `/v1/webhooks/${id}`, { enabled: on });
     };
 
-    // WH_BENCH_ONLY=w3: the latency scenario alone.
+    // WH_BENCH_ONLY=w1|w2|w3: one scenario alone.
     const only = process.env.WH_BENCH_ONLY;
-    if (only !== 'w3') {
+    const runs = (w: string) => !only || only === w;
+    if (runs('w1')) {
       // (w1) scenario (c) with and without endpoints, alternating.
       const spec: LoadSpec = {
         url: base,
@@ -181,7 +172,9 @@ export async function runWebhookBench() {
         drainSecondsAfter: drainS.map((x) => Number(x.toFixed(2))),
       };
       await drain();
+    }
 
+    if (runs('w2')) {
       // (w2) throughput: pile up N events against one endpoint, then release them at once.
       await setEnabled(false);
       const one = (await api(base, 'POST', '/v1/webhooks', { url: hook, events: ['prompt.version.created'] }))
@@ -232,38 +225,39 @@ export async function runWebhookBench() {
     }
 
     // (w3) latency: one write at a time, receiver up.
-    const lat: number[] = [];
-    const afterAck: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const name = names[i % PROMPTS]!;
-      const seen = arrivals.length;
-      const s = performance.now();
-      await api(base, 'PATCH', `/rest/prompt-templates/${name}`, { commit_message: `lat ${i}` });
-      const acked = performance.now();
-      for (let k = 0; k < 2000; k++) {
-        const a = arrivals.slice(seen).find((x) => x.prompt === name);
-        if (a) {
-          lat.push(a.at - s);
-          afterAck.push(a.at - acked);
-          break;
+    if (runs('w3')) {
+      const lat: number[] = [];
+      const afterAck: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const name = names[i % PROMPTS]!;
+        const seen = arrivals.length;
+        const s = performance.now();
+        await api(base, 'PATCH', `/rest/prompt-templates/${name}`, { commit_message: `lat ${i}` });
+        const acked = performance.now();
+        for (let k = 0; k < 2000; k++) {
+          const a = arrivals.slice(seen).find((x) => x.prompt === name);
+          if (a) {
+            lat.push(a.at - s);
+            afterAck.push(a.at - acked);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 1));
         }
-        await new Promise((r) => setTimeout(r, 1));
       }
+      out.w3 = {
+        samples: lat.length,
+        p50ms: pct(lat, 50),
+        p90ms: pct(lat, 90),
+        p99ms: pct(lat, 99),
+        // From the write's answer (a lower bound: the commit came a little before it).
+        p50msAfterAnswer: pct(afterAck, 50),
+        p99msAfterAnswer: pct(afterAck, 99),
+        target: 'p50 < 50 ms (from the request: an upper bound, it includes the write)',
+      };
+      log(`(w3) change-to-delivery p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
     }
-    out.w3 = {
-      samples: lat.length,
-      p50ms: pct(lat, 50),
-      p90ms: pct(lat, 90),
-      p99ms: pct(lat, 99),
-      // From the write's answer (a lower bound: the commit came a little before it).
-      p50msAfterAnswer: pct(afterAck, 50),
-      p99msAfterAnswer: pct(afterAck, 99),
-      target: 'p50 < 50 ms (from the request: an upper bound, it includes the write)',
-    };
-    log(`(w3) change-to-delivery p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     receiver.closeAllConnections();
     receiver.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -40,8 +40,9 @@ for (const backend of backends) {
       otherAdmin = await r.actor('admin', 'other');
       // A long interval: rows stay queued until a test flushes, so "queued" is observable.
       reg.attachRequestLogWriter(
-        (insert) =>
+        (insert, encode) =>
           (writer = new RequestLogWriter(insert, {
+            encode,
             maxQueue: 50,
             batchSize: 20,
             flushMs: 60_000,
@@ -86,6 +87,8 @@ for (const backend of backends) {
         metadata: { a: 1 },
         scores: [{ name: 'default', value: 10 }],
       });
+      // Its statement's text is made ahead (a turn of the loop later); enrichment makes it again.
+      await new Promise((r) => setImmediate(r));
       expect(writer.queued(Number(queued.id))).toBeDefined();
       const stored = await reg.logRequest(
         viewer,

@@ -287,6 +287,50 @@ describe('request log writer', () => {
     await w.close();
   });
 
+  it("makes rows' texts a turn after they are queued, and again for a row handed out to be changed", async () => {
+    const got: { ids: number[]; texts: (string | undefined)[] | undefined }[] = [];
+    const encoded: number[] = [];
+    const w = new RequestLogWriter(
+      async (rows, texts) => {
+        got.push({ ids: rows.map((r) => r.id), texts });
+      },
+      {
+        ...OPTS,
+        flushMs: 60_000,
+        encode: (r) => {
+          encoded.push(r.id);
+          return `${r.id}:${r.model ?? ''}`;
+        },
+      },
+    );
+    await w.enqueue(row(1), false);
+    await w.enqueue(row(2), false);
+    // Not on the caller's turn (a gateway call logs before its answer goes out): one pass after.
+    expect(encoded).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(encoded).toEqual([1, 2]);
+    // Handed out to be changed in place (enrichment): made again when its batch is written.
+    w.queued(2)!.model = 'changed';
+    await w.enqueue(row(3), true); // durable: its statement goes now, its text made by the insert
+    expect(got).toEqual([{ ids: [1, 2, 3], texts: ['1:', undefined, undefined] }]);
+    await w.close();
+  });
+
+  it('without an encoder, the insert makes every text itself', async () => {
+    const got: unknown[] = [];
+    const w = new RequestLogWriter(
+      async (_rows, texts) => {
+        got.push(texts);
+      },
+      { ...OPTS, flushMs: 60_000 },
+    );
+    await w.enqueue(row(1), false);
+    await new Promise((r) => setImmediate(r));
+    await w.flush();
+    expect(got).toEqual([undefined]);
+    await w.close();
+  });
+
   it('close flushes everything, then refuses new records', async () => {
     const s = sink();
     const w = new RequestLogWriter(s.insert, { ...OPTS, flushMs: 60_000 });

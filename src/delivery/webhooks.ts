@@ -27,6 +27,7 @@ import {
   webhookId,
 } from '../model/webhooks.ts';
 import { Deadlines, egressAgent, post } from './egress.ts';
+import { LoadGate } from './load-gate.ts';
 
 export interface WorkerOptions {
   /** Seconds to wait after attempt n (n = 1…); past the end, the delivery has failed. */
@@ -43,33 +44,25 @@ export interface WorkerOptions {
   /** Outbox retention in days (delivered events older than this are pruned). */
   retentionDays: number;
   log?: { warn(obj: object, msg: string): void };
+  /** Requests the server is answering right now (unset: never under request load). */
+  requestsInFlight?: () => number;
   /**
-   * Whether the process is busy answering requests. While it is and the event loop is saturated,
-   * delivery yields: it takes deliveries at most every YIELD_INTERVAL_MS, a full batch each time
-   * (one hand-over or claim, one record), so writes keep their speed, delivery costs the fewest
-   * statements, and a backlog is sent once the load drops (at-least-once does not depend on when).
+   * Deliveries a second while under request load (LOAD_REQUESTS or more requests in flight, or
+   * the event loop saturated while any is): delivery takes that bounded share (load-gate.ts), so
+   * writes keep their rate, and sends the backlog at full speed once the load drops.
+   * Default DEFAULT_RATE_UNDER_LOAD.
    */
-  busy?: () => boolean;
-  /**
-   * How delivery yields: a full batch at most every YIELD_INTERVAL_MS (PostgreSQL: fewer claim and
-   * record statements per delivery), or unset: YIELD_CONCURRENCY requests in flight (PGlite, where
-   * the batches measured more statements, not fewer: docs/performance.md, webhooks wave 6).
-   */
-  yieldInBatches?: boolean;
+  rateUnderLoad?: number;
 }
+
+/** Requests in flight from which the server counts as under load (one client's calls are not). */
+export const LOAD_REQUESTS = 8;
+/** Deliveries a second per process while under request load, unless told otherwise. */
+export const DEFAULT_RATE_UNDER_LOAD = 32;
 
 /** How long finished attempts wait to share one record statement, with and without request load. */
 const BUSY_FLUSH_MS = 25;
 const IDLE_FLUSH_MS = 3;
-
-/**
- * While yielding to request load, deliveries are taken at most once per this interval — each time
- * as many as there is room for. (Two at a time, as before, cost a claim and a record statement per
- * two deliveries, on the saturated loop they were meant to spare.)
- */
-const YIELD_INTERVAL_MS = 50;
-/** Requests in flight while yielding without batches. */
-const YIELD_CONCURRENCY = 2;
 
 /** A claim statement runs at least this often while there may be work (retries, other processes'). */
 const CLAIM_AT_LEAST_MS = 1000;
@@ -184,7 +177,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   const unrecorded = new Map<string, number>();
   const flush = () => {
     if (flushing || !results.length) return;
-    const busy = opts.busy?.() ?? false;
+    const busy = (opts.requestsInFlight?.() ?? 0) > 0;
     let full = false;
     for (const n of unrecorded.values()) if (2 * n >= perEndpoint) full = true;
     const waitMs = full || (!busy && inflight === 0) ? 0 : busy ? BUSY_FLUSH_MS : IDLE_FLUSH_MS;
@@ -267,7 +260,11 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
     elu = now;
   }, 100);
   sampler.unref();
-  const yielding = () => saturated && (opts.busy?.() ?? false);
+  const gate = new LoadGate(opts.rateUnderLoad ?? DEFAULT_RATE_UNDER_LOAD, opts.concurrency);
+  const underLoad = () => {
+    const n = opts.requestsInFlight?.() ?? 0;
+    return gate.loaded(Date.now(), n >= LOAD_REQUESTS || (saturated && n > 0));
+  };
 
   // Whether due deliveries may be waiting beyond what this worker holds (a claim came back full, or
   // the sequencer fanned out more than it could hand over). Unknown at start: claim.
@@ -281,18 +278,12 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       flush();
       return;
     }
-    if (claimed.length) lastTakeAt = Date.now();
+    gate.took(claimed.length);
     inflight += claimed.length;
     const bodies = new Map<string, string>();
     for (const d of claimed) void send(d, bodies);
   };
-  let lastTakeAt = 0;
-  const room = () => {
-    if (stopped) return 0;
-    if (!yielding()) return opts.concurrency - inflight;
-    if (!opts.yieldInBatches) return YIELD_CONCURRENCY - inflight;
-    return Date.now() - lastTakeAt < YIELD_INTERVAL_MS ? 0 : opts.concurrency - inflight;
-  };
+  const room = () => (stopped ? 0 : gate.room(Date.now(), underLoad(), opts.concurrency - inflight));
 
   const pump = () => {
     if (stopped) return;
@@ -307,16 +298,9 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
           again = false;
           const free = room();
           if (free <= 0) {
-            // Yielding: look again shortly (a finished send pumps too).
+            // Under load: look again when the window closes (a finished send pumps too).
             backlog = true;
-            if (yielding())
-              wakeAt(
-                new Date(
-                  opts.yieldInBatches
-                    ? Math.max(Date.now() + 10, lastTakeAt + YIELD_INTERVAL_MS)
-                    : Date.now() + 25,
-                ),
-              );
+            if (underLoad()) wakeAt(new Date(Math.max(Date.now() + 10, gate.nextAt())));
             break;
           }
           lastClaimAt = Date.now();

@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { requestGroups, requestLogs, requestLogSettings } from '../store/schema.ts';
 import type { Executor } from '../store/db.ts';
-import { insertJsonRows, type InsertShape } from '../store/json-rows-insert.ts';
+import { insertJsonRows, rowJson, type InsertShape } from '../store/json-rows-insert.ts';
 import { badRequest, notFound } from '../model/errors.ts';
 import { isUuid, uuidv7, hex32 } from '../model/ids.ts';
 import { costOf } from '../model/prices.ts';
@@ -131,8 +131,17 @@ export interface RequestLogService {
   flushRequestLog(): Promise<void>;
   /** Flushes and detaches the writer (clean shutdown). */
   closeRequestLog(): Promise<void>;
-  /** Attaches a writer, made with the registry's own batch insert. */
-  attachRequestLogWriter(make: (insert: (rows: RequestLogRow[]) => Promise<void>) => RequestLogQueue): void;
+  /**
+   * Attaches a writer, made with the registry's own batch insert and the encoding of one row for
+   * it (`texts[i]`, when given, is `encode(rows[i])` made earlier: the writer may make a row's
+   * text when it is queued, so that a batch's statement only joins them).
+   */
+  attachRequestLogWriter(
+    make: (
+      insert: (rows: RequestLogRow[], texts?: (string | undefined)[]) => Promise<void>,
+      encode: (row: RequestLogRow) => string,
+    ) => RequestLogQueue,
+  ): void;
   /** The batch insert a writer calls (store bodies per workspace setting, then one INSERT). */
   insertRequestLogs(rows: RequestLogRow[]): Promise<void>;
   getRequestLogSettings(actor: Actor): Promise<{ storeBodies: boolean }>;
@@ -157,17 +166,20 @@ export function createRequestLog(ctx: RegistryContext): RequestLogService {
     return resolveWorkspace(ctx.store.db, actor).then((ws) => (defaultWorkspace = ws.id));
   };
 
-  const insertRows = async (db: Executor, rows: RequestLogRow[]) => {
+  const insertRows = async (db: Executor, rows: RequestLogRow[], texts?: (string | undefined)[]) => {
     // One statement: the workspace's "no bodies" setting is joined in (BODIES_BY_SETTING), not
     // read by a query of its own first. One json parameter, not drizzle's many-row builder: the
     // batch is built on the event loop, and the builder cost ~8x more per row
     // (store/json-rows-insert.ts).
-    await insertJsonRows(db, requestLogs, rows, BODIES_BY_SETTING);
+    await insertJsonRows(db, requestLogs, rows, BODIES_BY_SETTING, texts);
   };
 
   return {
     attachRequestLogWriter(make) {
-      queue = make((rows) => insertRows(ctx.store.db, rows));
+      queue = make(
+        (rows, texts) => insertRows(ctx.store.db, rows, texts),
+        (row) => rowJson(requestLogs, row),
+      );
     },
 
     insertRequestLogs: (rows) => insertRows(ctx.store.db, rows),

@@ -60,6 +60,8 @@ export interface Config {
   webhookConcurrency: number;
   /** Requests in flight to one endpoint at once (a slow receiver holds no more than this). */
   webhookEndpointConcurrency: number;
+  /** Deliveries a second per process while requests wait (the rest is sent once the load drops). */
+  webhookRateUnderLoad: number;
   /** Days delivered outbox events are kept: the change stream's resume window. */
   outboxRetentionDays: number;
   /** Model prices for records logged without a cost: built in, then the file, then the variable. */
@@ -179,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookAllowPrivate: bool(env, 'LECTERN_WEBHOOK_ALLOW_PRIVATE'),
     webhookConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_CONCURRENCY', 64)),
     webhookEndpointConcurrency: Math.max(1, int(env, 'LECTERN_WEBHOOK_ENDPOINT_CONCURRENCY', 16)),
+    webhookRateUnderLoad: Math.max(1, int(env, 'LECTERN_WEBHOOK_RATE_UNDER_LOAD', 32)),
     outboxRetentionDays: Math.max(1, int(env, 'LECTERN_OUTBOX_RETENTION_DAYS', 7)),
     prices: prices(env),
   };

@@ -21,8 +21,9 @@ export function installRequestLog(
   let writer!: RequestLogWriter;
   // The registry hands the writer its own insert: background work, not a call a request makes.
   registry.attachRequestLogWriter(
-    (insert) =>
+    (insert, encode) =>
       (writer = new RequestLogWriter(insert, {
+        encode,
         maxQueue: config.requestLogQueue,
         batchSize: Math.min(config.requestLogBatch, config.requestLogQueue),
         flushMs: config.requestLogFlushMs,

@@ -100,8 +100,8 @@ export async function serve(config: Config): Promise<Running> {
     perEndpoint: config.webhookEndpointConcurrency,
     retentionDays: config.outboxRetentionDays,
     log: app.log,
-    busy: () => inFlight.size > 0,
-    yieldInBatches: store.backend === 'postgres',
+    requestsInFlight: () => inFlight.size,
+    rateUnderLoad: config.webhookRateUnderLoad,
   });
   app.log.info({ backend: store.backend, url }, 'lectern listening');
   // `lectern keys …` / `workspaces …` run while we hold the PGlite directory come through us.

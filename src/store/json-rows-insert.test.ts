@@ -8,7 +8,7 @@ import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import { backends } from '../../test/support/stores.ts';
 import { requestLogs } from './schema.ts';
 import type { Store } from './db.ts';
-import { insertJsonRows, rowsAsJson } from './json-rows-insert.ts';
+import { insertJsonRows, rowJson, rowsAsJson } from './json-rows-insert.ts';
 import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const WS = '01900000-0000-7000-8000-0000000000aa';
@@ -150,6 +150,40 @@ describe('rowsAsJson', () => {
   it('is JSON.stringify of the rows renamed to their columns, for any rows', () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 4 }), (rows) => {
+        expect(rowsAsJson(requestLogs, rows)).toBe(JSON.stringify(rows.map(renamed)));
+      }),
+    );
+  });
+
+  it('is the same text from rows encoded ahead one by one, and from a mix', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 5 }),
+        fc.array(fc.boolean(), { maxLength: 5 }),
+        (rows, ahead) => {
+          const texts = rows.map((r, i) => (ahead[i] ? rowJson(requestLogs, r) : undefined));
+          expect(rowsAsJson(requestLogs, rows, texts)).toBe(JSON.stringify(rows.map(renamed)));
+        },
+      ),
+    );
+  });
+
+  it('writes the scalars JSON.stringify writes: odd numbers, dates valid or not, booleans, nested', () => {
+    const odd = fc.record({
+      source: fc.constant('native'),
+      latencyMs: fc.oneof(
+        fc.constantFrom(-0, NaN, Infinity, -Infinity, 1e21, 5e-7, Number.MAX_VALUE, Number.MIN_VALUE),
+        fc.double(),
+      ),
+      costUsd: fc.oneof(fc.constant(null), fc.double()),
+      inputTokens: fc.oneof(fc.constant(undefined), fc.integer()),
+      stream: fc.boolean(),
+      startTime: fc.date(),
+      endTime: fc.oneof(fc.constant(new Date(NaN)), fc.date({ noInvalidDate: true })),
+      attempts: fc.array(fc.record({ latencyMs: fc.double(), at: fc.date() }), { maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(fc.array(odd, { maxLength: 3 }), (rows) => {
         expect(rowsAsJson(requestLogs, rows)).toBe(JSON.stringify(rows.map(renamed)));
       }),
     );
