@@ -10,7 +10,7 @@ import { Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { href } from '../lib/router.ts';
 import { formatCost, formatTokens } from '../lib/format.ts';
 import { KeyRef } from '../components/key-ref.tsx';
-import { Cut, OutcomeCells, PromptCell, RequestDetail, usePromptNames } from './request-record.tsx';
+import { Cut, OutcomeCells, PromptCell, OpenCell, withDetail, usePromptNames } from './request-record.tsx';
 
 export function RequestGroups() {
   const s = useSession();
@@ -234,30 +234,14 @@ export function RequestGroupPage({ id }: { id: number }) {
                     <Cut text={r.model} />
                   </td>
                   <OutcomeCells r={r} />
-                  <td>
-                    <button
-                      type="button"
-                      aria-expanded={open === r.id}
-                      onClick={() => setOpen(open === r.id ? null : r.id)}
-                    >
-                      {open === r.id ? 'Close' : 'Open'}
-                      {/* The id is in the name for screen readers; seen, the row says which. */}
-                      <span className="visually-hidden"> request {r.id}</span>
-                    </button>
-                  </td>
+                  <OpenCell
+                    id={r.id}
+                    open={open === r.id}
+                    onToggle={() => setOpen(open === r.id ? null : r.id)}
+                  />
                 </tr>
               );
-              // The record opens right under its row: in a long group the reader stays in place.
-              return open === r.id
-                ? [
-                    row,
-                    <tr key={`${r.id}-detail`} className="detail-row">
-                      <td colSpan={8}>
-                        <RequestDetail id={r.id} />
-                      </td>
-                    </tr>,
-                  ]
-                : [row];
+              return withDetail(row, r.id, open === r.id, 8);
             })}
           </tbody>
         </table>

@@ -12,7 +12,8 @@ import {
   GroupLink,
   OutcomeCells,
   PromptCell,
-  RequestDetail,
+  OpenCell,
+  withDetail,
   usePromptNames,
 } from './request-record.tsx';
 
@@ -171,31 +172,14 @@ export function RequestLogs() {
                   <td className="nowrap">
                     <GroupLink id={r.group_id} />
                   </td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-expanded={open === r.id}
-                      onClick={() => setOpen(open === r.id ? null : r.id)}
-                    >
-                      {open === r.id ? 'Close' : 'Open'}
-                      {/* The id is in the name for screen readers; seen, the row says which. */}
-                      <span className="visually-hidden"> request {r.id}</span>
-                    </button>
-                  </td>
+                  <OpenCell
+                    id={r.id}
+                    open={open === r.id}
+                    onToggle={() => setOpen(open === r.id ? null : r.id)}
+                  />
                 </tr>
               );
-              // The record opens right under its row (as in a request group): below the table it
-              // opened out of sight once the page held more than a screenful of rows.
-              return open === r.id
-                ? [
-                    row,
-                    <tr key={`${r.id}-detail`} className="detail-row">
-                      <td colSpan={11}>
-                        <RequestDetail id={r.id} />
-                      </td>
-                    </tr>,
-                  ]
-                : [row];
+              return withDetail(row, r.id, open === r.id, 11);
             })}
           </tbody>
         </table>

@@ -135,6 +135,35 @@ const isNothing = (v: unknown) =>
   (Array.isArray(v) && v.length === 0);
 
 /** Metadata, scores and tags, each only when there is some (else the block says nothing was logged). */
+/** The last cell of a request row: opens and closes its record. */
+export function OpenCell({ id, open, onToggle }: { id: string; open: boolean; onToggle(): void }) {
+  return (
+    <td>
+      <button type="button" aria-expanded={open} onClick={onToggle}>
+        {open ? 'Close' : 'Open'}
+        {/* The id is in the name for screen readers; seen, the row says which. */}
+        <span className="visually-hidden"> request {id}</span>
+      </button>
+    </td>
+  );
+}
+
+/**
+ * A request's row, and its record right under it while open: in a long table the reader stays in
+ * place (below the table, the record opened out of sight).
+ */
+export function withDetail(row: ReactNode, id: string, open: boolean, columns: number): ReactNode[] {
+  if (!open) return [row];
+  return [
+    row,
+    <tr key={`${id}-detail`} className="detail-row">
+      <td colSpan={columns}>
+        <RequestDetail id={id} />
+      </td>
+    </tr>,
+  ];
+}
+
 function extras(d: { metadata: unknown; scores: unknown; tags: string[] }): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries({ metadata: d.metadata, scores: d.scores, tags: d.tags }).filter(([, v]) => !isNothing(v)),
