@@ -7,8 +7,7 @@ import { LOAD_HOLD_MS, LoadGate } from './load-gate.ts';
 function drive(gate: LoadGate, ms: number, loaded: (t: number) => boolean, free = 64) {
   const starts: number[] = [];
   for (let t = 0; t < ms; t += 5) {
-    const n = gate.room(t, gate.loaded(t, loaded(t)), free);
-    gate.took(n);
+    const { n } = gate.reserve(t, gate.loaded(t, loaded(t)), free);
     for (let i = 0; i < n; i++) starts.push(t);
   }
   return starts;
@@ -40,15 +39,28 @@ describe('the webhook load gate', () => {
 
   it('a window partly used by one taker leaves the rest to the next one, not more', () => {
     const gate = new LoadGate(32, 64);
-    expect(gate.room(0, true, 64)).toBe(16);
-    gate.took(3); // the sequencer's hand-over took three
-    expect(gate.room(10, true, 64)).toBe(13); // a claim gets the rest
-    gate.took(13);
+    const handOver = gate.reserve(0, true, 64);
+    expect(handOver.n).toBe(16);
+    gate.release(handOver, 13); // the sequencer's hand-over found three
+    expect(gate.reserve(10, true, 64).n).toBe(13); // a claim gets the rest
     expect(gate.room(20, true, 64)).toBe(0);
     expect(gate.nextAt()).toBe(500);
     expect(gate.room(500, true, 64)).toBe(16);
     // Never more than the free slots.
     expect(new LoadGate(32, 64).room(0, true, 5)).toBe(5);
+  });
+
+  it('two takers looking at once share one window: the second gets what the first left', () => {
+    const gate = new LoadGate(32, 64);
+    // The hand-over and a claim both look before either has its rows back.
+    const a = gate.reserve(0, true, 64);
+    const b = gate.reserve(1, true, 64);
+    expect(a.n + b.n).toBe(16);
+    expect(b.n).toBe(0);
+    // Unused slots of an old window do not widen the next one.
+    expect(gate.reserve(500, true, 64).n).toBe(16);
+    gate.release(a, 16);
+    expect(gate.room(501, true, 64)).toBe(0);
   });
 
   it('the load holds a moment after the last waiting request, then full speed returns', () => {

@@ -8,8 +8,11 @@
 //
 // Under load, at most `batch` deliveries start per window of `intervalMs` (a window opens at the
 // first look after the previous one closed); whoever looks in a window (the sequencer's hand-over,
-// a claim) gets what the window has left, so at least min(batch, due) start per window. Without
-// load, every free slot. Pure: the clock and the load signal come in as arguments.
+// a claim) reserves what the window has left, so at least min(batch, due) start per window. A
+// reservation counts at once and what it did not use goes back: the hand-over and a claim run
+// concurrently, and each granted the same room before either took any (CI saw 73 starts where 70
+// were allowed). Without load, every free slot. Pure: the clock and the load signal come in as
+// arguments.
 
 /** The load holds this long after it was last seen: a dip between two requests is no quiet. */
 export const LOAD_HOLD_MS = 200;
@@ -37,6 +40,18 @@ export class LoadGate {
     return now - this.loadSeenAt < LOAD_HOLD_MS;
   }
 
+  /** Reserves up to `free` slots at `now`, counted against the current window at once. */
+  reserve(now: number, loaded: boolean, free: number): Reservation {
+    const n = this.room(now, loaded, free);
+    this.used += n;
+    return { n, window: this.windowStart };
+  }
+
+  /** Of reservation `r`, `unused` slots were not filled: back to its window, if still open. */
+  release(r: Reservation, unused: number): void {
+    if (r.window === this.windowStart) this.used = Math.max(0, this.used - Math.min(unused, r.n));
+  }
+
   /** How many of `free` slots may be filled at `now`. */
   room(now: number, loaded: boolean, free: number): number {
     if (!loaded) return Math.max(0, free);
@@ -50,13 +65,14 @@ export class LoadGate {
     return Math.max(0, Math.min(free, this.batch - this.used));
   }
 
-  /** `n` deliveries started (counted against the current window, loaded or not). */
-  took(n: number): void {
-    this.used += n;
-  }
-
   /** When the current window closes (a worker that could not take any looks again then). */
   nextAt(): number {
     return this.windowStart + this.intervalMs;
   }
+}
+
+/** Slots granted by `LoadGate.reserve`, and the window they count against. */
+export interface Reservation {
+  n: number;
+  window: number;
 }

@@ -10,6 +10,7 @@ import {
   DEFAULT_PER_ENDPOINT,
   type AttemptResult,
   type ClaimedDelivery,
+  type ClaimSlots,
   type SequencerRun,
 } from '../registry/index.ts';
 import {
@@ -27,7 +28,10 @@ import {
   webhookId,
 } from '../model/webhooks.ts';
 import { Deadlines, egressAgent, post } from './egress.ts';
-import { LoadGate } from './load-gate.ts';
+import { LoadGate, type Reservation } from './load-gate.ts';
+
+/** This worker's reservations: the gate's, as the sequencer's claimer hands them back. */
+type Slots = Reservation & ClaimSlots;
 
 export interface WorkerOptions {
   /** Seconds to wait after attempt n (n = 1…); past the end, the delivery has failed. */
@@ -271,19 +275,30 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   let backlog = true;
   let lastClaimAt = 0;
 
-  const take = (claimed: ClaimedDelivery[]) => {
+  // A reservation holds its slots (in `inflight` and in the gate's window) until `take` hands
+  // back what was not claimed: the sequencer's hand-over and a claim may run at once.
+  const reserve = (): Slots => {
+    const r = stopped
+      ? { n: 0, window: -Infinity }
+      : gate.reserve(Date.now(), underLoad(), opts.concurrency - inflight);
+    inflight += r.n;
+    return r;
+  };
+  const take = (claimed: ClaimedDelivery[], slots: ClaimSlots) => {
+    const r = slots as Slots;
+    const unused = r.n - claimed.length;
+    inflight -= unused;
+    gate.release(r, unused);
     if (stopped) {
       // Handed over as we stopped: give them back unsent.
+      inflight -= claimed.length;
       for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
       flush();
       return;
     }
-    gate.took(claimed.length);
-    inflight += claimed.length;
     const bodies = new Map<string, string>();
     for (const d of claimed) void send(d, bodies);
   };
-  const room = () => (stopped ? 0 : gate.room(Date.now(), underLoad(), opts.concurrency - inflight));
 
   const pump = () => {
     if (stopped) return;
@@ -296,23 +311,28 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       try {
         do {
           again = false;
-          const free = room();
+          const slots = reserve();
+          const free = slots.n;
           if (free <= 0) {
+            take([], slots);
             // Under load: look again when the window closes (a finished send pumps too).
             backlog = true;
             if (underLoad()) wakeAt(new Date(Math.max(Date.now() + 10, gate.nextAt())));
             break;
           }
           lastClaimAt = Date.now();
-          const { claimed, more } = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
-          backlog = more;
-          if (stopped) {
-            // Claimed as we stopped: give them back unsent.
-            for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
-            flush();
-            break;
+          let got: Awaited<ReturnType<typeof registry.outbox.claim>>;
+          try {
+            got = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
+          } catch (err) {
+            take([], slots);
+            throw err;
           }
-          take(claimed);
+          const { claimed, more } = got;
+          backlog = more;
+          // Claimed as we stopped: `take` gives them back unsent.
+          take(claimed, slots);
+          if (stopped) break;
           // Every slot filled: there may be more at once. Otherwise what is left is held back by
           // caps or other claims; a finished send (its recorded result) claims again while
           // `backlog` holds (a second claim now would find the same nothing).
@@ -330,7 +350,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   // instead of a fan-out and a claim); a claim statement runs after a sequencer run only when that
   // left something behind, when nothing was numbered (a poll, another process's commit), or when
   // the last claim is older than CLAIM_AT_LEAST_MS (retries, expired leases of dead processes).
-  const unclaim = registry.outbox.hub.setClaimer({ owner, leaseMs, perEndpoint, room, take });
+  const unclaim = registry.outbox.hub.setClaimer({ owner, leaseMs, perEndpoint, reserve, take });
   const onRun = (run: SequencerRun | null) => {
     if (run && run.fanned > run.leased) backlog = true;
     const nothingLeft = run !== null && run.numbered > 0 && run.fanned === run.leased;

@@ -39,9 +39,19 @@ export interface Claimer {
   owner: string;
   leaseMs: number;
   perEndpoint: number;
-  /** Requests this worker can start now. */
-  room(): number;
-  take(claimed: ClaimedDelivery[]): void;
+  /**
+   * Reserves the requests this worker can start now (none is also a reservation). Every reservation
+   * goes back through `take` exactly once, with what was claimed (up to `n`; none if the claim
+   * failed): a reservation counts at once, so a claim running meanwhile cannot be granted the same
+   * room.
+   */
+  reserve(): ClaimSlots;
+  take(claimed: ClaimedDelivery[], slots: ClaimSlots): void;
+}
+
+/** Slots reserved by a claimer; `n` of them. */
+export interface ClaimSlots {
+  readonly n: number;
 }
 
 /**
@@ -99,18 +109,24 @@ export class OutboxHub {
         try {
           for (;;) {
             const c = this.claimer;
-            const room = c ? c.room() : 0;
-            const r = await sequence(
-              this.db,
-              this.backend,
-              c && room > 0
-                ? { owner: c.owner, leaseMs: c.leaseMs, perEndpoint: c.perEndpoint, limit: room }
-                : null,
-            );
+            const slots = c?.reserve();
+            let r: Awaited<ReturnType<typeof sequence>>;
+            try {
+              r = await sequence(
+                this.db,
+                this.backend,
+                c && slots && slots.n > 0
+                  ? { owner: c.owner, leaseMs: c.leaseMs, perEndpoint: c.perEndpoint, limit: slots.n }
+                  : null,
+              );
+            } catch (err) {
+              if (slots) c!.take([], slots);
+              throw err;
+            }
             run.numbered += r.numbered;
             run.fanned += r.fanned;
             run.leased += r.claimed.length;
-            if (r.claimed.length) c!.take(r.claimed);
+            if (slots) c!.take(r.claimed, slots);
             if (r.numbered < BATCH) break; // a full batch: there may be more
           }
         } catch {
