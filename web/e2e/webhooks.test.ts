@@ -1,6 +1,7 @@
 // The webhooks page in a real Chromium against a real Lectern on PGlite, with a real receiver
 // verifying every delivery (standardwebhooks) and the delivery worker running: create an endpoint
-// (the secret shown once), see its delivery, replay it, disable and enable it, rotate the secret.
+// (the secret shown once), see its delivery, replay it, disable and enable it, rotate the secret,
+// delete it (after a confirmation).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, screenshot, seedPrompt, signIn, startHarness, type Harness } from './harness.ts';
 import { startReceiver, type Receiver } from '../../test/support/webhook-receiver.ts';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('webhooks page', () => {
-  it('creates an endpoint, shows its deliveries, replays, disables, enables and rotates', async () => {
+  it('creates an endpoint, shows its deliveries, replays, disables, enables, rotates and deletes', async () => {
     const page = await h.page();
     await signIn(page, h.t.keys.admin);
     await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -40,6 +41,7 @@ describe('webhooks page', () => {
     await page.getByRole('alert').filter({ hasText: '"prompt.nope" is not an event type' }).waitFor();
     await screenshot(page, 'webhooks-event-type-error');
     await page.getByLabel(/^Event types/).fill('prompt.created');
+    await page.getByLabel(/^Prompt names/).fill('hooked-prompt, other-prompt');
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     const secret = (await page.getByTestId('webhook-secret').textContent())!;
     expect(secret).toMatch(/^whsec_/);
@@ -48,6 +50,11 @@ describe('webhooks page', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     // Shown once: the page and the API never show it again.
     expect(await page.content()).not.toContain(secret);
+    // The form is empty again (no filter carried into the next endpoint); the table shows them.
+    for (const field of ['Endpoint URL', /^Event types/, /^Prompt names/])
+      expect(await page.getByLabel(field).inputValue()).toBe('');
+    const endpoints = page.getByRole('table', { name: 'Webhook endpoints' });
+    await expect.poll(() => endpoints.textContent()).toContain('hooked-prompt, other-prompt');
 
     await seedPrompt(h.t, { name: 'hooked-prompt' });
     await rcv.until((r) => r.length >= 1);
@@ -83,6 +90,19 @@ describe('webhooks page', () => {
       .toContain('(rotating)');
     await expectAccessible(page, 'webhooks page');
     await screenshot(page, 'webhooks');
+
+    // Delete asks first; Cancel keeps the endpoint, the dialog's Delete removes it.
+    await page.getByRole('button', { name: `Delete ${rcv.url}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete endpoint' });
+    await confirm.waitFor();
+    await screenshot(page, 'webhooks-delete-confirm');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: `Delete ${rcv.url}` }).click();
+    await confirm.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.getByText('No webhook endpoints yet.').waitFor();
+    expect(
+      (await h.t.call<{ data: unknown[] }>('GET', '/v1/webhooks', { key: h.t.keys.admin })).body.data,
+    ).toEqual([]);
   }, 60_000);
 });
 

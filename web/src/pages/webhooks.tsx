@@ -20,6 +20,13 @@ import {
 import { useSession } from '../app.tsx';
 import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 
+/** The format column: the names the create form's select uses, without "compatible". */
+const MODE_LABELS: Record<string, string> = {
+  standard: 'Standard Webhooks',
+  langfuse: 'Langfuse',
+  promptlayer: 'PromptLayer',
+};
+
 const list = (s: string) =>
   s
     .split(',')
@@ -36,6 +43,7 @@ export function Webhooks() {
   const [mode, setMode] = useState<DeliveryMode>('standard');
   const [secret, setSecret] = useState<{ url: string; secret: string; rotated: boolean } | null>(null);
   const [log, setLog] = useState<Endpoint | null>(null);
+  const [toDelete, setToDelete] = useState<Endpoint | null>(null);
   const refresh = () => void qc.invalidateQueries({ queryKey: ['webhooks'] });
   const create = useMutation({
     mutationFn: async () => {
@@ -49,7 +57,11 @@ export function Webhooks() {
     },
     onSuccess: (r) => {
       setSecret({ url: r.webhook.url, secret: r.secret, rotated: false });
+      // The whole form: a filter left over from the last endpoint would go into the next one.
       setUrl('');
+      setEvents('');
+      setPrompts('');
+      setMode('standard');
       refresh();
     },
   });
@@ -66,7 +78,10 @@ export function Webhooks() {
   });
   const remove = useMutation({
     mutationFn: (e: Endpoint) => deleteWebhook(s.client, e.id),
-    onSuccess: refresh,
+    onSuccess: () => {
+      setToDelete(null);
+      refresh();
+    },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -80,7 +95,7 @@ export function Webhooks() {
         endpoints, retried for days until they answer 2xx.
       </p>
       <form className="card inline-form" aria-label="Create a webhook endpoint" onSubmit={submit}>
-        <label className="field">
+        <label className="field grow">
           <span>Endpoint URL</span>
           <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} required />
         </label>
@@ -108,17 +123,18 @@ export function Webhooks() {
         </button>
       </form>
       {create.isError && <ErrorNote error={create.error} title="Endpoint not created" />}
-      {[toggle, rotate, remove].map((m, i) => m.isError && <ErrorNote key={i} error={m.error} />)}
+      {[toggle, rotate].map((m, i) => m.isError && <ErrorNote key={i} error={m.error} />)}
       {endpoints.isError && <ErrorNote error={endpoints.error} />}
       {endpoints.isSuccess && endpoints.data.data.length === 0 && <Empty>No webhook endpoints yet.</Empty>}
       {endpoints.isSuccess && endpoints.data.data.length > 0 && (
-        <table className="table">
+        <table className="table words">
           <caption>Webhook endpoints</caption>
           <thead>
             <tr>
               <th scope="col">URL</th>
               <th scope="col">Format</th>
               <th scope="col">Events</th>
+              <th scope="col">Prompts</th>
               <th scope="col">Status</th>
               <th scope="col">Last success</th>
               <th scope="col">
@@ -132,8 +148,9 @@ export function Webhooks() {
                 <th scope="row" className="ellipsis" title={e.url}>
                   {e.url}
                 </th>
-                <td>{e.mode}</td>
+                <td>{MODE_LABELS[e.mode] ?? e.mode}</td>
                 <td>{e.events?.join(', ') ?? 'all'}</td>
+                <td>{e.prompts?.join(', ') ?? 'all'}</td>
                 <td>
                   {e.enabled ? 'enabled' : `disabled: ${e.disabled_reason ?? ''}`}
                   {e.rotating && ' (rotating)'}
@@ -162,7 +179,10 @@ export function Webhooks() {
                   <button
                     type="button"
                     className="danger"
-                    onClick={() => remove.mutate(e)}
+                    onClick={() => {
+                      remove.reset();
+                      setToDelete(e);
+                    }}
                     aria-label={`Delete ${e.url}`}
                   >
                     Delete
@@ -188,6 +208,30 @@ export function Webhooks() {
             <button type="button" className="primary" onClick={() => setSecret(null)}>
               Done
             </button>
+          </div>
+        )}
+      </Dialog>
+      <Dialog open={toDelete !== null} title="Delete endpoint" onClose={() => setToDelete(null)}>
+        {toDelete && (
+          <div className="stack">
+            <p>
+              Delete the endpoint <code>{toDelete.url}</code>? Nothing more is sent to it, its waiting
+              deliveries are dropped and its delivery log goes with it. To pause it instead, disable it.
+            </p>
+            {remove.isError && <ErrorNote error={remove.error} title="Endpoint not deleted" />}
+            <div className="actions">
+              <button type="button" onClick={() => setToDelete(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => remove.mutate(toDelete)}
+                disabled={remove.isPending}
+              >
+                Delete endpoint
+              </button>
+            </div>
           </div>
         )}
       </Dialog>
