@@ -110,6 +110,12 @@ describe('request log in the web UI', () => {
       expect(await detail.textContent()).toContain('15.2 s');
       await expectAccessible(page, 'request log page');
       await screenshot(page, 'request-log-page');
+      // Clear filters empties the form and shows every record again.
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      await expect.poll(() => logRows.count()).toBe(12);
+      expect(await page.getByRole('textbox', { name: 'Prompt' }).inputValue()).toBe('');
+      expect(await page.getByRole('combobox', { name: 'Status' }).inputValue()).toBe('');
+      expect(await page.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
     },
   );
 });

@@ -50,6 +50,12 @@ export function RequestLogs() {
     setFilters(clean);
     setOpen(null);
   };
+  const filtered = Object.keys(filters).length > 0 || Object.values(draft).some(Boolean);
+  const clear = () => {
+    setDraft({});
+    setFilters({});
+    setOpen(null);
+  };
   const field = (
     k: 'prompt' | 'version' | 'model' | 'customer' | 'group' | 'since' | 'until',
     label: string,
@@ -106,7 +112,14 @@ export function RequestLogs() {
         {field('group', 'Group', 'number')}
         {field('since', 'From', 'datetime-local')}
         {field('until', 'To', 'datetime-local')}
-        <button type="submit">Apply filters</button>
+        <div className="filter-buttons">
+          <button type="submit">Apply filters</button>
+          {filtered && (
+            <button type="button" onClick={clear}>
+              Clear filters
+            </button>
+          )}
+        </div>
       </form>
       {group !== null && Number.isSafeInteger(group) && group > 0 && (
         <p>
