@@ -51,6 +51,7 @@ export type {
 } from './prompt-pages.ts';
 export type { VersionGroup, VersionGroupQuery } from './version-groups.ts';
 export type { KeyInput } from './keys.ts';
+export { publicKeyOf } from './keys.ts';
 export type { ExternalId, ExternalIdKey } from './external-ids.ts';
 export type { NamedInput, NamedUpdate } from './workspaces.ts';
 export type { ImportReport } from './bulk.ts';

@@ -237,6 +237,9 @@ export const CreatedKey = Type.Object({
 export const WorkspaceBody = Type.Object({ workspace: ref(Workspace) });
 export const Me = Type.Object({
   key_id: Type.String(),
+  public_key: Type.String({
+    description: "the key's public identifier: the public key Langfuse clients send beside this key",
+  }),
   role: Type.String(),
   workspace_id: NullableString,
   workspace: NullableString,

@@ -2478,6 +2478,8 @@ export interface operations {
           'application/json': {
             all_workspaces: boolean;
             key_id: string;
+            /** @description the key's public identifier: the public key Langfuse clients send beside this key */
+            public_key: string;
             role: string;
             workspace: string | null;
             workspace_id: string | null;

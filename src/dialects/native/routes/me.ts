@@ -1,6 +1,8 @@
 // GET /v1/me — who the presented key is: its role, its workspace (or all), and the workspaces it
-// can see. The web UI shows this after sign-in and offers the workspace switch from it.
+// can see, and its public key (Langfuse clients send it beside the key: the UI's snippets show it).
+// The web UI shows this after sign-in and offers the workspace switch from it.
 import type { FastifyInstance } from 'fastify';
+import { publicKeyOf } from '../../../registry/index.ts';
 import { workspaceWire } from '../wire.ts';
 import { Me, errors } from '../responses.ts';
 
@@ -18,6 +20,7 @@ export default function route(app: FastifyInstance) {
     const own = a.workspaceId ? page.items.find((w) => w.id === a.workspaceId) : undefined;
     return {
       key_id: a.keyId,
+      public_key: publicKeyOf(a.keyId),
       role: a.role,
       workspace_id: a.workspaceId,
       workspace: own?.name ?? null,
