@@ -31,8 +31,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const t = await startTestApp({ name: 'pglite', available: true, open: openPgliteForTest });
+/** `extra`: what the test app gets besides its store (e.g. gateway providers: a local upstream). */
+export async function startHarness(extra: Parameters<typeof startTestApp>[2] = {}): Promise<Harness> {
+  const t = await startTestApp({ name: 'pglite', available: true, open: openPgliteForTest }, {}, extra);
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const contexts: BrowserContext[] = [];

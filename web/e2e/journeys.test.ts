@@ -2,19 +2,53 @@
 // Every action goes through the UI; the API is used only to set up data and to check the outcome.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { seedPrompt, seedVersion, signIn, startHarness, type Harness } from './harness.ts';
+import { startFakeOpenAi, type FakeUpstream } from '../../test/support/fake-openai-upstream.ts';
 import type { ResponseOf } from '../../test/support/app.ts';
 import type { schema as versionsGet } from '../../src/dialects/native/routes/versions-get.ts';
 import type { schema as labelsList } from '../../src/dialects/native/routes/labels-list.ts';
 
 let h: Harness;
+let llm: FakeUpstream;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // The provider the gateway snippet's run reaches: a local OpenAI-compatible server.
+  llm = await startFakeOpenAi();
+  const local = {
+    id: 'local',
+    baseURL: llm.url,
+    apiKey: 'sk-e2e',
+    models: [],
+    headers: {},
+    timeoutMs: undefined,
+  };
+  h = await startHarness({
+    gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } },
+  });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
+  await llm?.close();
 });
+
+/** Runs a copied JavaScript snippet as pasted (ES module, this repo's node_modules) and what it printed. */
+async function runSnippet(code: string, env: Record<string, string>, print = ''): Promise<string> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['--input-type=module', '-e', `${code}\n${print}`],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    },
+  );
+  return stdout;
+}
+
+const execFileAsync = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const chat = (text: string, extra: Record<string, unknown> = {}) => ({
   template_format: 'mustache',
@@ -476,7 +510,7 @@ describe('web UI journeys', () => {
     expect((await h.t.call('GET', `/v1/prompts/${p.prompt.id}`)).status).toBe(200);
   });
 
-  it('10. copy to use: snippets fetch the prompt by label through the native API and each vendor SDK', async () => {
+  it('10. copy to use: snippets fetch the prompt by label through the native API and each vendor SDK, and run it', async () => {
     const p = await seedPrompt(h.t, { name: 'j10/use-me', version: chat('Hi') });
     await h.t.call('PUT', `/v1/prompts/${p.prompt.id}/labels/production`, { body: { version: 1 } });
     const page = await h.page();
@@ -486,8 +520,11 @@ describe('web UI journeys', () => {
       'Native API (curl)',
       'PromptLayer Python SDK',
       'PromptLayer JavaScript SDK',
+      'Langfuse JavaScript SDK',
+      'Langfuse Python SDK',
       'Keywords AI (Respan) API',
       'NeMo Platform API',
+      'Run it: OpenAI SDK through the gateway',
     ]) {
       await page.getByRole('region', { name: title }).waitFor();
     }
@@ -515,5 +552,24 @@ describe('web UI journeys', () => {
     expect((await fetch(nemoUrl, { headers: { authorization: `Bearer ${h.t.keys.viewer}` } })).status).toBe(
       200,
     );
-  });
+    // The Langfuse snippet names the signed-in key's public key, and runs as pasted with it.
+    const me = await h.t.call<{ public_key: string }>('GET', '/v1/me', { key: h.t.keys.viewer });
+    const langfuse = page.getByRole('region', { name: 'Langfuse JavaScript SDK' });
+    expect(await langfuse.textContent()).toContain(me.body.public_key);
+    const env = { LECTERN_KEY: h.t.keys.viewer, LANGFUSE_PUBLIC_KEY: me.body.public_key };
+    const fetched = await runSnippet(
+      (await langfuse.locator('pre').textContent())!,
+      env,
+      'console.log(JSON.stringify({ version: prompt.version, prompt: prompt.prompt }));',
+    );
+    expect(JSON.parse(fetched)).toMatchObject({ version: 1, prompt: [{ role: 'user', content: 'Hi' }] });
+    // The gateway snippet runs the labelled version against the provider and prints its answer.
+    const run = page.getByRole('region', { name: 'Run it: OpenAI SDK through the gateway' });
+    const printed = await runSnippet((await run.locator('pre').textContent())!, env);
+    expect(printed.trim()).toBe(llm.answer);
+    expect(llm.requests.at(-1)!.body).toMatchObject({
+      model: 'gpt-4o-mini', // the version names none
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+  }, 60_000);
 });
