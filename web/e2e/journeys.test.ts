@@ -525,6 +525,7 @@ describe('web UI journeys', () => {
       'Keywords AI (Respan) API',
       'NeMo Platform API',
       'Run it: OpenAI SDK through the gateway',
+      'Run it: Keywords AI gateway (OpenAI SDK)',
     ]) {
       await page.getByRole('region', { name: title }).waitFor();
     }
@@ -571,5 +572,10 @@ describe('web UI journeys', () => {
       model: 'gpt-4o-mini', // the version names none
       messages: [{ role: 'user', content: 'Hi' }],
     });
+    // So does Keywords AI's, on the live version.
+    const kwRun = page.getByRole('region', { name: 'Run it: Keywords AI gateway (OpenAI SDK)' });
+    const kwPrinted = await runSnippet((await kwRun.locator('pre').textContent())!, env);
+    expect(kwPrinted.trim()).toBe(llm.answer);
+    expect(llm.requests.at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: 'Hi' }] });
   }, 60_000);
 });

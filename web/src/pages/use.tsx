@@ -71,6 +71,12 @@ export function useSnippets(
       note: `Lectern renders the version (${label}) with your variables, calls its model with its fallbacks, answers as OpenAI does and logs the run against the version. The server needs a provider (OPENAI_BASE_URL and OPENAI_API_KEY).`,
       code: `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${origin}/v1", apiKey: process.env.LECTERN_KEY });\nconst answer = await client.chat.completions.create({\n  model: "gpt-4o-mini", // used only when the version names no model\n  messages: [],\n  prompt: { name: ${py}, ${ref}${wsRef}, variables: { /* the template's variables */ } },\n});\nconsole.log(answer.choices[0].message.content);`,
     },
+    {
+      id: 'keywordsai-gateway',
+      title: 'Run it: Keywords AI gateway (OpenAI SDK)',
+      note: 'An application written for Keywords AI runs the live version (the one labelled production) the same way, through Keywords AI’s prompt object.',
+      code: `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${origin}/api/", apiKey: process.env.LECTERN_KEY });\nconst answer = await client.chat.completions.create({\n  model: "gpt-4o-mini", // used only when the version names no model\n  messages: [],\n  prompt: { prompt_id: "${hex}", variables: { /* the template's variables */ }, override: true },\n});\nconsole.log(answer.choices[0].message.content);`,
+    },
   ];
 }
 
