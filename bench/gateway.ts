@@ -161,13 +161,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function startUpstream(tokenMs: number) {
-  const up = await startChild(['bench/gateway-upstream.mjs', '0', String(tokenMs)], {}, (b) =>
-    b.includes('\n'),
-  );
+/** A bench server script that prints `{"port": n}` once it listens: its process and its base URL. */
+async function startPortServer(args: string[]) {
+  const up = await startChild(args, {}, (b) => b.includes('\n'));
   const port = (JSON.parse(up.out.split('\n')[0]!) as { port: number }).port;
   return { child: up.child, url: `http://127.0.0.1:${port}/v1` };
 }
+
+const startUpstream = (tokenMs: number) =>
+  startPortServer(['bench/gateway-upstream.mjs', '0', String(tokenMs)]);
 
 export async function benchGateway(): Promise<GatewayBench> {
   const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -180,11 +182,9 @@ export async function benchGateway(): Promise<GatewayBench> {
     children.push(instant.child);
     const paced = await startUpstream(TOKEN_MS);
     children.push(paced.child);
-    const bare = await startChild(['bench/gateway-bare-proxy.mjs', new URL(instant.url).origin], {}, (b) =>
-      b.includes('\n'),
-    );
+    const bare = await startPortServer(['bench/gateway-bare-proxy.mjs', new URL(instant.url).origin]);
     children.push(bare.child);
-    const bareUrl = `http://127.0.0.1:${(JSON.parse(bare.out.split('\n')[0]!) as { port: number }).port}/v1/chat/completions`;
+    const bareUrl = `${bare.url}/chat/completions`;
     // The paced upstream serves one model name of its own; everything else goes to the instant one.
     const providersFile = join(dir, 'providers.json');
     writeFileSync(

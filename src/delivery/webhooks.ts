@@ -10,7 +10,6 @@ import {
   DEFAULT_PER_ENDPOINT,
   type AttemptResult,
   type ClaimedDelivery,
-  type ClaimSlots,
   type SequencerRun,
 } from '../registry/index.ts';
 import {
@@ -28,10 +27,7 @@ import {
   webhookId,
 } from '../model/webhooks.ts';
 import { Deadlines, egressAgent, post } from './egress.ts';
-import { LoadGate, type Reservation } from './load-gate.ts';
-
-/** This worker's reservations: the gate's, as the sequencer's claimer hands them back. */
-type Slots = Reservation & ClaimSlots;
+import { LoadGate } from './load-gate.ts';
 
 export interface WorkerOptions {
   /** Seconds to wait after attempt n (n = 1…); past the end, the delivery has failed. */
@@ -275,31 +271,39 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   let backlog = true;
   let lastClaimAt = 0;
 
-  // A reservation holds its slots (in `inflight` and in the gate's window) until `take` hands
-  // back what was not claimed: the sequencer's hand-over and a claim may run at once.
-  const reserve = (): Slots => {
-    const r = stopped
-      ? { n: 0, window: -Infinity }
-      : gate.reserve(Date.now(), underLoad(), opts.concurrency - inflight);
-    inflight += r.n;
-    return r;
-  };
-  const take = (claimed: ClaimedDelivery[], slots: ClaimSlots) => {
-    const r = slots as Slots;
-    const unused = r.n - claimed.length;
-    inflight -= unused;
-    gate.release(r, unused);
+  // What a claim got starts here (claimed as we stopped: given back unsent).
+  const start = (claimed: ClaimedDelivery[]) => {
     if (stopped) {
-      // Handed over as we stopped: give them back unsent.
       inflight -= claimed.length;
       for (const d of claimed) results.push(base(d, 0, 'skipped', null, null));
-      flush();
+      if (claimed.length) flush();
       return;
     }
     const bodies = new Map<string, string>();
     for (const d of claimed) void send(d, bodies);
   };
-
+  // The room a claim is given is held (in `inflight` and in the gate's window) until the claim
+  // returns, and what it did not fill goes back: the sequencer's hand-over and a claim may run at
+  // once.
+  const claimWithin = async <T extends { claimed: ClaimedDelivery[] } | null>(
+    claim: (limit: number) => Promise<T>,
+  ): Promise<T> => {
+    const slots = stopped
+      ? { n: 0, window: -Infinity }
+      : gate.reserve(Date.now(), underLoad(), opts.concurrency - inflight);
+    inflight += slots.n;
+    let got: T | undefined;
+    try {
+      got = await claim(slots.n);
+      return got;
+    } finally {
+      const claimed = got?.claimed ?? [];
+      // What the claim did not fill (all of it, if it failed) goes back.
+      inflight -= slots.n - claimed.length;
+      gate.release(slots, slots.n - claimed.length);
+      start(claimed);
+    }
+  };
   const pump = () => {
     if (stopped) return;
     if (pumping) {
@@ -311,28 +315,22 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
       try {
         do {
           again = false;
-          const slots = reserve();
-          const free = slots.n;
-          if (free <= 0) {
-            take([], slots);
+          let free = 0;
+          const got = await claimWithin(async (limit) => {
+            free = limit;
+            if (limit <= 0) return null;
+            lastClaimAt = Date.now();
+            return registry.outbox.claim(owner, leaseMs, limit, perEndpoint);
+          });
+          if (!got) {
             // Under load: look again when the window closes (a finished send pumps too).
             backlog = true;
             if (underLoad()) wakeAt(new Date(Math.max(Date.now() + 10, gate.nextAt())));
             break;
           }
-          lastClaimAt = Date.now();
-          let got: Awaited<ReturnType<typeof registry.outbox.claim>>;
-          try {
-            got = await registry.outbox.claim(owner, leaseMs, free, perEndpoint);
-          } catch (err) {
-            take([], slots);
-            throw err;
-          }
-          const { claimed, more } = got;
-          backlog = more;
-          // Claimed as we stopped: `take` gives them back unsent.
-          take(claimed, slots);
+          backlog = got.more;
           if (stopped) break;
+          const { claimed } = got;
           // Every slot filled: there may be more at once. Otherwise what is left is held back by
           // caps or other claims; a finished send (its recorded result) claims again while
           // `backlog` holds (a second claim now would find the same nothing).
@@ -350,7 +348,7 @@ export function startWebhookWorker(registry: Registry, opts: WorkerOptions): Web
   // instead of a fan-out and a claim); a claim statement runs after a sequencer run only when that
   // left something behind, when nothing was numbered (a poll, another process's commit), or when
   // the last claim is older than CLAIM_AT_LEAST_MS (retries, expired leases of dead processes).
-  const unclaim = registry.outbox.hub.setClaimer({ owner, leaseMs, perEndpoint, reserve, take });
+  const unclaim = registry.outbox.hub.setClaimer({ owner, leaseMs, perEndpoint, claimWithin });
   const onRun = (run: SequencerRun | null) => {
     if (run && run.fanned > run.leased) backlog = true;
     const nothingLeft = run !== null && run.numbered > 0 && run.fanned === run.leased;

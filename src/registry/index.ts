@@ -64,7 +64,7 @@ export type {
   RequestGroupPage,
 } from './request-links.ts';
 export type { WebhookEndpoint, EndpointInput, EndpointPatch, DeliveryView } from './webhooks.ts';
-export type { ClaimedDelivery, ClaimSlots, AttemptResult, SequencerRun } from './outbox.ts';
+export type { ClaimedDelivery, AttemptResult, SequencerRun } from './outbox.ts';
 export { DEFAULT_PER_ENDPOINT } from './outbox.ts';
 export type {
   RequestLogRecord,

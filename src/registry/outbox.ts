@@ -40,18 +40,13 @@ export interface Claimer {
   leaseMs: number;
   perEndpoint: number;
   /**
-   * Reserves the requests this worker can start now (none is also a reservation). Every reservation
-   * goes back through `take` exactly once, with what was claimed (up to `n`; none if the claim
-   * failed): a reservation counts at once, so a claim running meanwhile cannot be granted the same
-   * room.
+   * Runs `claim` with the number of requests this worker can start now (0 included) and starts what
+   * it claimed. The room counts as taken from the moment it is granted until the claim returns (or
+   * fails), so a claim running meanwhile cannot be granted the same room.
    */
-  reserve(): ClaimSlots;
-  take(claimed: ClaimedDelivery[], slots: ClaimSlots): void;
-}
-
-/** Slots reserved by a claimer; `n` of them. */
-export interface ClaimSlots {
-  readonly n: number;
+  claimWithin<T extends { claimed: ClaimedDelivery[] } | null>(
+    claim: (limit: number) => Promise<T>,
+  ): Promise<T>;
 }
 
 /**
@@ -109,24 +104,20 @@ export class OutboxHub {
         try {
           for (;;) {
             const c = this.claimer;
-            const slots = c?.reserve();
-            let r: Awaited<ReturnType<typeof sequence>>;
-            try {
-              r = await sequence(
-                this.db,
-                this.backend,
-                c && slots && slots.n > 0
-                  ? { owner: c.owner, leaseMs: c.leaseMs, perEndpoint: c.perEndpoint, limit: slots.n }
-                  : null,
-              );
-            } catch (err) {
-              if (slots) c!.take([], slots);
-              throw err;
-            }
+            const r = c
+              ? await c.claimWithin((limit) =>
+                  sequence(
+                    this.db,
+                    this.backend,
+                    limit > 0
+                      ? { owner: c.owner, leaseMs: c.leaseMs, perEndpoint: c.perEndpoint, limit }
+                      : null,
+                  ),
+                )
+              : await sequence(this.db, this.backend, null);
             run.numbered += r.numbered;
             run.fanned += r.fanned;
             run.leased += r.claimed.length;
-            if (slots) c!.take(r.claimed, slots);
             if (r.numbered < BATCH) break; // a full batch: there may be more
           }
         } catch {

@@ -34,6 +34,9 @@ afterAll(async () => {
   await llm?.close();
 });
 
+const execFileAsync = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
 /** Runs a copied JavaScript snippet as pasted (ES module, this repo's node_modules) and what it printed. */
 async function runSnippet(code: string, env: Record<string, string>, print = ''): Promise<string> {
   const { stdout } = await execFileAsync(
@@ -46,9 +49,6 @@ async function runSnippet(code: string, env: Record<string, string>, print = '')
   );
   return stdout;
 }
-
-const execFileAsync = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const chat = (text: string, extra: Record<string, unknown> = {}) => ({
   template_format: 'mustache',

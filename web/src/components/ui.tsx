@@ -64,6 +64,47 @@ export function Dialog({
   );
 }
 
+/**
+ * A destructive action asked for once more: the question, the action's error if it failed (the
+ * dialog stays open), Cancel and the danger button (disabled while the action runs).
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  onClose,
+  children,
+  confirmLabel,
+  onConfirm,
+  pending,
+  error,
+  errorTitle,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => void;
+  pending?: boolean;
+  error?: unknown;
+  errorTitle?: string;
+}) {
+  return (
+    <Dialog open={open} title={title} onClose={onClose}>
+      {children}
+      {error ? <ErrorNote error={error} title={errorTitle} /> : null}
+      <div className="actions">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="danger" onClick={onConfirm} disabled={pending}>
+          {confirmLabel}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
 export function LabelChip({ name }: { name: string }) {
   return <span className={`chip${name === 'production' ? ' chip-prod' : ''}`}>{name}</span>;
 }

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ApiKey, Role } from '../api/client.ts';
 import { useSession } from '../app.tsx';
 import { href } from '../lib/router.ts';
-import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
+import { ConfirmDialog, CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 import { shortId } from '../lib/format.ts';
 import { KeyRef } from '../components/key-ref.tsx';
 
@@ -160,20 +160,18 @@ function Keys() {
           </button>
         </div>
       </Dialog>
-      <Dialog open={revoking !== null} title="Revoke API key" onClose={() => setRevoking(null)}>
+      <ConfirmDialog
+        open={revoking !== null}
+        title="Revoke API key"
+        onClose={() => setRevoking(null)}
+        confirmLabel="Revoke key"
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        error={revoke.isError ? revoke.error : null}
+      >
         <p>
           Revoke <strong>{revoking?.name}</strong>? Programs using it stop working at once.
         </p>
-        {revoke.isError && <ErrorNote error={revoke.error} />}
-        <div className="actions">
-          <button type="button" onClick={() => setRevoking(null)}>
-            Cancel
-          </button>
-          <button type="button" className="danger" onClick={() => revoking && revoke.mutate(revoking.id)}>
-            Revoke key
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

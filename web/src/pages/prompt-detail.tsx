@@ -7,7 +7,7 @@ import type { Label, LabelMove, Prompt, Version } from '../api/client.ts';
 import { useSession } from '../app.tsx';
 import { breadcrumbs, folderOf, leafOf } from '../lib/folders.ts';
 import { href, navigate } from '../lib/router.ts';
-import { Dialog, Empty, ErrorNote, LabelChip, Time } from '../components/ui.tsx';
+import { ConfirmDialog, Dialog, Empty, ErrorNote, LabelChip, Time } from '../components/ui.tsx';
 import { VersionView, writtenThrough } from './version-view.tsx';
 import { CompareView } from './compare.tsx';
 import { EditView, type DraftState } from './edit.tsx';
@@ -194,21 +194,20 @@ export function PromptDetail({ name, tab, version }: { name: string; tab: string
           </div>
         </>
       )}
-      <Dialog open={confirmDelete} title="Delete prompt" onClose={() => setConfirmDelete(false)}>
+      <ConfirmDialog
+        open={confirmDelete}
+        title="Delete prompt"
+        onClose={() => setConfirmDelete(false)}
+        confirmLabel="Delete"
+        onConfirm={() => del.mutate()}
+        pending={del.isPending}
+        error={del.isError ? del.error : null}
+      >
         <p>
           Delete <strong>{p.name}</strong>? Applications fetching it will get “not found”. It can be restored
           later.
         </p>
-        {del.isError && <ErrorNote error={del.error} />}
-        <div className="actions">
-          <button type="button" onClick={() => setConfirmDelete(false)}>
-            Cancel
-          </button>
-          <button type="button" className="danger" onClick={() => del.mutate()} disabled={del.isPending}>
-            Delete
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </article>
   );
 }

@@ -21,6 +21,10 @@ export function useSnippets(
   // The gateway's reference: `latest` is a version there, not a label (no label means production).
   const ref = label === 'latest' ? 'version: "latest"' : `label: ${lq}`;
   const wsRef = workspace !== 'default' ? `, workspace: ${JSON.stringify(workspace)}` : '';
+  // Both gateways take the OpenAI SDK; only the base path and the prompt object differ.
+  const openaiRun = (baseURL: string, promptObject: string) =>
+    `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${baseURL}", apiKey: process.env.LECTERN_KEY });\nconst answer = await client.chat.completions.create({\n  model: "gpt-4o-mini", // used only when the version names no model\n  messages: [],\n  prompt: ${promptObject},\n});\nconsole.log(answer.choices[0].message.content);`;
+  const variables = `variables: { /* the template's variables */ }`;
   const langfuseNote = `The Langfuse SDK, pointed at Lectern. LANGFUSE_PUBLIC_KEY is the public key of the key in LECTERN_KEY (the key you signed in with: ${publicKey}).`;
   return [
     {
@@ -33,13 +37,13 @@ export function useSnippets(
       id: 'promptlayer-py',
       title: 'PromptLayer Python SDK',
       note: 'The PromptLayer SDK, pointed at Lectern.',
-      code: `import os\nfrom promptlayer import PromptLayer\n\npl = PromptLayer(api_key=os.environ["LECTERN_KEY"], base_url="${origin}")\ntemplate = pl.templates.get(${py}, {"label": ${JSON.stringify(label)}})`,
+      code: `import os\nfrom promptlayer import PromptLayer\n\npl = PromptLayer(api_key=os.environ["LECTERN_KEY"], base_url="${origin}")\ntemplate = pl.templates.get(${py}, {"label": ${lq}})`,
     },
     {
       id: 'promptlayer-js',
       title: 'PromptLayer JavaScript SDK',
       note: 'The PromptLayer SDK, pointed at Lectern.',
-      code: `import { PromptLayer } from "promptlayer";\n\nconst pl = new PromptLayer({ apiKey: process.env.LECTERN_KEY, baseURL: "${origin}" });\nconst template = await pl.templates.get(${py}, { label: ${JSON.stringify(label)} });`,
+      code: `import { PromptLayer } from "promptlayer";\n\nconst pl = new PromptLayer({ apiKey: process.env.LECTERN_KEY, baseURL: "${origin}" });\nconst template = await pl.templates.get(${py}, { label: ${lq} });`,
     },
     {
       id: 'langfuse-js',
@@ -69,13 +73,13 @@ export function useSnippets(
       id: 'gateway',
       title: 'Run it: OpenAI SDK through the gateway',
       note: `Lectern renders the version (${label}) with your variables, calls its model with its fallbacks, answers as OpenAI does and logs the run against the version. The server needs a provider (OPENAI_BASE_URL and OPENAI_API_KEY).`,
-      code: `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${origin}/v1", apiKey: process.env.LECTERN_KEY });\nconst answer = await client.chat.completions.create({\n  model: "gpt-4o-mini", // used only when the version names no model\n  messages: [],\n  prompt: { name: ${py}, ${ref}${wsRef}, variables: { /* the template's variables */ } },\n});\nconsole.log(answer.choices[0].message.content);`,
+      code: openaiRun(`${origin}/v1`, `{ name: ${py}, ${ref}${wsRef}, ${variables} }`),
     },
     {
       id: 'keywordsai-gateway',
       title: 'Run it: Keywords AI gateway (OpenAI SDK)',
       note: 'An application written for Keywords AI runs the live version (the one labelled production) the same way, through Keywords AI’s prompt object.',
-      code: `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${origin}/api/", apiKey: process.env.LECTERN_KEY });\nconst answer = await client.chat.completions.create({\n  model: "gpt-4o-mini", // used only when the version names no model\n  messages: [],\n  prompt: { prompt_id: "${hex}", variables: { /* the template's variables */ }, override: true },\n});\nconsole.log(answer.choices[0].message.content);`,
+      code: openaiRun(`${origin}/api/`, `{ prompt_id: "${hex}", ${variables}, override: true }`),
     },
   ];
 }

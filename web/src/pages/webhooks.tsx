@@ -18,13 +18,13 @@ import {
   type Endpoint,
 } from '../api/webhooks.ts';
 import { useSession } from '../app.tsx';
-import { CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
+import { ConfirmDialog, CopyButton, Dialog, Empty, ErrorNote, Time } from '../components/ui.tsx';
 
-/** The format column: the names the create form's select uses, without "compatible". */
-const MODE_LABELS: Record<string, string> = {
+/** Each delivery format's name, in the create form's select and the endpoints' format column. */
+const MODE_LABELS: Record<DeliveryMode, string> = {
   standard: 'Standard Webhooks',
-  langfuse: 'Langfuse',
-  promptlayer: 'PromptLayer',
+  langfuse: 'Langfuse compatible',
+  promptlayer: 'PromptLayer compatible',
 };
 
 const list = (s: string) =>
@@ -113,9 +113,11 @@ export function Webhooks() {
             value={mode}
             onChange={(e) => setMode(DELIVERY_MODES.find((m) => m === e.target.value) ?? 'standard')}
           >
-            <option value="standard">Standard Webhooks</option>
-            <option value="langfuse">Langfuse compatible</option>
-            <option value="promptlayer">PromptLayer compatible</option>
+            {DELIVERY_MODES.map((m) => (
+              <option key={m} value={m}>
+                {MODE_LABELS[m]}
+              </option>
+            ))}
           </select>
         </label>
         <button type="submit" className="primary" disabled={create.isPending || !url.trim()}>
@@ -148,7 +150,7 @@ export function Webhooks() {
                 <th scope="row" className="ellipsis" title={e.url}>
                   {e.url}
                 </th>
-                <td>{MODE_LABELS[e.mode] ?? e.mode}</td>
+                <td>{MODE_LABELS[e.mode as DeliveryMode] ?? e.mode}</td>
                 <td>{e.events?.join(', ') ?? 'all'}</td>
                 <td>{e.prompts?.join(', ') ?? 'all'}</td>
                 <td>
@@ -211,30 +213,21 @@ export function Webhooks() {
           </div>
         )}
       </Dialog>
-      <Dialog open={toDelete !== null} title="Delete endpoint" onClose={() => setToDelete(null)}>
-        {toDelete && (
-          <div className="stack">
-            <p>
-              Delete the endpoint <code>{toDelete.url}</code>? Nothing more is sent to it, its waiting
-              deliveries are dropped and its delivery log goes with it. To pause it instead, disable it.
-            </p>
-            {remove.isError && <ErrorNote error={remove.error} title="Endpoint not deleted" />}
-            <div className="actions">
-              <button type="button" onClick={() => setToDelete(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => remove.mutate(toDelete)}
-                disabled={remove.isPending}
-              >
-                Delete endpoint
-              </button>
-            </div>
-          </div>
-        )}
-      </Dialog>
+      <ConfirmDialog
+        open={toDelete !== null}
+        title="Delete endpoint"
+        onClose={() => setToDelete(null)}
+        confirmLabel="Delete endpoint"
+        onConfirm={() => toDelete && remove.mutate(toDelete)}
+        pending={remove.isPending}
+        error={remove.isError ? remove.error : null}
+        errorTitle="Endpoint not deleted"
+      >
+        <p>
+          Delete the endpoint <code>{toDelete?.url}</code>? Nothing more is sent to it, its waiting deliveries
+          are dropped and its delivery log goes with it. To pause it instead, disable it.
+        </p>
+      </ConfirmDialog>
       <Dialog open={log !== null} title="Delivery log" onClose={() => setLog(null)} wide>
         {log && <DeliveryLog endpoint={log} />}
       </Dialog>
