@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { backends } from '../support/stores.ts';
-import { startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
+import { oneProvider, startTestApp, type TestApp, type ResponseOf } from '../support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.ts';
 import type { schema as keywordsaiPromptsCreate } from '../../src/dialects/keywordsai/routes/prompts-create.ts';
 import type { schema as nativePromptsGet } from '../../src/dialects/native/routes/prompts-get.ts';
@@ -141,18 +141,10 @@ for (const backend of backends) {
 
     beforeAll(async () => {
       llm = await startFakeLlm();
-      const local = {
-        id: 'openai',
-        baseURL: llm.url,
-        apiKey: 'sk-matrix',
-        models: [],
-        headers: {},
-        timeoutMs: undefined,
-      };
       t = await startTestApp(
         backend,
         {},
-        { gateway: { providers: { providers: new Map([['openai', local]]), defaultId: 'openai' } } },
+        { gateway: { providers: oneProvider(llm.url, 'sk-matrix', 'openai') } },
       );
       base = await t.app.listen({ port: 0, host: '127.0.0.1' });
       for (const w of writers) {

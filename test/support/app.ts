@@ -8,6 +8,7 @@ import { createRegistry, type Registry } from '../../src/registry/index.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
+import type { ProviderSet } from '../../src/gateway/providers.ts';
 import type { Backend } from './stores.ts';
 
 export interface TestKeys {
@@ -166,3 +167,11 @@ const faithfulSerializers: NonNullable<Parameters<typeof buildApp>[0]['serialize
     };
   };
 };
+
+/** The gateway's providers in a test: one OpenAI-compatible server (a local fake), the default. */
+export function oneProvider(baseURL: string, apiKey: string | undefined, id = 'local'): ProviderSet {
+  return {
+    providers: new Map([[id, { id, baseURL, apiKey, models: [], headers: {}, timeoutMs: undefined }]]),
+    defaultId: id,
+  };
+}

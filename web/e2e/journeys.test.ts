@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { seedPrompt, seedVersion, signIn, startHarness, type Harness } from './harness.ts';
 import { startFakeOpenAi, type FakeUpstream } from '../../test/support/fake-openai-upstream.ts';
-import type { ResponseOf } from '../../test/support/app.ts';
+import { oneProvider, type ResponseOf } from '../../test/support/app.ts';
 import type { schema as versionsGet } from '../../src/dialects/native/routes/versions-get.ts';
 import type { schema as labelsList } from '../../src/dialects/native/routes/labels-list.ts';
 
@@ -17,17 +17,7 @@ let llm: FakeUpstream;
 beforeAll(async () => {
   // The provider the gateway snippet's run reaches: a local OpenAI-compatible server.
   llm = await startFakeOpenAi();
-  const local = {
-    id: 'local',
-    baseURL: llm.url,
-    apiKey: 'sk-e2e',
-    models: [],
-    headers: {},
-    timeoutMs: undefined,
-  };
-  h = await startHarness({
-    gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } },
-  });
+  h = await startHarness({ gateway: { providers: oneProvider(llm.url, 'sk-e2e') } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();

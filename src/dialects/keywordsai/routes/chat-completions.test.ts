@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import { oneProvider, startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { withVerbs } from '../../../../test/support/verbs.ts';
 import { hex32 } from '../../../model/ids.ts';
@@ -40,22 +40,7 @@ for (const backend of backends) {
         {
           logger: { level: 'debug', stream },
           gateway: {
-            providers: {
-              providers: new Map([
-                [
-                  'openai',
-                  {
-                    id: 'openai',
-                    baseURL: llm.url,
-                    apiKey: PROVIDER_KEY,
-                    models: [],
-                    headers: {},
-                    timeoutMs: undefined,
-                  },
-                ],
-              ]),
-              defaultId: 'openai',
-            },
+            providers: oneProvider(llm.url, PROVIDER_KEY, 'openai'),
             timeoutMs: 1500,
             logRequest: (_a, input) => {
               records.push(input);

@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../../registry/request-log.ts';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import { oneProvider, startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { withVerbs } from '../../../../test/support/verbs.ts';
 import type { schema as promptsRun } from './prompts-run.ts';
@@ -27,22 +27,7 @@ for (const backend of backends) {
         {},
         {
           gateway: {
-            providers: {
-              providers: new Map([
-                [
-                  'local',
-                  {
-                    id: 'local',
-                    baseURL: llm.url,
-                    apiKey: KEY,
-                    models: [],
-                    headers: {},
-                    timeoutMs: undefined,
-                  },
-                ],
-              ]),
-              defaultId: 'local',
-            },
+            providers: oneProvider(llm.url, KEY),
             timeoutMs: 1500,
           },
         },

@@ -4,7 +4,7 @@
 // role it needs gets through. A route added without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../../../test/support/stores.ts';
-import { startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
+import { oneProvider, startTestApp, type TestApp, type ResponseOf } from '../../../../test/support/app.ts';
 import { dbFingerprint } from '../../../../test/support/invariants.ts';
 import { startFakeLlm, type FakeLlm } from '../../../../test/support/fake-llm.ts';
 import { uniq } from '../testing.ts';
@@ -413,19 +413,7 @@ for (const backend of backends) {
     let llm: FakeLlm;
     beforeAll(async () => {
       llm = await startFakeLlm();
-      const local = {
-        id: 'local',
-        baseURL: llm.url,
-        apiKey: undefined,
-        models: [],
-        headers: {},
-        timeoutMs: undefined,
-      };
-      t = await startTestApp(
-        backend,
-        {},
-        { gateway: { providers: { providers: new Map([['local', local]]), defaultId: 'local' } } },
-      );
+      t = await startTestApp(backend, {}, { gateway: { providers: oneProvider(llm.url, undefined) } });
       const made = await t.call<ResponseOf<typeof keysCreate, 201>>('POST', '/v1/keys', {
         key: t.keys.admin,
         body: { name: 'admin@other', role: 'admin', workspace: 'other' },
